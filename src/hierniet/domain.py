@@ -1,0 +1,188 @@
+"""The plain data every part of hierniet passes around.
+
+Frozen dataclasses and enums only: no I/O, no settings, no behaviour that needs
+anything beyond the standard library. Words used here are defined in
+docs/concepts.md.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import IntEnum, StrEnum
+from typing import Any
+
+
+class Label(StrEnum):
+    """The taxonomy of DESIGN.md; a verdict carries one or more."""
+
+    OK = "ok"
+    CRITICISM = "criticism"
+    INSULT = "insult"
+    HATE = "hate"
+    THREAT = "threat"
+    SEXUAL = "sexual"
+    DOXXING = "doxxing"
+    PROVOCATION = "provocation"
+    DEFAMATION = "defamation"
+    SPAM = "spam"
+    SELF_HARM = "self_harm"
+
+
+#: Labels that mean "something to act on beyond a reply". ok and criticism are
+#: deliberately absent: criticism is never abuse, however angry.
+ABUSE_LABELS: tuple[Label, ...] = (
+    Label.INSULT,
+    Label.HATE,
+    Label.THREAT,
+    Label.SEXUAL,
+    Label.DOXXING,
+    Label.PROVOCATION,
+    Label.DEFAMATION,
+    Label.SPAM,
+    Label.SELF_HARM,
+)
+
+#: Every label the classifier scores, in a fixed order (model columns follow it).
+ALL_LABELS: tuple[Label, ...] = tuple(Label)
+
+
+class Target(StrEnum):
+    """Protected characteristics of Belgian anti-discrimination law, as hate targets."""
+
+    ETHNICITY = "ethnicity"  # origin, skin colour, "race"
+    NATIONALITY = "nationality"
+    RELIGION = "religion"
+    SEXUAL_ORIENTATION = "sexual_orientation"
+    GENDER = "gender"
+    GENDER_IDENTITY = "gender_identity"
+    DISABILITY = "disability"
+    AGE = "age"
+
+
+class Severity(IntEnum):
+    NONE = 0
+    LOW = 1
+    MEDIUM = 2
+    HIGH = 3
+    CRITICAL = 4
+
+
+class Language(StrEnum):
+    NL = "nl"
+    FR = "fr"
+    EN = "en"
+    DE = "de"
+    OTHER = "other"
+
+
+class EvidenceSource(StrEnum):
+    LEXICON = "lexicon"
+    PII = "pii"
+    PATTERN = "pattern"
+    MODEL = "model"
+
+
+class PIIKind(StrEnum):
+    PHONE = "phone"
+    EMAIL = "email"
+    IBAN = "iban"
+    NATIONAL_NUMBER = "national_number"  # Belgian rijksregisternummer / numéro de registre national
+    LICENCE_PLATE = "licence_plate"
+    ADDRESS = "address"
+
+
+@dataclass(frozen=True, slots=True)
+class Comment:
+    """One platform comment as triage sees it. Only `id` and `text` are required."""
+
+    id: str
+    text: str
+    platform: str | None = None
+    author: str | None = None
+    post: str | None = None
+    language_hint: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """Why a label was considered: a span of the ORIGINAL text and where it came from.
+
+    `detail` names the lexicon entry, rule or detector so a moderator (or a
+    maintainer fixing a false positive) can find it.
+    """
+
+    start: int
+    end: int
+    label: Label
+    source: EvidenceSource
+    detail: str = ""
+    text: str = ""
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "start": self.start,
+            "end": self.end,
+            "label": self.label.value,
+            "source": self.source.value,
+            "detail": self.detail,
+            "text": self.text,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class PIIMatch:
+    """Personal data found in a comment. `valid` is None where no checksum exists."""
+
+    kind: PIIKind
+    start: int
+    end: int
+    value: str  # normalised: E.164 phone, upper-case IBAN without spaces, ...
+    text: str = ""
+    valid: bool | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind.value,
+            "start": self.start,
+            "end": self.end,
+            "value": self.value,
+            "text": self.text,
+            "valid": self.valid,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    """What triage concluded about one comment, with everything needed to explain it."""
+
+    comment_id: str
+    language: Language
+    language_confidence: float
+    labels: tuple[Label, ...]
+    scores: dict[Label, float]
+    severity: Severity
+    target: Target | None
+    evidence: tuple[Evidence, ...]
+    pii: tuple[PIIMatch, ...]
+    model_version: str
+    reasons: tuple[str, ...] = field(default=())
+
+    @property
+    def is_abuse(self) -> bool:
+        return any(label in ABUSE_LABELS for label in self.labels)
+
+    def as_dict(self) -> dict[str, Any]:
+        """The stable JSON shape of `hierniet classify` (documented in the README)."""
+        return {
+            "id": self.comment_id,
+            "language": self.language.value,
+            "language_confidence": round(self.language_confidence, 3),
+            "labels": [label.value for label in self.labels],
+            "scores": {label.value: round(score, 4) for label, score in self.scores.items()},
+            "severity": int(self.severity),
+            "target": self.target.value if self.target else None,
+            "evidence": [e.as_dict() for e in self.evidence],
+            "pii": [p.as_dict() for p in self.pii],
+            "model": self.model_version,
+            "reasons": list(self.reasons),
+        }
