@@ -1,0 +1,284 @@
+"""The `hierniet` command: a thin shell over the triage, training and evaluation functions."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import IO, Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from hierniet import __version__
+
+app = typer.Typer(
+    help="hierniet: triage and moderation for the Hier Niet / Pas ici charter.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+err = Console(stderr=True)
+
+
+def _progress(enabled: bool) -> Progress:
+    return Progress(
+        TextColumn("[progress.description]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        disable=not enabled,
+        transient=False,
+    )
+
+
+@contextmanager
+def _output(path: Path | None) -> Iterator[IO[str]]:
+    if path is None:
+        yield sys.stdout
+        return
+    with path.open("w", encoding="utf-8") as handle:
+        yield handle
+
+
+def _count_lines(path: str) -> int | None:
+    if path == "-":
+        return None
+    try:
+        with open(path, "rb") as handle:
+            return sum(1 for _ in handle)
+    except OSError:
+        return None
+
+
+def _load_triage() -> Any:
+    from hierniet.settings import get_settings
+    from hierniet.triage.model import ModelError
+    from hierniet.triage.pipeline import load_triage
+
+    try:
+        return load_triage(get_settings().model_dir)
+    except ModelError as exc:
+        err.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(2) from None
+
+
+@app.command()
+def classify(
+    file: Annotated[str, typer.Argument(help="CSV or JSONL file of comments; '-' reads standard input.")],
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write verdicts here instead of stdout.")] = None,
+    text_column: Annotated[str, typer.Option(help="Field holding the comment text.")] = "text",
+    id_column: Annotated[str, typer.Option(help="Field holding the comment id (kept in the output).")] = "id",
+    fmt: Annotated[str | None, typer.Option("--format", help="csv or jsonl (default: from the file name).")] = None,
+    policy: Annotated[
+        str | None, typer.Option(help="Add the charter recommendation: a policy YAML file, or 'default'.")
+    ] = None,
+    platform: Annotated[str, typer.Option(help="Platform for the recommendation when a row names none.")] = "facebook",
+) -> None:
+    """Triage comments: one JSON verdict per input row, input id kept. Bad rows are reported and skipped."""
+    from hierniet.connectors.files import InputError, Row, detect_format, open_input, read_rows
+    from hierniet.settings import get_settings
+
+    recommend = _policy_recommender(policy, platform) if policy else None
+    try:
+        stream = open_input(file)
+    except InputError as exc:
+        err.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(2) from None
+    head = stream.read(256)
+    stream.seek(0)
+    try:
+        format_ = detect_format(file, fmt, head)
+    except InputError as exc:
+        err.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(2) from None
+    triage = _load_triage()
+    batch_size = get_settings().batch_size
+    total = _count_lines(file)
+    bad = written = 0
+    with stream, _output(output) as out, _progress(file != "-" and sys.stderr.isatty() or output is not None) as bar:
+        task = bar.add_task("classifying", total=total)
+        batch: list[Row] = []
+
+        def flush() -> None:
+            nonlocal written
+            verdicts = triage.classify([r.comment for r in batch])
+            for row, verdict in zip(batch, verdicts, strict=True):
+                record = verdict.as_dict()
+                if recommend:
+                    record["recommendation"] = recommend(verdict, row.comment)
+                out.write(json.dumps(record, ensure_ascii=False) + "\n")
+            written += len(batch)
+            bar.update(task, advance=len(batch))
+            batch.clear()
+
+        try:
+            for item in read_rows(stream, format_, text_column=text_column, id_column=id_column):
+                if isinstance(item, Row):
+                    batch.append(item)
+                    if len(batch) >= batch_size:
+                        flush()
+                else:
+                    bad += 1
+                    err.print(f"[yellow]line {item.line}: skipped:[/yellow] {item.message}")
+            if batch:
+                flush()
+        except InputError as exc:
+            err.print(f"[red]error:[/red] {exc}")
+            raise typer.Exit(2) from None
+    err.print(f"{written} verdicts written, {bad} rows skipped")
+
+
+def _policy_recommender(policy: str, platform: str) -> Any:
+    """Lazily wire the charter policy (issue 3) into classify, if that package is present."""
+    try:
+        from hierniet.policy.cli import recommendation_for
+    except ImportError:
+        err.print("[red]error:[/red] this build of hierniet has no policy engine (--policy is unavailable)")
+        raise typer.Exit(2) from None
+    return recommendation_for(policy, platform)
+
+
+@app.command()
+def evaluate(
+    file: Annotated[Path, typer.Argument(help="Labelled JSONL in the devset format (id, lang, text, labels, ...).")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the figures as JSON.")] = False,
+) -> None:
+    """Score the triage engine on hand-labelled comments: per label, per language, confusions."""
+    from hierniet.domain import Comment, Label
+    from hierniet.evaluation import GoldRow, evaluate as run_evaluation
+
+    gold: list[GoldRow] = []
+    try:
+        lines = file.read_text(encoding="utf-8").splitlines()
+    except OSError as exc:
+        err.print(f"[red]error:[/red] {file}: {exc.strerror}")
+        raise typer.Exit(2) from None
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+            gold.append(
+                GoldRow(
+                    id=str(row.get("id", number)),
+                    text=str(row["text"]),
+                    lang=str(row.get("lang", "?")),
+                    labels=frozenset(Label(x) for x in row["labels"]),
+                    platform=row.get("platform"),
+                )
+            )
+        except (ValueError, KeyError, TypeError) as exc:
+            err.print(f"[yellow]line {number}: skipped:[/yellow] {exc}")
+    triage = _load_triage()
+    verdicts = []
+    with _progress(not as_json) as bar:
+        task = bar.add_task("classifying", total=len(gold))
+        for i in range(0, len(gold), 128):
+            chunk = gold[i : i + 128]
+            verdicts.extend(
+                triage.classify([Comment(id=g.id, text=g.text, platform=g.platform) for g in chunk])
+            )
+            bar.update(task, advance=len(chunk))
+    predicted = [frozenset(v.labels) for v in verdicts]
+    report = run_evaluation(gold, predicted)
+    report["model"] = triage.version
+    if as_json:
+        typer.echo(json.dumps(report, indent=2, ensure_ascii=False))
+        return
+    _print_report(report)
+
+
+def _print_report(report: dict[str, Any]) -> None:
+    console = Console()
+    table = Table(title=f"{report['n']} comments, model {report['model']}")
+    for column in ("label", "precision", "recall", "F1", "support"):
+        table.add_column(column, justify="right" if column != "label" else "left")
+    for label, m in report["per_label"].items():
+        table.add_row(label, f"{m['precision']:.2f}", f"{m['recall']:.2f}", f"{m['f1']:.2f}", str(m["support"]))
+    console.print(table)
+    console.print(
+        f"abuse macro-F1 {report['abuse_macro_f1']:.3f}   criticism false-positive rate "
+        f"{report['criticism_fp_rate']:.1%} (of {report['benign_n']})   exact match {report['exact_match']:.1%}"
+    )
+    langs = Table(title="per language")
+    for column in ("language", "n", "abuse macro-F1", "criticism FP rate", "exact"):
+        langs.add_column(column)
+    for lang, m in report["by_language"].items():
+        langs.add_row(
+            lang, str(m["n"]), f"{m['abuse_macro_f1']:.3f}", f"{m['criticism_fp_rate']:.1%}", f"{m['exact_match']:.1%}"
+        )
+    console.print(langs)
+    conf = Table(title="most frequent confusions (gold -> predicted)")
+    for column in ("gold", "predicted", "count"):
+        conf.add_column(column)
+    for c in report["confusions"]:
+        conf.add_row(c["gold"], c["predicted"], str(c["count"]))
+    console.print(conf)
+
+
+@app.command()
+def train(
+    data: Annotated[Path | None, typer.Option(help="Folder of the public data sets (default: ../shared/data).")] = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Model folder to write (default: the shipped model's).")
+    ] = None,
+    commercial_only: Annotated[
+        bool, typer.Option("--commercial-only", help="Leave out data sets whose licence forbids commercial use.")
+    ] = False,
+    max_per_dataset: Annotated[int, typer.Option(help="Rows kept per public data set (stratified, seeded).")] = 4000,
+    seed: Annotated[int, typer.Option(help="Random seed; the same seed and data give the same model.")] = 13,
+    cache: Annotated[
+        Path | None, typer.Option(help="Folder to cache sentence embeddings in (speeds up retraining).")
+    ] = Path(".cache/hierniet"),
+) -> None:
+    """Rebuild the triage model from the public data sets and the project's own examples."""
+    from hierniet.settings import get_settings
+    from hierniet.training.datasets import DataError
+    from hierniet.training.train import TrainConfig, train as run_training
+    from hierniet.triage.model import shipped_model_dir
+
+    data_dir = data or get_settings().data_dir
+    if not data_dir.is_dir():
+        err.print(f"[red]error:[/red] {data_dir}: no such folder (point --data at the shared/data folder)")
+        raise typer.Exit(2)
+    config = TrainConfig(
+        data_dir=data_dir,
+        out_dir=output or shipped_model_dir(),
+        include_noncommercial=not commercial_only,
+        max_per_dataset=max_per_dataset,
+        seed=seed,
+        cache_dir=cache,
+    )
+    with _progress(True) as bar:
+        tasks: dict[str, Any] = {}
+
+        def progress(stage: str, done: int, total: int) -> None:
+            key = stage.split(" ")[0]
+            if key not in tasks:
+                tasks[key] = bar.add_task(key, total=total)
+            bar.update(tasks[key], completed=done, total=total, description=stage)
+
+        try:
+            report = run_training(config, progress)
+        except DataError as exc:
+            err.print(f"[red]error:[/red] {exc}")
+            raise typer.Exit(2) from None
+    err.print(f"model {report.version} written to {config.out_dir}")
+    for name, counts in report.counts.items():
+        err.print(f"  {name}: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
+    err.print("thresholds: " + ", ".join(f"{k} {v:.3f}" for k, v in report.thresholds.items()))
+
+
+@app.command()
+def version() -> None:
+    """Print the version of hierniet."""
+    typer.echo(__version__)
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,1 @@
+"""Connectors: how comments arrive (files, platforms) and how actions leave."""

@@ -1,0 +1,239 @@
+"""Rebuild the shipped triage model, deterministically, from ../shared/data and the own examples.
+
+    public data sets (mapped to the taxonomy) + own examples (80 %)
+      -> embeddings + char n-grams -> one logistic regression per label
+      -> thresholds tuned on the held-back 20 % of own examples, through the
+         whole pipeline (rules + model), never on the development set
+      -> final fit on all own examples, saved with its model card data.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from hierniet.domain import ALL_LABELS, Comment, Label
+from hierniet.triage.features import Embedder, char_counts, combine, fit_idf, tfidf
+from hierniet.triage.lexicons import load_all
+from hierniet.triage.model import TriageModel
+from hierniet.triage.normalize import normalize
+from hierniet.training.datasets import TrainingExample, dataset_infos, load_public
+from hierniet.training.own import load_own
+
+MODEL_LABELS: tuple[Label, ...] = tuple(label for label in ALL_LABELS if label != Label.OK)
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass(frozen=True)
+class TrainConfig:
+    data_dir: Path
+    out_dir: Path
+    include_noncommercial: bool = True
+    max_per_dataset: int = 4000
+    own_weight: float = 6.0
+    seed: int = 13
+    c: float = 4.0
+    validation_share: int = 5  # every 5th own example (by stable hash) is held back for thresholds
+    cache_dir: Path | None = None
+
+
+@dataclass
+class TrainReport:
+    version: str
+    counts: dict[str, dict[str, int]]
+    thresholds: dict[str, float]
+    validation: dict[str, Any]
+    datasets: list[dict[str, Any]] = field(default_factory=list)
+
+
+def _stable_bucket(key: str, buckets: int) -> int:
+    return int(hashlib.sha1(key.encode()).hexdigest()[:8], 16) % buckets
+
+
+class EmbeddingCache:
+    """Content-addressed cache of sentence embeddings, so retraining skips the slow part."""
+
+    def __init__(self, folder: Path | None) -> None:
+        self.path = folder / "embeddings.npz" if folder else None
+        self.vectors: dict[str, np.ndarray] = {}
+        if self.path and self.path.is_file():
+            with np.load(self.path) as data:
+                for key, vec in zip(data["keys"], data["vectors"], strict=True):
+                    self.vectors[str(key)] = vec
+
+    @staticmethod
+    def key(text: str) -> str:
+        return hashlib.sha1(text.encode()).hexdigest()
+
+    def encode(self, embedder: Embedder, texts: Sequence[str], progress: Progress | None = None) -> np.ndarray:
+        missing = sorted({t for t in texts if self.key(t) not in self.vectors})
+        step = 256
+        for i in range(0, len(missing), step):
+            batch = missing[i : i + step]
+            for text, vec in zip(batch, embedder.encode(batch), strict=True):
+                self.vectors[self.key(text)] = vec
+            if progress:
+                progress("embedding", min(i + step, len(missing)), len(missing))
+        if missing and self.path:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            keys = sorted(self.vectors)
+            np.savez(self.path, keys=np.array(keys), vectors=np.stack([self.vectors[k] for k in keys]))
+        return np.stack([self.vectors[self.key(t)] for t in texts]) if texts else np.zeros((0, 512), np.float32)
+
+
+def _fit(
+    examples: Sequence[TrainingExample],
+    embeddings: np.ndarray,
+    config: TrainConfig,
+    progress: Progress | None,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    from sklearn.linear_model import LogisticRegression
+
+    counts = char_counts([normalize(e.text).text for e in examples])
+    idf = fit_idf(counts)
+    x = combine(embeddings, tfidf(counts, idf))
+    weights = np.array(
+        [e.weight * (config.own_weight if e.source.startswith("own:") else 1.0) for e in examples], dtype=np.float64
+    )
+    coefs, intercepts = [], []
+    for k, label in enumerate(MODEL_LABELS):
+        y = np.array([label in e.labels for e in examples], dtype=np.int8)
+        clf = LogisticRegression(C=config.c, solver="liblinear", max_iter=2000, random_state=config.seed)
+        if y.sum() == 0:
+            coefs.append(np.zeros(x.shape[1], np.float32))
+            intercepts.append(-10.0)
+            continue
+        # Positives are rare for most labels; weight classes so each label's
+        # logistic regression sees both sides at equal total weight.
+        pos = weights[y == 1].sum()
+        neg = weights[y == 0].sum()
+        w = np.where(y == 1, weights * (neg / (pos + neg)) * 2, weights * (pos / (pos + neg)) * 2)
+        clf.fit(x, y, sample_weight=w)
+        coefs.append(clf.coef_[0].astype(np.float32))
+        intercepts.append(float(clf.intercept_[0]))
+        if progress:
+            progress(f"fitting {label.value}", k + 1, len(MODEL_LABELS))
+    return np.stack(coefs), np.array(intercepts, np.float32), idf
+
+
+def tune_thresholds(
+    gold: Sequence[tuple[Label, ...]], scores: Sequence[dict[Label, float]]
+) -> tuple[dict[Label, float], dict[str, Any]]:
+    """Per label, the threshold that maximises F1 on held-back examples (bounded, so rare labels stay sane)."""
+    thresholds: dict[Label, float] = {}
+    report: dict[str, Any] = {}
+    grid = np.round(np.arange(0.25, 0.91, 0.025), 3)
+    for label in MODEL_LABELS:
+        y = np.array([label in g for g in gold])
+        s = np.array([sc.get(label, 0.0) for sc in scores])
+        best_t, best_f1 = 0.5, -1.0
+        for t in grid:
+            pred = s >= t
+            tp = int((pred & y).sum())
+            fp = int((pred & ~y).sum())
+            fn = int((~pred & y).sum())
+            f1 = 2 * tp / (2 * tp + fp + fn) if tp else 0.0
+            # Ties go to the higher threshold: fewer false alarms on criticism.
+            if f1 >= best_f1:
+                best_t, best_f1 = float(t), f1
+        if int(y.sum()) < 8:
+            best_t = float(np.clip(best_t, 0.4, 0.6))
+        thresholds[label] = best_t
+        report[label.value] = {"threshold": best_t, "f1": round(best_f1, 3), "positives": int(y.sum())}
+    return thresholds, report
+
+
+def _fingerprint(examples: Sequence[TrainingExample], config: TrainConfig) -> str:
+    h = hashlib.sha1()
+    for e in examples:
+        h.update(e.text.encode())
+        h.update(",".join(sorted(label.value for label in e.labels)).encode())
+    settings = {k: v for k, v in asdict(config).items() if k not in ("data_dir", "out_dir", "cache_dir")}
+    h.update(json.dumps(settings, sort_keys=True).encode())
+    return h.hexdigest()[:10]
+
+
+def train(config: TrainConfig, progress: Progress | None = None) -> TrainReport:
+    from hierniet.triage.pipeline import Triage
+
+    public = load_public(
+        config.data_dir,
+        include_noncommercial=config.include_noncommercial,
+        max_per_dataset=config.max_per_dataset,
+        seed=config.seed,
+    )
+    own = load_own()
+    held = [e for e in own if _stable_bucket(e.source, config.validation_share) == 0]
+    own_train = [e for e in own if _stable_bucket(e.source, config.validation_share) != 0]
+    embedder = Embedder()
+    cache = EmbeddingCache(config.cache_dir)
+
+    first = [*public, *own_train]
+    emb_first = cache.encode(embedder, [e.text for e in first], progress)
+    coef, intercept, idf = _fit(first, emb_first, config, progress)
+    provisional = TriageModel("provisional", MODEL_LABELS, coef, intercept, idf, {})
+
+    # Thresholds are tuned on the held-back own examples through the whole pipeline.
+    triage = Triage(provisional, load_all(), embedder)
+    comments = [Comment(id=str(i), text=e.text, language_hint=e.lang) for i, e in enumerate(held)]
+    analyses = triage.analyse(comments)
+    held_emb = cache.encode(embedder, [e.text for e in held])
+    probs = provisional.predict_proba(held_emb, char_counts([a.normalized.text for a in analyses]))
+    scores = [triage.combined_scores(a, probs[i]) for i, a in enumerate(analyses)]
+    thresholds, validation = tune_thresholds([e.labels for e in held], scores)
+
+    everything = [*public, *own]
+    emb_all = cache.encode(embedder, [e.text for e in everything], progress)
+    coef, intercept, idf = _fit(everything, emb_all, config, progress)
+    version = f"0.1.0+{_fingerprint(everything, config)}"
+
+    counts: dict[str, dict[str, int]] = {}
+    for e in everything:
+        name = "own" if e.source.startswith("own:") else e.source
+        bucket = counts.setdefault(name, Counter())
+        for label in e.labels:
+            bucket[label.value] += 1
+    used = {e.source for e in public}
+    datasets = [
+        {"name": i.name, "licence": i.licence, "commercial_ok": i.commercial_ok, "mapping": i.mapping}
+        for i in dataset_infos()
+        if i.name in used
+    ]
+    datasets.append(
+        {
+            "name": "own",
+            "licence": "CC0-1.0",
+            "commercial_ok": True,
+            "mapping": "written and labelled by the project in its own taxonomy (src/hierniet/training/examples)",
+        }
+    )
+    model = TriageModel(
+        version,
+        MODEL_LABELS,
+        coef,
+        intercept,
+        idf,
+        thresholds,
+        {
+            "trained_on": datasets,
+            "commercial_use_ok": all(d["commercial_ok"] for d in datasets),
+            "counts": {k: dict(v) for k, v in counts.items()},
+            "validation_on_held_back_own_examples": validation,
+            "config": {k: str(v) for k, v in asdict(config).items() if k not in ("data_dir", "out_dir", "cache_dir")},
+        },
+    )
+    model.save(config.out_dir)
+    return TrainReport(
+        version=version,
+        counts={k: dict(v) for k, v in counts.items()},
+        thresholds={k.value: v for k, v in thresholds.items()},
+        validation=validation,
+        datasets=datasets,
+    )

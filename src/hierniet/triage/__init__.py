@@ -1,0 +1,1 @@
+"""Triage: comments in, verdicts out (see pipeline.py)."""

@@ -1,0 +1,286 @@
+"""Normalisation that defeats obfuscation while keeping every span in the original text.
+
+Abusers write ``k u t``, ``n1gger``, ``idiooooot``, ``f*ck``, ``𝐢𝐝𝐢𝐨𝐭`` or put an emoji in
+place of a word. Triage matches lexicons on *tokens*: each token keeps the
+``[start, end)`` span of the original characters it came from, so evidence found
+on normalised text always points back to what the commenter wrote.
+
+The same function normalises lexicon entries, so both sides of a match agree.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import cache
+
+# Characters people put in place of letters. Only applied inside tokens that
+# also contain real letters, so prices, dates and tram numbers stay numbers.
+_LEET = {
+    "0": "o",
+    "1": "i",
+    "3": "e",
+    "4": "a",
+    "5": "s",
+    "7": "t",
+    "8": "b",
+    "9": "g",
+    "@": "a",
+    "$": "s",
+    "€": "e",
+    "!": "i",
+    "|": "i",
+    "+": "t",
+}
+
+#: Emoji that stand in for words abusers use. The value is a pseudo-word that
+#: the rules and lexicons understand (``emoji_ape`` next to a group name is
+#: dehumanisation, ``emoji_knife`` is a threat cue, ...).
+EMOJI_WORDS: dict[str, str] = {
+    "🐒": "emoji_ape",
+    "🐵": "emoji_ape",
+    "🦍": "emoji_ape",
+    "🦧": "emoji_ape",
+    "🙈": "emoji_ape",
+    "🍌": "emoji_banana",
+    "🐷": "emoji_pig",
+    "🐖": "emoji_pig",
+    "🐽": "emoji_pig",
+    "🐀": "emoji_rat",
+    "🐁": "emoji_rat",
+    "🪳": "emoji_cockroach",
+    "🦠": "emoji_virus",
+    "🔪": "emoji_knife",
+    "🗡": "emoji_knife",
+    "🔫": "emoji_gun",
+    "💣": "emoji_bomb",
+    "⚰": "emoji_coffin",
+    "🪦": "emoji_coffin",
+    "💀": "emoji_skull",
+    "☠": "emoji_skull",
+    "🔥": "emoji_fire",
+    "🪓": "emoji_axe",
+    "🪢": "emoji_rope",
+    "🖕": "emoji_middle_finger",
+    "💩": "emoji_poop",
+    "🍆": "emoji_eggplant",
+    "🍑": "emoji_peach",
+    "💦": "emoji_droplets",
+    "👅": "emoji_tongue",
+    "🫦": "emoji_lips",
+    "😘": "emoji_kiss",
+    "🤡": "emoji_clown",
+    "🏳️‍🌈": "emoji_rainbow",
+    "🏳‍🌈": "emoji_rainbow",
+    "🌈": "emoji_rainbow",
+    "🏳️‍⚧️": "emoji_trans_flag",
+    "🏳‍⚧": "emoji_trans_flag",
+}
+
+# A token: a run of letters, digits and the characters people use to mask or
+# leet-spell letters. Apostrophes stay inside (t'es, da's); the apostrophe is
+# split off afterwards so "l'arabe" gives "l'" + "arabe" on both sides of a match.
+_TOKEN_RE = re.compile(r"[\w@$€!|*+'’‘#]+", re.UNICODE)
+_MASK_CHARS = frozenset("*#")
+_SPLIT_APOS_RE = re.compile(r"(?<=['’‘])")
+_SINGLE_SEPARATORS = frozenset(" .-_*/·•")
+_SENTENCE_END_RE = re.compile(r"[.!?;:\n]|\s[-–—]\s")
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    """One word of a comment: its normalised form and its span in the original text."""
+
+    norm: str
+    start: int
+    end: int
+    masked: bool = False  # contained * or # standing for letters (f*ck)
+    joined: bool = False  # rebuilt from spaced-out letters (k u t)
+    emoji: bool = False
+    index: int = 0  # position in the token list
+    sentence: int = 0  # sentence number, for the scope of negation and group rules
+
+    @property
+    def squeezed(self) -> str:
+        return squeeze(self.norm)
+
+
+@dataclass(frozen=True, slots=True)
+class NormalizedText:
+    original: str
+    tokens: tuple[Token, ...]
+
+    @property
+    def text(self) -> str:
+        """The normalised text, one space between tokens (what the char n-gram model reads)."""
+        return " ".join(t.norm for t in self.tokens)
+
+    def span(self, first: int, last: int) -> tuple[int, int]:
+        """Original ``[start, end)`` covered by tokens ``first..last`` (inclusive)."""
+        return self.tokens[first].start, self.tokens[last].end
+
+    def original_text(self, first: int, last: int) -> str:
+        start, end = self.span(first, last)
+        return self.original[start:end]
+
+
+@cache
+def _fold_char(ch: str) -> str:
+    """Lower-case, strip accents and fancy letter styles (𝐢, ｉ, ⓘ) from one character."""
+    decomposed = unicodedata.normalize("NFKD", ch)
+    base = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return base.casefold()
+
+
+def fold(text: str) -> str:
+    """Case- and accent-fold a string, character by character."""
+    return "".join(_fold_char(c) for c in text)
+
+
+def fold_aligned(text: str) -> str:
+    """Fold like `fold`, one output character per input character, so regex spans map back 1:1."""
+    out = []
+    for c in text:
+        f = _fold_char(c)
+        out.append(f[0] if len(f) >= 1 else " ")
+    return "".join(out)
+
+
+def squeeze(word: str) -> str:
+    """Collapse every run of a repeated letter to one: the key fuzzy look-ups use."""
+    if len(word) < 2:
+        return word
+    out = [word[0]]
+    for c in word[1:]:
+        if c != out[-1]:
+            out.append(c)
+    return "".join(out)
+
+
+def _limit_repeats(word: str) -> str:
+    """Runs of three or more of a letter become two (idiooooot -> idioot)."""
+    return re.sub(r"(.)\1{2,}", r"\1\1", word)
+
+
+def _normalise_word(raw: str) -> tuple[str, bool]:
+    """Normalise one raw token; returns (norm, masked)."""
+    folded = fold(raw).replace("’", "'").replace("‘", "'")
+    letters = sum(c.isalpha() for c in folded)
+    digits = sum(c.isdigit() for c in folded)
+    if not letters:
+        # Numbers, prices and codes: keep the digits, drop currency signs and masks.
+        return "".join(c for c in folded if c.isalnum()), False
+    # Leet only where letters dominate ("n1gg3r", "id10t"), never in times and codes ("14u30", "a12").
+    has_letter = letters >= digits and not folded[:2].isdigit()
+    chars: list[str] = []
+    masked = False
+    for i, c in enumerate(folded):
+        if c in _MASK_CHARS:
+            # A mask inside a word stands for hidden letters; at the edges it is decoration.
+            if 0 < i < len(folded) - 1 and has_letter:
+                chars.append("*")
+                masked = True
+            continue
+        if has_letter and c in _LEET:
+            chars.append(_LEET[c])
+        else:
+            chars.append(c)
+    word = "".join(chars).strip("'")
+    return _limit_repeats(word), masked
+
+
+def _raw_tokens(text: str) -> list[tuple[str, int, int]]:
+    """Split the original text into raw word tokens and emoji, with their spans."""
+    out: list[tuple[str, int, int]] = []
+    pos = 0
+    for m in _TOKEN_RE.finditer(text):
+        _emoji_tokens(text, pos, m.start(), out)
+        raw, start = m.group(), m.start()
+        # Strip leading/trailing punctuation-like characters that are not part of the word.
+        lead = len(raw) - len(raw.lstrip("!|+'’‘#*"))
+        trail = len(raw) - len(raw.rstrip("!|+'’‘#*@$"))
+        core = raw[lead : len(raw) - trail] if trail else raw[lead:]
+        if not core:
+            # A token made only of masks or punctuation ("***", "!!!") is not a word.
+            pos = m.end()
+            continue
+        cstart = start + lead
+        # Elision: "l'arabe", "t'es", "da's" -> split after the apostrophe.
+        offset = 0
+        for part in _SPLIT_APOS_RE.split(core):
+            if part:
+                out.append((part, cstart + offset, cstart + offset + len(part)))
+            offset += len(part)
+        pos = m.end()
+    _emoji_tokens(text, pos, len(text), out)
+    return out
+
+
+def _emoji_tokens(text: str, start: int, end: int, out: list[tuple[str, int, int]]) -> None:
+    """Find the emoji of EMOJI_WORDS in text[start:end] (longest sequences first)."""
+    i = start
+    while i < end:
+        for length in (5, 4, 3, 2, 1):
+            piece = text[i : i + length]
+            if i + length <= end and piece in EMOJI_WORDS:
+                out.append((piece, i, i + length))
+                i += length
+                break
+        else:
+            i += 1
+
+
+def _join_spaced_letters(raw: list[tuple[str, int, int]], text: str) -> list[tuple[str, int, int, bool]]:
+    """Rebuild words written one letter at a time ("k u t", "n.e.g.e.r", "i-d-i-o-o-t")."""
+    out: list[tuple[str, int, int, bool]] = []
+    i = 0
+    while i < len(raw):
+        j = i
+        while (
+            j + 1 < len(raw)
+            and len(raw[j][0]) == 1
+            and len(raw[j + 1][0]) == 1
+            and raw[j + 1][1] - raw[j][2] == 1
+            and text[raw[j][2]] in _SINGLE_SEPARATORS
+            and raw[j][0] not in EMOJI_WORDS
+            and raw[j + 1][0] not in EMOJI_WORDS
+        ):
+            j += 1
+        if j - i + 1 >= 3:
+            word = "".join(r[0] for r in raw[i : j + 1])
+            out.append((word, raw[i][1], raw[j][2], True))
+            i = j + 1
+        else:
+            out.append((raw[i][0], raw[i][1], raw[i][2], False))
+            i += 1
+    return out
+
+
+def normalize(text: str) -> NormalizedText:
+    """Tokenise and normalise a comment. Pure and deterministic."""
+    raw = _raw_tokens(text)
+    tokens: list[Token] = []
+    sentence = 0
+    prev_end = 0
+    for word, start, end, joined in _join_spaced_letters(raw, text):
+        if _SENTENCE_END_RE.search(text, prev_end, start) and tokens:
+            sentence += 1
+        prev_end = end
+        if word in EMOJI_WORDS:
+            tokens.append(
+                Token(EMOJI_WORDS[word], start, end, emoji=True, index=len(tokens), sentence=sentence)
+            )
+            continue
+        norm, masked = _normalise_word(word)
+        if not norm:
+            continue
+        tokens.append(
+            Token(norm, start, end, masked=masked, joined=joined, index=len(tokens), sentence=sentence)
+        )
+    return NormalizedText(text, tuple(tokens))
+
+
+def normalize_phrase(phrase: str) -> tuple[str, ...]:
+    """Normalise a lexicon term into the token sequence it must match."""
+    return tuple(t.norm for t in normalize(phrase).tokens)

@@ -1,0 +1,126 @@
+"""Regular-expression patterns for what a word list cannot hold.
+
+Calls to find someone's personal data, a workplace with a schedule, accusations
+of crime against an identifiable person, baiting, links and "this is my own
+number" cues. Each pattern has a name that appears in a verdict's evidence, so
+a maintainer can find the one that fired. Patterns run on the *folded* text
+(lower case, no accents; see normalize.fold) so spans map 1:1 to the original.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cache
+
+from hierniet.domain import Label
+
+
+@dataclass(frozen=True, slots=True)
+class Pattern:
+    name: str
+    label: Label
+    score: float
+    regex: re.Pattern[str]
+
+
+@dataclass(frozen=True, slots=True)
+class PatternHit:
+    pattern: Pattern
+    start: int
+    end: int
+
+
+_PRONOUN_3 = r"(hij|zij|ze|die|dien|hem|haar|diene|deze|die gast|die vent|die chauffeur|dat wijf|die madam)"
+_PRONOUN_3_FR = r"(il|elle|lui|ce mec|ce type|cette meuf|ce chauffeur|cette conne|ce connard|cette dame|ce monsieur)"
+_PRONOUN_3_EN = r"(he|she|they|him|her|this guy|that guy|this woman|that woman|the driver|this clown)"
+_PRONOUN_3_DE = r"(er|sie|ihn|ihm|ihr|der typ|die frau|der fahrer)"
+
+# (name, label, score, regex). Scores are the rule's own confidence; the
+# pipeline combines them with the model and the policy's thresholds.
+_RAW: tuple[tuple[str, Label, float, str], ...] = (
+    # --- calls to find or spread someone's personal data ---
+    ("doxx_call_nl", Label.DOXXING, 0.85,
+     r"\b(wie|iemand)\b[^.?!]{0,30}\b(weet|kent|heeft|vindt|zoekt)\b[^.?!]{0,30}\b(waar|adres|nummer|gsm|telefoonnummer"
+     r"|woonplaats|nummerplaat|werkplaats|insta|facebook)\b"),
+    ("doxx_where_lives_nl", Label.DOXXING, 0.8,
+     rf"\b(waar|adres van|nummer van|gsm van)\b[^.?!]{{0,20}}\b{_PRONOUN_3}\b[^.?!]{{0,25}}\b(woont|werkt|wonen|uithangt|school loopt)\b"),
+    ("doxx_share_nl", Label.DOXXING, 0.8,
+     r"\b(zijn|haar|hun)\s+(adres|gsm|gsm-nummer|gsmnummer|nummer|telefoonnummer|nummerplaat|rekeningnummer|e-?mail)\s+(is|staat|:)"),
+    ("doxx_lives_at_nl", Label.DOXXING, 0.75,
+     rf"\b{_PRONOUN_3}\s+(woont|werkt|zit)\s+(in de|op de|aan de|in het|op het|bij)\b"),
+    ("doxx_call_fr", Label.DOXXING, 0.85,
+     r"\b(qui|quelqu'?un|quelqu un)\b[^.?!]{0,30}\b(a|connait|connaît|sait|trouve|retrouve|cherche)\b[^.?!]{0,30}\b(adresse|numero|numéro"
+     r"|ou (il|elle) (habite|vit|bosse|travaille)|plaque|insta|facebook)\b"),
+    ("doxx_share_fr", Label.DOXXING, 0.8,
+     r"\b(son|sa|leur)\s+(adresse|numero|numéro|gsm|tel|telephone|téléphone|plaque|iban|compte|e-?mail|mail)\s*(c'?est|est|:)"),
+    ("doxx_lives_at_fr", Label.DOXXING, 0.75,
+     rf"\b{_PRONOUN_3_FR}\s+(habite|vit|bosse|travaille)\s+(au|a la|à la|rue|avenue|chez|dans la|place)\b"),
+    ("doxx_call_en", Label.DOXXING, 0.85,
+     r"\b(who|anyone|anybody|someone)\b[^.?!]{0,30}\b(knows?|has|have|got|find|found)\b[^.?!]{0,30}\b(address|number|phone|where "
+     r"(he|she|they) (lives?|works?)|plate|insta|facebook)\b"),
+    ("doxx_share_en", Label.DOXXING, 0.8,
+     r"\b(his|her|their)\s+(home address|address|phone number|number|cell|plate|email|bank account)\s+(is|:)"),
+    ("doxx_call_de", Label.DOXXING, 0.85,
+     r"\b(wer|jemand)\b[^.?!]{0,30}\b(weiss|weiß|kennt|hat|findet)\b[^.?!]{0,30}\b(adresse|nummer|handynummer|wo (er|sie) wohnt"
+     r"|kennzeichen)\b"),
+    ("doxx_share_de", Label.DOXXING, 0.8,
+     r"\b(seine|ihre)\s+(adresse|nummer|handynummer|telefonnummer|iban|e-?mail)\s+(ist|lautet|:)"),
+    ("doxx_schedule", Label.DOXXING, 0.7,
+     r"\b(werkt|travaille|bosse|works|arbeitet)\b[^.?!]{0,40}\b(elke|iedere|alle|tous les|chaque|every|jeden|jede)\s+"
+     r"(dag|dagen|morgen|avond|ochtend|maandag|dinsdag|woensdag|donderdag|vrijdag|zaterdag|zondag|jour|jours|matin|soir|lundi|"
+     r"mardi|mercredi|jeudi|vendredi|samedi|dimanche|day|morning|evening|monday|tuesday|wednesday|thursday|friday|saturday|"
+     r"sunday|tag|morgen|montag|dienstag|mittwoch|donnerstag|freitag)"),
+    # --- accusations of crime or misconduct (defamation needs a person to review) ---
+    ("accuse_nl", Label.DEFAMATION, 0.55,
+     r"\b(steelt|stal|steekt[^.?!]{0,30}in (zijn|haar|hun) (eigen )?zak|sjoemelt|fraudeert|fraudeur|is corrupt|corrupte"
+     r"|pedo|pedofiel|zit aan (kinderen|leerlingen|meisjes|jongens|de kinderen)|verkracht|dealt|drugsdealer|witwast"
+     r"|smeergeld|steekpenningen|vriendjespolitiek|gesjoemel|achterover gedrukt|in de kas gegrepen|heeft geld verduisterd"
+     r"|verduistert|verduisterd|mishandelt|slaat (zijn|haar) (vrouw|kinderen|man)|zat in de gevangenis|zuipt op het werk"
+     r"|dronken achter het stuur)\b"),
+    ("accuse_fr", Label.DEFAMATION, 0.55,
+     r"\b(vole|volé|voleur|voleuse|detourne|détourne|detourné|détourné|s'en met plein les poches|se remplit les poches|corrompu"
+     r"|corrompue|pedophile|pédophile|pédo|pedo|touche les (enfants|eleves|élèves|gamins|filles)|escroc|fraudeur|fraude"
+     r"|dealer|deale|pots-de-vin|pot-de-vin|magouille|magouilles|bat sa (femme|femme et ses enfants)|frappe (sa|ses) "
+     r"(femme|enfants)|a fait de la prison|boit au travail|est bourré au volant)\b"),
+    ("accuse_en", Label.DEFAMATION, 0.55,
+     r"\b(steals|stole|stealing|embezzl\w*|is corrupt|corrupt|paedo|pedo|pedophile|paedophile|fraudster|fraud|bribes?|bribed"
+     r"|launder\w*|kickbacks?|touches (kids|children|students)|beats his wife|drunk on the job|pocketing)\b"),
+    ("accuse_de", Label.DEFAMATION, 0.55,
+     r"\b(klaut|stiehlt|betrüger|betruger|korrupt|bestechung|bestochen|pädophil|padophil|veruntreut|schmiergeld)\b"),
+    # --- baiting other commenters ---
+    ("bait_nl", Label.PROVOCATION, 0.5,
+     r"\b(kom maar op|als ge durft|als je durft|durf(t)? (je|ge) niet|huil maar|huilen maar|janken maar|ga maar janken|cope"
+     r"|stay mad|ratio|triggered|getriggerd|ok boomer|lekker boeiend|hahaha jullie|zo voorspelbaar|waar blijven de|komt de"
+     r" woke|wokies|snowflakes?|sneeuwvlokjes?|kijk ze weer janken|heerlijk die tranen|wie wil er vechten|kom het zeggen)\b"),
+    ("bait_fr", Label.PROVOCATION, 0.5,
+     r"\b(viens si t'?es un homme|viens me le dire|t'?as peur|va pleurer|pleure|pleurez|chialer?|chialez|cheh|ratio|cope"
+     r"|les pleureuses|les wokes|wokistes?|flocons de neige|mdr les|trop facile de vous faire reagir|réagir|ok boomer"
+     r"|vous allez rager|ragez)\b"),
+    ("bait_en", Label.PROVOCATION, 0.5,
+     r"\b(come at me|cry more|cry harder|stay mad|cope|seethe|ratio|triggered|snowflakes?|ok boomer|libtards?|owned|"
+     r"keep crying|mad cuz|mad because bad|fight me|say it to my face)\b"),
+    ("bait_de", Label.PROVOCATION, 0.5,
+     r"\b(heul doch|heult doch|komm doch|trau dich|getriggert|schneeflöckchen|schneeflocken|ok boomer)\b"),
+    # --- the commenter's OWN data, offered to customer service: not doxxing ---
+    ("own_data", Label.OK, 0.0,
+     r"\b(mijn|m'n|mn|mon|ma|mes|my|mein|meine|meinem)\s+(gsm|gsm-nummer|gsmnummer|nummer|telefoonnummer|adres|e-?mail|"
+     r"mailadres|rekeningnummer|klantnummer|numero|numéro|adresse|telephone|téléphone|number|phone number|address|"
+     r"nummerplaat|plaque|iban|handynummer|telefonnummer|kundennummer)\b|\b(bel me|bel mij|contacteer me|contacteer mij|"
+     r"appelez-moi|rappelez-moi|contactez-moi|call me|contact me|ruf mich|ruft mich|ik woon|j'habite|i live|ich wohne)\b"),
+    # --- links and contact bait, for spam ---
+    ("link", Label.SPAM, 0.25, r"(https?://|www\.|bit\.ly|tinyurl|t\.me/|wa\.me/|\b\w+\.(ru|xyz|top|click|shop|store)\b)"),
+)
+
+
+@cache
+def compiled_patterns() -> tuple[Pattern, ...]:
+    return tuple(Pattern(name, label, score, re.compile(rx, re.IGNORECASE)) for name, label, score, rx in _RAW)
+
+
+def find_patterns(folded: str) -> Iterator[PatternHit]:
+    """All pattern matches in folded text (same length as the original)."""
+    for pattern in compiled_patterns():
+        for m in pattern.regex.finditer(folded):
+            yield PatternHit(pattern, m.start(), m.end())

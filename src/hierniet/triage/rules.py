@@ -1,0 +1,498 @@
+"""Rules: what lexicon hits, patterns and PII mean in context.
+
+A lexicon hit is evidence, not a verdict. These rules turn evidence into
+label scores the way a careful moderator reads a comment:
+
+* a group name next to a hostile or dehumanising word in the same sentence is
+  hate against that group; the same words aimed at a politician or a referee
+  are an insult, and about a late tram they are criticism;
+* negation flips it ("moslims zijn geen ratten" is not hate, "X zijn geen
+  mensen" is), counter-speech and reported speech suspend it ("wie moslims
+  ratten noemt is een racist");
+* a reclaimable word used by the group about itself is not hate;
+* personal data is doxxing unless the commenter offers their own.
+
+The result is a `RuleResult`: scores per label from the rules, factors that
+damp the model where the rules know better (negation, counter-speech), the
+evidence with spans in the original text, and reasons a moderator can read.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from hierniet.domain import Evidence, EvidenceSource, Label, PIIKind, PIIMatch, Target
+from hierniet.triage.lexicons import Flag, LexCategory
+from hierniet.triage.matcher import Hit
+from hierniet.triage.normalize import NormalizedText
+from hierniet.triage.patterns import PatternHit
+
+# Function words are closed classes, so they live here rather than in the
+# curated lexicons. Dutch "je" is second person, French "je" first person.
+SECOND_PERSON: dict[str, frozenset[str]] = {
+    "nl": frozenset("je jij jou jouw u uw ge gij gulle gulder jullie jezelf uzelf gy ze_you".split()),
+    "fr": frozenset("tu toi te t ton ta tes vous votre vos toi-meme".split()),
+    "en": frozenset("you your youre ur u ya yourself yall thou".split()),
+    "de": frozenset("du dich dir dein deine deiner deinen deinem ihr euch euer eure".split()),
+}
+FIRST_PERSON: dict[str, frozenset[str]] = {
+    "nl": frozenset("ik k me mij mijn m'n mn mezelf wij we ons onze".split()),
+    "fr": frozenset("je j me m moi mon ma mes nous notre nos".split()),
+    "en": frozenset("i im me my myself we us our ourselves".split()),
+    "de": frozenset("ich mich mir mein meine meiner wir uns unser unsere".split()),
+}
+# English negation split by the tokeniser at the apostrophe: "don't" -> "don", "t".
+_EN_NEG_STEMS = frozenset("don doesn isn aren wasn weren won can couldn shouldn wouldn didn haven hasn ain".split())
+COPULA: dict[str, frozenset[str]] = {
+    "nl": frozenset("is zijn bent ben was waren blijft blijven".split()),
+    "fr": frozenset("est sont es etes suis etait etaient restent reste".split()),
+    "en": frozenset("is are am was were be".split()),
+    "de": frozenset("ist sind bist bin war waren".split()),
+}
+_QUOTES = "\"“”„«»‘’'‹›"
+_THREAT_EMOJI = frozenset({"emoji_knife", "emoji_gun", "emoji_bomb", "emoji_coffin", "emoji_skull", "emoji_axe", "emoji_rope"})
+_DEHUMANISING_EMOJI = frozenset({"emoji_ape", "emoji_pig", "emoji_rat", "emoji_cockroach", "emoji_virus", "emoji_banana"})
+_SEXUAL_EMOJI = frozenset({"emoji_eggplant", "emoji_peach", "emoji_droplets", "emoji_tongue", "emoji_lips"})
+_DOXXING_KINDS = frozenset(PIIKind)
+
+
+@dataclass
+class RuleResult:
+    scores: dict[Label, float] = field(default_factory=dict)
+    damp: dict[Label, float] = field(default_factory=dict)  # multiply the model's score by this
+    severity: dict[Label, int] = field(default_factory=dict)
+    targets: Counter[Target] = field(default_factory=Counter)
+    evidence: list[Evidence] = field(default_factory=list)
+    reasons: list[str] = field(default_factory=list)
+    flags: set[str] = field(default_factory=set)  # negation, counter_speech, quote, own_data, ...
+
+    def raise_score(self, label: Label, score: float, severity: int, reason: str | None = None) -> None:
+        if score > self.scores.get(label, 0.0):
+            self.scores[label] = score
+        if score >= 0.5:
+            self.severity[label] = max(self.severity.get(label, 0), severity)
+        if reason and reason not in self.reasons:
+            self.reasons.append(reason)
+
+    def damp_model(self, label: Label, factor: float) -> None:
+        self.damp[label] = min(self.damp.get(label, 1.0), factor)
+
+    @property
+    def target(self) -> Target | None:
+        return self.targets.most_common(1)[0][0] if self.targets else None
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    """Per-comment facts the rules share."""
+
+    nt: NormalizedText
+    language: str
+    by_category: dict[LexCategory, list[Hit]]
+    negator_positions: frozenset[int]
+    second_person: frozenset[int]
+    first_person: frozenset[int]
+    quoted: frozenset[int]  # token indices inside quotation marks
+    counter: bool
+    reporting: bool
+
+    def hits(self, *categories: LexCategory) -> list[Hit]:
+        out: list[Hit] = []
+        for c in categories:
+            out.extend(self.by_category.get(c, ()))
+        return out
+
+    def sentence(self, index: int) -> int:
+        return self.nt.tokens[index].sentence
+
+    def negated(self, first: int, window: int = 4, floor: int = 0) -> bool:
+        """A negator in the same sentence within `window` tokens before position `first`."""
+        sentence = self.sentence(first)
+        lo = max(floor, first - window)
+        return any(
+            p in self.negator_positions and self.sentence(p) == sentence for p in range(lo, first)
+        )
+
+    def near(self, positions: frozenset[int], index: int, window: int = 6) -> bool:
+        sentence = self.sentence(index)
+        return any(abs(p - index) <= window and self.sentence(p) == sentence for p in positions)
+
+
+def _quoted_tokens(nt: NormalizedText) -> frozenset[int]:
+    """Tokens between a pair of quotation marks (a quote is a mention, not a use)."""
+    text = nt.original
+    spans: list[tuple[int, int]] = []
+    opening: int | None = None
+    for i, ch in enumerate(text):
+        if ch not in _QUOTES:
+            continue
+        # An apostrophe inside a word (t'es, da's) is not a quote mark.
+        if ch in "'’" and 0 < i < len(text) - 1 and text[i - 1].isalnum() and text[i + 1].isalnum():
+            continue
+        if opening is None:
+            opening = i
+        else:
+            spans.append((opening, i))
+            opening = None
+    return frozenset(
+        t.index for t in nt.tokens if any(a < t.start and t.end <= b for a, b in spans)
+    )
+
+
+def build_context(nt: NormalizedText, language: str, hits: Sequence[Hit]) -> Context:
+    by_category: dict[LexCategory, list[Hit]] = {}
+    for hit in hits:
+        by_category.setdefault(hit.entry.category, []).append(hit)
+    lang = language if language in SECOND_PERSON else "en"
+    norms = [t.norm for t in nt.tokens]
+    negators = {i for h in by_category.get(LexCategory.NEGATOR, ()) for i in range(h.first, h.last + 1)}
+    for i, norm in enumerate(norms):
+        if norm in ("not", "no", "never", "niet", "geen", "nooit", "pas", "jamais", "nicht", "kein", "keine", "nie"):
+            negators.add(i)
+        if norm in _EN_NEG_STEMS and i + 1 < len(norms) and norms[i + 1] == "t":
+            negators.add(i)
+    second = frozenset(i for i, n in enumerate(norms) if n in SECOND_PERSON[lang])
+    first = frozenset(i for i, n in enumerate(norms) if n in FIRST_PERSON[lang])
+    return Context(
+        nt=nt,
+        language=lang,
+        by_category=by_category,
+        negator_positions=frozenset(negators),
+        second_person=second,
+        first_person=first,
+        quoted=_quoted_tokens(nt),
+        counter=bool(by_category.get(LexCategory.COUNTER)),
+        reporting=bool(by_category.get(LexCategory.REPORTING)),
+    )
+
+
+def _evidence(ctx: Context, hit: Hit, label: Label) -> Evidence:
+    start, end = ctx.nt.span(hit.first, hit.last)
+    detail = f"{hit.entry.id} ({hit.entry.source}{', ' + hit.how if hit.how != 'exact' else ''})"
+    return Evidence(start, end, label, EvidenceSource.LEXICON, detail, ctx.nt.original[start:end])
+
+
+def _mentioned_not_used(ctx: Context, hit: Hit) -> bool:
+    """The words are quoted or reported, by someone who reports or condemns them."""
+    in_quote = hit.first in ctx.quoted
+    return (in_quote and (ctx.reporting or ctx.counter)) or (ctx.reporting and ctx.counter)
+
+
+def _overlaps(a: Hit, b: Hit) -> bool:
+    return not (a.last < b.first or b.last < a.first)
+
+
+def _group_rules(ctx: Context, result: RuleResult) -> None:
+    """Group name + hostile / dehumanising / insulting / violent words -> hate."""
+    identities = [h for h in ctx.hits(LexCategory.IDENTITY)]
+    if not identities:
+        return
+    predicates = ctx.hits(
+        LexCategory.HOSTILE, LexCategory.DEHUMANIZING, LexCategory.INSULT, LexCategory.THREAT, LexCategory.SLUR
+    )
+    emoji = [t.index for t in ctx.nt.tokens if t.norm in _DEHUMANISING_EMOJI | _THREAT_EMOJI]
+    positives = ctx.hits(LexCategory.POSITIVE)
+    for ident in identities:
+        target = ident.entry.target
+        sentence = ctx.sentence(ident.first)
+        self_reference = ctx.near(ctx.first_person, ident.first, window=3) and not ctx.second_person
+        for pred in predicates:
+            if _overlaps(pred, ident) or ctx.sentence(pred.first) != sentence:
+                continue
+            if pred.entry.has(Flag.AMBIGUOUS) and pred.entry.category != LexCategory.DEHUMANIZING:
+                continue
+            floor = min(pred.first, ident.first)
+            if ctx.negated(pred.first, floor=max(0, floor - 3)) or ctx.negated(ident.first, window=2):
+                result.flags.add("negation")
+                result.damp_model(Label.HATE, 0.5)
+                result.reasons.append(
+                    f"'{ctx.nt.original_text(pred.first, pred.last)}' about "
+                    f"'{ctx.nt.original_text(ident.first, ident.last)}' is negated: not counted as hate"
+                )
+                continue
+            if _mentioned_not_used(ctx, pred) or ctx.counter:
+                result.flags.add("counter_speech")
+                result.damp_model(Label.HATE, 0.35)
+                result.damp_model(Label.INSULT, 0.6)
+                result.reasons.append(
+                    "hostile words about a group are quoted or condemned (counter-speech): not counted as hate"
+                )
+                continue
+            if self_reference and pred.entry.category in (LexCategory.INSULT,):
+                continue
+            category = pred.entry.category
+            score = {
+                LexCategory.DEHUMANIZING: 0.92,
+                LexCategory.SLUR: 0.92,
+                LexCategory.THREAT: 0.9,
+                LexCategory.HOSTILE: 0.85,
+                LexCategory.INSULT: 0.8,
+            }[category]
+            severity = 4 if category == LexCategory.THREAT else 3 if category != LexCategory.INSULT else 2
+            severity = max(severity, min(pred.entry.severity, 4)) if category != LexCategory.INSULT else severity
+            result.raise_score(
+                Label.HATE,
+                score,
+                severity,
+                f"'{ctx.nt.original_text(pred.first, pred.last)}' ({category.value}) about the group "
+                f"'{ctx.nt.original_text(ident.first, ident.last)}' ({target.value if target else '?'})",
+            )
+            if target:
+                result.targets[target] += 2
+            result.evidence.append(_evidence(ctx, pred, Label.HATE))
+            result.evidence.append(_evidence(ctx, ident, Label.HATE))
+            if category == LexCategory.THREAT:
+                result.raise_score(Label.THREAT, 0.85, 4, "violence against a group")
+                result.evidence.append(_evidence(ctx, pred, Label.THREAT))
+        # "X zijn geen mensen", "X ne sont pas les bienvenus": a negated positive derogates.
+        for pos in positives:
+            if ctx.sentence(pos.first) != sentence or _overlaps(pos, ident) or pos.first < ident.first:
+                continue
+            if ctx.negated(pos.first, window=5, floor=ident.last + 1) and not (ctx.counter or self_reference):
+                result.raise_score(
+                    Label.HATE,
+                    0.8,
+                    3,
+                    f"denies '{ctx.nt.original_text(ident.first, ident.last)}' "
+                    f"'{ctx.nt.original_text(pos.first, pos.last)}'",
+                )
+                if target:
+                    result.targets[target] += 1
+                result.evidence.append(_evidence(ctx, pos, Label.HATE))
+                result.evidence.append(_evidence(ctx, ident, Label.HATE))
+        for index in emoji:
+            if ctx.sentence(index) == sentence and not ctx.counter:
+                token = ctx.nt.tokens[index]
+                result.raise_score(Label.HATE, 0.85, 3, f"emoji {ctx.nt.original[token.start:token.end]} next to a group name")
+                if target:
+                    result.targets[target] += 1
+                result.evidence.append(
+                    Evidence(token.start, token.end, Label.HATE, EvidenceSource.PATTERN, "emoji", ctx.nt.original[token.start : token.end])
+                )
+
+
+def _slur_rules(ctx: Context, result: RuleResult) -> None:
+    for hit in ctx.hits(LexCategory.SLUR):
+        entry = hit.entry
+        if _mentioned_not_used(ctx, hit) or (ctx.counter and not ctx.second_person):
+            result.flags.add("counter_speech")
+            result.damp_model(Label.HATE, 0.4)
+            result.reasons.append(f"slur '{ctx.nt.original_text(hit.first, hit.last)}' is quoted or condemned, not used")
+            continue
+        if entry.has(Flag.RECLAIMABLE) and ctx.near(ctx.first_person, hit.first, window=4) and not ctx.second_person:
+            result.flags.add("reclaimed")
+            result.reasons.append(f"'{ctx.nt.original_text(hit.first, hit.last)}' is used by the speaker about themselves")
+            continue
+        if ctx.negated(hit.first, window=3):
+            result.flags.add("negation")
+            continue
+        if entry.has(Flag.AMBIGUOUS):
+            # "aap", "mongool", "singe": an insult at a person; hate only next to a group name.
+            if ctx.second_person or hit.first <= 1:
+                result.raise_score(
+                    Label.INSULT, 0.75, 2, f"'{ctx.nt.original_text(hit.first, hit.last)}' used as an insult"
+                )
+                result.evidence.append(_evidence(ctx, hit, Label.INSULT))
+            continue
+        result.raise_score(
+            Label.HATE,
+            0.9 if not hit.how == "fuzzy" else 0.8,
+            max(3, entry.severity),
+            f"slur '{ctx.nt.original_text(hit.first, hit.last)}' ({entry.target.value if entry.target else '?'})",
+        )
+        if entry.target:
+            result.targets[entry.target] += 3
+        result.evidence.append(_evidence(ctx, hit, Label.HATE))
+        if ctx.second_person:
+            result.raise_score(Label.INSULT, 0.6, 2)
+
+
+def _insult_rules(ctx: Context, result: RuleResult) -> None:
+    for hit in ctx.hits(LexCategory.INSULT):
+        words = ctx.nt.original_text(hit.first, hit.last)
+        if hit.entry.has(Flag.AMBIGUOUS) and not (ctx.second_person or hit.first == 0):
+            continue
+        if _mentioned_not_used(ctx, hit) or (ctx.reporting and ctx.near(ctx.first_person, hit.first, 5)):
+            result.flags.add("reported")
+            result.damp_model(Label.INSULT, 0.5)
+            result.reasons.append(f"'{words}' is reported speech, not the commenter's own insult")
+            continue
+        if ctx.negated(hit.first, window=3):
+            result.flags.add("negation")
+            result.damp_model(Label.INSULT, 0.6)
+            continue
+        self_talk = ctx.near(ctx.first_person, hit.first, 3) and not ctx.near(ctx.second_person, hit.first, 6)
+        if self_talk:
+            result.reasons.append(f"'{words}' is said by the commenter about themselves")
+            continue
+        directed = ctx.near(ctx.second_person, hit.first, 6)
+        score = 0.88 if directed else 0.72 if hit.entry.severity >= 2 else 0.55
+        if hit.how in ("fuzzy", "substring"):
+            score -= 0.1
+        result.raise_score(Label.INSULT, score, min(hit.entry.severity, 3), f"insult '{words}'" + (" aimed at someone" if directed else ""))
+        result.evidence.append(_evidence(ctx, hit, Label.INSULT))
+    for token in ctx.nt.tokens:
+        if token.norm in ("emoji_middle_finger", "emoji_clown") and ctx.second_person:
+            result.raise_score(Label.INSULT, 0.55, 1, "mocking emoji aimed at someone")
+
+
+def _threat_rules(ctx: Context, result: RuleResult) -> None:
+    for hit in ctx.hits(LexCategory.THREAT):
+        words = ctx.nt.original_text(hit.first, hit.last)
+        if _mentioned_not_used(ctx, hit) or (ctx.reporting and ctx.counter):
+            result.flags.add("reported")
+            result.damp_model(Label.THREAT, 0.5)
+            result.reasons.append(f"threat words '{words}' are reported or condemned")
+            continue
+        if ctx.negated(hit.first, window=2) and hit.entry.severity < 4:
+            continue
+        multiword = hit.last > hit.first
+        directed = ctx.near(ctx.second_person, hit.first, 8) or multiword
+        score = 0.88 if directed else 0.6
+        if ctx.reporting and not ctx.second_person:
+            score = 0.4
+        result.raise_score(Label.THREAT, score, max(3, hit.entry.severity), f"threat '{words}'")
+        result.evidence.append(_evidence(ctx, hit, Label.THREAT))
+    for token in ctx.nt.tokens:
+        if token.norm in _THREAT_EMOJI and ctx.second_person and not ctx.counter:
+            result.raise_score(Label.THREAT, 0.6, 3, "weapon emoji aimed at someone")
+            result.evidence.append(
+                Evidence(token.start, token.end, Label.THREAT, EvidenceSource.PATTERN, "emoji", ctx.nt.original[token.start : token.end])
+            )
+
+
+def _sexual_rules(ctx: Context, result: RuleResult) -> None:
+    hits = ctx.hits(LexCategory.SEXUAL)
+    plain = [h for h in hits if not h.entry.has(Flag.AMBIGUOUS)]
+    emoji = [t for t in ctx.nt.tokens if t.norm in _SEXUAL_EMOJI]
+    if not plain and not (len(hits) >= 2 or (hits and (ctx.second_person or emoji))):
+        if len(emoji) >= 2 and ctx.second_person:
+            result.raise_score(Label.SEXUAL, 0.55, 2, "sexual emoji aimed at someone")
+        return
+    for hit in plain or hits:
+        if _mentioned_not_used(ctx, hit):
+            continue
+        directed = ctx.near(ctx.second_person, hit.first, 8)
+        score = 0.85 if directed or len(hits) >= 2 else 0.7
+        result.raise_score(Label.SEXUAL, score, max(2, min(hit.entry.severity, 3)), f"sexual '{ctx.nt.original_text(hit.first, hit.last)}'")
+        result.evidence.append(_evidence(ctx, hit, Label.SEXUAL))
+
+
+def _self_harm_rules(ctx: Context, result: RuleResult) -> None:
+    for hit in ctx.hits(LexCategory.SELF_HARM):
+        words = ctx.nt.original_text(hit.first, hit.last)
+        if ctx.near(ctx.second_person, hit.first, 4) and not ctx.near(ctx.first_person, hit.first, 3):
+            # "ga zelfmoord plegen", "kill yourself": aimed at someone else, that is abuse.
+            result.raise_score(Label.THREAT, 0.7, 3, f"'{words}' wished on someone")
+            result.raise_score(Label.INSULT, 0.7, 2)
+            result.evidence.append(_evidence(ctx, hit, Label.THREAT))
+            continue
+        if ctx.counter or _mentioned_not_used(ctx, hit):
+            continue
+        result.raise_score(Label.SELF_HARM, 0.85, 3, f"signs of distress: '{words}'")
+        result.evidence.append(_evidence(ctx, hit, Label.SELF_HARM))
+
+
+def _spam_rules(ctx: Context, result: RuleResult, patterns: Sequence[PatternHit], pii: Sequence[PIIMatch]) -> None:
+    cues = ctx.hits(LexCategory.SPAM)
+    links = [p for p in patterns if p.pattern.name == "link"]
+    strength = len({h.entry.id for h in cues}) + 1.5 * bool(links) + 0.5 * any(
+        p.kind in (PIIKind.PHONE, PIIKind.EMAIL) for p in pii
+    )
+    if strength >= 2.5:
+        score = 0.9
+    elif strength >= 2:
+        score = 0.75
+    elif strength >= 1.5:
+        score = 0.45
+    else:
+        score = 0.2 if cues else 0.0
+    if score:
+        result.raise_score(Label.SPAM, score, 1, "advertising or scam cues" if score >= 0.5 else None)
+        for hit in cues:
+            result.evidence.append(_evidence(ctx, hit, Label.SPAM))
+        for p in links:
+            result.evidence.append(
+                Evidence(p.start, p.end, Label.SPAM, EvidenceSource.PATTERN, p.pattern.name, ctx.nt.original[p.start : p.end])
+            )
+
+
+def _doxxing_rules(ctx: Context, result: RuleResult, patterns: Sequence[PatternHit], pii: Sequence[PIIMatch]) -> None:
+    own = any(p.pattern.name == "own_data" for p in patterns)
+    if own:
+        result.flags.add("own_data")
+    spammy = result.scores.get(Label.SPAM, 0.0) >= 0.75
+    for match in pii:
+        if match.kind not in _DOXXING_KINDS:
+            continue
+        if own or spammy:
+            result.reasons.append(f"{match.kind.value} found, but it looks like the commenter's own or an advert's")
+            continue
+        score = {
+            PIIKind.NATIONAL_NUMBER: 0.95,
+            PIIKind.ADDRESS: 0.85,
+            PIIKind.IBAN: 0.8,
+            PIIKind.PHONE: 0.85,
+            PIIKind.EMAIL: 0.8,
+            PIIKind.LICENCE_PLATE: 0.7,
+        }[match.kind]
+        result.raise_score(Label.DOXXING, score, 4 if match.kind in (PIIKind.ADDRESS, PIIKind.NATIONAL_NUMBER) else 3,
+                           f"personal data in the comment: {match.kind.value}")
+        result.evidence.append(
+            Evidence(match.start, match.end, Label.DOXXING, EvidenceSource.PII, match.kind.value, match.text)
+        )
+    for p in patterns:
+        if p.pattern.label in (Label.DOXXING, Label.DEFAMATION, Label.PROVOCATION):
+            if p.pattern.label == Label.DOXXING and own:
+                continue
+            severity = {Label.DOXXING: 3, Label.DEFAMATION: 2, Label.PROVOCATION: 1}[p.pattern.label]
+            result.raise_score(p.pattern.label, p.pattern.score, severity, f"pattern {p.pattern.name}")
+            result.evidence.append(
+                Evidence(p.start, p.end, p.pattern.label, EvidenceSource.PATTERN, p.pattern.name, ctx.nt.original[p.start : p.end])
+            )
+
+
+def _criticism_rules(ctx: Context, result: RuleResult) -> None:
+    service = ctx.hits(LexCategory.SERVICE)
+    profanity = ctx.hits(LexCategory.PROFANITY)
+    if service and (profanity or "?" in ctx.nt.original or "!" in ctx.nt.original):
+        result.raise_score(Label.CRITICISM, 0.55, 0, "complaint about the service")
+    if profanity and not service:
+        result.raise_score(Label.CRITICISM, 0.3, 0)
+    if profanity:
+        # Swearing at a situation is emotion, not abuse: keep the model from reading it as an insult.
+        if not ctx.hits(LexCategory.INSULT, LexCategory.SLUR):
+            result.damp_model(Label.INSULT, 0.75)
+        result.flags.add("profanity")
+
+
+def apply_rules(
+    nt: NormalizedText,
+    language: str,
+    hits: Iterable[Hit],
+    patterns: Sequence[PatternHit],
+    pii: Sequence[PIIMatch],
+) -> RuleResult:
+    ctx = build_context(nt, language, list(hits))
+    result = RuleResult()
+    _slur_rules(ctx, result)
+    _group_rules(ctx, result)
+    _insult_rules(ctx, result)
+    _threat_rules(ctx, result)
+    _sexual_rules(ctx, result)
+    _self_harm_rules(ctx, result)
+    _spam_rules(ctx, result, patterns, pii)
+    _doxxing_rules(ctx, result, patterns, pii)
+    _criticism_rules(ctx, result)
+    if Label.HATE not in result.scores or result.scores[Label.HATE] < 0.5:
+        # A group mentioned without anything hostile: the model must not read the name alone as hate.
+        if ctx.hits(LexCategory.IDENTITY) and not ctx.hits(LexCategory.SLUR):
+            result.damp_model(Label.HATE, 0.6 if not result.flags & {"negation", "counter_speech"} else 0.35)
+            result.flags.add("identity_mention")
+    if not result.targets:
+        for hit in ctx.hits(LexCategory.IDENTITY):
+            if hit.entry.target:
+                result.targets[hit.entry.target] += 1
+    return result
