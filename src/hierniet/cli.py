@@ -57,12 +57,13 @@ def _count_lines(path: str) -> int | None:
 
 def _load_triage() -> Any:
     from hierniet.settings import get_settings
+    from hierniet.triage.lexicons import LexiconError
     from hierniet.triage.model import ModelError
     from hierniet.triage.pipeline import load_triage
 
     try:
         return load_triage(get_settings().model_dir)
-    except ModelError as exc:
+    except (ModelError, LexiconError) as exc:
         err.print(f"[red]error:[/red] {exc}")
         raise typer.Exit(2) from None
 
@@ -70,7 +71,9 @@ def _load_triage() -> Any:
 @app.command()
 def classify(
     file: Annotated[str, typer.Argument(help="CSV or JSONL file of comments; '-' reads standard input.")],
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write verdicts here instead of stdout.")] = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write verdicts here instead of stdout.")
+    ] = None,
     text_column: Annotated[str, typer.Option(help="Field holding the comment text.")] = "text",
     id_column: Annotated[str, typer.Option(help="Field holding the comment id (kept in the output).")] = "id",
     fmt: Annotated[str | None, typer.Option("--format", help="csv or jsonl (default: from the file name).")] = None,
@@ -100,7 +103,7 @@ def classify(
     batch_size = get_settings().batch_size
     total = _count_lines(file)
     bad = written = 0
-    with stream, _output(output) as out, _progress(file != "-" and sys.stderr.isatty() or output is not None) as bar:
+    with stream, _output(output) as out, _progress((file != "-" and sys.stderr.isatty()) or output is not None) as bar:
         task = bar.add_task("classifying", total=total)
         batch: list[Row] = []
 
@@ -150,7 +153,8 @@ def evaluate(
 ) -> None:
     """Score the triage engine on hand-labelled comments: per label, per language, confusions."""
     from hierniet.domain import Comment, Label
-    from hierniet.evaluation import GoldRow, evaluate as run_evaluation
+    from hierniet.evaluation import GoldRow
+    from hierniet.evaluation import evaluate as run_evaluation
 
     gold: list[GoldRow] = []
     try:
@@ -180,9 +184,7 @@ def evaluate(
         task = bar.add_task("classifying", total=len(gold))
         for i in range(0, len(gold), 128):
             chunk = gold[i : i + 128]
-            verdicts.extend(
-                triage.classify([Comment(id=g.id, text=g.text, platform=g.platform) for g in chunk])
-            )
+            verdicts.extend(triage.classify([Comment(id=g.id, text=g.text, platform=g.platform) for g in chunk]))
             bar.update(task, advance=len(chunk))
     predicted = [frozenset(v.labels) for v in verdicts]
     report = run_evaluation(gold, predicted)
@@ -239,7 +241,8 @@ def train(
     """Rebuild the triage model from the public data sets and the project's own examples."""
     from hierniet.settings import get_settings
     from hierniet.training.datasets import DataError
-    from hierniet.training.train import TrainConfig, train as run_training
+    from hierniet.training.train import TrainConfig
+    from hierniet.training.train import train as run_training
     from hierniet.triage.model import shipped_model_dir
 
     data_dir = data or get_settings().data_dir
@@ -280,5 +283,12 @@ def version() -> None:
     typer.echo(__version__)
 
 
+def _mount_subcommands() -> None:
+    from hierniet.policy.cli import policy_app
+
+    app.add_typer(policy_app, name="policy", help="Validate and print charter policies.")
+
+
 def main() -> None:
+    _mount_subcommands()
     app()

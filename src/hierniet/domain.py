@@ -8,6 +8,7 @@ docs/concepts.md.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from enum import IntEnum, StrEnum
 from typing import Any
 
@@ -185,4 +186,99 @@ class Verdict:
             "pii": [p.as_dict() for p in self.pii],
             "model": self.model_version,
             "reasons": list(self.reasons),
+        }
+
+
+# --- The charter as data: what the policy engine returns (hierniet.policy) ------------------------------
+
+class CharterStep(StrEnum):
+    """One rung of the charter's answer to a comment, mildest first (see docs/concepts.md)."""
+
+    NONE = "none"  # nothing to do
+    REPLY = "reply"  # answer the comment (criticism: acknowledge, route to customer service)
+    REFER = "refer"  # reply with a link to the charter's code of conduct
+    HIDE = "hide"  # hide the comment (and refer)
+    HIDE_REPORT = "hide_report"  # hide and report to the platform
+    BLOCK = "block"  # hide, and block or ban the author
+    POLICE = "police"  # hide, keep the evidence, report to the police
+    REVIEW = "review"  # a person must look first (defamation)
+    CARE = "care"  # the commenter is in distress: a caring reply with a helpline; never hidden
+
+
+class ReportTo(StrEnum):
+    """Where a comment is reported besides the step taken on the channel."""
+
+    PLATFORM = "platform"
+    UNIA = "unia"  # the Belgian equality body: hate only, when the author or the medium is in Belgium
+    POLICE = "police"
+
+
+class Platform(StrEnum):
+    FACEBOOK = "facebook"
+    INSTAGRAM = "instagram"
+    X = "x"
+    LINKEDIN = "linkedin"
+    YOUTUBE = "youtube"
+    TIKTOK = "tiktok"
+    OTHER = "other"
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryEntry:
+    """One step taken earlier against one author on one organisation's channels.
+
+    History is appended, never edited: a person correcting the machine adds an
+    entry with `by_person=True, override=True` rather than changing the old one.
+    An override whose step is `none` or `reply` says "that was fine" (for one
+    comment when `comment_id` is set, for the author's whole past when it is not).
+    """
+
+    when: datetime
+    step: CharterStep
+    labels: tuple[Label, ...] = ()
+    by_person: bool = False
+    override: bool = False
+    comment_id: str | None = None
+    note: str = ""
+
+    def __post_init__(self) -> None:
+        # Naive datetimes make "within the last 90 days" depend on the server's clock zone.
+        if self.when.tzinfo is None or self.when.utcoffset() is None:
+            raise ValueError(
+                f"HistoryEntry.when must be timezone-aware, got {self.when!r}; "
+                "use datetime.now(UTC) or attach a tzinfo"
+            )
+
+
+@dataclass(frozen=True, slots=True)
+class Recommendation:
+    """What the policy recommends for one verdict, with the reasons a moderator reads."""
+
+    step: CharterStep
+    reports: tuple[ReportTo, ...]
+    auto: bool
+    reply: str
+    reasons: tuple[str, ...]
+    language: Language
+    alert_lead: bool = False
+    policy_version: str = ""
+    label: Label | None = None  # the label whose rule decided the step
+    # The platform calls that carry the step out: "reply", "hide", "delete", "ban_author", ...
+    actions: tuple[str, ...] = ()
+    platform: Platform = Platform.OTHER
+
+    def as_dict(self) -> dict[str, Any]:
+        """The "recommendation" object of a `hierniet classify` line; the first five keys are stable."""
+        return {
+            "step": self.step.value,
+            "reports": [r.value for r in self.reports],
+            "auto": self.auto,
+            "reply": self.reply,
+            "reasons": list(self.reasons),
+            "language": self.language.value,
+            "alert_lead": self.alert_lead,
+            "label": self.label.value if self.label else None,
+            "actions": list(self.actions),
+            "platform": self.platform.value,
+            "policy": self.policy_version,
         }

@@ -42,9 +42,7 @@ def score(gold: Sequence[GoldRow], predicted: Sequence[frozenset[Label]]) -> dic
         per_label[label.value] = _prf(tp, fp, fn)
     present = [label.value for label in ABUSE_LABELS if per_label[label.value]["support"] > 0]
     macro = sum(per_label[name]["f1"] for name in present) / len(present) if present else 0.0
-    benign = [
-        (g, p) for g, p in zip(gold, predicted, strict=True) if g.labels <= {Label.OK, Label.CRITICISM}
-    ]
+    benign = [(g, p) for g, p in zip(gold, predicted, strict=True) if g.labels <= {Label.OK, Label.CRITICISM}]
     flagged = sum(1 for _, p in benign if p & set(ABUSE_LABELS))
     exact = sum(1 for g, p in zip(gold, predicted, strict=True) if g.labels == p)
     return {

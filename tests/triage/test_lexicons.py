@@ -62,7 +62,9 @@ def test_malformed_entries_are_rejected_with_line_numbers(tmp_path: Path, body: 
 
 
 def test_header_problems(tmp_path: Path) -> None:
-    missing = write(tmp_path, "x\t1\t-\t-\t-\n", header="# language: nl\n# category: insult\nterm\tseverity\ttarget\tflags\tnote\n")
+    missing = write(
+        tmp_path, "x\t1\t-\t-\t-\n", header="# language: nl\n# category: insult\nterm\tseverity\ttarget\tflags\tnote\n"
+    )
     with pytest.raises(LexiconError, match="header key 'version' is missing"):
         load_lexicon(missing)
     wrong_lang = write(tmp_path, "x\t1\t-\t-\t-\n", language="fr")

@@ -28,7 +28,9 @@ def entries(tmp_path: Path, category: str, body: str) -> list[LexEntry]:
 def index(tmp_path: Path) -> LexiconIndex:
     return LexiconIndex(
         [
-            *entries(tmp_path, "insult", "idioot\t2\t-\t-\t-\nklootzak\t2\t-\t-\t-\n*lijer\t2\t-\t-\t-\nkut*\t1\t-\t-\t-\n"),
+            *entries(
+                tmp_path, "insult", "idioot\t2\t-\t-\t-\nklootzak\t2\t-\t-\t-\n*lijer\t2\t-\t-\t-\nkut*\t1\t-\t-\t-\n"
+            ),
             *entries(tmp_path, "slur", "makak\t3\tethnicity\t-\t-\nflikker\t3\tsexual_orientation\t-\t-\n"),
             *entries(tmp_path, "identity", "marokkanen\t1\tnationality\tplural\t-\nmoslims\t1\treligion\tplural\t-\n"),
             *entries(tmp_path, "threat", "ik weet waar je woont\t4\t-\t-\t-\nvuile *\t2\t-\t-\t-\n"),

@@ -1,10 +1,10 @@
 """Rebuild the shipped triage model, deterministically, from ../shared/data and the own examples.
 
-    public data sets (mapped to the taxonomy) + own examples (80 %)
-      -> embeddings + char n-grams -> one logistic regression per label
-      -> thresholds tuned on the held-back 20 % of own examples, through the
-         whole pipeline (rules + model), never on the development set
-      -> final fit on all own examples, saved with its model card data.
+public data sets (mapped to the taxonomy) + own examples (80 %)
+  -> embeddings + char n-grams -> one logistic regression per label
+  -> thresholds tuned on the held-back 20 % of own examples, through the
+     whole pipeline (rules + model), never on the development set
+  -> final fit on all own examples, saved with its model card data.
 """
 
 from __future__ import annotations
@@ -20,12 +20,11 @@ from typing import Any
 import numpy as np
 
 from hierniet.domain import ALL_LABELS, Comment, Label
-from hierniet.triage.features import Embedder, char_counts, combine, fit_idf, tfidf
-from hierniet.triage.lexicons import load_all
-from hierniet.triage.model import TriageModel
-from hierniet.triage.normalize import normalize
 from hierniet.training.datasets import TrainingExample, dataset_infos, load_public
 from hierniet.training.own import load_own
+from hierniet.triage.features import Embedder, char_counts, combine, fit_idf, model_texts, tfidf
+from hierniet.triage.lexicons import load_all
+from hierniet.triage.model import TriageModel
 
 MODEL_LABELS: tuple[Label, ...] = tuple(label for label in ALL_LABELS if label != Label.OK)
 Progress = Callable[[str, int, int], None]
@@ -96,7 +95,7 @@ def _fit(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     from sklearn.linear_model import LogisticRegression
 
-    counts = char_counts([normalize(e.text).text for e in examples])
+    counts = char_counts([model_texts(e.text)[1] for e in examples])
     idf = fit_idf(counts)
     x = combine(embeddings, tfidf(counts, idf))
     weights = np.array(
@@ -176,7 +175,7 @@ def train(config: TrainConfig, progress: Progress | None = None) -> TrainReport:
     cache = EmbeddingCache(config.cache_dir)
 
     first = [*public, *own_train]
-    emb_first = cache.encode(embedder, [e.text for e in first], progress)
+    emb_first = cache.encode(embedder, [model_texts(e.text)[0] for e in first], progress)
     coef, intercept, idf = _fit(first, emb_first, config, progress)
     provisional = TriageModel("provisional", MODEL_LABELS, coef, intercept, idf, {})
 
@@ -184,13 +183,13 @@ def train(config: TrainConfig, progress: Progress | None = None) -> TrainReport:
     triage = Triage(provisional, load_all(), embedder)
     comments = [Comment(id=str(i), text=e.text, language_hint=e.lang) for i, e in enumerate(held)]
     analyses = triage.analyse(comments)
-    held_emb = cache.encode(embedder, [e.text for e in held])
-    probs = provisional.predict_proba(held_emb, char_counts([a.normalized.text for a in analyses]))
+    held_emb = cache.encode(embedder, [a.embed_text for a in analyses])
+    probs = provisional.predict_proba(held_emb, char_counts([a.char_text for a in analyses]))
     scores = [triage.combined_scores(a, probs[i]) for i, a in enumerate(analyses)]
     thresholds, validation = tune_thresholds([e.labels for e in held], scores)
 
     everything = [*public, *own]
-    emb_all = cache.encode(embedder, [e.text for e in everything], progress)
+    emb_all = cache.encode(embedder, [model_texts(e.text)[0] for e in everything], progress)
     coef, intercept, idf = _fit(everything, emb_all, config, progress)
     version = f"0.1.0+{_fingerprint(everything, config)}"
 

@@ -17,6 +17,9 @@ from typing import Any
 import numpy as np
 from scipy import sparse
 
+from hierniet.triage.normalize import normalize
+from hierniet.triage.textclean import clean_text
+
 N_HASH_FEATURES = 2**18
 EMBEDDING_DIM = 512
 # Embeddings are dense and few; scaling them up lets one regularisation
@@ -46,8 +49,8 @@ class Embedder:
             return np.zeros((0, EMBEDDING_DIM), dtype=np.float32)
         model = self._load()
         # USE cost grows with length; a comment's first 2,000 characters carry its meaning.
-        out = model.encode([t[:2000] if t.strip() else "." for t in texts])
-        return np.asarray(out, dtype=np.float32)
+        vectors: np.ndarray = np.asarray(model.encode([t[:2000] if t.strip() else "." for t in texts]), np.float32)
+        return vectors
 
 
 @cache
@@ -71,19 +74,32 @@ def char_counts(normalised_texts: Sequence[str]) -> sparse.csr_matrix:
 
 
 def tfidf(counts: sparse.csr_matrix, idf: np.ndarray) -> sparse.csr_matrix:
-    """Sublinear tf x idf, rows L2-normalised."""
-    x = counts.copy().astype(np.float32)
-    x.data = 1.0 + np.log(x.data)
-    x = x.multiply(idf.reshape(1, -1)).tocsr()
-    norms = np.sqrt(np.asarray(x.multiply(x).sum(axis=1)).ravel())
+    """Sublinear tf x idf, rows L2-normalised (done on the non-zeros only: never densified)."""
+    x = counts.astype(np.float32, copy=True).tocsr()
+    x.data = (1.0 + np.log(x.data)) * idf[x.indices]
+    rows = np.repeat(np.arange(x.shape[0]), np.diff(x.indptr))
+    norms = np.sqrt(np.bincount(rows, weights=x.data.astype(np.float64) ** 2, minlength=x.shape[0]))
     norms[norms == 0] = 1.0
-    return sparse.diags(1.0 / norms).dot(x).tocsr().astype(np.float32)
+    x.data /= norms[rows].astype(np.float32)
+    return x
 
 
 def fit_idf(counts: sparse.csr_matrix) -> np.ndarray:
     n = counts.shape[0]
     df = np.bincount(counts.indices, minlength=counts.shape[1]).astype(np.float64)
-    return (np.log((1 + n) / (1 + df)) + 1.0).astype(np.float32)
+    idf: np.ndarray = (np.log((1 + n) / (1 + df)) + 1.0).astype(np.float32)
+    return idf
+
+
+def model_texts(text: str, normalised: str | None = None) -> tuple[str, str]:
+    """What the model reads of a comment: (text to embed, normalised text for char n-grams).
+
+    `normalised` is the already normalised text, reused when cleaning changed nothing.
+    """
+    cleaned = clean_text(text)
+    if normalised is not None and cleaned == text:
+        return cleaned, normalised
+    return cleaned, normalize(cleaned).text
 
 
 def combine(embeddings: np.ndarray, chars: sparse.csr_matrix) -> sparse.csr_matrix:

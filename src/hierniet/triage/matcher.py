@@ -98,8 +98,10 @@ class LexiconIndex:
                         self._fuzzy[first].append(entry)
                         for d in _deletes(first):
                             self._fuzzy[d].append(entry)
-                    if entry.category in (LexCategory.SLUR, LexCategory.IDENTITY) and len(first) >= 6 and not (
-                        entry.has(Flag.AMBIGUOUS) or entry.has(Flag.EXACT)
+                    if (
+                        entry.category in (LexCategory.SLUR, LexCategory.IDENTITY)
+                        and len(first) >= 6
+                        and not (entry.has(Flag.AMBIGUOUS) or entry.has(Flag.EXACT))
                     ):
                         self._substring[first].append(entry)
         # Longest phrases first, so "vuile makak" wins over "vuile".
@@ -109,7 +111,9 @@ class LexiconIndex:
         self._suffix_lengths = sorted({len(k) for k in self._suffix}, reverse=True)
         self._substring_lengths = sorted({len(k) for k in self._substring}, reverse=True)
 
-    def match(self, nt: NormalizedText, *, fuzzy: bool = True, common: Callable[[str], bool] | None = None) -> list[Hit]:
+    def match(
+        self, nt: NormalizedText, *, fuzzy: bool = True, common: Callable[[str], bool] | None = None
+    ) -> list[Hit]:
         common = common or is_common_word
         keys = [t.squeezed for t in nt.tokens]
         hits: list[Hit] = []

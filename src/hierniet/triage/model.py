@@ -41,7 +41,8 @@ class TriageModel:
     def predict_proba(self, embeddings: np.ndarray, char_counts: sparse.csr_matrix) -> np.ndarray:
         x = combine(embeddings, tfidf(char_counts, self.idf))
         logits = np.asarray(x @ self.coef.T) + self.intercept
-        return (1.0 / (1.0 + np.exp(-logits))).astype(np.float32)
+        probabilities: np.ndarray = (1.0 / (1.0 + np.exp(-logits))).astype(np.float32)
+        return probabilities
 
     def save(self, folder: Path) -> None:
         folder.mkdir(parents=True, exist_ok=True)
@@ -81,7 +82,9 @@ class TriageModel:
             labels = tuple(Label(v) for v in meta["labels"])
             thresholds = {Label(k): float(v) for k, v in meta["thresholds"].items()}
         except (OSError, ValueError, KeyError) as exc:
-            raise ModelError(f"the triage model in {folder} is unreadable ({exc}); rebuild it with `hierniet train`") from exc
+            raise ModelError(
+                f"the triage model in {folder} is unreadable ({exc}); rebuild it with `hierniet train`"
+            ) from exc
         if coef.shape != (len(labels), idf.shape[0] + coef.shape[1] - idf.shape[0]) or idf.shape[0] != N_HASH_FEATURES:
             raise ModelError(f"the triage model in {folder} does not match this version of hierniet; rebuild it")
         return cls(str(meta["version"]), labels, coef, intercept, idf, thresholds, meta)

@@ -25,11 +25,12 @@ from hierniet.domain import (
     EvidenceSource,
     Label,
     Language,
+    PIIMatch,
     Severity,
     Target,
     Verdict,
 )
-from hierniet.triage.features import Embedder, char_counts
+from hierniet.triage.features import Embedder, char_counts, model_texts
 from hierniet.triage.language import detect_languages
 from hierniet.triage.lexicons import LANGUAGES, Flag, LexCategory, LexEntry, LexiconSet, load_all
 from hierniet.triage.matcher import LexiconIndex
@@ -93,7 +94,9 @@ class Analysis:
     language_confidence: float
     normalized: NormalizedText
     rules: RuleResult
-    pii: tuple
+    pii: tuple[PIIMatch, ...]
+    embed_text: str  # what the model reads: links and handles masked (textclean.clean_text)
+    char_text: str
 
 
 class Triage:
@@ -123,7 +126,8 @@ class Triage:
             rules = apply_rules(nt, language.value if language != Language.OTHER else "en", hits, patterns, pii)
             if len(comment.text) > MAX_CHARS:
                 rules.reasons.append(f"only the first {MAX_CHARS} characters were read")
-            out.append(Analysis(comment, text, language, confidence, nt, rules, pii))
+            embed_text, char_text = model_texts(text, nt.text)
+            out.append(Analysis(comment, text, language, confidence, nt, rules, pii, embed_text, char_text))
         return out
 
     def model_scores(self, analyses: Sequence[Analysis]) -> np.ndarray:
@@ -132,10 +136,10 @@ class Triage:
         # Identical texts (copy-paste floods) are embedded once.
         unique: dict[str, int] = {}
         for a in analyses:
-            unique.setdefault(a.text, len(unique))
+            unique.setdefault(a.embed_text, len(unique))
         embeddings = self.embedder.encode(list(unique))
-        rows = [unique[a.text] for a in analyses]
-        counts = char_counts([a.normalized.text for a in analyses])
+        rows = [unique[a.embed_text] for a in analyses]
+        counts = char_counts([a.char_text for a in analyses])
         return self.model.predict_proba(embeddings[rows], counts)
 
     def classify(self, comments: Sequence[Comment]) -> list[Verdict]:
@@ -178,8 +182,12 @@ class Triage:
             default=0,
         )
         target: Target | None = rules.target if Label.HATE in labels else None
-        scores_out = {label: round(scores.get(label, 0.0), 4) for label in self.model.labels if label != Label.OK}
-        scores_out[Label.OK] = round(1.0 - max((scores[label] for label in ABUSE_LABELS if label in scores), default=0.0), 4)
+        scores_out: dict[Label, float] = {
+            label: round(scores.get(label, 0.0), 4) for label in self.model.labels if label != Label.OK
+        }
+        scores_out[Label.OK] = round(
+            1.0 - max((scores[label] for label in ABUSE_LABELS if label in scores), default=0.0), 4
+        )
         evidence.sort(key=lambda e: (e.start, e.end))
         return Verdict(
             comment_id=analysis.comment.id,
@@ -197,10 +205,11 @@ class Triage:
 
 
 def _dedupe(evidence: list[Evidence]) -> list[Evidence]:
-    seen: set[tuple[int, int, Label, str]] = set()
+    """One piece of evidence per span and label (several lexicons may name the same word)."""
+    seen: set[tuple[int, int, Label]] = set()
     out = []
     for e in evidence:
-        key = (e.start, e.end, e.label, e.detail)
+        key = (e.start, e.end, e.label)
         if key not in seen:
             seen.add(key)
             out.append(e)

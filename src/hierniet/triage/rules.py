@@ -32,28 +32,70 @@ from hierniet.triage.patterns import PatternHit
 # Function words are closed classes, so they live here rather than in the
 # curated lexicons. Dutch "je" is second person, French "je" first person.
 SECOND_PERSON: dict[str, frozenset[str]] = {
-    "nl": frozenset("je jij jou jouw u uw ge gij gulle gulder jullie jezelf uzelf gy ze_you".split()),
-    "fr": frozenset("tu toi te t ton ta tes vous votre vos toi-meme".split()),
-    "en": frozenset("you your youre ur u ya yourself yall thou".split()),
-    "de": frozenset("du dich dir dein deine deiner deinen deinem ihr euch euer eure".split()),
+    "nl": frozenset(
+        [
+            "je",
+            "jij",
+            "jou",
+            "jouw",
+            "u",
+            "uw",
+            "ge",
+            "gij",
+            "gulle",
+            "gulder",
+            "jullie",
+            "jezelf",
+            "uzelf",
+            "gy",
+            "ze_you",
+        ]
+    ),
+    "fr": frozenset(["tu", "toi", "te", "t", "ton", "ta", "tes", "vous", "votre", "vos", "toi-meme"]),
+    "en": frozenset(["you", "your", "youre", "ur", "u", "ya", "yourself", "yall", "thou"]),
+    "de": frozenset(
+        ["du", "dich", "dir", "dein", "deine", "deiner", "deinen", "deinem", "ihr", "euch", "euer", "eure"]
+    ),
 }
 FIRST_PERSON: dict[str, frozenset[str]] = {
-    "nl": frozenset("ik k me mij mijn m'n mn mezelf wij we ons onze".split()),
-    "fr": frozenset("je j me m moi mon ma mes nous notre nos".split()),
-    "en": frozenset("i im me my myself we us our ourselves".split()),
-    "de": frozenset("ich mich mir mein meine meiner wir uns unser unsere".split()),
+    "nl": frozenset(["ik", "k", "me", "mij", "mijn", "m'n", "mn", "mezelf", "wij", "we", "ons", "onze"]),
+    "fr": frozenset(["je", "j", "me", "m", "moi", "mon", "ma", "mes", "nous", "notre", "nos"]),
+    "en": frozenset(["i", "im", "me", "my", "myself", "we", "us", "our", "ourselves"]),
+    "de": frozenset(["ich", "mich", "mir", "mein", "meine", "meiner", "wir", "uns", "unser", "unsere"]),
 }
 # English negation split by the tokeniser at the apostrophe: "don't" -> "don", "t".
-_EN_NEG_STEMS = frozenset("don doesn isn aren wasn weren won can couldn shouldn wouldn didn haven hasn ain".split())
+_EN_NEG_STEMS = frozenset(
+    [
+        "don",
+        "doesn",
+        "isn",
+        "aren",
+        "wasn",
+        "weren",
+        "won",
+        "can",
+        "couldn",
+        "shouldn",
+        "wouldn",
+        "didn",
+        "haven",
+        "hasn",
+        "ain",
+    ]
+)
 COPULA: dict[str, frozenset[str]] = {
-    "nl": frozenset("is zijn bent ben was waren blijft blijven".split()),
-    "fr": frozenset("est sont es etes suis etait etaient restent reste".split()),
-    "en": frozenset("is are am was were be".split()),
-    "de": frozenset("ist sind bist bin war waren".split()),
+    "nl": frozenset(["is", "zijn", "bent", "ben", "was", "waren", "blijft", "blijven"]),
+    "fr": frozenset(["est", "sont", "es", "etes", "suis", "etait", "etaient", "restent", "reste"]),
+    "en": frozenset(["is", "are", "am", "was", "were", "be"]),
+    "de": frozenset(["ist", "sind", "bist", "bin", "war", "waren"]),
 }
 _QUOTES = "\"“”„«»‘’'‹›"
-_THREAT_EMOJI = frozenset({"emoji_knife", "emoji_gun", "emoji_bomb", "emoji_coffin", "emoji_skull", "emoji_axe", "emoji_rope"})
-_DEHUMANISING_EMOJI = frozenset({"emoji_ape", "emoji_pig", "emoji_rat", "emoji_cockroach", "emoji_virus", "emoji_banana"})
+_THREAT_EMOJI = frozenset(
+    {"emoji_knife", "emoji_gun", "emoji_bomb", "emoji_coffin", "emoji_skull", "emoji_axe", "emoji_rope"}
+)
+_DEHUMANISING_EMOJI = frozenset(
+    {"emoji_ape", "emoji_pig", "emoji_rat", "emoji_cockroach", "emoji_virus", "emoji_banana"}
+)
 _SEXUAL_EMOJI = frozenset({"emoji_eggplant", "emoji_peach", "emoji_droplets", "emoji_tongue", "emoji_lips"})
 _DOXXING_KINDS = frozenset(PIIKind)
 
@@ -111,9 +153,7 @@ class Context:
         """A negator in the same sentence within `window` tokens before position `first`."""
         sentence = self.sentence(first)
         lo = max(floor, first - window)
-        return any(
-            p in self.negator_positions and self.sentence(p) == sentence for p in range(lo, first)
-        )
+        return any(p in self.negator_positions and self.sentence(p) == sentence for p in range(lo, first))
 
     def near(self, positions: frozenset[int], index: int, window: int = 6) -> bool:
         sentence = self.sentence(index)
@@ -136,9 +176,7 @@ def _quoted_tokens(nt: NormalizedText) -> frozenset[int]:
         else:
             spans.append((opening, i))
             opening = None
-    return frozenset(
-        t.index for t in nt.tokens if any(a < t.start and t.end <= b for a, b in spans)
-    )
+    return frozenset(t.index for t in nt.tokens if any(a < t.start and t.end <= b for a, b in spans))
 
 
 def build_context(nt: NormalizedText, language: str, hits: Sequence[Hit]) -> Context:
@@ -265,11 +303,20 @@ def _group_rules(ctx: Context, result: RuleResult) -> None:
         for index in emoji:
             if ctx.sentence(index) == sentence and not ctx.counter:
                 token = ctx.nt.tokens[index]
-                result.raise_score(Label.HATE, 0.85, 3, f"emoji {ctx.nt.original[token.start:token.end]} next to a group name")
+                result.raise_score(
+                    Label.HATE, 0.85, 3, f"emoji {ctx.nt.original[token.start : token.end]} next to a group name"
+                )
                 if target:
                     result.targets[target] += 1
                 result.evidence.append(
-                    Evidence(token.start, token.end, Label.HATE, EvidenceSource.PATTERN, "emoji", ctx.nt.original[token.start : token.end])
+                    Evidence(
+                        token.start,
+                        token.end,
+                        Label.HATE,
+                        EvidenceSource.PATTERN,
+                        "emoji",
+                        ctx.nt.original[token.start : token.end],
+                    )
                 )
 
 
@@ -279,11 +326,15 @@ def _slur_rules(ctx: Context, result: RuleResult) -> None:
         if _mentioned_not_used(ctx, hit) or (ctx.counter and not ctx.second_person):
             result.flags.add("counter_speech")
             result.damp_model(Label.HATE, 0.4)
-            result.reasons.append(f"slur '{ctx.nt.original_text(hit.first, hit.last)}' is quoted or condemned, not used")
+            result.reasons.append(
+                f"slur '{ctx.nt.original_text(hit.first, hit.last)}' is quoted or condemned, not used"
+            )
             continue
         if entry.has(Flag.RECLAIMABLE) and ctx.near(ctx.first_person, hit.first, window=4) and not ctx.second_person:
             result.flags.add("reclaimed")
-            result.reasons.append(f"'{ctx.nt.original_text(hit.first, hit.last)}' is used by the speaker about themselves")
+            result.reasons.append(
+                f"'{ctx.nt.original_text(hit.first, hit.last)}' is used by the speaker about themselves"
+            )
             continue
         if ctx.negated(hit.first, window=3):
             result.flags.add("negation")
@@ -298,7 +349,7 @@ def _slur_rules(ctx: Context, result: RuleResult) -> None:
             continue
         result.raise_score(
             Label.HATE,
-            0.9 if not hit.how == "fuzzy" else 0.8,
+            0.9 if hit.how != "fuzzy" else 0.8,
             max(3, entry.severity),
             f"slur '{ctx.nt.original_text(hit.first, hit.last)}' ({entry.target.value if entry.target else '?'})",
         )
@@ -327,11 +378,25 @@ def _insult_rules(ctx: Context, result: RuleResult) -> None:
         if self_talk:
             result.reasons.append(f"'{words}' is said by the commenter about themselves")
             continue
-        directed = ctx.near(ctx.second_person, hit.first, 6)
-        score = 0.88 if directed else 0.72 if hit.entry.severity >= 2 else 0.55
+        # A bare "Idioot!" or "Connard." is said to someone: a short comment starting with the word.
+        vocative = hit.first == 0 and len(ctx.nt.tokens) <= 4
+        directed = ctx.near(ctx.second_person, hit.first, 6) or vocative
+        if directed:
+            score = 0.88 if hit.entry.severity >= 2 else 0.7
+        else:
+            # "Absolutely useless", "wat een amateurs": about the service, an insult word
+            # alone is weak evidence; the model and the other rules decide.
+            score = 0.7 if hit.entry.severity >= 2 else 0.4
+            if ctx.hits(LexCategory.SERVICE) and hit.entry.severity < 3:
+                score -= 0.15
         if hit.how in ("fuzzy", "substring"):
             score -= 0.1
-        result.raise_score(Label.INSULT, score, min(hit.entry.severity, 3), f"insult '{words}'" + (" aimed at someone" if directed else ""))
+        result.raise_score(
+            Label.INSULT,
+            score,
+            min(hit.entry.severity, 3),
+            f"insult '{words}'" + (" aimed at someone" if directed else ""),
+        )
         result.evidence.append(_evidence(ctx, hit, Label.INSULT))
     for token in ctx.nt.tokens:
         if token.norm in ("emoji_middle_finger", "emoji_clown") and ctx.second_person:
@@ -359,7 +424,14 @@ def _threat_rules(ctx: Context, result: RuleResult) -> None:
         if token.norm in _THREAT_EMOJI and ctx.second_person and not ctx.counter:
             result.raise_score(Label.THREAT, 0.6, 3, "weapon emoji aimed at someone")
             result.evidence.append(
-                Evidence(token.start, token.end, Label.THREAT, EvidenceSource.PATTERN, "emoji", ctx.nt.original[token.start : token.end])
+                Evidence(
+                    token.start,
+                    token.end,
+                    Label.THREAT,
+                    EvidenceSource.PATTERN,
+                    "emoji",
+                    ctx.nt.original[token.start : token.end],
+                )
             )
 
 
@@ -376,7 +448,12 @@ def _sexual_rules(ctx: Context, result: RuleResult) -> None:
             continue
         directed = ctx.near(ctx.second_person, hit.first, 8)
         score = 0.85 if directed or len(hits) >= 2 else 0.7
-        result.raise_score(Label.SEXUAL, score, max(2, min(hit.entry.severity, 3)), f"sexual '{ctx.nt.original_text(hit.first, hit.last)}'")
+        result.raise_score(
+            Label.SEXUAL,
+            score,
+            max(2, min(hit.entry.severity, 3)),
+            f"sexual '{ctx.nt.original_text(hit.first, hit.last)}'",
+        )
         result.evidence.append(_evidence(ctx, hit, Label.SEXUAL))
 
 
@@ -398,8 +475,10 @@ def _self_harm_rules(ctx: Context, result: RuleResult) -> None:
 def _spam_rules(ctx: Context, result: RuleResult, patterns: Sequence[PatternHit], pii: Sequence[PIIMatch]) -> None:
     cues = ctx.hits(LexCategory.SPAM)
     links = [p for p in patterns if p.pattern.name == "link"]
-    strength = len({h.entry.id for h in cues}) + 1.5 * bool(links) + 0.5 * any(
-        p.kind in (PIIKind.PHONE, PIIKind.EMAIL) for p in pii
+    strength = (
+        len({h.entry.id for h in cues})
+        + 1.5 * bool(links)
+        + 0.5 * any(p.kind in (PIIKind.PHONE, PIIKind.EMAIL) for p in pii)
     )
     if strength >= 2.5:
         score = 0.9
@@ -415,7 +494,9 @@ def _spam_rules(ctx: Context, result: RuleResult, patterns: Sequence[PatternHit]
             result.evidence.append(_evidence(ctx, hit, Label.SPAM))
         for p in links:
             result.evidence.append(
-                Evidence(p.start, p.end, Label.SPAM, EvidenceSource.PATTERN, p.pattern.name, ctx.nt.original[p.start : p.end])
+                Evidence(
+                    p.start, p.end, Label.SPAM, EvidenceSource.PATTERN, p.pattern.name, ctx.nt.original[p.start : p.end]
+                )
             )
 
 
@@ -438,8 +519,12 @@ def _doxxing_rules(ctx: Context, result: RuleResult, patterns: Sequence[PatternH
             PIIKind.EMAIL: 0.8,
             PIIKind.LICENCE_PLATE: 0.7,
         }[match.kind]
-        result.raise_score(Label.DOXXING, score, 4 if match.kind in (PIIKind.ADDRESS, PIIKind.NATIONAL_NUMBER) else 3,
-                           f"personal data in the comment: {match.kind.value}")
+        result.raise_score(
+            Label.DOXXING,
+            score,
+            4 if match.kind in (PIIKind.ADDRESS, PIIKind.NATIONAL_NUMBER) else 3,
+            f"personal data in the comment: {match.kind.value}",
+        )
         result.evidence.append(
             Evidence(match.start, match.end, Label.DOXXING, EvidenceSource.PII, match.kind.value, match.text)
         )
@@ -450,7 +535,14 @@ def _doxxing_rules(ctx: Context, result: RuleResult, patterns: Sequence[PatternH
             severity = {Label.DOXXING: 3, Label.DEFAMATION: 2, Label.PROVOCATION: 1}[p.pattern.label]
             result.raise_score(p.pattern.label, p.pattern.score, severity, f"pattern {p.pattern.name}")
             result.evidence.append(
-                Evidence(p.start, p.end, p.pattern.label, EvidenceSource.PATTERN, p.pattern.name, ctx.nt.original[p.start : p.end])
+                Evidence(
+                    p.start,
+                    p.end,
+                    p.pattern.label,
+                    EvidenceSource.PATTERN,
+                    p.pattern.name,
+                    ctx.nt.original[p.start : p.end],
+                )
             )
 
 
@@ -477,6 +569,11 @@ def apply_rules(
 ) -> RuleResult:
     ctx = build_context(nt, language, list(hits))
     result = RuleResult()
+    if ctx.counter:
+        # Condemning hate uses the same words as hate; the model cannot tell them apart.
+        result.flags.add("counter_speech")
+        result.damp_model(Label.HATE, 0.5)
+        result.damp_model(Label.INSULT, 0.7)
     _slur_rules(ctx, result)
     _group_rules(ctx, result)
     _insult_rules(ctx, result)
@@ -486,11 +583,10 @@ def apply_rules(
     _spam_rules(ctx, result, patterns, pii)
     _doxxing_rules(ctx, result, patterns, pii)
     _criticism_rules(ctx, result)
-    if Label.HATE not in result.scores or result.scores[Label.HATE] < 0.5:
-        # A group mentioned without anything hostile: the model must not read the name alone as hate.
-        if ctx.hits(LexCategory.IDENTITY) and not ctx.hits(LexCategory.SLUR):
-            result.damp_model(Label.HATE, 0.6 if not result.flags & {"negation", "counter_speech"} else 0.35)
-            result.flags.add("identity_mention")
+    # A group mentioned without anything hostile: the model must not read the name alone as hate.
+    if result.scores.get(Label.HATE, 0.0) < 0.5 and ctx.hits(LexCategory.IDENTITY) and not ctx.hits(LexCategory.SLUR):
+        result.damp_model(Label.HATE, 0.6 if not result.flags & {"negation", "counter_speech"} else 0.35)
+        result.flags.add("identity_mention")
     if not result.targets:
         for hit in ctx.hits(LexCategory.IDENTITY):
             if hit.entry.target:

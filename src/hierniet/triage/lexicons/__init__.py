@@ -244,15 +244,15 @@ def load_lexicon(path: Path | str) -> Lexicon:
                         f"Use a comma-separated list of: {', '.join(f.value for f in Flag)}, or '-'",
                     ) from None
         tokens, wildcard = _parse_term(path, number, term)
-        key = (tokens, wildcard)
-        if key in seen:
+        dedupe_key = (tokens, wildcard)
+        if dedupe_key in seen:
             raise LexiconError(
                 path,
                 number,
-                f"duplicate term {term!r} (same as line {seen[key]} once normalised)",
+                f"duplicate term {term!r} (same as line {seen[dedupe_key]} once normalised)",
                 "Remove one of the two lines",
             )
-        seen[key] = number
+        seen[dedupe_key] = number
         entries.append(
             LexEntry(
                 term=term,

@@ -1,0 +1,539 @@
+"""The charter as a pure function: Verdict + author history + policy + platform -> Recommendation.
+
+The order of the rules (each leaves a reason a moderator can read):
+
+1. Labels whose score is below the policy threshold do not count.
+2. Each counted label gets its first step from the policy (per severity).
+3. An author with earlier counted steps within the escalation window climbs one
+   rung of that label's ladder per step; a person's block stands; a person's
+   override lowers (one comment) or resets (the author's record) the count.
+4. The most serious step among the labels wins (care outranks hiding: a person
+   in distress is never hidden; a credible threat still goes to the police).
+5. A step the platform cannot perform becomes the nearest one it can.
+6. Reports: the platform, Unia (hate, author or medium in Belgium), the police
+   (credible threats; doxxing together with a threat).
+7. `auto` only where the policy allows the step for that label, the score is
+   above the auto threshold, and nothing needs a person.
+8. A person's earlier decision on this very comment is returned as it stands.
+
+Nothing here reads files, clocks (unless `now` is left out) or databases.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+from hierniet.domain import (
+    CharterStep,
+    HistoryEntry,
+    Label,
+    Language,
+    Platform,
+    Recommendation,
+    ReportTo,
+    Severity,
+    Verdict,
+)
+from hierniet.policy.replies import render_reply, reply_language
+from hierniet.policy.schema import (
+    NEVER_AUTO_LABELS,
+    NEVER_AUTO_STEPS,
+    SEVERITY_NAMES,
+    STEP_RANK,
+    PlatformCapabilities,
+    Policy,
+)
+
+#: Steps a person can take that say "this was fine": they never count as a strike.
+HARMLESS_STEPS: frozenset[CharterStep] = frozenset({CharterStep.NONE, CharterStep.REPLY})
+
+#: Platform names as connectors and imports spell them, mapped to Platform.
+_PLATFORM_ALIASES: dict[str, Platform] = {
+    "fb": Platform.FACEBOOK,
+    "meta": Platform.FACEBOOK,
+    "ig": Platform.INSTAGRAM,
+    "insta": Platform.INSTAGRAM,
+    "twitter": Platform.X,
+    "x.com": Platform.X,
+    "yt": Platform.YOUTUBE,
+}
+
+_PLATFORM_TITLES: dict[Platform, str] = {
+    Platform.FACEBOOK: "Facebook",
+    Platform.INSTAGRAM: "Instagram",
+    Platform.X: "X",
+    Platform.LINKEDIN: "LinkedIn",
+    Platform.YOUTUBE: "YouTube",
+    Platform.TIKTOK: "TikTok",
+    Platform.OTHER: "This channel",
+}
+
+
+def parse_platform(value: str | Platform | None) -> Platform:
+    """The Platform for a connector's or import's spelling; anything unknown is `other`."""
+    if isinstance(value, Platform):
+        return value
+    key = (value or "").strip().lower()
+    if key in _PLATFORM_ALIASES:
+        return _PLATFORM_ALIASES[key]
+    try:
+        return Platform(key)
+    except ValueError:
+        return Platform.OTHER
+
+
+@dataclass
+class _Record:
+    """What the author's history means for this comment."""
+
+    strikes: list[HistoryEntry] = field(default_factory=list)
+    person_block: HistoryEntry | None = None
+    reasons: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    label: Label
+    step: CharterStep
+    score: float | None
+
+
+def recommend(
+    verdict: Verdict,
+    history: Sequence[HistoryEntry],
+    policy: Policy,
+    platform: Platform | str,
+    *,
+    now: datetime | None = None,
+    author_in_belgium: bool | None = None,
+) -> Recommendation:
+    """The charter's step for one comment, with reports, reply, and the reasons for each."""
+    if now is None:
+        now = datetime.now(UTC)
+    elif now.tzinfo is None or now.utcoffset() is None:
+        raise ValueError(f"recommend(now=...) must be timezone-aware, got {now!r}; use datetime.now(UTC)")
+    where = parse_platform(platform)
+    caps = policy.capabilities(where)
+    severity = Severity(verdict.severity)
+    reasons: list[str] = []
+
+    counted = _counted_labels(verdict, policy, reasons)
+    record = _read_history(history, policy, now)
+    candidates = [_label_step(c, severity, record, policy, verdict, reasons) for c in counted]
+
+    police_label, police_reasons = _police(counted, severity, policy)
+    if police_label is not None:
+        # A credible threat (or doxxing with a threat) puts the police step on the label that caused it.
+        candidates = [
+            _Candidate(c.label, CharterStep.POLICE, c.score)
+            if c.label is police_label and STEP_RANK[c.step] < STEP_RANK[CharterStep.POLICE]
+            else c
+            for c in candidates
+        ]
+
+    winner = max(candidates, key=lambda c: (STEP_RANK[c.step], c.score if c.score is not None else 1.0))
+    if len(candidates) > 1:
+        listed = ", ".join(f"{c.label.value} -> {c.step.value}" for c in candidates)
+        reasons.append(f"Several labels: the most serious step wins ({listed}).")
+    if record.reasons:
+        reasons.extend(record.reasons)
+
+    person = _person_decision(verdict.comment_id, history)
+    if person is not None:
+        reasons.insert(
+            0,
+            f"A person decided '{person.step.value}' for this comment on {person.when:%Y-%m-%d}; "
+            f"a machine never overrides a person (the policy alone would say '{winner.step.value}').",
+        )
+        return _finish(
+            person.step,
+            winner,
+            counted,
+            severity,
+            verdict,
+            policy,
+            where,
+            caps,
+            reasons,
+            police_reasons,
+            author_in_belgium,
+            allow_auto=False,
+        )
+    return _finish(
+        winner.step,
+        winner,
+        counted,
+        severity,
+        verdict,
+        policy,
+        where,
+        caps,
+        reasons,
+        police_reasons,
+        author_in_belgium,
+        allow_auto=True,
+    )
+
+
+def _counted_labels(verdict: Verdict, policy: Policy, reasons: list[str]) -> list[_Candidate]:
+    counted: list[_Candidate] = []
+    for label in verdict.labels:
+        rules = policy.label(label)
+        score = verdict.scores.get(label)
+        if score is not None and score < rules.threshold:
+            reasons.append(
+                f"{label.value} is not counted: score {score:.2f} is below "
+                f"the policy threshold {rules.threshold:.2f}."
+            )
+            continue
+        counted.append(_Candidate(label, CharterStep.NONE, score))
+    if not counted:
+        counted.append(_Candidate(Label.OK, CharterStep.NONE, None))
+    # ok next to a real label says nothing: the real label decides.
+    if len(counted) > 1:
+        counted = [c for c in counted if c.label is not Label.OK]
+    return counted
+
+
+def _label_step(
+    cand: _Candidate,
+    severity: Severity,
+    record: _Record,
+    policy: Policy,
+    verdict: Verdict,
+    reasons: list[str],
+) -> _Candidate:
+    label = cand.label
+    rules = policy.label(label)
+    sev_name = SEVERITY_NAMES[severity]
+    base = rules.step_for(severity)
+    score = (
+        f"score {cand.score:.2f} >= threshold {rules.threshold:.2f}" if cand.score is not None else "no score"
+    )
+    reasons.append(
+        f"{label.value} ({score}, severity {sev_name}): the policy's first step is {base.value} "
+        f"(labels.{label.value}.first_step)."
+    )
+    evidence = [e for e in verdict.evidence if e.label is label][:3]
+    if evidence:
+        shown = "; ".join(
+            f'"{_clip(e.text)}" ({e.source.value}{": " + e.detail if e.detail else ""})' for e in evidence
+        )
+        reasons.append(f"Evidence for {label.value}: {shown}.")
+    if label is Label.DOXXING and verdict.pii:
+        kinds = ", ".join(sorted({p.kind.value for p in verdict.pii}))
+        reasons.append(f"Personal data found: {kinds}.")
+
+    step = base
+    if rules.ladder and record.strikes and STEP_RANK[base] <= STEP_RANK[rules.ladder[-1]]:
+        below = [i for i, rung in enumerate(rules.ladder) if STEP_RANK[rung] <= STEP_RANK[base]]
+        position = below[-1] if below else -1
+        target = min(position + len(record.strikes), len(rules.ladder) - 1)
+        if target > position and STEP_RANK[rules.ladder[target]] > STEP_RANK[base]:
+            step = rules.ladder[target]
+            earlier = ", ".join(f"{e.step.value} on {e.when:%Y-%m-%d}" for e in record.strikes[-3:])
+            reasons.append(
+                f"The author persists: {len(record.strikes)} earlier step(s) within "
+                f"{policy.escalation.window_days} days ({earlier}), so {label.value} climbs its ladder "
+                f"from {base.value} to {step.value}."
+            )
+    elif record.strikes and not rules.ladder and label not in (Label.OK, Label.CRITICISM):
+        reasons.append(f"{label.value} has no ladder in the policy: earlier steps do not change it.")
+    if record.person_block is not None and rules.ladder and STEP_RANK[step] < STEP_RANK[CharterStep.BLOCK]:
+        step = CharterStep.BLOCK
+        reasons.append(
+            f"A person blocked this author on {record.person_block.when:%Y-%m-%d}; that block stands."
+        )
+    return _Candidate(label, step, cand.score)
+
+
+def _read_history(history: Sequence[HistoryEntry], policy: Policy, now: datetime) -> _Record:
+    record = _Record()
+    entries = sorted((e for e in history if e.when <= now), key=lambda e: e.when)
+
+    resets = [i for i, e in enumerate(entries) if _is_reset(e)]
+    if resets:
+        cleared = entries[resets[-1]]
+        record.reasons.append(
+            f"A person cleared this author's record on {cleared.when:%Y-%m-%d}: earlier steps do not count."
+        )
+        entries = entries[resets[-1] + 1 :]
+
+    # Manual outranks automatic: where a person decided a comment, the machine's entries for it drop out.
+    latest_person: dict[str, HistoryEntry] = {}
+    for e in entries:
+        if e.by_person and e.comment_id is not None:
+            latest_person[e.comment_id] = e
+    effective: list[HistoryEntry] = []
+    lowered = 0
+    for e in entries:
+        if (
+            e.comment_id is not None
+            and e.comment_id in latest_person
+            and latest_person[e.comment_id] is not e
+        ):
+            if STEP_RANK[e.step] > STEP_RANK[latest_person[e.comment_id].step]:
+                lowered += 1
+            continue
+        effective.append(e)
+    if lowered:
+        record.reasons.append(
+            f"A person lowered {lowered} earlier step(s) of this author; "
+            "their decision counts, not the machine's."
+        )
+
+    window = timedelta(days=policy.escalation.window_days)
+    counts = set(policy.escalation.counts)
+    record.strikes = [e for e in effective if e.step in counts and now - e.when <= window]
+    blocks = [e for e in effective if e.by_person and e.step is CharterStep.BLOCK]
+    record.person_block = blocks[-1] if blocks else None
+    return record
+
+
+def _is_reset(entry: HistoryEntry) -> bool:
+    """A person's override that clears the author as a whole (no comment named) and says "fine"."""
+    return entry.by_person and entry.override and entry.comment_id is None and entry.step in HARMLESS_STEPS
+
+
+def _person_decision(comment_id: str, history: Sequence[HistoryEntry]) -> HistoryEntry | None:
+    mine = [e for e in history if e.by_person and e.comment_id == comment_id]
+    return max(mine, key=lambda e: e.when) if mine else None
+
+
+def _police(
+    counted: Sequence[_Candidate], severity: Severity, policy: Policy
+) -> tuple[Label | None, list[str]]:
+    """The label that calls for the police (if any) and why."""
+    for c in counted:
+        floor = policy.label(c.label).reports.police
+        if floor is not None and _at_least(severity, floor):
+            return c.label, [
+                f"Report to the police: {c.label.value} at severity {SEVERITY_NAMES[severity]} "
+                f"(the policy treats {floor} and above as credible)."
+            ]
+    labels = {c.label for c in counted}
+    if policy.police.doxxing_with_threat and {Label.DOXXING, Label.THREAT} <= labels:
+        return Label.DOXXING, ["Report to the police: personal data published together with a threat."]
+    return None, []
+
+
+def _at_least(severity: Severity, name: str) -> bool:
+    return int(severity) >= list(SEVERITY_NAMES.values()).index(name)  # type: ignore[arg-type]
+
+
+def _finish(
+    step: CharterStep,
+    winner: _Candidate,
+    counted: Sequence[_Candidate],
+    severity: Severity,
+    verdict: Verdict,
+    policy: Policy,
+    platform: Platform,
+    caps: PlatformCapabilities,
+    reasons: list[str],
+    police_reasons: Sequence[str],
+    author_in_belgium: bool | None,
+    *,
+    allow_auto: bool,
+) -> Recommendation:
+    labels = {c.label for c in counted}
+    step, platform_calls, substituted = _adapt_to_platform(step, platform, caps, reasons)
+
+    reports = _reports(step, counted, severity, verdict, policy, author_in_belgium, reasons, police_reasons)
+    if substituted and step is CharterStep.REFER and ReportTo.PLATFORM not in reports:
+        # The platform could not hide it: reporting is what is left besides the reply.
+        reports.insert(0, ReportTo.PLATFORM)
+    if ReportTo.PLATFORM in reports and not caps.report:
+        reports = [r for r in reports if r is not ReportTo.PLATFORM]
+        reasons.append(f"{_PLATFORM_TITLES[platform]} offers no way to report: keep the evidence instead.")
+
+    # The reply speaks to the commenter about what matters most for them: care first.
+    reply_label = Label.SELF_HARM if Label.SELF_HARM in labels else winner.label
+    reply_step = CharterStep.CARE if reply_label is Label.SELF_HARM and step is not CharterStep.NONE else step
+    language = Language(_language(verdict, policy, reasons))
+    if reply_label in policy.replies.silent_labels and reply_step is not CharterStep.CARE:
+        reply = ""
+        if step is not CharterStep.NONE:
+            reasons.append(
+                f"No reply: the policy keeps {reply_label.value} unanswered (replies.silent_labels)."
+            )
+    else:
+        reply = render_reply(reply_step, reply_label, language, policy)
+    if Label.CRITICISM in labels and step not in (CharterStep.NONE, CharterStep.REPLY):
+        reasons.append("Also criticism: answer the complaint as well; criticism itself is never hidden.")
+    elif step is CharterStep.REPLY and winner.label is Label.CRITICISM:
+        reasons.append(
+            "Criticism gets an answer, not a hide: the reply routes the commenter to customer service."
+        )
+
+    auto = allow_auto and _auto(step, winner, labels, substituted, policy, reasons)
+
+    alert = Label.SELF_HARM in labels or step is CharterStep.POLICE
+    if Label.SELF_HARM in labels:
+        reasons.append(
+            "Someone may be in distress: a caring reply with the helpline, and the team lead is alerted."
+        )
+    elif step is CharterStep.POLICE:
+        reasons.append("A credible threat: the team lead is alerted and the evidence is kept.")
+
+    actions = list(platform_calls)
+    if ReportTo.PLATFORM in reports:
+        actions.append("report")
+    if reply:
+        actions.append("reply")
+    return Recommendation(
+        step=step,
+        reports=tuple(reports),
+        auto=auto,
+        reply=reply,
+        reasons=tuple(reasons),
+        language=language,
+        alert_lead=alert,
+        policy_version=policy.version_tag,
+        label=winner.label,
+        actions=tuple(actions),
+        platform=platform,
+    )
+
+
+def _adapt_to_platform(
+    step: CharterStep, platform: Platform, caps: PlatformCapabilities, reasons: list[str]
+) -> tuple[CharterStep, list[str], bool]:
+    """Replace a step the platform cannot perform by the nearest one it can; the platform calls to make."""
+    title = _PLATFORM_TITLES[platform]
+    substituted = False
+    calls: list[str] = []
+    if step is CharterStep.BLOCK and not caps.block:
+        reasons.append(
+            f"{title} cannot block through its API: hide and report instead "
+            "(block by hand in the app if needed)."
+        )
+        step, substituted = CharterStep.HIDE_REPORT, True
+    if step in (CharterStep.HIDE, CharterStep.HIDE_REPORT, CharterStep.BLOCK, CharterStep.POLICE):
+        if caps.hide:
+            calls.append(caps.hide_action)
+            if caps.hide_action != "hide":
+                reasons.append(f"On {title}, hiding is done by '{caps.hide_action}'.")
+            if caps.note:
+                reasons.append(caps.note)
+        elif caps.delete:
+            calls.append(caps.delete_action)
+            substituted = True
+            reasons.append(
+                f"{title} cannot hide a comment: delete it instead ('{caps.delete_action}'), "
+                "after the evidence is kept."
+            )
+        else:
+            substituted = True
+            if step is CharterStep.POLICE:
+                reasons.append(
+                    f"{title} can neither hide nor delete the comment: report it and keep the evidence."
+                )
+            else:
+                reasons.append(
+                    f"{title} can neither hide nor delete a comment: "
+                    "reply with the charter link and report it."
+                )
+                step = CharterStep.REFER
+        if step is CharterStep.BLOCK:
+            calls.append(caps.block_action)
+    return step, calls, substituted
+
+
+def _reports(
+    step: CharterStep,
+    counted: Sequence[_Candidate],
+    severity: Severity,
+    verdict: Verdict,
+    policy: Policy,
+    author_in_belgium: bool | None,
+    reasons: list[str],
+    police_reasons: Sequence[str],
+) -> list[ReportTo]:
+    if step in (CharterStep.NONE, CharterStep.REPLY):
+        # Nothing to act on (or a person said so): nothing to report either.
+        return []
+    wanted: set[ReportTo] = set()
+    for c in counted:
+        rules = policy.label(c.label).reports
+        if rules.platform is not None and _at_least(severity, rules.platform):
+            wanted.add(ReportTo.PLATFORM)
+        if rules.unia is not None and _at_least(severity, rules.unia):
+            belgian = author_in_belgium is True or policy.organisation.in_belgium
+            target = f" (target: {verdict.target.value})" if verdict.target else ""
+            if belgian:
+                who = "the author" if author_in_belgium else "the organisation"
+                reasons.append(f"Report to Unia: {c.label.value}{target}, and {who} is in Belgium.")
+                wanted.add(ReportTo.UNIA)
+            else:
+                reasons.append(
+                    "No report to Unia: neither the author nor the organisation is known to be in Belgium."
+                )
+    if step in (CharterStep.HIDE_REPORT, CharterStep.POLICE):
+        wanted.add(ReportTo.PLATFORM)
+    if police_reasons:
+        wanted.update({ReportTo.POLICE, ReportTo.PLATFORM})
+        reasons.extend(police_reasons)
+    return [r for r in (ReportTo.PLATFORM, ReportTo.UNIA, ReportTo.POLICE) if r in wanted]
+
+
+def _auto(
+    step: CharterStep,
+    winner: _Candidate,
+    labels: set[Label],
+    substituted: bool,
+    policy: Policy,
+    reasons: list[str],
+) -> bool:
+    rules = policy.label(winner.label)
+    why_not: str | None = None
+    if step in (CharterStep.NONE,):
+        return False
+    never = sorted(label.value for label in labels & NEVER_AUTO_LABELS)
+    if never:
+        why_not = f"a person always handles {' and '.join(never)}"
+    elif step in NEVER_AUTO_STEPS:
+        why_not = f"'{step.value}' always needs a person"
+    elif substituted:
+        why_not = "the step was changed to fit the platform"
+    elif step not in rules.auto:
+        why_not = f"the policy does not let {winner.label.value} -> {step.value} run automatically"
+    elif winner.score is None:
+        why_not = "the verdict carries no score"
+    elif winner.score < rules.auto_threshold:
+        why_not = f"score {winner.score:.2f} is below the auto threshold {rules.auto_threshold:.2f}"
+    if why_not:
+        reasons.append(f"Suggested only: {why_not}.")
+        return False
+    reasons.append(
+        f"Automatic: the policy lets {winner.label.value} -> {step.value} run at score >= "
+        f"{rules.auto_threshold:.2f} (score {winner.score:.2f})."
+    )
+    return True
+
+
+def _language(verdict: Verdict, policy: Policy, reasons: list[str]) -> str:
+    lang = reply_language(verdict.language, policy)
+    if (
+        lang == verdict.language.value
+        and verdict.language_confidence >= policy.replies.min_language_confidence
+    ):
+        return lang
+    fallback = policy.organisation.language
+    if lang == verdict.language.value:
+        reasons.append(
+            f"Reply in {fallback}, the organisation's language: the comment's language ({lang}) is uncertain "
+            f"({verdict.language_confidence:.2f})."
+        )
+    else:
+        reasons.append(
+            f"Reply in {fallback}, the organisation's language: the comment is in '{verdict.language.value}'."
+        )
+    return fallback
+
+
+def _clip(text: str, limit: int = 40) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"

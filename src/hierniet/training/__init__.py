@@ -1,0 +1,1 @@
+"""Training: turning public labelled data into hierniet examples, and fitting the triage model."""
