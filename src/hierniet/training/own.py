@@ -34,20 +34,18 @@ def load_own(folder: Path | None = None) -> list[TrainingExample]:
                 continue
             try:
                 row = json.loads(line)
-                labels = tuple(Label(x) for x in row["labels"])
-                target = Target(row["target"]) if row.get("target") else None
                 text = str(row["text"]).strip()
-            except (ValueError, KeyError, TypeError) as exc:
-                raise OwnDataError(f"{path}:{number}: {exc}; fix the line (see docs/model-card.md)") from exc
-            if not text or not labels:
-                raise OwnDataError(f"{path}:{number}: empty text or labels")
-            out.append(
-                TrainingExample(
-                    text=text,
-                    lang=str(row.get("lang", path.stem)),
-                    labels=labels,
-                    target=target,
-                    source=f"own:{row.get('id', f'{path.stem}-{number}')}",
+                if not text:
+                    raise ValueError("empty text")
+                out.append(
+                    TrainingExample(
+                        text=text,
+                        lang=str(row.get("lang", path.stem)),
+                        labels=tuple(Label(x) for x in row["labels"]),
+                        target=Target(row["target"]) if row.get("target") else None,
+                        source=f"own:{row.get('id', f'{path.stem}-{number}')}",
+                    )
                 )
-            )
+            except (ValueError, KeyError, TypeError) as exc:
+                raise OwnDataError(f"{path}:{number}: {exc}; fix the line (format: docs/model-card.md)") from exc
     return out

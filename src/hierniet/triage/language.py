@@ -383,12 +383,7 @@ def _group_probabilities(texts: Sequence[str]) -> npt.NDArray[np.float32]:
         if len(rows) < _SPARSE_FROM:
             # One or two texts (detect_language): building a sparse matrix costs
             # more than gathering their few hundred rows directly.
-            scores = np.stack(
-                [
-                    weights[lo:hi] @ model.table[indices[lo:hi]]
-                    for lo, hi in pairwise(indptr)
-                ]
-            )
+            scores = np.stack([weights[lo:hi] @ model.table[indices[lo:hi]] for lo, hi in pairwise(indptr)])
         else:
             features = csr_matrix(
                 (weights, np.asarray(indices, dtype=np.int32), np.asarray(indptr, dtype=np.int32)),
@@ -461,12 +456,8 @@ def _combine(
     # On one or two words the n-gram model is mostly noise: temper its log-odds
     # so a single known cue word can outvote it.
     trust = min(1.0, 0.25 + 0.1 * words)
-    logits = [
-        trust * math.log(float(probabilities[g]) + _FLOOR) + cue_weight * cues[g] for g in range(_OTHER)
-    ]
-    logits.append(
-        trust * math.log(float(probabilities[_OTHER]) * other_prior + _FLOOR) + cue_weight * cues[_OTHER]
-    )
+    logits = [trust * math.log(float(probabilities[g]) + _FLOOR) + cue_weight * cues[g] for g in range(_OTHER)]
+    logits.append(trust * math.log(float(probabilities[_OTHER]) * other_prior + _FLOOR) + cue_weight * cues[_OTHER])
 
     posterior = _softmax(logits)
     best = max(range(len(_GROUPS)), key=posterior.__getitem__)
@@ -503,16 +494,13 @@ def detect_language(text: str, hint: str | None = None) -> tuple[Language, float
     return detect_languages([text], [hint])[0]
 
 
-def detect_languages(
-    texts: Sequence[str], hints: Sequence[str | None] | None = None
-) -> list[tuple[Language, float]]:
+def detect_languages(texts: Sequence[str], hints: Sequence[str | None] | None = None) -> list[tuple[Language, float]]:
     """`detect_language` over many texts at once; much faster per text than a loop."""
     if isinstance(texts, str):
         raise TypeError("detect_languages expects a sequence of texts; for one text call detect_language")
     if hints is not None and len(hints) != len(texts):
         raise ValueError(
-            f"got {len(texts)} texts but {len(hints)} hints; pass one hint per text (None where unknown) "
-            "or hints=None"
+            f"got {len(texts)} texts but {len(hints)} hints; pass one hint per text (None where unknown) or hints=None"
         )
     for position, text in enumerate(texts):
         if not isinstance(text, str):

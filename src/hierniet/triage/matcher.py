@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from hierniet.triage.lexicons import Flag, LexCategory, LexEntry
-from hierniet.triage.normalize import NormalizedText, squeeze
+from hierniet.triage.normalize import NormalizedText, Token, squeeze
 
 FUZZY_MIN_LENGTH = 5
 _FUZZY_CATEGORIES = frozenset(
@@ -63,40 +63,73 @@ def damerau1(a: str, b: str) -> bool:
 
 
 @lru_cache(maxsize=65536)
-def is_common_word(word: str) -> bool:
-    """A word frequent enough in nl, fr, en or de that it is not an obfuscation."""
+def is_common_in(word: str, language: str) -> bool:
+    """A word frequent enough in `language` to be an ordinary word there."""
     from wordfreq import zipf_frequency  # lazy: wordfreq loads its tables on first use
 
-    return any(zipf_frequency(word, lang) >= 2.5 for lang in ("nl", "fr", "en", "de"))
+    return bool(zipf_frequency(word, language) >= 2.5)
+
+
+def is_common_word(word: str) -> bool:
+    """A word frequent enough in nl, fr, en or de that it is not an obfuscation."""
+    return any(is_common_in(word, lang) for lang in ("nl", "fr", "en", "de"))
+
+
+def _same(pattern: str, token: Token) -> bool:
+    """One word of a phrase against one token: "*" matches any word."""
+    if pattern == "*" or pattern == token.norm:
+        return True
+    return token.stretched and squeeze(pattern) == token.squeezed
+
+
+def _unique(hits: list[Hit]) -> list[Hit]:
+    seen: set[tuple[str, int, int]] = set()
+    out = []
+    for hit in hits:
+        key = (hit.entry.id, hit.first, hit.last)
+        if key not in seen:
+            seen.add(key)
+            out.append(hit)
+    return out
 
 
 class LexiconIndex:
     """All entries of some lexicons, indexed for fast matching of a token sequence."""
 
     def __init__(self, entries: Iterable[LexEntry]) -> None:
+        # Exact look-ups use the normalised word ("negeer" must not become "neger"); the
+        # squeezed forms (every repeated letter once) serve only words that were stretched
+        # ("kuttttt", "idiooooot") and fuzzy matching.
         self._by_first: dict[str, list[LexEntry]] = defaultdict(list)
+        self._by_first_squeezed: dict[str, list[LexEntry]] = defaultdict(list)
         self._prefix: dict[str, list[LexEntry]] = defaultdict(list)
+        self._prefix_squeezed: dict[str, list[LexEntry]] = defaultdict(list)
         self._suffix: dict[str, list[LexEntry]] = defaultdict(list)
+        self._suffix_squeezed: dict[str, list[LexEntry]] = defaultdict(list)
         self._fuzzy: dict[str, list[LexEntry]] = defaultdict(list)
         self._single_by_letter: dict[str, list[LexEntry]] = defaultdict(list)
         self._substring: dict[str, list[LexEntry]] = defaultdict(list)
         for entry in entries:
-            first = squeeze(entry.tokens[0])
+            first = entry.tokens[0]
+            squeezed = squeeze(first)
             if entry.wildcard == "prefix":
                 self._prefix[first].append(entry)
+                self._prefix_squeezed[squeezed].append(entry)
             elif entry.wildcard == "suffix":
                 self._suffix[first].append(entry)
+                self._suffix_squeezed[squeezed].append(entry)
             else:
                 self._by_first[first].append(entry)
+                self._by_first_squeezed[squeezed].append(entry)
                 if len(entry.tokens) == 1:
                     self._single_by_letter[first[:1]].append(entry)
                     if (
                         entry.category in _FUZZY_CATEGORIES
-                        and len(first) >= FUZZY_MIN_LENGTH
+                        and len(squeezed) >= FUZZY_MIN_LENGTH
                         and not entry.has(Flag.EXACT)
                     ):
-                        self._fuzzy[first].append(entry)
-                        for d in _deletes(first):
+                        self._fuzzy[squeezed].append(entry)
+                        for d in _deletes(squeezed):
                             self._fuzzy[d].append(entry)
                     if (
                         entry.category in (LexCategory.SLUR, LexCategory.IDENTITY)
@@ -105,51 +138,66 @@ class LexiconIndex:
                     ):
                         self._substring[first].append(entry)
         # Longest phrases first, so "vuile makak" wins over "vuile".
-        for bucket in self._by_first.values():
-            bucket.sort(key=lambda e: -len(e.tokens))
-        self._prefix_lengths = sorted({len(k) for k in self._prefix}, reverse=True)
-        self._suffix_lengths = sorted({len(k) for k in self._suffix}, reverse=True)
+        for table in (self._by_first, self._by_first_squeezed):
+            for bucket in table.values():
+                bucket.sort(key=lambda e: -len(e.tokens))
+        self._prefix_lengths = sorted({len(k) for k in (*self._prefix, *self._prefix_squeezed)}, reverse=True)
+        self._suffix_lengths = sorted({len(k) for k in (*self._suffix, *self._suffix_squeezed)}, reverse=True)
         self._substring_lengths = sorted({len(k) for k in self._substring}, reverse=True)
 
     def match(
         self, nt: NormalizedText, *, fuzzy: bool = True, common: Callable[[str], bool] | None = None
     ) -> list[Hit]:
         common = common or is_common_word
-        keys = [t.squeezed for t in nt.tokens]
+        tokens = nt.tokens
         hits: list[Hit] = []
-        for i, token in enumerate(nt.tokens):
-            key = keys[i]
+        for i, token in enumerate(tokens):
             found = False
-            for entry in self._by_first.get(key, ()):
+            key = token.norm
+            squeezed = token.squeezed
+            candidates = self._by_first.get(key, [])
+            if token.stretched:
+                candidates = [*candidates, *self._by_first_squeezed.get(squeezed, ())]
+            seen: set[str] = set()
+            for entry in candidates:
                 n = len(entry.tokens)
-                if i + n > len(keys):
+                if entry.id in seen or i + n > len(tokens):
                     continue
-                if all(p == "*" or squeeze(p) == keys[i + k] for k, p in enumerate(entry.tokens[1:], start=1)):
+                if all(_same(p, tokens[i + k]) for k, p in enumerate(entry.tokens[1:], start=1)):
+                    seen.add(entry.id)
                     hits.append(Hit(entry, i, i + n - 1))
                     found = True
             if token.emoji:
                 continue
-            for length in self._prefix_lengths:
-                if len(key) > length:
-                    for entry in self._prefix.get(key[:length], ()):
-                        hits.append(Hit(entry, i, i, "wildcard"))
-                        found = True
-            for length in self._suffix_lengths:
-                if len(key) > length:
-                    for entry in self._suffix.get(key[-length:], ()):
-                        hits.append(Hit(entry, i, i, "wildcard"))
-                        found = True
+            for table, lengths, word in (
+                (self._prefix, self._prefix_lengths, key),
+                (self._prefix_squeezed, self._prefix_lengths, squeezed if token.stretched else ""),
+            ):
+                for length in lengths:
+                    if len(word) > length:
+                        for entry in table.get(word[:length], ()):
+                            hits.append(Hit(entry, i, i, "wildcard"))
+                            found = True
+            for table, lengths, word in (
+                (self._suffix, self._suffix_lengths, key),
+                (self._suffix_squeezed, self._suffix_lengths, squeezed if token.stretched else ""),
+            ):
+                for length in lengths:
+                    if len(word) > length:
+                        for entry in table.get(word[-length:], ()):
+                            hits.append(Hit(entry, i, i, "wildcard"))
+                            found = True
             if found or not fuzzy:
                 continue
             if token.masked:
                 hits.extend(self._masked(token.norm, i))
-            elif len(key) >= FUZZY_MIN_LENGTH and not key.isdigit() and not common(token.norm):
-                fuzzy_hits = self._fuzzy_match(key, i)
+            elif len(squeezed) >= FUZZY_MIN_LENGTH and not key.isdigit() and not common(key):
+                fuzzy_hits = self._fuzzy_match(squeezed, i)
                 if fuzzy_hits:
                     hits.extend(fuzzy_hits)
                 elif len(key) >= 9:
                     hits.extend(self._substrings(key, i))
-        return hits
+        return _unique(hits)
 
     def _masked(self, norm: str, i: int) -> list[Hit]:
         """f*ck, k*t, n**ger: each mask stands for one or two hidden letters."""

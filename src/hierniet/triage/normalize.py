@@ -98,6 +98,7 @@ class Token:
     masked: bool = False  # contained * or # standing for letters (f*ck)
     joined: bool = False  # rebuilt from spaced-out letters (k u t)
     emoji: bool = False
+    stretched: bool = False  # had a letter repeated three times or more (idiooooot)
     index: int = 0  # position in the token list
     sentence: int = 0  # sentence number, for the scope of negation and group rules
 
@@ -163,14 +164,14 @@ def _limit_repeats(word: str) -> str:
     return re.sub(r"(.)\1{2,}", r"\1\1", word)
 
 
-def _normalise_word(raw: str) -> tuple[str, bool]:
-    """Normalise one raw token; returns (norm, masked)."""
+def _normalise_word(raw: str) -> tuple[str, bool, bool]:
+    """Normalise one raw token; returns (norm, masked, stretched)."""
     folded = fold(raw).replace("’", "'").replace("‘", "'")
     letters = sum(c.isalpha() for c in folded)
     digits = sum(c.isdigit() for c in folded)
     if not letters:
         # Numbers, prices and codes: keep the digits, drop currency signs and masks.
-        return "".join(c for c in folded if c.isalnum()), False
+        return "".join(c for c in folded if c.isalnum()), False, False
     # Leet only where letters dominate ("n1gg3r", "id10t"), never in times and codes ("14u30", "a12").
     has_letter = letters >= digits and not folded[:2].isdigit()
     chars: list[str] = []
@@ -187,7 +188,8 @@ def _normalise_word(raw: str) -> tuple[str, bool]:
         else:
             chars.append(c)
     word = "".join(chars).strip("'")
-    return _limit_repeats(word), masked
+    limited = _limit_repeats(word)
+    return limited, masked, limited != word
 
 
 def _raw_tokens(text: str) -> list[tuple[str, int, int]]:
@@ -268,15 +270,22 @@ def normalize(text: str) -> NormalizedText:
             sentence += 1
         prev_end = end
         if word in EMOJI_WORDS:
-            tokens.append(
-                Token(EMOJI_WORDS[word], start, end, emoji=True, index=len(tokens), sentence=sentence)
-            )
+            tokens.append(Token(EMOJI_WORDS[word], start, end, emoji=True, index=len(tokens), sentence=sentence))
             continue
-        norm, masked = _normalise_word(word)
+        norm, masked, stretched = _normalise_word(word)
         if not norm:
             continue
         tokens.append(
-            Token(norm, start, end, masked=masked, joined=joined, index=len(tokens), sentence=sentence)
+            Token(
+                norm,
+                start,
+                end,
+                masked=masked,
+                joined=joined,
+                stretched=stretched,
+                index=len(tokens),
+                sentence=sentence,
+            )
         )
     return NormalizedText(text, tuple(tokens))
 

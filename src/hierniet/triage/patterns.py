@@ -41,76 +41,202 @@ _PRONOUN_3_DE = r"(er|sie|ihn|ihm|ihr|der typ|die frau|der fahrer)"
 # pipeline combines them with the model and the policy's thresholds.
 _RAW: tuple[tuple[str, Label, float, str], ...] = (
     # --- calls to find or spread someone's personal data ---
-    ("doxx_call_nl", Label.DOXXING, 0.85,
-     r"\b(wie|iemand)\b[^.?!]{0,30}\b(weet|kent|heeft|vindt|zoekt)\b[^.?!]{0,30}\b(waar|adres|nummer|gsm|telefoonnummer"
-     r"|woonplaats|nummerplaat|werkplaats|insta|facebook)\b"),
-    ("doxx_where_lives_nl", Label.DOXXING, 0.8,
-     rf"\b(waar|adres van|nummer van|gsm van)\b[^.?!]{{0,20}}\b{_PRONOUN_3}\b[^.?!]{{0,25}}\b(woont|werkt|wonen|uithangt|school loopt)\b"),
-    ("doxx_share_nl", Label.DOXXING, 0.8,
-     r"\b(zijn|haar|hun)\s+(adres|gsm|gsm-nummer|gsmnummer|nummer|telefoonnummer|nummerplaat|rekeningnummer|e-?mail)\s+(is|staat|:)"),
-    ("doxx_lives_at_nl", Label.DOXXING, 0.75,
-     rf"\b{_PRONOUN_3}\s+(woont|werkt|zit)\s+(in de|op de|aan de|in het|op het|bij)\b"),
-    ("doxx_call_fr", Label.DOXXING, 0.85,
-     r"\b(qui|quelqu'?un|quelqu un)\b[^.?!]{0,30}\b(a|connait|connaît|sait|trouve|retrouve|cherche)\b[^.?!]{0,30}\b(adresse|numero|numéro"
-     r"|ou (il|elle) (habite|vit|bosse|travaille)|plaque|insta|facebook)\b"),
-    ("doxx_share_fr", Label.DOXXING, 0.8,
-     r"\b(son|sa|leur)\s+(adresse|numero|numéro|gsm|tel|telephone|téléphone|plaque|iban|compte|e-?mail|mail)\s*(c'?est|est|:)"),
-    ("doxx_lives_at_fr", Label.DOXXING, 0.75,
-     rf"\b{_PRONOUN_3_FR}\s+(habite|vit|bosse|travaille)\s+(au|a la|à la|rue|avenue|chez|dans la|place)\b"),
-    ("doxx_call_en", Label.DOXXING, 0.85,
-     r"\b(who|anyone|anybody|someone)\b[^.?!]{0,30}\b(knows?|has|have|got|find|found)\b[^.?!]{0,30}\b(address|number|phone|where "
-     r"(he|she|they) (lives?|works?)|plate|insta|facebook)\b"),
-    ("doxx_share_en", Label.DOXXING, 0.8,
-     r"\b(his|her|their)\s+(home address|address|phone number|number|cell|plate|email|bank account)\s+(is|:)"),
-    ("doxx_call_de", Label.DOXXING, 0.85,
-     r"\b(wer|jemand)\b[^.?!]{0,30}\b(weiss|weiß|kennt|hat|findet)\b[^.?!]{0,30}\b(adresse|nummer|handynummer|wo (er|sie) wohnt"
-     r"|kennzeichen)\b"),
-    ("doxx_share_de", Label.DOXXING, 0.8,
-     r"\b(seine|ihre)\s+(adresse|nummer|handynummer|telefonnummer|iban|e-?mail)\s+(ist|lautet|:)"),
-    ("doxx_schedule", Label.DOXXING, 0.7,
-     r"\b(werkt|travaille|bosse|works|arbeitet)\b[^.?!]{0,40}\b(elke|iedere|alle|tous les|chaque|every|jeden|jede)\s+"
-     r"(dag|dagen|morgen|avond|ochtend|maandag|dinsdag|woensdag|donderdag|vrijdag|zaterdag|zondag|jour|jours|matin|soir|lundi|"
-     r"mardi|mercredi|jeudi|vendredi|samedi|dimanche|day|morning|evening|monday|tuesday|wednesday|thursday|friday|saturday|"
-     r"sunday|tag|morgen|montag|dienstag|mittwoch|donnerstag|freitag)"),
+    (
+        "doxx_call_nl",
+        Label.DOXXING,
+        0.85,
+        r"\b(wie|iemand)\b[^.?!]{0,30}\b(weet|kent|heeft|vindt|zoekt)\b[^.?!]{0,30}\b(waar|adres|nummer|gsm|telefoonnummer"
+        r"|woonplaats|nummerplaat|werkplaats|insta|facebook)\b",
+    ),
+    (
+        "doxx_where_lives_nl",
+        Label.DOXXING,
+        0.8,
+        rf"\b(waar|adres van|nummer van|gsm van)\b[^.?!]{{0,20}}\b{_PRONOUN_3}\b[^.?!]{{0,25}}\b(woont|werkt|wonen|uithangt|school loopt)\b",
+    ),
+    (
+        "doxx_share_nl",
+        Label.DOXXING,
+        0.8,
+        r"\b(zijn|haar|hun)\s+(adres|gsm|gsm-nummer|gsmnummer|nummer|telefoonnummer|nummerplaat|rekeningnummer|e-?mail)\s+(is|staat|:)",
+    ),
+    (
+        "doxx_lives_at_nl",
+        Label.DOXXING,
+        0.75,
+        rf"\b{_PRONOUN_3}\s+(woont|werkt|zit)\s+(in de|op de|aan de|in het|op het|bij)\b",
+    ),
+    (
+        "doxx_call_fr",
+        Label.DOXXING,
+        0.85,
+        r"\b(qui|quelqu'?un|quelqu un)\b[^.?!]{0,30}\b(a|connait|connaît|sait|trouve|retrouve|cherche)\b[^.?!]{0,30}\b(adresse|numero|numéro"
+        r"|ou (il|elle) (habite|vit|bosse|travaille)|plaque|insta|facebook)\b",
+    ),
+    (
+        "doxx_share_fr",
+        Label.DOXXING,
+        0.8,
+        r"\b(son|sa|leur)\s+(adresse|numero|numéro|gsm|tel|telephone|téléphone|plaque|iban|compte|e-?mail|mail)\s*(c'?est|est|:)",
+    ),
+    (
+        "doxx_lives_at_fr",
+        Label.DOXXING,
+        0.75,
+        rf"\b{_PRONOUN_3_FR}\s+(habite|vit|bosse|travaille)\s+(au|a la|à la|rue|avenue|chez|dans la|place)\b",
+    ),
+    (
+        "doxx_call_en",
+        Label.DOXXING,
+        0.85,
+        r"\b(who|anyone|anybody|someone)\b[^.?!]{0,30}\b(knows?|has|have|got|find|found)\b[^.?!]{0,30}\b(address|number|phone|where "
+        r"(he|she|they) (lives?|works?)|plate|insta|facebook)\b",
+    ),
+    (
+        "doxx_share_en",
+        Label.DOXXING,
+        0.8,
+        r"\b(his|her|their)\s+(home address|address|phone number|number|cell|plate|email|bank account)\s+(is|:)",
+    ),
+    (
+        "doxx_call_de",
+        Label.DOXXING,
+        0.85,
+        r"\b(wer|jemand)\b[^.?!]{0,30}\b(weiss|weiß|kennt|hat|findet)\b[^.?!]{0,30}\b(adresse|nummer|handynummer|wo (er|sie) wohnt"
+        r"|kennzeichen)\b",
+    ),
+    (
+        "doxx_share_de",
+        Label.DOXXING,
+        0.8,
+        r"\b(seine|ihre)\s+(adresse|nummer|handynummer|telefonnummer|iban|e-?mail)\s+(ist|lautet|:)",
+    ),
+    (
+        "doxx_schedule",
+        Label.DOXXING,
+        0.7,
+        r"\b(werkt|travaille|bosse|works|arbeitet)\b[^.?!]{0,40}\b(elke|iedere|alle|tous les|chaque|every|jeden|jede)\s+"
+        r"(dag|dagen|morgen|avond|ochtend|maandag|dinsdag|woensdag|donderdag|vrijdag|zaterdag|zondag|jour|jours|matin|soir|lundi|"
+        r"mardi|mercredi|jeudi|vendredi|samedi|dimanche|day|morning|evening|monday|tuesday|wednesday|thursday|friday|saturday|"
+        r"sunday|tag|morgen|montag|dienstag|mittwoch|donnerstag|freitag)",
+    ),
+    ("doxx_handle", Label.DOXXING, 0.75,
+     r"\b(zijn|haar|z'n|sa|son|ses|his|her|sein|seine|ihr|ihre)\s+(insta|instagram|facebook|fb|tiktok|snap|snapchat|twitter|linkedin)\b"
+     r"|\b(insta|instagram|tiktok|snap)\s+(is|c'?est|:)?\s*@\w+"),
+    ("doxx_named_whereabouts", Label.DOXXING, 0.7,
+     r"\b(heet|noemt|s'appelle|s appelle|is called|named|heisst|heißt)\s+\w+[^.?!]{0,60}\b(woont|werkt|zit|habite|vit|bosse|travaille|lives|works|wohnt|arbeitet)\b"),
+    ("doxx_schedule_time", Label.DOXXING, 0.65,
+     r"\b(werkt|zit|staat|parkeert|rijdt|travaille|bosse|finit|sort|est au|parks?|works|drives|arbeitet|steht)\b[^.?!]{0,50}"
+     r"\b(elke|iedere|tous les|chaque|every|jeden|jede)\b[^.?!]{0,30}\b\d{1,2}\s?(u|h|:)\s?\d{0,2}\b"
+     r"|\b(van|de|from|von)\s+\d{1,2}\s?(u|h|:)?\d{0,2}\s+(tot|a|à|to|bis)\s+\d{1,2}\s?(u|h|:)\d{0,2}\b[^.?!]{0,40}\b(elke|tous les|every|jeden)\b"),
+    # --- veiled threats: meeting someone "to talk", knowing who or where they are ---
+    ("veiled_threat_nl", Label.THREAT, 0.75,
+     r"\b(dan|en dan) zien we (wel|nog) (wie|wat|eens)\b|\bik (weet|ken) (wie|waar) (ge|gij|je|jij|gulle|jullie) (zijt|bent|woont|werkt|woont)\b"
+     r"|\b(ik|we|wij) (wacht|wachten|staan) (u|je|jou|jullie|hem|haar) (wel |nog |ne keer |eens |maar )*(op|aan)\b"
+     r"|\b(een|ne) lesje (leren|geven)\b|\bzin om (zijn|haar|z'n) (banden|auto|ruiten|wagen)\b"
+     r"|\b(we|wij) (komen|gaan) (u|je|jou|hem|haar|jullie) (eens |ne keer |nog )*(halen|opzoeken|bezoeken)\b"
+     r"|\bwe weten (waar|wie)\b"),
+    ("direct_threat_nl", Label.THREAT, 0.85,
+     r"\b(sla|slaan|sloeg|maak|maken|steek|steken|schiet|schieten|timmer|trap|snij|rij)\s+(ik|we|wij|k)\s+(u|je|jou|hem|haar|jullie|ze|die)\s+(\w+\s+){0,3}(kapot|dood|af|neer|in elkaar|lens|verrot|plat|het ziekenhuis in)\b"
+     r"|\b(ik|we|wij|k)\s+(ga|gaan)\s+(u|je|jou|hem|haar|jullie)\s+(\w+\s+){0,2}(vinden|zoeken|pakken|krijgen|kapotmaken|afmaken)\b"),
+    ("direct_threat_fr", Label.THREAT, 0.8,
+     r"\b(je|j|on)\s*'?\s*(vais|va|vas)\s+(te|le|la|les|vous)\s+(retrouver|trouver|choper|attraper|defoncer|défoncer|buter|tuer|niquer)\b"),
+    ("direct_threat_en", Label.THREAT, 0.8,
+     r"\b(i|we)\s*('ll|will|'m going to|am going to|are going to|gonna)\s+(find|get|hunt|catch|hurt|beat|kill)\s+(you|him|her|them)\b"),
+    ("veiled_threat_fr", Label.THREAT, 0.75,
+     r"\bon (va|ira|vas) (aller )?(lui|te|leur|vous) (parler|rendre (une )?visite|dire bonjour|expliquer)\b"
+     r"|\b(je|on) (sait|sais|connait|connais) (qui (c'?est|tu es|t'?es)|ou (tu|il|elle) (habite|vit|bosse|travaille))\b"
+     r"|\bon verra (bien )?qui\b|\bviens (le )?(dire|repeter|répéter) (ca|ça)?\s*(en face|a la|à la|au)\b"
+     r"|\bsi t'?as des couilles\b|\bon (t'?attend|l'?attend|vous attend|les attend)\b"
+     r"|\b(allez|va) (lui|la|le|leur) (dire bonjour|rendre visite|faire un coucou)\b|\b(lui|leur|te) (apprendre|donner) une lecon\b"
+     r"|\bon (connait|connaît|sait) (ton|son|sa|ta|leur|l') ?adresse\b"),
+    ("veiled_threat_en", Label.THREAT, 0.75,
+     r"\bwe know where (you|he|she|they)\b|\bi know who you are\b|\b(someone|somebody) (should|needs to|ought to) teach (him|her|them|you) a lesson\b"
+     r"|\bteach (him|her|them|you) a lesson\b|\b(pay|paying) (him|her|them|you) a (little )?visit\b|\bsay (that|it) to my face\b"
+     r"|\bsee you (after|outside|soon)\b[^.?!]{0,20}(😈|🔪|👊|\bbro\b)|\bwe('re| are) coming for you\b"),
+    ("veiled_threat_de", Label.THREAT, 0.75,
+     r"\bwir wissen wo (du|er|sie)\b|\bich weiss wer du bist\b|\bich weiß wer du bist\b|\b(eine|ne) lektion (erteilen|lernen)\b"
+     r"|\bwir (besuchen|holen) (dich|ihn|sie)\b|\bwir sehen uns noch\b|\bsag (das|es) mir ins gesicht\b"),
     # --- accusations of crime or misconduct (defamation needs a person to review) ---
-    ("accuse_nl", Label.DEFAMATION, 0.55,
-     r"\b(steelt|stal|steekt[^.?!]{0,30}in (zijn|haar|hun) (eigen )?zak|sjoemelt|fraudeert|fraudeur|is corrupt|corrupte"
-     r"|pedo|pedofiel|zit aan (kinderen|leerlingen|meisjes|jongens|de kinderen)|verkracht|dealt|drugsdealer|witwast"
-     r"|smeergeld|steekpenningen|vriendjespolitiek|gesjoemel|achterover gedrukt|in de kas gegrepen|heeft geld verduisterd"
-     r"|verduistert|verduisterd|mishandelt|slaat (zijn|haar) (vrouw|kinderen|man)|zat in de gevangenis|zuipt op het werk"
-     r"|dronken achter het stuur)\b"),
-    ("accuse_fr", Label.DEFAMATION, 0.55,
-     r"\b(vole|volé|voleur|voleuse|detourne|détourne|detourné|détourné|s'en met plein les poches|se remplit les poches|corrompu"
-     r"|corrompue|pedophile|pédophile|pédo|pedo|touche les (enfants|eleves|élèves|gamins|filles)|escroc|fraudeur|fraude"
-     r"|dealer|deale|pots-de-vin|pot-de-vin|magouille|magouilles|bat sa (femme|femme et ses enfants)|frappe (sa|ses) "
-     r"(femme|enfants)|a fait de la prison|boit au travail|est bourré au volant)\b"),
-    ("accuse_en", Label.DEFAMATION, 0.55,
-     r"\b(steals|stole|stealing|embezzl\w*|is corrupt|corrupt|paedo|pedo|pedophile|paedophile|fraudster|fraud|bribes?|bribed"
-     r"|launder\w*|kickbacks?|touches (kids|children|students)|beats his wife|drunk on the job|pocketing)\b"),
-    ("accuse_de", Label.DEFAMATION, 0.55,
-     r"\b(klaut|stiehlt|betrüger|betruger|korrupt|bestechung|bestochen|pädophil|padophil|veruntreut|schmiergeld)\b"),
+    (
+        "accuse_nl",
+        Label.DEFAMATION,
+        0.55,
+        r"\b(steelt|stal|steekt[^.?!]{0,30}in (zijn|haar|hun) (eigen )?zak|sjoemelt|fraudeert|fraudeur|is corrupt|corrupte"
+        r"|pedo|pedofiel|zit aan (kinderen|leerlingen|meisjes|jongens|de kinderen)|verkracht|dealt|drugsdealer|witwast"
+        r"|smeergeld|steekpenningen|vriendjespolitiek|gesjoemel|achterover gedrukt|in de kas gegrepen|heeft geld verduisterd"
+        r"|verduistert|verduisterd|mishandelt|slaat (zijn|haar) (vrouw|kinderen|man)|zat in de gevangenis|zuipt op het werk"
+        r"|dronken achter het stuur)\b",
+    ),
+    (
+        "accuse_fr",
+        Label.DEFAMATION,
+        0.55,
+        r"\b((il|elle|ils|elles|qui) (vole|volent|a vole|a volé)|voleur|voleuse|detourne|détourne|detourné|détourné|s'en met plein les poches|se remplit les poches|corrompu"
+        r"|corrompue|pedophile|pédophile|pédo|pedo|touche les (enfants|eleves|élèves|gamins|filles)|escroc|fraudeur|fraude"
+        r"|dealer|deale|pots-de-vin|pot-de-vin|magouille|magouilles|bat sa (femme|femme et ses enfants)|frappe (sa|ses) "
+        r"(femme|enfants)|a fait de la prison|boit au travail|est bourré au volant)\b",
+    ),
+    (
+        "accuse_en",
+        Label.DEFAMATION,
+        0.55,
+        r"\b(steals|stole|stealing|embezzl\w*|is corrupt|corrupt|paedo|pedo|pedophile|paedophile|fraudster|fraud|bribes?|bribed"
+        r"|launder\w*|kickbacks?|touches (kids|children|students)|beats his wife|drunk on the job|pocketing)\b",
+    ),
+    (
+        "accuse_de",
+        Label.DEFAMATION,
+        0.55,
+        r"\b(klaut|stiehlt|betrüger|betruger|korrupt|bestechung|bestochen|pädophil|padophil|veruntreut|schmiergeld)\b",
+    ),
     # --- baiting other commenters ---
-    ("bait_nl", Label.PROVOCATION, 0.5,
-     r"\b(kom maar op|als ge durft|als je durft|durf(t)? (je|ge) niet|huil maar|huilen maar|janken maar|ga maar janken|cope"
-     r"|stay mad|ratio|triggered|getriggerd|ok boomer|lekker boeiend|hahaha jullie|zo voorspelbaar|waar blijven de|komt de"
-     r" woke|wokies|snowflakes?|sneeuwvlokjes?|kijk ze weer janken|heerlijk die tranen|wie wil er vechten|kom het zeggen)\b"),
-    ("bait_fr", Label.PROVOCATION, 0.5,
-     r"\b(viens si t'?es un homme|viens me le dire|t'?as peur|va pleurer|pleure|pleurez|chialer?|chialez|cheh|ratio|cope"
-     r"|les pleureuses|les wokes|wokistes?|flocons de neige|mdr les|trop facile de vous faire reagir|réagir|ok boomer"
-     r"|vous allez rager|ragez)\b"),
-    ("bait_en", Label.PROVOCATION, 0.5,
-     r"\b(come at me|cry more|cry harder|stay mad|cope|seethe|ratio|triggered|snowflakes?|ok boomer|libtards?|owned|"
-     r"keep crying|mad cuz|mad because bad|fight me|say it to my face)\b"),
-    ("bait_de", Label.PROVOCATION, 0.5,
-     r"\b(heul doch|heult doch|komm doch|trau dich|getriggert|schneeflöckchen|schneeflocken|ok boomer)\b"),
+    (
+        "bait_nl",
+        Label.PROVOCATION,
+        0.5,
+        r"\b(kom maar op|als ge durft|als je durft|durf(t)? (je|ge) niet|huil maar|huilen maar|janken maar|ga maar janken|cope"
+        r"|stay mad|ratio|triggered|getriggerd|ok boomer|lekker boeiend|hahaha jullie|zo voorspelbaar|waar blijven de|komt de"
+        r" woke|wokies|snowflakes?|sneeuwvlokjes?|kijk ze weer janken|heerlijk die tranen|wie wil er vechten|kom het zeggen)\b",
+    ),
+    (
+        "bait_fr",
+        Label.PROVOCATION,
+        0.5,
+        r"\b(viens si t'?es un homme|viens me le dire|t'?as peur|va pleurer|pleure|pleurez|chialer?|chialez|cheh|ratio|cope"
+        r"|les pleureuses|les wokes|wokistes?|flocons de neige|mdr les|trop facile de vous faire reagir|réagir|ok boomer"
+        r"|vous allez rager|ragez)\b",
+    ),
+    (
+        "bait_en",
+        Label.PROVOCATION,
+        0.5,
+        r"\b(come at me|cry more|cry harder|stay mad|cope|seethe|ratio|triggered|snowflakes?|ok boomer|libtards?|owned|"
+        r"keep crying|mad cuz|mad because bad|fight me|say it to my face)\b",
+    ),
+    (
+        "bait_de",
+        Label.PROVOCATION,
+        0.5,
+        r"\b(heul doch|heult doch|komm doch|trau dich|getriggert|schneeflöckchen|schneeflocken|ok boomer)\b",
+    ),
     # --- the commenter's OWN data, offered to customer service: not doxxing ---
-    ("own_data", Label.OK, 0.0,
-     r"\b(mijn|m'n|mn|mon|ma|mes|my|mein|meine|meinem)\s+(gsm|gsm-nummer|gsmnummer|nummer|telefoonnummer|adres|e-?mail|"
-     r"mailadres|rekeningnummer|klantnummer|numero|numéro|adresse|telephone|téléphone|number|phone number|address|"
-     r"nummerplaat|plaque|iban|handynummer|telefonnummer|kundennummer)\b|\b(bel me|bel mij|contacteer me|contacteer mij|"
-     r"appelez-moi|rappelez-moi|contactez-moi|call me|contact me|ruf mich|ruft mich|ik woon|j'habite|i live|ich wohne)\b"),
+    (
+        "own_data",
+        Label.OK,
+        0.0,
+        r"\b(mijn|m'n|mn|mon|ma|mes|my|mein|meine|meinem)\s+(gsm|gsm-nummer|gsmnummer|nummer|telefoonnummer|adres|e-?mail|"
+        r"mailadres|rekeningnummer|klantnummer|numero|numéro|adresse|telephone|téléphone|number|phone number|address|"
+        r"nummerplaat|plaque|iban|handynummer|telefonnummer|kundennummer)\b|\b(bel me|bel mij|contacteer me|contacteer mij|"
+        r"appelez-moi|rappelez-moi|contactez-moi|call me|contact me|ruf mich|ruft mich|ik woon|j'habite|i live|ich wohne)\b",
+    ),
     # --- links and contact bait, for spam ---
-    ("link", Label.SPAM, 0.25, r"(https?://|www\.|bit\.ly|tinyurl|t\.me/|wa\.me/|\b\w+\.(ru|xyz|top|click|shop|store)\b)"),
+    (
+        "link",
+        Label.SPAM,
+        0.25,
+        r"(https?://|www\.|bit\.ly|tinyurl|t\.me/|wa\.me/|\b\w+\.(ru|xyz|top|click|shop|store)\b)",
+    ),
 )
 
 

@@ -152,9 +152,7 @@ def _patterns() -> _Patterns:
             r"\s*[\w-]+)+)",
             re.IGNORECASE,
         ),
-        iban=re.compile(
-            r"(?<![\w])[A-Za-z]{2}\d{2}(?:[ ]?[A-Za-z0-9]{4}){2,7}(?:[ ]?[A-Za-z0-9]{1,3})?(?![\w])"
-        ),
+        iban=re.compile(r"(?<![\w])[A-Za-z]{2}\d{2}(?:[ ]?[A-Za-z0-9]{4}){2,7}(?:[ ]?[A-Za-z0-9]{1,3})?(?![\w])"),
         iban_be_shape=re.compile(r"[Bb][Ee]\d{2}(?: ?\d{4}){3}(?![\w])"),
         email_tld=re.compile(rf"(?:{_EMAIL_TLDS})"),
         email_dot=re.compile(
@@ -210,9 +208,7 @@ def _patterns() -> _Patterns:
             rf"(?P<street>(?i:{_FR_STREET_TYPES})\s+(?:{_FR_PARTICLES}\s*)?"
             rf"[A-ZÀ-Ý][\w'’.-]*(?:[ -](?:{_FR_PARTICLES}[ ]?)?[A-ZÀ-Ý][\w'’.-]*){{0,4}})",
         ),
-        house_tail=re.compile(
-            r"\s*,?\s*(?:B-)?(?P<pc>[1-9]\d{3})\s+(?P<city>[A-ZÀ-Ý][\w'’]+(?:[ -][A-ZÀ-Ý][\w'’]+)?)"
-        ),
+        house_tail=re.compile(r"\s*,?\s*(?:B-)?(?P<pc>[1-9]\d{3})\s+(?P<city>[A-ZÀ-Ý][\w'’]+(?:[ -][A-ZÀ-Ý][\w'’]+)?)"),
         unit_after=re.compile(rf"\s*(?:{_UNITS})(?![\w])", re.IGNORECASE),
         word_before=re.compile(r"([A-ZÀ-Ý][\w'’.]*)[ -]$"),
     )
@@ -249,9 +245,7 @@ def find_pii(text: str) -> list[PIIMatch]:
         candidates.extend(_plates(text))
         candidates.extend(_addresses(text))
     return [
-        PIIMatch(
-            kind=c.kind, start=c.start, end=c.end, value=c.value, text=text[c.start : c.end], valid=c.valid
-        )
+        PIIMatch(kind=c.kind, start=c.start, end=c.end, value=c.value, text=text[c.start : c.end], valid=c.valid)
         for c in _resolve(candidates)
     ]
 
@@ -453,9 +447,7 @@ def _plates(text: str) -> Iterator[_Candidate]:
             accepted = letters.isupper() or cue_near(m.start(), m.end())
         elif s1 == " " and s2 == " ":
             # "1 KER 100" in an all-caps rant is words and numbers, not a plate.
-            accepted = (letters.isupper() and not shouting(m.start(), m.end())) or cue_near(
-                m.start(), m.end()
-            )
+            accepted = (letters.isupper() and not shouting(m.start(), m.end())) or cue_near(m.start(), m.end())
         else:
             # Undelimited "1ABC123" (or half-delimited) is also a product or reference code.
             accepted = cue_near(m.start(), m.end())

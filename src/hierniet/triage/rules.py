@@ -155,6 +155,10 @@ class Context:
         lo = max(floor, first - window)
         return any(p in self.negator_positions and self.sentence(p) == sentence for p in range(lo, first))
 
+    def reported_near(self, index: int) -> bool:
+        """Someone else's words reported by the commenter ("hij noemde me ...", "on m'a traité de ...")."""
+        return self.reporting and self.near(self.first_person, index, 6)
+
     def near(self, positions: frozenset[int], index: int, window: int = 6) -> bool:
         sentence = self.sentence(index)
         return any(abs(p - index) <= window and self.sentence(p) == sentence for p in positions)
@@ -179,6 +183,17 @@ def _quoted_tokens(nt: NormalizedText) -> frozenset[int]:
     return frozenset(t.index for t in nt.tokens if any(a < t.start and t.end <= b for a, b in spans))
 
 
+_CONTRAST = frozenset({"maar", "doch", "mais", "but", "aber", "however", "pourtant", "toch"})
+
+
+def _counts_as_counter(hit: Hit, norms: list[str], negators: set[int], nt: NormalizedText) -> bool:
+    """A counter-speech cue, unless it is the disclaimer of "ik ben geen racist, maar ..."."""
+    if any(p in negators for p in range(max(0, hit.first - 2), hit.first)):
+        return False
+    sentence = nt.tokens[hit.first].sentence
+    return not any(norms[j] in _CONTRAST and nt.tokens[j].sentence == sentence for j in range(hit.last + 1, len(norms)))
+
+
 def build_context(nt: NormalizedText, language: str, hits: Sequence[Hit]) -> Context:
     by_category: dict[LexCategory, list[Hit]] = {}
     for hit in hits:
@@ -191,6 +206,7 @@ def build_context(nt: NormalizedText, language: str, hits: Sequence[Hit]) -> Con
             negators.add(i)
         if norm in _EN_NEG_STEMS and i + 1 < len(norms) and norms[i + 1] == "t":
             negators.add(i)
+    counter = any(_counts_as_counter(h, norms, negators, nt) for h in by_category.get(LexCategory.COUNTER, ()))
     second = frozenset(i for i, n in enumerate(norms) if n in SECOND_PERSON[lang])
     first = frozenset(i for i, n in enumerate(norms) if n in FIRST_PERSON[lang])
     return Context(
@@ -201,7 +217,7 @@ def build_context(nt: NormalizedText, language: str, hits: Sequence[Hit]) -> Con
         second_person=second,
         first_person=first,
         quoted=_quoted_tokens(nt),
-        counter=bool(by_category.get(LexCategory.COUNTER)),
+        counter=counter,
         reporting=bool(by_category.get(LexCategory.REPORTING)),
     )
 
@@ -237,9 +253,18 @@ def _group_rules(ctx: Context, result: RuleResult) -> None:
         sentence = ctx.sentence(ident.first)
         self_reference = ctx.near(ctx.first_person, ident.first, window=3) and not ctx.second_person
         for pred in predicates:
-            if _overlaps(pred, ident) or ctx.sentence(pred.first) != sentence:
+            inside = ident.first <= pred.first and pred.last <= ident.last
+            if inside or ctx.sentence(pred.first) != sentence:
                 continue
-            if pred.entry.has(Flag.AMBIGUOUS) and pred.entry.category != LexCategory.DEHUMANIZING:
+            distance = 0 if _overlaps(pred, ident) else max(pred.first - ident.last, ident.first - pred.last)
+            # An ambiguous word ("ik haat", "hate", "clowns") needs the group name right next to it.
+            if pred.entry.has(Flag.AMBIGUOUS) and pred.entry.category != LexCategory.DEHUMANIZING and distance > 3:
+                continue
+            plural = ident.entry.has(Flag.PLURAL)
+            # "de vrouw aan het loket is een trut" insults one person; only a group is hated.
+            if pred.entry.category == LexCategory.INSULT and not plural:
+                continue
+            if distance > (8 if plural else 3):
                 continue
             floor = min(pred.first, ident.first)
             if ctx.negated(pred.first, floor=max(0, floor - 3)) or ctx.negated(ident.first, window=2):
@@ -250,7 +275,7 @@ def _group_rules(ctx: Context, result: RuleResult) -> None:
                     f"'{ctx.nt.original_text(ident.first, ident.last)}' is negated: not counted as hate"
                 )
                 continue
-            if _mentioned_not_used(ctx, pred) or ctx.counter:
+            if _mentioned_not_used(ctx, pred) or ctx.counter or ctx.reported_near(pred.first):
                 result.flags.add("counter_speech")
                 result.damp_model(Label.HATE, 0.35)
                 result.damp_model(Label.INSULT, 0.6)
@@ -320,17 +345,39 @@ def _group_rules(ctx: Context, result: RuleResult) -> None:
                 )
 
 
+_COUNTRY_WORDS = frozenset({"land", "pays", "country", "heimat", "heimatland", "bled", "afrika", "afrique", "africa"})
+
+
+def _exclusion_rules(ctx: Context, result: RuleResult) -> None:
+    """ "Terug naar je land", "retourne dans ton pays", "go back to your country": exclusion by origin."""
+    for hit in ctx.hits(LexCategory.HOSTILE):
+        words = set(hit.entry.tokens)
+        if not words & _COUNTRY_WORDS or ctx.counter or _mentioned_not_used(ctx, hit):
+            continue
+        if ctx.negated(hit.first, window=2):
+            continue
+        directed = bool(words & SECOND_PERSON[ctx.language]) or ctx.near(ctx.second_person, hit.first, 6)
+        result.raise_score(
+            Label.HATE,
+            0.85 if directed else 0.7,
+            3,
+            f"'{ctx.nt.original_text(hit.first, hit.last)}': exclusion because of origin",
+        )
+        result.targets[Target.NATIONALITY] += 1
+        result.evidence.append(_evidence(ctx, hit, Label.HATE))
+
+
 def _slur_rules(ctx: Context, result: RuleResult) -> None:
     for hit in ctx.hits(LexCategory.SLUR):
         entry = hit.entry
-        if _mentioned_not_used(ctx, hit) or (ctx.counter and not ctx.second_person):
+        if _mentioned_not_used(ctx, hit) or ctx.reported_near(hit.first) or (ctx.counter and not ctx.second_person):
             result.flags.add("counter_speech")
             result.damp_model(Label.HATE, 0.4)
             result.reasons.append(
                 f"slur '{ctx.nt.original_text(hit.first, hit.last)}' is quoted or condemned, not used"
             )
             continue
-        if entry.has(Flag.RECLAIMABLE) and ctx.near(ctx.first_person, hit.first, window=4) and not ctx.second_person:
+        if entry.has(Flag.RECLAIMABLE) and ctx.near(ctx.first_person, hit.first, window=8) and not ctx.second_person:
             result.flags.add("reclaimed")
             result.reasons.append(
                 f"'{ctx.nt.original_text(hit.first, hit.last)}' is used by the speaker about themselves"
@@ -356,16 +403,18 @@ def _slur_rules(ctx: Context, result: RuleResult) -> None:
         if entry.target:
             result.targets[entry.target] += 3
         result.evidence.append(_evidence(ctx, hit, Label.HATE))
-        if ctx.second_person:
-            result.raise_score(Label.INSULT, 0.6, 2)
 
 
 def _insult_rules(ctx: Context, result: RuleResult) -> None:
+    services = ctx.hits(LexCategory.SERVICE)
     for hit in ctx.hits(LexCategory.INSULT):
         words = ctx.nt.original_text(hit.first, hit.last)
         if hit.entry.has(Flag.AMBIGUOUS) and not (ctx.second_person or hit.first == 0):
             continue
-        if _mentioned_not_used(ctx, hit) or (ctx.reporting and ctx.near(ctx.first_person, hit.first, 5)):
+        if any(s.first in (hit.last + 1, hit.last + 2) for s in services):
+            # "jullie achterlijke dienstregeling": the word qualifies a thing, not a person.
+            continue
+        if _mentioned_not_used(ctx, hit) or ctx.reported_near(hit.first):
             result.flags.add("reported")
             result.damp_model(Label.INSULT, 0.5)
             result.reasons.append(f"'{words}' is reported speech, not the commenter's own insult")
@@ -374,7 +423,10 @@ def _insult_rules(ctx: Context, result: RuleResult) -> None:
             result.flags.add("negation")
             result.damp_model(Label.INSULT, 0.6)
             continue
-        self_talk = ctx.near(ctx.first_person, hit.first, 3) and not ctx.near(ctx.second_person, hit.first, 6)
+        # "ik ben zo'n idioot": the speaker names themselves (a first-person word just before).
+        self_talk = any(hit.first - 3 <= p < hit.first for p in ctx.first_person) and not ctx.near(
+            ctx.second_person, hit.first, 6
+        )
         if self_talk:
             result.reasons.append(f"'{words}' is said by the commenter about themselves")
             continue
@@ -412,6 +464,11 @@ def _threat_rules(ctx: Context, result: RuleResult) -> None:
             result.reasons.append(f"threat words '{words}' are reported or condemned")
             continue
         if ctx.negated(hit.first, window=2) and hit.entry.severity < 4:
+            continue
+        if hit.entry.has(Flag.AMBIGUOUS) and not (
+            ctx.near(ctx.second_person, hit.first, 6) or ctx.hits(LexCategory.IDENTITY)
+        ):
+            # "ophangen", "na de match": everyday words unless aimed at someone or a group.
             continue
         multiword = hit.last > hit.first
         directed = ctx.near(ctx.second_person, hit.first, 8) or multiword
@@ -460,6 +517,8 @@ def _sexual_rules(ctx: Context, result: RuleResult) -> None:
 def _self_harm_rules(ctx: Context, result: RuleResult) -> None:
     for hit in ctx.hits(LexCategory.SELF_HARM):
         words = ctx.nt.original_text(hit.first, hit.last)
+        if hit.entry.has(Flag.AMBIGUOUS) and not ctx.near(ctx.first_person, hit.first, 4):
+            continue
         if ctx.near(ctx.second_person, hit.first, 4) and not ctx.near(ctx.first_person, hit.first, 3):
             # "ga zelfmoord plegen", "kill yourself": aimed at someone else, that is abuse.
             result.raise_score(Label.THREAT, 0.7, 3, f"'{words}' wished on someone")
@@ -476,7 +535,7 @@ def _spam_rules(ctx: Context, result: RuleResult, patterns: Sequence[PatternHit]
     cues = ctx.hits(LexCategory.SPAM)
     links = [p for p in patterns if p.pattern.name == "link"]
     strength = (
-        len({h.entry.id for h in cues})
+        sum(0.5 if h.entry.has(Flag.AMBIGUOUS) else 1.0 for h in {h.entry.id: h for h in cues}.values())
         + 1.5 * bool(links)
         + 0.5 * any(p.kind in (PIIKind.PHONE, PIIKind.EMAIL) for p in pii)
     )
@@ -529,10 +588,14 @@ def _doxxing_rules(ctx: Context, result: RuleResult, patterns: Sequence[PatternH
             Evidence(match.start, match.end, Label.DOXXING, EvidenceSource.PII, match.kind.value, match.text)
         )
     for p in patterns:
-        if p.pattern.label in (Label.DOXXING, Label.DEFAMATION, Label.PROVOCATION):
+        if p.pattern.label in (Label.DOXXING, Label.DEFAMATION, Label.PROVOCATION, Label.THREAT):
             if p.pattern.label == Label.DOXXING and own:
                 continue
-            severity = {Label.DOXXING: 3, Label.DEFAMATION: 2, Label.PROVOCATION: 1}[p.pattern.label]
+            if p.pattern.label == Label.THREAT and ctx.counter:
+                continue
+            if p.pattern.label == Label.DOXXING:
+                result.flags.add("doxxing_pattern")
+            severity = {Label.DOXXING: 3, Label.DEFAMATION: 2, Label.PROVOCATION: 1, Label.THREAT: 3}[p.pattern.label]
             result.raise_score(p.pattern.label, p.pattern.score, severity, f"pattern {p.pattern.name}")
             result.evidence.append(
                 Evidence(
@@ -549,8 +612,8 @@ def _doxxing_rules(ctx: Context, result: RuleResult, patterns: Sequence[PatternH
 def _criticism_rules(ctx: Context, result: RuleResult) -> None:
     service = ctx.hits(LexCategory.SERVICE)
     profanity = ctx.hits(LexCategory.PROFANITY)
-    if service and (profanity or "?" in ctx.nt.original or "!" in ctx.nt.original):
-        result.raise_score(Label.CRITICISM, 0.55, 0, "complaint about the service")
+    if service and profanity:
+        result.raise_score(Label.CRITICISM, 0.55, 0, "swearing about the service: a complaint")
     if profanity and not service:
         result.raise_score(Label.CRITICISM, 0.3, 0)
     if profanity:
@@ -576,6 +639,7 @@ def apply_rules(
         result.damp_model(Label.INSULT, 0.7)
     _slur_rules(ctx, result)
     _group_rules(ctx, result)
+    _exclusion_rules(ctx, result)
     _insult_rules(ctx, result)
     _threat_rules(ctx, result)
     _sexual_rules(ctx, result)

@@ -118,9 +118,7 @@ def _parse_header(path: Path, lines: list[str]) -> tuple[dict[str, str], int]:
                 "Put the column line right after the '# key: value' header (see docs/lexicons.md)",
             )
         return header, number
-    raise LexiconError(
-        path, None, "no column line found", f"Add the line {'<TAB>'.join(COLUMNS)!r} after the header"
-    )
+    raise LexiconError(path, None, "no column line found", f"Add the line {'<TAB>'.join(COLUMNS)!r} after the header")
 
 
 def _parse_term(path: Path, number: int, term: str) -> tuple[tuple[str, ...], str | None]:
