@@ -98,9 +98,16 @@ def test_evaluate_prints_figures(tmp_path: Path) -> None:
     assert "abuse macro-F1" in human.stdout
 
 
-def test_policy_validate_default() -> None:
-    result = runner.invoke(app, ["policy", "validate", "default"])
+def test_policy_default_round_trips_through_validate(tmp_path: Path) -> None:
+    printed = runner.invoke(app, ["policy", "default"])
+    assert printed.exit_code == 0, printed.output
+    policy = tmp_path / "policy.yaml"
+    policy.write_text(printed.stdout, encoding="utf-8")
+    result = runner.invoke(app, ["policy", "validate", str(policy)])
     assert result.exit_code == 0, result.output
+    broken = tmp_path / "broken.yaml"
+    broken.write_text(printed.stdout.replace("window_days: 90", "window_days: -3"), encoding="utf-8")
+    assert runner.invoke(app, ["policy", "validate", str(broken)]).exit_code == 1
 
 
 @pytest.mark.skipif(not SHARED_DATA.is_dir(), reason=f"public data sets not found at {SHARED_DATA}")

@@ -230,8 +230,13 @@ def train(
         Path | None, typer.Option("--output", "-o", help="Model folder to write (default: the shipped model's).")
     ] = None,
     commercial_only: Annotated[
-        bool, typer.Option("--commercial-only", help="Leave out data sets whose licence forbids commercial use.")
-    ] = False,
+        bool,
+        typer.Option(
+            "--commercial-only/--include-noncommercial",
+            help="Leave out data sets whose licence forbids commercial use (the default: the shipped model must "
+            "be usable by companies); --include-noncommercial adds them for research use.",
+        ),
+    ] = True,
     max_per_dataset: Annotated[int, typer.Option(help="Rows kept per public data set (stratified, seeded).")] = 4000,
     seed: Annotated[int, typer.Option(help="Random seed; the same seed and data give the same model.")] = 13,
     cache: Annotated[
@@ -281,6 +286,159 @@ def train(
 def version() -> None:
     """Print the version of hierniet."""
     typer.echo(__version__)
+
+
+# --- the desk's store: import and db (issue 4) ---------------------------------------------------------
+
+
+def _store() -> Any:
+    from hierniet.settings import get_settings
+    from hierniet.store.db import DatabaseURLError, make_engine
+    from hierniet.store.repo import Store
+
+    try:
+        return Store(make_engine(get_settings().database_url))
+    except DatabaseURLError as exc:
+        err.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(2) from None
+
+
+def _needs_upgrade(store: Any) -> None:
+    from hierniet.store.migrate import current_revision, head_revision
+
+    if current_revision(store.engine) != head_revision():
+        err.print("[red]error:[/red] the database is not at the current schema: run `hierniet db upgrade` first")
+        raise typer.Exit(2)
+
+
+@app.command("import")
+def import_(
+    file: Annotated[str, typer.Argument(help="CSV or JSONL file of comments; '-' reads standard input.")],
+    channel: Annotated[
+        str | None,
+        typer.Option(help="Channel for rows that name none: its hierniet id, or PLATFORM/ID (facebook/stad-gent)."),
+    ] = None,
+    create_channel: Annotated[
+        bool,
+        typer.Option("--create-channel", help="Create the --channel PLATFORM/ID (and its organisation) if missing."),
+    ] = False,
+    organisation: Annotated[
+        str, typer.Option(help="Organisation slug for --create-channel (created when missing).")
+    ] = "default",
+    fmt: Annotated[str | None, typer.Option("--format", help="csv or jsonl (default: from the file name).")] = None,
+    text_column: Annotated[str, typer.Option(help="Field holding the comment text.")] = "text",
+    id_column: Annotated[str, typer.Option(help="Field holding the comment's platform id.")] = "id",
+    batch_size: Annotated[
+        int | None, typer.Option(help="Comments per transaction (default HIERNIET_INGEST_BATCH_SIZE).")
+    ] = None,
+) -> None:
+    """Store comments in the desk: each is triaged and given the charter's recommendation. Duplicates are
+    skipped; bad rows are reported with their line number and the rest is kept."""
+    from hierniet.connectors.files import InputError
+    from hierniet.services.auth import CLI_ACTOR
+    from hierniet.services.errors import ServiceError
+    from hierniet.services.importer import ensure_channel, import_file
+    from hierniet.services.ingest import ChannelRef
+    from hierniet.settings import get_settings
+
+    if file != "-" and not Path(file).is_file():
+        err.print(f"[red]error:[/red] {file}: no such file")
+        raise typer.Exit(2)
+    store = _store()
+    _needs_upgrade(store)
+    default: ChannelRef | None = None
+    try:
+        if channel is not None:
+            default = ChannelRef.parse(channel)
+            if create_channel:
+                default = ChannelRef(channel_id=ensure_channel(store, CLI_ACTOR, default, organisation))
+    except (ValueError, ServiceError) as exc:
+        err.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(2) from None
+    triage = _load_triage()
+    total = _count_lines(file)
+    if total is not None and (fmt == "csv" or (fmt is None and file.lower().endswith(".csv"))):
+        total = max(0, total - 1)  # the header
+    with _progress(file != "-") as bar:
+        task = bar.add_task("importing", total=total)
+        try:
+            report = import_file(
+                store,
+                triage,
+                file,
+                actor=CLI_ACTOR,
+                default_channel=default,
+                fmt=fmt,
+                text_column=text_column,
+                id_column=id_column,
+                batch_size=batch_size or get_settings().ingest_batch_size,
+                progress=lambda n: bar.update(task, advance=n),
+            )
+        except (InputError, ServiceError) as exc:
+            err.print(f"[red]error:[/red] {exc}")
+            raise typer.Exit(2) from None
+    for line, message in report.rejected:
+        err.print(f"[yellow]line {line}: rejected:[/yellow] {message}")
+    err.print(
+        f"{report.created} comments stored, {report.duplicates} duplicates skipped, {len(report.rejected)} rejected"
+    )
+    store.dispose()
+
+
+db_app = typer.Typer(
+    name="db",
+    help="The desk's database (HIERNIET_DATABASE_URL): create or update its tables, make API tokens.",
+    no_args_is_help=True,
+)
+app.add_typer(db_app, name="db")
+
+
+@db_app.command("upgrade")
+def db_upgrade(
+    revision: Annotated[str, typer.Argument(help="Schema revision to go to.")] = "head",
+) -> None:
+    """Create the tables, or bring them to the current schema (safe to run again)."""
+    from hierniet.services.admin import bootstrap_admin
+    from hierniet.settings import get_settings
+    from hierniet.store.migrate import current_revision, upgrade
+
+    store = _store()
+    before = current_revision(store.engine)
+    upgrade(store.engine, revision)
+    after = current_revision(store.engine)
+    where = store.engine.url.render_as_string(hide_password=True)
+    if before != after:
+        err.print(f"{where}: schema {before or 'empty'} -> {after}")
+    else:
+        err.print(f"{where}: schema {after}, up to date")
+    token = get_settings().bootstrap_token
+    if token and bootstrap_admin(store, token):
+        err.print("admin user created with the token of HIERNIET_BOOTSTRAP_TOKEN")
+    store.dispose()
+
+
+@db_app.command("token")
+def db_token(
+    user: Annotated[str, typer.Option(help="The user the token is for (created when missing).")],
+    role: Annotated[str, typer.Option(help="Role of a new user: moderator, lead or admin.")] = "moderator",
+    organisation: Annotated[
+        str | None, typer.Option(help="Organisation slug of a new user (default: every organisation).")
+    ] = None,
+) -> None:
+    """Make an API token and print it (once: only its hash is stored)."""
+    from hierniet.services.admin import ensure_user_token
+    from hierniet.services.errors import ServiceError
+
+    store = _store()
+    _needs_upgrade(store)
+    try:
+        created = ensure_user_token(store, name=user, role=role, organisation_slug=organisation)
+    except ServiceError as exc:
+        err.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(2) from None
+    typer.echo(created.token)
+    err.print(f"token {created.info.prefix}... for {user}; keep it: it is not shown again")
+    store.dispose()
 
 
 def _mount_subcommands() -> None:

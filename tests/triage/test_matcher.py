@@ -65,11 +65,19 @@ def test_obfuscated_spellings(index: LexiconIndex) -> None:
     assert ("flikker", "masked", "fl*kker") in found(index, "fl*kker")
     assert not [f for f in found(index, "kletszak") if f[0] == "klootzak"]  # two edits: too far
     assert ("klootzak", "fuzzy", "klotezak") in found(index, "klotezak")  # one extra letter once squeezed
-    assert ("klootzak", "exact", "klotzak") in found(index, "klotzak")  # a missing double letter: squeezed
+    assert ("klootzak", "fuzzy", "klotzak") in found(index, "klotzak")  # a missing letter
     assert ("klootzak", "fuzzy", "klotzk") in found(index, "klotzk")  # one missing letter
     assert ("idioot", "fuzzy", "idoiot") in found(index, "idoiot")  # swapped letters
-    assert ("moslims", "fuzzy", "mosllims") not in found(index, "mosllims")  # repeats are squeezed: exact
-    assert ("moslims", "exact", "mosllims") in found(index, "mosllims")
+    assert ("moslims", "fuzzy", "mosllims") in found(index, "mosllims")  # one extra letter
+    assert ("moslims", "exact", "mosllllims") in found(index, "mosllllims")  # stretched: squeezed look-up
+    assert ("makak", "exact", "MAKAAAAK") in found(index, "MAKAAAAK")
+
+
+def test_double_letters_are_not_collapsed_for_exact_matches(tmp_path: Path) -> None:
+    index = LexiconIndex(entries(tmp_path, "slur", "neger\t3\tethnicity\texact\t-\n"))
+    nt = normalize("negeer dat gewoon")
+    assert index.match(nt, common=lambda w: True) == []
+    assert [h.entry.term for h in index.match(normalize("neeeeger"), common=lambda w: True)] == ["neger"]
 
 
 def test_words_run_together(index: LexiconIndex) -> None:

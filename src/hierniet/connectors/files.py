@@ -13,7 +13,7 @@ import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Literal
+from typing import IO, Any, Literal
 
 from hierniet.domain import Comment
 
@@ -89,9 +89,10 @@ def _comment(record: dict[str, object], line: int, text_column: str, id_column: 
     )
 
 
-def read_rows(
-    stream: IO[str], fmt: Format, *, text_column: str = "text", id_column: str = "id"
-) -> Iterator[Row | RowError]:
+def read_records(
+    stream: IO[str], fmt: Format, *, text_column: str = "text"
+) -> Iterator[tuple[int, dict[str, Any]] | RowError]:
+    """(line number, raw record) per row, or a RowError for a row that cannot be read at all."""
     if fmt == "jsonl":
         for number, line in enumerate(stream, start=1):
             if not line.strip():
@@ -104,7 +105,7 @@ def read_rows(
             if not isinstance(record, dict):
                 yield RowError(number, f"expected a JSON object, found {type(record).__name__}")
                 continue
-            yield _comment(record, number, text_column, id_column)
+            yield number, record
         return
     csv.field_size_limit(_CSV_FIELD_LIMIT)
     reader = csv.DictReader(stream)
@@ -117,13 +118,24 @@ def read_rows(
         )
     while True:
         try:
-            record = next(reader)
+            row = next(reader)
         except StopIteration:
             return
         except csv.Error as exc:
             yield RowError(reader.line_num, f"unreadable CSV row ({exc})")
             continue
-        if None in record:
+        if None in row:
             yield RowError(reader.line_num, "more fields than the header has (an unquoted comma?)")
             continue
-        yield _comment(dict(record), reader.line_num, text_column, id_column)
+        yield reader.line_num, dict(row)
+
+
+def read_rows(
+    stream: IO[str], fmt: Format, *, text_column: str = "text", id_column: str = "id"
+) -> Iterator[Row | RowError]:
+    """Comments from a CSV or JSONL stream; bad rows come out as RowError and the rest goes on."""
+    for item in read_records(stream, fmt, text_column=text_column):
+        if isinstance(item, RowError):
+            yield item
+        else:
+            yield _comment(item[1], item[0], text_column, id_column)

@@ -34,7 +34,7 @@ Progress = Callable[[str, int, int], None]
 class TrainConfig:
     data_dir: Path
     out_dir: Path
-    include_noncommercial: bool = True
+    include_noncommercial: bool = False
     max_per_dataset: int = 4000
     own_weight: float = 12.0
     seed: int = 13

@@ -129,6 +129,9 @@ _RAW: tuple[tuple[str, Label, float, str], ...] = (
      r"\b(werkt|zit|staat|parkeert|rijdt|travaille|bosse|finit|sort|est au|parks?|works|drives|arbeitet|steht)\b[^.?!]{0,50}"
      r"\b(elke|iedere|tous les|chaque|every|jeden|jede)\b[^.?!]{0,30}\b\d{1,2}\s?(u|h|:)\s?\d{0,2}\b"
      r"|\b(van|de|from|von)\s+\d{1,2}\s?(u|h|:)?\d{0,2}\s+(tot|a|à|to|bis)\s+\d{1,2}\s?(u|h|:)\d{0,2}\b[^.?!]{0,40}\b(elke|tous les|every|jeden)\b"),
+    ("doxx_whereabouts_time", Label.DOXXING, 0.75,
+     r"\b(il|elle|hij|zij|ze|he|she|er|sie)\s+(sort|sortent|finit|termine|commence|quitte|stationne|gare|werkt|stopt|begint|vertrekt|parkeert|works|finishes|starts|leaves|parks|arbeitet|parkt)\b[^.?!]{0,50}\b\d{1,2}\s?(h|u|:)\s?\d{0,2}\b"
+     r"|\b(il|elle|hij|zij|ze|he|she|er|sie)\s+(est|is|zit|staat|sits|ist)\s+(au|a la|à la|aan|op|in|at|an|am)\b[^.?!]{0,40}\b(de|van|from|von)\s+\d{1,2}\s?(h|u|:)?\s?\d{0,2}\s+(a|à|tot|to|bis)\s+\d{1,2}\s?(h|u|:)"),
     # --- veiled threats: meeting someone "to talk", knowing who or where they are ---
     ("veiled_threat_nl", Label.THREAT, 0.75,
      r"\b(dan|en dan) zien we (wel|nog) (wie|wat|eens)\b|\bik (weet|ken) (wie|waar) (ge|gij|je|jij|gulle|jullie) (zijt|bent|woont|werkt|woont)\b"
@@ -200,6 +203,14 @@ _RAW: tuple[tuple[str, Label, float, str], ...] = (
         r" woke|wokies|snowflakes?|sneeuwvlokjes?|kijk ze weer janken|heerlijk die tranen|wie wil er vechten|kom het zeggen)\b",
     ),
     (
+        "bait_nl_mockery",
+        Label.PROVOCATION,
+        0.55,
+        r"\b(zoek|zoekt) (een|ne|nen|eens een|ne keer een) (hobby|leven|lief)\b|\bget a life\b|\bwedden dat (ge|gij|je|jij)\b"
+        r"|\b(staat|zit|zijt|bent) (gij|ge|je|jij) (hier )?(weer|alweer|echt|nog) (te )?(janken|zagen|zeuren|wenen|blaten)\b"
+        r"|\b(om te komen|komen) (zagen|janken|zeuren)\b|\ballemaal stil (dan|nu)\b|\bhoeveel van jullie\b",
+    ),
+    (
         "bait_fr",
         Label.PROVOCATION,
         0.5,
@@ -211,7 +222,7 @@ _RAW: tuple[tuple[str, Label, float, str], ...] = (
         "bait_en",
         Label.PROVOCATION,
         0.5,
-        r"\b(come at me|cry more|cry harder|stay mad|cope|seethe|ratio|triggered|snowflakes?|ok boomer|libtards?|owned|"
+        r"\b(get a life|touch grass|come at me|cry more|cry harder|stay mad|cope|seethe|ratio|triggered|snowflakes?|ok boomer|libtards?|owned|"
         r"keep crying|mad cuz|mad because bad|fight me|say it to my face)\b",
     ),
     (

@@ -157,7 +157,15 @@ class Context:
 
     def reported_near(self, index: int) -> bool:
         """Someone else's words reported by the commenter ("hij noemde me ...", "on m'a traité de ...")."""
-        return self.reporting and self.near(self.first_person, index, 6)
+        if not self.reporting:
+            return False
+        sentence = self.sentence(index)
+        # "werd uitgescholden voor vuile makak": the words come right after a reporting verb.
+        after_verb = any(
+            h.last < index <= h.last + 4 and self.sentence(h.last) == sentence
+            for h in self.by_category.get(LexCategory.REPORTING, ())
+        )
+        return after_verb or self.near(self.first_person, index, 6)
 
     def near(self, positions: frozenset[int], index: int, window: int = 6) -> bool:
         sentence = self.sentence(index)
@@ -181,6 +189,18 @@ def _quoted_tokens(nt: NormalizedText) -> frozenset[int]:
             spans.append((opening, i))
             opening = None
     return frozenset(t.index for t in nt.tokens if any(a < t.start and t.end <= b for a, b in spans))
+
+
+_SELF_SUBJECT = frozenset({"ik", "k", "je", "j", "i", "im", "ich"})
+# "bende nietsnutten", "bande de cons", "bunch of idiots": name-calling aimed at the people meant.
+_COLLECTIVE = (("bende",), ("bande", "de"), ("bunch", "of"), ("haufen",), ("stelletje",), ("tas", "de"))
+# "die mongolen", "ces mongols": a demonstrative makes an ambiguous plural slur name a group.
+_DEMONSTRATIVE = frozenset({"die", "deze", "ces", "les", "those", "these", "diese", "al"})
+
+
+def _after_collective(ctx: Context, hit: Hit) -> bool:
+    norms = [t.norm for t in ctx.nt.tokens]
+    return any(tuple(norms[max(0, hit.first - len(c)) : hit.first]) == c for c in _COLLECTIVE)
 
 
 _CONTRAST = frozenset({"maar", "doch", "mais", "but", "aber", "however", "pourtant", "toch"})
@@ -386,6 +406,15 @@ def _slur_rules(ctx: Context, result: RuleResult) -> None:
         if ctx.negated(hit.first, window=3):
             result.flags.add("negation")
             continue
+        grouped = hit.first > 0 and ctx.nt.tokens[hit.first - 1].norm in _DEMONSTRATIVE
+        if entry.has(Flag.AMBIGUOUS) and entry.has(Flag.PLURAL) and grouped:
+            result.raise_score(
+                Label.HATE, 0.75, 3, f"'{ctx.nt.original_text(hit.first - 1, hit.last)}' names a group by a slur"
+            )
+            if entry.target:
+                result.targets[entry.target] += 2
+            result.evidence.append(_evidence(ctx, hit, Label.HATE))
+            continue
         if entry.has(Flag.AMBIGUOUS):
             # "aap", "mongool", "singe": an insult at a person; hate only next to a group name.
             if ctx.second_person or hit.first <= 1:
@@ -423,15 +452,15 @@ def _insult_rules(ctx: Context, result: RuleResult) -> None:
             result.flags.add("negation")
             result.damp_model(Label.INSULT, 0.6)
             continue
-        # "ik ben zo'n idioot": the speaker names themselves (a first-person word just before).
-        self_talk = any(hit.first - 3 <= p < hit.first for p in ctx.first_person) and not ctx.near(
-            ctx.second_person, hit.first, 6
-        )
+        # "ik ben zo'n idioot": the speaker, as subject, names themselves.
+        self_talk = any(
+            hit.first - 4 <= p < hit.first and ctx.nt.tokens[p].norm in _SELF_SUBJECT for p in ctx.first_person
+        ) and not ctx.near(ctx.second_person, hit.first, 6)
         if self_talk:
             result.reasons.append(f"'{words}' is said by the commenter about themselves")
             continue
         # A bare "Idioot!" or "Connard." is said to someone: a short comment starting with the word.
-        vocative = hit.first == 0 and len(ctx.nt.tokens) <= 4
+        vocative = (hit.first == 0 and len(ctx.nt.tokens) <= 4) or _after_collective(ctx, hit)
         directed = ctx.near(ctx.second_person, hit.first, 6) or vocative
         if directed:
             score = 0.88 if hit.entry.severity >= 2 else 0.7

@@ -1,0 +1,76 @@
+"""From a step to the platform calls that carry it out, queued in the outbox (queued_actions).
+
+The policy engine names the calls for the step it recommends (`Recommendation.actions`); when a person
+takes another step, the calls come from the same platform capabilities of the policy. A connector's
+worker (a later issue) sends them with timeouts and retries.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from hierniet.domain import CharterStep, ReportTo
+from hierniet.policy.schema import HIDING_STEPS, PlatformCapabilities
+
+
+class ActionStatus:
+    QUEUED = "queued"
+    DONE = "done"
+    FAILED = "failed"
+    CANCELLED = "cancelled"  # a later decision made it unnecessary before it was sent
+
+
+def platform_calls(step: CharterStep, reports: Sequence[ReportTo], reply: str, caps: PlatformCapabilities) -> list[str]:
+    """The calls for a person's step on a platform with these capabilities (hide or delete, block, ...)."""
+    calls: list[str] = []
+    if step in HIDING_STEPS:
+        if caps.hide:
+            calls.append(caps.hide_action)
+        elif caps.delete:
+            calls.append(caps.delete_action)
+    if step is CharterStep.BLOCK and caps.block:
+        calls.append(caps.block_action)
+    if ReportTo.PLATFORM in reports and caps.report:
+        calls.append("report")
+    if reply:
+        calls.append("reply")
+    return calls
+
+
+def payload_for(call: str, reply: str) -> dict[str, Any]:
+    if call == "reply":
+        return {"text": reply}
+    if call == "report":
+        return {"to": ReportTo.PLATFORM.value}
+    return {}
+
+
+def action_rows(
+    *,
+    comment_id: int,
+    channel_id: int,
+    calls: Sequence[str],
+    reply: str,
+    now: datetime,
+    decision_id: int | None = None,
+    recommendation_id: int | None = None,
+) -> list[dict[str, Any]]:
+    return [
+        {
+            "comment_id": comment_id,
+            "channel_id": channel_id,
+            "decision_id": decision_id,
+            "recommendation_id": recommendation_id,
+            "action": call,
+            "payload": payload_for(call, reply),
+            "status": ActionStatus.QUEUED,
+            "attempts": 0,
+            "last_error": None,
+            "not_before": now,
+            "created_at": now,
+            "updated_at": now,
+        }
+        for call in calls
+    ]

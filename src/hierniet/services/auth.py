@@ -1,0 +1,114 @@
+"""Who may do what: roles, permissions (as data, here and only here), actors and API tokens.
+
+A role is a set of permissions; ROLE_PERMISSIONS is the single table the API, the pages and the CLI
+consult (through `require`). Tokens are random strings shown once and stored as their SHA-256: they are
+long and random, so a slow password hash would add nothing but latency to every request.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from enum import StrEnum
+
+from hierniet.services.errors import Forbidden
+
+
+class Role(StrEnum):
+    MODERATOR = "moderator"
+    LEAD = "lead"
+    ADMIN = "admin"
+
+
+class Permission(StrEnum):
+    INGEST = "ingest"  # send comments in (connectors, imports)
+    READ_QUEUE = "read_queue"  # the queue, comments, authors, counts
+    DECIDE = "decide"  # record a decision (accept, edit, override) or escalate to a lead
+    DECIDE_SEVERE = "decide_severe"  # decide block or police, or report to the police
+    RESOLVE_ESCALATION = "resolve_escalation"  # decide on an escalated comment
+    CLEAR_AUTHOR = "clear_author"  # clear an author's record (their earlier steps stop counting)
+    RETRIAGE = "retriage"  # triage a stored comment again (a new verdict version)
+    READ_AUDIT = "read_audit"  # the audit log
+    MANAGE_USERS = "manage_users"  # users and their API tokens
+    MANAGE_CHANNELS = "manage_channels"
+    MANAGE_ORGANISATIONS = "manage_organisations"
+
+
+_MODERATOR = frozenset({Permission.INGEST, Permission.READ_QUEUE, Permission.DECIDE})
+_LEAD = _MODERATOR | {
+    Permission.DECIDE_SEVERE,
+    Permission.RESOLVE_ESCALATION,
+    Permission.CLEAR_AUTHOR,
+    Permission.RETRIAGE,
+    Permission.READ_AUDIT,
+}
+_ADMIN = _LEAD | {Permission.MANAGE_USERS, Permission.MANAGE_CHANNELS, Permission.MANAGE_ORGANISATIONS}
+
+#: The one table of who may do what. Each role has everything the role before it has.
+ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
+    Role.MODERATOR: _MODERATOR,
+    Role.LEAD: frozenset(_LEAD),
+    Role.ADMIN: frozenset(_ADMIN),
+}
+
+#: Which role to ask for when a permission is missing (the lowest role that has it).
+_LOWEST_ROLE: dict[Permission, Role] = {
+    permission: next(role for role in Role if permission in ROLE_PERMISSIONS[role]) for permission in Permission
+}
+
+TOKEN_PREFIX = "hn_"
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    """Who is acting: a user and their role; `organisation_id` None means every organisation."""
+
+    user_id: int | None
+    name: str
+    role: Role
+    organisation_id: int | None = None
+
+    @property
+    def permissions(self) -> frozenset[Permission]:
+        return ROLE_PERMISSIONS[self.role]
+
+    def can(self, permission: Permission) -> bool:
+        return permission in ROLE_PERMISSIONS[self.role]
+
+    def sees(self, organisation_id: int | None) -> bool:
+        return self.organisation_id is None or self.organisation_id == organisation_id
+
+
+#: The actor of `hierniet import` and `hierniet db ...`: whoever runs the command owns the database.
+CLI_ACTOR = Actor(user_id=None, name="cli", role=Role.ADMIN)
+
+
+def require(actor: Actor, permission: Permission, what: str) -> None:
+    """Raise Forbidden unless `actor` has `permission`; `what` names the refused action for the message."""
+    if not actor.can(permission):
+        needed = _LOWEST_ROLE[permission]
+        raise Forbidden(
+            f"{actor.name} (role {actor.role.value}) may not {what}: that needs the role {needed.value} "
+            f"or higher (permission {permission.value}); ask a {needed.value} to do it or to change your role"
+        )
+
+
+def parse_role(value: str) -> Role:
+    try:
+        return Role(value.strip().lower())
+    except ValueError:
+        raise ValueError(f"unknown role {value!r}: use one of {', '.join(r.value for r in Role)}") from None
+
+
+def new_token() -> str:
+    return TOKEN_PREFIX + secrets.token_urlsafe(32)
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def token_prefix(token: str) -> str:
+    """The start of a token, kept in clear so people can tell their tokens apart in lists."""
+    return token[: len(TOKEN_PREFIX) + 6]

@@ -1,0 +1,143 @@
+"""Stored rows to the services' views (hierniet.services.views)."""
+
+from __future__ import annotations
+
+from hierniet.services.policies import policy_for
+from hierniet.services.views import (
+    ActionView,
+    AuditView,
+    AuthorRef,
+    ChannelView,
+    DecisionView,
+    OrganisationView,
+    RecommendationView,
+    TokenView,
+    UserView,
+    VerdictView,
+)
+from hierniet.store import tables as t
+
+
+def organisation_view(o: t.Organisation) -> OrganisationView:
+    return OrganisationView(
+        id=o.id,
+        slug=o.slug,
+        name=o.name,
+        has_policy=bool(o.policy_yaml),
+        policy_version=policy_for(None, o.policy_yaml).version_tag,
+        created_at=o.created_at,
+    )
+
+
+def channel_view(c: t.Channel, organisation_policy: str | None = None) -> ChannelView:
+    return ChannelView(
+        id=c.id,
+        organisation_id=c.organisation_id,
+        platform=c.platform,
+        external_id=c.external_id,
+        name=c.name,
+        has_policy=bool(c.policy_yaml),
+        policy_version=policy_for(c.policy_yaml, organisation_policy).version_tag,
+        credentials_ref=c.credentials_ref,
+        created_at=c.created_at,
+    )
+
+
+def author_ref(a: t.Author | None) -> AuthorRef | None:
+    if a is None:
+        return None
+    return AuthorRef(id=a.id, platform=a.platform, external_id=a.external_id, name=a.name)
+
+
+def verdict_view(v: t.Verdict | None) -> VerdictView | None:
+    if v is None:
+        return None
+    return VerdictView(
+        version=v.version,
+        language=v.language,
+        language_confidence=v.language_confidence,
+        labels=list(v.labels),
+        scores=dict(v.scores),
+        severity=v.severity,
+        target=v.target,
+        evidence=list(v.evidence),
+        pii=list(v.pii),
+        model_version=v.model_version,
+        reasons=list(v.reasons),
+        created_at=v.created_at,
+    )
+
+
+def recommendation_view(r: t.Recommendation | None) -> RecommendationView | None:
+    if r is None:
+        return None
+    return RecommendationView(
+        id=r.id,
+        step=r.step,
+        reports=list(r.reports),
+        auto=r.auto,
+        reply=r.reply,
+        reasons=list(r.reasons),
+        language=r.language,
+        alert_lead=r.alert_lead,
+        policy_version=r.policy_version,
+        label=r.label,
+        actions=list(r.actions),
+        platform=r.platform,
+        created_at=r.created_at,
+    )
+
+
+def decision_view(d: t.Decision, user: t.User) -> DecisionView:
+    return DecisionView(
+        id=d.id,
+        comment_id=d.comment_id,
+        author_id=d.author_id,
+        user=user.name,
+        kind=d.kind,
+        step=d.step,
+        reply=d.reply,
+        reports=list(d.reports),
+        reason=d.reason,
+        created_at=d.created_at,
+    )
+
+
+def action_view(a: t.QueuedAction) -> ActionView:
+    return ActionView(
+        id=a.id,
+        action=a.action,
+        status=a.status,
+        attempts=a.attempts,
+        payload=dict(a.payload),
+        decision_id=a.decision_id,
+        recommendation_id=a.recommendation_id,
+        last_error=a.last_error,
+        created_at=a.created_at,
+    )
+
+
+def audit_view(e: t.AuditEntry) -> AuditView:
+    return AuditView(
+        id=e.id,
+        at=e.at,
+        user_id=e.user_id,
+        actor=e.actor,
+        action=e.action,
+        subject_type=e.subject_type,
+        subject_id=e.subject_id,
+        organisation_id=e.organisation_id,
+        detail=dict(e.detail),
+    )
+
+
+def user_view(u: t.User) -> UserView:
+    return UserView(
+        id=u.id, name=u.name, role=u.role, organisation_id=u.organisation_id, active=u.active, created_at=u.created_at
+    )
+
+
+def token_view(k: t.ApiToken) -> TokenView:
+    return TokenView(
+        id=k.id, user_id=k.user_id, name=k.name, prefix=k.prefix, created_at=k.created_at, revoked_at=k.revoked_at
+    )

@@ -1,0 +1,447 @@
+"""People's decisions: accept, edit or override a recommendation, escalate to a lead, clear an author's
+record; and re-triage, which adds a verdict version and never changes what a person decided.
+
+Every decision is a new row (decisions are append-only) and a line in the audit log; the comment's
+projection (status, decided step) follows the latest one, and the outbox gets the platform calls.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from hierniet.domain import CharterStep, Comment, Label, ReportTo
+from hierniet.policy import Policy, parse_platform, recommend, render_reply
+from hierniet.policy.schema import HIDING_STEPS
+from hierniet.services import convert
+from hierniet.services.actions import ActionStatus, action_rows, platform_calls
+from hierniet.services.auth import Actor, Permission, require
+from hierniet.services.errors import Conflict, InvalidInput, NotFound
+from hierniet.services.history import load_histories, since_for
+from hierniet.services.ingest import Classifier, label_rows, recommendation_row, status_for, verdict_row
+from hierniet.services.policies import policy_for
+from hierniet.services.views import CommentStatus, DecisionKind, DecisionView
+from hierniet.store import repo
+from hierniet.store import tables as t
+from hierniet.store.tables import utcnow
+
+#: Steps only a lead (or an admin) may decide, or change once decided.
+SEVERE_STEPS: frozenset[CharterStep] = frozenset({CharterStep.BLOCK, CharterStep.POLICE})
+
+_STEPS = ", ".join(s.value for s in CharterStep)
+_REPORTS = ", ".join(r.value for r in ReportTo)
+
+
+@dataclass(frozen=True, slots=True)
+class DecisionIn:
+    """A person's decision on a comment. Left out, `reply` and `reports` are the recommendation's when the
+    step is the recommended one, else the policy's reply for that step and the reports the step implies."""
+
+    step: str
+    reason: str = ""
+    reply: str | None = None
+    reports: tuple[str, ...] | None = None
+
+
+def _step(value: str) -> CharterStep:
+    try:
+        return CharterStep(value.strip().lower())
+    except ValueError:
+        raise InvalidInput(f"unknown step {value!r}: use one of {_STEPS}") from None
+
+
+def _reports(values: Sequence[str]) -> list[ReportTo]:
+    out: list[ReportTo] = []
+    for value in values:
+        try:
+            report = ReportTo(value.strip().lower())
+        except ValueError:
+            raise InvalidInput(f"unknown report {value!r}: use one of {_REPORTS}") from None
+        if report not in out:
+            out.append(report)
+    return out
+
+
+def _implied_reports(step: CharterStep) -> list[ReportTo]:
+    if step is CharterStep.POLICE:
+        return [ReportTo.PLATFORM, ReportTo.POLICE]
+    if step is CharterStep.HIDE_REPORT:
+        return [ReportTo.PLATFORM]
+    return []
+
+
+@dataclass(frozen=True, slots=True)
+class _Loaded:
+    comment: t.Comment
+    channel: t.Channel
+    author: t.Author | None
+    policy: Policy
+
+
+def _load(session: Session, actor: Actor, comment_id: int) -> _Loaded:
+    found = repo.get_comment(session, comment_id)
+    if found is None or not actor.sees(found[1].organisation_id):
+        raise NotFound(f"no comment {comment_id}: list comments with GET /api/v1/queue?status=any")
+    comment, channel, author = found
+    organisation = repo.get_organisation(session, channel.organisation_id)
+    policy = policy_for(channel.policy_yaml, organisation.policy_yaml if organisation else None)
+    return _Loaded(comment, channel, author, policy)
+
+
+def _reply_for(step: CharterStep, rec: t.Recommendation | None, policy: Policy) -> str:
+    label = Label(rec.label) if rec is not None and rec.label else Label.OK
+    language = rec.language if rec is not None else policy.organisation.language
+    if label in policy.replies.silent_labels and step is not CharterStep.CARE:
+        return ""
+    if step is CharterStep.CARE:
+        label = Label.SELF_HARM
+    return render_reply(step, label, language, policy)
+
+
+def record_decision(
+    store: repo.Store, actor: Actor, comment_id: int, decision: DecisionIn, *, now: datetime | None = None
+) -> DecisionView:
+    """Record a person's decision on a comment and queue its platform calls."""
+    require(actor, Permission.DECIDE, "record decisions")
+    step = _step(decision.step)
+    now = now or utcnow()
+    with store.transaction() as tx:
+        loaded = _load(tx, actor, comment_id)
+        comment, channel = loaded.comment, loaded.channel
+        rec = repo.latest_recommendation(tx, comment.id)
+        recommended = CharterStep(rec.step) if rec is not None else None
+        recommended_reports = _reports(rec.reports) if rec is not None else []
+        reports = (
+            _reports(decision.reports)
+            if decision.reports is not None
+            else (recommended_reports if step is recommended else _implied_reports(step))
+        )
+        if step in SEVERE_STEPS or ReportTo.POLICE in reports:
+            require(actor, Permission.DECIDE_SEVERE, f"decide '{step.value}' or report to the police")
+        if (
+            comment.decided_step
+            and CharterStep(comment.decided_step) in SEVERE_STEPS
+            and step is not CharterStep(comment.decided_step)
+        ):
+            require(actor, Permission.DECIDE_SEVERE, f"change a '{comment.decided_step}' decision")
+        if comment.status == CommentStatus.ESCALATED:
+            require(actor, Permission.RESOLVE_ESCALATION, "resolve an escalated comment")
+
+        if step is recommended and rec is not None:
+            reply = rec.reply if decision.reply is None else decision.reply
+            edited = reply != rec.reply or reports != recommended_reports
+            kind = DecisionKind.EDIT if edited else DecisionKind.ACCEPT
+        else:
+            reply = _reply_for(step, rec, loaded.policy) if decision.reply is None else decision.reply
+            kind = DecisionKind.OVERRIDE
+        reason = decision.reason.strip()
+        if kind is DecisionKind.OVERRIDE and not reason:
+            raise InvalidInput(
+                f"say why you decide '{step.value}' instead of the recommended "
+                f"'{recommended.value if recommended else 'nothing'}': give a reason"
+            )
+        if not reason:
+            reason = "accepted the recommendation" if kind is DecisionKind.ACCEPT else "edited the recommendation"
+
+        row = repo.append_decision(
+            tx,
+            comment_id=comment.id,
+            author_id=comment.author_id,
+            organisation_id=channel.organisation_id,
+            user_id=_user_id(actor),
+            recommendation_id=rec.id if rec is not None else None,
+            kind=kind.value,
+            step=step.value,
+            reply=reply,
+            reports=[r.value for r in reports],
+            reason=reason,
+            created_at=now,
+        )
+        repo.set_comment_state(tx, comment.id, status=CommentStatus.DECIDED.value, decided_step=step.value)
+        caps = loaded.policy.capabilities(parse_platform(channel.platform))
+        # The recommended step keeps the policy's calls (it may have fitted the step to the platform).
+        if step is recommended and rec is not None:
+            calls = [c for c in rec.actions if c not in ("reply", "report")]
+        else:
+            calls = platform_calls(step, [], "", caps)
+        if ReportTo.PLATFORM in reports and caps.report:
+            calls.append("report")
+        if reply:
+            calls.append("reply")
+        _queue_calls(
+            tx,
+            comment,
+            channel,
+            calls,
+            reply,
+            now,
+            decision_id=row.id,
+            unhide=None if step in HIDING_STEPS else caps.hide_action,
+        )
+        repo.append_audit(
+            tx,
+            user_id=actor.user_id,
+            actor=actor.name,
+            action=f"decision.{kind.value}",
+            subject_type="comment",
+            subject_id=comment.id,
+            organisation_id=channel.organisation_id,
+            detail={
+                "decision": row.id,
+                "step": step.value,
+                "recommended": recommended.value if recommended else None,
+                "reports": [r.value for r in reports],
+                "reason": reason,
+            },
+        )
+        user = repo.get_user(tx, row.user_id)
+        assert user is not None
+        return convert.decision_view(row, user)
+
+
+def _user_id(actor: Actor) -> int:
+    if actor.user_id is None:
+        raise InvalidInput(
+            f"{actor.name} is not a user of the desk: decisions name the person who took them "
+            "(use an API token of a user, or `hierniet db token --user NAME`)"
+        )
+    return actor.user_id
+
+
+def _queue_calls(
+    tx: Session,
+    comment: t.Comment,
+    channel: t.Channel,
+    calls: Sequence[str],
+    reply: str,
+    now: datetime,
+    *,
+    decision_id: int | None = None,
+    recommendation_id: int | None = None,
+    unhide: str | None = None,
+) -> None:
+    """Queue the calls not already queued or done; cancel queued ones the new decision no longer wants.
+
+    `unhide` names the platform's hide call when the new step does not hide: a comment that call already
+    hid is shown again.
+    """
+    existing = repo.actions_for_comment(tx, comment.id)
+    live = [a for a in existing if a.status in (ActionStatus.QUEUED, ActionStatus.DONE)]
+    have = {a.action for a in live}
+    repo.set_action_status(
+        tx,
+        [a.id for a in live if a.status == ActionStatus.QUEUED and a.action not in calls],
+        ActionStatus.CANCELLED,
+    )
+    wanted = [c for c in calls if c not in have or (c == "reply" and _reply_changed(live, reply))]
+    if unhide is not None and any(a.status == ActionStatus.DONE and a.action == unhide for a in live):
+        # The comment was hidden by an earlier step that no longer stands: show it again.
+        wanted.append("unhide")
+    repo.insert_many(
+        tx,
+        t.QueuedAction,
+        action_rows(
+            comment_id=comment.id,
+            channel_id=channel.id,
+            calls=wanted,
+            reply=reply,
+            now=now,
+            decision_id=decision_id,
+            recommendation_id=recommendation_id,
+        ),
+    )
+
+
+def _reply_changed(live: Sequence[t.QueuedAction], reply: str) -> bool:
+    replies = [a for a in live if a.action == "reply"]
+    return bool(replies) and all(a.payload.get("text") != reply for a in replies)
+
+
+def escalate(
+    store: repo.Store, actor: Actor, comment_id: int, reason: str = "", *, now: datetime | None = None
+) -> DecisionView:
+    """Hand a comment to a lead: it waits as escalated until a lead decides."""
+    require(actor, Permission.DECIDE, "escalate comments")
+    with store.transaction() as tx:
+        loaded = _load(tx, actor, comment_id)
+        comment, channel = loaded.comment, loaded.channel
+        if comment.status == CommentStatus.ESCALATED:
+            raise Conflict(f"comment {comment_id} is already escalated: a lead decides on it")
+        rec = repo.latest_recommendation(tx, comment.id)
+        row = repo.append_decision(
+            tx,
+            comment_id=comment.id,
+            author_id=comment.author_id,
+            organisation_id=channel.organisation_id,
+            user_id=_user_id(actor),
+            recommendation_id=rec.id if rec is not None else None,
+            kind=DecisionKind.ESCALATE.value,
+            step=CharterStep.REVIEW.value,
+            reason=reason.strip() or "escalated to a lead",
+            created_at=now,
+        )
+        repo.set_comment_state(tx, comment.id, status=CommentStatus.ESCALATED.value)
+        repo.append_audit(
+            tx,
+            user_id=actor.user_id,
+            actor=actor.name,
+            action="decision.escalate",
+            subject_type="comment",
+            subject_id=comment.id,
+            organisation_id=channel.organisation_id,
+            detail={"decision": row.id, "reason": row.reason},
+        )
+        user = repo.get_user(tx, row.user_id)
+        assert user is not None
+        return convert.decision_view(row, user)
+
+
+def clear_author(
+    store: repo.Store,
+    actor: Actor,
+    author_id: int,
+    reason: str,
+    *,
+    organisation_id: int | None = None,
+    now: datetime | None = None,
+) -> DecisionView:
+    """Clear an author's record on one organisation: their earlier steps stop counting for the ladder."""
+    require(actor, Permission.CLEAR_AUTHOR, "clear an author's record")
+    if not reason.strip():
+        raise InvalidInput("say why the author's record is cleared: give a reason")
+    with store.transaction() as tx:
+        author = repo.get_author(tx, author_id)
+        organisations = repo.author_organisations(tx, author_id) if author is not None else []
+        visible = [o for o in organisations if actor.sees(o)]
+        if author is None or not visible:
+            raise NotFound(f"no author {author_id}: list authors with GET /api/v1/authors")
+        if organisation_id is None:
+            organisation_id = actor.organisation_id
+        if organisation_id is None:
+            if len(visible) > 1:
+                raise InvalidInput(
+                    f"author {author_id} commented on several organisations ({', '.join(map(str, visible))}): "
+                    "say which one with organisation_id"
+                )
+            organisation_id = visible[0]
+        if organisation_id not in visible:
+            raise NotFound(f"author {author_id} has no comments on organisation {organisation_id}")
+        row = repo.append_decision(
+            tx,
+            comment_id=None,
+            author_id=author_id,
+            organisation_id=organisation_id,
+            user_id=_user_id(actor),
+            recommendation_id=None,
+            kind=DecisionKind.CLEAR_AUTHOR.value,
+            step=CharterStep.NONE.value,
+            reason=reason.strip(),
+            created_at=now,
+        )
+        repo.append_audit(
+            tx,
+            user_id=actor.user_id,
+            actor=actor.name,
+            action="author.cleared",
+            subject_type="author",
+            subject_id=author_id,
+            organisation_id=organisation_id,
+            detail={"decision": row.id, "reason": row.reason},
+        )
+        user = repo.get_user(tx, row.user_id)
+        assert user is not None
+        return convert.decision_view(row, user)
+
+
+def retriage(
+    store: repo.Store, triage: Classifier, actor: Actor, comment_ids: Sequence[int], *, now: datetime | None = None
+) -> list[int]:
+    """Triage stored comments again: a new verdict version and recommendation each, read as of `now`.
+
+    A person's decision stands: a decided comment keeps its status and decided step (the policy itself
+    returns a person's decision on the comment as it stands). Returns the new verdict versions.
+    """
+    require(actor, Permission.RETRIAGE, "re-triage comments")
+    now = now or utcnow()
+    with store.session() as s:
+        loaded = [_load(s, actor, cid) for cid in dict.fromkeys(comment_ids)]
+    verdicts = triage.classify(
+        [
+            Comment(
+                id=str(x.comment.id),
+                text=x.comment.text,
+                platform=x.comment.platform,
+                post=x.comment.thread_external_id,
+                language_hint=x.comment.language_hint,
+            )
+            for x in loaded
+        ]
+    )
+    versions: list[int] = []
+    with store.transaction() as tx:
+        keys = {(x.channel.organisation_id, x.author.id) for x in loaded if x.author is not None}
+        window = max((x.policy.escalation.window_days for x in loaded), default=1)
+        histories = load_histories(tx, keys, since_for(now, window))
+        for x, verdict in zip(loaded, verdicts, strict=True):
+            comment = x.comment
+            own = str(comment.id)
+            history = (
+                [
+                    e
+                    for e in histories[(x.channel.organisation_id, x.author.id)]
+                    # The comment's own earlier reading is no strike against itself.
+                    if e.by_person or e.comment_id != own
+                ]
+                if x.author is not None
+                else []
+            )
+            rec = recommend(
+                verdict,
+                history,
+                x.policy,
+                x.channel.platform,
+                now=now,
+                author_in_belgium=x.author.in_belgium if x.author else None,
+            )
+            latest = repo.latest_verdict(tx, comment.id)
+            version = (latest.version if latest else 0) + 1
+            (verdict_id,) = repo.insert_rows(tx, t.Verdict, [verdict_row(comment.id, version, verdict, now)])
+            repo.insert_many(tx, t.VerdictLabel, label_rows(verdict_id, verdict))
+            (rec_id,) = repo.insert_rows(tx, t.Recommendation, [recommendation_row(comment.id, verdict_id, rec, now)])
+            state: dict[str, Any] = {
+                "verdict_version": version,
+                "language": verdict.language.value,
+                "severity": int(verdict.severity),
+                "labels": [label.value for label in verdict.labels],
+                "step": rec.step.value,
+                "auto": rec.auto,
+                "alert_lead": rec.alert_lead,
+            }
+            held = comment.status == CommentStatus.DECIDED or (
+                comment.status == CommentStatus.ESCALATED and not comment.alert_lead
+            )
+            if not held:
+                status = status_for(rec)
+                state["status"] = status.value
+                if status is CommentStatus.AUTO:
+                    _queue_calls(tx, comment, x.channel, rec.actions, rec.reply, now, recommendation_id=rec_id)
+            repo.set_comment_state(tx, comment.id, **state)
+            repo.append_audit(
+                tx,
+                user_id=actor.user_id,
+                actor=actor.name,
+                action="comment.retriaged",
+                subject_type="comment",
+                subject_id=comment.id,
+                organisation_id=x.channel.organisation_id,
+                detail={"version": version, "model": verdict.model_version, "step": rec.step.value},
+            )
+            versions.append(version)
+    return versions
+
+
+__all__ = ["DecisionIn", "clear_author", "escalate", "record_decision", "retriage"]

@@ -1,0 +1,34 @@
+"""Errors the desk's services raise; the web layer turns each kind into one HTTP status.
+
+Every message says what is wrong and how to fix it, so the API and the pages can show it as it is.
+"""
+
+from __future__ import annotations
+
+
+class ServiceError(Exception):
+    """Base of the services' errors; `str(error)` is the message for people."""
+
+    status_code = 400
+
+
+class InvalidInput(ServiceError):
+    """The request itself is wrong (a bad field, an unknown step, a policy that does not validate)."""
+
+    status_code = 422
+
+
+class NotFound(ServiceError):
+    status_code = 404
+
+
+class Forbidden(ServiceError):
+    """The actor's role does not allow this (see hierniet.services.auth.ROLE_PERMISSIONS)."""
+
+    status_code = 403
+
+
+class Conflict(ServiceError):
+    """The request clashes with what is stored (a name already taken, a revoked token)."""
+
+    status_code = 409

@@ -1,0 +1,629 @@
+"""Ingestion: comments in, each triaged, given the charter's recommendation and stored with both.
+
+    result = ingest(store, triage, [{"id": "c1", "text": "...", "platform": "facebook", "channel": "page-1"}],
+                    actor=actor)
+
+Batch-first: a chunk of comments is validated item by item, checked for duplicates with one query per
+platform, triaged in one call, and stored in one transaction with bulk inserts. A duplicate (same
+platform and external id) is a no-op; a bad item is rejected with its index and a message, and the rest
+of the chunk is kept. The author's history for the recommendation comes from the store (earlier steps
+on that organisation's channels within the policy's escalation window), plus the author's comments
+earlier in the same chunk. With several chunks (`ingest_stream`), the next one is validated and triaged
+while the one before is written.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Protocol
+
+from pydantic import AliasChoices, AwareDatetime, BaseModel, ConfigDict, Field, ValidationError, field_validator
+from sqlalchemy.exc import IntegrityError
+
+from hierniet.domain import Comment as TriageComment
+from hierniet.domain import HistoryEntry, Platform, Recommendation, Verdict
+from hierniet.policy import Policy, parse_platform, recommend
+from hierniet.services.actions import action_rows
+from hierniet.services.auth import Actor, Permission, require
+from hierniet.services.history import HistoryKey, load_histories, since_for
+from hierniet.services.policies import policy_for
+from hierniet.services.views import (
+    CommentStatus,
+    DuplicateItem,
+    IngestedItem,
+    IngestResult,
+    RejectedItem,
+)
+from hierniet.store import repo
+from hierniet.store.tables import Channel, Comment, Organisation, QueuedAction, VerdictLabel, utcnow
+from hierniet.store.tables import Recommendation as RecommendationRow
+from hierniet.store.tables import Verdict as VerdictRow
+
+#: Comments per transaction when the caller does not say.
+DEFAULT_CHUNK = 256
+
+_PLATFORMS = ", ".join(p.value for p in Platform)
+
+
+class Classifier(Protocol):
+    """What ingestion needs of triage (hierniet.triage.pipeline.Triage has it)."""
+
+    def classify(self, comments: Sequence[TriageComment]) -> list[Verdict]: ...
+
+
+class CommentIn(BaseModel):
+    """One comment as a connector, the API or an import file sends it."""
+
+    # Extra fields (a CSV's other columns, a connector's raw payload) are ignored rather than refused.
+    model_config = ConfigDict(extra="ignore", coerce_numbers_to_str=True, populate_by_name=True)
+
+    id: str = Field(
+        validation_alias=AliasChoices("id", "external_id"),
+        min_length=1,
+        max_length=200,
+        description="The comment's id on its platform (unique per platform).",
+    )
+    text: str = Field(description="The comment's text.")
+    platform: str | None = Field(None, description=f"One of {_PLATFORMS} (fb, ig, twitter, yt are understood).")
+    channel: str | None = Field(None, description="The channel's id on its platform; with `platform`.")
+    channel_id: int | None = Field(None, description="The channel's id in hierniet (instead of platform + channel).")
+    author: str | None = Field(None, max_length=200, description="The author's id on the platform.")
+    author_name: str | None = Field(None, max_length=200, description="The author's display name.")
+    author_in_belgium: bool | None = Field(None, description="Whether the author is known to live in Belgium.")
+    thread: str | None = Field(
+        None, validation_alias=AliasChoices("thread", "post"), max_length=200, description="The post it is under."
+    )
+    parent: str | None = Field(None, max_length=200, description="The comment it answers, if any.")
+    posted_at: AwareDatetime | None = Field(
+        None,
+        validation_alias=AliasChoices("posted_at", "created_at"),
+        description="When it was posted, ISO 8601 with a timezone (default: when it arrives).",
+    )
+    language: str | None = Field(
+        None, validation_alias=AliasChoices("language", "lang"), max_length=8, description="A language hint."
+    )
+
+    @field_validator("text")
+    @classmethod
+    def _not_blank(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("empty: send the comment's text")
+        return value
+
+    @field_validator("platform")
+    @classmethod
+    def _known_platform(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        platform = parse_platform(value)
+        if platform is Platform.OTHER and value.strip().lower() != Platform.OTHER.value:
+            raise ValueError(f"unknown platform {value!r}: use one of {_PLATFORMS}")
+        return platform.value
+
+    @field_validator("channel", "author", "author_name", "thread", "parent", "language", mode="before")
+    @classmethod
+    def _empty_is_none(cls, value: Any) -> Any:
+        # CSV files spell "absent" as an empty cell.
+        return None if isinstance(value, str) and not value.strip() else value
+
+
+@dataclass(frozen=True, slots=True)
+class ChannelRef:
+    """A channel named on the command line or by a caller: by id, or by platform and external id."""
+
+    channel_id: int | None = None
+    platform: str | None = None
+    external_id: str | None = None
+
+    @classmethod
+    def parse(cls, value: str) -> ChannelRef:
+        """ "12" (hierniet's id) or "facebook/page-id" (platform and the channel's id there)."""
+        text = value.strip()
+        if text.isdigit():
+            return cls(channel_id=int(text))
+        platform, sep, external = text.partition("/")
+        if not sep or not platform or not external:
+            raise ValueError(
+                f"cannot read the channel {value!r}: write its hierniet id (12) or PLATFORM/ID (facebook/stad-gent)"
+            )
+        return cls(platform=parse_platform(platform).value, external_id=external)
+
+
+@dataclass(slots=True)
+class _Item:
+    index: int
+    data: CommentIn
+    channel: Channel
+    organisation: Organisation
+    policy: Policy
+    when: datetime  # when the comment was posted (or arrived), for the history window
+    verdict: Verdict | None = None
+    recommendation: Recommendation | None = None
+    author_id: int | None = None
+
+
+def _message(exc: ValidationError) -> str:
+    parts = []
+    for err in exc.errors(include_url=False):
+        where = ".".join(str(x) for x in err["loc"]) or "item"
+        msg = str(err["msg"]).removeprefix("Value error, ")
+        if err["type"] == "missing":
+            msg = "missing (every comment needs an id and a text)" if where in ("id", "text") else "missing"
+        elif err["type"] == "timezone_aware":
+            msg = "has no timezone: write it as ISO 8601 with Z or an offset (2026-01-31T20:15:00+01:00)"
+        parts.append(f"{where}: {msg}")
+    return "; ".join(parts)
+
+
+def _guess_id(raw: Any) -> str | None:
+    if isinstance(raw, Mapping):
+        value = raw.get("id", raw.get("external_id"))
+        if isinstance(value, str | int) and not isinstance(value, bool):
+            return str(value)[:200]
+    return None
+
+
+def status_for(rec: Recommendation) -> CommentStatus:
+    if rec.step.value == "none":
+        return CommentStatus.CLEAR
+    if rec.alert_lead:
+        return CommentStatus.ESCALATED
+    if rec.auto:
+        return CommentStatus.AUTO
+    return CommentStatus.OPEN
+
+
+def verdict_row(comment_id: int, version: int, v: Verdict, now: datetime) -> dict[str, Any]:
+    return {
+        "comment_id": comment_id,
+        "version": version,
+        "language": v.language.value,
+        "language_confidence": float(v.language_confidence),
+        "labels": [label.value for label in v.labels],
+        "scores": {label.value: float(score) for label, score in v.scores.items()},
+        "severity": int(v.severity),
+        "target": v.target.value if v.target else None,
+        "evidence": [e.as_dict() for e in v.evidence],
+        "pii": [p.as_dict() for p in v.pii],
+        "model_version": v.model_version,
+        "reasons": list(v.reasons),
+        "created_at": now,
+    }
+
+
+def label_rows(verdict_id: int, v: Verdict) -> list[dict[str, Any]]:
+    return [
+        {"verdict_id": verdict_id, "label": label.value, "score": float(v.scores.get(label, 1.0))}
+        for label in dict.fromkeys(v.labels)
+    ]
+
+
+def recommendation_row(comment_id: int, verdict_id: int, r: Recommendation, now: datetime) -> dict[str, Any]:
+    return {
+        "comment_id": comment_id,
+        "verdict_id": verdict_id,
+        "step": r.step.value,
+        "reports": [x.value for x in r.reports],
+        "auto": r.auto,
+        "reply": r.reply,
+        "reasons": list(r.reasons),
+        "language": r.language.value,
+        "alert_lead": r.alert_lead,
+        "policy_version": r.policy_version,
+        "label": r.label.value if r.label else None,
+        "actions": list(r.actions),
+        "platform": r.platform.value,
+        "created_at": now,
+    }
+
+
+def ingest(
+    store: repo.Store,
+    triage: Classifier,
+    items: Sequence[Any],
+    *,
+    actor: Actor,
+    default_channel: ChannelRef | None = None,
+    chunk_size: int = DEFAULT_CHUNK,
+    now: datetime | None = None,
+) -> IngestResult:
+    """Triage, recommend and store `items` (dicts or CommentIn), `chunk_size` per transaction.
+
+    Item indexes in the result are positions in `items`. Nothing stored before a failure is lost.
+    """
+    size = max(1, chunk_size)
+    chunks = (items[start : start + size] for start in range(0, len(items), size))
+    result = IngestResult()
+    for part in ingest_stream(store, triage, chunks, actor=actor, default_channel=default_channel, now=now):
+        result.extend(part)
+    return result
+
+
+def ingest_stream(
+    store: repo.Store,
+    triage: Classifier,
+    chunks: Iterable[Sequence[Any]],
+    *,
+    actor: Actor,
+    default_channel: ChannelRef | None = None,
+    now: datetime | None = None,
+) -> Iterator[IngestResult]:
+    """Ingest chunk after chunk, one result (and one transaction) per chunk; indexes run across chunks.
+
+    While one chunk is written, the next is validated and triaged in a second thread: triage spends
+    much of its time in numpy, which lets the writer run beside it.
+    """
+    require(actor, Permission.INGEST, "send comments in")
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="hierniet-triage") as pool:
+        pending: Future[_Prepared] | None = None
+        start = 0
+        for chunk in chunks:
+            upcoming = pool.submit(_prepare, store, triage, chunk, start, actor, default_channel, now)
+            start += len(chunk)
+            if pending is not None:
+                yield _commit(store, triage, pending.result(), actor, default_channel, now)
+            pending = upcoming
+        if pending is not None:
+            yield _commit(store, triage, pending.result(), actor, default_channel, now)
+
+
+@dataclass(slots=True)
+class _Prepared:
+    """A chunk validated, checked for duplicates and triaged: what is left is the transaction."""
+
+    chunk: Sequence[Any]
+    start: int
+    received: datetime
+    items: list[_Item]
+    repeats: list[tuple[int, int, str]]
+    result: IngestResult
+
+
+def _prepare(
+    store: repo.Store,
+    triage: Classifier,
+    chunk: Sequence[Any],
+    start: int,
+    actor: Actor,
+    default_channel: ChannelRef | None,
+    now: datetime | None,
+) -> _Prepared:
+    received = now or utcnow()
+    result = IngestResult()
+    parsed: list[tuple[int, CommentIn]] = []
+    for offset, raw in enumerate(chunk):
+        index = start + offset
+        try:
+            parsed.append((index, raw if isinstance(raw, CommentIn) else CommentIn.model_validate(raw)))
+        except ValidationError as exc:
+            result.rejected.append(RejectedItem(index, _guess_id(raw), _message(exc)))
+    items: list[_Item] = []
+    repeats: list[tuple[int, int, str]] = []
+    if parsed:
+        with store.session() as session:
+            items = _resolve_channels(session, parsed, actor, default_channel, received, result)
+            items, repeats = _drop_duplicates(session, items, result)
+    if items:
+        verdicts = triage.classify(
+            [
+                TriageComment(
+                    # A key that can never equal a stored comment's id, so no person's decision is matched to it.
+                    id=f"new-{item.index}",
+                    text=item.data.text,
+                    platform=item.channel.platform,
+                    author=item.data.author,
+                    post=item.data.thread,
+                    language_hint=item.data.language,
+                )
+                for item in items
+            ]
+        )
+        for item, verdict in zip(items, verdicts, strict=True):
+            item.verdict = verdict
+    return _Prepared(chunk, start, received, items, repeats, result)
+
+
+def _commit(
+    store: repo.Store,
+    triage: Classifier,
+    prepared: _Prepared,
+    actor: Actor,
+    default_channel: ChannelRef | None,
+    now: datetime | None,
+    *,
+    retry: bool = True,
+) -> IngestResult:
+    result = prepared.result
+    if prepared.items:
+        try:
+            stored_ids = _store(store, prepared.items, actor, prepared.received, result, repeats=len(prepared.repeats))
+        except IntegrityError:
+            if not retry:
+                raise
+            # Another writer (or the chunk just before, stored after this one's duplicate check) stored some of
+            # these comments: check again.
+            again = _prepare(store, triage, prepared.chunk, prepared.start, actor, default_channel, now)
+            return _commit(store, triage, again, actor, default_channel, now, retry=False)
+        result.duplicates += [
+            DuplicateItem(index, stored_ids[first], external_id) for index, first, external_id in prepared.repeats
+        ]
+    result.duplicates.sort(key=lambda d: d.index)
+    result.rejected.sort(key=lambda r: r.index)
+    return result
+
+
+def _resolve_channels(
+    session: Any,
+    parsed: Sequence[tuple[int, CommentIn]],
+    actor: Actor,
+    default_channel: ChannelRef | None,
+    received: datetime,
+    result: IngestResult,
+) -> list[_Item]:
+    ids: set[int] = set()
+    keys: set[tuple[str, str]] = set()
+    for _, c in parsed:
+        if c.channel_id is not None:
+            ids.add(c.channel_id)
+        elif c.channel and c.platform:
+            keys.add((c.platform, c.channel))
+    if default_channel is not None:
+        if default_channel.channel_id is not None:
+            ids.add(default_channel.channel_id)
+        elif default_channel.platform and default_channel.external_id:
+            keys.add((default_channel.platform, default_channel.external_id))
+    found = repo.channels_with_organisations(session, ids, keys)
+    by_id = {ch.id: (ch, org) for ch, org in found}
+    by_key = {(ch.platform, ch.external_id): (ch, org) for ch, org in found}
+
+    def default() -> tuple[Channel, Organisation] | None:
+        if default_channel is None:
+            return None
+        if default_channel.channel_id is not None:
+            return by_id.get(default_channel.channel_id)
+        return by_key.get((default_channel.platform or "", default_channel.external_id or ""))
+
+    items: list[_Item] = []
+    for index, c in parsed:
+        pair: tuple[Channel, Organisation] | None
+        if c.channel_id is not None:
+            pair = by_id.get(c.channel_id)
+            missing = f"unknown channel_id {c.channel_id}: list the channels with GET /api/v1/channels"
+        elif c.channel:
+            if not c.platform:
+                result.rejected.append(
+                    RejectedItem(
+                        index,
+                        c.id,
+                        f'channel {c.channel!r} needs a platform: add "platform": "facebook" (or the channel_id)',
+                    )
+                )
+                continue
+            pair = by_key.get((c.platform, c.channel))
+            missing = (
+                f"unknown channel {c.platform}/{c.channel}: an admin creates it first "
+                "(POST /api/v1/channels), or send the channel_id of an existing one"
+            )
+        else:
+            pair = default()
+            missing = (
+                "no channel: give channel_id, or platform and channel (the channel's id on that platform)"
+                if default_channel is None
+                else "the default channel does not exist: create it first, or name an existing one"
+            )
+        if pair is None:
+            result.rejected.append(RejectedItem(index, c.id, missing))
+            continue
+        channel, organisation = pair
+        if c.platform and c.platform != channel.platform:
+            result.rejected.append(
+                RejectedItem(
+                    index,
+                    c.id,
+                    f"platform {c.platform} does not match channel {channel.id} ({channel.platform}/"
+                    f"{channel.external_id}): send the comment to a {c.platform} channel or fix the platform",
+                )
+            )
+            continue
+        if not actor.sees(organisation.id):
+            result.rejected.append(
+                RejectedItem(index, c.id, f"channel {channel.id} belongs to another organisation than {actor.name}'s")
+            )
+            continue
+        when = min(c.posted_at, received) if c.posted_at is not None else received
+        policy = policy_for(channel.policy_yaml, organisation.policy_yaml)
+        items.append(_Item(index, c, channel, organisation, policy, when))
+    return items
+
+
+def _drop_duplicates(
+    session: Any, items: list[_Item], result: IngestResult
+) -> tuple[list[_Item], list[tuple[int, int, str]]]:
+    """The items not stored yet, and the repeats within the batch as (index, first index, external id)."""
+    by_platform: dict[str, list[str]] = {}
+    for item in items:
+        by_platform.setdefault(item.channel.platform, []).append(item.data.id)
+    stored: dict[tuple[str, str], int] = {}
+    for platform, external_ids in by_platform.items():
+        for external_id, comment_id in repo.existing_comments(session, platform, external_ids).items():
+            stored[(platform, external_id)] = comment_id
+    kept: list[_Item] = []
+    repeats: list[tuple[int, int, str]] = []
+    first_in_batch: dict[tuple[str, str], int] = {}
+    for item in items:
+        key = (item.channel.platform, item.data.id)
+        if key in stored:
+            result.duplicates.append(DuplicateItem(item.index, stored[key], item.data.id))
+        elif key in first_in_batch:
+            repeats.append((item.index, first_in_batch[key], item.data.id))
+        else:
+            first_in_batch[key] = item.index
+            kept.append(item)
+    return kept, repeats
+
+
+def _store(
+    store: repo.Store, items: list[_Item], actor: Actor, received: datetime, result: IngestResult, *, repeats: int
+) -> dict[int, int]:
+    """Store the batch in one transaction; the new comment ids by item index."""
+    with store.transaction() as tx:
+        by_platform: dict[str, dict[str, repo.AuthorIn]] = {}
+        for item in items:
+            if item.data.author:
+                by_platform.setdefault(item.channel.platform, {})[item.data.author] = repo.AuthorIn(
+                    item.data.author, item.data.author_name, item.data.author_in_belgium
+                )
+        authors = {
+            (platform, external_id): row
+            for platform, wanted in by_platform.items()
+            for external_id, row in repo.ensure_authors(tx, platform, list(wanted.values())).items()
+        }
+        for item in items:
+            if item.data.author:
+                item.author_id = authors[(item.channel.platform, item.data.author)].id
+
+        keys: set[HistoryKey] = {(i.organisation.id, i.author_id) for i in items if i.author_id is not None}
+        window = max(i.policy.escalation.window_days for i in items)
+        histories = load_histories(tx, keys, since_for(min(i.when for i in items), window))
+
+        # Oldest first, so an author's earlier comment in this batch counts for their later ones.
+        for item in sorted(items, key=lambda i: (i.when, i.index)):
+            assert item.verdict is not None
+            key = (item.organisation.id, item.author_id) if item.author_id is not None else None
+            author = authors.get((item.channel.platform, item.data.author or ""))
+            in_belgium = item.data.author_in_belgium if author is None else author.in_belgium
+            rec = recommend(
+                item.verdict,
+                histories.get(key, []) if key else [],
+                item.policy,
+                item.channel.platform,
+                now=item.when,
+                author_in_belgium=in_belgium,
+            )
+            item.recommendation = rec
+            if key is not None:
+                histories[key].append(
+                    HistoryEntry(
+                        when=item.when,
+                        step=rec.step,
+                        labels=item.verdict.labels,
+                        comment_id=f"new-{item.index}",
+                    )
+                )
+
+        # Plain executemany inserts, the new ids read back by key: an ordered RETURNING goes row by row on SQLite.
+        repo.insert_many(tx, Comment, [_comment_row(i, received) for i in items])
+        by_key: dict[tuple[str, str], int] = {}
+        for platform in {i.channel.platform for i in items}:
+            external_ids = [i.data.id for i in items if i.channel.platform == platform]
+            by_key.update({(platform, k): v for k, v in repo.existing_comments(tx, platform, external_ids).items()})
+        comment_ids = [by_key[(i.channel.platform, i.data.id)] for i in items]
+        repo.insert_many(
+            tx,
+            VerdictRow,
+            [verdict_row(cid, 1, _v(i), received) for i, cid in zip(items, comment_ids, strict=True)],
+        )
+        verdict_by_comment = repo.ids_by_comment(tx, VerdictRow, comment_ids)
+        verdict_ids = [verdict_by_comment[cid] for cid in comment_ids]
+        repo.insert_many(
+            tx,
+            VerdictLabel,
+            [row for i, vid in zip(items, verdict_ids, strict=True) for row in label_rows(vid, _v(i))],
+        )
+        repo.insert_many(
+            tx,
+            RecommendationRow,
+            [
+                recommendation_row(cid, vid, _r(i), received)
+                for i, cid, vid in zip(items, comment_ids, verdict_ids, strict=True)
+            ],
+        )
+        rec_by_comment = repo.ids_by_comment(tx, RecommendationRow, comment_ids)
+        rec_ids = [rec_by_comment[cid] for cid in comment_ids]
+        actions: list[dict[str, Any]] = []
+        for i, cid, rid in zip(items, comment_ids, rec_ids, strict=True):
+            rec = _r(i)
+            if rec.auto:
+                actions += action_rows(
+                    comment_id=cid,
+                    channel_id=i.channel.id,
+                    calls=rec.actions,
+                    reply=rec.reply,
+                    now=received,
+                    recommendation_id=rid,
+                )
+        repo.insert_many(tx, QueuedAction, actions)
+
+        per_org: dict[int, list[int]] = {}
+        for i, cid in zip(items, comment_ids, strict=True):
+            per_org.setdefault(i.organisation.id, []).append(cid)
+        for organisation_id, ids in per_org.items():
+            repo.append_audit(
+                tx,
+                user_id=actor.user_id,
+                actor=actor.name,
+                action="comments.ingested",
+                subject_type="comments",
+                subject_id=f"{min(ids)}-{max(ids)}",
+                organisation_id=organisation_id,
+                detail={
+                    "created": len(ids),
+                    "duplicates": len(result.duplicates) + repeats,
+                    "rejected": len(result.rejected),
+                    "auto": sum(1 for i in items if i.organisation.id == organisation_id and _r(i).auto),
+                },
+            )
+
+    for i, cid in zip(items, comment_ids, strict=True):
+        v, r = _v(i), _r(i)
+        result.created.append(
+            IngestedItem(
+                index=i.index,
+                comment_id=cid,
+                external_id=i.data.id,
+                status=status_for(r).value,
+                step=r.step.value,
+                labels=[label.value for label in v.labels],
+                severity=int(v.severity),
+                auto=r.auto,
+            )
+        )
+    return {i.index: cid for i, cid in zip(items, comment_ids, strict=True)}
+
+
+def _v(item: _Item) -> Verdict:
+    assert item.verdict is not None
+    return item.verdict
+
+
+def _r(item: _Item) -> Recommendation:
+    assert item.recommendation is not None
+    return item.recommendation
+
+
+def _comment_row(item: _Item, received: datetime) -> dict[str, Any]:
+    v, r = _v(item), _r(item)
+    return {
+        "channel_id": item.channel.id,
+        "author_id": item.author_id,
+        "platform": item.channel.platform,
+        "external_id": item.data.id,
+        "thread_external_id": item.data.thread,
+        "parent_external_id": item.data.parent,
+        "text": item.data.text,
+        "language_hint": item.data.language,
+        "posted_at": item.data.posted_at or received,
+        "received_at": received,
+        "status": status_for(r).value,
+        "verdict_version": 1,
+        "language": v.language.value,
+        "severity": int(v.severity),
+        "labels": [label.value for label in v.labels],
+        "step": r.step.value,
+        "auto": r.auto,
+        "alert_lead": r.alert_lead,
+        "decided_step": None,
+    }

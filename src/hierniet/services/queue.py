@@ -1,0 +1,192 @@
+"""Reading the desk: the queue with its filters, one comment with everything about it, and counts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from hierniet.domain import Label, Language
+from hierniet.services import convert
+from hierniet.services.auth import Actor, Permission, require
+from hierniet.services.errors import InvalidInput, NotFound
+from hierniet.services.history import describe, load_histories, since_for
+from hierniet.services.policies import policy_for
+from hierniet.services.views import (
+    WAITING_STATUSES,
+    AuthorHistory,
+    CommentDetail,
+    CommentStatus,
+    Counts,
+    Page,
+    QueueItem,
+)
+from hierniet.store import repo
+from hierniet.store.tables import utcnow
+
+#: `status` value that lifts the status filter.
+ANY_STATUS = "any"
+ORDERS = ("severity", "oldest", "newest")
+MAX_LIMIT = 500
+
+
+@dataclass(frozen=True, slots=True)
+class QueueFilters:
+    """What the queue shows. No status means the waiting ones (open, escalated); "any" shows every one."""
+
+    channel_id: int | None = None
+    label: str | None = None
+    language: str | None = None
+    severity: int | None = None
+    min_severity: int | None = None
+    status: tuple[str, ...] = ()
+    author_id: int | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+    order: str = "severity"
+
+
+def _choice(value: str | None, allowed: list[str], what: str) -> str | None:
+    if value is None or value == "":
+        return None
+    if value not in allowed:
+        raise InvalidInput(f"unknown {what} {value!r}: use one of {', '.join(allowed)}")
+    return value
+
+
+def _aware(value: datetime | None, what: str) -> datetime | None:
+    if value is not None and (value.tzinfo is None or value.utcoffset() is None):
+        raise InvalidInput(f"{what} {value.isoformat()} has no timezone: add Z or an offset (+01:00)")
+    return value
+
+
+def _severity(value: int | None, what: str) -> int | None:
+    if value is not None and not 0 <= value <= 4:
+        raise InvalidInput(f"{what} {value} is out of range: severities go from 0 (none) to 4 (critical)")
+    return value
+
+
+def _paging(limit: int, offset: int) -> None:
+    if not 1 <= limit <= MAX_LIMIT:
+        raise InvalidInput(f"limit {limit} is out of range: ask for 1 to {MAX_LIMIT} items")
+    if offset < 0:
+        raise InvalidInput(f"offset {offset} is negative: start at 0")
+
+
+def to_query(actor: Actor, f: QueueFilters, *, with_status: bool = True) -> repo.QueueQuery:
+    statuses: tuple[str, ...]
+    if not with_status or ANY_STATUS in f.status:
+        statuses = ()
+    elif f.status:
+        allowed = [s.value for s in CommentStatus]
+        statuses = tuple(_choice(s, [*allowed, ANY_STATUS], "status") or "" for s in f.status)
+    else:
+        statuses = tuple(s.value for s in WAITING_STATUSES)
+    if f.order not in ORDERS:
+        raise InvalidInput(f"unknown order {f.order!r}: use one of {', '.join(ORDERS)}")
+    return repo.QueueQuery(
+        organisation_id=actor.organisation_id,
+        channel_id=f.channel_id,
+        statuses=statuses,
+        label=_choice(f.label, [label.value for label in Label], "label"),
+        language=_choice(f.language, [language.value for language in Language], "language"),
+        severity=_severity(f.severity, "severity"),
+        min_severity=_severity(f.min_severity, "min_severity"),
+        author_id=f.author_id,
+        since=_aware(f.since, "since"),
+        until=_aware(f.until, "until"),
+        order=f.order,
+    )
+
+
+def queue(
+    store: repo.Store, actor: Actor, filters: QueueFilters, *, limit: int = 50, offset: int = 0
+) -> Page[QueueItem]:
+    """The comments matching `filters`, most severe (then oldest) first unless `order` says otherwise."""
+    require(actor, Permission.READ_QUEUE, "read the queue")
+    _paging(limit, offset)
+    query = to_query(actor, filters)
+    with store.session() as s:
+        rows, total = repo.queue(s, query, limit=limit, offset=offset)
+    items = [
+        QueueItem(
+            id=c.id,
+            channel_id=c.channel_id,
+            platform=c.platform,
+            external_id=c.external_id,
+            thread=c.thread_external_id,
+            author=convert.author_ref(a),
+            text=c.text,
+            posted_at=c.posted_at,
+            status=c.status,
+            language=c.language,
+            severity=c.severity,
+            labels=list(c.labels),
+            step=c.step,
+            decided_step=c.decided_step,
+            auto=c.auto,
+            alert_lead=c.alert_lead,
+        )
+        for c, _channel, a in rows
+    ]
+    return Page(items=items, total=total, limit=limit, offset=offset)
+
+
+def comment_detail(store: repo.Store, actor: Actor, comment_id: int, *, now: datetime | None = None) -> CommentDetail:
+    """One comment with its latest verdict and recommendation, the decisions, the outbox and the author's history."""
+    require(actor, Permission.READ_QUEUE, "read comments")
+    now = now or utcnow()
+    with store.session() as s:
+        found = repo.get_comment(s, comment_id)
+        if found is None:
+            raise NotFound(f"no comment {comment_id}: list comments with GET /api/v1/queue?status=any")
+        comment, channel, author = found
+        if not actor.sees(channel.organisation_id):
+            raise NotFound(f"no comment {comment_id}: list comments with GET /api/v1/queue?status=any")
+        organisation = repo.get_organisation(s, channel.organisation_id)
+        org_policy = organisation.policy_yaml if organisation else None
+        versions = repo.verdict_versions(s, comment.id)
+        recommendation = repo.latest_recommendation(s, comment.id)
+        decisions = repo.decisions_for_comment(s, comment.id)
+        actions = repo.actions_for_comment(s, comment.id)
+        history: AuthorHistory | None = None
+        if author is not None:
+            policy = policy_for(channel.policy_yaml, org_policy)
+            key = (channel.organisation_id, author.id)
+            entries = load_histories(s, [key], since_for(now, policy.escalation.window_days))[key]
+            history = describe(channel.organisation_id, entries, policy, now)
+    return CommentDetail(
+        id=comment.id,
+        channel=convert.channel_view(channel, org_policy),
+        platform=comment.platform,
+        external_id=comment.external_id,
+        thread=comment.thread_external_id,
+        parent=comment.parent_external_id,
+        author=convert.author_ref(author),
+        text=comment.text,
+        posted_at=comment.posted_at,
+        received_at=comment.received_at,
+        status=comment.status,
+        verdict=convert.verdict_view(versions[-1] if versions else None),
+        verdict_versions=len(versions),
+        recommendation=convert.recommendation_view(recommendation),
+        decisions=[convert.decision_view(d, u) for d, u in decisions],
+        actions=[convert.action_view(a) for a in actions],
+        author_history=history,
+    )
+
+
+def counts(store: repo.Store, actor: Actor, filters: QueueFilters | None = None) -> Counts:
+    """How many comments per status, step, language, severity and label (the status filter applies too)."""
+    require(actor, Permission.READ_QUEUE, "read the counts")
+    f = filters or QueueFilters(status=(ANY_STATUS,))
+    query = to_query(actor, f)
+    with store.session() as s:
+        grouped = repo.counts(s, query)
+    return Counts(
+        total=sum(grouped["status"].values()),
+        by_status=grouped["status"],
+        by_step=grouped["step"],
+        by_language=grouped["language"],
+        by_severity=grouped["severity"],
+        by_label=grouped["label"],
+    )

@@ -1,0 +1,676 @@
+"""The repository: every query and write of the desk, and the only place that commits.
+
+Services open a unit of work with `Store.transaction()` (committed when the block ends without an
+error, rolled back otherwise) or read with `Store.session()`, and call the functions below with it.
+Decisions and the audit log have append functions only: nothing here updates or deletes them (and the
+database refuses it: see the migrations' triggers).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, TypeVar
+
+from sqlalchemy import ColumnElement, Engine, Select, and_, case, exists, func, insert, or_, select, update
+from sqlalchemy.orm import Session, sessionmaker
+
+from hierniet.store.tables import (
+    ApiToken,
+    AuditEntry,
+    Author,
+    Channel,
+    Comment,
+    Decision,
+    Organisation,
+    QueuedAction,
+    Recommendation,
+    User,
+    Verdict,
+    VerdictLabel,
+    utcnow,
+)
+
+_S = TypeVar("_S", bound="Select[*tuple[Any, ...]]")
+
+# Rows per IN (...) list: well below SQLite's and PostgreSQL's limits on bound parameters.
+_IN_CHUNK = 500
+
+
+class Store:
+    """An engine and its sessions. Cheap to make; make one per process and share it."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        # expire_on_commit=False: rows read in a transaction stay readable after it commits.
+        self._sessions = sessionmaker(engine, expire_on_commit=False)
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        """A session for reading: never committed; closing it rolls back whatever it wrote.
+
+        Rows read stay readable after the block (closing detaches them without expiring them).
+        """
+        with self._sessions() as session:
+            yield session
+
+    @contextmanager
+    def transaction(self) -> Iterator[Session]:
+        """A unit of work: committed at the end of the block, rolled back if it raises."""
+        with self._sessions() as session, session.begin():
+            yield session
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def _chunks(values: Sequence[Any], size: int = _IN_CHUNK) -> Iterator[Sequence[Any]]:
+    for i in range(0, len(values), size):
+        yield values[i : i + size]
+
+
+# --- organisations and channels ------------------------------------------------------------------------
+
+
+def add_organisation(session: Session, *, slug: str, name: str, policy_yaml: str | None) -> Organisation:
+    row = Organisation(slug=slug, name=name, policy_yaml=policy_yaml, created_at=utcnow())
+    session.add(row)
+    session.flush()
+    return row
+
+
+def get_organisation(session: Session, organisation_id: int) -> Organisation | None:
+    return session.get(Organisation, organisation_id)
+
+
+def organisation_by_slug(session: Session, slug: str) -> Organisation | None:
+    return session.scalars(select(Organisation).where(Organisation.slug == slug)).first()
+
+
+def list_organisations(session: Session, organisation_id: int | None = None) -> list[Organisation]:
+    stmt = select(Organisation).order_by(Organisation.id)
+    if organisation_id is not None:
+        stmt = stmt.where(Organisation.id == organisation_id)
+    return list(session.scalars(stmt))
+
+
+def add_channel(
+    session: Session,
+    *,
+    organisation_id: int,
+    platform: str,
+    external_id: str,
+    name: str,
+    policy_yaml: str | None,
+    credentials_ref: str | None,
+) -> Channel:
+    row = Channel(
+        organisation_id=organisation_id,
+        platform=platform,
+        external_id=external_id,
+        name=name,
+        policy_yaml=policy_yaml,
+        credentials_ref=credentials_ref,
+        created_at=utcnow(),
+    )
+    session.add(row)
+    session.flush()
+    return row
+
+
+def get_channel(session: Session, channel_id: int) -> Channel | None:
+    return session.get(Channel, channel_id)
+
+
+def channel_by_key(session: Session, platform: str, external_id: str) -> Channel | None:
+    return session.scalars(
+        select(Channel).where(Channel.platform == platform, Channel.external_id == external_id)
+    ).first()
+
+
+def update_channel(session: Session, channel_id: int, **changes: Any) -> None:
+    allowed = {"name", "policy_yaml", "credentials_ref"}
+    if set(changes) - allowed:
+        raise ValueError(f"a channel's {', '.join(sorted(set(changes) - allowed))} cannot be changed")
+    if changes:
+        session.execute(update(Channel).where(Channel.id == channel_id).values(**changes))
+
+
+def list_channels(session: Session, organisation_id: int | None = None) -> list[Channel]:
+    stmt = select(Channel).order_by(Channel.id)
+    if organisation_id is not None:
+        stmt = stmt.where(Channel.organisation_id == organisation_id)
+    return list(session.scalars(stmt))
+
+
+def channels_with_organisations(
+    session: Session, ids: Iterable[int], keys: Iterable[tuple[str, str]]
+) -> list[tuple[Channel, Organisation]]:
+    """Channels named by id or by (platform, external id), each with its organisation."""
+    wanted_ids = sorted(set(ids))
+    by_platform: dict[str, list[str]] = {}
+    for platform, external_id in set(keys):
+        by_platform.setdefault(platform, []).append(external_id)
+    conditions: list[ColumnElement[bool]] = [Channel.id.in_(wanted_ids)] if wanted_ids else []
+    conditions += [
+        and_(Channel.platform == platform, Channel.external_id.in_(sorted(external_ids)))
+        for platform, external_ids in by_platform.items()
+    ]
+    if not conditions:
+        return []
+    stmt = select(Channel, Organisation).join(Organisation, Channel.organisation_id == Organisation.id)
+    return [(c, o) for c, o in session.execute(stmt.where(or_(*conditions)))]
+
+
+# --- authors -------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class AuthorIn:
+    external_id: str
+    name: str | None
+    in_belgium: bool | None
+
+
+def ensure_authors(session: Session, platform: str, authors: Sequence[AuthorIn]) -> dict[str, Author]:
+    """The authors of one platform by external id, inserting the ones not seen before."""
+    wanted = {a.external_id: a for a in authors}
+    found: dict[str, Author] = {}
+    keys = sorted(wanted)
+    for chunk in _chunks(keys):
+        for row in session.scalars(select(Author).where(Author.platform == platform, Author.external_id.in_(chunk))):
+            found[row.external_id] = row
+    missing = [wanted[k] for k in keys if k not in found]
+    if missing:
+        now = utcnow()
+        session.add_all(
+            Author(
+                platform=platform,
+                external_id=a.external_id,
+                name=a.name or "",
+                in_belgium=a.in_belgium,
+                created_at=now,
+            )
+            for a in missing
+        )
+        session.flush()
+        for chunk in _chunks([a.external_id for a in missing]):
+            for row in session.scalars(
+                select(Author).where(Author.platform == platform, Author.external_id.in_(chunk))
+            ):
+                found[row.external_id] = row
+    return found
+
+
+def get_author(session: Session, author_id: int) -> Author | None:
+    return session.get(Author, author_id)
+
+
+@dataclass(frozen=True, slots=True)
+class AuthorRow:
+    author: Author
+    comments: int
+    open: int
+    last_seen: datetime | None
+
+
+def list_authors(
+    session: Session,
+    *,
+    organisation_id: int | None,
+    platform: str | None,
+    search: str | None,
+    flagged_only: bool,
+    limit: int,
+    offset: int,
+) -> tuple[list[AuthorRow], int]:
+    """Authors who commented on the organisation's channels (every author when None), most active first."""
+    open_case = func.sum(case((Comment.status.in_(("open", "escalated")), 1), else_=0))
+    stmt = (
+        select(Author, func.count(Comment.id), open_case, func.max(Comment.posted_at))
+        .join(Comment, Comment.author_id == Author.id)
+        .join(Channel, Comment.channel_id == Channel.id)
+        .group_by(Author.id)
+    )
+    if organisation_id is not None:
+        stmt = stmt.where(Channel.organisation_id == organisation_id)
+    if platform:
+        stmt = stmt.where(Author.platform == platform)
+    if search:
+        like = f"%{search.lower()}%"
+        stmt = stmt.where(or_(func.lower(Author.name).like(like), func.lower(Author.external_id).like(like)))
+    if flagged_only:
+        stmt = stmt.having(func.max(Comment.severity) > 0)
+    total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+    stmt = stmt.order_by(func.count(Comment.id).desc(), Author.id).limit(limit).offset(offset)
+    rows = [
+        AuthorRow(author, int(count), int(open_ or 0), last) for author, count, open_, last in session.execute(stmt)
+    ]
+    return rows, total
+
+
+def author_organisations(session: Session, author_id: int) -> list[int]:
+    """The organisations on whose channels the author commented."""
+    stmt = (
+        select(Channel.organisation_id)
+        .join(Comment, Comment.channel_id == Channel.id)
+        .where(Comment.author_id == author_id)
+        .distinct()
+        .order_by(Channel.organisation_id)
+    )
+    return list(session.scalars(stmt))
+
+
+# --- comments, verdicts, recommendations ---------------------------------------------------------------
+
+
+def existing_comments(session: Session, platform: str, external_ids: Sequence[str]) -> dict[str, int]:
+    """Stored comment ids by external id, for one platform (the duplicate check before an insert)."""
+    found: dict[str, int] = {}
+    for chunk in _chunks(sorted(set(external_ids))):
+        stmt = select(Comment.external_id, Comment.id).where(
+            Comment.platform == platform, Comment.external_id.in_(chunk)
+        )
+        found.update({external_id: comment_id for external_id, comment_id in session.execute(stmt)})
+    return found
+
+
+def insert_rows(session: Session, model: type[Any], rows: Sequence[Mapping[str, Any]]) -> list[int]:
+    """Insert returning the new ids in the order of `rows` (for a few rows: on SQLite an ordered RETURNING
+    runs row by row; batches use `insert_many` and read the ids back by key)."""
+    if not rows:
+        return []
+    table = model.__table__
+    result = session.execute(insert(table).returning(table.c.id, sort_by_parameter_order=True), list(rows))
+    return list(result.scalars())
+
+
+def insert_many(session: Session, model: type[Any], rows: Sequence[Mapping[str, Any]]) -> None:
+    """Bulk insert, one executemany; Core rather than ORM inserts, as a batch needs no identity map."""
+    if rows:
+        session.execute(insert(model.__table__), list(rows))
+
+
+def ids_by_comment(session: Session, model: type[Any], comment_ids: Sequence[int]) -> dict[int, int]:
+    """The newest row id of `model` (verdicts, recommendations) per comment id."""
+    found: dict[int, int] = {}
+    for chunk in _chunks(sorted(set(comment_ids))):
+        stmt = (
+            select(model.comment_id, func.max(model.id)).where(model.comment_id.in_(chunk)).group_by(model.comment_id)
+        )
+        found.update({int(comment_id): int(row_id) for comment_id, row_id in session.execute(stmt)})
+    return found
+
+
+def get_comment(session: Session, comment_id: int) -> tuple[Comment, Channel, Author | None] | None:
+    stmt = (
+        select(Comment, Channel, Author)
+        .join(Channel, Comment.channel_id == Channel.id)
+        .outerjoin(Author, Comment.author_id == Author.id)
+        .where(Comment.id == comment_id)
+    )
+    row = session.execute(stmt).first()
+    return (row[0], row[1], row[2]) if row else None
+
+
+def set_comment_state(session: Session, comment_id: int, **state: Any) -> None:
+    """Rewrite the comment's projection (status, step, labels, ...); the history tables keep the past."""
+    allowed = {
+        "status",
+        "verdict_version",
+        "language",
+        "severity",
+        "labels",
+        "step",
+        "auto",
+        "alert_lead",
+        "decided_step",
+    }
+    unknown = set(state) - allowed
+    if unknown:
+        raise ValueError(f"not part of a comment's state: {', '.join(sorted(unknown))}")
+    session.execute(update(Comment).where(Comment.id == comment_id).values(**state))
+
+
+def latest_verdict(session: Session, comment_id: int) -> Verdict | None:
+    stmt = select(Verdict).where(Verdict.comment_id == comment_id).order_by(Verdict.version.desc()).limit(1)
+    return session.scalars(stmt).first()
+
+
+def verdict_versions(session: Session, comment_id: int) -> list[Verdict]:
+    stmt = select(Verdict).where(Verdict.comment_id == comment_id).order_by(Verdict.version)
+    return list(session.scalars(stmt))
+
+
+def latest_recommendation(session: Session, comment_id: int) -> Recommendation | None:
+    stmt = (
+        select(Recommendation)
+        .where(Recommendation.comment_id == comment_id)
+        .order_by(Recommendation.id.desc())
+        .limit(1)
+    )
+    return session.scalars(stmt).first()
+
+
+@dataclass(frozen=True, slots=True)
+class QueueQuery:
+    """The queue's filters; None leaves a filter out."""
+
+    organisation_id: int | None = None
+    channel_id: int | None = None
+    statuses: tuple[str, ...] = ()
+    label: str | None = None
+    language: str | None = None
+    severity: int | None = None
+    min_severity: int | None = None
+    author_id: int | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+    order: str = "severity"  # severity (most severe, then oldest, first), oldest, newest
+
+
+def _filtered(stmt: _S, q: QueueQuery) -> _S:
+    if q.organisation_id is not None:
+        stmt = stmt.where(Channel.organisation_id == q.organisation_id)
+    if q.channel_id is not None:
+        stmt = stmt.where(Comment.channel_id == q.channel_id)
+    if q.statuses:
+        stmt = stmt.where(Comment.status.in_(q.statuses))
+    if q.language:
+        stmt = stmt.where(Comment.language == q.language)
+    if q.severity is not None:
+        stmt = stmt.where(Comment.severity == q.severity)
+    if q.min_severity is not None:
+        stmt = stmt.where(Comment.severity >= q.min_severity)
+    if q.author_id is not None:
+        stmt = stmt.where(Comment.author_id == q.author_id)
+    if q.since is not None:
+        stmt = stmt.where(Comment.posted_at >= q.since)
+    if q.until is not None:
+        stmt = stmt.where(Comment.posted_at < q.until)
+    if q.label:
+        stmt = stmt.where(
+            exists(
+                select(VerdictLabel.verdict_id)
+                .join(Verdict, VerdictLabel.verdict_id == Verdict.id)
+                .where(
+                    Verdict.comment_id == Comment.id,
+                    Verdict.version == Comment.verdict_version,
+                    VerdictLabel.label == q.label,
+                )
+            )
+        )
+    return stmt
+
+
+def queue(
+    session: Session, q: QueueQuery, *, limit: int, offset: int
+) -> tuple[list[tuple[Comment, Channel, Author | None]], int]:
+    base = (
+        select(Comment, Channel, Author)
+        .join(Channel, Comment.channel_id == Channel.id)
+        .outerjoin(Author, Comment.author_id == Author.id)
+    )
+    stmt = _filtered(base, q)
+    total = session.scalar(_filtered(select(func.count(Comment.id)).join(Channel), q)) or 0
+    if q.order == "newest":
+        stmt = stmt.order_by(Comment.posted_at.desc(), Comment.id.desc())
+    elif q.order == "oldest":
+        stmt = stmt.order_by(Comment.posted_at, Comment.id)
+    else:
+        stmt = stmt.order_by(Comment.severity.desc(), Comment.posted_at, Comment.id)
+    rows: list[tuple[Comment, Channel, Author | None]] = [
+        (c, ch, a) for c, ch, a in session.execute(stmt.limit(limit).offset(offset))
+    ]
+    return rows, total
+
+
+def counts(session: Session, q: QueueQuery) -> dict[str, dict[str, int]]:
+    """Comment counts per status, step, language, severity and label, under the queue's filters."""
+    out: dict[str, dict[str, int]] = {}
+    for name, column in (
+        ("status", Comment.status),
+        ("step", Comment.step),
+        ("language", Comment.language),
+        ("severity", Comment.severity),
+    ):
+        stmt = _filtered(select(column, func.count(Comment.id)).join(Channel), q).group_by(column)
+        out[name] = {str(key): int(n) for key, n in session.execute(stmt)}
+    label_stmt = _filtered(
+        select(VerdictLabel.label, func.count(Comment.id))
+        .select_from(Comment)
+        .join(Channel, Comment.channel_id == Channel.id)
+        .join(Verdict, and_(Verdict.comment_id == Comment.id, Verdict.version == Comment.verdict_version))
+        .join(VerdictLabel, VerdictLabel.verdict_id == Verdict.id),
+        q,
+    ).group_by(VerdictLabel.label)
+    out["label"] = {str(key): int(n) for key, n in session.execute(label_stmt)}
+    return out
+
+
+# --- history -------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class MachineStep:
+    organisation_id: int
+    author_id: int
+    comment_id: int
+    when: datetime
+    step: str
+    labels: list[str]
+
+
+def machine_steps(
+    session: Session, organisation_author: Iterable[tuple[int, int]], since: datetime
+) -> list[MachineStep]:
+    """The current step of each of these authors' comments on these organisations' channels since `since`."""
+    by_org: dict[int, set[int]] = {}
+    for organisation_id, author_id in organisation_author:
+        by_org.setdefault(organisation_id, set()).add(author_id)
+    out: list[MachineStep] = []
+    for organisation_id, author_ids in by_org.items():
+        for chunk in _chunks(sorted(author_ids)):
+            stmt = (
+                select(Comment.author_id, Comment.id, Comment.posted_at, Comment.step, Comment.labels)
+                .join(Channel, Comment.channel_id == Channel.id)
+                .where(
+                    Channel.organisation_id == organisation_id,
+                    Comment.author_id.in_(chunk),
+                    Comment.posted_at >= since,
+                )
+                .order_by(Comment.posted_at)
+            )
+            for who, comment_id, when, step, labels in session.execute(stmt):
+                if who is not None:
+                    out.append(MachineStep(organisation_id, who, comment_id, when, step, list(labels)))
+    return out
+
+
+def person_decisions(session: Session, organisation_author: Iterable[tuple[int, int]]) -> list[Decision]:
+    """Every decision people made about these authors on these organisations (not windowed: blocks stand)."""
+    by_org: dict[int, set[int]] = {}
+    for organisation_id, author_id in organisation_author:
+        by_org.setdefault(organisation_id, set()).add(author_id)
+    out: list[Decision] = []
+    for organisation_id, author_ids in by_org.items():
+        for chunk in _chunks(sorted(author_ids)):
+            stmt = (
+                select(Decision)
+                .where(Decision.organisation_id == organisation_id, Decision.author_id.in_(chunk))
+                .order_by(Decision.created_at, Decision.id)
+            )
+            out.extend(session.scalars(stmt))
+    return out
+
+
+# --- decisions and actions -----------------------------------------------------------------------------
+
+
+def append_decision(session: Session, *, created_at: datetime | None = None, **fields: Any) -> Decision:
+    row = Decision(created_at=created_at or utcnow(), **fields)
+    session.add(row)
+    session.flush()
+    return row
+
+
+def decisions_for_comment(session: Session, comment_id: int) -> list[tuple[Decision, User]]:
+    stmt = (
+        select(Decision, User)
+        .join(User, Decision.user_id == User.id)
+        .where(Decision.comment_id == comment_id)
+        .order_by(Decision.created_at, Decision.id)
+    )
+    return [(d, u) for d, u in session.execute(stmt)]
+
+
+def actions_for_comment(session: Session, comment_id: int) -> list[QueuedAction]:
+    stmt = select(QueuedAction).where(QueuedAction.comment_id == comment_id).order_by(QueuedAction.id)
+    return list(session.scalars(stmt))
+
+
+def set_action_status(session: Session, action_ids: Sequence[int], status: str) -> None:
+    if action_ids:
+        session.execute(
+            update(QueuedAction).where(QueuedAction.id.in_(action_ids)).values(status=status, updated_at=utcnow())
+        )
+
+
+# --- users and tokens ----------------------------------------------------------------------------------
+
+
+def add_user(session: Session, *, name: str, role: str, organisation_id: int | None) -> User:
+    row = User(name=name, role=role, organisation_id=organisation_id, active=True, created_at=utcnow())
+    session.add(row)
+    session.flush()
+    return row
+
+
+def get_user(session: Session, user_id: int) -> User | None:
+    return session.get(User, user_id)
+
+
+def user_by_name(session: Session, name: str) -> User | None:
+    return session.scalars(select(User).where(User.name == name)).first()
+
+
+def update_user(session: Session, user_id: int, **changes: Any) -> None:
+    allowed = {"role", "active"}
+    if set(changes) - allowed:
+        raise ValueError(f"a user's {', '.join(sorted(set(changes) - allowed))} cannot be changed")
+    if changes:
+        session.execute(update(User).where(User.id == user_id).values(**changes))
+
+
+def list_users(session: Session, organisation_id: int | None = None) -> list[User]:
+    stmt = select(User).order_by(User.id)
+    if organisation_id is not None:
+        stmt = stmt.where(User.organisation_id == organisation_id)
+    return list(session.scalars(stmt))
+
+
+def add_token(session: Session, *, user_id: int, name: str, token_hash: str, prefix: str) -> ApiToken:
+    row = ApiToken(user_id=user_id, name=name, token_hash=token_hash, prefix=prefix, created_at=utcnow())
+    session.add(row)
+    session.flush()
+    return row
+
+
+def get_token(session: Session, token_id: int) -> ApiToken | None:
+    return session.get(ApiToken, token_id)
+
+
+def token_by_hash(session: Session, token_hash: str) -> tuple[ApiToken, User] | None:
+    stmt = select(ApiToken, User).join(User, ApiToken.user_id == User.id).where(ApiToken.token_hash == token_hash)
+    row = session.execute(stmt).first()
+    return (row[0], row[1]) if row else None
+
+
+def tokens_of(session: Session, user_id: int) -> list[ApiToken]:
+    return list(session.scalars(select(ApiToken).where(ApiToken.user_id == user_id).order_by(ApiToken.id)))
+
+
+def revoke_token(session: Session, token_id: int) -> None:
+    session.execute(update(ApiToken).where(ApiToken.id == token_id).values(revoked_at=utcnow()))
+
+
+# --- audit log -----------------------------------------------------------------------------------------
+
+
+def append_audit(
+    session: Session,
+    *,
+    user_id: int | None,
+    actor: str,
+    action: str,
+    subject_type: str,
+    subject_id: str | int | None = None,
+    organisation_id: int | None = None,
+    detail: Mapping[str, Any] | None = None,
+) -> None:
+    session.add(
+        AuditEntry(
+            at=utcnow(),
+            user_id=user_id,
+            actor=actor,
+            action=action,
+            subject_type=subject_type,
+            subject_id=str(subject_id) if subject_id is not None else None,
+            organisation_id=organisation_id,
+            detail=dict(detail or {}),
+        )
+    )
+    session.flush()
+
+
+@dataclass(frozen=True, slots=True)
+class AuditQuery:
+    organisation_id: int | None = None
+    action: str | None = None
+    user_id: int | None = None
+    subject_type: str | None = None
+    subject_id: str | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+
+
+def audit(session: Session, q: AuditQuery, *, limit: int, offset: int) -> tuple[list[AuditEntry], int]:
+    stmt = select(AuditEntry)
+    if q.organisation_id is not None:
+        stmt = stmt.where(AuditEntry.organisation_id == q.organisation_id)
+    if q.action:
+        # "decision" matches every "decision.*" action as well as the exact name.
+        stmt = stmt.where(or_(AuditEntry.action == q.action, AuditEntry.action.like(f"{q.action}.%")))
+    if q.user_id is not None:
+        stmt = stmt.where(AuditEntry.user_id == q.user_id)
+    if q.subject_type:
+        stmt = stmt.where(AuditEntry.subject_type == q.subject_type)
+    if q.subject_id:
+        stmt = stmt.where(AuditEntry.subject_id == q.subject_id)
+    if q.since is not None:
+        stmt = stmt.where(AuditEntry.at >= q.since)
+    if q.until is not None:
+        stmt = stmt.where(AuditEntry.at < q.until)
+    total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+    rows = list(session.scalars(stmt.order_by(AuditEntry.id.desc()).limit(limit).offset(offset)))
+    return rows, total
+
+
+def table_counts(session: Session) -> dict[str, int]:
+    """Rows per table (for `hierniet db upgrade`'s summary and the tests)."""
+    tables: tuple[type[Any], ...] = (
+        Organisation,
+        Channel,
+        Author,
+        Comment,
+        Verdict,
+        Recommendation,
+        Decision,
+        QueuedAction,
+        User,
+        ApiToken,
+        AuditEntry,
+    )
+    return {str(t.__tablename__): int(session.scalar(select(func.count()).select_from(t)) or 0) for t in tables}

@@ -1,0 +1,295 @@
+"""The desk's tables as SQLAlchemy 2 ORM classes: structure only, no queries and no commits.
+
+Decisions and the audit log are append-only (the migrations add triggers that refuse UPDATE and DELETE
+on them); a comment row carries, besides what the platform sent, a projection of its latest verdict,
+recommendation and decision (`status`, `labels`, `step`, ...) so the queue is one indexed query.
+Words used here are defined in docs/concepts.md (and docs/concepts-store.md).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    DateTime,
+    Dialect,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.types import TypeDecorator
+
+# Constraint names that Alembic can find again on both backends (SQLite has no names of its own).
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+JSONType = JSON().with_variant(JSONB(), "postgresql")
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """A timezone-aware UTC datetime on both backends (SQLite keeps no offset: it is stored as UTC)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None or value.utcoffset() is None:
+            raise ValueError(f"naive datetime {value!r} given to the store: attach a timezone (datetime.now(UTC))")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    # Every Mapped[datetime] column is a UTCDateTime (SQLAlchemy reads this mapping once, at class creation).
+    type_annotation_map = {datetime: UTCDateTime()}  # noqa: RUF012
+
+
+class Organisation(Base):
+    """A signatory of the charter; its channels share one author history and, by default, one policy."""
+
+    __tablename__ = "organisations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    # The organisation's policy YAML (hierniet.policy); NULL means the shipped default policy.
+    policy_yaml: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Channel(Base):
+    """One social-media account or page of an organisation on one platform."""
+
+    __tablename__ = "channels"
+    __table_args__ = (UniqueConstraint("platform", "external_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    platform: Mapped[str] = mapped_column(String(20))
+    external_id: Mapped[str] = mapped_column(String(200))
+    name: Mapped[str] = mapped_column(String(200), default="")
+    # A channel policy wins over its organisation's; NULL inherits it.
+    policy_yaml: Mapped[str | None] = mapped_column(Text)
+    # Where the connector finds its secret (e.g. "env:HIERNIET_FB_PAGE_TOKEN"); never the secret itself.
+    credentials_ref: Mapped[str | None] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Author(Base):
+    """A commenter as one platform knows them. Their history is read from comments and decisions."""
+
+    __tablename__ = "authors"
+    __table_args__ = (UniqueConstraint("platform", "external_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    platform: Mapped[str] = mapped_column(String(20))
+    external_id: Mapped[str] = mapped_column(String(200))
+    name: Mapped[str] = mapped_column(String(200), default="")
+    # True or False when a connector knows where the author lives (reports to Unia); NULL when unknown.
+    in_belgium: Mapped[bool | None] = mapped_column(Boolean)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Comment(Base):
+    """One platform comment with its place in a thread, and the projection of its latest state."""
+
+    __tablename__ = "comments"
+    __table_args__ = (
+        UniqueConstraint("platform", "external_id"),
+        Index("ix_comments_queue", "status", "severity", "posted_at"),
+        Index("ix_comments_channel_posted", "channel_id", "posted_at"),
+        Index("ix_comments_author_posted", "author_id", "posted_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    channel_id: Mapped[int] = mapped_column(ForeignKey("channels.id"))
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("authors.id"))
+    platform: Mapped[str] = mapped_column(String(20))
+    external_id: Mapped[str] = mapped_column(String(200))
+    thread_external_id: Mapped[str | None] = mapped_column(String(200))
+    parent_external_id: Mapped[str | None] = mapped_column(String(200))
+    text: Mapped[str] = mapped_column(Text)
+    language_hint: Mapped[str | None] = mapped_column(String(8))
+    posted_at: Mapped[datetime] = mapped_column()
+    received_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # --- the projection (rewritten by ingestion, re-triage and decisions; history lives in the tables below)
+    status: Mapped[str] = mapped_column(String(16))
+    verdict_version: Mapped[int] = mapped_column(Integer, default=1)
+    language: Mapped[str] = mapped_column(String(8))
+    severity: Mapped[int] = mapped_column(Integer, default=0)
+    labels: Mapped[list[str]] = mapped_column(JSONType, default=list)
+    step: Mapped[str] = mapped_column(String(16))  # the latest recommendation's step
+    auto: Mapped[bool] = mapped_column(Boolean, default=False)
+    alert_lead: Mapped[bool] = mapped_column(Boolean, default=False)
+    decided_step: Mapped[str | None] = mapped_column(String(16))  # the latest person's decision, if any
+
+
+class Verdict(Base):
+    """One triage of one comment; a re-triage adds version n+1 and leaves the older ones."""
+
+    __tablename__ = "verdicts"
+    __table_args__ = (UniqueConstraint("comment_id", "version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    comment_id: Mapped[int] = mapped_column(ForeignKey("comments.id"))
+    version: Mapped[int] = mapped_column(Integer)
+    language: Mapped[str] = mapped_column(String(8))
+    language_confidence: Mapped[float] = mapped_column(Float)
+    labels: Mapped[list[str]] = mapped_column(JSONType)
+    scores: Mapped[dict[str, float]] = mapped_column(JSONType)
+    severity: Mapped[int] = mapped_column(Integer)
+    target: Mapped[str | None] = mapped_column(String(32))
+    evidence: Mapped[list[dict[str, Any]]] = mapped_column(JSONType)
+    pii: Mapped[list[dict[str, Any]]] = mapped_column(JSONType)
+    model_version: Mapped[str] = mapped_column(String(200))
+    reasons: Mapped[list[str]] = mapped_column(JSONType)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class VerdictLabel(Base):
+    """The labels of a verdict, one row each, so the queue can filter on a label with an index."""
+
+    __tablename__ = "verdict_labels"
+    __table_args__ = (Index("ix_verdict_labels_label_verdict", "label", "verdict_id"),)
+
+    verdict_id: Mapped[int] = mapped_column(ForeignKey("verdicts.id"), primary_key=True)
+    label: Mapped[str] = mapped_column(String(20), primary_key=True)
+    score: Mapped[float] = mapped_column(Float)
+
+
+class Recommendation(Base):
+    """What the policy recommended for one verdict, given the author's history at that time."""
+
+    __tablename__ = "recommendations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    comment_id: Mapped[int] = mapped_column(ForeignKey("comments.id"), index=True)
+    verdict_id: Mapped[int] = mapped_column(ForeignKey("verdicts.id"))
+    step: Mapped[str] = mapped_column(String(16))
+    reports: Mapped[list[str]] = mapped_column(JSONType)
+    auto: Mapped[bool] = mapped_column(Boolean)
+    reply: Mapped[str] = mapped_column(Text)
+    reasons: Mapped[list[str]] = mapped_column(JSONType)
+    language: Mapped[str] = mapped_column(String(8))
+    alert_lead: Mapped[bool] = mapped_column(Boolean)
+    policy_version: Mapped[str] = mapped_column(String(200))
+    label: Mapped[str | None] = mapped_column(String(20))
+    actions: Mapped[list[str]] = mapped_column(JSONType)
+    platform: Mapped[str] = mapped_column(String(20))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class User(Base):
+    """A person (or a connector's service account) with a role; `organisation_id` NULL sees every one."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    role: Mapped[str] = mapped_column(String(16))
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), index=True)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ApiToken(Base):
+    """A bearer token for the REST API, stored as its SHA-256 only; `prefix` lets people tell them apart."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    name: Mapped[str] = mapped_column(String(100))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    prefix: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    revoked_at: Mapped[datetime | None] = mapped_column()
+
+
+class Decision(Base):
+    """What a person decided about a comment (or an author's record): who, when, what, why. Append-only."""
+
+    __tablename__ = "decisions"
+    __table_args__ = (Index("ix_decisions_author_org", "author_id", "organisation_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    comment_id: Mapped[int | None] = mapped_column(ForeignKey("comments.id"), index=True)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("authors.id"))
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    recommendation_id: Mapped[int | None] = mapped_column(ForeignKey("recommendations.id"))
+    kind: Mapped[str] = mapped_column(String(16))
+    step: Mapped[str] = mapped_column(String(16))
+    reply: Mapped[str] = mapped_column(Text, default="")
+    reports: Mapped[list[str]] = mapped_column(JSONType, default=list)
+    reason: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class QueuedAction(Base):
+    """A platform call waiting in the outbox (hide, reply, report, ...), from a decision or an automatic step."""
+
+    __tablename__ = "queued_actions"
+    __table_args__ = (Index("ix_queued_actions_status_due", "status", "not_before"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    comment_id: Mapped[int] = mapped_column(ForeignKey("comments.id"), index=True)
+    channel_id: Mapped[int] = mapped_column(ForeignKey("channels.id"))
+    decision_id: Mapped[int | None] = mapped_column(ForeignKey("decisions.id"))
+    recommendation_id: Mapped[int | None] = mapped_column(ForeignKey("recommendations.id"))
+    action: Mapped[str] = mapped_column(String(32))
+    payload: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
+    status: Mapped[str] = mapped_column(String(16), default="queued")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    not_before: Mapped[datetime] = mapped_column(default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class AuditEntry(Base):
+    """One line of the audit log: who did what to which subject, when. Append-only."""
+
+    __tablename__ = "audit_log"
+    __table_args__ = (Index("ix_audit_log_org_at", "organisation_id", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    actor: Mapped[str] = mapped_column(String(100))
+    action: Mapped[str] = mapped_column(String(64), index=True)
+    subject_type: Mapped[str] = mapped_column(String(32))
+    subject_id: Mapped[str | None] = mapped_column(String(64))
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"))
+    detail: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
+
+
+#: Tables whose rows are never updated or deleted (enforced by triggers from the migrations).
+APPEND_ONLY_TABLES: tuple[str, ...] = ("decisions", "audit_log")

@@ -1,0 +1,14 @@
+"""The REST API under /api/v1: one router per area, each a thin shell over hierniet.services."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from hierniet.web.api import admin, audit, authors, comments, queue
+
+api_router = APIRouter(prefix="/api/v1")
+api_router.include_router(comments.router)
+api_router.include_router(queue.router)
+api_router.include_router(authors.router)
+api_router.include_router(audit.router)
+api_router.include_router(admin.router)

@@ -1,0 +1,46 @@
+"""/api/v1/authors: commenters, their history, clearing a record."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, status
+
+from hierniet.services import authors as service
+from hierniet.services import decisions
+from hierniet.services.queue import MAX_LIMIT
+from hierniet.web.api.schemas import AuthorClear, AuthorPublic, AuthorSummaryPublic, DecisionPublic, PagePublic
+from hierniet.web.deps import ActorDep, StoreDep
+
+router = APIRouter(prefix="/authors", tags=["authors"])
+
+
+@router.get("", response_model=PagePublic[AuthorSummaryPublic], summary="Authors, the most active first")
+def list_authors(
+    store: StoreDep,
+    actor: ActorDep,
+    platform: str | None = None,
+    q: Annotated[str | None, Query(description="Part of the name or platform id.")] = None,
+    flagged: Annotated[bool, Query(description="Only authors with at least one abusive comment.")] = False,
+    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 50,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> Any:
+    return service.list_authors(
+        store, actor, platform=platform, search=q, flagged_only=flagged, limit=limit, offset=offset
+    )
+
+
+@router.get("/{author_id}", response_model=AuthorPublic, summary="One author and their history per organisation")
+def get_author(author_id: int, store: StoreDep, actor: ActorDep) -> Any:
+    return service.author_detail(store, actor, author_id)
+
+
+@router.post(
+    "/{author_id}/clear",
+    response_model=DecisionPublic,
+    status_code=status.HTTP_201_CREATED,
+    summary="Clear an author's record (lead)",
+)
+def clear_author(author_id: int, body: AuthorClear, store: StoreDep, actor: ActorDep) -> Any:
+    """The author's earlier steps stop counting for the charter's ladder (a person's blocks included)."""
+    return decisions.clear_author(store, actor, author_id, body.reason, organisation_id=body.organisation_id)

@@ -1,0 +1,154 @@
+"""/api/v1/comments: send comments in, read one, record decisions, escalate, re-triage."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, HTTPException, Request, Response, status
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import JSONResponse
+
+from hierniet.services import decisions, queue
+from hierniet.services.ingest import CommentIn, ingest
+from hierniet.web.api.schemas import (
+    CommentPublic,
+    DecisionCreate,
+    DecisionPublic,
+    EscalationCreate,
+    IngestResultPublic,
+    RetriageCreate,
+    RetriagePublic,
+)
+from hierniet.web.deps import ActorDep, SettingsDep, StoreDep, TriageDep, get_triage
+
+router = APIRouter(prefix="/comments", tags=["comments"])
+
+
+def _body_schema() -> dict[str, Any]:
+    one = CommentIn.model_json_schema(by_alias=False)
+    one["title"] = "CommentCreate"
+    return {
+        "required": True,
+        "content": {
+            "application/json": {
+                "schema": {"oneOf": [one, {"type": "array", "items": one, "title": "CommentCreate batch"}]},
+                "examples": {
+                    "one": {
+                        "value": {
+                            "id": "1784_2231",
+                            "platform": "facebook",
+                            "channel": "stadgent",
+                            "author": "u-991",
+                            "author_name": "Jan",
+                            "thread": "post-77",
+                            "text": "Wanneer gaat het zwembad terug open?",
+                            "posted_at": "2026-03-02T18:04:00+01:00",
+                        }
+                    },
+                    "batch": {
+                        "value": [
+                            {"id": "c1", "channel_id": 1, "text": "Merci pour l'info !"},
+                            {"id": "c2", "channel_id": 1, "text": "Jullie zijn allemaal idioten"},
+                        ]
+                    },
+                },
+            }
+        },
+    }
+
+
+@router.post(
+    "",
+    response_model=IngestResultPublic,
+    summary="Send comments in (one object or an array)",
+    openapi_extra={"requestBody": _body_schema()},
+    responses={
+        201: {"description": "At least one comment was stored.", "model": IngestResultPublic},
+        413: {"description": "More comments than HIERNIET_API_MAX_BATCH in one request."},
+        422: {"description": "The body is not a comment or an array of them, or the single comment is bad."},
+    },
+)
+async def post_comments(
+    request: Request, response: Response, store: StoreDep, actor: ActorDep, settings: SettingsDep
+) -> Any:
+    """Each comment is triaged, given the charter's recommendation and stored with both.
+
+    A comment already stored (same platform and id) is reported under `duplicates` and left as it is. In
+    an array, a bad item is reported under `rejected` with its index and what is wrong, and the others are
+    stored; a single bad object is answered with 422. 201 when something was stored, else 200.
+    """
+    try:
+        payload = await request.json()
+    except ValueError:
+        raise HTTPException(422, "the body is not JSON: send a comment object or a JSON array of them") from None
+    single = isinstance(payload, dict)
+    if single:
+        items: list[Any] = [payload]
+    elif isinstance(payload, list):
+        items = payload
+    else:
+        raise HTTPException(422, f"send a comment object or a JSON array of them, not a JSON {type(payload).__name__}")
+    if not items:
+        raise HTTPException(422, "the array is empty: send at least one comment")
+    if len(items) > settings.api_max_batch:
+        raise HTTPException(
+            413, f"{len(items)} comments in one request: send at most {settings.api_max_batch} per request"
+        )
+    triage = await run_in_threadpool(get_triage, request)
+    result = await run_in_threadpool(ingest, store, triage, items, actor=actor, chunk_size=settings.ingest_batch_size)
+    body = IngestResultPublic.model_validate(result)
+    if single and result.rejected:
+        bad = result.rejected[0]
+        name = f"comment {bad.external_id!r}" if bad.external_id else "the comment"
+        return JSONResponse(status_code=422, content={"detail": f"{name}: {bad.error}", **body.model_dump(mode="json")})
+    response.status_code = status.HTTP_201_CREATED if result.created else status.HTTP_200_OK
+    return body
+
+
+@router.post("/retriage", response_model=RetriagePublic, summary="Triage stored comments again (lead)")
+def post_retriage(body: RetriageCreate, store: StoreDep, triage: TriageDep, actor: ActorDep) -> RetriagePublic:
+    """A new verdict version and recommendation for each comment; a person's decision is never changed."""
+    versions = decisions.retriage(store, triage, actor, body.comment_ids)
+    return RetriagePublic(comment_ids=list(dict.fromkeys(body.comment_ids)), versions=versions)
+
+
+@router.get("/{comment_id}", response_model=CommentPublic, summary="One comment with everything about it")
+def get_comment(comment_id: int, store: StoreDep, actor: ActorDep) -> Any:
+    """The comment, its latest verdict and recommendation, the decisions, the queued platform calls and the
+    author's history on the organisation (with the entries that count as strikes now)."""
+    return queue.comment_detail(store, actor, comment_id)
+
+
+@router.post(
+    "/{comment_id}/decisions",
+    response_model=DecisionPublic,
+    status_code=status.HTTP_201_CREATED,
+    summary="Record a person's decision",
+)
+def post_decision(comment_id: int, body: DecisionCreate, store: StoreDep, actor: ActorDep) -> Any:
+    """Accept (the recommended step), edit (its reply or reports) or override (another step, with a reason).
+
+    Moderators may not decide `block` or `police`, report to the police, or decide on an escalated
+    comment: those need a lead (403 otherwise).
+    """
+    return decisions.record_decision(
+        store,
+        actor,
+        comment_id,
+        decisions.DecisionIn(
+            step=body.step.value,
+            reason=body.reason,
+            reply=body.reply,
+            reports=tuple(r.value for r in body.reports) if body.reports is not None else None,
+        ),
+    )
+
+
+@router.post(
+    "/{comment_id}/escalation",
+    response_model=DecisionPublic,
+    status_code=status.HTTP_201_CREATED,
+    summary="Hand a comment to a lead",
+)
+def post_escalation(comment_id: int, body: EscalationCreate, store: StoreDep, actor: ActorDep) -> Any:
+    return decisions.escalate(store, actor, comment_id, body.reason)

@@ -1,0 +1,354 @@
+"""The REST API's JSON shapes, in families: XCreate (what a client sends to make one), XUpdate (what it
+sends to change one), XPublic (what it gets back). Public schemas read the services' views directly.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Generic, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from hierniet.domain import CharterStep, ReportTo
+from hierniet.services.auth import Permission, Role
+from hierniet.services.ingest import CommentIn
+
+T = TypeVar("T")
+
+
+class _Public(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+
+class _Create(BaseModel):
+    # A misspelt field is an error, not a silently ignored setting.
+    model_config = ConfigDict(extra="forbid")
+
+
+# --- comments in ---------------------------------------------------------------------------------------
+
+#: One comment as POST /api/v1/comments takes it (alone or in a JSON array).
+CommentCreate = CommentIn
+
+
+class IngestedPublic(_Public):
+    index: int = Field(description="Position of the comment in the request (0 for a single object).")
+    comment_id: int
+    external_id: str
+    status: str
+    step: str
+    labels: list[str]
+    severity: int
+    auto: bool
+
+
+class DuplicatePublic(_Public):
+    index: int
+    comment_id: int = Field(description="The comment already stored under that platform and id.")
+    external_id: str
+
+
+class RejectedPublic(_Public):
+    index: int
+    external_id: str | None
+    error: str = Field(description="What is wrong with the item and how to fix it.")
+
+
+class IngestResultPublic(_Public):
+    created: list[IngestedPublic]
+    duplicates: list[DuplicatePublic]
+    rejected: list[RejectedPublic]
+
+
+# --- the queue and one comment -------------------------------------------------------------------------
+
+
+class AuthorRefPublic(_Public):
+    id: int
+    platform: str
+    external_id: str
+    name: str
+
+
+class QueueItemPublic(_Public):
+    id: int
+    channel_id: int
+    platform: str
+    external_id: str
+    thread: str | None
+    author: AuthorRefPublic | None
+    text: str
+    posted_at: datetime
+    status: str = Field(description="open, escalated, auto, clear or decided.")
+    language: str
+    severity: int
+    labels: list[str]
+    step: str = Field(description="The latest recommendation's step.")
+    decided_step: str | None = Field(description="The latest person's decision, if any.")
+    auto: bool
+    alert_lead: bool
+
+
+class PagePublic(_Public, Generic[T]):
+    items: list[T]
+    total: int = Field(description="Items matching the filters, over all pages.")
+    limit: int
+    offset: int
+
+
+class VerdictPublic(_Public):
+    version: int
+    language: str
+    language_confidence: float
+    labels: list[str]
+    scores: dict[str, float]
+    severity: int
+    target: str | None
+    evidence: list[dict[str, Any]]
+    pii: list[dict[str, Any]]
+    model_version: str
+    reasons: list[str]
+    created_at: datetime
+
+
+class RecommendationPublic(_Public):
+    id: int
+    step: str
+    reports: list[str]
+    auto: bool
+    reply: str
+    reasons: list[str]
+    language: str
+    alert_lead: bool
+    policy_version: str
+    label: str | None
+    actions: list[str]
+    platform: str
+    created_at: datetime
+
+
+class DecisionPublic(_Public):
+    id: int
+    comment_id: int | None
+    author_id: int | None
+    user: str
+    kind: str = Field(description="accept, edit, override, escalate or clear_author.")
+    step: str
+    reply: str
+    reports: list[str]
+    reason: str
+    created_at: datetime
+
+
+class ActionPublic(_Public):
+    id: int
+    action: str
+    status: str
+    attempts: int
+    payload: dict[str, Any]
+    decision_id: int | None
+    recommendation_id: int | None
+    last_error: str | None
+    created_at: datetime
+
+
+class HistoryItemPublic(_Public):
+    when: datetime
+    step: str
+    labels: list[str]
+    by_person: bool
+    override: bool
+    comment_id: int | None
+    note: str
+    counts: bool = Field(description="Whether it counts as a strike now (within the escalation window).")
+
+
+class AuthorHistoryPublic(_Public):
+    organisation_id: int
+    window_days: int
+    strikes: int
+    entries: list[HistoryItemPublic]
+
+
+class ChannelPublic(_Public):
+    id: int
+    organisation_id: int
+    platform: str
+    external_id: str
+    name: str
+    has_policy: bool
+    policy_version: str
+    credentials_ref: str | None
+    created_at: datetime
+
+
+class CommentPublic(_Public):
+    id: int
+    channel: ChannelPublic
+    platform: str
+    external_id: str
+    thread: str | None
+    parent: str | None
+    author: AuthorRefPublic | None
+    text: str
+    posted_at: datetime
+    received_at: datetime
+    status: str
+    verdict: VerdictPublic | None
+    verdict_versions: int
+    recommendation: RecommendationPublic | None
+    decisions: list[DecisionPublic]
+    actions: list[ActionPublic]
+    author_history: AuthorHistoryPublic | None
+
+
+class CountsPublic(_Public):
+    total: int
+    by_status: dict[str, int]
+    by_step: dict[str, int]
+    by_language: dict[str, int]
+    by_severity: dict[str, int]
+    by_label: dict[str, int]
+
+
+# --- decisions -----------------------------------------------------------------------------------------
+
+
+class DecisionCreate(_Create):
+    step: CharterStep = Field(description="The step taken; the recommended one to accept it.")
+    reason: str = Field("", max_length=2000, description="Why; required when the step is not the recommended one.")
+    reply: str | None = Field(
+        None, max_length=5000, description="The reply to post; left out: the recommended (or the policy's) reply."
+    )
+    reports: list[ReportTo] | None = Field(
+        None, description="Where to report; left out: the recommendation's, or what the step implies."
+    )
+
+
+class EscalationCreate(_Create):
+    reason: str = Field("", max_length=2000)
+
+
+class RetriageCreate(_Create):
+    comment_ids: list[int] = Field(min_length=1, max_length=1000)
+
+
+class RetriagePublic(_Public):
+    comment_ids: list[int]
+    versions: list[int]
+
+
+# --- authors and audit ---------------------------------------------------------------------------------
+
+
+class AuthorSummaryPublic(_Public):
+    author: AuthorRefPublic
+    in_belgium: bool | None
+    comments: int
+    open: int
+    last_seen: datetime | None
+
+
+class AuthorPublic(_Public):
+    author: AuthorRefPublic
+    in_belgium: bool | None
+    created_at: datetime
+    histories: list[AuthorHistoryPublic]
+
+
+class AuthorClear(_Create):
+    reason: str = Field(min_length=1, max_length=2000)
+    organisation_id: int | None = None
+
+
+class AuditEntryPublic(_Public):
+    id: int
+    at: datetime
+    user_id: int | None
+    actor: str
+    action: str
+    subject_type: str
+    subject_id: str | None
+    organisation_id: int | None
+    detail: dict[str, Any]
+
+
+# --- administration ------------------------------------------------------------------------------------
+
+
+class OrganisationCreate(_Create):
+    slug: str = Field(description="Short name in URLs: lower-case letters, digits and '-'.")
+    name: str
+    policy: str | None = Field(None, description="The organisation's policy YAML; left out: the default policy.")
+
+
+class OrganisationPublic(_Public):
+    id: int
+    slug: str
+    name: str
+    has_policy: bool
+    policy_version: str
+    created_at: datetime
+
+
+class ChannelCreate(_Create):
+    organisation_id: int
+    platform: str
+    external_id: str = Field(description="The channel's (page's, account's) id on the platform.")
+    name: str = ""
+    policy: str | None = Field(None, description="A policy YAML for this channel only; left out: the organisation's.")
+    credentials_ref: str | None = Field(
+        None, description="Where the connector finds its secret: env:VAR, file:/path, vault:path or keyring:name."
+    )
+
+
+class ChannelUpdate(_Create):
+    name: str | None = None
+    policy: str | None = Field(None, description='New policy YAML; "" returns to the organisation\'s policy.')
+    credentials_ref: str | None = None
+
+
+class UserCreate(_Create):
+    name: str
+    role: Role
+    organisation_id: int | None = None
+
+
+class UserUpdate(_Create):
+    role: Role | None = None
+    active: bool | None = None
+
+
+class UserPublic(_Public):
+    id: int
+    name: str
+    role: str
+    organisation_id: int | None
+    active: bool
+    created_at: datetime
+
+
+class TokenCreate(_Create):
+    name: str = Field("token", max_length=100, description="What the token is for (a connector, a script).")
+
+
+class TokenPublic(_Public):
+    id: int
+    user_id: int
+    name: str
+    prefix: str
+    created_at: datetime
+    revoked_at: datetime | None
+
+
+class TokenCreated(_Public):
+    token: str = Field(description="The token itself: shown this once, stored only as a hash.")
+    info: TokenPublic
+
+
+class MePublic(BaseModel):
+    user_id: int | None
+    name: str
+    role: Role
+    organisation_id: int | None
+    permissions: list[Permission]

@@ -1,0 +1,70 @@
+"""The web application factory: `create_app(settings)` wires the store, triage and the routers.
+
+uvicorn --factory hierniet.web.app:create_app
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+
+from hierniet import __version__
+from hierniet.services.errors import ServiceError
+from hierniet.services.ingest import Classifier
+from hierniet.settings import Settings, get_settings
+from hierniet.store.db import make_engine
+from hierniet.store.repo import Store
+from hierniet.web.api import api_router
+from hierniet.web.deps import TriageHolder
+
+DESCRIPTION = """\
+The moderation desk of **hierniet** (the Hier Niet / Pas ici charter): comments in, each triaged and
+given the charter's recommendation; the queue; people's decisions; authors and their history; the
+audit log. Every route needs an API token (`Authorization: Bearer hn_...`) of a user whose role
+(moderator, lead, admin) allows it. See docs/api.md.
+"""
+
+TAGS = [
+    {"name": "comments", "description": "Send comments in; read one; record decisions on it."},
+    {"name": "queue", "description": "The desk's queue with filters, and counts."},
+    {"name": "authors", "description": "Commenters and their history per organisation."},
+    {"name": "audit", "description": "The append-only audit log (lead and admin)."},
+    {"name": "admin", "description": "Organisations, channels, users and API tokens (admin)."},
+]
+
+
+async def _service_error(_request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, ServiceError)
+    return JSONResponse(status_code=exc.status_code, content={"detail": str(exc)})
+
+
+def create_app(
+    settings: Settings | None = None, *, store: Store | None = None, triage: Classifier | None = None
+) -> FastAPI:
+    """The app. `store` and `triage` default to ones made from `settings` (triage loads on first use)."""
+    settings = settings or get_settings()
+    own_store = store is None
+    the_store = store or Store(make_engine(settings.database_url))
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        if own_store:
+            the_store.dispose()
+
+    app = FastAPI(
+        title="hierniet",
+        version=__version__,
+        description=DESCRIPTION,
+        openapi_tags=TAGS,
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.store = the_store
+    app.state.triage = TriageHolder(triage, settings.model_dir)
+    app.add_exception_handler(ServiceError, _service_error)
+    app.include_router(api_router)
+    return app

@@ -1,0 +1,85 @@
+"""Typed dependencies for route handlers: the store, triage, settings and the acting user.
+
+def handler(store: StoreDep, actor: ActorDep) -> ...
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from typing import Annotated
+
+from fastapi import Depends, HTTPException, Request, status
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from hierniet.services.admin import authenticate
+from hierniet.services.auth import Actor
+from hierniet.services.ingest import Classifier
+from hierniet.settings import Settings
+from hierniet.store.repo import Store
+
+bearer = HTTPBearer(
+    auto_error=False,
+    scheme_name="token",
+    description="An API token: `Authorization: Bearer hn_...` (see docs/api.md for how to get one).",
+)
+
+
+class TriageHolder:
+    """Loads the triage engine on first use (seconds), once, even when requests arrive together."""
+
+    def __init__(self, triage: Classifier | None, model_dir: Path | None) -> None:
+        self._triage = triage
+        self._model_dir = model_dir
+        self._lock = threading.Lock()
+
+    def get(self) -> Classifier:
+        if self._triage is None:
+            with self._lock:
+                if self._triage is None:
+                    from hierniet.triage.pipeline import load_triage
+
+                    self._triage = load_triage(self._model_dir)
+        return self._triage
+
+
+def get_store(request: Request) -> Store:
+    store: Store = request.app.state.store
+    return store
+
+
+def get_triage(request: Request) -> Classifier:
+    holder: TriageHolder = request.app.state.triage
+    return holder.get()
+
+
+def get_app_settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+StoreDep = Annotated[Store, Depends(get_store)]
+TriageDep = Annotated[Classifier, Depends(get_triage)]
+SettingsDep = Annotated[Settings, Depends(get_app_settings)]
+
+
+def current_actor(
+    store: StoreDep, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
+) -> Actor:
+    if credentials is None:
+        raise HTTPException(
+            status.HTTP_401_UNAUTHORIZED,
+            "no API token: send the header `Authorization: Bearer <token>` (an admin makes tokens)",
+            headers={"WWW-Authenticate": "Bearer"},
+        )
+    actor = authenticate(store, credentials.credentials)
+    if actor is None:
+        raise HTTPException(
+            status.HTTP_401_UNAUTHORIZED,
+            "unknown or revoked API token, or its user is switched off: ask an admin for a new token",
+            headers={"WWW-Authenticate": "Bearer"},
+        )
+    return actor
+
+
+ActorDep = Annotated[Actor, Depends(current_actor)]
