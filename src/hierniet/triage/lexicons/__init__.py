@@ -8,7 +8,7 @@ loaded at import time (`load_all` caches on first use).
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import cache
 from pathlib import Path
@@ -77,10 +77,11 @@ class LexEntry:
     note: str
     source: str  # "nl/insult.tsv:12": where a maintainer fixes it
     wildcard: str | None = None
+    # Computed once: the matcher compares ids of thousands of hits per batch.
+    id: str = field(init=False, compare=False)
 
-    @property
-    def id(self) -> str:
-        return f"{self.language}/{self.category.value}:{self.term}"
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "id", f"{self.language}/{self.category.value}:{self.term}")
 
     def has(self, flag: Flag) -> bool:
         return flag in self.flags
