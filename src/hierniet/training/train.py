@@ -94,12 +94,13 @@ class EmbeddingCache:
 def _fit(
     examples: Sequence[TrainingExample],
     embeddings: np.ndarray,
+    char_texts: Sequence[str],
     config: TrainConfig,
     progress: Progress | None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     from sklearn.linear_model import LogisticRegression
 
-    counts = char_counts([model_texts(e.text)[1] for e in examples])
+    counts = char_counts(char_texts)
     idf = fit_idf(counts)
     x = combine(embeddings, tfidf(counts, idf))
     weights = np.array(
@@ -184,8 +185,9 @@ def train(config: TrainConfig, progress: Progress | None = None) -> TrainReport:
     cache = EmbeddingCache(config.cache_dir)
 
     first = [*public, *own_train]
-    emb_first = cache.encode(embedder, [model_texts(e.text)[0] for e in first], progress)
-    coef, intercept, idf = _fit(first, emb_first, config, progress)
+    inputs = {e.text: model_texts(e.text) for e in [*public, *own]}  # (embed text, char text), once each
+    emb_first = cache.encode(embedder, [inputs[e.text][0] for e in first], progress)
+    coef, intercept, idf = _fit(first, emb_first, [inputs[e.text][1] for e in first], config, progress)
     provisional = TriageModel("provisional", MODEL_LABELS, coef, intercept, idf, {})
 
     # Thresholds are tuned on the held-back own examples through the whole pipeline.
@@ -201,8 +203,8 @@ def train(config: TrainConfig, progress: Progress | None = None) -> TrainReport:
         validation[label.value]["threshold_used"] = t
 
     everything = [*public, *own]
-    emb_all = cache.encode(embedder, [model_texts(e.text)[0] for e in everything], progress)
-    coef, intercept, idf = _fit(everything, emb_all, config, progress)
+    emb_all = cache.encode(embedder, [inputs[e.text][0] for e in everything], progress)
+    coef, intercept, idf = _fit(everything, emb_all, [inputs[e.text][1] for e in everything], config, progress)
     version = f"0.1.0+{_fingerprint(everything, config)}"
 
     counts: dict[str, dict[str, int]] = {}

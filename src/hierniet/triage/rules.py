@@ -242,6 +242,11 @@ def build_context(nt: NormalizedText, language: str, hits: Sequence[Hit]) -> Con
     )
 
 
+def _pattern_evidence(ctx: Context, start: int, end: int, label: Label, detail: str) -> Evidence:
+    """Evidence from a named pattern or an emoji: a span of the original text."""
+    return Evidence(start, end, label, EvidenceSource.PATTERN, detail, ctx.nt.original[start:end])
+
+
 def _evidence(ctx: Context, hit: Hit, label: Label) -> Evidence:
     start, end = ctx.nt.span(hit.first, hit.last)
     detail = f"{hit.entry.id} ({hit.entry.source}{', ' + hit.how if hit.how != 'exact' else ''})"
@@ -353,16 +358,7 @@ def _group_rules(ctx: Context, result: RuleResult) -> None:
                 )
                 if target:
                     result.targets[target] += 1
-                result.evidence.append(
-                    Evidence(
-                        token.start,
-                        token.end,
-                        Label.HATE,
-                        EvidenceSource.PATTERN,
-                        "emoji",
-                        ctx.nt.original[token.start : token.end],
-                    )
-                )
+                result.evidence.append(_pattern_evidence(ctx, token.start, token.end, Label.HATE, "emoji"))
 
 
 _COUNTRY_WORDS = frozenset({"land", "pays", "country", "heimat", "heimatland", "bled", "afrika", "afrique", "africa"})
@@ -509,16 +505,7 @@ def _threat_rules(ctx: Context, result: RuleResult) -> None:
     for token in ctx.nt.tokens:
         if token.norm in _THREAT_EMOJI and ctx.second_person and not ctx.counter:
             result.raise_score(Label.THREAT, 0.6, 3, "weapon emoji aimed at someone")
-            result.evidence.append(
-                Evidence(
-                    token.start,
-                    token.end,
-                    Label.THREAT,
-                    EvidenceSource.PATTERN,
-                    "emoji",
-                    ctx.nt.original[token.start : token.end],
-                )
-            )
+            result.evidence.append(_pattern_evidence(ctx, token.start, token.end, Label.THREAT, "emoji"))
 
 
 def _sexual_rules(ctx: Context, result: RuleResult) -> None:
@@ -581,11 +568,7 @@ def _spam_rules(ctx: Context, result: RuleResult, patterns: Sequence[PatternHit]
         for hit in cues:
             result.evidence.append(_evidence(ctx, hit, Label.SPAM))
         for p in links:
-            result.evidence.append(
-                Evidence(
-                    p.start, p.end, Label.SPAM, EvidenceSource.PATTERN, p.pattern.name, ctx.nt.original[p.start : p.end]
-                )
-            )
+            result.evidence.append(_pattern_evidence(ctx, p.start, p.end, Label.SPAM, p.pattern.name))
 
 
 def _doxxing_rules(ctx: Context, result: RuleResult, patterns: Sequence[PatternHit], pii: Sequence[PIIMatch]) -> None:
@@ -626,16 +609,7 @@ def _doxxing_rules(ctx: Context, result: RuleResult, patterns: Sequence[PatternH
                 result.flags.add("doxxing_pattern")
             severity = {Label.DOXXING: 3, Label.DEFAMATION: 2, Label.PROVOCATION: 1, Label.THREAT: 3}[p.pattern.label]
             result.raise_score(p.pattern.label, p.pattern.score, severity, f"pattern {p.pattern.name}")
-            result.evidence.append(
-                Evidence(
-                    p.start,
-                    p.end,
-                    p.pattern.label,
-                    EvidenceSource.PATTERN,
-                    p.pattern.name,
-                    ctx.nt.original[p.start : p.end],
-                )
-            )
+            result.evidence.append(_pattern_evidence(ctx, p.start, p.end, p.pattern.label, p.pattern.name))
 
 
 def _criticism_rules(ctx: Context, result: RuleResult) -> None:
