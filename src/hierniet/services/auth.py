@@ -112,3 +112,38 @@ def hash_token(token: str) -> str:
 def token_prefix(token: str) -> str:
     """The start of a token, kept in clear so people can tell their tokens apart in lists."""
     return token[: len(TOKEN_PREFIX) + 6]
+
+
+# Passwords for the desk's session login. scrypt (in the standard library) is slow on purpose, unlike
+# the token hash above: people choose short passwords that a fast hash would give away.
+_SCRYPT_N, _SCRYPT_R, _SCRYPT_P = 2**14, 8, 1
+MIN_PASSWORD_LENGTH = 10
+
+
+def check_password_strength(password: str) -> None:
+    """Raise ValueError, saying what to change, for a password the desk would not accept."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise ValueError(f"the password is too short: use at least {MIN_PASSWORD_LENGTH} characters")
+
+
+def hash_password(password: str) -> str:
+    """`scrypt$N$r$p$salt$hash` (hex), so the cost can rise later without breaking stored hashes."""
+    salt = secrets.token_bytes(16)
+    digest = hashlib.scrypt(password.encode("utf-8"), salt=salt, n=_SCRYPT_N, r=_SCRYPT_R, p=_SCRYPT_P)
+    return f"scrypt${_SCRYPT_N}${_SCRYPT_R}${_SCRYPT_P}${salt.hex()}${digest.hex()}"
+
+
+def verify_password(password: str, stored: str | None) -> bool:
+    """True when `password` matches `stored`; False for no password, a malformed hash or a mismatch."""
+    if not stored:
+        return False
+    try:
+        scheme, n, r, p, salt, digest = stored.split("$")
+        if scheme != "scrypt":
+            return False
+        candidate = hashlib.scrypt(
+            password.encode("utf-8"), salt=bytes.fromhex(salt), n=int(n), r=int(r), p=int(p)
+        )
+    except ValueError:
+        return False
+    return secrets.compare_digest(candidate.hex(), digest)

@@ -102,6 +102,21 @@ class Channel(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
+class Post(Base):
+    """The organisation's own post (or video, or toot) that comments answer; shown beside each comment."""
+
+    __tablename__ = "posts"
+    __table_args__ = (UniqueConstraint("channel_id", "external_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    channel_id: Mapped[int] = mapped_column(ForeignKey("channels.id"))
+    external_id: Mapped[str] = mapped_column(String(200))
+    text: Mapped[str] = mapped_column(Text, default="")
+    url: Mapped[str | None] = mapped_column(String(500))
+    posted_at: Mapped[datetime | None] = mapped_column()
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
 class Author(Base):
     """A commenter as one platform knows them. Their history is read from comments and decisions."""
 
@@ -217,6 +232,12 @@ class User(Base):
     organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), index=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # The desk's session login; NULL for machine accounts that only hold API tokens.
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    # The desk's language for this person (nl, fr, en); NULL follows the browser.
+    locale: Mapped[str | None] = mapped_column(String(8))
+    # The person's desk preferences (e.g. how severe content is shielded), validated by the desk's service.
+    preferences: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
 
 
 class ApiToken(Base):
