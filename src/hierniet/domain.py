@@ -220,6 +220,8 @@ class Platform(StrEnum):
     LINKEDIN = "linkedin"
     YOUTUBE = "youtube"
     TIKTOK = "tiktok"
+    MASTODON = "mastodon"
+    BLUESKY = "bluesky"
     OTHER = "other"
 
 

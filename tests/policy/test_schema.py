@@ -232,10 +232,10 @@ def test_unknown_severity(tmp_path: Path) -> None:
 
 
 def test_unknown_platform(tmp_path: Path) -> None:
-    path = _write(tmp_path, "extends: default\nplatforms:\n  mastodon:\n    hide: true\n")
+    path = _write(tmp_path, "extends: default\nplatforms:\n  myspace:\n    hide: true\n")
     assert _error(path) == (
-        f"{path}, line 3, field 'platforms.mastodon': 'mastodon' is not a platform. "
-        "Fix: use one of facebook, instagram, x, linkedin, youtube, tiktok, other."
+        f"{path}, line 3, field 'platforms.myspace': 'myspace' is not a platform. "
+        "Fix: use one of facebook, instagram, x, linkedin, youtube, tiktok, mastodon, bluesky, other."
     )
 
 

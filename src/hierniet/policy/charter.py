@@ -67,6 +67,8 @@ _PLATFORM_TITLES: dict[Platform, str] = {
     Platform.LINKEDIN: "LinkedIn",
     Platform.YOUTUBE: "YouTube",
     Platform.TIKTOK: "TikTok",
+    Platform.MASTODON: "Mastodon",
+    Platform.BLUESKY: "Bluesky",
     Platform.OTHER: "This channel",
 }
 
@@ -430,6 +432,10 @@ def _adapt_to_platform(
             if step is CharterStep.POLICE:
                 reasons.append(
                     f"{title} can neither hide nor delete the comment: report it and keep the evidence."
+                )
+            elif step is CharterStep.BLOCK:
+                reasons.append(
+                    f"{title} can neither hide nor delete the comment: block the author and report it."
                 )
             else:
                 reasons.append(
