@@ -18,6 +18,8 @@ from hierniet.triage.lexicons import Flag, LexCategory, LexEntry
 from hierniet.triage.normalize import NormalizedText, Token, squeeze
 
 FUZZY_MIN_LENGTH = 5
+# Distinct words whose non-phrase hits an index remembers (a few MB); past it the memory starts over.
+_WORD_CACHE_SIZE = 50_000
 _FUZZY_CATEGORIES = frozenset(
     {
         LexCategory.INSULT,
@@ -100,6 +102,7 @@ class LexiconIndex:
         # Exact look-ups use the normalised word ("negeer" must not become "neger"); the
         # squeezed forms (every repeated letter once) serve only words that were stretched
         # ("kuttttt", "idiooooot") and fuzzy matching.
+        self._word_cache: dict[tuple[str, str, bool, bool, bool, bool], tuple[tuple[LexEntry, str], ...]] = {}
         self._by_first: dict[str, list[LexEntry]] = defaultdict(list)
         self._by_first_squeezed: dict[str, list[LexEntry]] = defaultdict(list)
         self._prefix: dict[str, list[LexEntry]] = defaultdict(list)
@@ -169,35 +172,50 @@ class LexiconIndex:
                     found = True
             if token.emoji:
                 continue
-            for table, lengths, word in (
-                (self._prefix, self._prefix_lengths, key),
-                (self._prefix_squeezed, self._prefix_lengths, squeezed if token.stretched else ""),
-            ):
-                for length in lengths:
-                    if len(word) > length:
-                        for entry in table.get(word[:length], ()):
-                            hits.append(Hit(entry, i, i, "wildcard"))
-                            found = True
-            for table, lengths, word in (
-                (self._suffix, self._suffix_lengths, key),
-                (self._suffix_squeezed, self._suffix_lengths, squeezed if token.stretched else ""),
-            ):
-                for length in lengths:
-                    if len(word) > length:
-                        for entry in table.get(word[-length:], ()):
-                            hits.append(Hit(entry, i, i, "wildcard"))
-                            found = True
-            if found or not fuzzy:
-                continue
-            if token.masked:
-                hits.extend(self._masked(token.norm, i))
-            elif len(squeezed) >= FUZZY_MIN_LENGTH and not key.isdigit() and not common(key):
-                fuzzy_hits = self._fuzzy_match(squeezed, i)
-                if fuzzy_hits:
-                    hits.extend(fuzzy_hits)
-                elif len(key) >= 9:
-                    hits.extend(self._substrings(key, i))
+            if common is is_common_word:
+                # Words repeat across comments: the same word always gets the same non-phrase hits.
+                cache_key = (key, squeezed, token.stretched, token.masked, found, fuzzy)
+                word_hits = self._word_cache.get(cache_key)
+                if word_hits is None:
+                    if len(self._word_cache) >= _WORD_CACHE_SIZE:
+                        self._word_cache.clear()
+                    word_hits = self._word_hits(token, found=found, fuzzy=fuzzy, common=common)
+                    self._word_cache[cache_key] = word_hits
+            else:
+                word_hits = self._word_hits(token, found=found, fuzzy=fuzzy, common=common)
+            hits.extend(Hit(entry, i, i, how) for entry, how in word_hits)
         return _unique(hits)
+
+    def _word_hits(
+        self, token: Token, *, found: bool, fuzzy: bool, common: Callable[[str], bool]
+    ) -> tuple[tuple[LexEntry, str], ...]:
+        """One word's wildcard, masked, fuzzy and run-together hits (its phrase hits are the caller's)."""
+        key, squeezed = token.norm, token.squeezed
+        out: list[tuple[LexEntry, str]] = []
+        for table, lengths, word in (
+            (self._prefix, self._prefix_lengths, key),
+            (self._prefix_squeezed, self._prefix_lengths, squeezed if token.stretched else ""),
+        ):
+            for length in lengths:
+                if len(word) > length:
+                    out.extend((entry, "wildcard") for entry in table.get(word[:length], ()))
+        for table, lengths, word in (
+            (self._suffix, self._suffix_lengths, key),
+            (self._suffix_squeezed, self._suffix_lengths, squeezed if token.stretched else ""),
+        ):
+            for length in lengths:
+                if len(word) > length:
+                    out.extend((entry, "wildcard") for entry in table.get(word[-length:], ()))
+        if out or found or not fuzzy:
+            return tuple(out)
+        if token.masked:
+            out.extend((h.entry, h.how) for h in self._masked(key, 0))
+        elif len(squeezed) >= FUZZY_MIN_LENGTH and not key.isdigit() and not common(key):
+            fuzzy_hits = self._fuzzy_match(squeezed, 0)
+            if not fuzzy_hits and len(key) >= 9:
+                fuzzy_hits = self._substrings(key, 0)
+            out.extend((h.entry, h.how) for h in fuzzy_hits)
+        return tuple(out)
 
     def _masked(self, norm: str, i: int) -> list[Hit]:
         """f*ck, k*t, n**ger: each mask stands for one or two hidden letters."""

@@ -126,10 +126,12 @@ class Triage:
         # The own examples that tune thresholds share their writers' style, so held-back
         # scores flatter the model; a label resting on the model alone waits for this score.
         self.model_only_min = MODEL_ONLY_MIN
+        # Every verdict carries this; hashing the lexicons' versions per comment cost 5 % of triage.
+        self._version = f"hierniet-triage {self.model.version} lexicons {self.lexicons.version}"
 
     @property
     def version(self) -> str:
-        return f"hierniet-triage {self.model.version} lexicons {self.lexicons.version}"
+        return self._version
 
     def analyse(self, comments: Sequence[Comment]) -> list[Analysis]:
         """Language, normalisation, lexicons, patterns, PII and rules: the explainable part."""
