@@ -14,7 +14,8 @@ from hierniet.training.own import examples_dir, load_own
 PHENOMENA = frozenset(
     "direct implicit slur dehumanisation stereotype exclusion obfuscated counter_speech quote negation "
     "neutral_identity positive_identity reclaimed non_protected_target profane_complaint sarcastic_complaint "
-    "caps_complaint question praise veiled_threat call_for_violence pii call_to_find scam care other".split()
+    "caps_complaint question praise veiled_threat call_for_violence pii call_to_find scam care other "
+    "boycott accusation_of_org death_wish banter reported_scam".split()
 )
 # Allowed severity range per label (docs/concepts.md, "Severity").
 SEVERITY = {

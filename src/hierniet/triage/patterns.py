@@ -160,6 +160,29 @@ _RAW: tuple[tuple[str, Label, float, str], ...] = (
     ("veiled_threat_de", Label.THREAT, 0.75,
      r"\bwir wissen wo (du|er|sie)\b|\bich weiss wer du bist\b|\bich weiß wer du bist\b|\b(eine|ne) lektion (erteilen|lernen)\b"
      r"|\bwir (besuchen|holen) (dich|ihn|sie)\b|\bwir sehen uns noch\b|\bsag (das|es) mir ins gesicht\b"),
+    # --- wishes of death and calls to hang someone, whatever the pronoun or the verb's tense ---
+    ("death_wish_nl", Label.THREAT, 0.8,
+     r"\b(ik )?hoop dat (ge|gij|je|jij|hij|zij|ze|jullie|die|dien|hen) (\w+ ){0,6}(doodgaa?n?t?|sterft|sterven|creperen|crepeert|kreperen|krepeert|verrekt|verrekken|kanker krijgt|kanker krijgen)\b"
+     r"|\bik wens (je|jou|u|hem|haar|hen|ze|jullie|die \w+) (\w+ ){0,3}(de dood|een dodelijk \w+|kanker)\b"
+     # "hang ze op" ends the clause or names the gallows: "hang ze op in de gang" (posters) does not count
+     r"|\b(hang|hangt|knoop) (ze|hem|haar|hen|die \w+|dien \w+) (allemaal )?op( aan (de|een|den) \w+)?(?=\s*([,.!?]|$))"),
+    ("death_wish_fr", Label.THREAT, 0.8,
+     r"\bje (te|lui|leur|vous) souhaite (de |la |une )?(crever|mourir|creuver|clamser|la mort|mort lente|cancer)\b"
+     r"|\bqu'?(ils|elles|il|elle|tu|vous) (\w+ ){0,2}(crevent|creve|creves|crevez|meurent|meure|clamsent)\b(?! de rire)"
+     r"|\bj'?espere qu'?(ils|elles|il|elle|tu|vous) (vont|va|vas|allez) (\w+ ){0,2}(crever|mourir|clamser)\b(?! de rire)"
+     r"|\b(faut|faudrait|il faut|on devrait) (les|le|la) pendre\b|\bpendez[- ](les|le|la)\b"
+     # "je te plante" (stab) but not "je te plante un arbre"
+     r"|\b(je|j'?) ?(te|le|la|vous) (plante|bute|tue|creve|saigne|egorge)\b(?!\s+(un|une|des|du|le|la|les|ce|cette|mon|ton|son)\b)"),
+    ("death_wish_en", Label.THREAT, 0.8,
+     r"\bi hope (that )?(you|u|they|he|she|every|all|those|these|that|the)\b(?:(?!\b(?:don'?t|doesn'?t|won'?t|never|not|if)\b)[^.?!]){0,40}?"
+     r"\b(die|dies|rot and die|rots and dies|burn in hell|burns in hell|choke|chokes|get cancer|gets cancer)\b"
+     r"|\bhang (them|him|her|'?em|the \w+)( all)? (from (a|the) (nearest )?(tree|lamp ?posts?|bridge|balcony|gallows|town hall|city hall)|by the neck|high)\b"
+     r"|\b(i'?ll|i will|gonna|going to) (shank|stab|knife|gut) (you|him|her|them)\b"),
+    ("death_wish_de", Label.THREAT, 0.8,
+     r"\b(hangt|hangen|knupft) (sie|ihn|die|den|diese|diesen|alle) (\w+ ){0,5}auf\b"
+     r"|\b(gehoren|gehort|sollte man|muss man|sollen) (\w+ ){0,4}(aufgehangt|aufgeknupft|aufhangen|aufknupfen)\b"
+     r"|\bich wunsche (dir|euch|ihm|ihr|ihnen|diesen \w+|den \w+) (\w+ ){0,2}den tod\b"
+     r"|\b(stech|steche) (ich )?(dich|ihn|sie) ab\b"),
     # --- accusations of crime or misconduct (defamation needs a person to review) ---
     (
         "accuse_nl",
