@@ -1,5 +1,5 @@
 # The two commands of the README, and the checks behind `make test`.
-.PHONY: install demo test lint bench
+.PHONY: install demo classify-demo test lint bench
 
 VENV ?= .venv
 PY := $(VENV)/bin/python
@@ -8,8 +8,13 @@ install:
 	test -x $(PY) || python3 -m venv $(VENV)
 	$(PY) -m pip install --quiet -e ".[dev]"
 
-# Run the main job on the embedded default: triage the bundled demo comments with the shipped model.
+# Open a populated desk on the embedded default (SQLite): create the tables, fill them with the demo
+# organisations and comments (triaged by the shipped model), serve http://127.0.0.1:8000/desk/ (Ctrl+C stops).
 demo: install
+	$(VENV)/bin/hierniet db upgrade && $(VENV)/bin/hierniet demo && $(VENV)/bin/hierniet serve
+
+# Triage the bundled demo comments with the shipped model: one JSON verdict per comment, no desk.
+classify-demo: install
 	$(VENV)/bin/hierniet classify examples/demo_comments.jsonl --policy default
 
 # The whole test suite, with lint and type checks (what .ci/run calls).

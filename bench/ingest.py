@@ -9,12 +9,20 @@ database (SQLite: a temporary file; PostgreSQL: a temporary schema, dropped afte
 alone is timed on the same texts, and so is ingestion with triage replayed from memory (validation,
 duplicate check, history, policy and the writes only), so each share shows. Prints one SUMMARY line at the
 end. Run by hand or by CI as a report, never as a timed test.
+
+The queue benchmark (--queue-requests, 0 leaves it out) stores --queue-comments comments (10,000) per
+backend through the same ingestion with verdicts computed once and replayed (it measures the queue, not
+triage), then asks for the first queue page N times as a lead would: GET /api/v1/queue and, when the desk's
+pages are installed, the HTML queue at /desk/ (signed in with a password), in process through the ASGI app.
+It prints p50/p95/p99 latencies against the target p95 <= 150 ms, and one SUMMARY line.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import re
+import statistics
 import sys
 import tempfile
 import time
@@ -90,13 +98,15 @@ def main() -> None:
     parser.add_argument("--batch", type=int, default=256, help="comments per ingestion call (default 256)")
     parser.add_argument("--authors", type=int, default=300, help="distinct authors (default 300)")
     parser.add_argument("--postgres", default=os.environ.get("HIERNIET_TEST_DATABASE_URL"), help="PostgreSQL URL")
+    parser.add_argument("--ingest", action=argparse.BooleanOptionalAction, default=True, help="run the ingest part")
+    parser.add_argument("--queue-comments", type=int, default=10000, help="comments stored for the queue (10000)")
+    parser.add_argument("--queue-requests", type=int, default=200, help="requests per queue page; 0: no queue part")
     args = parser.parse_args()
     if args.n <= args.batch:
         parser.error("--n must be larger than --batch (the first batch warms up and is not timed)")
 
     from hierniet.domain import Comment
     from hierniet.settings import get_settings
-    from hierniet.store.db import make_engine, url_with_search_path
     from hierniet.triage.pipeline import load_triage
 
     started = time.perf_counter()
@@ -106,6 +116,16 @@ def main() -> None:
     triage.classify([Comment(id="w", text=t) for t in texts[:64]])  # first-use costs are not throughput
     print(f"triage loaded in {time.perf_counter() - started:.1f} s")
 
+    if args.ingest:
+        ingest_benchmark(args, triage)
+    if args.queue_requests > 0:
+        queue_benchmark(triage, args.queue_comments, args.queue_requests, args.postgres)
+
+
+def ingest_benchmark(args: argparse.Namespace, triage: Any) -> None:
+    from hierniet.store.db import make_engine, url_with_search_path
+
+    texts = [i["text"] for i in _items(args.n, args.authors, 0, datetime.now(UTC))]
     started = time.perf_counter()
     replay = _Replay(triage, texts, args.batch)
     triage_rate = len(texts) / (time.perf_counter() - started)
@@ -150,6 +170,195 @@ def main() -> None:
         f"postgresql {figures['postgresql_store']}/s | "
         f"batch {args.batch} | n={args.n} | authors {args.authors} | python {sys.version.split()[0]}"
     )
+
+
+class _Cycle:
+    """A few hundred real verdicts handed out in turn: a realistic mix of labels and steps, no triage cost."""
+
+    def __init__(self, triage: Any, texts: list[str]) -> None:
+        from hierniet.domain import Comment
+
+        self.verdicts = triage.classify([Comment(id=str(i), text=t) for i, t in enumerate(texts)])
+        self.next = 0
+
+    def classify(self, comments: Any) -> list[Any]:
+        from dataclasses import replace
+
+        out = []
+        for c in comments:
+            out.append(replace(self.verdicts[self.next % len(self.verdicts)], comment_id=c.id))
+            self.next += 1
+        return out
+
+
+#: The queue page's latency target (the issue's): p95 at most this many milliseconds.
+QUEUE_P95_TARGET_MS = 150.0
+_PASSWORD = "bench-lead-password"
+
+
+def _percentiles(samples: list[float]) -> dict[str, float]:
+    cuts = statistics.quantiles(samples, n=100, method="inclusive")
+    return {"p50": statistics.median(samples), "p95": cuts[94], "p99": cuts[98]}
+
+
+def _timed(get: Any, path: str, n: int, **kwargs: Any) -> dict[str, float]:
+    for _ in range(5):  # first requests compile queries and fill caches
+        get(path, **kwargs)
+    samples = []
+    for _ in range(n):
+        started = time.perf_counter()
+        response = get(path, **kwargs)
+        samples.append((time.perf_counter() - started) * 1000)
+        if response.status_code != 200:
+            raise RuntimeError(f"GET {path} answered {response.status_code}: {response.text[:300]}")
+    return _percentiles(samples)
+
+
+def _desk_sign_in(client: Any, name: str) -> str | None:
+    """Sign in to the desk's pages; None when that worked, else why not."""
+    page = client.get("/desk/login")
+    if page.status_code != 200:
+        return f"GET /desk/login answered {page.status_code}"
+    found = re.search(r'name="csrf_token"[^>]*value="([^"]+)"|value="([^"]+)"[^>]*name="csrf_token"', page.text)
+    if not found:
+        return "no csrf_token field on /desk/login"
+    token = found.group(1) or found.group(2)
+    answer = client.post(
+        "/desk/login",
+        data={"name": name, "password": _PASSWORD, "csrf_token": token, "next": "/desk/"},
+        follow_redirects=False,
+    )
+    if answer.status_code not in (302, 303):
+        return f"POST /desk/login answered {answer.status_code}"
+    return None
+
+
+def _queue_run(url: str, cycle: _Cycle, comments: int, requests: int) -> dict[str, Any]:
+    import warnings
+
+    from hierniet.services import admin
+    from hierniet.services.auth import CLI_ACTOR
+    from hierniet.services.ingest import ingest
+    from hierniet.settings import Settings
+    from hierniet.store.db import make_engine
+    from hierniet.store.migrate import upgrade
+    from hierniet.store.repo import Store
+    from hierniet.web.app import create_app
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        from fastapi.testclient import TestClient
+
+    engine = make_engine(url)
+    upgrade(engine)
+    store = Store(engine)
+    org = admin.create_organisation(store, CLI_ACTOR, slug="bench", name="Bench")
+    channels = [
+        admin.create_channel(store, CLI_ACTOR, organisation_id=org.id, platform=p, external_id=f"bench-{p}").id
+        for p in ("facebook", "instagram", "x")
+    ]
+    started = time.perf_counter()
+    base = _items(comments, max(50, comments // 30), 0, datetime.now(UTC) - timedelta(days=14))
+    for i, item in enumerate(base):
+        item["channel_id"] = channels[i % len(channels)]
+        item["thread"] = f"post-{i // 40}"
+    stored = 0
+    for i in range(0, len(base), 500):
+        stored += len(ingest(store, cycle, base[i : i + 500], actor=CLI_ACTOR, chunk_size=500).created)
+    fill_s = time.perf_counter() - started
+    lead = admin.create_user(store, CLI_ACTOR, name="bench-lead", role="lead", organisation_id=org.id)
+    token = admin.create_token(store, CLI_ACTOR, lead.id, "bench").token
+    desk_note: str | None = None
+    if hasattr(admin, "set_password"):
+        admin.set_password(store, CLI_ACTOR, lead.id, _PASSWORD)
+    else:
+        desk_note = "no desk passwords in this build"
+
+    out: dict[str, Any] = {"stored": stored, "fill_s": fill_s}
+    app = create_app(Settings(database_url=url), store=store, triage=cycle)
+    # https: the desk sends its session cookie over HTTPS only (HIERNIET_SECURE_COOKIES).
+    with TestClient(app, base_url="https://testserver") as client:
+        headers = {"Authorization": f"Bearer {token}"}
+        total = client.get("/api/v1/queue", headers=headers).json()["total"]
+        out["waiting"] = total
+        out["api"] = _timed(client.get, "/api/v1/queue", requests, headers=headers)
+        out["api_filtered"] = _timed(client.get, "/api/v1/queue?label=insult&min_severity=2", requests, headers=headers)
+        paths = {getattr(r, "path", "") for r in app.routes}
+        desk_path = next((p for p in ("/desk/", "/desk") if p in paths), None)
+        if desk_path is None:
+            desk_note = "the desk's pages are not installed"
+        elif desk_note is None:
+            desk_note = _desk_sign_in(client, "bench-lead")
+        if desk_path is not None and desk_note is None:
+            out["desk"] = _timed(client.get, desk_path, requests)
+    out["desk_note"] = desk_note
+    engine.dispose()
+    return out
+
+
+def _print_queue(backend: str, figures: dict[str, Any]) -> None:
+    print(
+        f"{backend}: {figures['stored']} comments stored in {figures['fill_s']:.1f} s, "
+        f"{figures['waiting']} waiting in the queue"
+    )
+    for key, what in (
+        ("api", "GET /api/v1/queue"),
+        ("api_filtered", "GET /api/v1/queue?label=insult"),
+        ("desk", "GET /desk/"),
+    ):
+        if key in figures:
+            p = figures[key]
+            verdict = "ok" if p["p95"] <= QUEUE_P95_TARGET_MS else "OVER TARGET"
+            print(
+                f"  {what}: p50 {p['p50']:.1f} ms, p95 {p['p95']:.1f} ms, p99 {p['p99']:.1f} ms "
+                f"(target p95 <= {QUEUE_P95_TARGET_MS:.0f} ms: {verdict})"
+            )
+    if figures.get("desk_note"):
+        print(f"  /desk/: skipped ({figures['desk_note']})")
+
+
+def _queue_summary(results: dict[str, dict[str, Any] | None], comments: int, requests: int) -> str:
+    parts = []
+    for backend, figures in results.items():
+        if figures is None:
+            parts.append(f"{backend} skipped")
+            continue
+        pages = [f"api p95 {figures['api']['p95']:.1f} ms"]
+        if "desk" in figures:
+            pages.append(f"desk p95 {figures['desk']['p95']:.1f} ms")
+        parts.append(f"{backend} " + ", ".join(pages))
+    return (
+        "SUMMARY queue: " + " | ".join(parts) + f" | target p95 <= {QUEUE_P95_TARGET_MS:.0f} ms | "
+        f"{comments} comments | {requests} requests"
+    )
+
+
+def queue_benchmark(triage: Any, comments: int, requests: int, postgres: str | None) -> None:
+    from hierniet.store.db import make_engine, url_with_search_path
+    from hierniet.training.own import load_own
+
+    print(f"queue: {comments} comments per backend, {requests} requests per page")
+    cycle = _Cycle(triage, [e.text for e in load_own()][:512])
+    results: dict[str, dict[str, Any] | None] = {}
+    with tempfile.TemporaryDirectory() as folder:
+        results["sqlite"] = _queue_run(f"sqlite:///{folder}/queue.db", cycle, comments, requests)
+        _print_queue("sqlite", results["sqlite"])
+    if postgres:
+        schema = f"hn_bench_{uuid.uuid4().hex[:8]}"
+        admin_engine = make_engine(postgres)
+        with admin_engine.begin() as connection:
+            connection.execute(text(f"CREATE SCHEMA {schema}"))
+        try:
+            results["postgresql"] = _queue_run(url_with_search_path(postgres, schema), cycle, comments, requests)
+            _print_queue("postgresql", results["postgresql"])
+        finally:
+            with admin_engine.begin() as connection:
+                connection.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+            admin_engine.dispose()
+    else:
+        print("postgresql: skipped (give --postgres URL or set HIERNIET_TEST_DATABASE_URL)")
+        results["postgresql"] = None
+    print(_queue_summary(results, comments, requests))
 
 
 if __name__ == "__main__":

@@ -20,7 +20,16 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 
-from pydantic import AliasChoices, AwareDatetime, BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    AliasChoices,
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 from sqlalchemy.exc import IntegrityError
 
 from hierniet.domain import Comment as TriageComment
@@ -73,8 +82,20 @@ class CommentIn(BaseModel):
     author: str | None = Field(None, max_length=200, description="The author's id on the platform.")
     author_name: str | None = Field(None, max_length=200, description="The author's display name.")
     author_in_belgium: bool | None = Field(None, description="Whether the author is known to live in Belgium.")
+    # The post's id on the platform: the comment's thread. With `post_text` or `post_url` the post itself is
+    # stored too (once per channel and id; a later comment with newer text updates it), for the desk to show.
     thread: str | None = Field(
-        None, validation_alias=AliasChoices("thread", "post"), max_length=200, description="The post it is under."
+        None,
+        validation_alias=AliasChoices("thread", "post", "post_id"),
+        max_length=200,
+        description="The id of the post it is under (on the platform).",
+    )
+    post_text: str | None = Field(
+        None, max_length=20000, description="The text of the post it is under (needs `thread`); stored once."
+    )
+    post_url: str | None = Field(None, max_length=500, description="A link to the post it is under (needs `thread`).")
+    post_posted_at: AwareDatetime | None = Field(
+        None, description="When the post was published, ISO 8601 with a timezone (needs `thread`)."
     )
     parent: str | None = Field(None, max_length=200, description="The comment it answers, if any.")
     posted_at: AwareDatetime | None = Field(
@@ -103,11 +124,31 @@ class CommentIn(BaseModel):
             raise ValueError(f"unknown platform {value!r}: use one of {_PLATFORMS}")
         return platform.value
 
-    @field_validator("channel", "author", "author_name", "thread", "parent", "language", mode="before")
+    @field_validator(
+        "channel",
+        "author",
+        "author_name",
+        "thread",
+        "parent",
+        "language",
+        "post_text",
+        "post_url",
+        "post_posted_at",
+        mode="before",
+    )
     @classmethod
     def _empty_is_none(cls, value: Any) -> Any:
         # CSV files spell "absent" as an empty cell.
         return None if isinstance(value, str) and not value.strip() else value
+
+    @model_validator(mode="after")
+    def _post_needs_its_id(self) -> CommentIn:
+        if self.thread is None and (self.post_text, self.post_url, self.post_posted_at) != (None, None, None):
+            raise ValueError(
+                "post_text, post_url and post_posted_at describe the post the comment is under: "
+                'also send that post\'s id as "thread" (or "post_id")'
+            )
+        return self
 
 
 @dataclass(frozen=True, slots=True)
@@ -485,6 +526,8 @@ def _store(
             if item.data.author:
                 item.author_id = authors[(item.channel.platform, item.data.author)].id
 
+        repo.upsert_posts(tx, _posts(items))
+
         keys: set[HistoryKey] = {(i.organisation.id, i.author_id) for i in items if i.author_id is not None}
         window = max(i.policy.escalation.window_days for i in items)
         histories = load_histories(tx, keys, since_for(min(i.when for i in items), window))
@@ -592,6 +635,25 @@ def _store(
             )
         )
     return {i.index: cid for i, cid in zip(items, comment_ids, strict=True)}
+
+
+def _posts(items: Sequence[_Item]) -> list[repo.PostIn]:
+    """The posts described in the batch, one per channel and post id; what a later item says wins."""
+    posts: dict[tuple[int, str], repo.PostIn] = {}
+    for item in items:
+        d = item.data
+        if d.thread is None or (d.post_text is None and d.post_url is None and d.post_posted_at is None):
+            continue
+        key = (item.channel.id, d.thread)
+        earlier = posts.get(key)
+        posts[key] = repo.PostIn(
+            channel_id=item.channel.id,
+            external_id=d.thread,
+            text=d.post_text if d.post_text is not None else (earlier.text if earlier else None),
+            url=d.post_url if d.post_url is not None else (earlier.url if earlier else None),
+            posted_at=d.post_posted_at if d.post_posted_at is not None else (earlier.posted_at if earlier else None),
+        )
+    return list(posts.values())
 
 
 def _v(item: _Item) -> Verdict:

@@ -1,0 +1,1 @@
+"""The demo desk (`hierniet demo`): organisations, channels, posts and comments written for the demo."""
