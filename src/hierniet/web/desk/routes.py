@@ -1,0 +1,490 @@
+"""The desk's pages under /desk/: thin handlers over hierniet.services (the same functions as the JSON API).
+
+GET pages render a template; POST forms carry a CSRF token and answer with a redirect (303) and a
+message for the next page, or with the same page and the error when something must be corrected.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date, datetime, time, timedelta
+from typing import Annotated, Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+
+from hierniet.domain import Label, Language
+from hierniet.services import admin, audit, desk, queue
+from hierniet.services.errors import ServiceError
+from hierniet.services.views import CommentStatus
+from hierniet.web.desk import words
+from hierniet.web.desk.context import PREFIX, Context, DeskContext, SignedIn, render, safe_next
+from hierniet.web.desk.security import LoginThrottle, check_csrf
+from hierniet.web.desk.words import N_
+
+router = APIRouter(prefix=PREFIX, include_in_schema=False)
+
+#: POST routes check the form's CSRF token before anything else.
+Csrf = [Depends(check_csrf)]
+
+_STATUSES = ["", *(s.value for s in CommentStatus), queue.ANY_STATUS]
+_ORDERS = list(queue.ORDERS)
+_AUDIT_PAGE = 50
+
+
+def _redirect(url: str) -> RedirectResponse:
+    return RedirectResponse(url, status_code=303)
+
+
+def _wants_json(request: Request) -> bool:
+    return "application/json" in request.headers.get("accept", "")
+
+
+# --- signing in and out ----------------------------------------------------------------------------------
+
+
+def _throttle(request: Request) -> LoginThrottle:
+    throttle: LoginThrottle = request.app.state.desk_login_throttle
+    return throttle
+
+
+@router.get("/login")
+def login_page(ctx: Context, next: str = "") -> Response:
+    if ctx.user is not None:
+        return _redirect(safe_next(next))
+    return render(ctx, "login.html", next=safe_next(next), name="", error=None)
+
+
+@router.post("/login", dependencies=Csrf)
+def login(
+    ctx: Context,
+    name: Annotated[str, Form()] = "",
+    password: Annotated[str, Form()] = "",
+    next: Annotated[str, Form()] = "",
+) -> Response:
+    throttle = _throttle(ctx.request)
+    client = ctx.request.client.host if ctx.request.client else "unknown"
+    keys = (f"name:{name.strip().lower()}", f"ip:{client}")
+    wait = throttle.wait_seconds(*keys)
+    if wait:
+        error = ctx.t(
+            "Too many failed attempts. Wait %(minutes)s minutes, or ask an admin to set a new password.",
+            minutes=max(1, (wait + 59) // 60),
+        )
+        return render(ctx, "login.html", 429, next=safe_next(next), name=name, error=error)
+    user = desk.sign_in(ctx.store, name, password)
+    if user is None:
+        throttle.failed(*keys)
+        error = ctx.t("The name or the password is not right.")
+        return render(ctx, "login.html", 401, next=safe_next(next), name=name, error=error)
+    throttle.succeeded(keys[0])
+    ctx.sign_in(user)
+    return _redirect(safe_next(next))
+
+
+@router.post("/logout", dependencies=Csrf)
+def logout(ctx: Context) -> Response:
+    ctx.sign_out()
+    ctx.flash(ctx.t("You are signed out."))
+    return _redirect(f"{PREFIX}/login")
+
+
+@router.post("/language", dependencies=Csrf)
+def choose_language(ctx: Context, locale: Annotated[str, Form()] = "", next: Annotated[str, Form()] = "") -> Response:
+    chosen = locale if locale in desk.LOCALES else None
+    if ctx.user is not None:
+        desk.set_locale(ctx.store, ctx.actor, chosen)
+    ctx.choose_locale(chosen)
+    return _redirect(safe_next(next))
+
+
+# --- the queue ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class QueueForm:
+    """The queue's filters as the page's form holds them (strings, so the form shows what was typed)."""
+
+    channel: str = ""
+    label: str = ""
+    language: str = ""
+    severity: str = ""
+    status: str = ""
+    author: str = ""
+    since: str = ""
+    until: str = ""
+    order: str = "severity"
+    page: int = 1
+
+    @classmethod
+    def read(cls, request: Request) -> QueueForm:
+        q = request.query_params
+        try:
+            page = max(1, int(q.get("page", "1")))
+        except ValueError:
+            page = 1
+        return cls(
+            channel=q.get("channel", "").strip(),
+            label=q.get("label", "").strip(),
+            language=q.get("language", "").strip(),
+            severity=q.get("severity", "").strip(),
+            status=q.get("status", "").strip(),
+            author=q.get("author", "").strip(),
+            since=q.get("since", "").strip(),
+            until=q.get("until", "").strip(),
+            order=q.get("order", "severity").strip() or "severity",
+            page=page,
+        )
+
+    def url(self, **changes: Any) -> str:
+        """The queue's address with these filters (and `changes`); a filter change goes back to page 1."""
+        values = replace(self, **({"page": 1} | changes))
+        query = {
+            k: v
+            for k, v in (
+                ("channel", values.channel),
+                ("label", values.label),
+                ("language", values.language),
+                ("severity", values.severity),
+                ("status", values.status),
+                ("author", values.author),
+                ("since", values.since),
+                ("until", values.until),
+                ("order", "" if values.order == "severity" else values.order),
+                ("page", "" if values.page == 1 else str(values.page)),
+            )
+            if v
+        }
+        return f"{PREFIX}/" + (f"?{urlencode(query)}" if query else "")
+
+
+def _int(value: str, what: str, ctx: DeskContext, errors: list[str]) -> int | None:
+    if not value:
+        return None
+    try:
+        return int(value)
+    except ValueError:
+        errors.append(ctx.t("%(what)s must be a number.", what=what))
+        return None
+
+
+def _day_start(value: str, what: str, ctx: DeskContext, errors: list[str]) -> datetime | None:
+    if not value:
+        return None
+    try:
+        day = date.fromisoformat(value)
+    except ValueError:
+        errors.append(ctx.t("%(what)s must be a date (YYYY-MM-DD).", what=what))
+        return None
+    return datetime.combine(day, time(0), tzinfo=ctx.zone)
+
+
+def _filters(form: QueueForm, ctx: DeskContext, errors: list[str]) -> queue.QueueFilters:
+    until = _day_start(form.until, ctx.t("Until"), ctx, errors)
+    return queue.QueueFilters(
+        channel_id=_int(form.channel, ctx.t("Channel"), ctx, errors),
+        label=form.label or None,
+        language=form.language or None,
+        min_severity=_int(form.severity, ctx.t("Severity"), ctx, errors),
+        status=(form.status,) if form.status else (),
+        author_id=_int(form.author, ctx.t("Author"), ctx, errors),
+        since=_day_start(form.since, ctx.t("Since"), ctx, errors),
+        # "Until" a day includes that day.
+        until=until + timedelta(days=1) if until else None,
+        order=form.order if form.order in _ORDERS else "severity",
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    """One queue item as the page shows it."""
+
+    item: Any
+    preview: list[desk.Segment]
+    shield: str | None
+    severe: bool
+
+
+@router.get("/")
+def queue_page(ctx: SignedIn) -> Response:
+    actor = ctx.actor
+    form = QueueForm.read(ctx.request)
+    errors: list[str] = []
+    filters = _filters(form, ctx, errors)
+    size = max(1, min(ctx.settings.desk_page_size, queue.MAX_LIMIT))
+    try:
+        page = queue.queue(ctx.store, actor, filters, limit=size, offset=(form.page - 1) * size)
+        by_label = queue.counts(ctx.store, actor, replace(filters, label=None)).by_label
+    except ServiceError as exc:
+        errors.append(str(exc))
+        filters = queue.QueueFilters()
+        page = queue.queue(ctx.store, actor, filters, limit=size)
+        by_label = queue.counts(ctx.store, actor, filters).by_label
+    evidence = desk.preview_evidence(ctx.store, actor, [i.id for i in page.items])
+    prefs = ctx.preferences
+    rows = []
+    for item in page.items:
+        shield = None if item.id in ctx.revealed else desk.shield_for(item.labels, item.severity, prefs)
+        rows.append(
+            Row(
+                item=item,
+                preview=desk.segments(
+                    item.text, evidence.get(item.id, []), mask_slurs=prefs.shield != "show", limit=280
+                ),
+                shield=shield,
+                severe=desk.is_severe(item.labels, item.severity),
+            )
+        )
+    pages = max(1, -(-page.total // size))
+    return render(
+        ctx,
+        "queue.html",
+        form=form,
+        rows=rows,
+        total=page.total,
+        page_number=min(form.page, pages),
+        pages=pages,
+        prev_url=form.url(page=form.page - 1) if form.page > 1 else None,
+        next_url=form.url(page=form.page + 1) if form.page < pages else None,
+        by_label=sorted(by_label.items(), key=lambda kv: (-kv[1], kv[0])),
+        channels=admin.list_channels(ctx.store, actor),
+        labels=[label.value for label in Label],
+        languages_filter=[language.value for language in Language],
+        statuses=_STATUSES,
+        orders=_ORDERS,
+        actions=list(words.ACTIONS),
+        errors=errors,
+        shortcuts=_QUEUE_SHORTCUTS,
+    )
+
+
+@router.post("/bulk", dependencies=Csrf)
+def bulk_decision(
+    ctx: SignedIn,
+    ids: Annotated[list[int], Form()] = [],  # noqa: B006 - FastAPI copies defaults per request
+    action: Annotated[str, Form()] = "",
+    reason: Annotated[str, Form()] = "",
+    next: Annotated[str, Form()] = "",
+) -> Response:
+    back = safe_next(next)
+    try:
+        result = desk.bulk_decide(ctx.store, ctx.actor, ids, action, reason=reason)
+    except ServiceError as exc:
+        ctx.flash(str(exc), "error")
+        return _redirect(back)
+    if result.done:
+        ctx.flash(
+            ctx.t(
+                "Decision '%(action)s' recorded on %(count)s comments.",
+                action=ctx.t(words.ACTIONS[action]),
+                count=len(result.done),
+            )
+        )
+    for comment_id, message in result.failed:
+        ctx.flash(ctx.t("Comment #%(id)s: %(message)s", id=comment_id, message=message), "error")
+    return _redirect(back)
+
+
+# --- one comment -----------------------------------------------------------------------------------------
+
+
+def _comment_page(
+    ctx: DeskContext,
+    comment_id: int,
+    *,
+    status_code: int = 200,
+    values: dict[str, str] | None = None,
+    error: str | None = None,
+) -> Response:
+    actor = ctx.actor
+    detail = queue.comment_detail(ctx.store, actor, comment_id)
+    verdict = detail.verdict
+    labels = verdict.labels if verdict else []
+    severity = verdict.severity if verdict else 0
+    severe = desk.is_severe(labels, severity)
+    if severe and ctx.preferences.shield == "show" and comment_id not in ctx.revealed:
+        # Shown without a click: it still counts for the person's day.
+        desk.record_reveal(ctx.store, actor, comment_id, how="shown")
+        ctx.revealed.add(comment_id)
+    shield = None if comment_id in ctx.revealed else desk.shield_for(labels, severity, ctx.preferences)
+    recommendation = detail.recommendation
+    reply = recommendation.reply if recommendation else ""
+    form = {"reply": reply, "reason": ""} | (values or {})
+    return render(
+        ctx,
+        "comment.html",
+        status_code,
+        c=detail,
+        post=detail.post,
+        text=desk.segments(detail.text, verdict.evidence if verdict else []),
+        shield=shield,
+        severe=severe,
+        original_reply=reply,
+        form=form,
+        error=error,
+        actions=[(name, words.ACTION_KEYS[name]) for name in words.ACTIONS],
+        lead_actions={"block"},
+        shortcuts=_COMMENT_SHORTCUTS,
+    )
+
+
+@router.get("/comments/{comment_id}")
+def comment_page(ctx: SignedIn, comment_id: int) -> Response:
+    return _comment_page(ctx, comment_id)
+
+
+def _text(value: str) -> str:
+    return value.replace("\r\n", "\n")
+
+
+@router.post("/comments/{comment_id}/decide", dependencies=Csrf)
+def decide(
+    ctx: SignedIn,
+    comment_id: int,
+    action: Annotated[str, Form()] = "",
+    reply: Annotated[str, Form()] = "",
+    original_reply: Annotated[str, Form()] = "",
+    reason: Annotated[str, Form()] = "",
+) -> Response:
+    actor = ctx.actor
+    # An unchanged reply lets the policy pick the reply for the chosen step.
+    wanted = None if _text(reply) == _text(original_reply) else _text(reply)
+    try:
+        decision = desk.decide(ctx.store, actor, comment_id, action, reply=wanted, reason=reason)
+    except ServiceError as exc:
+        if exc.status_code == 404:
+            raise
+        return _comment_page(
+            ctx,
+            comment_id,
+            status_code=exc.status_code,
+            values={"reply": reply, "reason": reason},
+            error=str(exc),
+        )
+    if decision.kind == "escalate":
+        message = ctx.t("Comment #%(id)s is escalated to a lead.", id=comment_id)
+    else:
+        message = ctx.t(
+            "Decision recorded on comment #%(id)s: %(step)s.",
+            id=comment_id,
+            step=ctx.t(words.STEPS.get(decision.step, decision.step)),
+        )
+    ctx.flash(message)
+    following = queue.queue(ctx.store, actor, queue.QueueFilters(), limit=1).items
+    return _redirect(f"{PREFIX}/comments/{following[0].id}" if following else f"{PREFIX}/")
+
+
+@router.post("/comments/{comment_id}/reveal", dependencies=Csrf)
+def reveal(
+    ctx: SignedIn,
+    comment_id: int,
+    how: Annotated[str, Form()] = "click",
+    next: Annotated[str, Form()] = "",
+) -> Response:
+    desk.record_reveal(ctx.store, ctx.actor, comment_id, how=how if how in ("click", "key") else "click")
+    ctx.revealed.add(comment_id)
+    count = len(ctx.revealed)
+    due = desk.break_due(count, ctx.settings.desk_break_after)
+    if _wants_json(ctx.request):
+        message = ctx.t("Comment #%(id)s revealed. Severe items revealed today: %(count)s.", id=comment_id, count=count)
+        if due:
+            message += " " + ctx.t("You have seen a lot of severe content today: consider taking a break.")
+        return JSONResponse({"comment_id": comment_id, "revealed_today": count, "break_due": due, "message": message})
+    return _redirect(safe_next(next, f"{PREFIX}/comments/{comment_id}"))
+
+
+# --- settings, team, audit ---------------------------------------------------------------------------------
+
+
+@router.get("/settings")
+def settings_page(ctx: SignedIn) -> Response:
+    return render(ctx, "settings.html", shields=list(desk.SHIELDS), error=None)
+
+
+@router.post("/settings", dependencies=Csrf)
+def save_settings(ctx: SignedIn, shield: Annotated[str, Form()] = "", locale: Annotated[str, Form()] = "") -> Response:
+    actor = ctx.actor
+    try:
+        desk.set_preferences(ctx.store, actor, shield=shield)
+    except ServiceError as exc:
+        return render(ctx, "settings.html", exc.status_code, shields=list(desk.SHIELDS), error=str(exc))
+    chosen = locale if locale in desk.LOCALES else None
+    desk.set_locale(ctx.store, actor, chosen)
+    ctx.choose_locale(chosen)
+    ctx.flash(ctx.t("Your settings are saved."))
+    return _redirect(f"{PREFIX}/settings")
+
+
+@router.post("/settings/password", dependencies=Csrf)
+def change_password(
+    ctx: SignedIn,
+    current: Annotated[str, Form()] = "",
+    new: Annotated[str, Form()] = "",
+    confirm: Annotated[str, Form()] = "",
+) -> Response:
+    if new != confirm:
+        error = ctx.t("The new password and its confirmation differ: type them again.")
+        return render(ctx, "settings.html", 422, shields=list(desk.SHIELDS), error=error)
+    try:
+        desk.change_own_password(ctx.store, ctx.actor, current, new)
+    except ServiceError as exc:
+        return render(ctx, "settings.html", exc.status_code, shields=list(desk.SHIELDS), error=str(exc))
+    user = desk.desk_user(ctx.store, ctx.actor.user_id or 0)
+    if user is not None:
+        ctx.sign_in(user)  # the session follows the new password; other sessions end
+    ctx.flash(ctx.t("Your password is changed."))
+    return _redirect(f"{PREFIX}/settings")
+
+
+@router.get("/team")
+def team_page(ctx: SignedIn) -> Response:
+    members = desk.team_reveals(ctx.store, ctx.actor, ctx.zone, ctx.settings.desk_break_after)
+    return render(ctx, "team.html", members=members)
+
+
+@router.get("/audit")
+def audit_page(ctx: SignedIn, action: str = "", page: int = 1) -> Response:
+    page = max(1, page)
+    entries = audit.audit_log(
+        ctx.store, ctx.actor, action=action.strip() or None, limit=_AUDIT_PAGE, offset=(page - 1) * _AUDIT_PAGE
+    )
+    pages = max(1, -(-entries.total // _AUDIT_PAGE))
+
+    def url(n: int) -> str:
+        query = {k: v for k, v in (("action", action.strip()), ("page", str(n) if n > 1 else "")) if v}
+        return f"{PREFIX}/audit" + (f"?{urlencode(query)}" if query else "")
+
+    return render(
+        ctx,
+        "audit.html",
+        entries=entries.items,
+        total=entries.total,
+        action=action.strip(),
+        page_number=page,
+        pages=pages,
+        prev_url=url(page - 1) if page > 1 else None,
+        next_url=url(page + 1) if page < pages else None,
+    )
+
+
+# --- the keyboard shortcuts each page documents in its "?" dialog -----------------------------------------
+
+_QUEUE_SHORTCUTS: list[tuple[str, str]] = [
+    ("j", N_("next comment")),
+    ("k", N_("previous comment")),
+    ("Enter", N_("open the comment")),
+    ("x", N_("select or unselect the comment")),
+    ("v", N_("reveal the comment")),
+    ("/", N_("go to the filters")),
+    ("?", N_("show this help")),
+]
+
+_COMMENT_SHORTCUTS: list[tuple[str, str]] = [
+    *((key, words.ACTIONS[name]) for name, key in words.ACTION_KEYS.items()),
+    ("v", N_("reveal the comment")),
+    ("t", N_("edit the reply")),
+    ("u", N_("back to the queue")),
+    ("Esc", N_("leave the text field (shortcuts work again)")),
+    ("?", N_("show this help")),
+]

@@ -1,0 +1,224 @@
+/* The moderation desk's few behaviours: reveal shielded content in place, keyboard shortcuts, the help
+   dialog, selecting comments for a bulk decision. Every action also works without JavaScript (forms). */
+(function () {
+  "use strict";
+
+  var body = document.body;
+  var csrf = body.getAttribute("data-csrf") || "";
+  var page = body.getAttribute("data-page") || "";
+  var help = document.getElementById("help");
+  var submitting = false;
+
+  /* True when the key goes to a text field: shortcuts must not fire while someone types. */
+  function typing(el) {
+    if (!el || el === body) return false;
+    if (el.isContentEditable) return true;
+    var tag = el.tagName;
+    if (tag === "TEXTAREA" || tag === "SELECT") return true;
+    if (tag === "INPUT") {
+      var type = (el.getAttribute("type") || "text").toLowerCase();
+      return ["checkbox", "radio", "button", "submit", "reset", "range", "color", "file", "hidden"].indexOf(type) < 0;
+    }
+    return false;
+  }
+
+  function announce(text) {
+    var status = document.getElementById("status");
+    if (!status) return;
+    var p = document.createElement("p");
+    p.className = "flash flash-ok";
+    p.textContent = text;
+    status.replaceChildren(p);
+  }
+
+  /* Messages rendered with the page are put in the live region again, so screen readers read them. */
+  (function reannounce() {
+    var status = document.getElementById("status");
+    if (!status || !status.textContent.trim()) return;
+    var nodes = Array.prototype.slice.call(status.childNodes);
+    status.replaceChildren();
+    window.setTimeout(function () { nodes.forEach(function (n) { status.appendChild(n); }); }, 250);
+  })();
+
+  /* --- revealing shielded content ------------------------------------------------------------------ */
+
+  function unshield(id) {
+    var wrap = document.querySelector('[data-text-wrap="' + id + '"]');
+    if (!wrap) return;
+    wrap.classList.remove("is-shielded", "shield-blur", "shield-mask");
+    var note = wrap.querySelector(".shield-note");
+    if (note) note.remove();
+    var scope = page === "comment" ? document : wrap;
+    scope.querySelectorAll("[data-shielded-text]").forEach(function (el) {
+      el.hidden = false;
+      el.removeAttribute("aria-hidden");
+      el.classList.remove("shielded-cell");
+    });
+    var text = wrap.querySelector(".comment-text");
+    if (text) {
+      text.setAttribute("tabindex", "-1");
+      text.focus();
+    }
+  }
+
+  function updateCounter(count, breakDue) {
+    document.querySelectorAll("[data-reveal-count]").forEach(function (counter) {
+      counter.textContent = String(count);
+    });
+    var note = document.getElementById("break-note");
+    if (note && breakDue) note.hidden = false;
+  }
+
+  function reveal(form, how) {
+    var id = form.getAttribute("data-reveal-form");
+    var data = new FormData(form);
+    data.set("how", how);
+    fetch(form.action, {
+      method: "POST",
+      body: data,
+      credentials: "same-origin",
+      headers: { "Accept": "application/json", "X-CSRF-Token": csrf }
+    }).then(function (response) {
+      if (!response.ok) throw new Error("HTTP " + response.status);
+      return response.json();
+    }).then(function (result) {
+      unshield(id);
+      updateCounter(result.revealed_today, result.break_due);
+      announce(result.message);
+    }).catch(function () {
+      form.submit(); /* the plain form: the server records the reveal and shows the page revealed */
+    });
+  }
+
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (form.matches("[data-reveal-form]")) {
+      event.preventDefault();
+      reveal(form, "click");
+      return;
+    }
+    if (form.id === "decide-form" || form.id === "bulk") {
+      if (submitting) { event.preventDefault(); return; }
+      submitting = true;
+    }
+  });
+
+  /* --- the help dialog ------------------------------------------------------------------------------- */
+
+  function openHelp() {
+    if (help && !help.open && typeof help.showModal === "function") help.showModal();
+  }
+  document.querySelectorAll("[data-open-help]").forEach(function (button) {
+    button.addEventListener("click", openHelp);
+  });
+
+  /* --- selecting comments in the queue -------------------------------------------------------------- */
+
+  var selectAll = document.querySelector("[data-select-all]");
+  var boxes = Array.prototype.slice.call(document.querySelectorAll("[data-select]"));
+  var selectedCount = document.querySelector("[data-selected-count]");
+
+  function countSelected() {
+    var n = boxes.filter(function (b) { return b.checked; }).length;
+    if (selectedCount) selectedCount.textContent = n ? n + " \u2713" : "";
+    if (selectAll) {
+      selectAll.checked = n > 0 && n === boxes.length;
+      selectAll.indeterminate = n > 0 && n < boxes.length;
+    }
+  }
+  if (selectAll) {
+    selectAll.addEventListener("change", function () {
+      boxes.forEach(function (b) { b.checked = selectAll.checked; });
+      countSelected();
+    });
+  }
+  boxes.forEach(function (b) { b.addEventListener("change", countSelected); });
+
+  /* --- keyboard shortcuts ----------------------------------------------------------------------------- */
+
+  var rows = Array.prototype.slice.call(document.querySelectorAll("tr[data-row]"));
+  var current = -1;
+
+  function currentRow() {
+    var active = document.activeElement;
+    for (var i = 0; i < rows.length; i++) {
+      if (rows[i].contains(active)) return i;
+    }
+    return current;
+  }
+
+  function focusRow(index) {
+    if (!rows.length) return;
+    index = Math.max(0, Math.min(rows.length - 1, index));
+    rows.forEach(function (r) { r.classList.remove("is-current"); });
+    var row = rows[index];
+    row.classList.add("is-current");
+    var link = row.querySelector("[data-row-link]");
+    if (link) link.focus();
+    current = index;
+  }
+
+  function queueKey(event) {
+    var key = event.key;
+    var index = currentRow();
+    if (key === "j") { event.preventDefault(); focusRow(index + 1); return; }
+    if (key === "k") { event.preventDefault(); focusRow(index < 0 ? 0 : index - 1); return; }
+    if (key === "/") {
+      var first = document.querySelector("#filters select, #filters input");
+      if (first) { event.preventDefault(); first.focus(); }
+      return;
+    }
+    if (index < 0) return;
+    var row = rows[index];
+    if (key === "x") {
+      var box = row.querySelector("[data-select]");
+      if (box) { event.preventDefault(); box.checked = !box.checked; countSelected(); }
+      return;
+    }
+    if (key === "v") {
+      var form = row.querySelector("[data-reveal-form]");
+      if (form) { event.preventDefault(); reveal(form, "key"); }
+    }
+  }
+
+  function commentKey(event) {
+    var key = event.key;
+    if (key === "v") {
+      var form = document.querySelector("[data-reveal-form]");
+      if (form) { event.preventDefault(); reveal(form, "key"); }
+      return;
+    }
+    if (key === "t") {
+      var reply = document.getElementById("reply");
+      if (reply) { event.preventDefault(); reply.focus(); }
+      return;
+    }
+    if (key === "u") {
+      var back = document.querySelector("[data-back]");
+      if (back) { event.preventDefault(); window.location.assign(back.href); }
+      return;
+    }
+    if (key.length !== 1 || submitting) return;
+    var buttons = document.querySelectorAll("#decide-form button[data-key]");
+    for (var i = 0; i < buttons.length; i++) {
+      if (buttons[i].getAttribute("data-key") === key) {
+        event.preventDefault();
+        buttons[i].click();
+        return;
+      }
+    }
+  }
+
+  document.addEventListener("keydown", function (event) {
+    if (event.defaultPrevented || event.ctrlKey || event.metaKey || event.altKey || event.isComposing) return;
+    var target = event.target;
+    if (typing(target)) {
+      if (event.key === "Escape" && target.tagName !== "SELECT") target.blur();
+      return;
+    }
+    if (help && help.open) return; /* the dialog handles its own keys (Esc closes it) */
+    if (event.key === "?") { event.preventDefault(); openHelp(); return; }
+    if (page === "comment") commentKey(event);
+    else if (page === "queue") queueKey(event);
+  });
+})();
