@@ -41,9 +41,12 @@ def test_default_policy_is_valid_and_complete() -> None:
     assert set(policy.labels) == set(Label)
     assert Platform.OTHER in policy.platforms
     assert set(policy.helplines) == {"nl", "fr", "en", "de"}
-    assert policy.charter.url_for("nl") == "https://www.hierniet.be"
-    assert policy.charter.url_for("fr") == "https://www.pasici.be"
-    assert policy.charter.url_for("en").endswith("/charter/en")
+    # Replies link to the charter site's stable addresses (hierniet.web.site), one section per label.
+    for lang in ("nl", "fr", "en", "de"):
+        assert policy.charter.url_for(lang) == f"https://www.hierniet.be/{lang}/code-of-conduct"
+    for label in Label:
+        if label is not Label.OK:
+            assert policy.charter.url_for("fr", label) == f"https://www.hierniet.be/fr/code-of-conduct#{label.value}"
     assert policy.escalation.window_days == 90
     assert policy.source == "default"
 
@@ -339,7 +342,7 @@ def test_cli_validate_ok(tmp_path: Path) -> None:
     result = CliRunner().invoke(policy_app, ["validate", str(path)])
     assert result.exit_code == 0, result.output
     assert f"{path}: valid" in result.stdout
-    assert "acme@2026.2 for Acme" in result.stdout
+    assert "acme@2026.3 for Acme" in result.stdout
     assert "escalation window: 90 days" in result.stdout
     assert "still the default" not in result.stdout
 
