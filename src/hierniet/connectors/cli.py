@@ -1,0 +1,241 @@
+"""`hierniet channel add|list|remove|key` and `hierniet worker`: thin shells over the connection and outbox services."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+channel_app = typer.Typer(
+    name="channel",
+    help="Connect channels to their platforms: credentials (encrypted), connector settings.",
+    no_args_is_help=True,
+)
+err = Console(stderr=True)
+
+
+def _fail(message: str) -> typer.Exit:
+    err.print(f"[red]error:[/red] {message}")
+    return typer.Exit(2)
+
+
+def _store() -> Any:
+    from hierniet.settings import get_settings
+    from hierniet.store.db import DatabaseURLError, make_engine
+    from hierniet.store.migrate import current_revision, head_revision
+    from hierniet.store.repo import Store
+
+    try:
+        store = Store(make_engine(get_settings().database_url))
+    except DatabaseURLError as exc:
+        raise _fail(str(exc)) from None
+    if current_revision(store.engine) != head_revision():
+        raise _fail("the database is not at the current schema: run `hierniet db upgrade` first")
+    return store
+
+
+def _secret_value(name: str, value: str) -> str:
+    """VALUE, @env:VARIABLE (kept out of the shell history) or - (asked without echo)."""
+    if value == "-":
+        return str(typer.prompt(f"{name}", hide_input=True))
+    if value.startswith("@env:"):
+        variable = value[5:]
+        found = os.environ.get(variable)
+        if not found:
+            raise _fail(f"--secret {name}=@env:{variable}: the environment variable {variable} is not set")
+        return found
+    return value
+
+
+@channel_app.command("key")
+def channel_key() -> None:
+    """Print a new key for HIERNIET_CREDENTIALS_KEY (store it outside the database and its backups)."""
+    from hierniet.services.credentials import new_key
+
+    typer.echo(new_key())
+
+
+@channel_app.command("add")
+def channel_add(
+    platform: Annotated[str, typer.Argument(help="facebook, instagram, youtube, mastodon, bluesky, linkedin, ...")],
+    external_id: Annotated[str, typer.Argument(help="The channel's id on the platform (page id, channel id, ...).")],
+    secret: Annotated[
+        list[str] | None,
+        typer.Option(help="NAME=VALUE, NAME=@env:VARIABLE or NAME=- (asked); repeat for each secret."),
+    ] = None,
+    config: Annotated[list[str] | None, typer.Option(help="NAME=VALUE connector setting (base_url, ...).")] = None,
+    org: Annotated[str | None, typer.Option(help="Organisation slug, to create the channel when it is new.")] = None,
+    name: Annotated[str, typer.Option(help="A name for a new channel.")] = "",
+    replace: Annotated[bool, typer.Option(help="Replace all stored secrets and settings instead of merging.")] = False,
+) -> None:
+    """Connect a channel: store its secrets encrypted (HIERNIET_CREDENTIALS_KEY) and its connector settings."""
+    from hierniet.connectors.base import ConfigError
+    from hierniet.services.auth import CLI_ACTOR
+    from hierniet.services.connections import connect_channel, parse_pairs
+    from hierniet.services.credentials import CredentialsError
+    from hierniet.services.errors import ServiceError
+    from hierniet.settings import get_settings
+    from hierniet.store import repo
+
+    store = _store()
+    try:
+        secrets = {k: _secret_value(k, v) for k, v in parse_pairs(secret or [], "--secret").items()}
+        organisation_id = None
+        if org is not None:
+            with store.session() as s:
+                found = repo.organisation_by_slug(s, org)
+            if found is None:
+                raise _fail(f"no organisation {org!r}: create it first (POST /api/v1/organisations)")
+            organisation_id = found.id
+        view = connect_channel(
+            store,
+            get_settings(),
+            CLI_ACTOR,
+            platform=platform,
+            external_id=external_id,
+            secrets=secrets,
+            config=parse_pairs(config or [], "--config"),
+            organisation_id=organisation_id,
+            name=name,
+            replace=replace,
+        )
+    except (ServiceError, CredentialsError, ConfigError) as exc:
+        raise _fail(str(exc)) from None
+    finally:
+        store.dispose()
+    masked = ", ".join(f"{k} {v}" for k, v in sorted(view.credentials.items()))
+    err.print(f"channel {view.id} ({view.platform}/{view.external_id}) connected: {masked}")
+    if "webhook" in view.receives:
+        err.print(f"its platform sends webhooks to: https://YOUR-HOST/hooks/{view.platform}/{view.id}")
+
+
+@channel_app.command("list")
+def channel_list(as_json: Annotated[bool, typer.Option("--json", help="Print JSON lines.")] = False) -> None:
+    """The channels with their connection: secrets masked (••••abcd), settings, cursor and last error."""
+    from hierniet.services.auth import CLI_ACTOR
+    from hierniet.services.connections import list_connections
+
+    store = _store()
+    views = list_connections(store, CLI_ACTOR)
+    store.dispose()
+    if as_json:
+        for v in views:
+            typer.echo(
+                json.dumps(
+                    {
+                        "id": v.id,
+                        "platform": v.platform,
+                        "external_id": v.external_id,
+                        "name": v.name,
+                        "active": v.active,
+                        "connected": v.connected,
+                        "credentials": v.credentials,
+                        "config": v.config,
+                        "receives": v.receives,
+                        "cursor": v.cursor,
+                        "last_error": v.last_error,
+                    },
+                    ensure_ascii=False,
+                )
+            )
+        return
+    table = Table("id", "platform", "channel", "connected", "secrets", "settings", "last error")
+    for v in views:
+        table.add_row(
+            str(v.id),
+            v.platform,
+            f"{v.external_id} {v.name}".strip(),
+            ("yes" if v.connected else "no") + ("" if v.active else " (stopped)"),
+            ", ".join(f"{k} {m}" for k, m in sorted(v.credentials.items())),
+            ", ".join(f"{k}={val}" for k, val in sorted(v.config.items())),
+            v.last_error or "",
+        )
+    Console().print(table)
+
+
+@channel_app.command("remove")
+def channel_remove(
+    channel_id: Annotated[int, typer.Argument(help="The channel's hierniet id (channel list).")],
+) -> None:
+    """Disconnect a channel: wipe its secrets and stop polling it and sending its actions. Comments stay."""
+    from hierniet.services.auth import CLI_ACTOR
+    from hierniet.services.connections import disconnect_channel
+    from hierniet.services.errors import ServiceError
+
+    store = _store()
+    try:
+        view = disconnect_channel(store, CLI_ACTOR, channel_id)
+    except ServiceError as exc:
+        raise _fail(str(exc)) from None
+    finally:
+        store.dispose()
+    err.print(f"channel {view.id} ({view.platform}/{view.external_id}) disconnected; its secrets are wiped")
+
+
+def worker(
+    once: Annotated[
+        bool, typer.Option("--once", help="Do one round (poll, then one batch of actions) and stop.")
+    ] = False,
+    batch: Annotated[int, typer.Option(help="Actions claimed per round.")] = 100,
+    lease: Annotated[
+        float, typer.Option(help="Seconds a claimed action is held before another worker may take it.")
+    ] = 300.0,
+    rate: Annotated[
+        list[str] | None, typer.Option(help="PLATFORM=CALLS_PER_SECOND, e.g. facebook=2 (repeatable).")
+    ] = None,
+    max_attempts: Annotated[int, typer.Option(help="Tries before an action fails for good.")] = 8,
+    poll: Annotated[bool, typer.Option(help="Poll the channels of polled platforms too.")] = True,
+    poll_interval: Annotated[float, typer.Option(help="Seconds between polls of one channel.")] = 120.0,
+    worker_id: Annotated[
+        str | None, typer.Option(help="This worker's name in the leases (default host:random).")
+    ] = None,
+) -> None:
+    """Carry queued actions out on the platforms (rate-limited, retried with backoff, exactly once) and poll the
+    channels of polled platforms. Stops on Ctrl-C or SIGTERM after the action in progress."""
+    from hierniet.services.connections import parse_pairs
+    from hierniet.services.errors import ServiceError
+    from hierniet.services.outbox import Worker, WorkerOptions
+    from hierniet.settings import get_settings
+
+    options = WorkerOptions(
+        batch=batch, lease_s=lease, max_attempts=max_attempts, poll=poll, poll_interval_s=poll_interval
+    )
+    if worker_id:
+        options.worker_id = worker_id
+    try:
+        for platform, value in parse_pairs(rate or [], "--rate").items():
+            options.rates[platform] = float(value)
+    except (ServiceError, ValueError) as exc:
+        raise _fail(f"--rate: {exc}") from None
+    store = _store()
+    cached: list[Any] = []
+
+    def triage() -> Any:
+        # Loaded only when a polled channel brings comments: a worker for webhook platforms never needs it.
+        if not cached:
+            from hierniet.triage.pipeline import load_triage
+
+            cached.append(load_triage(get_settings().model_dir))
+        return cached[0]
+
+    runner = Worker(store, get_settings(), options, triage=triage)
+    signal.signal(signal.SIGTERM, lambda *_: runner.stop.set())
+    try:
+        report = runner.run(max_rounds=1 if once else None)
+    except KeyboardInterrupt:
+        runner.stop.set()
+        raise typer.Exit(130) from None
+    finally:
+        store.dispose()
+    err.print(
+        f"worker {options.worker_id}: {report.done} done, {report.failed} failed, {report.retried} to retry, "
+        f"{report.put_back} put back, {len(report.polls)} polls"
+    )
+    for p in report.polls:
+        if p.error:
+            err.print(f"[yellow]channel {p.channel_id} ({p.platform}):[/yellow] {p.error}")

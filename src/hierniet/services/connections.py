@@ -1,0 +1,459 @@
+"""Connecting channels to their platforms, and what flows in from them: webhooks and polls.
+
+* `connect_channel` stores a channel's credentials (encrypted) and connector configuration, creating the
+  channel first when it does not exist; `list_connections` shows them masked; `disconnect_channel` wipes
+  the credentials and stops the worker for that channel (its comments and history stay).
+* `open_connector` builds a channel's connector with its decrypted credentials (and, for YouTube, a quota
+  ledger kept in the store).
+* `receive_webhook` is what /hooks/{platform}/{channel_id} calls: connector checks, replay guard, ingestion.
+* `poll_channel` is what the worker calls for a polled platform: read from the stored cursor, ingest, then
+  store the new cursor (so a crash re-reads, and ingestion's idempotence drops what was read twice).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import httpx
+from sqlalchemy.exc import IntegrityError
+
+from hierniet.connectors import base
+from hierniet.domain import Platform
+from hierniet.policy import parse_platform
+from hierniet.services import credentials as creds
+from hierniet.services.admin import create_channel
+from hierniet.services.auth import Actor, Permission, Role, require
+from hierniet.services.errors import InvalidInput, NotFound
+from hierniet.services.ingest import Classifier, ingest
+from hierniet.services.views import IngestResult
+from hierniet.settings import Settings
+from hierniet.store import connector_repo as crepo
+from hierniet.store import repo
+from hierniet.store.tables import Channel, utcnow
+
+#: YouTube's default daily quota (units); a channel's config `quota_limit` overrides it.
+YOUTUBE_DAILY_QUOTA = 10_000
+_PACIFIC = "America/Los_Angeles"
+
+
+@dataclass(frozen=True, slots=True)
+class ConnectionView:
+    """A channel as its connection shows it: the secrets masked (`••••abcd`), never in full."""
+
+    id: int
+    organisation_id: int
+    platform: str
+    external_id: str
+    name: str
+    active: bool
+    connected: bool
+    credentials: dict[str, str]
+    config: dict[str, Any]
+    receives: list[str]
+    cursor: str | None = None
+    polled_at: datetime | None = None
+    last_error: str | None = None
+
+
+def connector_actor(channel: Channel) -> Actor:
+    """Who ingests a connector's comments: the channel's organisation, with ingestion rights only in effect."""
+    return Actor(
+        user_id=None, name=f"connector:{channel.platform}", role=Role.MODERATOR, organisation_id=channel.organisation_id
+    )
+
+
+def parse_pairs(values: list[str], what: str) -> dict[str, str]:
+    """NAME=VALUE pairs from the command line or a form."""
+    out: dict[str, str] = {}
+    for value in values:
+        name, sep, rest = value.partition("=")
+        if not sep or not name.strip():
+            raise InvalidInput(f"{what} {value.split('=')[0]!r}: write it as NAME=VALUE")
+        out[name.strip()] = rest
+    return out
+
+
+def _config_value(value: str) -> Any:
+    """Numbers and booleans on the command line become JSON numbers and booleans."""
+    lowered = value.strip().lower()
+    if lowered in ("true", "false"):
+        return lowered == "true"
+    try:
+        return int(value)
+    except ValueError:
+        pass
+    try:
+        return float(value)
+    except ValueError:
+        return value
+
+
+def connect_channel(
+    store: repo.Store,
+    settings: Settings,
+    actor: Actor,
+    *,
+    platform: str,
+    external_id: str,
+    secrets: Mapping[str, str],
+    config: Mapping[str, str] | None = None,
+    organisation_id: int | None = None,
+    name: str = "",
+    replace: bool = False,
+) -> ConnectionView:
+    """Store the channel's credentials (encrypted) and config; create the channel when `organisation_id` is given
+    and it does not exist. Without `replace`, the secrets are merged into those stored (rotate one token)."""
+    require(actor, Permission.MANAGE_CHANNELS, "connect channels")
+    creds.require_key(settings)  # before anything is created: no channel half set up without a key
+    where = parse_platform(platform)
+    if where is Platform.OTHER:
+        raise InvalidInput(f"no connector for platform {platform!r}: use one of {', '.join(sorted(base.CONNECTORS))}")
+    cls = base.connector_class(where.value)
+    with store.session() as s:
+        existing = repo.channel_by_key(s, where.value, external_id.strip())
+    if existing is None:
+        _check_secrets(cls, where.value, dict(secrets))  # before the channel is created: none half set up
+        if organisation_id is None:
+            raise NotFound(f"no channel {where.value}/{external_id}: name its organisation (--org SLUG) to create it")
+        create_channel(
+            store, actor, organisation_id=organisation_id, platform=where.value, external_id=external_id, name=name
+        )
+    with store.transaction() as tx:
+        channel = repo.channel_by_key(tx, where.value, external_id.strip())
+        if channel is None or not actor.sees(channel.organisation_id):
+            raise NotFound(f"no channel {where.value}/{external_id} you may manage")
+        stored = {} if replace else creds.decrypt(settings, channel.credentials_ciphertext)
+        merged = {**stored, **{k: v for k, v in secrets.items() if v}}
+        _check_secrets(cls, where.value, merged)
+        new_config = {} if replace else dict(channel.connector_config or {})
+        new_config.update({k: _config_value(v) for k, v in (config or {}).items()})
+        crepo.set_connection(
+            tx,
+            channel.id,
+            ciphertext=creds.encrypt(settings, merged),
+            hint=creds.hints(merged),
+            config=new_config,
+            active=True,
+        )
+        repo.append_audit(
+            tx,
+            user_id=actor.user_id,
+            actor=actor.name,
+            action="channel.connected",
+            subject_type="channel",
+            subject_id=str(channel.id),
+            organisation_id=channel.organisation_id,
+            # The names of the secrets, never their values.
+            detail={"secrets": sorted(merged), "config": sorted(new_config)},
+        )
+        channel_id = channel.id
+    return _view_of(store, channel_id)
+
+
+def _check_secrets(cls: type[base.Connector], platform: str, secrets: Mapping[str, str]) -> None:
+    missing = [n for n in cls.required_credentials if not secrets.get(n)]
+    if missing:
+        raise InvalidInput(
+            f"{platform} needs the secrets {', '.join(cls.required_credentials)}; missing: "
+            + ", ".join(missing)
+            + " (give each as --secret NAME=VALUE, or NAME=@env:VARIABLE, or NAME=- to be asked)"
+        )
+
+
+def disconnect_channel(store: repo.Store, actor: Actor, channel_id: int) -> ConnectionView:
+    """Wipe the channel's credentials and stop its polling and actions (queued actions stay queued)."""
+    require(actor, Permission.MANAGE_CHANNELS, "disconnect channels")
+    with store.transaction() as tx:
+        channel = repo.get_channel(tx, channel_id)
+        if channel is None or not actor.sees(channel.organisation_id):
+            raise NotFound(f"no channel {channel_id}: list them with `hierniet channel list`")
+        crepo.set_connection(
+            tx, channel_id, ciphertext=None, hint={}, config=dict(channel.connector_config or {}), active=False
+        )
+        repo.append_audit(
+            tx,
+            user_id=actor.user_id,
+            actor=actor.name,
+            action="channel.disconnected",
+            subject_type="channel",
+            subject_id=str(channel_id),
+            organisation_id=channel.organisation_id,
+            detail={},
+        )
+    return _view_of(store, channel_id)
+
+
+def _view(channel: Channel, cursor: Any) -> ConnectionView:
+    try:
+        receives = sorted(base.connector_class(channel.platform).receives)
+    except base.ConfigError:
+        receives = []
+    return ConnectionView(
+        id=channel.id,
+        organisation_id=channel.organisation_id,
+        platform=channel.platform,
+        external_id=channel.external_id,
+        name=channel.name,
+        active=channel.active,
+        connected=bool(channel.credentials_ciphertext),
+        credentials=dict(channel.credentials_hint or {}),
+        config=dict(channel.connector_config or {}),
+        receives=receives,
+        cursor=cursor.cursor if cursor is not None else None,
+        polled_at=cursor.polled_at if cursor is not None else None,
+        last_error=cursor.last_error if cursor is not None else None,
+    )
+
+
+def _view_of(store: repo.Store, channel_id: int) -> ConnectionView:
+    with store.session() as s:
+        channel = repo.get_channel(s, channel_id)
+        assert channel is not None
+        return _view(channel, crepo.get_cursor(s, channel_id))
+
+
+def list_connections(store: repo.Store, actor: Actor) -> list[ConnectionView]:
+    require(actor, Permission.MANAGE_CHANNELS, "see channel connections")
+    with store.session() as s:
+        return [_view(c, crepo.get_cursor(s, c.id)) for c in repo.list_channels(s, actor.organisation_id)]
+
+
+# ------------------------------------------------------------------------------------------------ connectors
+
+
+class StoreQuota:
+    """A daily quota counted in the store, by platform day (YouTube's resets at midnight Pacific Time)."""
+
+    def __init__(self, store: repo.Store, key: str, limit: int, *, clock: Callable[[], datetime] = utcnow) -> None:
+        self.store = store
+        self.key = key
+        self.limit = limit
+        self.clock = clock
+
+    def _day(self) -> str:
+        return self.clock().astimezone(ZoneInfo(_PACIFIC)).date().isoformat()
+
+    def spend(self, units: int) -> bool:
+        with self.store.transaction() as tx:
+            return crepo.spend_quota(tx, self.key, self._day(), units, self.limit)
+
+    def exhaust(self) -> None:
+        with self.store.transaction() as tx:
+            crepo.exhaust_quota(tx, self.key, self._day(), self.limit)
+
+    def used(self) -> int:
+        with self.store.session() as s:
+            return crepo.quota_used(s, self.key, self._day())
+
+    def seconds_until_reset(self) -> float:
+        now = self.clock().astimezone(ZoneInfo(_PACIFIC))
+        midnight = datetime.combine(now.date() + timedelta(days=1), datetime.min.time(), tzinfo=now.tzinfo)
+        return max(1.0, (midnight - now).total_seconds())
+
+
+def open_connector(store: repo.Store, settings: Settings, channel: Channel, http: httpx.Client) -> base.Connector:
+    """The channel's connector, with its credentials decrypted; ConfigError (or CredentialsError) when it cannot."""
+    secrets = creds.decrypt(settings, channel.credentials_ciphertext)
+    config = dict(channel.connector_config or {})
+    quota: base.QuotaLedger | None = None
+    if channel.platform == Platform.YOUTUBE.value:
+        # The quota belongs to the Google Cloud project; channels sharing one name the same quota_key.
+        key = str(config.get("quota_key") or f"youtube:{channel.id}")
+        quota = StoreQuota(store, key, int(config.get("quota_limit") or YOUTUBE_DAILY_QUOTA))
+    info = base.ChannelInfo(channel.id, channel.platform, channel.external_id, config)
+    return base.connector_for(channel.platform, info, secrets, http, quota=quota)
+
+
+# ------------------------------------------------------------------------------------------------ webhooks
+
+
+@dataclass(slots=True)
+class WebhookAnswer:
+    """What the webhook route answers: a status and a small body (no secrets, no stack traces)."""
+
+    status: int
+    body: str | dict[str, Any] = field(default_factory=dict)
+    media_type: str = "application/json"
+
+
+def _replay_keys(request: base.WebhookRequest, result: base.WebhookResult) -> list[str]:
+    if result.event_ids:
+        return [f"event:{e}"[:200] for e in dict.fromkeys(result.event_ids)]
+    digest = hashlib.sha256()
+    for name in ("x-hub-signature-256", "x-li-signature", "x-signature"):
+        digest.update((request.header(name) or "").encode())
+    digest.update(b"\0")
+    digest.update(request.body)
+    return [f"sha256:{digest.hexdigest()}"]
+
+
+def receive_webhook(
+    store: repo.Store,
+    settings: Settings,
+    triage: Callable[[], Classifier],
+    platform: str,
+    channel_id: int,
+    request: base.WebhookRequest,
+    *,
+    http: httpx.Client | None = None,
+    now: datetime | None = None,
+) -> WebhookAnswer:
+    """Check, de-duplicate and ingest one webhook call. Nothing is stored for a call that fails a check."""
+    when = now or utcnow()
+    with store.session() as s:
+        channel = repo.get_channel(s, channel_id)
+    if channel is None or channel.platform != platform or not channel.active:
+        return WebhookAnswer(404, {"error": f"no active {platform} channel {channel_id}"})
+    client = http or base.http_client()
+    try:
+        connector = open_connector(store, settings, channel, client)
+        result = connector.parse_webhook(request)
+    except base.BadSignature as exc:
+        return WebhookAnswer(401 if exc.missing else 403, {"error": str(exc)})
+    except base.MalformedPayload as exc:
+        return WebhookAnswer(400, {"error": str(exc)})
+    except base.NotSupported as exc:
+        return WebhookAnswer(404, {"error": str(exc)})
+    except (base.ConfigError, creds.CredentialsError) as exc:
+        # Our side is not set up: 503 makes the platform retry once someone fixes it.
+        return WebhookAnswer(503, {"error": f"channel {channel_id} is not connected: {exc}"})
+    finally:
+        if http is None:
+            client.close()
+    if result.response is not None:
+        return WebhookAnswer(result.response.status, result.response.body, result.response.media_type)
+
+    keys = _replay_keys(request, result)
+    with store.session() as s:
+        if crepo.seen_events(s, channel_id, keys) == set(keys):
+            return WebhookAnswer(200, {"replayed": True})
+    if result.comments:
+        items = [c.as_ingest(channel_id=channel.id, platform=channel.platform) for c in result.comments]
+        try:
+            outcome: IngestResult = ingest(store, triage(), items, actor=connector_actor(channel), now=when)
+        except Exception as exc:  # the platform retries on 5xx: nothing is lost
+            return WebhookAnswer(503, {"error": f"could not store the comments now ({type(exc).__name__}); retry"})
+        created, duplicates, rejected = len(outcome.created), len(outcome.duplicates), len(outcome.rejected)
+    else:
+        created = duplicates = rejected = 0
+    try:
+        with store.transaction() as tx:
+            crepo.remember_events(tx, channel_id, keys, when)
+            if result.removed:
+                repo.append_audit(
+                    tx,
+                    user_id=None,
+                    actor=f"connector:{platform}",
+                    action="comments.removed_on_platform",
+                    subject_type="channel",
+                    subject_id=str(channel_id),
+                    organisation_id=channel.organisation_id,
+                    detail={"external_ids": result.removed[:100]},
+                )
+    except IntegrityError:
+        # A parallel delivery of the same event recorded it first; ingestion was idempotent anyway.
+        return WebhookAnswer(200, {"replayed": True})
+    return WebhookAnswer(
+        200,
+        {
+            "created": created,
+            "duplicates": duplicates,
+            "rejected": rejected,
+            "removed": len(result.removed),
+            "ignored": len(result.ignored),
+        },
+    )
+
+
+def forget_old_webhook_events(store: repo.Store, settings: Settings, *, now: datetime | None = None) -> int:
+    before = (now or utcnow()) - timedelta(seconds=settings.webhook_replay_window_s)
+    with store.transaction() as tx:
+        return crepo.forget_events(tx, before)
+
+
+# ------------------------------------------------------------------------------------------------ polling
+
+
+@dataclass(frozen=True, slots=True)
+class PollReport:
+    channel_id: int
+    platform: str
+    read: int = 0
+    created: int = 0
+    error: str | None = None
+    retry_at: datetime | None = None
+
+
+def poll_channel(
+    store: repo.Store,
+    settings: Settings,
+    triage: Callable[[], Classifier],
+    channel: Channel,
+    http: httpx.Client,
+    *,
+    now: datetime | None = None,
+) -> PollReport:
+    """Poll one channel from its stored cursor, ingest what came, then store the cursor."""
+    when = now or utcnow()
+    with store.session() as s:
+        state = crepo.get_cursor(s, channel.id)
+    cursor = state.cursor if state is not None else None
+    failures = state.failures if state is not None else 0
+    try:
+        connector = open_connector(store, settings, channel, http)
+        comments, new_cursor = connector.poll(cursor)
+    except (
+        base.RateLimited,
+        base.PlatformDown,
+        base.ConfigError,
+        base.MalformedPayload,
+        base.PermanentError,
+        creds.CredentialsError,
+    ) as exc:
+        wait = getattr(exc, "retry_after", None) or min(3600.0, 30.0 * 2 ** min(failures, 7))
+        retry_at = when + timedelta(seconds=wait)
+        with store.transaction() as tx:
+            crepo.save_cursor(
+                tx, channel.id, polled_at=when, not_before=retry_at, failures=failures + 1, last_error=str(exc)[:1000]
+            )
+        return PollReport(channel.id, channel.platform, error=str(exc), retry_at=retry_at)
+    created = 0
+    if comments:
+        items = [c.as_ingest(channel_id=channel.id, platform=channel.platform) for c in comments]
+        result = ingest(store, triage(), items, actor=connector_actor(channel), now=when)
+        created = len(result.created)
+    with store.transaction() as tx:
+        crepo.save_cursor(
+            tx, channel.id, cursor=new_cursor, polled_at=when, not_before=None, failures=0, last_error=None
+        )
+    return PollReport(channel.id, channel.platform, read=len(comments), created=created)
+
+
+def due_for_poll(store: repo.Store, interval_s: float, *, now: datetime | None = None) -> list[Channel]:
+    """Active connected channels of polled platforms whose last poll is older than `interval_s` and not backing off."""
+    when = now or utcnow()
+    polled = []
+    for platform in base.CONNECTORS:
+        try:
+            if "poll" in base.connector_class(platform).receives:
+                polled.append(platform)
+        except base.ConfigError:
+            continue  # a connector module not there (yet): its channels are not polled
+    out: list[Channel] = []
+    with store.session() as s:
+        for channel in crepo.active_channels(s, polled):
+            if not channel.credentials_ciphertext:
+                continue
+            state = crepo.get_cursor(s, channel.id)
+            if state is not None:
+                if state.not_before is not None and state.not_before > when:
+                    continue
+                if state.polled_at is not None and (when - state.polled_at).total_seconds() < interval_s:
+                    continue
+            out.append(channel)
+    return out

@@ -1,0 +1,537 @@
+"""The Bluesky connector against a local Jetstream (a real websocket server) and a local PDS (XRPC over HTTP).
+
+The Jetstream plays back its archive from the cursor a client asks for, like the real one, and can drop
+every connection and refuse new ones for a while: the connector must reconnect from the last event it saw
+(a little earlier), get what was said while it was away, and keep each reply once.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import socket
+import threading
+import time
+from collections.abc import Callable, Iterator
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+import httpx
+import pytest
+from websockets.exceptions import ConnectionClosed
+from websockets.sync.server import Server, ServerConnection, serve
+
+from connectors.fakeserver import FakePlatform, Reply, Request
+from hierniet.connectors.base import (
+    ChannelInfo,
+    ConfigError,
+    OutboxAction,
+    OutcomeKind,
+    PermanentError,
+    PlatformDown,
+    RateLimited,
+    connector_for,
+    http_client,
+)
+from hierniet.connectors.bluesky import BlueskyConnector, link_facets
+from hierniet.services.ingest import CommentIn
+
+ORG = "did:plc:stadgent000000000000000"
+TROLL = "did:plc:troll0000000000000000000"
+FAN = "did:plc:fan000000000000000000000"
+ROOT = f"at://{ORG}/app.bsky.feed.post/3lorgpost0001"
+OTHER_ROOT = f"at://{FAN}/app.bsky.feed.post/3lfanpost0001"
+BASE_US = 1_764_000_000_000_000
+
+
+def post_event(
+    author: str,
+    rkey: str,
+    text: str,
+    when: int,
+    *,
+    root: str | None = None,
+    parent: str | None = None,
+    operation: str = "create",
+    collection: str = "app.bsky.feed.post",
+) -> dict[str, Any]:
+    record: dict[str, Any] = {
+        "$type": collection,
+        "text": text,
+        "createdAt": "2026-11-23T10:00:00.000Z",
+        "langs": ["nl"],
+    }
+    if root:
+        record["reply"] = {"root": {"uri": root, "cid": "bafyroot"}, "parent": {"uri": parent or root, "cid": "bafyp"}}
+    return {
+        "did": author,
+        "time_us": when,
+        "kind": "commit",
+        "commit": {
+            "rev": "3l",
+            "operation": operation,
+            "collection": collection,
+            "rkey": rkey,
+            "record": record,
+            "cid": f"bafy{rkey}",
+        },
+    }
+
+
+class FakeJetstream:
+    """Jetstream's /subscribe: replays the archive from `cursor` (µs), then streams what is published."""
+
+    def __init__(self) -> None:
+        self.archive: list[dict[str, Any]] = []
+        self.connections: list[dict[str, list[str]]] = []
+        self.sent: list[list[int]] = []  # time_us sent on each connection
+        self.refusing = False
+        self._live: list[ServerConnection] = []
+        self._cond = threading.Condition()
+        self._server: Server = serve(self._handle, "127.0.0.1", 0, process_request=self._gate)
+        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+        self.url = f"ws://127.0.0.1:{self._server.socket.getsockname()[1]}/subscribe"
+
+    def _gate(self, connection: ServerConnection, request: Any) -> Any:
+        return connection.respond(503, "down for maintenance\n") if self.refusing else None
+
+    def _handle(self, ws: ServerConnection) -> None:
+        query = parse_qs(urlsplit(ws.request.path if ws.request else "").query)
+        cursor = int(query["cursor"][0]) if "cursor" in query else None
+        with self._cond:
+            self.connections.append(query)
+            sent: list[int] = []
+            self.sent.append(sent)
+            self._live.append(ws)
+            position = (
+                len(self.archive)
+                if cursor is None
+                else next((i for i, e in enumerate(self.archive) if e["time_us"] >= cursor), len(self.archive))
+            )
+        try:
+            while True:
+                with self._cond:
+                    while position >= len(self.archive):
+                        self._cond.wait(0.1)
+                        if ws not in self._live:
+                            return
+                    event = self.archive[position]
+                    position += 1
+                ws.send(json.dumps(event))
+                sent.append(event["time_us"])
+        except (ConnectionClosed, OSError):
+            return
+
+    def publish(self, event: dict[str, Any]) -> None:
+        with self._cond:
+            self.archive.append(event)
+            self._cond.notify_all()
+
+    def drop(self) -> None:
+        """A network failure: every connection dies at once, without a closing handshake."""
+        with self._cond:
+            live, self._live = self._live, []
+        for ws in live:
+            with contextlib.suppress(OSError):
+                ws.socket.shutdown(socket.SHUT_RDWR)
+
+    def close(self) -> None:
+        self.drop()
+        self._server.shutdown()
+
+
+@pytest.fixture
+def jetstream() -> Iterator[FakeJetstream]:
+    jet = FakeJetstream()
+    yield jet
+    jet.close()
+
+
+@pytest.fixture
+def http() -> Iterator[httpx.Client]:
+    with http_client() as client:
+        yield client
+
+
+def connector(http: httpx.Client, **config: Any) -> BlueskyConnector:
+    channel = ChannelInfo(id=9, platform="bluesky", external_id=ORG, config=config)
+    conn = connector_for("bluesky", channel, {"app_password": "abcd-efgh-ijkl-mnop"}, http)
+    assert isinstance(conn, BlueskyConnector)
+    return conn
+
+
+def wait_for(condition: Callable[[], bool], seconds: float = 10.0) -> None:
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        if condition():
+            return
+        time.sleep(0.02)
+    raise AssertionError("condition not met in time")
+
+
+# --------------------------------------------------------------------------------------------- Jetstream
+
+
+def test_replies_to_the_organisation_from_the_cursor(jetstream: FakeJetstream, http: httpx.Client) -> None:
+    events = [
+        post_event(FAN, "3lold", "older than the cursor", BASE_US - 10_000_000, root=ROOT),
+        post_event(TROLL, "3lr1", "jullie zijn oplichters", BASE_US + 10, root=ROOT),
+        post_event(
+            FAN, "3lr2", "niet op ingaan", BASE_US + 20, root=ROOT, parent=f"at://{TROLL}/app.bsky.feed.post/3lr1"
+        ),
+        post_event(TROLL, "3lx", "a reply in someone else's thread", BASE_US + 30, root=OTHER_ROOT),
+        post_event(FAN, "3ltop", "a post that is no reply", BASE_US + 40),
+        post_event(ORG, "3lown", "our own answer", BASE_US + 50, root=ROOT),
+        post_event(TROLL, "3lr1", "", BASE_US + 60, root=ROOT, operation="delete"),
+        post_event(TROLL, "3llike", "", BASE_US + 70, collection="app.bsky.feed.like"),
+    ]
+    for event in events:
+        jetstream.publish(event)
+    conn = connector(http, jetstream_url=jetstream.url, stream_seconds=2.0)
+
+    comments, cursor = conn.poll(str(BASE_US + 5))
+
+    assert jetstream.connections[0]["wantedCollections"] == ["app.bsky.feed.post"]
+    # Resumed at the cursor, rewound 3 s (the default) for gapless playback.
+    assert jetstream.connections[0]["cursor"] == [str(BASE_US + 5 - 3_000_000)]
+    assert [c.id for c in comments] == [f"at://{TROLL}/app.bsky.feed.post/3lr1", f"at://{FAN}/app.bsky.feed.post/3lr2"]
+    first, second = comments
+    assert first.author == TROLL and first.thread == ROOT and first.parent == ROOT and first.language == "nl"
+    assert second.parent == f"at://{TROLL}/app.bsky.feed.post/3lr1" and second.thread == ROOT
+    assert cursor == str(BASE_US + 70)  # the newest event seen, matching or not
+    item = CommentIn.model_validate(first.as_ingest(channel_id=9, platform="bluesky"))
+    assert item.id == first.id and item.posted_at is not None
+
+
+def test_reconnects_after_a_drop_and_resumes_from_the_cursor(jetstream: FakeJetstream, http: httpx.Client) -> None:
+    jetstream.publish(post_event(TROLL, "3la", "before", BASE_US + 100, root=ROOT))
+    conn = connector(http, jetstream_url=jetstream.url, stream_seconds=8.0, reconnect_delay=0.1, rewind_seconds=1)
+    result: dict[str, Any] = {}
+
+    def run() -> None:
+        try:
+            result["poll"] = conn.poll(str(BASE_US + 50))
+        except Exception as exc:  # surfaced by the assertion below
+            result["error"] = exc
+
+    worker = threading.Thread(target=run)
+    worker.start()
+    wait_for(lambda: jetstream.sent and BASE_US + 100 in jetstream.sent[0])
+    now_us = int(time.time() * 1_000_000)
+    jetstream.publish(post_event(TROLL, "3lb", "live", now_us, root=ROOT))
+    wait_for(lambda: now_us in jetstream.sent[0])
+
+    jetstream.refusing = True
+    jetstream.drop()
+    away = [post_event(FAN, f"3lc{i}", f"said while away {i}", now_us + 1000 * (i + 1), root=ROOT) for i in range(3)]
+    for event in away:
+        jetstream.publish(event)
+    time.sleep(0.5)  # the connector tries, and is refused
+    jetstream.refusing = False
+    wait_for(lambda: len(jetstream.connections) >= 2)
+    later = post_event(TROLL, "3ld", "after", now_us + 10_000, root=ROOT)
+    jetstream.publish(later)
+    worker.join(timeout=15)
+
+    assert "error" not in result, result.get("error")
+    comments, cursor = result["poll"]
+    assert [c.text for c in comments] == [
+        "before",
+        "live",
+        "said while away 0",
+        "said while away 1",
+        "said while away 2",
+        "after",
+    ]
+    resumed = int(jetstream.connections[-1]["cursor"][0])
+    assert now_us - 1_000_000 <= resumed <= now_us  # the last event seen before the drop, rewound 1 s
+    assert cursor == str(now_us + 10_000)
+
+
+def test_first_session_is_live_and_leaves_a_cursor(jetstream: FakeJetstream, http: httpx.Client) -> None:
+    jetstream.publish(post_event(TROLL, "3lhist", "history", BASE_US, root=ROOT))
+    conn = connector(http, jetstream_url=jetstream.url, stream_seconds=0.5)
+    before = int(time.time() * 1_000_000)
+    comments, cursor = conn.poll(None)
+    assert comments == [] and conn.connections[0] is None  # asked for no cursor: live
+    assert cursor is not None and int(cursor) >= before  # the next session replays from this one's start
+
+
+def test_jetstream_unreachable_for_the_whole_session(http: httpx.Client) -> None:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    conn = connector(http, jetstream_url=f"ws://127.0.0.1:{port}/subscribe", stream_seconds=0.6, reconnect_delay=0.1)
+    comments, cursor = conn.poll(str(BASE_US))
+    assert comments == [] and cursor == str(BASE_US)  # nothing lost: the next session starts from the same place
+    assert len(conn.connections) >= 2
+
+
+# --------------------------------------------------------------------------------------------- XRPC
+
+
+class FakePDS:
+    """Enough of a PDS: a session, records of the organisation's repository, posts, reports."""
+
+    def __init__(self, platform: FakePlatform) -> None:
+        self.records: dict[tuple[str, str], dict[str, Any]] = {}
+        self.reports: list[dict[str, Any]] = []
+        self.swap_conflicts = 0
+        self.revision = 0
+        self.posts = {
+            ROOT: "bafyroot",
+            f"at://{TROLL}/app.bsky.feed.post/3lr1": "bafyr1",
+        }
+        platform.route("POST", r"/xrpc/com.atproto.server.createSession", self.session)
+        platform.route("GET", r"/xrpc/com.atproto.repo.getRecord", self.get_record)
+        platform.route("POST", r"/xrpc/com.atproto.repo.putRecord", self.put_record)
+        platform.route("POST", r"/xrpc/com.atproto.repo.createRecord", self.create_record)
+        platform.route("GET", r"/xrpc/com.atproto.repo.listRecords", self.list_records)
+        platform.route("GET", r"/xrpc/app.bsky.feed.getPosts", self.get_posts)
+        platform.route("POST", r"/xrpc/com.atproto.moderation.createReport", self.create_report)
+
+    def _authorised(self, request: Request) -> bool:
+        return request.headers.get("authorization") == "Bearer jwt-1"
+
+    def session(self, request: Request) -> Reply:
+        body = request.json
+        if body != {"identifier": ORG, "password": "abcd-efgh-ijkl-mnop"}:
+            return Reply(401, {"error": "AuthenticationRequired", "message": "Invalid identifier or password"})
+        return Reply(200, {"accessJwt": "jwt-1", "refreshJwt": "r", "did": ORG, "handle": "stad.gent"})
+
+    def get_record(self, request: Request) -> Reply:
+        assert self._authorised(request)
+        key = (request.arg("collection") or "", request.arg("rkey") or "")
+        if key not in self.records:
+            return Reply(400, {"error": "RecordNotFound", "message": "Could not locate record"})
+        entry = self.records[key]
+        return Reply(200, {"uri": f"at://{ORG}/{key[0]}/{key[1]}", "cid": entry["cid"], "value": entry["value"]})
+
+    def put_record(self, request: Request) -> Reply:
+        assert self._authorised(request)
+        body = request.json
+        key = (body["collection"], body["rkey"])
+        if self.swap_conflicts:
+            self.swap_conflicts -= 1
+            self.revision += 1  # someone else changed it meanwhile
+            if key in self.records:
+                self.records[key]["cid"] = f"bafy-rev{self.revision}"
+            return Reply(400, {"error": "InvalidSwap", "message": "Record was at bafy-other"})
+        current = self.records.get(key)
+        if current and body.get("swapRecord") != current["cid"]:
+            return Reply(400, {"error": "InvalidSwap", "message": "wrong swap"})
+        self.revision += 1
+        self.records[key] = {"cid": f"bafy-rev{self.revision}", "value": body["record"]}
+        return Reply(200, {"uri": f"at://{ORG}/{key[0]}/{key[1]}", "cid": f"bafy-rev{self.revision}"})
+
+    def create_record(self, request: Request) -> Reply:
+        assert self._authorised(request)
+        body = request.json
+        self.revision += 1
+        rkey = f"3lnew{self.revision}"
+        self.records[(body["collection"], rkey)] = {"cid": f"bafy-new{self.revision}", "value": body["record"]}
+        return Reply(200, {"uri": f"at://{ORG}/{body['collection']}/{rkey}", "cid": f"bafy-new{self.revision}"})
+
+    def list_records(self, request: Request) -> Reply:
+        collection = request.arg("collection")
+        records = [
+            {"uri": f"at://{ORG}/{c}/{k}", "cid": v["cid"], "value": v["value"]}
+            for (c, k), v in self.records.items()
+            if c == collection
+        ]
+        return Reply(200, {"records": records})
+
+    def get_posts(self, request: Request) -> Reply:
+        assert self._authorised(request)
+        uris = request.query.get("uris", [])
+        return Reply(200, {"posts": [{"uri": u, "cid": self.posts[u], "record": {}} for u in uris if u in self.posts]})
+
+    def create_report(self, request: Request) -> Reply:
+        assert self._authorised(request)
+        self.reports.append({"body": request.json, "proxy": request.headers.get("atproto-proxy")})
+        return Reply(200, {"id": 4242, **request.json, "reportedBy": ORG, "createdAt": "2026-11-23T10:00:00Z"})
+
+
+@pytest.fixture
+def pds() -> Iterator[tuple[FakePlatform, FakePDS]]:
+    with FakePlatform() as platform:
+        yield platform, FakePDS(platform)
+
+
+REPLY = f"at://{TROLL}/app.bsky.feed.post/3lr1"
+
+
+def hide(uri: str = REPLY, root: str | None = ROOT, action: str = "hide_reply") -> OutboxAction:
+    return OutboxAction(id=1, action=action, comment_external_id=uri, thread_external_id=root, author_external_id=TROLL)
+
+
+def test_hide_creates_the_threadgate_and_is_idempotent(pds: tuple[FakePlatform, FakePDS], http: httpx.Client) -> None:
+    platform, state = pds
+    conn = connector(http, base_url=platform.url)
+    assert conn.apply(hide()).kind is OutcomeKind.DONE
+    gate = state.records[("app.bsky.feed.threadgate", "3lorgpost0001")]["value"]
+    assert gate["$type"] == "app.bsky.feed.threadgate" and gate["post"] == ROOT and gate["hiddenReplies"] == [REPLY]
+    assert "allow" not in gate  # hiding must not restrict who may reply
+    again = conn.apply(hide())
+    assert again.kind is OutcomeKind.DONE and "already" in again.detail
+    assert len(platform.calls("POST", r"/xrpc/com.atproto.repo.putRecord")) == 1
+
+
+def test_hide_keeps_the_gate_rules_and_survives_a_concurrent_change(
+    pds: tuple[FakePlatform, FakePDS], http: httpx.Client
+) -> None:
+    platform, state = pds
+    other = f"at://{FAN}/app.bsky.feed.post/3lfoo"
+    state.records[("app.bsky.feed.threadgate", "3lorgpost0001")] = {
+        "cid": "bafy-gate",
+        "value": {
+            "$type": "app.bsky.feed.threadgate",
+            "post": ROOT,
+            "createdAt": "2026-01-01T00:00:00Z",
+            "allow": [{"$type": "app.bsky.feed.threadgate#followingRule"}],
+            "hiddenReplies": [other],
+        },
+    }
+    state.swap_conflicts = 1
+    conn = connector(http, base_url=platform.url)
+    assert conn.apply(hide()).kind is OutcomeKind.DONE
+    puts = platform.calls("POST", r"/xrpc/com.atproto.repo.putRecord")
+    assert [p.json["swapRecord"] for p in puts] == ["bafy-gate", "bafy-rev1"]  # re-read after InvalidSwap
+    gate = state.records[("app.bsky.feed.threadgate", "3lorgpost0001")]["value"]
+    assert gate["allow"] == [{"$type": "app.bsky.feed.threadgate#followingRule"}]
+    assert gate["hiddenReplies"] == [other, REPLY]
+    assert conn.apply(hide(action="unhide")).kind is OutcomeKind.DONE
+    assert state.records[("app.bsky.feed.threadgate", "3lorgpost0001")]["value"]["hiddenReplies"] == [other]
+
+
+def test_hide_outside_own_threads_and_a_full_gate_fail_in_words(
+    pds: tuple[FakePlatform, FakePDS], http: httpx.Client
+) -> None:
+    platform, state = pds
+    conn = connector(http, base_url=platform.url)
+    outcome = conn.apply(hide(root=OTHER_ROOT))
+    assert outcome.kind is OutcomeKind.FAILED and "threads it started" in outcome.detail
+    state.records[("app.bsky.feed.threadgate", "3lorgpost0001")] = {
+        "cid": "c",
+        "value": {
+            "$type": "app.bsky.feed.threadgate",
+            "post": ROOT,
+            "hiddenReplies": [f"at://{FAN}/app.bsky.feed.post/{i}" for i in range(300)],
+        },
+    }
+    full = conn.apply(hide())
+    assert full.kind is OutcomeKind.FAILED and "300" in full.detail
+
+
+def test_block_once(pds: tuple[FakePlatform, FakePDS], http: httpx.Client) -> None:
+    platform, state = pds
+    conn = connector(http, base_url=platform.url)
+    action = OutboxAction(id=2, action="block", comment_external_id=REPLY, author_external_id=TROLL)
+    assert conn.check_applied(action) is False
+    first = conn.apply(action)
+    assert first.kind is OutcomeKind.DONE and first.platform_ref
+    blocks = [v["value"] for (c, _), v in state.records.items() if c == "app.bsky.graph.block"]
+    assert len(blocks) == 1 and blocks[0]["subject"] == TROLL and blocks[0]["$type"] == "app.bsky.graph.block"
+    assert conn.apply(action).detail == "already blocked on Bluesky"
+    assert conn.check_applied(action) is True
+    assert len(platform.calls("POST", r"/xrpc/com.atproto.repo.createRecord")) == 1
+
+
+def test_report_goes_to_the_moderation_service(pds: tuple[FakePlatform, FakePDS], http: httpx.Client) -> None:
+    platform, state = pds
+    conn = connector(http, base_url=platform.url)
+    outcome = conn.apply(
+        OutboxAction(
+            id=3,
+            action="report",
+            comment_external_id=REPLY,
+            author_external_id=TROLL,
+            payload={"to": "platform", "label": "hate"},
+        )
+    )
+    assert outcome.kind is OutcomeKind.DONE and outcome.platform_ref == "4242"
+    [report] = state.reports
+    assert report["proxy"] == "did:plc:ar7c4by46qjdydhdevvrndac#atproto_labeler"
+    assert report["body"]["reasonType"] == "com.atproto.moderation.defs#reasonViolation"
+    assert report["body"]["subject"] == {"$type": "com.atproto.repo.strongRef", "uri": REPLY, "cid": "bafyr1"}
+    # A deleted reply: its author is reported instead.
+    gone = f"at://{TROLL}/app.bsky.feed.post/3lgone"
+    conn.apply(OutboxAction(id=4, action="report", comment_external_id=gone, author_external_id=TROLL))
+    assert state.reports[1]["body"]["subject"] == {"$type": "com.atproto.admin.defs#repoRef", "did": TROLL}
+    assert conn.check_applied(OutboxAction(id=3, action="report", comment_external_id=REPLY)) is None
+
+
+def test_reply_threads_under_the_root(pds: tuple[FakePlatform, FakePDS], http: httpx.Client) -> None:
+    platform, state = pds
+    conn = connector(http, base_url=platform.url)
+    action = OutboxAction(
+        id=5,
+        action="reply",
+        comment_external_id=REPLY,
+        thread_external_id=ROOT,
+        payload={"text": "Hier niet. Lees ons charter: https://www.hierniet.be"},
+    )
+    assert conn.check_applied(action) is False
+    outcome = conn.apply(action)
+    assert outcome.kind is OutcomeKind.DONE and outcome.platform_ref
+    [post] = [v["value"] for (c, _), v in state.records.items() if c == "app.bsky.feed.post"]
+    assert post["reply"] == {"root": {"uri": ROOT, "cid": "bafyroot"}, "parent": {"uri": REPLY, "cid": "bafyr1"}}
+    # The charter link is a link facet, or Bluesky shows it as plain text.
+    url = "https://www.hierniet.be"
+    start = len(post["text"].encode()) - len(url)
+    assert post["facets"] == [
+        {
+            "index": {"byteStart": start, "byteEnd": start + len(url)},
+            "features": [{"$type": "app.bsky.richtext.facet#link", "uri": url}],
+        }
+    ]
+    assert conn.check_applied(action) is True
+    too_long = conn.apply(OutboxAction(id=6, action="reply", comment_external_id=REPLY, payload={"text": "x" * 301}))
+    assert too_long.kind is OutcomeKind.FAILED and "300" in too_long.detail
+
+
+def test_rate_limits_outages_and_a_bad_password(pds: tuple[FakePlatform, FakePDS], http: httpx.Client) -> None:
+    platform, _ = pds
+    conn = connector(http, base_url=platform.url)
+    reset = int(time.time()) + 120
+    platform.fail(
+        "GET",
+        r"/xrpc/com.atproto.repo.getRecord",
+        [
+            Reply(
+                429, {"error": "RateLimitExceeded", "message": "Rate Limit Exceeded"}, {"ratelimit-reset": str(reset)}
+            ),
+            Reply(502, {"error": "UpstreamFailure"}),
+        ],
+    )
+    with pytest.raises(RateLimited) as limited:
+        conn.apply(hide())
+    assert limited.value.retry_after is not None and 100 < limited.value.retry_after <= 120
+    with pytest.raises(PlatformDown):
+        conn.apply(hide())
+    assert conn.apply(hide()).kind is OutcomeKind.DONE
+
+    wrong = connector_for(
+        "bluesky", ChannelInfo(9, "bluesky", ORG, {"base_url": platform.url}), {"app_password": "old"}, http
+    )
+    with pytest.raises(ConfigError, match="app password") as refused:
+        wrong.apply(hide())
+    assert "old" not in str(refused.value)
+    platform.fail(
+        "POST",
+        r"/xrpc/com.atproto.repo.createRecord",
+        [Reply(400, {"error": "InvalidRequest", "message": "Record/subject must be a did"})],
+    )
+    with pytest.raises(PermanentError, match="Bluesky refused"):
+        conn.apply(OutboxAction(id=7, action="block", comment_external_id=REPLY, author_external_id=TROLL))
+
+
+def test_link_facets_count_utf8_bytes_and_leave_out_trailing_punctuation() -> None:
+    text = "Één regel: https://www.hierniet.be/nl/code-of-conduct#hate. Dank!"
+    [facet] = link_facets(text)
+    start = len("Één regel: ".encode())
+    url = "https://www.hierniet.be/nl/code-of-conduct#hate"
+    assert facet["index"] == {"byteStart": start, "byteEnd": start + len(url)}
+    assert facet["features"][0]["uri"] == url
+    assert text.encode()[start : start + len(url)].decode() == url
+    assert link_facets("geen link hier") == []
