@@ -441,12 +441,167 @@ def db_token(
     store.dispose()
 
 
+user_app = typer.Typer(
+    name="user",
+    help="People of the desk (HIERNIET_DATABASE_URL): their passwords for the desk's pages.",
+    no_args_is_help=True,
+)
+app.add_typer(user_app, name="user")
+
+
+@user_app.command("password")
+def user_password(
+    name: Annotated[str, typer.Argument(help="The user's name.")],
+    role: Annotated[
+        str | None, typer.Option(help="Create the user with this role (moderator, lead, admin) when missing.")
+    ] = None,
+    organisation: Annotated[
+        str | None, typer.Option(help="Organisation slug of a new user (default: every organisation).")
+    ] = None,
+    password_stdin: Annotated[
+        bool, typer.Option("--password-stdin", help="Read the password from standard input instead of asking.")
+    ] = False,
+) -> None:
+    """Set a person's password for the desk's sign-in (asked twice, never shown); their sessions end."""
+    from hierniet.services.admin import ensure_user_password
+    from hierniet.services.errors import ServiceError
+
+    if password_stdin:
+        password = sys.stdin.read().rstrip("\r\n")
+    else:
+        password = typer.prompt(f"new password for {name}", hide_input=True, confirmation_prompt=True)
+    store = _store()
+    _needs_upgrade(store)
+    try:
+        user, created = ensure_user_password(
+            store, name=name, password=password, role=role, organisation_slug=organisation
+        )
+    except ServiceError as exc:
+        err.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(2) from None
+    finally:
+        store.dispose()
+    what = f"user {user.name} created (role {user.role}) with a password" if created else f"password of {user.name} set"
+    err.print(f"{what}; they sign in at /desk/login")
+
+
 def _mount_subcommands() -> None:
     from hierniet.policy.cli import policy_app
 
     app.add_typer(policy_app, name="policy", help="Validate and print charter policies.")
+    # Platform connectors and the outbox worker (issue 6).
+    from hierniet.connectors.cli import channel_app, worker
+
+    app.add_typer(channel_app, name="channel")
+    app.command("worker")(worker)
+    # The public charter site's texts (issue 5).
+    from hierniet.web.site.cli import site_app
+
+    app.add_typer(site_app, name="site")
 
 
 def main() -> None:
     _mount_subcommands()
     app()
+
+
+# --- the demo desk and the web server (issue 4) -------------------------------------------------------
+
+
+@app.command()
+def demo(
+    reset: Annotated[
+        bool,
+        typer.Option(
+            "--reset", help="Drop every table and start over (refused unless the database holds only the demo)."
+        ),
+    ] = False,
+) -> None:
+    """Fill the desk with a demo: two Belgian organisations, their channels and posts, and some 300 comments
+    in nl, fr, en and de triaged by the shipped model; plus demo users with known passwords. Running it
+    again adds nothing."""
+    from hierniet.demo.builder import DESK_URL, build
+    from hierniet.services.errors import ServiceError
+
+    store = _store()
+    triage = _load_triage()
+    try:
+        report = build(store, triage, reset=reset)
+    except ServiceError as exc:
+        err.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(2) from None
+    where = store.engine.url.render_as_string(hide_password=True)
+    store.dispose()
+    console = Console()
+    console.print(f"demo desk in {where}" + (" (started over)" if report.reset else ""))
+    console.print(
+        f"  organisations created: {report.organisations_created}, channels created: {report.channels_created}"
+    )
+    console.print(f"  comments stored: {report.comments_created}, already there: {report.comments_existing}")
+    for line in report.rejected:
+        console.print(f"  [yellow]rejected:[/yellow] {line}")
+    console.print("  queue: " + ", ".join(f"{status} {n}" for status, n in report.by_status.items()))
+    users = Table(title="demo users (demo only)", title_justify="left")
+    for column in ("user", "role", "password"):
+        users.add_column(column)
+    for u in report.users:
+        users.add_row(u.name, u.role, u.password or "(changed since: left as it is)")
+    console.print(users)
+    console.print("  these passwords are public: never run `hierniet demo` on a desk in real use")
+    console.print(
+        f"next: [bold]hierniet serve[/bold], then open {DESK_URL} (the API: /api/v1/, /openapi.json)", soft_wrap=True
+    )
+
+
+def uvicorn_options(host: str, port: int, *, reload: bool = False, log_level: str = "info") -> dict[str, Any]:
+    """The arguments of uvicorn.run for `hierniet serve`: the app factory on the configured database.
+
+    The factory (not an app object) so that --reload, which imports the app afresh in a child process, works.
+    """
+    if not host.strip():
+        raise ValueError("the host is empty: give an address to listen on, e.g. --host 127.0.0.1")
+    if not 0 < port < 65536:
+        raise ValueError(f"port {port} is out of range: use 1 to 65535, e.g. --port 8000")
+    options: dict[str, Any] = {
+        "app": "hierniet.web.app:create_app",
+        "factory": True,
+        "host": host.strip(),
+        "port": port,
+        "log_level": log_level,
+        "reload": reload,
+    }
+    if reload:
+        # Watch hierniet's own sources, not the folder it was started in (which may hold the database).
+        options["reload_dirs"] = [str(Path(__file__).resolve().parent)]
+    return options
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on (0.0.0.0: every interface).")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=1, max=65535, help="Port to listen on.")] = 8000,
+    reload: Annotated[
+        bool, typer.Option("--reload", help="Restart when hierniet's code changes (development).")
+    ] = False,
+    upgrade_db: Annotated[
+        bool, typer.Option("--upgrade/--no-upgrade", help="Run `hierniet db upgrade` first (the default).")
+    ] = True,
+    log_level: Annotated[
+        str, typer.Option(help="uvicorn's log level: critical, error, warning, info, debug.")
+    ] = "info",
+) -> None:
+    """Run the desk (pages under /desk/, the REST API under /api/v1/, OpenAPI at /openapi.json) with uvicorn on
+    HIERNIET_DATABASE_URL."""
+    import uvicorn
+
+    try:
+        options = uvicorn_options(host, port, reload=reload, log_level=log_level)
+    except ValueError as exc:
+        err.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(2) from None
+    if upgrade_db:
+        db_upgrade("head")
+    err.print(
+        f"hierniet desk on http://{options['host']}:{port}/desk/ (API /api/v1/, OpenAPI /openapi.json)", soft_wrap=True
+    )
+    uvicorn.run(**options)

@@ -8,6 +8,7 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
+from pydantic import SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -34,6 +35,30 @@ class Settings(BaseSettings):
     #: creates the user `admin` (role admin) with this token, stored hashed, unless that token exists.
     #: Unset it once real users and tokens exist (`hierniet db token`, or POST /api/v1/users/{id}/tokens).
     bootstrap_token: str | None = None
+    #: The key that signs the desk's session cookies (a long random string, e.g. `python -c "import secrets;
+    #: print(secrets.token_urlsafe(48))"`). Unset: a random key for this process, said in a log line; people
+    #: are then signed out at each restart, and several workers do not share sessions.
+    secret_key: SecretStr | None = None
+    #: Send the desk's session cookie over HTTPS only (the Secure flag). Browsers also accept it on
+    #: http://localhost; turn it off only to reach a test desk over plain HTTP on another address.
+    secure_cookies: bool = True
+    #: Severe items one person may reveal in a day before the desk suggests a break (0: no suggestion).
+    desk_break_after: int = 25
+    #: The time zone whose midnight starts a new day for the reveal counter (an IANA name).
+    desk_timezone: str = "Europe/Brussels"
+    #: Comments per page of the desk's queue.
+    desk_page_size: int = 25
+    #: Failed sign-ins for one name, or from one address, within 15 minutes before the desk refuses more
+    #: for the rest of those 15 minutes.
+    login_max_failures: int = 5
+    #: The key that encrypts channel credentials at rest (a Fernet key: make one with `hierniet channel key`).
+    #: Without it no credentials can be stored or read. Keep it out of the database and its backups; several
+    #: keys separated by commas decrypt old credentials while the first encrypts new ones (key rotation).
+    credentials_key: str | None = None
+    #: Largest webhook body accepted by /hooks/... (bytes); a larger one is answered 413 unread.
+    webhook_max_bytes: int = 1_000_000
+    #: How long a webhook event is remembered by the replay guard (seconds).
+    webhook_replay_window_s: int = 7 * 24 * 3600
 
 
 @cache

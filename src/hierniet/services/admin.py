@@ -14,6 +14,8 @@ from hierniet.services.auth import (
     Actor,
     Permission,
     Role,
+    check_password_strength,
+    hash_password,
     hash_token,
     new_token,
     parse_role,
@@ -23,7 +25,7 @@ from hierniet.services.auth import (
 from hierniet.services.errors import Conflict, Forbidden, InvalidInput, NotFound
 from hierniet.services.policies import validate_policy
 from hierniet.services.views import ChannelView, NewToken, OrganisationView, TokenView, UserView
-from hierniet.store import repo
+from hierniet.store import repo, repo_desk
 
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 # A reference names where a secret lives; a bare string would likely be the secret itself.
@@ -380,3 +382,71 @@ def update_user(
         )
         tx.refresh(row)
         return convert.user_view(row)
+
+
+def set_password(store: repo.Store, actor: Actor, user_id: int, password: str | None) -> UserView:
+    """Set (or, with None, remove) the desk password of a user; sessions made with the old one end.
+
+    The password itself is never stored or logged: only its scrypt hash (services.auth.hash_password).
+    """
+    require(actor, Permission.MANAGE_USERS, "set passwords")
+    if password is not None:
+        try:
+            check_password_strength(password)
+        except ValueError as exc:
+            raise InvalidInput(str(exc)) from None
+    with store.transaction() as tx:
+        row = repo.get_user(tx, user_id)
+        if (
+            row is None
+            or not actor.sees(row.organisation_id)
+            or (actor.organisation_id is not None and row.organisation_id is None)
+        ):
+            raise NotFound(f"no user {user_id}: list users with GET /api/v1/users")
+        repo_desk.set_password_hash(tx, user_id, hash_password(password) if password is not None else None)
+        repo.append_audit(
+            tx,
+            user_id=actor.user_id,
+            actor=actor.name,
+            action="user.password_set" if password is not None else "user.password_removed",
+            subject_type="user",
+            subject_id=user_id,
+            organisation_id=row.organisation_id,
+            detail={"name": row.name},
+        )
+        tx.refresh(row)
+        return convert.user_view(row)
+
+
+def ensure_user_password(
+    store: repo.Store,
+    *,
+    name: str,
+    password: str,
+    role: str | None = None,
+    organisation_slug: str | None = None,
+) -> tuple[UserView, bool]:
+    """For the command line: set `name`'s password; with `role`, create the user first when missing.
+
+    Returns the user and whether they were created.
+    """
+    with store.session() as s:
+        existing = repo.user_by_name(s, name)
+        user_id = existing.id if existing else None
+    created = False
+    if user_id is None:
+        if role is None:
+            raise NotFound(f"no user {name!r}: give --role to create them, or check the name")
+        organisation_id: int | None = None
+        if organisation_slug:
+            organisation = organisation_by_slug(store, organisation_slug)
+            if organisation is None:
+                raise NotFound(f"no organisation {organisation_slug!r}: check the slug")
+            organisation_id = organisation.id
+        try:
+            check_password_strength(password)
+        except ValueError as exc:
+            raise InvalidInput(str(exc)) from None
+        user_id = create_user(store, CLI_ACTOR, name=name, role=role, organisation_id=organisation_id).id
+        created = True
+    return set_password(store, CLI_ACTOR, user_id, password), created

@@ -10,6 +10,7 @@ from hierniet.services.views import (
     ChannelView,
     DecisionView,
     OrganisationView,
+    PostView,
     RecommendationView,
     TokenView,
     UserView,
@@ -114,6 +115,9 @@ def action_view(a: t.QueuedAction) -> ActionView:
         recommendation_id=a.recommendation_id,
         last_error=a.last_error,
         created_at=a.created_at,
+        outcome=a.outcome,
+        platform_ref=a.platform_ref,
+        finished_at=a.finished_at,
     )
 
 
@@ -141,3 +145,9 @@ def token_view(k: t.ApiToken) -> TokenView:
     return TokenView(
         id=k.id, user_id=k.user_id, name=k.name, prefix=k.prefix, created_at=k.created_at, revoked_at=k.revoked_at
     )
+
+
+def post_view(p: t.Post | None) -> PostView | None:
+    if p is None:
+        return None
+    return PostView(id=p.id, external_id=p.external_id, text=p.text, url=p.url, posted_at=p.posted_at)

@@ -148,6 +148,7 @@ def comment_detail(store: repo.Store, actor: Actor, comment_id: int, *, now: dat
         recommendation = repo.latest_recommendation(s, comment.id)
         decisions = repo.decisions_for_comment(s, comment.id)
         actions = repo.actions_for_comment(s, comment.id)
+        post = repo.post_by_key(s, channel.id, comment.thread_external_id) if comment.thread_external_id else None
         history: AuthorHistory | None = None
         if author is not None:
             policy = policy_for(channel.policy_yaml, org_policy)
@@ -172,6 +173,7 @@ def comment_detail(store: repo.Store, actor: Actor, comment_id: int, *, now: dat
         decisions=[convert.decision_view(d, u) for d, u in decisions],
         actions=[convert.action_view(a) for a in actions],
         author_history=history,
+        post=convert.post_view(post),
     )
 
 

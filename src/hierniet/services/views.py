@@ -124,6 +124,11 @@ class ActionView:
     recommendation_id: int | None
     last_error: str | None
     created_at: datetime
+    # What the platform made of it (set by the outbox worker, issue 6): a line, the platform's id of what was
+    # created (a reply), and when it was settled.
+    outcome: str | None = None
+    platform_ref: str | None = None
+    finished_at: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,6 +182,17 @@ class Page(Generic[T]):
 
 
 @dataclass(frozen=True, slots=True)
+class PostView:
+    """The organisation's post a comment answers (stored when ingestion was told its text or link)."""
+
+    id: int
+    external_id: str
+    text: str
+    url: str | None
+    posted_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
 class CommentDetail:
     id: int
     channel: ChannelView
@@ -195,6 +211,7 @@ class CommentDetail:
     decisions: list[DecisionView]
     actions: list[ActionView]
     author_history: AuthorHistory | None
+    post: PostView | None = None  # the post it answers, when ingestion was told about it
 
 
 @dataclass(frozen=True, slots=True)

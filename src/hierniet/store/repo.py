@@ -14,7 +14,20 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, Engine, Select, and_, case, exists, func, insert, or_, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Engine,
+    MetaData,
+    Select,
+    and_,
+    case,
+    exists,
+    func,
+    insert,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.orm import Session, sessionmaker
 
 from hierniet.store.tables import (
@@ -25,8 +38,10 @@ from hierniet.store.tables import (
     Comment,
     Decision,
     Organisation,
+    Post,
     QueuedAction,
     Recommendation,
+    Signatory,
     User,
     Verdict,
     VerdictLabel,
@@ -261,6 +276,63 @@ def author_organisations(session: Session, author_id: int) -> list[int]:
         .order_by(Channel.organisation_id)
     )
     return list(session.scalars(stmt))
+
+
+# --- posts ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class PostIn:
+    """A post as ingestion learnt it; None leaves what is stored as it is."""
+
+    channel_id: int
+    external_id: str
+    text: str | None
+    url: str | None
+    posted_at: datetime | None
+
+
+def upsert_posts(session: Session, posts: Sequence[PostIn]) -> None:
+    """Insert the posts not stored yet; give stored ones the text, link or time that changed (posts get edited)."""
+    if not posts:
+        return
+    by_channel: dict[int, dict[str, PostIn]] = {}
+    for p in posts:
+        by_channel.setdefault(p.channel_id, {})[p.external_id] = p
+    missing: list[dict[str, Any]] = []
+    now = utcnow()
+    for channel_id, wanted in by_channel.items():
+        stored: dict[str, Post] = {}
+        for chunk in _chunks(sorted(wanted)):
+            stmt = select(Post).where(Post.channel_id == channel_id, Post.external_id.in_(chunk))
+            stored.update({row.external_id: row for row in session.scalars(stmt)})
+        for external_id, p in wanted.items():
+            row = stored.get(external_id)
+            if row is None:
+                missing.append(
+                    {
+                        "channel_id": channel_id,
+                        "external_id": external_id,
+                        "text": p.text or "",
+                        "url": p.url,
+                        "posted_at": p.posted_at,
+                        "created_at": now,
+                    }
+                )
+                continue
+            changes = {
+                name: value
+                for name, value in (("text", p.text), ("url", p.url), ("posted_at", p.posted_at))
+                if value is not None and value != getattr(row, name)
+            }
+            if changes:
+                session.execute(update(Post).where(Post.id == row.id).values(**changes))
+    insert_many(session, Post, missing)
+
+
+def post_by_key(session: Session, channel_id: int, external_id: str) -> Post | None:
+    """The post `external_id` of a channel: the one its comments with that thread answer."""
+    return session.scalars(select(Post).where(Post.channel_id == channel_id, Post.external_id == external_id)).first()
 
 
 # --- comments, verdicts, recommendations ---------------------------------------------------------------
@@ -674,3 +746,71 @@ def table_counts(session: Session) -> dict[str, int]:
         AuditEntry,
     )
     return {str(t.__tablename__): int(session.scalar(select(func.count()).select_from(t)) or 0) for t in tables}
+
+
+# --- signatories of the charter (the public site's join requests) ------------------------------------
+
+
+def add_signatory(session: Session, **fields: Any) -> Signatory:
+    row = Signatory(status="pending", submitted_at=utcnow(), decision_reason="", **fields)
+    session.add(row)
+    session.flush()
+    return row
+
+
+def get_signatory(session: Session, signatory_id: int) -> Signatory | None:
+    return session.get(Signatory, signatory_id)
+
+
+def count_join_requests_since(session: Session, client_hash: str, since: datetime) -> int:
+    """Join requests one client sent since `since` (the join form's rate limit)."""
+    stmt = select(func.count(Signatory.id)).where(Signatory.client_hash == client_hash, Signatory.submitted_at >= since)
+    return int(session.scalar(stmt) or 0)
+
+
+def list_signatories(
+    session: Session, *, status: str, search: str | None = None, kind: str | None = None, limit: int | None = None
+) -> list[Signatory]:
+    """Signatories with a status, by name (pending ones oldest first, as they wait in that order)."""
+    stmt = select(Signatory).where(Signatory.status == status)
+    if search:
+        # LIKE wildcards typed by a visitor are matched literally.
+        escaped = search.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        stmt = stmt.where(func.lower(Signatory.name).like(f"%{escaped}%", escape="\\"))
+    if kind:
+        stmt = stmt.where(Signatory.kind == kind)
+    if status == "pending":
+        stmt = stmt.order_by(Signatory.submitted_at, Signatory.id)
+    else:
+        stmt = stmt.order_by(func.lower(Signatory.name), Signatory.id)
+    if limit is not None:
+        stmt = stmt.limit(limit)
+    return list(session.scalars(stmt))
+
+
+def count_signatories(session: Session, status: str) -> int:
+    return int(session.scalar(select(func.count(Signatory.id)).where(Signatory.status == status)) or 0)
+
+
+def decide_signatory(
+    session: Session, signatory_id: int, *, status: str, user_id: int | None, reason: str, only_from: str
+) -> bool:
+    """Set a request's outcome, only while its status is still `only_from`; False when someone decided first."""
+    result = session.execute(
+        update(Signatory)
+        .where(Signatory.id == signatory_id, Signatory.status == only_from)
+        .values(status=status, decided_at=utcnow(), decided_by=user_id, decision_reason=reason)
+    )
+    return bool(getattr(result, "rowcount", 0))
+
+
+def drop_all_tables(store: Store) -> None:
+    """Drop every table of the database (of the PostgreSQL schema in use), Alembic's version table included.
+
+    For `hierniet demo --reset` only: the append-only tables refuse DELETE, so starting over means dropping
+    them; the caller checks first that nothing but demo data is there and migrates again afterwards.
+    """
+    metadata = MetaData()
+    with store.engine.begin() as connection:
+        metadata.reflect(bind=connection)
+        metadata.drop_all(bind=connection)

@@ -20,6 +20,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
@@ -100,6 +101,13 @@ class Channel(Base):
     # Where the connector finds its secret (e.g. "env:HIERNIET_FB_PAGE_TOKEN"); never the secret itself.
     credentials_ref: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # --- the connector (issue 6): secrets encrypted (hierniet.services.credentials), the rest plain JSON
+    credentials_ciphertext: Mapped[str | None] = mapped_column(Text)
+    # The last characters of each secret by name, for the masked display (••••abcd) without decrypting.
+    credentials_hint: Mapped[dict[str, str]] = mapped_column(JSONType, default=dict)
+    connector_config: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
+    # False stops the worker polling the channel and sending its actions (they stay queued).
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
 
 
 class Post(Base):
@@ -278,7 +286,10 @@ class QueuedAction(Base):
     """A platform call waiting in the outbox (hide, reply, report, ...), from a decision or an automatic step."""
 
     __tablename__ = "queued_actions"
-    __table_args__ = (Index("ix_queued_actions_status_due", "status", "not_before"),)
+    __table_args__ = (
+        Index("ix_queued_actions_status_due", "status", "not_before"),
+        Index("ix_queued_actions_lease", "status", "lease_until"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     comment_id: Mapped[int] = mapped_column(ForeignKey("comments.id"), index=True)
@@ -293,6 +304,17 @@ class QueuedAction(Base):
     not_before: Mapped[datetime] = mapped_column(default=utcnow)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # --- the worker's lease and the outcome (issue 6, hierniet.services.outbox)
+    # Sent to platforms that deduplicate on it, and unique here; stable across retries.
+    idempotency_key: Mapped[str | None] = mapped_column(String(64), unique=True)
+    claimed_by: Mapped[str | None] = mapped_column(String(100))
+    claimed_at: Mapped[datetime | None] = mapped_column()
+    lease_until: Mapped[datetime | None] = mapped_column()
+    # Set (and committed) before the platform call: a lease that runs out with it set is "in doubt".
+    sent_at: Mapped[datetime | None] = mapped_column()
+    finished_at: Mapped[datetime | None] = mapped_column()
+    outcome: Mapped[str | None] = mapped_column(Text)
+    platform_ref: Mapped[str | None] = mapped_column(String(200))
 
 
 class AuditEntry(Base):
@@ -314,3 +336,71 @@ class AuditEntry(Base):
 
 #: Tables whose rows are never updated or deleted (enforced by triggers from the migrations).
 APPEND_ONLY_TABLES: tuple[str, ...] = ("decisions", "audit_log")
+
+
+class ConnectorCursor(Base):
+    """Where a polled channel's connector left off, and its backoff after a failing platform (issue 6)."""
+
+    __tablename__ = "connector_cursors"
+
+    channel_id: Mapped[int] = mapped_column(ForeignKey("channels.id"), primary_key=True)
+    cursor: Mapped[str | None] = mapped_column(Text)
+    polled_at: Mapped[datetime | None] = mapped_column()
+    not_before: Mapped[datetime | None] = mapped_column()
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class QuotaUsage(Base):
+    """Units of a platform's daily quota spent (YouTube Data API), per quota key and platform day."""
+
+    __tablename__ = "quota_usage"
+
+    quota_key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    day: Mapped[str] = mapped_column(String(10), primary_key=True)
+    units: Mapped[int] = mapped_column(Integer, default=0)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class WebhookEvent(Base):
+    """The replay guard: webhook events (or signature+body hashes) seen recently, per channel."""
+
+    __tablename__ = "webhook_events"
+    __table_args__ = (UniqueConstraint("channel_id", "event_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    channel_id: Mapped[int] = mapped_column(ForeignKey("channels.id"))
+    event_key: Mapped[str] = mapped_column(String(200))
+    received_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+
+class Signatory(Base):
+    """An organisation that asked to sign the charter on the public site, and what an admin decided (issue 5).
+
+    Listed publicly only once approved; `contact_email` and `client_hash` are never shown publicly.
+    """
+
+    __tablename__ = "signatories"
+    __table_args__ = (
+        Index("ix_signatories_status_name", "status", "name"),
+        # The join form's rate limit counts a client's recent requests.
+        Index("ix_signatories_client_submitted", "client_hash", "submitted_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(16))  # company, city, school, ngo, media, other
+    website: Mapped[str] = mapped_column(String(300))
+    contact_email: Mapped[str] = mapped_column(String(254))
+    # A small PNG, JPEG or WebP checked by hierniet.services.signatories; served only once approved.
+    logo: Mapped[bytes | None] = mapped_column(LargeBinary)
+    logo_type: Mapped[str | None] = mapped_column(String(32))
+    language: Mapped[str] = mapped_column(String(8))  # the site language the request came in
+    status: Mapped[str] = mapped_column(String(16))  # pending, approved, rejected
+    submitted_at: Mapped[datetime] = mapped_column(default=utcnow)
+    decided_at: Mapped[datetime | None] = mapped_column()
+    decided_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    decision_reason: Mapped[str] = mapped_column(Text, default="")
+    # SHA-256 of the submitting client's address (never the address itself), for the rate limit.
+    client_hash: Mapped[str] = mapped_column(String(64))

@@ -19,6 +19,11 @@ from hierniet.store.db import make_engine
 from hierniet.store.repo import Store
 from hierniet.web.api import api_router
 from hierniet.web.deps import TriageHolder
+from hierniet.web.desk import install_desk
+from hierniet.web.desk.channels import channels_router as desk_channels_router
+from hierniet.web.desk.signatories import signatories_router as desk_signatories_router
+from hierniet.web.hooks import router as hooks_router
+from hierniet.web.site.routes import site_router
 
 DESCRIPTION = """\
 The moderation desk of **hierniet** (the Hier Niet / Pas ici charter): comments in, each triaged and
@@ -33,6 +38,7 @@ TAGS = [
     {"name": "authors", "description": "Commenters and their history per organisation."},
     {"name": "audit", "description": "The append-only audit log (lead and admin)."},
     {"name": "admin", "description": "Organisations, channels, users and API tokens (admin)."},
+    {"name": "signatories", "description": "Requests to sign the charter from the public site (admin)."},
 ]
 
 
@@ -67,4 +73,12 @@ def create_app(
     app.state.triage = TriageHolder(triage, settings.model_dir)
     app.add_exception_handler(ServiceError, _service_error)
     app.include_router(api_router)
+    # The public charter site (no login): its addresses are spelt out per language, so they never
+    # catch /api, /desk or /docs.
+    app.include_router(site_router())
+    app.include_router(hooks_router)  # the platforms' webhooks (issue 6)
+    # The moderators' pages under /desk/ (sessions, CSRF, templates, static files): docs/desk.md.
+    install_desk(app, settings)
+    app.include_router(desk_channels_router)  # the desk's page to connect channels (issue 6)
+    app.include_router(desk_signatories_router)  # the desk's page for the charter's join requests (issue 5)
     return app

@@ -150,6 +150,9 @@ class ActionPublic(_Public):
     recommendation_id: int | None
     last_error: str | None
     created_at: datetime
+    outcome: str | None = Field(None, description="What the platform made of it, once settled (done or failed).")
+    platform_ref: str | None = Field(None, description="The platform's id of what the action created (a reply).")
+    finished_at: datetime | None = None
 
 
 class HistoryItemPublic(_Public):
@@ -182,6 +185,14 @@ class ChannelPublic(_Public):
     created_at: datetime
 
 
+class PostPublic(_Public):
+    id: int
+    external_id: str = Field(description="The post's id on its platform (the comment's `thread`).")
+    text: str
+    url: str | None
+    posted_at: datetime | None
+
+
 class CommentPublic(_Public):
     id: int
     channel: ChannelPublic
@@ -200,6 +211,7 @@ class CommentPublic(_Public):
     decisions: list[DecisionPublic]
     actions: list[ActionPublic]
     author_history: AuthorHistoryPublic | None
+    post: PostPublic | None = Field(None, description="The post the comment answers, when it was sent in with it.")
 
 
 class CountsPublic(_Public):
