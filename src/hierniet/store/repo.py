@@ -510,6 +510,12 @@ def counts(session: Session, q: QueueQuery) -> dict[str, dict[str, int]]:
     ):
         stmt = _filtered(select(column, func.count(Comment.id)).join(Channel), q).group_by(column)
         out[name] = {str(key): int(n) for key, n in session.execute(stmt)}
+    out["label"] = label_counts(session, q)
+    return out
+
+
+def label_counts(session: Session, q: QueueQuery) -> dict[str, int]:
+    """Comment counts per label of their current verdict, under the queue's filters (the desk's sidebar)."""
     label_stmt = _filtered(
         select(VerdictLabel.label, func.count(Comment.id))
         .select_from(Comment)
@@ -518,8 +524,7 @@ def counts(session: Session, q: QueueQuery) -> dict[str, dict[str, int]]:
         .join(VerdictLabel, VerdictLabel.verdict_id == Verdict.id),
         q,
     ).group_by(VerdictLabel.label)
-    out["label"] = {str(key): int(n) for key, n in session.execute(label_stmt)}
-    return out
+    return {str(key): int(n) for key, n in session.execute(label_stmt)}
 
 
 # --- history -------------------------------------------------------------------------------------------

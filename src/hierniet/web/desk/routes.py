@@ -215,12 +215,12 @@ def queue_page(ctx: SignedIn) -> Response:
     size = max(1, min(ctx.settings.desk_page_size, queue.MAX_LIMIT))
     try:
         page = queue.queue(ctx.store, actor, filters, limit=size, offset=(form.page - 1) * size)
-        by_label = queue.counts(ctx.store, actor, replace(filters, label=None)).by_label
+        by_label = queue.label_counts(ctx.store, actor, replace(filters, label=None))
     except ServiceError as exc:
         errors.append(str(exc))
         filters = queue.QueueFilters()
         page = queue.queue(ctx.store, actor, filters, limit=size)
-        by_label = queue.counts(ctx.store, actor, filters).by_label
+        by_label = queue.label_counts(ctx.store, actor, filters)
     evidence = desk.preview_evidence(ctx.store, actor, [i.id for i in page.items])
     prefs = ctx.preferences
     rows = []
