@@ -177,7 +177,12 @@ _RAW: tuple[tuple[str, Label, float, str], ...] = (
      r"\bi hope (that )?(you|u|they|he|she|every|all|those|these|that|the)\b(?:(?!\b(?:don'?t|doesn'?t|won'?t|never|not|if)\b)[^.?!]){0,40}?"
      r"\b(die|dies|rot and die|rots and dies|burn in hell|burns in hell|choke|chokes|get cancer|gets cancer)\b"
      r"|\bhang (them|him|her|'?em|the \w+)( all)? (from (a|the) (nearest )?(tree|lamp ?posts?|bridge|balcony|gallows|town hall|city hall)|by the neck|high)\b"
-     r"|\b(i'?ll|i will|gonna|going to) (shank|stab|knife|gut) (you|him|her|them)\b"),
+     r"|\b(i'?ll|i will|gonna|going to) (shank|stab|knife|gut) (you|him|her|them)\b"
+     # verbs done only to people ("the plan should be executed" is not a threat: such verbs need a person)
+     r"|\b(should|must|need to|ought to|deserve to|have to) (all |each |every one )?(be )?(shot|hanged|gassed|"
+     r"exterminated|lynched|slaughtered|beheaded|strung up)\b"
+     r"|\b(they|them|these people|those people|all of them|every one of them) (should|must|need to|ought to|deserve to) "
+     r"(all )?(be )?(killed|burned|burnt|wiped out|put down|executed|die)\b"),
     ("death_wish_de", Label.THREAT, 0.8,
      r"\b(hangt|hangen|knupft) (sie|ihn|die|den|diese|diesen|alle) (\w+ ){0,5}auf\b"
      r"|\b(gehoren|gehort|sollte man|muss man|sollen) (\w+ ){0,4}(aufgehangt|aufgeknupft|aufhangen|aufknupfen)\b"

@@ -149,11 +149,20 @@ class Context:
     def sentence(self, index: int) -> int:
         return self.nt.tokens[index].sentence
 
-    def negated(self, first: int, window: int = 4, floor: int = 0) -> bool:
-        """A negator in the same sentence within `window` tokens before position `first`."""
+    def negated(self, first: int, window: int = 4, floor: int = 0, skip: tuple[int, int] | None = None) -> bool:
+        """A negator in the same sentence within `window` tokens before position `first`.
+
+        `skip` (first, last) leaves out a phrase whose own negation is part of its meaning ("can't stand",
+        "supporte pas", "niet uitstaan"): it does not deny the words after it.
+        """
         sentence = self.sentence(first)
         lo = max(floor, first - window)
-        return any(p in self.negator_positions and self.sentence(p) == sentence for p in range(lo, first))
+        return any(
+            p in self.negator_positions
+            and self.sentence(p) == sentence
+            and not (skip is not None and skip[0] <= p <= skip[1])
+            for p in range(lo, first)
+        )
 
     def reported_near(self, index: int) -> bool:
         """Someone else's words reported by the commenter ("hij noemde me ...", "on m'a traité de ...")."""
@@ -214,6 +223,49 @@ def _counts_as_counter(hit: Hit, norms: list[str], negators: set[int], nt: Norma
     return not any(norms[j] in _CONTRAST and nt.tokens[j].sentence == sentence for j in range(hit.last + 1, len(norms)))
 
 
+# "nothing but vermin", "niets dan ratten", "rien que des parasites", "nichts als Ratten", "no better than animals":
+# a negator followed by these words restricts or compares; it does not deny what follows.
+_NOT_A_NEGATION_AFTER: tuple[tuple[str, ...], ...] = tuple(
+    tuple(words.split())
+    for words in (
+        "but|more than|better than|other than|else than|dan|anders dan|meer dan|beter dan|que|d autre que|"
+        "plus que|mieux que|autre que|als|anderes als|mehr als|besser als"
+    ).split("|")
+)
+# "Saying that X are vermin is disgusting", "Stop spreading lies that ...": the writer condemns a claim.
+_SAYING = frozenset(
+    {"saying", "claiming", "say", "zeggen", "beweren", "stellen", "dire", "pretendre", "affirmer", "sagen", "behaupten"}
+)
+_THAT = frozenset({"that", "dat", "que", "qu", "dass"})
+_CONDEMNING = frozenset(
+    "disgusting wrong racist false untrue nonsense shameful vile bullshit hateful unacceptable lies lie "
+    "walgelijk fout racistisch onzin schandalig verkeerd onaanvaardbaar leugens leugen gelogen "
+    "degueulasse faux raciste inacceptable honteux immonde mensonge mensonges "
+    "ekelhaft falsch rassistisch unsinn widerlich inakzeptabel lugen luge schande".split()
+)
+_STOP = frozenset({"stop", "arretez", "arrete", "hou", "hor", "hort", "cessez"})
+
+
+def _condemned_claim(norms: list[str], nt: NormalizedText) -> bool:
+    """A sentence that reports a claim to condemn it: "zeggen dat ... is walgelijk", "stop met beweren dat"."""
+    for i, norm in enumerate(norms):
+        sentence = nt.tokens[i].sentence
+        rest = [j for j in range(i + 1, min(len(norms), i + 25)) if nt.tokens[j].sentence == sentence]
+        claim = norm in _SAYING and any(norms[j] in _THAT for j in rest[:2])
+        if claim and (
+            any(norms[j] in _CONDEMNING for j in rest)
+            or any(norms[j] in _STOP for j in range(max(0, i - 4), i) if nt.tokens[j].sentence == sentence)
+        ):
+            return True
+        if norm in _STOP and any(norms[j] in _SAYING or norms[j] in _CONDEMNING for j in rest[:5]):
+            return True
+    return False
+
+
+def _restrictive(norms: list[str], i: int) -> bool:
+    return any(tuple(norms[i + 1 : i + 1 + len(words)]) == words for words in _NOT_A_NEGATION_AFTER)
+
+
 def build_context(nt: NormalizedText, language: str, hits: Sequence[Hit]) -> Context:
     by_category: dict[LexCategory, list[Hit]] = {}
     for hit in hits:
@@ -226,7 +278,9 @@ def build_context(nt: NormalizedText, language: str, hits: Sequence[Hit]) -> Con
             negators.add(i)
         if norm in _EN_NEG_STEMS and i + 1 < len(norms) and norms[i + 1] == "t":
             negators.add(i)
+    negators = {i for i in negators if not _restrictive(norms, i)}
     counter = any(_counts_as_counter(h, norms, negators, nt) for h in by_category.get(LexCategory.COUNTER, ()))
+    counter = counter or _condemned_claim(norms, nt)
     second = frozenset(i for i, n in enumerate(norms) if n in SECOND_PERSON[lang])
     first = frozenset(i for i, n in enumerate(norms) if n in FIRST_PERSON[lang])
     return Context(
@@ -292,7 +346,11 @@ def _group_rules(ctx: Context, result: RuleResult) -> None:
             if distance > (8 if plural else 3):
                 continue
             floor = min(pred.first, ident.first)
-            if ctx.negated(pred.first, floor=max(0, floor - 3)) or ctx.negated(ident.first, window=2):
+            own = (pred.first, pred.last)
+            # A predicate negative in itself ("ne supporte pas", "can't stand") carries its own "ne": no denial.
+            inherent = any(own[0] <= p <= own[1] for p in ctx.negator_positions)
+            denied = not inherent and ctx.negated(pred.first, floor=max(0, floor - 3))
+            if denied or ctx.negated(ident.first, window=2, skip=own):
                 result.flags.add("negation")
                 result.damp_model(Label.HATE, 0.5)
                 result.reasons.append(
@@ -610,6 +668,33 @@ def _doxxing_rules(ctx: Context, result: RuleResult, patterns: Sequence[PatternH
             severity = {Label.DOXXING: 3, Label.DEFAMATION: 2, Label.PROVOCATION: 1, Label.THREAT: 3}[p.pattern.label]
             result.raise_score(p.pattern.label, p.pattern.score, severity, f"pattern {p.pattern.name}")
             result.evidence.append(_pattern_evidence(ctx, p.start, p.end, p.pattern.label, p.pattern.name))
+            if p.pattern.label == Label.THREAT:
+                _threatened_group(ctx, result, p)
+
+
+def _threatened_group(ctx: Context, result: RuleResult, p: PatternHit) -> None:
+    """Violence called for against a group named in the same sentence is hate as well as a threat."""
+    at = [t.index for t in ctx.nt.tokens if p.start <= t.start < p.end]
+    if not at:
+        return
+    sentence = ctx.sentence(at[0])
+    for ident in ctx.hits(LexCategory.IDENTITY):
+        if not ident.entry.has(Flag.PLURAL) or ctx.sentence(ident.first) != sentence:
+            continue
+        if ctx.negated(ident.first, window=2) or _mentioned_not_used(ctx, ident) or ctx.reported_near(ident.first):
+            continue
+        target = ident.entry.target
+        result.raise_score(
+            Label.HATE,
+            0.88,
+            4,
+            f"violence called for ({p.pattern.name}) against the group "
+            f"'{ctx.nt.original_text(ident.first, ident.last)}' ({target.value if target else '?'})",
+        )
+        if target:
+            result.targets[target] += 1
+        result.evidence.append(_evidence(ctx, ident, Label.HATE))
+        return
 
 
 def _criticism_rules(ctx: Context, result: RuleResult) -> None:
@@ -624,6 +709,9 @@ def _criticism_rules(ctx: Context, result: RuleResult) -> None:
         if not ctx.hits(LexCategory.INSULT, LexCategory.SLUR):
             result.damp_model(Label.INSULT, 0.75)
         result.flags.add("profanity")
+
+
+_AGAINST = frozenset({"against", "contre", "tegen", "gegen"})
 
 
 def apply_rules(
@@ -650,6 +738,9 @@ def apply_rules(
     _spam_rules(ctx, result, patterns, pii)
     _doxxing_rules(ctx, result, patterns, pii)
     _criticism_rules(ctx, result)
+    # "Ik heb niets tegen moslims", "nothing against", "rien contre", "nichts gegen": a stated absence of hostility.
+    if any(t.norm in _AGAINST and ctx.negated(t.index, window=3) for t in ctx.nt.tokens):
+        result.flags.add("negation")
     # A group mentioned without anything hostile: the model must not read the name alone as hate.
     if result.scores.get(Label.HATE, 0.0) < 0.5 and ctx.hits(LexCategory.IDENTITY) and not ctx.hits(LexCategory.SLUR):
         result.damp_model(Label.HATE, 0.6 if not result.flags & {"negation", "counter_speech"} else 0.35)
