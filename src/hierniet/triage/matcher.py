@@ -218,8 +218,8 @@ class LexiconIndex:
         return tuple(out)
 
     def _masked(self, norm: str, i: int) -> list[Hit]:
-        """f*ck, k*t, n**ger: each mask stands for one or two hidden letters."""
-        pattern = re.compile("^" + ".{1,2}".join(re.escape(squeeze(p)) for p in norm.split("*")) + "$")
+        """f*ck, k*t, n**ger, b*ougnoule: each mask stands for up to two hidden letters (or none: inserted)."""
+        pattern = re.compile("^" + ".{0,2}".join(re.escape(squeeze(p)) for p in norm.split("*")) + "$")
         first = norm[:1]
         return [
             Hit(e, i, i, "masked")

@@ -160,6 +160,24 @@ _RAW: tuple[tuple[str, Label, float, str], ...] = (
     ("veiled_threat_de", Label.THREAT, 0.75,
      r"\bwir wissen wo (du|er|sie)\b|\bich weiss wer du bist\b|\bich weiß wer du bist\b|\b(eine|ne) lektion (erteilen|lernen)\b"
      r"|\bwir (besuchen|holen) (dich|ihn|sie)\b|\bwir sehen uns noch\b|\bsag (das|es) mir ins gesicht\b"),
+    # --- veiled threats against someone's family, safety or life ---
+    ("veiled_family_threat", Label.THREAT, 0.8,
+     r"\b(ik|we|wij|k|je|j'?|on|nous|i|ich|wir)\s*(weet|weten|ken|kennen|sais|sait|savons|connais|connait|know|weiss|weiß|weis|wissen|kenne),?\s+"
+     r"(waar|wanneer|hoe laat|ou|où|quand|a quelle heure|à quelle heure|where|when|wo|wann)\s+"
+     r"(uw|je|jouw|zijn|haar|ta|ton|tes|sa|son|ses|your|his|her|dein|deine|seine|ihre)\s+"
+     r"(dochter|zoon|kinderen|kind|kids|vrouw|man|lief|ouders|familie|moeder|fille|fils|enfants|gosses|femme|mari|famille|mere|mère|"
+     r"daughter|son|children|wife|husband|family|mother|tochter|sohn|kinder|frau|mann|familie|mutter)\b"),
+    ("lucky_to_be_alive", Label.THREAT, 0.75,
+     r"\b(blij|content|gelukkig)\s+(zijn|mogen zijn|moogt zijn|mag zijn)?\s*dat\s+(ge|je|gij|jij|hij|ze)\s+nog\s+(leeft|leven|ademt)\b"
+     r"|\b(ge|je|gij|jij) moogt blij zijn dat (ge|je|gij|jij) nog (leeft|ademt)\b"
+     r"|\b(estime|estimez)[- ](toi|vous) heureu(x|se|ses)? d'?(etre|être) encore (en vie|vivante?s?)\b"
+     r"|\b(you'?re|you are|he'?s|she'?s) lucky (you'?re|you are|he'?s|she'?s|to be) still (alive|breathing|standing)\b"
+     r"|\bsei (froh|dankbar),? dass du noch lebst\b"),
+    ("watch_your_back", Label.THREAT, 0.7,
+     # Only the menacing turns: "fais attention quand tu rentres, il pleut" is care, "fais gaffe à toi" is not.
+     r"\bwatch your back\b|\bkijk (maar|maar goed) uit,? (als|wanneer) (ge|je|gij|jij) ('s avonds |s avonds |vannacht )?(naar huis|buiten|alleen)\b"
+     r"|\b(fais|faites) gaffe (a|à) (toi|vous)\b[^.?!]{0,30}\b(quand|le soir|la nuit|en rentrant)\b"
+     r"|\bpass (bloss|bloß|lieber) auf,? wenn du (nachts |abends )?(heim|nach hause|allein)\b"),
     # --- wishes of death and calls to hang someone, whatever the pronoun or the verb's tense ---
     ("death_wish_nl", Label.THREAT, 0.8,
      r"\b(ik )?hoop dat (ge|gij|je|jij|hij|zij|ze|jullie|die|dien|hen) (\w+ ){0,6}(doodgaa?n?t?|sterft|sterven|creperen|crepeert|kreperen|krepeert|verrekt|verrekken|kanker krijgt|kanker krijgen)\b"

@@ -266,6 +266,15 @@ def _restrictive(norms: list[str], i: int) -> bool:
     return any(tuple(norms[i + 1 : i + 1 + len(words)]) == words for words in _NOT_A_NEGATION_AFTER)
 
 
+def _on_est(norms: list[str], language: str) -> frozenset[int]:
+    """Spoken French "on est" is "we are" ("on est gouines et fières"): first person where it states who."""
+    if language != "fr":
+        return frozenset()
+    return frozenset(
+        i for i, n in enumerate(norms[:-1]) if n == "on" and norms[i + 1] in ("est", "etait", "sera", "reste")
+    )
+
+
 def build_context(nt: NormalizedText, language: str, hits: Sequence[Hit]) -> Context:
     by_category: dict[LexCategory, list[Hit]] = {}
     for hit in hits:
@@ -282,7 +291,7 @@ def build_context(nt: NormalizedText, language: str, hits: Sequence[Hit]) -> Con
     counter = any(_counts_as_counter(h, norms, negators, nt) for h in by_category.get(LexCategory.COUNTER, ()))
     counter = counter or _condemned_claim(norms, nt)
     second = frozenset(i for i, n in enumerate(norms) if n in SECOND_PERSON[lang])
-    first = frozenset(i for i, n in enumerate(norms) if n in FIRST_PERSON[lang])
+    first = frozenset(i for i, n in enumerate(norms) if n in FIRST_PERSON[lang]) | _on_est(norms, lang)
     return Context(
         nt=nt,
         language=lang,
@@ -328,6 +337,8 @@ def _group_rules(ctx: Context, result: RuleResult) -> None:
     emoji = [t.index for t in ctx.nt.tokens if t.norm in _DEHUMANISING_EMOJI | _THREAT_EMOJI]
     positives = ctx.hits(LexCategory.POSITIVE)
     for ident in identities:
+        if _particular(ctx, ident):
+            continue
         target = ident.entry.target
         sentence = ctx.sentence(ident.first)
         self_reference = ctx.near(ctx.first_person, ident.first, window=3) and not ctx.second_person
@@ -672,6 +683,17 @@ def _doxxing_rules(ctx: Context, result: RuleResult, patterns: Sequence[PatternH
                 _threatened_group(ctx, result, p)
 
 
+# "your kids", "zijn vrouw", "ta fille": a possessive makes a group word name particular people, not the group.
+_POSSESSIVES = frozenset(
+    "your my his her their our uw je jouw mijn m'n mn zijn z'n haar hun onze ons ta ton tes sa son ses mes mon ma "
+    "leur leurs notre nos dein deine deinen meine meinen seine seinen ihre ihren unsere".split()
+)
+
+
+def _particular(ctx: Context, ident: Hit) -> bool:
+    return ident.first > 0 and ctx.nt.tokens[ident.first - 1].norm in _POSSESSIVES
+
+
 def _threatened_group(ctx: Context, result: RuleResult, p: PatternHit) -> None:
     """Violence called for against a group named in the same sentence is hate as well as a threat."""
     at = [t.index for t in ctx.nt.tokens if p.start <= t.start < p.end]
@@ -679,7 +701,7 @@ def _threatened_group(ctx: Context, result: RuleResult, p: PatternHit) -> None:
         return
     sentence = ctx.sentence(at[0])
     for ident in ctx.hits(LexCategory.IDENTITY):
-        if not ident.entry.has(Flag.PLURAL) or ctx.sentence(ident.first) != sentence:
+        if not ident.entry.has(Flag.PLURAL) or ctx.sentence(ident.first) != sentence or _particular(ctx, ident):
             continue
         if ctx.negated(ident.first, window=2) or _mentioned_not_used(ctx, ident) or ctx.reported_near(ident.first):
             continue
