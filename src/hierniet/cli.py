@@ -380,7 +380,8 @@ def import_(
     for line, message in report.rejected:
         err.print(f"[yellow]line {line}: rejected:[/yellow] {message}")
     err.print(
-        f"{report.created} comments stored, {report.duplicates} duplicates skipped, {len(report.rejected)} rejected"
+        f"{report.created} comments stored, {report.edited} edited, {report.duplicates} duplicates skipped, "
+        f"{len(report.rejected)} rejected"
     )
     store.dispose()
 

@@ -535,3 +535,20 @@ def test_link_facets_count_utf8_bytes_and_leave_out_trailing_punctuation() -> No
     assert facet["features"][0]["uri"] == url
     assert text.encode()[start : start + len(url)].decode() == url
     assert link_facets("geen link hier") == []
+
+
+def test_an_updated_reply_comes_as_an_edit_after_the_first_version(
+    jetstream: FakeJetstream, http: httpx.Client
+) -> None:
+    for event in (
+        post_event(TROLL, "3lr1", "jullie zijn traag", BASE_US + 10, root=ROOT),
+        post_event(TROLL, "3lr1", "jullie zijn oplichters", BASE_US + 20, root=ROOT, operation="update"),
+        post_event(TROLL, "3lr1", "jullie zijn oplichters", BASE_US + 20, root=ROOT, operation="update"),  # replayed
+    ):
+        jetstream.publish(event)
+    comments, _ = connector(http, jetstream_url=jetstream.url, stream_seconds=2.0).poll(str(BASE_US + 5))
+    uri = f"at://{TROLL}/app.bsky.feed.post/3lr1"
+    assert [(c.id, c.text, c.edited) for c in comments] == [
+        (uri, "jullie zijn traag", False),
+        (uri, "jullie zijn oplichters", True),
+    ]

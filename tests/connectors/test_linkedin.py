@@ -34,7 +34,7 @@ from hierniet.connectors.linkedin import LinkedInConnector, challenge_response, 
 from hierniet.services.connections import connect_channel
 from hierniet.services.ingest import CommentIn
 from hierniet.settings import Settings
-from hierniet.store.tables import Comment
+from hierniet.store.tables import Comment, CommentRevision
 from hierniet.web.app import create_app
 from store.dbfixtures import Desk, FakeTriage
 
@@ -288,3 +288,47 @@ def test_the_webhook_route_stores_linkedin_comments_once(
             (COMMENT, ACTIVITY),
             (COMMENT.replace("625792", "625810"), ACTIVITY),
         ]
+
+    # The member edits the first comment, then the second one is deleted: revision kept, queue left.
+    def note(number: int, action: str, urn: str, text: str | None = None) -> dict[str, Any]:
+        comment: dict[str, Any] = {"owner": "urn:li:person:zLqTygBP8S", "entity": urn, "object": ACTIVITY}
+        if text is not None:
+            comment["text"] = text
+        return {
+            "notificationId": number,
+            "organizationalEntity": ORG,
+            "action": action,
+            "sourcePost": ACTIVITY,
+            "generatedActivity": urn,
+            "decoratedGeneratedActivity": {"comment": comment},
+            "lastModifiedAt": 1763895600000,
+        }
+
+    second = COMMENT.replace("625792", "625810")
+    edit = json.dumps(
+        {
+            "type": "ORGANIZATION_SOCIAL_ACTION_NOTIFICATIONS",
+            "notifications": [
+                note(5603453400, "COMMENT_EDIT", COMMENT, "insult: stelletje idioten"),
+                note(5603453401, "COMMENT_DELETE", second),
+            ],
+        }
+    ).encode()
+    answer = client.post(url, content=edit, headers={"X-LI-Signature": signature(edit, SECRET)})
+    assert answer.status_code == 200, answer.text
+    assert (answer.json()["edited"], answer.json()["removed"], answer.json()["created"]) == (1, 1, 0)
+    with desk.store.session() as s:
+        rows = {r.external_id: r for r in s.scalars(select(Comment).where(Comment.platform == "linkedin"))}
+        revisions = s.scalars(select(CommentRevision).where(CommentRevision.comment_id == rows[COMMENT].id)).all()
+    assert rows[COMMENT].text == "insult: stelletje idioten" and rows[COMMENT].edited_at is not None
+    assert [r.text[:40] for r in revisions] == ["Weer geld over de balk gegooid door dit "]
+    assert rows[second].removed_at is not None and rows[second].status == "removed"
+
+
+def test_a_comment_edit_is_marked_edited(platform: FakePlatform, http: httpx.Client) -> None:
+    raw = json.loads((FIXTURES / "notifications.json").read_bytes())
+    first = raw["notifications"][0]
+    raw["notifications"] = [{**first, "action": "COMMENT_EDIT", "notificationId": 1}, first]
+    result = connector(http, platform).parse_webhook(signed(json.dumps(raw).encode()))
+    assert [(c.id, c.edited) for c in result.comments] == [(COMMENT, True), (COMMENT, False)]
+    assert result.comments[0].as_ingest(channel_id=6, platform="linkedin")["edited"] is True

@@ -495,3 +495,18 @@ def test_the_worker_ingests_mentions_and_keeps_the_cursor(
         state = get_cursor(s, view.id)
         newest = server.as_user("org_token", "GET", "/api/v1/notifications", params={"types[]": "mention", "limit": 1})
         assert state is not None and state.cursor == newest[0]["id"]  # the newest mention notification seen
+
+
+def test_a_status_with_edited_at_is_an_edit(http: httpx.Client) -> None:
+    conn = connector(http, "http://127.0.0.1:9", account_id="1")  # no call is made: the account id is configured
+    status: dict[str, Any] = {
+        "id": "111",
+        "content": "<p>@stadgent jullie zijn traag</p>",
+        "account": {"id": "2", "acct": "jan@example.org"},
+        "created_at": "2026-03-01T10:00:00.000Z",
+        "edited_at": None,
+    }
+    first = conn._comment(status)
+    edited = conn._comment({**status, "edited_at": "2026-03-01T10:05:00.000Z"})
+    assert first is not None and edited is not None
+    assert (first.edited, edited.edited) == (False, True)

@@ -112,6 +112,9 @@ def test_feed_comments_are_parsed_add_edit_remove(graph: FakeGraph, http: httpx.
     assert len(result.ignored) == 2
     item = first.as_ingest(channel_id=7, platform="facebook")
     assert item["channel_id"] == 7 and item["text"] == "text of p1_c1" and item["author"] == "u1"
+    # verb "edited" marks a new text of a comment sent before: ingestion keeps the old one as a revision.
+    assert [c.edited for c in result.comments] == [False, False, True]
+    assert "edited" not in item and result.comments[2].as_ingest(channel_id=7, platform="facebook")["edited"] is True
 
 
 def test_signature_is_checked_on_the_raw_body_before_parsing(graph: FakeGraph, http: httpx.Client) -> None:

@@ -12,8 +12,9 @@ import pytest
 
 from connectors.fakes import FakeGraph
 from hierniet.services import connections
+from hierniet.services.removals import CANCEL_REASON
 from hierniet.settings import Settings
-from hierniet.store.tables import Comment, WebhookEvent
+from hierniet.store.tables import AuditEntry, Comment, CommentRevision, QueuedAction, WebhookEvent
 from hierniet.web.app import create_app
 from store.dbfixtures import Desk, FakeTriage
 
@@ -145,3 +146,65 @@ def test_old_replay_guard_entries_are_forgotten(client: TestClient, desk: Desk, 
     assert connections.forget_old_webhook_events(desk.store, settings) == 0
     later = utcnow() + timedelta(seconds=settings.webhook_replay_window_s + 1)
     assert connections.forget_old_webhook_events(desk.store, settings, now=later) == 1
+
+
+def feed_body(*changes: tuple[str, str, str]) -> bytes:
+    """A `feed` notification with (verb, comment id, text) changes: add, edited or remove."""
+    values = [
+        {
+            "field": "feed",
+            "value": {
+                "from": {"id": "u1", "name": "Jan"},
+                "post_id": "gent_p1",
+                "comment_id": cid,
+                "created_time": 1772366400,
+                "item": "comment",
+                "parent_id": "gent_p1",
+                "verb": verb,
+                **({"message": text} if verb != "remove" else {}),
+            },
+        }
+        for verb, cid, text in changes
+    ]
+    return json.dumps({"object": "page", "entry": [{"id": "gent", "time": 1772366500, "changes": values}]}).encode()
+
+
+def test_an_edited_comment_keeps_its_first_text_as_a_revision(client: TestClient, desk: Desk) -> None:
+    url = f"/hooks/facebook/{desk.channel_id}"
+    first = feed_body(("add", "p1_c1", "Bedankt voor de info"))
+    assert client.post(url, content=first, headers=sign(first)).json()["created"] == 1
+    edit = feed_body(("edited", "p1_c1", "insult: jullie zijn idioten"))
+    answer = client.post(url, content=edit, headers=sign(edit))
+    assert answer.status_code == 200 and answer.json()["edited"] == 1 and answer.json()["created"] == 0
+    with desk.store.session() as s:
+        comment = s.query(Comment).filter(Comment.external_id == "p1_c1").one()
+        revisions = s.query(CommentRevision).filter(CommentRevision.comment_id == comment.id).all()
+    assert (comment.text, comment.status, comment.verdict_version) == ("insult: jullie zijn idioten", "open", 2)
+    assert [r.text for r in revisions] == ["Bedankt voor de info"]
+    # Added and edited in one delivery: stored, then edited.
+    both = feed_body(("add", "p1_c2", "Mooi"), ("edited", "p1_c2", "spam: koop nu"))
+    assert client.post(url, content=both, headers=sign(both)).json() | {"ignored": 0} == {
+        "created": 1,
+        "edited": 1,
+        "duplicates": 0,
+        "rejected": 0,
+        "removed": 0,
+        "ignored": 0,
+    }
+
+
+def test_a_removed_comment_leaves_the_queue_and_its_hide_is_cancelled(client: TestClient, desk: Desk) -> None:
+    url = f"/hooks/facebook/{desk.channel_id}"
+    raw = feed_body(("add", "p1_c1", "spam: gratis iPhone"), ("add", "p1_c2", "insult: sukkels"))
+    assert client.post(url, content=raw, headers=sign(raw)).json()["created"] == 2
+    removal = feed_body(("remove", "p1_c1", ""), ("remove", "p1_c2", ""), ("remove", "p1_c9", ""))
+    answer = client.post(url, content=removal, headers=sign(removal))
+    assert answer.status_code == 200 and answer.json()["removed"] == 3
+    with desk.store.session() as s:
+        rows = {c.external_id: c for c in s.query(Comment).all()}
+        actions = [(a.action, a.status, a.outcome) for a in s.query(QueuedAction).all()]
+        [line] = s.query(AuditEntry).filter(AuditEntry.action == "comments.removed_on_platform").all()
+    assert {(k, c.status) for k, c in rows.items()} == {("p1_c1", "removed"), ("p1_c2", "removed")}
+    assert all(c.removed_at is not None for c in rows.values())
+    assert actions == [("hide", "cancelled", CANCEL_REASON)]
+    assert line.detail["unknown"] == ["p1_c9"] and line.detail["cancelled_actions"] == 1

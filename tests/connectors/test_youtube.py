@@ -169,3 +169,17 @@ def test_the_store_quota_counts_per_pacific_day(store: Store) -> None:
     assert quota.used() == 0 and quota.spend(100)
     quota.exhaust()
     assert not quota.spend(1)
+
+
+def test_a_comment_updated_after_it_was_published_is_an_edit() -> None:
+    from hierniet.connectors.youtube import _comment
+
+    def raw(updated: str) -> dict[str, Any]:
+        snippet = {"textOriginal": "t", "videoId": "v1", "publishedAt": "2026-03-01T10:00:00Z", "updatedAt": updated}
+        return {"id": "Ugx1", "snippet": snippet}
+
+    same = _comment(raw("2026-03-01T10:00:00Z"), None, None)
+    later = _comment(raw("2026-03-01T11:30:00Z"), None, None)
+    assert same is not None and later is not None
+    assert (same.edited, later.edited) == (False, True)
+    assert later.as_ingest(channel_id=1, platform="youtube")["edited"] is True

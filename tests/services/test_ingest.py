@@ -68,7 +68,7 @@ def test_duplicates_are_no_ops(desk: Desk, fake_triage: FakeTriage) -> None:
     first = ingest(
         desk.store,
         fake_triage,
-        [item("c1", "insult: a", channel_id=desk.channel_id), item("c1", "insult: again", channel_id=desk.channel_id)],
+        [item("c1", "insult: a", channel_id=desk.channel_id), item("c1", "insult: a", channel_id=desk.channel_id)],
         actor=desk.actors["moderator"],
     )
     assert len(first.created) == 1
@@ -76,10 +76,10 @@ def test_duplicates_are_no_ops(desk: Desk, fake_triage: FakeTriage) -> None:
     again = ingest(
         desk.store,
         fake_triage,
-        [item("c1", "changed text", channel_id=desk.channel_id)],
+        [item("c1", "insult: a", channel_id=desk.channel_id, edited=True)],
         actor=desk.actors["moderator"],
     )
-    assert again.created == []
+    assert again.created == [] and again.edited == []
     assert [(d.index, d.comment_id, d.external_id) for d in again.duplicates] == [
         (0, first.created[0].comment_id, "c1")
     ]
@@ -255,7 +255,7 @@ def test_a_repeat_in_the_next_chunk_is_a_duplicate(desk: Desk, fake_triage: Fake
     # The next chunk is checked while this one is written: whichever way the race goes, one comment is stored.
     items = [
         item("same", "insult: a", channel_id=desk.channel_id),
-        item("same", "insult: b", channel_id=desk.channel_id),
+        item("same", "insult: a", channel_id=desk.channel_id),
     ]
     result = ingest(desk.store, fake_triage, items, actor=desk.actors["moderator"], chunk_size=1)
     assert [c.index for c in result.created] == [0]
@@ -267,14 +267,14 @@ def test_a_stale_duplicate_check_is_retried(
     desk: Desk, fake_triage: FakeTriage, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     ingest(desk.store, fake_triage, [item("c1", "x", channel_id=desk.channel_id)], actor=desk.actors["moderator"])
-    real = repo.existing_comments
+    real = repo.stored_texts
     calls: list[int] = []
 
-    def stale_once(session: object, platform: str, external_ids: object) -> dict[str, int]:
+    def stale_once(session: object, platform: str, external_ids: object) -> dict[str, repo.StoredText]:
         calls.append(1)
         return {} if len(calls) == 1 else real(session, platform, external_ids)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(repo, "existing_comments", stale_once)
+    monkeypatch.setattr(repo, "stored_texts", stale_once)
     result = ingest(
         desk.store,
         fake_triage,

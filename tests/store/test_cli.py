@@ -81,7 +81,8 @@ def test_import_jsonl_and_csv(cli_db: str, tmp_path: Path) -> None:
                 '{"id": "2", "text": ""}',
                 "not json",
                 '{"id": "3", "text": "insult: idioot", "author": "u1", "posted_at": "2026-03-01T10:00:00+01:00"}',
-                '{"id": "1", "text": "the same id again"}',
+                '{"id": "1", "text": "Hoe laat open?"}',
+                '{"id": "3", "text": "insult: idioot!!", "edited": true}',
             ]
         )
         + "\n",
@@ -92,7 +93,7 @@ def test_import_jsonl_and_csv(cli_db: str, tmp_path: Path) -> None:
         ["import", str(jsonl), "--channel", "facebook/gent", "--create-channel", "--organisation", "stad-gent"],
     )
     assert result.exit_code == 0, result.output
-    assert "2 comments stored, 1 duplicates skipped, 2 rejected" in _text(result)
+    assert "2 comments stored, 1 edited, 1 duplicates skipped, 2 rejected" in _text(result)
     assert "line 2: rejected" in _text(result) and "line 3: rejected" in _text(result)
     csv = tmp_path / "more.csv"
     csv.write_text('id,body,author\n10,"Bonjour, merci",a\n11,"spam: gratis",b\n', encoding="utf-8")

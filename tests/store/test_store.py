@@ -19,7 +19,15 @@ from hierniet.store import repo
 from hierniet.store.db import DatabaseURLError, make_engine, url_with_search_path
 from hierniet.store.migrate import current_revision, head_revision, migrations_dir, upgrade
 from hierniet.store.repo import Store
-from hierniet.store.tables import APPEND_ONLY_TABLES, AuditEntry, Base, Comment, Decision, Organisation
+from hierniet.store.tables import (
+    APPEND_ONLY_TABLES,
+    AuditEntry,
+    Base,
+    Comment,
+    CommentRevision,
+    Decision,
+    Organisation,
+)
 
 from .dbfixtures import Desk, FakeTriage, item
 
@@ -54,18 +62,22 @@ def test_migrations_ship_inside_the_package() -> None:
 def test_append_only_tables_refuse_update_and_delete(desk: Desk, table: str) -> None:
     ingest(desk.store, FakeTriage(), [item("c1", "insult: x", channel_id=desk.channel_id)], actor=desk.actors["admin"])
     decisions.record_decision(desk.store, desk.actors["moderator"], 1, decisions.DecisionIn(step="refer"))
-    column = "reason" if table == "decisions" else "actor"
+    # An edit on the platform keeps the earlier text as a revision.
+    edit = item("c1", "insult: y", channel_id=desk.channel_id, edited=True)
+    assert len(ingest(desk.store, FakeTriage(), [edit], actor=desk.actors["admin"]).edited) == 1
+    column = {"decisions": "reason", "audit_log": "actor", "comment_revisions": "text"}[table]
     for statement in (f"UPDATE {table} SET {column} = 'changed'", f"DELETE FROM {table}"):
         with pytest.raises(DBAPIError, match="append-only"), desk.store.transaction() as tx:
             tx.execute(text(statement))
     with desk.store.session() as s:
         assert s.scalar(select(Decision.reason)) == "accepted the recommendation"
         assert (s.scalar(select(func.count()).select_from(AuditEntry)) or 0) > 0
+        assert s.scalar(select(CommentRevision.text)) == "insult: x"
 
 
 def test_repo_has_no_update_or_delete_path_for_append_only_tables() -> None:
     source = Path(repo.__file__).read_text(encoding="utf-8")
-    assert not re.search(r"update\((Decision|AuditEntry)\b", source)
+    assert not re.search(r"update\((Decision|AuditEntry|CommentRevision)\b", source)
     assert "delete(" not in source
     assert ".delete" not in source
 

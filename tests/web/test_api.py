@@ -85,7 +85,8 @@ def test_a_malformed_batch_keeps_the_good_items(api: Api) -> None:
     assert r.status_code == 201
     body = r.json()
     assert [c["external_id"] for c in body["created"]] == ["g1", "g2"]
-    assert [d["index"] for d in body["duplicates"]] == [3]
+    # The same id with another text is a new version of g1 (an edit), applied after g1 is stored.
+    assert body["duplicates"] == [] and [(e["index"], e["external_id"]) for e in body["edited"]] == [(3, "g1")]
     rejected = {x["index"]: x for x in body["rejected"]}
     assert sorted(rejected) == [1, 2]
     assert rejected[1]["external_id"] == "b1" and "posted_at" in rejected[1]["error"]
@@ -156,7 +157,25 @@ def test_one_comment(api: Api) -> None:
     assert body["author"]["external_id"] == "a2"
     assert body["author_history"]["window_days"] == 90
     assert body["channel"]["id"] == api.desk.channel_id
+    assert body["revisions"] == [] and body["edited_at"] is None and body["removed_at"] is None
     assert api.get("/comments/999").status_code == 404
+
+
+def test_an_edit_through_the_api_shows_the_revision(api: Api) -> None:
+    ids = _seed(api)
+    edit = item("ok", "insult: toch een idioot", channel_id=api.desk.channel_id, author="a1", day=1, edited=True)
+    r = api.post("/comments", json=[edit])
+    assert r.status_code == 201
+    [edited] = r.json()["edited"]
+    assert (edited["comment_id"], edited["status"], edited["previous_severity"]) == (ids["ok"], "open", 0)
+    body = api.get(f"/comments/{ids['ok']}").json()
+    assert body["text"] == "insult: toch een idioot" and body["verdict_versions"] == 2
+    assert [(r["text"], r["labels"], r["verdict_version"]) for r in body["revisions"]] == [
+        ("Hoe laat open?", ["ok"], 1)
+    ]
+    assert body["edited_at"] is not None and body["edited_after_decision"] is False
+    [queued] = [i for i in api.get("/queue").json()["items"] if i["id"] == ids["ok"]]
+    assert queued["edited_at"] is not None
 
 
 def test_counts(api: Api) -> None:

@@ -204,3 +204,50 @@ def test_the_post_it_answers(pages: Pages) -> None:
     page = text_of(pages.get(f"/desk/comments/{with_post}").text)
     assert "Het zwembad sluit in juli voor werken." in page and "Open the post on the platform" in page
     assert "The post (post-8) is not stored on the desk." in text_of(pages.get(f"/desk/comments/{without}").text)
+
+
+def test_an_edited_comment_shows_its_earlier_text_shielded_when_severe(pages: Pages) -> None:
+    comment = pages.comments["hate1"]
+    softened = {"id": "hate1", "text": "sorry, dat was fout", "channel_id": pages.desk.channel_id, "edited": True}
+    result = ingest(pages.desk.store, EvidenceTriage(), [softened], actor=CLI_ACTOR)
+    assert [e.comment_id for e in result.edited] == [comment]
+    pages.login("moderator")
+    r = pages.get(f"/desk/comments/{comment}")
+    page = text_of(r.text)
+    assert "Edited on the platform" in page and "The earlier text:" in page
+    # The new text is harmless and shown; the earlier one was hate: blurred, with its own reveal button.
+    assert 'id="text-' + str(comment) + '" data-text-wrap' in r.text
+    wrap = rf'<div class="text-wrap([^"]*)" id="text-{comment}-revision-\d+" data-text-wrap="{comment}"'
+    revision = re.search(wrap, r.text)
+    assert revision is not None and "is-shielded shield-blur" in revision.group(1)
+    assert "sorry, dat was fout" in page
+    r = pages.post(f"/desk/comments/{comment}/reveal", {"how": "click", "next": f"/desk/comments/{comment}"})
+    assert "is-shielded" not in r.text and f"die {SLUR} moeten weg" in text_of(r.text)
+
+
+def test_edited_after_a_decision_and_removed_on_the_platform_are_shown(pages: Pages) -> None:
+    from hierniet.services import decisions
+    from hierniet.services.removals import record_removals
+    from hierniet.store import repo
+
+    decided, removed = pages.comments["ins1"], pages.comments["ins2"]
+    decisions.record_decision(pages.desk.store, pages.desk.actors["moderator"], decided, decisions.DecisionIn("refer"))
+    edit = {"id": "ins1", "text": "insult: jij sukkel", "channel_id": pages.desk.channel_id, "edited": True}
+    ingest(pages.desk.store, EvidenceTriage(), [edit], actor=CLI_ACTOR)
+    with pages.desk.store.transaction() as tx:
+        channel = repo.get_channel(tx, pages.desk.channel_id)
+        assert channel is not None
+        record_removals(tx, channel, ["ins2"], actor="connector:facebook", now=datetime(2026, 3, 9, tzinfo=UTC))
+    pages.login("moderator")
+    page = text_of(pages.get(f"/desk/comments/{decided}").text)
+    assert "Edited on the platform after a decision: look again." in page
+    page = text_of(pages.get(f"/desk/comments/{removed}").text)
+    assert "Removed on the platform (" in page and "removed on the platform" in page  # the notice and the status
+    waiting = pages.get("/desk/").text
+    assert f"/desk/comments/{removed}\"" not in waiting and f"/desk/comments/{decided}\"" not in waiting
+    listed = pages.get("/desk/", params={"status": "any"}).text
+    assert "edited after the decision: look again" in text_of(listed)
+    assert f"/desk/comments/{removed}\"" in pages.get("/desk/", params={"status": "removed"}).text
+    pages.post("/desk/settings", {"shield": "blur", "locale": "nl"})
+    dutch = text_of(pages.get(f"/desk/comments/{decided}").text)
+    assert "Bewerkt op het platform na een beslissing: kijk opnieuw." in dutch

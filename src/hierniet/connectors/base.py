@@ -120,7 +120,9 @@ class IncomingComment:
     """One platform comment as a connector yields it: the fields POST /api/v1/comments accepts.
 
     `id` is the comment's id on its platform (unique per platform), `thread` the organisation's post it is
-    under, `parent` the comment it answers. `posted_at` must carry a timezone.
+    under, `parent` the comment it answers. `posted_at` must carry a timezone. `edited` is True when the
+    platform says this is a new text of a comment it sent before (ingestion keeps the old text as a revision
+    and triages the comment again).
     """
 
     id: str
@@ -132,6 +134,7 @@ class IncomingComment:
     parent: str | None = None
     posted_at: datetime | None = None
     language: str | None = None
+    edited: bool = False
 
     def as_ingest(self, *, channel_id: int, platform: str) -> dict[str, Any]:
         """The item for hierniet.services.ingest.ingest (the same shape the REST API takes)."""
@@ -142,6 +145,8 @@ class IncomingComment:
                 item[key] = value
         if self.posted_at is not None:
             item["posted_at"] = self.posted_at
+        if self.edited:
+            item["edited"] = True
         return item
 
 

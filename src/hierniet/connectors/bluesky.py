@@ -277,14 +277,18 @@ class BlueskyConnector(Connector):
                     self._last = when
                 comment = self._comment(event, org)
                 if comment is not None:
-                    seen.setdefault(comment.id, comment)
+                    # An update is another version of the post: kept beside the first (ingestion applies the
+                    # versions in order), deduplicated on its text when Jetstream replays it.
+                    key = f"{comment.id}\0{comment.text}" if comment.edited else comment.id
+                    seen.setdefault(key, comment)
 
     @staticmethod
     def _comment(event: dict[str, Any], org: str) -> IncomingComment | None:
         commit = event.get("commit")
         if event.get("kind") != "commit" or not isinstance(commit, dict):
             return None
-        if commit.get("operation") != "create" or commit.get("collection") != POST:
+        # "update" rewrites a record in place: for a post that is an edit of its text.
+        if commit.get("operation") not in ("create", "update") or commit.get("collection") != POST:
             return None
         author = event.get("did")
         record = commit.get("record") or {}
@@ -308,6 +312,7 @@ class BlueskyConnector(Connector):
             parent=parent or None,
             posted_at=parse_time(record.get("createdAt")),
             language=str(langs[0]) if isinstance(langs, list) and langs else None,
+            edited=commit.get("operation") == "update",
         )
 
     # ------------------------------------------------------------------------------------------ actions

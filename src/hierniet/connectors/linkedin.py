@@ -167,6 +167,7 @@ class LinkedInConnector(Connector):
                 thread=str(note.get("sourcePost") or decorated.get("object") or "") or None,
                 parent=str(fetched["parentComment"]) if fetched.get("parentComment") else None,
                 posted_at=datetime.fromtimestamp(millis / 1000, UTC) if isinstance(millis, int | float) else None,
+                edited=action == "COMMENT_EDIT",
             )
         )
 

@@ -272,6 +272,8 @@ class MastodonConnector(Connector):
             parent=parent,
             posted_at=parse_time(status.get("created_at")),
             language=status.get("language") or None,
+            # Mastodon sets edited_at on a status whose author edited it (API v1, since 3.5).
+            edited=bool(status.get("edited_at")),
         )
 
     def _stream_until(self, deadline: float, newest: str | None, seen: dict[str, IncomingComment]) -> str | None:

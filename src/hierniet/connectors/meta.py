@@ -317,6 +317,7 @@ class FacebookConnector(_MetaConnector):
                 # A top-level comment's parent is the post itself: not a comment it answers.
                 parent=parent if parent != post_id else None,
                 posted_at=parse_time(value.get("created_time")) or parse_time(entry.get("time")),
+                edited=verb == "edited",
             )
         )
 

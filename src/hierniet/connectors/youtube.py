@@ -6,7 +6,8 @@ Documented contracts followed (developers.google.com/youtube/v3/docs):
   `allThreadsRelatedToChannelId`, `order=time`, `maxResults` up to 100, `pageToken`): items with
   `snippet.topLevelComment` and up to five `replies.comments`; each comment has `id` and a `snippet` with
   `textOriginal`, `authorDisplayName`, `authorChannelId.value`, `videoId`, `parentId` (replies),
-  `publishedAt` (RFC 3339). Cost 1 unit per page.
+  `publishedAt` and `updatedAt` (RFC 3339; later than publishedAt once the author edited the text). Cost 1
+  unit per page.
 * `comments.list` (GET /youtube/v3/comments, `part=snippet`, `parentId`): the replies of a comment, cost 1.
 * `comments.setModerationStatus` (POST /youtube/v3/comments/setModerationStatus, `id`, `moderationStatus`
   = heldForReview | published | rejected, `banAuthor=true` only with rejected): 204 No Content, cost 50.
@@ -305,6 +306,7 @@ def _comment(raw: Any, thread_video: str | None, parent: str | None) -> Incoming
     if not isinstance(text, str) or not text.strip():
         return None
     author = s.get("authorChannelId")
+    published, updated = parse_time(s.get("publishedAt")), parse_time(s.get("updatedAt"))
     return IncomingComment(
         id=str(raw["id"]),
         text=text,
@@ -312,7 +314,9 @@ def _comment(raw: Any, thread_video: str | None, parent: str | None) -> Incoming
         author_name=s.get("authorDisplayName") or None,
         thread=s.get("videoId") or thread_video,
         parent=s.get("parentId") or parent,
-        posted_at=parse_time(s.get("publishedAt")),
+        posted_at=published,
+        # updatedAt moves past publishedAt only when the author edits the text.
+        edited=published is not None and updated is not None and updated > published,
     )
 
 

@@ -5,7 +5,8 @@
   the credentials and stops the worker for that channel (its comments and history stay).
 * `open_connector` builds a channel's connector with its decrypted credentials (and, for YouTube, a quota
   ledger kept in the store).
-* `receive_webhook` is what /hooks/{platform}/{channel_id} calls: connector checks, replay guard, ingestion.
+* `receive_webhook` is what /hooks/{platform}/{channel_id} calls: connector checks, replay guard, ingestion
+  (edits included), and comments removed on the platform (hierniet.services.removals).
 * `poll_channel` is what the worker calls for a polled platform: read from the stored cursor, ingest, then
   store the new cursor (so a crash re-reads, and ingestion's idempotence drops what was read twice).
 """
@@ -30,6 +31,7 @@ from hierniet.services.admin import create_channel
 from hierniet.services.auth import Actor, Permission, Role, require
 from hierniet.services.errors import InvalidInput, NotFound
 from hierniet.services.ingest import Classifier, ingest
+from hierniet.services.removals import record_removals
 from hierniet.services.views import IngestResult
 from hierniet.settings import Settings
 from hierniet.store import connector_repo as crepo
@@ -339,12 +341,14 @@ def receive_webhook(
         except Exception as exc:  # the platform retries on 5xx: nothing is lost
             return WebhookAnswer(503, {"error": f"could not store the comments now ({type(exc).__name__}); retry"})
         created, duplicates, rejected = len(outcome.created), len(outcome.duplicates), len(outcome.rejected)
+        edited = len(outcome.edited)
     else:
-        created = duplicates = rejected = 0
+        created = duplicates = rejected = edited = 0
     try:
         with store.transaction() as tx:
             crepo.remember_events(tx, channel_id, keys, when)
             if result.removed:
+                removal = record_removals(tx, channel, result.removed, actor=f"connector:{platform}", now=when)
                 repo.append_audit(
                     tx,
                     user_id=None,
@@ -353,7 +357,12 @@ def receive_webhook(
                     subject_type="channel",
                     subject_id=str(channel_id),
                     organisation_id=channel.organisation_id,
-                    detail={"external_ids": result.removed[:100]},
+                    detail={
+                        "external_ids": result.removed[:100],
+                        "comments": removal.removed[:100],
+                        "unknown": removal.unknown[:100],
+                        "cancelled_actions": removal.cancelled,
+                    },
                 )
     except IntegrityError:
         # A parallel delivery of the same event recorded it first; ingestion was idempotent anyway.
@@ -362,6 +371,7 @@ def receive_webhook(
         200,
         {
             "created": created,
+            "edited": edited,
             "duplicates": duplicates,
             "rejected": rejected,
             "removed": len(result.removed),

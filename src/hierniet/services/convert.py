@@ -12,6 +12,7 @@ from hierniet.services.views import (
     OrganisationView,
     PostView,
     RecommendationView,
+    RevisionView,
     TokenView,
     UserView,
     VerdictView,
@@ -151,3 +152,16 @@ def post_view(p: t.Post | None) -> PostView | None:
     if p is None:
         return None
     return PostView(id=p.id, external_id=p.external_id, text=p.text, url=p.url, posted_at=p.posted_at)
+
+
+def revision_view(r: t.CommentRevision, verdict: t.Verdict | None) -> RevisionView:
+    """An earlier text with the labels and severity of the verdict that read it (for the desk's shield)."""
+    return RevisionView(
+        id=r.id,
+        text=r.text,
+        received_at=r.received_at,
+        replaced_at=r.replaced_at,
+        verdict_version=r.verdict_version,
+        severity=verdict.severity if verdict is not None else 0,
+        labels=list(verdict.labels) if verdict is not None else [],
+    )

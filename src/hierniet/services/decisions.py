@@ -1,5 +1,6 @@
 """People's decisions: accept, edit or override a recommendation, escalate to a lead, clear an author's
-record; and re-triage, which adds a verdict version and never changes what a person decided.
+record; and re-triage, which adds a verdict version and never changes what a person decided. A comment
+edited on the platform goes through the same re-triage (`apply_edits`, called by ingestion).
 
 Every decision is a new row (decisions are append-only) and a line in the audit log; the comment's
 projection (status, decided step) follows the latest one, and the outbox gets the platform calls.
@@ -14,7 +15,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from hierniet.domain import CharterStep, Comment, Label, ReportTo
+from hierniet.domain import CharterStep, Comment, Label, ReportTo, Verdict
 from hierniet.policy import Policy, parse_platform, recommend, render_reply
 from hierniet.policy.schema import HIDING_STEPS
 from hierniet.services import convert
@@ -22,8 +23,8 @@ from hierniet.services.actions import ActionStatus, action_rows, platform_calls
 from hierniet.services.auth import Actor, Permission, require
 from hierniet.services.errors import Conflict, InvalidInput, NotFound
 from hierniet.services.history import load_histories, since_for
-from hierniet.services.ingest import Classifier, label_rows, recommendation_row, status_for, verdict_row
 from hierniet.services.policies import policy_for
+from hierniet.services.verdicts import Classifier, label_rows, recommendation_row, status_for, verdict_row
 from hierniet.services.views import CommentStatus, DecisionKind, DecisionView
 from hierniet.store import repo
 from hierniet.store import tables as t
@@ -161,7 +162,14 @@ def record_decision(
             reason=reason,
             created_at=now,
         )
-        repo.set_comment_state(tx, comment.id, status=CommentStatus.DECIDED.value, decided_step=step.value)
+        # Deciding again is the "look again" an edit after the earlier decision asked for.
+        repo.set_comment_state(
+            tx,
+            comment.id,
+            status=CommentStatus.DECIDED.value,
+            decided_step=step.value,
+            edited_after_decision=False,
+        )
         caps = loaded.policy.capabilities(parse_platform(channel.platform))
         # The recommended step keeps the policy's calls (it may have fitted the step to the platform).
         if step is recommended and rec is not None:
@@ -381,67 +389,179 @@ def retriage(
             for x in loaded
         ]
     )
-    versions: list[int] = []
     with store.transaction() as tx:
-        keys = {(x.channel.organisation_id, x.author.id) for x in loaded if x.author is not None}
-        window = max((x.policy.escalation.window_days for x in loaded), default=1)
-        histories = load_histories(tx, keys, since_for(now, window))
-        for x, verdict in zip(loaded, verdicts, strict=True):
-            comment = x.comment
-            own = str(comment.id)
-            history = (
-                [
-                    e
-                    for e in histories[(x.channel.organisation_id, x.author.id)]
-                    # The comment's own earlier reading is no strike against itself.
-                    if e.by_person or e.comment_id != own
-                ]
-                if x.author is not None
-                else []
-            )
-            rec = recommend(
-                verdict,
-                history,
-                x.policy,
-                x.channel.platform,
-                now=now,
-                author_in_belgium=x.author.in_belgium if x.author else None,
-            )
-            latest = repo.latest_verdict(tx, comment.id)
-            version = (latest.version if latest else 0) + 1
-            (verdict_id,) = repo.insert_rows(tx, t.Verdict, [verdict_row(comment.id, version, verdict, now)])
-            repo.insert_many(tx, t.VerdictLabel, label_rows(verdict_id, verdict))
-            (rec_id,) = repo.insert_rows(tx, t.Recommendation, [recommendation_row(comment.id, verdict_id, rec, now)])
-            state: dict[str, Any] = {
-                "verdict_version": version,
-                "language": verdict.language.value,
-                "severity": int(verdict.severity),
-                "labels": [label.value for label in verdict.labels],
-                "step": rec.step.value,
-                "auto": rec.auto,
-                "alert_lead": rec.alert_lead,
-            }
-            held = comment.status == CommentStatus.DECIDED or (
-                comment.status == CommentStatus.ESCALATED and not comment.alert_lead
-            )
-            if not held:
-                status = status_for(rec)
-                state["status"] = status.value
-                if status is CommentStatus.AUTO:
-                    _queue_calls(tx, comment, x.channel, rec.actions, rec.reply, now, recommendation_id=rec_id)
-            repo.set_comment_state(tx, comment.id, **state)
-            repo.append_audit(
-                tx,
-                user_id=actor.user_id,
-                actor=actor.name,
-                action="comment.retriaged",
-                subject_type="comment",
-                subject_id=comment.id,
-                organisation_id=x.channel.organisation_id,
-                detail={"version": version, "model": verdict.model_version, "step": rec.step.value},
-            )
-            versions.append(version)
-    return versions
+        return [r.version for r in _retriage_loaded(tx, actor, loaded, verdicts, now)]
 
 
-__all__ = ["DecisionIn", "clear_author", "escalate", "record_decision", "retriage"]
+@dataclass(frozen=True, slots=True)
+class EditIn:
+    """A stored comment's new text from the platform, already triaged (ingestion triages it with its batch)."""
+
+    comment_id: int
+    text: str
+    verdict: Verdict
+
+
+@dataclass(frozen=True, slots=True)
+class Retriaged:
+    """What one re-triage (or edit) did to a comment."""
+
+    comment_id: int
+    version: int
+    status: str
+    step: str
+    labels: list[str]
+    severity: int
+    previous_severity: int
+    held: bool  # a person's decision (or escalation, or the platform's removal) kept the comment's status
+
+
+def apply_edits(tx: Session, actor: Actor, edits: Sequence[EditIn], *, now: datetime) -> dict[int, Retriaged]:
+    """Give stored comments the text their authors edited on the platform, inside ingestion's transaction.
+
+    The text it replaces is kept as a revision (append-only evidence); then the comment is re-triaged like
+    `retriage` does, with the author's history. A person's decision stands (house rule 3): the comment stays
+    decided with its decided step, is flagged `edited_after_decision` for the desk, and returns to the queue
+    (open, or escalated for an alert) only when the new verdict is more severe than the one it replaces. An
+    edit that another writer already applied is skipped. Returns what was done by comment id.
+    """
+    loaded: list[_Loaded] = []
+    verdicts: list[Verdict] = []
+    revisions: dict[int, t.CommentRevision] = {}
+    for edit in edits:
+        x = _load(tx, actor, edit.comment_id)
+        if x.comment.text == edit.text or x.comment.id in revisions:
+            continue
+        revisions[x.comment.id] = repo.replace_comment_text(tx, x.comment, edit.text, now=now)
+        loaded.append(x)
+        verdicts.append(edit.verdict)
+    done = _retriage_loaded(tx, actor, loaded, verdicts, now, revisions=revisions)
+    return {r.comment_id: r for r in done}
+
+
+def _retriage_loaded(
+    tx: Session,
+    actor: Actor,
+    loaded: Sequence[_Loaded],
+    verdicts: Sequence[Verdict],
+    now: datetime,
+    *,
+    revisions: dict[int, t.CommentRevision] | None = None,
+) -> list[Retriaged]:
+    """The one path that gives stored comments a new verdict version and recommendation (re-triage and edits).
+
+    `revisions` names the comments whose text an edit just replaced (with the revision keeping the old one):
+    their audit line says so, and a decided one may return to the queue (see `apply_edits`).
+    """
+    edited = revisions or {}
+    keys = {(x.channel.organisation_id, x.author.id) for x in loaded if x.author is not None}
+    window = max((x.policy.escalation.window_days for x in loaded), default=1)
+    histories = load_histories(tx, keys, since_for(now, window))
+    out: list[Retriaged] = []
+    for x, verdict in zip(loaded, verdicts, strict=True):
+        comment = x.comment
+        # Read before the projection is rewritten below (the session updates the loaded row in place).
+        previous: dict[str, Any] = {"labels": list(comment.labels), "severity": comment.severity, "step": comment.step}
+        was_alert = comment.alert_lead
+        own = str(comment.id)
+        history = (
+            [
+                e
+                for e in histories[(x.channel.organisation_id, x.author.id)]
+                # The comment's own earlier reading is no strike against itself.
+                if e.by_person or e.comment_id != own
+            ]
+            if x.author is not None
+            else []
+        )
+        rec = recommend(
+            verdict,
+            history,
+            x.policy,
+            x.channel.platform,
+            now=now,
+            author_in_belgium=x.author.in_belgium if x.author else None,
+        )
+        latest = repo.latest_verdict(tx, comment.id)
+        version = (latest.version if latest else 0) + 1
+        (verdict_id,) = repo.insert_rows(tx, t.Verdict, [verdict_row(comment.id, version, verdict, now)])
+        repo.insert_many(tx, t.VerdictLabel, label_rows(verdict_id, verdict))
+        (rec_id,) = repo.insert_rows(tx, t.Recommendation, [recommendation_row(comment.id, verdict_id, rec, now)])
+        state: dict[str, Any] = {
+            "verdict_version": version,
+            "language": verdict.language.value,
+            "severity": int(verdict.severity),
+            "labels": [label.value for label in verdict.labels],
+            "step": rec.step.value,
+            "auto": rec.auto,
+            "alert_lead": rec.alert_lead,
+        }
+        status = comment.status
+        decided = status == CommentStatus.DECIDED
+        held = (
+            decided
+            or status == CommentStatus.REMOVED
+            or (status == CommentStatus.ESCALATED and not was_alert)
+        )
+        revision = edited.get(comment.id)
+        more_severe = int(verdict.severity) > previous["severity"]
+        if revision is not None and decided:
+            state["edited_after_decision"] = True
+            if more_severe:
+                # Worse than what the person decided on: a person looks again; the decision and its step
+                # stand until they decide anew, and no machine step is queued over them.
+                status = (CommentStatus.ESCALATED if rec.alert_lead else CommentStatus.OPEN).value
+                state["status"] = status
+        elif not held:
+            new_status = status_for(rec)
+            status = state["status"] = new_status.value
+            # Calls an earlier automatic step queued and this recommendation no longer wants are cancelled.
+            calls = rec.actions if new_status is CommentStatus.AUTO else []
+            _queue_calls(tx, comment, x.channel, calls, rec.reply, now, recommendation_id=rec_id)
+        repo.set_comment_state(tx, comment.id, **state)
+        detail: dict[str, Any] = {"version": version, "model": verdict.model_version, "step": rec.step.value}
+        if revision is not None:
+            detail.update(
+                revision=revision.id,
+                previous=previous,
+                labels=state["labels"],
+                severity=state["severity"],
+                status=status,
+                decided_step=comment.decided_step,
+                back_in_queue=decided and more_severe,
+            )
+        repo.append_audit(
+            tx,
+            user_id=actor.user_id,
+            actor=actor.name,
+            action="comment.edited_on_platform" if revision is not None else "comment.retriaged",
+            subject_type="comment",
+            subject_id=comment.id,
+            organisation_id=x.channel.organisation_id,
+            detail=detail,
+        )
+        out.append(
+            Retriaged(
+                comment_id=comment.id,
+                version=version,
+                status=status,
+                step=rec.step.value,
+                labels=state["labels"],
+                severity=state["severity"],
+                previous_severity=previous["severity"],
+                held=held and not (decided and revision is not None and more_severe),
+            )
+        )
+    return out
+
+
+__all__ = [
+    "DecisionIn",
+    "EditIn",
+    "Retriaged",
+    "apply_edits",
+    "clear_author",
+    "escalate",
+    "record_decision",
+    "retriage",
+]

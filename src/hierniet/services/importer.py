@@ -27,6 +27,7 @@ class ImportReport:
 
     created: int = 0
     duplicates: int = 0
+    edited: int = 0  # rows with a new text for a comment stored before (an edit on the platform)
     rejected: list[tuple[int, str]] = field(default_factory=list)
     read: int = 0
 
@@ -115,6 +116,7 @@ def import_file(
         for result in ingest_stream(store, triage, batches(), actor=actor, default_channel=default_channel):
             report.created += len(result.created)
             report.duplicates += len(result.duplicates)
+            report.edited += len(result.edited)
             report.rejected += [(lines[r.index], r.error) for r in result.rejected]
             # Rows read so far (the next batch is read while this one is stored): close enough for a bar.
             done = report.read + unreadable

@@ -5,8 +5,15 @@
 
 Batch-first: a chunk of comments is validated item by item, checked for duplicates with one query per
 platform, triaged in one call, and stored in one transaction with bulk inserts. A duplicate (same
-platform and external id) is a no-op; a bad item is rejected with its index and a message, and the rest
-of the chunk is kept. The author's history for the recommendation comes from the store (earlier steps
+platform and external id, same text) is a no-op; a bad item is rejected with its index and a message, and
+the rest of the chunk is kept.
+
+An item for a stored comment with ANOTHER text is an edit on the platform (`edited: true` says so; an
+unmarked one is taken as an edit too, since polled platforms re-read comments without saying they changed,
+unless its text is one the comment already had: a late or retried delivery of an older version). The edit
+keeps the old text as a revision and re-triages the comment (hierniet.services.decisions.apply_edits:
+a person's decision stands). Several versions of one comment in one chunk are applied in order, the later
+ones after the chunk is written. The author's history for the recommendation comes from the store (earlier steps
 on that organisation's channels within the policy's escalation window), plus the author's comments
 earlier in the same chunk. With several chunks (`ingest_stream`), the next one is validated and triaged
 while the one before is written.
@@ -16,9 +23,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Any
 
 from pydantic import (
     AliasChoices,
@@ -35,13 +42,16 @@ from sqlalchemy.exc import IntegrityError
 from hierniet.domain import Comment as TriageComment
 from hierniet.domain import HistoryEntry, Platform, Recommendation, Verdict
 from hierniet.policy import Policy, parse_platform, recommend
+from hierniet.services import decisions
 from hierniet.services.actions import action_rows
 from hierniet.services.auth import Actor, Permission, require
 from hierniet.services.history import HistoryKey, load_histories, since_for
 from hierniet.services.policies import policy_for
+from hierniet.services.verdicts import Classifier as Classifier  # re-exported: callers name the triage by it
+from hierniet.services.verdicts import label_rows, recommendation_row, status_for, verdict_row
 from hierniet.services.views import (
-    CommentStatus,
     DuplicateItem,
+    EditedItem,
     IngestedItem,
     IngestResult,
     RejectedItem,
@@ -55,12 +65,6 @@ from hierniet.store.tables import Verdict as VerdictRow
 DEFAULT_CHUNK = 256
 
 _PLATFORMS = ", ".join(p.value for p in Platform)
-
-
-class Classifier(Protocol):
-    """What ingestion needs of triage (hierniet.triage.pipeline.Triage has it)."""
-
-    def classify(self, comments: Sequence[TriageComment]) -> list[Verdict]: ...
 
 
 class CommentIn(BaseModel):
@@ -105,6 +109,11 @@ class CommentIn(BaseModel):
     )
     language: str | None = Field(
         None, validation_alias=AliasChoices("language", "lang"), max_length=8, description="A language hint."
+    )
+    edited: bool = Field(
+        False,
+        description="True when this is an edit of a comment sent before (same id, new text): the earlier text is "
+        "kept as a revision and the comment is triaged again.",
     )
 
     @field_validator("text")
@@ -184,6 +193,7 @@ class _Item:
     verdict: Verdict | None = None
     recommendation: Recommendation | None = None
     author_id: int | None = None
+    stored_id: int | None = None  # an edit: the stored comment whose text it replaces
 
 
 def _message(exc: ValidationError) -> str:
@@ -205,60 +215,6 @@ def _guess_id(raw: Any) -> str | None:
         if isinstance(value, str | int) and not isinstance(value, bool):
             return str(value)[:200]
     return None
-
-
-def status_for(rec: Recommendation) -> CommentStatus:
-    if rec.step.value == "none":
-        return CommentStatus.CLEAR
-    if rec.alert_lead:
-        return CommentStatus.ESCALATED
-    if rec.auto:
-        return CommentStatus.AUTO
-    return CommentStatus.OPEN
-
-
-def verdict_row(comment_id: int, version: int, v: Verdict, now: datetime) -> dict[str, Any]:
-    return {
-        "comment_id": comment_id,
-        "version": version,
-        "language": v.language.value,
-        "language_confidence": float(v.language_confidence),
-        "labels": [label.value for label in v.labels],
-        "scores": {label.value: float(score) for label, score in v.scores.items()},
-        "severity": int(v.severity),
-        "target": v.target.value if v.target else None,
-        "evidence": [e.as_dict() for e in v.evidence],
-        "pii": [p.as_dict() for p in v.pii],
-        "model_version": v.model_version,
-        "reasons": list(v.reasons),
-        "created_at": now,
-    }
-
-
-def label_rows(verdict_id: int, v: Verdict) -> list[dict[str, Any]]:
-    return [
-        {"verdict_id": verdict_id, "label": label.value, "score": float(v.scores.get(label, 1.0))}
-        for label in dict.fromkeys(v.labels)
-    ]
-
-
-def recommendation_row(comment_id: int, verdict_id: int, r: Recommendation, now: datetime) -> dict[str, Any]:
-    return {
-        "comment_id": comment_id,
-        "verdict_id": verdict_id,
-        "step": r.step.value,
-        "reports": [x.value for x in r.reports],
-        "auto": r.auto,
-        "reply": r.reply,
-        "reasons": list(r.reasons),
-        "language": r.language.value,
-        "alert_lead": r.alert_lead,
-        "policy_version": r.policy_version,
-        "label": r.label.value if r.label else None,
-        "actions": list(r.actions),
-        "platform": r.platform.value,
-        "created_at": now,
-    }
 
 
 def ingest(
@@ -302,7 +258,8 @@ def ingest_stream(
         pending: Future[_Prepared] | None = None
         start = 0
         for chunk in chunks:
-            upcoming = pool.submit(_prepare, store, triage, chunk, start, actor, default_channel, now)
+            entries = [(start + offset, raw) for offset, raw in enumerate(chunk)]
+            upcoming = pool.submit(_prepare, store, triage, entries, actor, default_channel, now)
             start += len(chunk)
             if pending is not None:
                 yield _commit(store, triage, pending.result(), actor, default_channel, now)
@@ -315,19 +272,19 @@ def ingest_stream(
 class _Prepared:
     """A chunk validated, checked for duplicates and triaged: what is left is the transaction."""
 
-    chunk: Sequence[Any]
-    start: int
+    entries: Sequence[tuple[int, Any]]  # (index, raw item)
     received: datetime
-    items: list[_Item]
+    items: list[_Item]  # new comments
+    edits: list[_Item]  # new texts of stored comments
     repeats: list[tuple[int, int, str]]
+    later: list[tuple[int, Any]]  # later versions of a comment earlier in the chunk: ingested after it
     result: IngestResult
 
 
 def _prepare(
     store: repo.Store,
     triage: Classifier,
-    chunk: Sequence[Any],
-    start: int,
+    entries: Sequence[tuple[int, Any]],
     actor: Actor,
     default_channel: ChannelRef | None,
     now: datetime | None,
@@ -335,36 +292,37 @@ def _prepare(
     received = now or utcnow()
     result = IngestResult()
     parsed: list[tuple[int, CommentIn]] = []
-    for offset, raw in enumerate(chunk):
-        index = start + offset
+    for index, raw in entries:
         try:
             parsed.append((index, raw if isinstance(raw, CommentIn) else CommentIn.model_validate(raw)))
         except ValidationError as exc:
             result.rejected.append(RejectedItem(index, _guess_id(raw), _message(exc)))
     items: list[_Item] = []
-    repeats: list[tuple[int, int, str]] = []
+    sorted_out = _Sorted()
     if parsed:
         with store.session() as session:
             items = _resolve_channels(session, parsed, actor, default_channel, received, result)
-            items, repeats = _drop_duplicates(session, items, result)
-    if items:
+            sorted_out = _drop_duplicates(session, items, result)
+    everything = sorted_out.new + sorted_out.edits
+    if everything:
         verdicts = triage.classify(
             [
                 TriageComment(
                     # A key that can never equal a stored comment's id, so no person's decision is matched to it.
-                    id=f"new-{item.index}",
+                    id=f"{'edit' if item.stored_id is not None else 'new'}-{item.index}",
                     text=item.data.text,
                     platform=item.channel.platform,
                     author=item.data.author,
                     post=item.data.thread,
                     language_hint=item.data.language,
                 )
-                for item in items
+                for item in everything
             ]
         )
-        for item, verdict in zip(items, verdicts, strict=True):
+        for item, verdict in zip(everything, verdicts, strict=True):
             item.verdict = verdict
-    return _Prepared(chunk, start, received, items, repeats, result)
+    later = [(item.index, item.data) for item in sorted_out.later]
+    return _Prepared(entries, received, sorted_out.new, sorted_out.edits, sorted_out.repeats, later, result)
 
 
 def _commit(
@@ -378,21 +336,28 @@ def _commit(
     retry: bool = True,
 ) -> IngestResult:
     result = prepared.result
-    if prepared.items:
+    if prepared.items or prepared.edits:
         try:
-            stored_ids = _store(store, prepared.items, actor, prepared.received, result, repeats=len(prepared.repeats))
+            stored_ids = _store(
+                store, prepared.items, prepared.edits, actor, prepared.received, result, repeats=len(prepared.repeats)
+            )
         except IntegrityError:
             if not retry:
                 raise
             # Another writer (or the chunk just before, stored after this one's duplicate check) stored some of
             # these comments: check again.
-            again = _prepare(store, triage, prepared.chunk, prepared.start, actor, default_channel, now)
+            again = _prepare(store, triage, prepared.entries, actor, default_channel, now)
             return _commit(store, triage, again, actor, default_channel, now, retry=False)
         result.duplicates += [
             DuplicateItem(index, stored_ids[first], external_id) for index, first, external_id in prepared.repeats
         ]
+    if prepared.later:
+        # Now that the first version is stored, the later ones are edits of it (or duplicates).
+        after = _prepare(store, triage, prepared.later, actor, default_channel, now)
+        result.extend(_commit(store, triage, after, actor, default_channel, now))
     result.duplicates.sort(key=lambda d: d.index)
     result.rejected.sort(key=lambda r: r.index)
+    result.edited.sort(key=lambda e: e.index)
     return result
 
 
@@ -480,144 +445,203 @@ def _resolve_channels(
     return items
 
 
-def _drop_duplicates(
-    session: Any, items: list[_Item], result: IngestResult
-) -> tuple[list[_Item], list[tuple[int, int, str]]]:
-    """The items not stored yet, and the repeats within the batch as (index, first index, external id)."""
+@dataclass(slots=True)
+class _Sorted:
+    """A chunk's items sorted by what the store already holds."""
+
+    new: list[_Item] = field(default_factory=list)
+    edits: list[_Item] = field(default_factory=list)
+    repeats: list[tuple[int, int, str]] = field(default_factory=list)  # (index, first index, external id)
+    later: list[_Item] = field(default_factory=list)
+
+
+def _drop_duplicates(session: Any, items: list[_Item], result: IngestResult) -> _Sorted:
+    """New comments, edits of stored ones, repeats within the chunk, and later versions to ingest after it.
+
+    Stored duplicates with the same text go to `result.duplicates`.
+    """
     by_platform: dict[str, list[str]] = {}
     for item in items:
         by_platform.setdefault(item.channel.platform, []).append(item.data.id)
-    stored: dict[tuple[str, str], int] = {}
+    stored: dict[tuple[str, str], repo.StoredText] = {}
     for platform, external_ids in by_platform.items():
-        for external_id, comment_id in repo.existing_comments(session, platform, external_ids).items():
-            stored[(platform, external_id)] = comment_id
-    kept: list[_Item] = []
-    repeats: list[tuple[int, int, str]] = []
-    first_in_batch: dict[tuple[str, str], int] = {}
+        for external_id, found in repo.stored_texts(session, platform, external_ids).items():
+            stored[(platform, external_id)] = found
+    # An unmarked new text that the comment had before is a late copy of an older version, not an edit.
+    unmarked = [
+        stored[key].comment_id
+        for item in items
+        if (key := (item.channel.platform, item.data.id)) in stored
+        and not item.data.edited
+        and item.data.text != stored[key].text
+    ]
+    earlier = repo.revision_texts(session, unmarked) if unmarked else {}
+    out = _Sorted()
+    first_in_batch: dict[tuple[str, str], _Item] = {}
     for item in items:
         key = (item.channel.platform, item.data.id)
-        if key in stored:
-            result.duplicates.append(DuplicateItem(item.index, stored[key], item.data.id))
-        elif key in first_in_batch:
-            repeats.append((item.index, first_in_batch[key], item.data.id))
-        else:
-            first_in_batch[key] = item.index
-            kept.append(item)
-    return kept, repeats
+        first = first_in_batch.get(key)
+        if first is not None:
+            if item.data.text == first.data.text:
+                if first.stored_id is None:
+                    out.repeats.append((item.index, first.index, item.data.id))
+                else:
+                    result.duplicates.append(DuplicateItem(item.index, first.stored_id, item.data.id))
+            else:
+                out.later.append(item)
+            continue
+        row = stored.get(key)
+        if row is None:
+            first_in_batch[key] = item
+            out.new.append(item)
+            continue
+        if item.data.text == row.text or (
+            not item.data.edited and item.data.text in earlier.get(row.comment_id, set())
+        ):
+            result.duplicates.append(DuplicateItem(item.index, row.comment_id, item.data.id))
+            continue
+        item.stored_id = row.comment_id
+        first_in_batch[key] = item
+        out.edits.append(item)
+    return out
+
+
+def _create(
+    tx: Any, items: list[_Item], actor: Actor, received: datetime, result: IngestResult, *, repeats: int
+) -> list[int]:
+    """Insert the new comments with their verdicts, recommendations and automatic calls; their ids in order."""
+    by_platform: dict[str, dict[str, repo.AuthorIn]] = {}
+    for item in items:
+        if item.data.author:
+            by_platform.setdefault(item.channel.platform, {})[item.data.author] = repo.AuthorIn(
+                item.data.author, item.data.author_name, item.data.author_in_belgium
+            )
+    authors = {
+        (platform, external_id): row
+        for platform, wanted in by_platform.items()
+        for external_id, row in repo.ensure_authors(tx, platform, list(wanted.values())).items()
+    }
+    for item in items:
+        if item.data.author:
+            item.author_id = authors[(item.channel.platform, item.data.author)].id
+
+    repo.upsert_posts(tx, _posts(items))
+
+    keys: set[HistoryKey] = {(i.organisation.id, i.author_id) for i in items if i.author_id is not None}
+    window = max(i.policy.escalation.window_days for i in items)
+    histories = load_histories(tx, keys, since_for(min(i.when for i in items), window))
+
+    # Oldest first, so an author's earlier comment in this batch counts for their later ones.
+    for item in sorted(items, key=lambda i: (i.when, i.index)):
+        assert item.verdict is not None
+        key = (item.organisation.id, item.author_id) if item.author_id is not None else None
+        author = authors.get((item.channel.platform, item.data.author or ""))
+        in_belgium = item.data.author_in_belgium if author is None else author.in_belgium
+        rec = recommend(
+            item.verdict,
+            histories.get(key, []) if key else [],
+            item.policy,
+            item.channel.platform,
+            now=item.when,
+            author_in_belgium=in_belgium,
+        )
+        item.recommendation = rec
+        if key is not None:
+            histories[key].append(
+                HistoryEntry(
+                    when=item.when,
+                    step=rec.step,
+                    labels=item.verdict.labels,
+                    comment_id=f"new-{item.index}",
+                )
+            )
+
+    # Plain executemany inserts, the new ids read back by key: an ordered RETURNING goes row by row on SQLite.
+    repo.insert_many(tx, Comment, [_comment_row(i, received) for i in items])
+    by_key: dict[tuple[str, str], int] = {}
+    for platform in {i.channel.platform for i in items}:
+        external_ids = [i.data.id for i in items if i.channel.platform == platform]
+        by_key.update({(platform, k): v for k, v in repo.existing_comments(tx, platform, external_ids).items()})
+    comment_ids = [by_key[(i.channel.platform, i.data.id)] for i in items]
+    repo.insert_many(
+        tx,
+        VerdictRow,
+        [verdict_row(cid, 1, _v(i), received) for i, cid in zip(items, comment_ids, strict=True)],
+    )
+    verdict_by_comment = repo.ids_by_comment(tx, VerdictRow, comment_ids)
+    verdict_ids = [verdict_by_comment[cid] for cid in comment_ids]
+    repo.insert_many(
+        tx,
+        VerdictLabel,
+        [row for i, vid in zip(items, verdict_ids, strict=True) for row in label_rows(vid, _v(i))],
+    )
+    repo.insert_many(
+        tx,
+        RecommendationRow,
+        [
+            recommendation_row(cid, vid, _r(i), received)
+            for i, cid, vid in zip(items, comment_ids, verdict_ids, strict=True)
+        ],
+    )
+    rec_by_comment = repo.ids_by_comment(tx, RecommendationRow, comment_ids)
+    rec_ids = [rec_by_comment[cid] for cid in comment_ids]
+    actions: list[dict[str, Any]] = []
+    for i, cid, rid in zip(items, comment_ids, rec_ids, strict=True):
+        rec = _r(i)
+        if rec.auto:
+            actions += action_rows(
+                comment_id=cid,
+                channel_id=i.channel.id,
+                calls=rec.actions,
+                reply=rec.reply,
+                now=received,
+                recommendation_id=rid,
+            )
+    repo.insert_many(tx, QueuedAction, actions)
+
+    per_org: dict[int, list[int]] = {}
+    for i, cid in zip(items, comment_ids, strict=True):
+        per_org.setdefault(i.organisation.id, []).append(cid)
+    for organisation_id, ids in per_org.items():
+        repo.append_audit(
+            tx,
+            user_id=actor.user_id,
+            actor=actor.name,
+            action="comments.ingested",
+            subject_type="comments",
+            subject_id=f"{min(ids)}-{max(ids)}",
+            organisation_id=organisation_id,
+            detail={
+                "created": len(ids),
+                "duplicates": len(result.duplicates) + repeats,
+                "rejected": len(result.rejected),
+                "auto": sum(1 for i in items if i.organisation.id == organisation_id and _r(i).auto),
+            },
+        )
+    return comment_ids
 
 
 def _store(
-    store: repo.Store, items: list[_Item], actor: Actor, received: datetime, result: IngestResult, *, repeats: int
+    store: repo.Store,
+    items: list[_Item],
+    edits: list[_Item],
+    actor: Actor,
+    received: datetime,
+    result: IngestResult,
+    *,
+    repeats: int,
 ) -> dict[int, int]:
-    """Store the batch in one transaction; the new comment ids by item index."""
+    """Store the chunk in one transaction: the new comments, then the edits; the new comment ids by item index."""
     with store.transaction() as tx:
-        by_platform: dict[str, dict[str, repo.AuthorIn]] = {}
-        for item in items:
-            if item.data.author:
-                by_platform.setdefault(item.channel.platform, {})[item.data.author] = repo.AuthorIn(
-                    item.data.author, item.data.author_name, item.data.author_in_belgium
-                )
-        authors = {
-            (platform, external_id): row
-            for platform, wanted in by_platform.items()
-            for external_id, row in repo.ensure_authors(tx, platform, list(wanted.values())).items()
-        }
-        for item in items:
-            if item.data.author:
-                item.author_id = authors[(item.channel.platform, item.data.author)].id
-
-        repo.upsert_posts(tx, _posts(items))
-
-        keys: set[HistoryKey] = {(i.organisation.id, i.author_id) for i in items if i.author_id is not None}
-        window = max(i.policy.escalation.window_days for i in items)
-        histories = load_histories(tx, keys, since_for(min(i.when for i in items), window))
-
-        # Oldest first, so an author's earlier comment in this batch counts for their later ones.
-        for item in sorted(items, key=lambda i: (i.when, i.index)):
-            assert item.verdict is not None
-            key = (item.organisation.id, item.author_id) if item.author_id is not None else None
-            author = authors.get((item.channel.platform, item.data.author or ""))
-            in_belgium = item.data.author_in_belgium if author is None else author.in_belgium
-            rec = recommend(
-                item.verdict,
-                histories.get(key, []) if key else [],
-                item.policy,
-                item.channel.platform,
-                now=item.when,
-                author_in_belgium=in_belgium,
-            )
-            item.recommendation = rec
-            if key is not None:
-                histories[key].append(
-                    HistoryEntry(
-                        when=item.when,
-                        step=rec.step,
-                        labels=item.verdict.labels,
-                        comment_id=f"new-{item.index}",
-                    )
-                )
-
-        # Plain executemany inserts, the new ids read back by key: an ordered RETURNING goes row by row on SQLite.
-        repo.insert_many(tx, Comment, [_comment_row(i, received) for i in items])
-        by_key: dict[tuple[str, str], int] = {}
-        for platform in {i.channel.platform for i in items}:
-            external_ids = [i.data.id for i in items if i.channel.platform == platform]
-            by_key.update({(platform, k): v for k, v in repo.existing_comments(tx, platform, external_ids).items()})
-        comment_ids = [by_key[(i.channel.platform, i.data.id)] for i in items]
-        repo.insert_many(
-            tx,
-            VerdictRow,
-            [verdict_row(cid, 1, _v(i), received) for i, cid in zip(items, comment_ids, strict=True)],
-        )
-        verdict_by_comment = repo.ids_by_comment(tx, VerdictRow, comment_ids)
-        verdict_ids = [verdict_by_comment[cid] for cid in comment_ids]
-        repo.insert_many(
-            tx,
-            VerdictLabel,
-            [row for i, vid in zip(items, verdict_ids, strict=True) for row in label_rows(vid, _v(i))],
-        )
-        repo.insert_many(
-            tx,
-            RecommendationRow,
-            [
-                recommendation_row(cid, vid, _r(i), received)
-                for i, cid, vid in zip(items, comment_ids, verdict_ids, strict=True)
-            ],
-        )
-        rec_by_comment = repo.ids_by_comment(tx, RecommendationRow, comment_ids)
-        rec_ids = [rec_by_comment[cid] for cid in comment_ids]
-        actions: list[dict[str, Any]] = []
-        for i, cid, rid in zip(items, comment_ids, rec_ids, strict=True):
-            rec = _r(i)
-            if rec.auto:
-                actions += action_rows(
-                    comment_id=cid,
-                    channel_id=i.channel.id,
-                    calls=rec.actions,
-                    reply=rec.reply,
-                    now=received,
-                    recommendation_id=rid,
-                )
-        repo.insert_many(tx, QueuedAction, actions)
-
-        per_org: dict[int, list[int]] = {}
-        for i, cid in zip(items, comment_ids, strict=True):
-            per_org.setdefault(i.organisation.id, []).append(cid)
-        for organisation_id, ids in per_org.items():
-            repo.append_audit(
+        comment_ids = _create(tx, items, actor, received, result, repeats=repeats) if items else []
+        edited: dict[int, decisions.Retriaged] = {}
+        if edits:
+            repo.upsert_posts(tx, _posts(edits))
+            edited = decisions.apply_edits(
                 tx,
-                user_id=actor.user_id,
-                actor=actor.name,
-                action="comments.ingested",
-                subject_type="comments",
-                subject_id=f"{min(ids)}-{max(ids)}",
-                organisation_id=organisation_id,
-                detail={
-                    "created": len(ids),
-                    "duplicates": len(result.duplicates) + repeats,
-                    "rejected": len(result.rejected),
-                    "auto": sum(1 for i in items if i.organisation.id == organisation_id and _r(i).auto),
-                },
+                actor,
+                [decisions.EditIn(_stored(i), i.data.text, _v(i)) for i in sorted(edits, key=lambda e: e.index)],
+                now=received,
             )
 
     for i, cid in zip(items, comment_ids, strict=True):
@@ -634,7 +658,34 @@ def _store(
                 auto=r.auto,
             )
         )
+    _edited(edits, edited, result)
     return {i.index: cid for i, cid in zip(items, comment_ids, strict=True)}
+
+
+def _edited(edits: list[_Item], done: dict[int, decisions.Retriaged], result: IngestResult) -> None:
+    for i in edits:
+        r = done.get(_stored(i))
+        if r is None:  # another writer applied the same edit first
+            result.duplicates.append(DuplicateItem(i.index, _stored(i), i.data.id))
+            continue
+        result.edited.append(
+            EditedItem(
+                index=i.index,
+                comment_id=r.comment_id,
+                external_id=i.data.id,
+                status=r.status,
+                step=r.step,
+                labels=r.labels,
+                severity=r.severity,
+                previous_severity=r.previous_severity,
+                held=r.held,
+            )
+        )
+
+
+def _stored(item: _Item) -> int:
+    assert item.stored_id is not None
+    return item.stored_id
 
 
 def _posts(items: Sequence[_Item]) -> list[repo.PostIn]:

@@ -125,6 +125,9 @@ def queue(
             decided_step=c.decided_step,
             auto=c.auto,
             alert_lead=c.alert_lead,
+            edited_at=c.edited_at,
+            edited_after_decision=c.edited_after_decision,
+            removed_at=c.removed_at,
         )
         for c, _channel, a in rows
     ]
@@ -149,6 +152,8 @@ def comment_detail(store: repo.Store, actor: Actor, comment_id: int, *, now: dat
         decisions = repo.decisions_for_comment(s, comment.id)
         actions = repo.actions_for_comment(s, comment.id)
         post = repo.post_by_key(s, channel.id, comment.thread_external_id) if comment.thread_external_id else None
+        revisions = repo.revisions_for_comment(s, comment.id)
+        by_version = {v.version: v for v in versions}
         history: AuthorHistory | None = None
         if author is not None:
             policy = policy_for(channel.policy_yaml, org_policy)
@@ -174,6 +179,10 @@ def comment_detail(store: repo.Store, actor: Actor, comment_id: int, *, now: dat
         actions=[convert.action_view(a) for a in actions],
         author_history=history,
         post=convert.post_view(post),
+        revisions=[convert.revision_view(r, by_version.get(r.verdict_version)) for r in revisions],
+        edited_at=comment.edited_at,
+        edited_after_decision=comment.edited_after_decision,
+        removed_at=comment.removed_at,
     )
 
 

@@ -21,6 +21,7 @@ class CommentStatus(StrEnum):
     AUTO = "auto"  # the policy applied its step automatically; a person may still review it
     CLEAR = "clear"  # nothing to act on
     DECIDED = "decided"  # a person decided; a machine never changes that
+    REMOVED = "removed"  # removed on the platform before anyone decided: nothing left to act on there
 
 
 #: The statuses the queue shows when no status is asked for.
@@ -171,6 +172,9 @@ class QueueItem:
     decided_step: str | None  # the latest person's decision, if any
     auto: bool
     alert_lead: bool
+    edited_at: datetime | None = None  # the author edited it on the platform (the latest edit's arrival)
+    edited_after_decision: bool = False  # ... after a person had decided: look again
+    removed_at: datetime | None = None  # removed on the platform
 
 
 @dataclass(frozen=True, slots=True)
@@ -193,6 +197,19 @@ class PostView:
 
 
 @dataclass(frozen=True, slots=True)
+class RevisionView:
+    """An earlier text of an edited comment, with the verdict that read it (for the desk's shield)."""
+
+    id: int
+    text: str
+    received_at: datetime
+    replaced_at: datetime
+    verdict_version: int
+    severity: int
+    labels: list[str]
+
+
+@dataclass(frozen=True, slots=True)
 class CommentDetail:
     id: int
     channel: ChannelView
@@ -212,6 +229,10 @@ class CommentDetail:
     actions: list[ActionView]
     author_history: AuthorHistory | None
     post: PostView | None = None  # the post it answers, when ingestion was told about it
+    revisions: list[RevisionView] = field(default_factory=list)  # earlier texts, oldest first
+    edited_at: datetime | None = None
+    edited_after_decision: bool = False
+    removed_at: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -295,6 +316,21 @@ class IngestedItem:
 
 
 @dataclass(frozen=True, slots=True)
+class EditedItem:
+    """A stored comment whose text an edit replaced: triaged again; `held` when a person's decision stands."""
+
+    index: int
+    comment_id: int
+    external_id: str
+    status: str
+    step: str
+    labels: list[str]
+    severity: int
+    previous_severity: int
+    held: bool
+
+
+@dataclass(frozen=True, slots=True)
 class DuplicateItem:
     index: int
     comment_id: int
@@ -315,8 +351,10 @@ class IngestResult:
     created: list[IngestedItem] = field(default_factory=list)
     duplicates: list[DuplicateItem] = field(default_factory=list)
     rejected: list[RejectedItem] = field(default_factory=list)
+    edited: list[EditedItem] = field(default_factory=list)
 
     def extend(self, other: IngestResult) -> None:
         self.created.extend(other.created)
+        self.edited.extend(other.edited)
         self.duplicates.extend(other.duplicates)
         self.rejected.extend(other.rejected)

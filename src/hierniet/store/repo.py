@@ -36,6 +36,7 @@ from hierniet.store.tables import (
     Author,
     Channel,
     Comment,
+    CommentRevision,
     Decision,
     Organisation,
     Post,
@@ -399,11 +400,82 @@ def set_comment_state(session: Session, comment_id: int, **state: Any) -> None:
         "auto",
         "alert_lead",
         "decided_step",
+        "edited_after_decision",
     }
     unknown = set(state) - allowed
     if unknown:
         raise ValueError(f"not part of a comment's state: {', '.join(sorted(unknown))}")
     session.execute(update(Comment).where(Comment.id == comment_id).values(**state))
+
+
+@dataclass(frozen=True, slots=True)
+class StoredText:
+    """What the duplicate check needs of a stored comment to tell a repeat from an edit."""
+
+    comment_id: int
+    text: str
+    removed: bool
+
+
+def stored_texts(session: Session, platform: str, external_ids: Sequence[str]) -> dict[str, StoredText]:
+    """Stored comments of one platform by external id, with their current text."""
+    found: dict[str, StoredText] = {}
+    for chunk in _chunks(sorted(set(external_ids))):
+        stmt = select(Comment.external_id, Comment.id, Comment.text, Comment.removed_at).where(
+            Comment.platform == platform, Comment.external_id.in_(chunk)
+        )
+        for external_id, comment_id, text, removed_at in session.execute(stmt):
+            found[external_id] = StoredText(comment_id, text, removed_at is not None)
+    return found
+
+
+def revision_texts(session: Session, comment_ids: Sequence[int]) -> dict[int, set[str]]:
+    """The earlier texts of these comments (their revisions), by comment id."""
+    found: dict[int, set[str]] = {}
+    for chunk in _chunks(sorted(set(comment_ids))):
+        stmt = select(CommentRevision.comment_id, CommentRevision.text).where(CommentRevision.comment_id.in_(chunk))
+        for comment_id, text in session.execute(stmt):
+            found.setdefault(int(comment_id), set()).add(text)
+    return found
+
+
+def replace_comment_text(session: Session, comment: Comment, text: str, *, now: datetime) -> CommentRevision:
+    """Keep the comment's current text as a revision (append-only), then give the comment its edited text."""
+    row = CommentRevision(
+        comment_id=comment.id,
+        text=comment.text,
+        verdict_version=comment.verdict_version,
+        # The current text arrived with the comment, or with its latest edit.
+        received_at=comment.edited_at or comment.received_at,
+        replaced_at=now,
+    )
+    session.add(row)
+    session.flush()
+    session.execute(update(Comment).where(Comment.id == comment.id).values(text=text, edited_at=now))
+    return row
+
+
+def revisions_for_comment(session: Session, comment_id: int) -> list[CommentRevision]:
+    """A comment's earlier texts, oldest first."""
+    stmt = select(CommentRevision).where(CommentRevision.comment_id == comment_id).order_by(CommentRevision.id)
+    return list(session.scalars(stmt))
+
+
+def comments_of_channel(session: Session, channel_id: int, external_ids: Sequence[str]) -> list[Comment]:
+    """The stored comments of one channel with these external ids (the ones a platform says it removed)."""
+    out: list[Comment] = []
+    for chunk in _chunks(sorted(set(external_ids))):
+        stmt = select(Comment).where(Comment.channel_id == channel_id, Comment.external_id.in_(chunk))
+        out.extend(session.scalars(stmt.order_by(Comment.id)))
+    return out
+
+
+def mark_removed(session: Session, comment_id: int, *, removed_at: datetime, status: str | None) -> None:
+    """Record that the platform removed the comment; `status` (e.g. removed) when it leaves the queue too."""
+    values: dict[str, Any] = {"removed_at": removed_at}
+    if status is not None:
+        values["status"] = status
+    session.execute(update(Comment).where(Comment.id == comment_id).values(**values))
 
 
 def latest_verdict(session: Session, comment_id: int) -> Verdict | None:
@@ -608,6 +680,16 @@ def actions_for_comment(session: Session, comment_id: int) -> list[QueuedAction]
     return list(session.scalars(stmt))
 
 
+def cancel_actions(session: Session, action_ids: Sequence[int], reason: str, *, now: datetime) -> None:
+    """Cancel queued actions before they are sent, saying why (the worker sends only queued ones)."""
+    if action_ids:
+        session.execute(
+            update(QueuedAction)
+            .where(QueuedAction.id.in_(action_ids), QueuedAction.status == "queued")
+            .values(status="cancelled", outcome=reason, finished_at=now, updated_at=now)
+        )
+
+
 def set_action_status(session: Session, action_ids: Sequence[int], status: str) -> None:
     if action_ids:
         session.execute(
@@ -742,6 +824,7 @@ def table_counts(session: Session) -> dict[str, int]:
         Channel,
         Author,
         Comment,
+        CommentRevision,
         Verdict,
         Recommendation,
         Decision,

@@ -172,6 +172,12 @@ class Comment(Base):
     auto: Mapped[bool] = mapped_column(Boolean, default=False)
     alert_lead: Mapped[bool] = mapped_column(Boolean, default=False)
     decided_step: Mapped[str | None] = mapped_column(String(16))  # the latest person's decision, if any
+    # --- what the platform did to it afterwards (0005): the author edited it (the earlier texts are in
+    # comment_revisions), or it was removed there (by its author, the organisation or the platform).
+    edited_at: Mapped[datetime | None] = mapped_column()  # when the latest edit reached hierniet
+    # A person had decided before the latest edit: the desk asks them to look again (the decision stands).
+    edited_after_decision: Mapped[bool] = mapped_column(Boolean, default=False)
+    removed_at: Mapped[datetime | None] = mapped_column()  # when hierniet learnt it was removed on the platform
 
 
 class Verdict(Base):
@@ -334,8 +340,25 @@ class AuditEntry(Base):
     detail: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
 
 
+class CommentRevision(Base):
+    """An earlier text of a comment its author edited on the platform: the evidence of what it said. Append-only.
+
+    `received_at` is when hierniet received that text, `replaced_at` when an edit replaced it, and
+    `verdict_version` the verdict that read it (the comment's verdicts keep their versions).
+    """
+
+    __tablename__ = "comment_revisions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    comment_id: Mapped[int] = mapped_column(ForeignKey("comments.id"), index=True)
+    text: Mapped[str] = mapped_column(Text)
+    verdict_version: Mapped[int] = mapped_column(Integer)
+    received_at: Mapped[datetime] = mapped_column()
+    replaced_at: Mapped[datetime] = mapped_column()
+
+
 #: Tables whose rows are never updated or deleted (enforced by triggers from the migrations).
-APPEND_ONLY_TABLES: tuple[str, ...] = ("decisions", "audit_log")
+APPEND_ONLY_TABLES: tuple[str, ...] = ("decisions", "audit_log", "comment_revisions")
 
 
 class ConnectorCursor(Base):

@@ -63,7 +63,7 @@ def _body_schema() -> dict[str, Any]:
     summary="Send comments in (one object or an array)",
     openapi_extra={"requestBody": _body_schema()},
     responses={
-        201: {"description": "At least one comment was stored.", "model": IngestResultPublic},
+        201: {"description": "At least one comment was stored or edited.", "model": IngestResultPublic},
         413: {"description": "More comments than HIERNIET_API_MAX_BATCH in one request."},
         422: {"description": "The body is not a comment or an array of them, or the single comment is bad."},
     },
@@ -73,9 +73,11 @@ async def post_comments(
 ) -> Any:
     """Each comment is triaged, given the charter's recommendation and stored with both.
 
-    A comment already stored (same platform and id) is reported under `duplicates` and left as it is. In
-    an array, a bad item is reported under `rejected` with its index and what is wrong, and the others are
-    stored; a single bad object is answered with 422. 201 when something was stored, else 200.
+    A comment already stored (same platform and id) with the same text is reported under `duplicates` and
+    left as it is; with another text it is an edit on the platform, reported under `edited` (the earlier
+    text is kept as a revision, the comment is triaged again, a person's decision stands). In an array, a
+    bad item is reported under `rejected` with its index and what is wrong, and the others are stored; a
+    single bad object is answered with 422. 201 when something was stored or edited, else 200.
     """
     try:
         payload = await request.json()
@@ -101,7 +103,7 @@ async def post_comments(
         bad = result.rejected[0]
         name = f"comment {bad.external_id!r}" if bad.external_id else "the comment"
         return JSONResponse(status_code=422, content={"detail": f"{name}: {bad.error}", **body.model_dump(mode="json")})
-    response.status_code = status.HTTP_201_CREATED if result.created else status.HTTP_200_OK
+    response.status_code = status.HTTP_201_CREATED if result.created or result.edited else status.HTTP_200_OK
     return body
 
 

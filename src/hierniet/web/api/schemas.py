@@ -42,6 +42,18 @@ class IngestedPublic(_Public):
     auto: bool
 
 
+class EditedPublic(_Public):
+    index: int
+    comment_id: int = Field(description="The stored comment whose text the edit replaced (the old text is a revision).")
+    external_id: str
+    status: str = Field(description="Its status after the new triage (a person's decision stands).")
+    step: str = Field(description="The new recommendation's step.")
+    labels: list[str]
+    severity: int
+    previous_severity: int = Field(description="The severity of the text it replaced.")
+    held: bool = Field(description="True when a person's decision (or escalation, or a removal) kept its status.")
+
+
 class DuplicatePublic(_Public):
     index: int
     comment_id: int = Field(description="The comment already stored under that platform and id.")
@@ -56,6 +68,7 @@ class RejectedPublic(_Public):
 
 class IngestResultPublic(_Public):
     created: list[IngestedPublic]
+    edited: list[EditedPublic] = Field(description="Items that carried a new text for a stored comment.")
     duplicates: list[DuplicatePublic]
     rejected: list[RejectedPublic]
 
@@ -79,7 +92,7 @@ class QueueItemPublic(_Public):
     author: AuthorRefPublic | None
     text: str
     posted_at: datetime
-    status: str = Field(description="open, escalated, auto, clear or decided.")
+    status: str = Field(description="open, escalated, auto, clear, decided or removed.")
     language: str
     severity: int
     labels: list[str]
@@ -87,6 +100,11 @@ class QueueItemPublic(_Public):
     decided_step: str | None = Field(description="The latest person's decision, if any.")
     auto: bool
     alert_lead: bool
+    edited_at: datetime | None = Field(None, description="When the latest edit on the platform arrived, if any.")
+    edited_after_decision: bool = Field(
+        False, description="Edited on the platform after a person decided: look again (the decision stands)."
+    )
+    removed_at: datetime | None = Field(None, description="When hierniet learnt it was removed on the platform.")
 
 
 class PagePublic(_Public, Generic[T]):
@@ -193,6 +211,16 @@ class PostPublic(_Public):
     posted_at: datetime | None
 
 
+class RevisionPublic(_Public):
+    id: int
+    text: str = Field(description="An earlier text of the comment, before its author edited it.")
+    received_at: datetime = Field(description="When hierniet received that text.")
+    replaced_at: datetime = Field(description="When an edit replaced it.")
+    verdict_version: int = Field(description="The verdict version that read that text.")
+    severity: int
+    labels: list[str]
+
+
 class CommentPublic(_Public):
     id: int
     channel: ChannelPublic
@@ -212,6 +240,14 @@ class CommentPublic(_Public):
     actions: list[ActionPublic]
     author_history: AuthorHistoryPublic | None
     post: PostPublic | None = Field(None, description="The post the comment answers, when it was sent in with it.")
+    revisions: list[RevisionPublic] = Field(
+        default_factory=list, description="Earlier texts of a comment edited on the platform, oldest first."
+    )
+    edited_at: datetime | None = Field(None, description="When the latest edit on the platform arrived, if any.")
+    edited_after_decision: bool = Field(
+        False, description="Edited on the platform after a person decided: look again (the decision stands)."
+    )
+    removed_at: datetime | None = Field(None, description="When hierniet learnt it was removed on the platform.")
 
 
 class CountsPublic(_Public):

@@ -206,6 +206,15 @@ class Row:
     severe: bool
 
 
+@dataclass(frozen=True, slots=True)
+class Revision:
+    """An earlier text of a comment as its page shows it."""
+
+    view: Any
+    text: list[desk.Segment]
+    shield: str | None
+
+
 @router.get("/")
 def queue_page(ctx: SignedIn) -> Response:
     actor = ctx.actor
@@ -311,12 +320,23 @@ def _comment_page(
     recommendation = detail.recommendation
     reply = recommendation.reply if recommendation else ""
     form = {"reply": reply, "reason": ""} | (values or {})
+    # Earlier texts of a comment edited on the platform, each shielded by what its own verdict found.
+    revealed = comment_id in ctx.revealed
+    revisions = [
+        Revision(
+            view=r,
+            text=desk.segments(r.text, []),
+            shield=None if revealed else desk.shield_for(r.labels, r.severity, ctx.preferences),
+        )
+        for r in detail.revisions
+    ]
     return render(
         ctx,
         "comment.html",
         status_code,
         c=detail,
         post=detail.post,
+        revisions=revisions,
         text=desk.segments(detail.text, verdict.evidence if verdict else []),
         shield=shield,
         severe=severe,

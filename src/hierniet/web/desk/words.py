@@ -45,6 +45,7 @@ STATUSES: dict[str, str] = {
     "auto": N_("automatic"),
     "clear": N_("clear"),
     "decided": N_("decided"),
+    "removed": N_("removed on the platform"),
     "any": N_("any status"),
 }
 

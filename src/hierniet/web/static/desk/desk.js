@@ -43,11 +43,15 @@
   /* --- revealing shielded content ------------------------------------------------------------------ */
 
   function unshield(id) {
-    var wrap = document.querySelector('[data-text-wrap="' + id + '"]');
-    if (!wrap) return;
-    wrap.classList.remove("is-shielded", "shield-blur", "shield-mask");
-    var note = wrap.querySelector(".shield-note");
-    if (note) note.remove();
+    /* A comment page may show several texts of one comment (its earlier versions): one reveal shows them all. */
+    var wraps = document.querySelectorAll('[data-text-wrap="' + id + '"]');
+    if (!wraps.length) return;
+    var wrap = wraps[0];
+    wraps.forEach(function (w) {
+      w.classList.remove("is-shielded", "shield-blur", "shield-mask");
+      var note = w.querySelector(".shield-note");
+      if (note) note.remove();
+    });
     var scope = page === "comment" ? document : wrap;
     scope.querySelectorAll("[data-shielded-text]").forEach(function (el) {
       el.hidden = false;
