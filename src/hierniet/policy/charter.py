@@ -221,7 +221,8 @@ def _label_step(
     evidence = [e for e in verdict.evidence if e.label is label][:3]
     if evidence:
         shown = "; ".join(
-            f'"{_clip(e.text)}" ({e.source.value}{": " + e.detail if e.detail else ""})' for e in evidence
+            (f'"{_clip(e.text)}" ' if e.text else "") + f"({e.source.value}{': ' + e.detail if e.detail else ''})"
+            for e in evidence
         )
         reasons.append(f"Evidence for {label.value}: {shown}.")
     if label is Label.DOXXING and verdict.pii:
