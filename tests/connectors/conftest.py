@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+import httpx
 import pytest
 
 from connectors.fakes import FakeGraph, FakeYouTube
 from connectors.fakeserver import FakePlatform
+from hierniet.connectors.base import http_client
 from hierniet.services.credentials import new_key
 from hierniet.settings import Settings
 from store import dbfixtures
@@ -38,3 +40,17 @@ def graph() -> Iterator[FakeGraph]:
 def youtube() -> Iterator[FakeYouTube]:
     with FakePlatform() as server:
         yield FakeYouTube(server, channel_id="UCgent")
+
+
+@pytest.fixture
+def platform() -> Iterator[FakePlatform]:
+    """A fake platform on loopback that replays the answers a test gives it."""
+    with FakePlatform() as fake:
+        yield fake
+
+
+@pytest.fixture
+def http() -> Iterator[httpx.Client]:
+    """The connectors' own HTTP client (their timeouts and headers)."""
+    with http_client() as client:
+        yield client

@@ -31,7 +31,6 @@ from hierniet.connectors.base import (
     PlatformDown,
     RateLimited,
     connector_for,
-    http_client,
 )
 from hierniet.connectors.bluesky import BlueskyConnector, link_facets
 from hierniet.services.ingest import CommentIn
@@ -146,11 +145,6 @@ def jetstream() -> Iterator[FakeJetstream]:
     yield jet
     jet.close()
 
-
-@pytest.fixture
-def http() -> Iterator[httpx.Client]:
-    with http_client() as client:
-        yield client
 
 
 def connector(http: httpx.Client, **config: Any) -> BlueskyConnector:

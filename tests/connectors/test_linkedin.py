@@ -28,7 +28,6 @@ from hierniet.connectors.base import (
     RateLimited,
     WebhookRequest,
     connector_for,
-    http_client,
 )
 from hierniet.connectors.linkedin import LinkedInConnector, challenge_response, signature, split_comment_urn
 from hierniet.services.connections import connect_channel
@@ -63,11 +62,6 @@ def platform() -> Iterator[FakePlatform]:
         )
         yield fake
 
-
-@pytest.fixture
-def http() -> Iterator[httpx.Client]:
-    with http_client() as client:
-        yield client
 
 
 def connector(http: httpx.Client, platform: FakePlatform) -> LinkedInConnector:

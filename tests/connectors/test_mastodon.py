@@ -30,7 +30,6 @@ from hierniet.connectors.base import (
     PlatformDown,
     RateLimited,
     connector_for,
-    http_client,
     outcome_for_error,
 )
 from hierniet.connectors.mastodon import MastodonConnector, html_to_text
@@ -219,11 +218,6 @@ def proxy(server: MastodonServer) -> Iterator[CuttableProxy]:
     yield p
     p.close()
 
-
-@pytest.fixture
-def http() -> Iterator[httpx.Client]:
-    with http_client() as client:
-        yield client
 
 
 def connector(http: httpx.Client, base_url: str, token: str = "org_token", **config: Any) -> MastodonConnector:

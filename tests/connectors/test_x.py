@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +19,6 @@ from hierniet.connectors.base import (
     PlatformDown,
     RateLimited,
     connector_for,
-    http_client,
     outcome_for_error,
 )
 from hierniet.connectors.x import XConnector
@@ -34,16 +32,6 @@ def fixture(name: str) -> Any:
     return json.loads((FIXTURES / name).read_text())
 
 
-@pytest.fixture
-def platform() -> Iterator[FakePlatform]:
-    with FakePlatform() as fake:
-        yield fake
-
-
-@pytest.fixture
-def http() -> Iterator[httpx.Client]:
-    with http_client() as client:
-        yield client
 
 
 def connector(http: httpx.Client, platform: FakePlatform, **config: Any) -> XConnector:
