@@ -719,9 +719,42 @@ def _threatened_group(ctx: Context, result: RuleResult, p: PatternHit) -> None:
         return
 
 
+# Praise that swears ("I fucking love this city", "verdomme de beste frietkot", "putain c'est trop bon"):
+# the swearing is enthusiasm, not a complaint. Folded forms. Words that sarcasm favours ("bravo", "merci",
+# "thanks") are left out, and any complaint cue keeps the comment a complaint ("bravo, weer te laat").
+_PRAISE = frozenset(
+    "love loved loving amazing awesome best brilliant fantastic beautiful gorgeous "
+    "geweldig schitterend prachtig beste fantastisch zalig plezant lekker "
+    "genial magnifique excellent adore meilleur meilleure chouette "
+    "toll grossartig wunderbar".split()
+)
+_PRAISE_PAIRS = frozenset(
+    tuple(pair.split()) for pair in ("trop bon", "trop bien", "trop beau", "echt top", "zo goed", "so good", "so gut")
+)
+_COMPLAINT_CUES = frozenset(
+    "late again never worst terrible awful shame useless waiting delay cancelled "
+    "laat weer alweer nooit slechtste slecht schande waardeloos wachten vertraging afgeschaft "
+    "retard encore jamais pire nul nuls nulle honte inutile attente annule "
+    "spat wieder nie schlimmste schlecht schande nutzlos warten verspatung".split()
+)
+
+
 def _criticism_rules(ctx: Context, result: RuleResult) -> None:
     service = ctx.hits(LexCategory.SERVICE)
     profanity = ctx.hits(LexCategory.PROFANITY)
+    norms = [t.norm for t in ctx.nt.tokens]
+    praise = [
+        t.index
+        for t in ctx.nt.tokens
+        if (t.norm in _PRAISE or tuple(norms[t.index : t.index + 2]) in _PRAISE_PAIRS)
+        and not ctx.negated(t.index, window=2)
+    ]
+    complaint = "?" in ctx.nt.original or any(n in _COMPLAINT_CUES for n in norms)
+    if profanity and praise and not complaint and not ctx.hits(LexCategory.INSULT, LexCategory.HOSTILE):
+        result.flags.add("praise")
+        result.damp_model(Label.CRITICISM, 0.3)
+        result.reasons.append("swearing with praise: enthusiasm, not a complaint")
+        return
     if service and profanity:
         result.raise_score(Label.CRITICISM, 0.55, 0, "swearing about the service: a complaint")
     if profanity and not service:
