@@ -96,3 +96,13 @@ def test_damerau() -> None:
     assert damerau1("idiot", "idiat")
     assert not damerau1("idiot", "odiat")
     assert not damerau1("idiot", "id")
+
+
+def test_a_space_inside_a_word_is_looked_through_but_not_between_common_words() -> None:
+    from hierniet.triage.lexicons import load_all
+    from hierniet.triage.pipeline import build_indexes
+
+    index = build_indexes(load_all())["en"]
+    split = index.match(normalize("I hate Mus lims"))
+    assert any(h.entry.tokens == ("muslims",) and h.how == "joined" for h in split)
+    assert not any(h.how == "joined" for h in index.match(normalize("this is lam and mild")))

@@ -217,6 +217,7 @@ class _Regexes:
     symbols: re.Pattern[str]
     token: re.Pattern[str]
     squeeze: re.Pattern[str]
+    spaced: re.Pattern[str]
 
 
 @cache
@@ -230,6 +231,8 @@ def _regexes() -> _Regexes:
         symbols=re.compile(r"[^\w\s'’.,!?;:()\-]+"),
         token=re.compile(r"['’]?[^\W\d_]+(?:['’][^\W\d_]+)*['’]?"),
         squeeze=re.compile(r"([^\W\d_])\1{2,}"),
+        # "M u s l i m s", "n.e.g.e.r": letters one by one read as no language at all; join them first.
+        spaced=re.compile(r"(?<!\w)(?:[^\W\d_][ .\-*]){2,}[^\W\d_](?!\w)"),
     )
 
 
@@ -252,6 +255,8 @@ def _prepare(text: str) -> _Prepared:
         if not any(ch.isalpha() for ch in without_tags):
             without_tags = rx.hashtag.sub(r" \1 ", cleaned)
         cleaned = without_tags
+    if " " in cleaned or "." in cleaned or "-" in cleaned:
+        cleaned = rx.spaced.sub(lambda m: re.sub(r"[ .\-*]", "", m.group()), cleaned)
     cleaned = rx.symbols.sub(" ", cleaned)
     cleaned = " ".join(cleaned.split())
     lowered = cleaned.lower().replace("’", "'")

@@ -184,7 +184,25 @@ class LexiconIndex:
             else:
                 word_hits = self._word_hits(token, found=found, fuzzy=fuzzy, common=common)
             hits.extend(Hit(entry, i, i, how) for entry, how in word_hits)
+        if fuzzy:
+            hits.extend(self._split_words(tokens, common))
         return _unique(hits)
+
+    def _split_words(self, tokens: tuple[Token, ...], common: Callable[[str], bool]) -> list[Hit]:
+        """A space put inside a word ("Mus lims", "kak kerlakken"): two tokens that together make a word
+        of the lists, where neither half is itself a common word ("is lam" is not "islam")."""
+        out: list[Hit] = []
+        for i in range(len(tokens) - 1):
+            a, b = tokens[i], tokens[i + 1]
+            if a.emoji or b.emoji or a.end == b.start or (common(a.norm) and common(b.norm)):
+                continue
+            joined = a.norm + b.norm
+            if len(joined) < 6 or joined.isdigit():
+                continue
+            for entry in self._by_first.get(joined, ()):
+                if len(entry.tokens) == 1 and entry.category in _FUZZY_CATEGORIES:
+                    out.append(Hit(entry, i, i + 1, "joined"))
+        return out
 
     def _word_hits(
         self, token: Token, *, found: bool, fuzzy: bool, common: Callable[[str], bool]
