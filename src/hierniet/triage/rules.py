@@ -326,6 +326,9 @@ def _overlaps(a: Hit, b: Hit) -> bool:
     return not (a.last < b.first or b.last < a.first)
 
 
+_COPULAS = frozenset("zijn is waren was are were sont est etaient sind ist waren".split())
+
+
 def _group_rules(ctx: Context, result: RuleResult) -> None:
     """Group name + hostile / dehumanising / insulting / violent words -> hate."""
     identities = [h for h in ctx.hits(LexCategory.IDENTITY)]
@@ -345,6 +348,10 @@ def _group_rules(ctx: Context, result: RuleResult) -> None:
         for pred in predicates:
             inside = ident.first <= pred.first and pred.last <= ident.last
             if inside or ctx.sentence(pred.first) != sentence:
+                continue
+            # "zijn allemaal", "sont une menace", "are a threat" say something of their subject: the group
+            # must come first ("wij zijn allemaal mensen, joden en moslims" says nothing against them).
+            if pred.entry.tokens[0] in _COPULAS and ident.first > pred.first:
                 continue
             distance = 0 if _overlaps(pred, ident) else max(pred.first - ident.last, ident.first - pred.last)
             # An ambiguous word ("ik haat", "hate", "clowns") needs the group name right next to it.
@@ -796,9 +803,18 @@ def apply_rules(
     # "Ik heb niets tegen moslims", "nothing against", "rien contre", "nichts gegen": a stated absence of hostility.
     if any(t.norm in _AGAINST and ctx.negated(t.index, window=3) for t in ctx.nt.tokens):
         result.flags.add("negation")
-    # A group mentioned without anything hostile: the model must not read the name alone as hate.
+    # A group mentioned without anything hostile: the model must not read the name alone as hate. Said with
+    # a positive word that nothing negates ("wij zijn allemaal mensen, joden en moslims"), even less so.
     if result.scores.get(Label.HATE, 0.0) < 0.5 and ctx.hits(LexCategory.IDENTITY) and not ctx.hits(LexCategory.SLUR):
-        result.damp_model(Label.HATE, 0.6 if not result.flags & {"negation", "counter_speech"} else 0.35)
+        names = ctx.hits(LexCategory.IDENTITY)
+        # "people" in "gay people" is part of the name, not a positive word about it.
+        if any(
+            not ctx.negated(h.first, window=3) and not any(_overlaps(h, n) for n in names)
+            for h in ctx.hits(LexCategory.POSITIVE)
+        ):
+            result.flags.add("positive_mention")
+        benign = result.flags & {"negation", "counter_speech", "positive_mention"}
+        result.damp_model(Label.HATE, 0.35 if benign else 0.6)
         result.flags.add("identity_mention")
     if not result.targets:
         for hit in ctx.hits(LexCategory.IDENTITY):
