@@ -42,6 +42,8 @@ from hierniet.triage.rules import RuleResult, apply_rules
 
 #: Lowest combined score at which the model alone (no rule evidence) may apply an abuse label.
 MODEL_ONLY_MIN = 0.5
+#: The same for hate when no protected group is named at all.
+HATE_WITHOUT_TARGET_MIN = 0.7
 
 #: Longest comment triage reads; beyond it the text is cut (and the verdict says so).
 MAX_CHARS = 20_000
@@ -187,6 +189,10 @@ class Triage:
             # hostile word for the rules to find, so the model's (already damped) score stands.
             return base
         if label in ABUSE_LABELS and rules.scores.get(label, 0.0) < 0.2:
+            if label == Label.HATE:
+                # Hate is aimed at a protected group; with none named, the model's reading of a form alone
+                # ("no dogs should be allowed to live here") needs more than even odds.
+                return max(base, HATE_WITHOUT_TARGET_MIN)
             return max(base, self.model_only_min)
         return base
 

@@ -19,6 +19,7 @@ evidence with spans in the original text, and reasons a moderator can read.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -26,7 +27,7 @@ from dataclasses import dataclass, field
 from hierniet.domain import Evidence, EvidenceSource, Label, PIIKind, PIIMatch, Target
 from hierniet.triage.lexicons import Flag, LexCategory
 from hierniet.triage.matcher import Hit
-from hierniet.triage.normalize import NormalizedText
+from hierniet.triage.normalize import NormalizedText, fold_aligned
 from hierniet.triage.patterns import PatternHit
 
 # Function words are closed classes, so they live here rather than in the
@@ -459,6 +460,50 @@ def _exclusion_rules(ctx: Context, result: RuleResult) -> None:
         result.evidence.append(_evidence(ctx, hit, Label.HATE))
 
 
+# Exclusion said through a negated permission: "no X should be allowed to live here", "geen enkele X mag hier
+# wonen", "aucun X ne devrait vivre ici", "X haben hier nichts verloren". The "no" belongs to the phrase, so
+# the negation rules would read it as harmless; a group named in the same sentence makes it hate.
+_EXCLUSION_RX = re.compile(
+    r"\bno (\w+ ){0,3}(should|must|may|can) (ever )?be (allowed|permitted) to (live|stay|settle|work|come) "
+    r"(here|in this country)\b"
+    r"|\b(geen|geen enkele|geen enkel) (\w+ ){0,4}(mag|mogen) (hier|in dit land|in ons land) (nog )?"
+    r"(wonen|blijven|komen)\b"
+    r"|\baucun(e|s)? (\w+ ){0,5}ne (devrait|doit|devraient|doivent) (avoir le droit de )?(vivre|rester|habiter|venir) "
+    r"(ici|dans ce pays|chez nous)\b|\bn'?ont rien a faire (ici|chez nous|dans ce pays)\b"
+    r"|\bhaben hier nichts (zu suchen|verloren)\b"
+    r"|\bgehoren nicht (hierher|hierhin|zu uns|nach deutschland|nach belgien)\b"
+)
+
+
+def _negated_permission(ctx: Context, result: RuleResult) -> None:
+    if ctx.counter:
+        return
+    folded = fold_aligned(ctx.nt.original)
+    for match in _EXCLUSION_RX.finditer(folded):
+        at = [t.index for t in ctx.nt.tokens if match.start() <= t.start < match.end()]
+        if not at:
+            continue
+        sentence = ctx.sentence(at[0])
+        for ident in ctx.hits(LexCategory.IDENTITY):
+            if ctx.sentence(ident.first) != sentence or _particular(ctx, ident) or _mentioned_not_used(ctx, ident):
+                continue
+            target = ident.entry.target
+            result.raise_score(
+                Label.HATE,
+                0.85,
+                3,
+                f"'{ctx.nt.original[match.start() : match.end()]}': the group "
+                f"'{ctx.nt.original_text(ident.first, ident.last)}' ({target.value if target else '?'}) is excluded",
+            )
+            if target:
+                result.targets[target] += 1
+            result.evidence.append(_evidence(ctx, ident, Label.HATE))
+            result.evidence.append(
+                _pattern_evidence(ctx, match.start(), match.end(), Label.HATE, "exclusion by negated permission")
+            )
+            return
+
+
 def _slur_rules(ctx: Context, result: RuleResult) -> None:
     for hit in ctx.hits(LexCategory.SLUR):
         entry = hit.entry
@@ -793,6 +838,7 @@ def apply_rules(
     _slur_rules(ctx, result)
     _group_rules(ctx, result)
     _exclusion_rules(ctx, result)
+    _negated_permission(ctx, result)
     _insult_rules(ctx, result)
     _threat_rules(ctx, result)
     _sexual_rules(ctx, result)
