@@ -194,12 +194,14 @@ class LexiconIndex:
         out: list[Hit] = []
         for i in range(len(tokens) - 1):
             a, b = tokens[i], tokens[i + 1]
-            if a.emoji or b.emoji or a.end == b.start or (common(a.norm) and common(b.norm)):
-                continue
             joined = a.norm + b.norm
-            if len(joined) < 6 or joined.isdigit():
+            # The look-up first: it rules out almost every pair before the word-frequency checks.
+            entries = self._by_first.get(joined)
+            if not entries or a.emoji or b.emoji or a.end == b.start or len(joined) < 6 or joined.isdigit():
                 continue
-            for entry in self._by_first.get(joined, ()):
+            if common(a.norm) and common(b.norm):
+                continue
+            for entry in entries:
                 if len(entry.tokens) == 1 and entry.category in _FUZZY_CATEGORIES:
                     out.append(Hit(entry, i, i + 1, "joined"))
         return out

@@ -249,6 +249,8 @@ _STOP = frozenset({"stop", "arretez", "arrete", "hou", "hor", "hort", "cessez"})
 
 def _condemned_claim(norms: list[str], nt: NormalizedText) -> bool:
     """A sentence that reports a claim to condemn it: "zeggen dat ... is walgelijk", "stop met beweren dat"."""
+    if _SAYING.isdisjoint(norms) and _STOP.isdisjoint(norms):
+        return False
     for i, norm in enumerate(norms):
         sentence = nt.tokens[i].sentence
         rest = [j for j in range(i + 1, min(len(norms), i + 25)) if nt.tokens[j].sentence == sentence]
@@ -476,7 +478,7 @@ _EXCLUSION_RX = re.compile(
 
 
 def _negated_permission(ctx: Context, result: RuleResult) -> None:
-    if ctx.counter:
+    if ctx.counter or not ctx.hits(LexCategory.IDENTITY):
         return
     folded = fold_aligned(ctx.nt.original)
     for match in _EXCLUSION_RX.finditer(folded):
