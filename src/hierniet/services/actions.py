@@ -39,12 +39,22 @@ def platform_calls(step: CharterStep, reports: Sequence[ReportTo], reply: str, c
     return calls
 
 
-def payload_for(call: str, reply: str) -> dict[str, Any]:
+def payload_for(call: str, reply: str, label: str | None = None) -> dict[str, Any]:
     if call == "reply":
         return {"text": reply}
     if call == "report":
-        return {"to": ReportTo.PLATFORM.value}
+        # Platforms that take a category and a note (Mastodon, Bluesky) get what the comment was judged to be.
+        payload: dict[str, Any] = {"to": ReportTo.PLATFORM.value}
+        if label:
+            payload["label"] = label
+            payload["reason"] = f"{label.replace('_', ' ')}: reported under the Hier Niet / Pas ici charter"
+        return payload
     return {}
+
+
+def report_label(labels: Sequence[str]) -> str | None:
+    """The label a report names: the first of the comment's labels that is abuse (not ok or criticism)."""
+    return next((label for label in labels if label not in ("ok", "criticism")), None)
 
 
 def action_rows(
@@ -56,6 +66,7 @@ def action_rows(
     now: datetime,
     decision_id: int | None = None,
     recommendation_id: int | None = None,
+    label: str | None = None,
 ) -> list[dict[str, Any]]:
     return [
         {
@@ -64,7 +75,7 @@ def action_rows(
             "decision_id": decision_id,
             "recommendation_id": recommendation_id,
             "action": call,
-            "payload": payload_for(call, reply),
+            "payload": payload_for(call, reply, label),
             "status": ActionStatus.QUEUED,
             "attempts": 0,
             "last_error": None,

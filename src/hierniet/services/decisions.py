@@ -19,7 +19,7 @@ from hierniet.domain import CharterStep, Comment, Label, ReportTo, Verdict
 from hierniet.policy import Policy, parse_platform, recommend, render_reply
 from hierniet.policy.schema import HIDING_STEPS
 from hierniet.services import convert
-from hierniet.services.actions import ActionStatus, action_rows, platform_calls
+from hierniet.services.actions import ActionStatus, action_rows, platform_calls, report_label
 from hierniet.services.auth import Actor, Permission, require
 from hierniet.services.errors import Conflict, InvalidInput, NotFound
 from hierniet.services.history import load_histories, since_for
@@ -260,6 +260,7 @@ def _queue_calls(
             now=now,
             decision_id=decision_id,
             recommendation_id=recommendation_id,
+            label=report_label(comment.labels),
         ),
     )
 

@@ -596,6 +596,7 @@ def _create(
                 reply=rec.reply,
                 now=received,
                 recommendation_id=rid,
+                label=rec.label.value if rec.label else None,
             )
     repo.insert_many(tx, QueuedAction, actions)
 
