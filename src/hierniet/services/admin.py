@@ -8,7 +8,7 @@ from sqlalchemy.exc import IntegrityError
 
 from hierniet.domain import Platform
 from hierniet.policy import parse_platform
-from hierniet.services import convert
+from hierniet.services import audit, convert
 from hierniet.services.auth import (
     CLI_ACTOR,
     Actor,
@@ -66,10 +66,9 @@ def create_organisation(
             if repo.organisation_by_slug(tx, slug) is not None:
                 raise Conflict(f"an organisation {slug!r} exists already: choose another slug")
             row = repo.add_organisation(tx, slug=slug, name=name.strip(), policy_yaml=policy_yaml or None)
-            repo.append_audit(
+            audit.record(
                 tx,
-                user_id=actor.user_id,
-                actor=actor.name,
+                actor,
                 action="organisation.created",
                 subject_type="organisation",
                 subject_id=row.id,
@@ -135,10 +134,9 @@ def create_channel(
                 policy_yaml=policy_yaml or None,
                 credentials_ref=credentials_ref or None,
             )
-            repo.append_audit(
+            audit.record(
                 tx,
-                user_id=actor.user_id,
-                actor=actor.name,
+                actor,
                 action="channel.created",
                 subject_type="channel",
                 subject_id=row.id,
@@ -185,10 +183,9 @@ def create_user(
             if repo.user_by_name(tx, name) is not None:
                 raise Conflict(f"a user {name!r} exists already: choose another name")
             row = repo.add_user(tx, name=name, role=wanted.value, organisation_id=organisation_id)
-            repo.append_audit(
+            audit.record(
                 tx,
-                user_id=actor.user_id,
-                actor=actor.name,
+                actor,
                 action="user.created",
                 subject_type="user",
                 subject_id=row.id,
@@ -225,10 +222,9 @@ def create_token(store: repo.Store, actor: Actor, user_id: int, name: str, *, to
         row = repo.add_token(
             tx, user_id=user_id, name=name.strip() or "token", token_hash=hash_token(value), prefix=token_prefix(value)
         )
-        repo.append_audit(
+        audit.record(
             tx,
-            user_id=actor.user_id,
-            actor=actor.name,
+            actor,
             action="token.created",
             subject_type="token",
             subject_id=row.id,
@@ -257,10 +253,9 @@ def revoke_token(store: repo.Store, actor: Actor, token_id: int) -> TokenView:
         if key.revoked_at is not None:
             raise Conflict(f"token {token_id} was revoked on {key.revoked_at:%Y-%m-%d %H:%M} UTC already")
         repo.revoke_token(tx, token_id)
-        repo.append_audit(
+        audit.record(
             tx,
-            user_id=actor.user_id,
-            actor=actor.name,
+            actor,
             action="token.revoked",
             subject_type="token",
             subject_id=token_id,
@@ -331,10 +326,9 @@ def update_channel(
         if row is None or not actor.sees(row.organisation_id):
             raise NotFound(f"no channel {channel_id}: list them with GET /api/v1/channels")
         repo.update_channel(tx, channel_id, **changes)
-        repo.append_audit(
+        audit.record(
             tx,
-            user_id=actor.user_id,
-            actor=actor.name,
+            actor,
             action="channel.updated",
             subject_type="channel",
             subject_id=channel_id,
@@ -370,10 +364,9 @@ def update_user(
         ):
             raise NotFound(f"no user {user_id}: list users with GET /api/v1/users")
         repo.update_user(tx, user_id, **changes)
-        repo.append_audit(
+        audit.record(
             tx,
-            user_id=actor.user_id,
-            actor=actor.name,
+            actor,
             action="user.updated",
             subject_type="user",
             subject_id=user_id,
@@ -404,10 +397,9 @@ def set_password(store: repo.Store, actor: Actor, user_id: int, password: str | 
         ):
             raise NotFound(f"no user {user_id}: list users with GET /api/v1/users")
         repo_desk.set_password_hash(tx, user_id, hash_password(password) if password is not None else None)
-        repo.append_audit(
+        audit.record(
             tx,
-            user_id=actor.user_id,
-            actor=actor.name,
+            actor,
             action="user.password_set" if password is not None else "user.password_removed",
             subject_type="user",
             subject_id=user_id,

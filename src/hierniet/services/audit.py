@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
+from typing import Any
+
+from sqlalchemy.orm import Session
 
 from hierniet.services import convert
 from hierniet.services.auth import Actor, Permission, require
@@ -10,6 +14,29 @@ from hierniet.services.errors import InvalidInput
 from hierniet.services.queue import MAX_LIMIT
 from hierniet.services.views import AuditView, Page
 from hierniet.store import repo
+
+
+def record(
+    session: Session,
+    actor: Actor,
+    *,
+    action: str,
+    subject_type: str,
+    subject_id: str | int | None = None,
+    organisation_id: int | None = None,
+    detail: Mapping[str, Any] | None = None,
+) -> None:
+    """Append one audit entry in the caller's transaction, naming the person (or machine) who acted."""
+    repo.append_audit(
+        session,
+        user_id=actor.user_id,
+        actor=actor.name,
+        action=action,
+        subject_type=subject_type,
+        subject_id=subject_id,
+        organisation_id=organisation_id,
+        detail=detail,
+    )
 
 
 def audit_log(

@@ -26,6 +26,7 @@ from sqlalchemy.exc import IntegrityError
 from hierniet.connectors import base
 from hierniet.domain import Platform
 from hierniet.policy import parse_platform
+from hierniet.services import audit
 from hierniet.services import credentials as creds
 from hierniet.services.admin import create_channel
 from hierniet.services.auth import Actor, Permission, Role, require
@@ -142,10 +143,9 @@ def connect_channel(
             config=new_config,
             active=True,
         )
-        repo.append_audit(
+        audit.record(
             tx,
-            user_id=actor.user_id,
-            actor=actor.name,
+            actor,
             action="channel.connected",
             subject_type="channel",
             subject_id=str(channel.id),
@@ -177,10 +177,9 @@ def disconnect_channel(store: repo.Store, actor: Actor, channel_id: int) -> Conn
         crepo.set_connection(
             tx, channel_id, ciphertext=None, hint={}, config=dict(channel.connector_config or {}), active=False
         )
-        repo.append_audit(
+        audit.record(
             tx,
-            user_id=actor.user_id,
-            actor=actor.name,
+            actor,
             action="channel.disconnected",
             subject_type="channel",
             subject_id=str(channel_id),

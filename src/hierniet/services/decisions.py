@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from hierniet.domain import CharterStep, Comment, Label, ReportTo, Verdict
 from hierniet.policy import Policy, parse_platform, recommend, render_reply
 from hierniet.policy.schema import HIDING_STEPS
-from hierniet.services import convert
+from hierniet.services import audit, convert
 from hierniet.services.actions import ActionStatus, action_rows, platform_calls, report_label
 from hierniet.services.auth import Actor, Permission, require
 from hierniet.services.errors import Conflict, InvalidInput, NotFound
@@ -190,10 +190,9 @@ def record_decision(
             decision_id=row.id,
             unhide=None if step in HIDING_STEPS else caps.hide_action,
         )
-        repo.append_audit(
+        audit.record(
             tx,
-            user_id=actor.user_id,
-            actor=actor.name,
+            actor,
             action=f"decision.{kind.value}",
             subject_type="comment",
             subject_id=comment.id,
@@ -294,10 +293,9 @@ def escalate(
             created_at=now,
         )
         repo.set_comment_state(tx, comment.id, status=CommentStatus.ESCALATED.value)
-        repo.append_audit(
+        audit.record(
             tx,
-            user_id=actor.user_id,
-            actor=actor.name,
+            actor,
             action="decision.escalate",
             subject_type="comment",
             subject_id=comment.id,
@@ -351,10 +349,9 @@ def clear_author(
             reason=reason.strip(),
             created_at=now,
         )
-        repo.append_audit(
+        audit.record(
             tx,
-            user_id=actor.user_id,
-            actor=actor.name,
+            actor,
             action="author.cleared",
             subject_type="author",
             subject_id=author_id,
@@ -531,10 +528,9 @@ def _retriage_loaded(
                 decided_step=comment.decided_step,
                 back_in_queue=decided and more_severe,
             )
-        repo.append_audit(
+        audit.record(
             tx,
-            user_id=actor.user_id,
-            actor=actor.name,
+            actor,
             action="comment.edited_on_platform" if revision is not None else "comment.retriaged",
             subject_type="comment",
             subject_id=comment.id,

@@ -19,7 +19,7 @@ from typing import Any
 
 from hierniet.domain import CharterStep, Label
 from hierniet.policy import render_reply
-from hierniet.services import decisions
+from hierniet.services import audit, decisions
 from hierniet.services.auth import (
     Actor,
     Permission,
@@ -259,10 +259,9 @@ def change_own_password(store: repo.Store, actor: Actor, current: str, new: str)
         if not verify_password(current, row.password_hash):
             raise InvalidInput("the current password is not right: type it again")
         repo_desk.set_password_hash(tx, row.id, hash_password(new))
-        repo.append_audit(
+        audit.record(
             tx,
-            user_id=actor.user_id,
-            actor=actor.name,
+            actor,
             action="user.password_changed",
             subject_type="user",
             subject_id=row.id,
@@ -282,10 +281,9 @@ def set_preferences(store: repo.Store, actor: Actor, *, shield: str) -> Preferen
             raise NotFound(f"no user {actor.user_id}")
         preferences = Preferences(shield=shield)
         repo_desk.set_preferences(tx, row.id, {**(row.preferences or {}), **preferences.as_dict()})
-        repo.append_audit(
+        audit.record(
             tx,
-            user_id=actor.user_id,
-            actor=actor.name,
+            actor,
             action="user.preferences",
             subject_type="user",
             subject_id=row.id,
@@ -326,10 +324,9 @@ def record_reveal(
         if found is None or not actor.sees(found[1].organisation_id):
             raise NotFound(f"no comment {comment_id}: list comments with GET /api/v1/queue?status=any")
         comment, channel, _author = found
-        repo.append_audit(
+        audit.record(
             tx,
-            user_id=actor.user_id,
-            actor=actor.name,
+            actor,
             action=repo_desk.REVEAL_ACTION,
             subject_type="comment",
             subject_id=comment.id,

@@ -42,7 +42,7 @@ from sqlalchemy.exc import IntegrityError
 from hierniet.domain import Comment as TriageComment
 from hierniet.domain import HistoryEntry, Platform, Recommendation, Verdict
 from hierniet.policy import Policy, parse_platform, recommend
-from hierniet.services import decisions
+from hierniet.services import audit, decisions
 from hierniet.services.actions import action_rows
 from hierniet.services.auth import Actor, Permission, require
 from hierniet.services.history import HistoryKey, load_histories, since_for
@@ -604,10 +604,9 @@ def _create(
     for i, cid in zip(items, comment_ids, strict=True):
         per_org.setdefault(i.organisation.id, []).append(cid)
     for organisation_id, ids in per_org.items():
-        repo.append_audit(
+        audit.record(
             tx,
-            user_id=actor.user_id,
-            actor=actor.name,
+            actor,
             action="comments.ingested",
             subject_type="comments",
             subject_id=f"{min(ids)}-{max(ids)}",

@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from urllib.parse import urlsplit
 
+from hierniet.services import audit
 from hierniet.services.auth import Actor, Permission, require
 from hierniet.services.errors import Conflict, Forbidden, InvalidInput, NotFound, ServiceError
 from hierniet.store import repo
@@ -329,10 +330,9 @@ def _decide(store: repo.Store, actor: Actor, signatory_id: int, status: Signator
                 f"join request {signatory_id} ({row.name}) is already {row.status}: only pending requests are "
                 "decided; reload the list"
             )
-        repo.append_audit(
+        audit.record(
             tx,
-            user_id=actor.user_id,
-            actor=actor.name,
+            actor,
             action=f"signatory.{status.value}",
             subject_type="signatory",
             subject_id=signatory_id,
