@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from hierniet.domain import Evidence, EvidenceSource, Label, PIIKind, PIIMatch, Target
@@ -480,30 +480,16 @@ _EXCLUSION_RX = re.compile(
 def _negated_permission(ctx: Context, result: RuleResult) -> None:
     if ctx.counter or not ctx.hits(LexCategory.IDENTITY):
         return
-    folded = fold_aligned(ctx.nt.original)
-    for match in _EXCLUSION_RX.finditer(folded):
-        at = [t.index for t in ctx.nt.tokens if match.start() <= t.start < match.end()]
-        if not at:
+    for match in _EXCLUSION_RX.finditer(fold_aligned(ctx.nt.original)):
+        ident = _group_in_span(ctx, match.start(), match.end(), lambda _i: True)
+        if ident is None:
             continue
-        sentence = ctx.sentence(at[0])
-        for ident in ctx.hits(LexCategory.IDENTITY):
-            if ctx.sentence(ident.first) != sentence or _particular(ctx, ident) or _mentioned_not_used(ctx, ident):
-                continue
-            target = ident.entry.target
-            result.raise_score(
-                Label.HATE,
-                0.85,
-                3,
-                f"'{ctx.nt.original[match.start() : match.end()]}': the group "
-                f"'{ctx.nt.original_text(ident.first, ident.last)}' ({target.value if target else '?'}) is excluded",
-            )
-            if target:
-                result.targets[target] += 1
-            result.evidence.append(_evidence(ctx, ident, Label.HATE))
-            result.evidence.append(
-                _pattern_evidence(ctx, match.start(), match.end(), Label.HATE, "exclusion by negated permission")
-            )
-            return
+        said = ctx.nt.original[match.start() : match.end()]
+        _hate_against(ctx, result, ident, 0.85, 3, (f"'{said}': the group ", " is excluded"))
+        result.evidence.append(
+            _pattern_evidence(ctx, match.start(), match.end(), Label.HATE, "exclusion by negated permission")
+        )
+        return
 
 
 def _slur_rules(ctx: Context, result: RuleResult) -> None:
@@ -748,29 +734,47 @@ def _particular(ctx: Context, ident: Hit) -> bool:
     return ident.first > 0 and ctx.nt.tokens[ident.first - 1].norm in _POSSESSIVES
 
 
+def _group_in_span(ctx: Context, start: int, end: int, eligible: Callable[[Hit], bool]) -> Hit | None:
+    """The first group named, for particular people or quoted, in the sentence of the text span start:end."""
+    at = [t.index for t in ctx.nt.tokens if start <= t.start < end]
+    if not at:
+        return None
+    sentence = ctx.sentence(at[0])
+    return next(
+        (
+            ident
+            for ident in ctx.hits(LexCategory.IDENTITY)
+            if ctx.sentence(ident.first) == sentence
+            and not _particular(ctx, ident)
+            and not _mentioned_not_used(ctx, ident)
+            and eligible(ident)
+        ),
+        None,
+    )
+
+
+def _hate_against(
+    ctx: Context, result: RuleResult, ident: Hit, score: float, severity: int, why: tuple[str, str]
+) -> None:
+    """Hate against the group `ident` names; the reason is why[0] + the group's words and target + why[1]."""
+    target = ident.entry.target
+    group = f"'{ctx.nt.original_text(ident.first, ident.last)}' ({target.value if target else '?'})"
+    result.raise_score(Label.HATE, score, severity, why[0] + group + why[1])
+    if target:
+        result.targets[target] += 1
+    result.evidence.append(_evidence(ctx, ident, Label.HATE))
+
+
 def _threatened_group(ctx: Context, result: RuleResult, p: PatternHit) -> None:
     """Violence called for against a group named in the same sentence is hate as well as a threat."""
-    at = [t.index for t in ctx.nt.tokens if p.start <= t.start < p.end]
-    if not at:
-        return
-    sentence = ctx.sentence(at[0])
-    for ident in ctx.hits(LexCategory.IDENTITY):
-        if not ident.entry.has(Flag.PLURAL) or ctx.sentence(ident.first) != sentence or _particular(ctx, ident):
-            continue
-        if ctx.negated(ident.first, window=2) or _mentioned_not_used(ctx, ident) or ctx.reported_near(ident.first):
-            continue
-        target = ident.entry.target
-        result.raise_score(
-            Label.HATE,
-            0.88,
-            4,
-            f"violence called for ({p.pattern.name}) against the group "
-            f"'{ctx.nt.original_text(ident.first, ident.last)}' ({target.value if target else '?'})",
-        )
-        if target:
-            result.targets[target] += 1
-        result.evidence.append(_evidence(ctx, ident, Label.HATE))
-        return
+    ident = _group_in_span(
+        ctx,
+        p.start,
+        p.end,
+        lambda i: i.entry.has(Flag.PLURAL) and not ctx.negated(i.first, window=2) and not ctx.reported_near(i.first),
+    )
+    if ident is not None:
+        _hate_against(ctx, result, ident, 0.88, 4, (f"violence called for ({p.pattern.name}) against the group ", ""))
 
 
 # Praise that swears ("I fucking love this city", "verdomme de beste frietkot", "putain c'est trop bon"):
