@@ -23,73 +23,75 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 
 from hierniet.domain import Evidence, EvidenceSource, Label, PIIKind, PIIMatch, Target
 from hierniet.triage.lexicons import Flag, LexCategory
 from hierniet.triage.matcher import Hit
 from hierniet.triage.normalize import NormalizedText, fold_aligned
 from hierniet.triage.patterns import PatternHit
+from hierniet.triage.words import load_words, union, union_phrases
 
-# Function words are closed classes, so they live here rather than in the
-# curated lexicons. Dutch "je" is second person, French "je" first person.
-SECOND_PERSON: dict[str, frozenset[str]] = {
-    "nl": frozenset(
-        [
-            "je",
-            "jij",
-            "jou",
-            "jouw",
-            "u",
-            "uw",
-            "ge",
-            "gij",
-            "gulle",
-            "gulder",
-            "jullie",
-            "jezelf",
-            "uzelf",
-            "gy",
-            "ze_you",
-        ]
-    ),
-    "fr": frozenset(["tu", "toi", "te", "t", "ton", "ta", "tes", "vous", "votre", "vos", "toi-meme"]),
-    "en": frozenset(["you", "your", "youre", "ur", "u", "ya", "yourself", "yall", "thou"]),
-    "de": frozenset(
-        ["du", "dich", "dir", "dein", "deine", "deiner", "deinen", "deinem", "ihr", "euch", "euer", "eure"]
-    ),
-}
-FIRST_PERSON: dict[str, frozenset[str]] = {
-    "nl": frozenset(["ik", "k", "me", "mij", "mijn", "m'n", "mn", "mezelf", "wij", "we", "ons", "onze"]),
-    "fr": frozenset(["je", "j", "me", "m", "moi", "mon", "ma", "mes", "nous", "notre", "nos"]),
-    "en": frozenset(["i", "im", "me", "my", "myself", "we", "us", "our", "ourselves"]),
-    "de": frozenset(["ich", "mich", "mir", "mein", "meine", "meiner", "wir", "uns", "unser", "unsere"]),
-}
-# English negation split by the tokeniser at the apostrophe: "don't" -> "don", "t".
-_EN_NEG_STEMS = frozenset(
-    [
-        "don",
-        "doesn",
-        "isn",
-        "aren",
-        "wasn",
-        "weren",
-        "won",
-        "can",
-        "couldn",
-        "shouldn",
-        "wouldn",
-        "didn",
-        "haven",
-        "hasn",
-        "ain",
-    ]
-)
-COPULA: dict[str, frozenset[str]] = {
-    "nl": frozenset(["is", "zijn", "bent", "ben", "was", "waren", "blijft", "blijven"]),
-    "fr": frozenset(["est", "sont", "es", "etes", "suis", "etait", "etaient", "restent", "reste"]),
-    "en": frozenset(["is", "are", "am", "was", "were", "be"]),
-    "de": frozenset(["ist", "sind", "bist", "bin", "war", "waren"]),
-}
+# Function words (pronouns, negators, copulas, verbs of saying, ...) are data: triage/words/<language>.yaml.
+
+
+@dataclass(frozen=True, slots=True)
+class Vocab:
+    """The function words the rules read, from every language's words file, built once per process."""
+
+    second_person: dict[str, frozenset[str]]
+    first_person: dict[str, frozenset[str]]
+    third_plural: frozenset[tuple[str, ...]]
+    negators: frozenset[str]
+    negator_phrases: frozenset[tuple[str, ...]]
+    self_subject: frozenset[str]
+    collectives: frozenset[tuple[str, ...]]
+    demonstratives: frozenset[str]
+    contrast: frozenset[str]
+    not_a_negation_after: frozenset[tuple[str, ...]]
+    saying: frozenset[str]
+    that: frozenset[str]
+    condemning: frozenset[str]
+    stop: frozenset[tuple[str, ...]]
+    copulas: frozenset[str]
+    country_words: frozenset[str]
+    possessives: frozenset[str]
+    praise: frozenset[str]
+    praise_pairs: frozenset[tuple[str, ...]]
+    complaint_cues: frozenset[str]
+    against: frozenset[str]
+
+
+@cache
+def vocab() -> Vocab:
+    table = load_words()
+    languages = tuple(table)
+    negators = union_phrases("negators")
+    return Vocab(
+        second_person={lang: table[lang].singles("second_person") for lang in languages},
+        first_person={lang: table[lang].singles("first_person") for lang in languages},
+        third_plural=union_phrases("third_plural"),
+        negators=frozenset(p[0] for p in negators if len(p) == 1),
+        negator_phrases=frozenset(p for p in negators if len(p) > 1),
+        self_subject=union("self_subject"),
+        collectives=union_phrases("collectives"),
+        demonstratives=union("demonstratives"),
+        contrast=union("contrast"),
+        not_a_negation_after=union_phrases("not_a_negation_after"),
+        saying=union("saying"),
+        that=union("that"),
+        condemning=union("condemning"),
+        stop=union_phrases("stop"),
+        copulas=union("copulas"),
+        country_words=union("country_words"),
+        possessives=union("possessives"),
+        praise=union("praise"),
+        praise_pairs=union_phrases("praise_pairs"),
+        complaint_cues=union("complaint_cues"),
+        against=union("against"),
+    )
+
+
 _QUOTES = "\"“”„«»‘’'‹›"
 _THREAT_EMOJI = frozenset(
     {"emoji_knife", "emoji_gun", "emoji_bomb", "emoji_coffin", "emoji_skull", "emoji_axe", "emoji_rope"}
@@ -201,19 +203,9 @@ def _quoted_tokens(nt: NormalizedText) -> frozenset[int]:
     return frozenset(t.index for t in nt.tokens if any(a < t.start and t.end <= b for a, b in spans))
 
 
-_SELF_SUBJECT = frozenset({"ik", "k", "je", "j", "i", "im", "ich"})
-# "bende nietsnutten", "bande de cons", "bunch of idiots": name-calling aimed at the people meant.
-_COLLECTIVE = (("bende",), ("bande", "de"), ("bunch", "of"), ("haufen",), ("stelletje",), ("tas", "de"))
-# "die mongolen", "ces mongols": a demonstrative makes an ambiguous plural slur name a group.
-_DEMONSTRATIVE = frozenset({"die", "deze", "ces", "les", "those", "these", "diese", "al"})
-
-
 def _after_collective(ctx: Context, hit: Hit) -> bool:
     norms = [t.norm for t in ctx.nt.tokens]
-    return any(tuple(norms[max(0, hit.first - len(c)) : hit.first]) == c for c in _COLLECTIVE)
-
-
-_CONTRAST = frozenset({"maar", "doch", "mais", "but", "aber", "however", "pourtant", "toch"})
+    return any(tuple(norms[max(0, hit.first - len(c)) : hit.first]) == c for c in vocab().collectives)
 
 
 def _counts_as_counter(hit: Hit, norms: list[str], negators: set[int], nt: NormalizedText) -> bool:
@@ -221,52 +213,36 @@ def _counts_as_counter(hit: Hit, norms: list[str], negators: set[int], nt: Norma
     if any(p in negators for p in range(max(0, hit.first - 2), hit.first)):
         return False
     sentence = nt.tokens[hit.first].sentence
-    return not any(norms[j] in _CONTRAST and nt.tokens[j].sentence == sentence for j in range(hit.last + 1, len(norms)))
-
-
-# "nothing but vermin", "niets dan ratten", "rien que des parasites", "nichts als Ratten", "no better than animals":
-# a negator followed by these words restricts or compares; it does not deny what follows.
-_NOT_A_NEGATION_AFTER: tuple[tuple[str, ...], ...] = tuple(
-    tuple(words.split())
-    for words in (
-        "but|more than|better than|other than|else than|dan|anders dan|meer dan|beter dan|que|d autre que|"
-        "plus que|mieux que|autre que|als|anderes als|mehr als|besser als"
-    ).split("|")
-)
-# "Saying that X are vermin is disgusting", "Stop spreading lies that ...": the writer condemns a claim.
-_SAYING = frozenset(
-    {"saying", "claiming", "say", "zeggen", "beweren", "stellen", "dire", "pretendre", "affirmer", "sagen", "behaupten"}
-)
-_THAT = frozenset({"that", "dat", "que", "qu", "dass"})
-_CONDEMNING = frozenset(
-    "disgusting wrong racist false untrue nonsense shameful vile bullshit hateful unacceptable lies lie "
-    "walgelijk fout racistisch onzin schandalig verkeerd onaanvaardbaar leugens leugen gelogen "
-    "degueulasse faux raciste inacceptable honteux immonde mensonge mensonges "
-    "ekelhaft falsch rassistisch unsinn widerlich inakzeptabel lugen luge schande".split()
-)
-_STOP = frozenset({"stop", "arretez", "arrete", "hou", "hor", "hort", "cessez"})
+    contrast = vocab().contrast
+    return not any(norms[j] in contrast and nt.tokens[j].sentence == sentence for j in range(hit.last + 1, len(norms)))
 
 
 def _condemned_claim(norms: list[str], nt: NormalizedText) -> bool:
     """A sentence that reports a claim to condemn it: "zeggen dat ... is walgelijk", "stop met beweren dat"."""
-    if _SAYING.isdisjoint(norms) and _STOP.isdisjoint(norms):
+    v = vocab()
+    stops = {i for i in range(len(norms)) if _phrase_at(v.stop, norms, i)}
+    if v.saying.isdisjoint(norms) and not stops:
         return False
     for i, norm in enumerate(norms):
         sentence = nt.tokens[i].sentence
         rest = [j for j in range(i + 1, min(len(norms), i + 25)) if nt.tokens[j].sentence == sentence]
-        claim = norm in _SAYING and any(norms[j] in _THAT for j in rest[:2])
+        claim = norm in v.saying and any(norms[j] in v.that for j in rest[:2])
         if claim and (
-            any(norms[j] in _CONDEMNING for j in rest)
-            or any(norms[j] in _STOP for j in range(max(0, i - 4), i) if nt.tokens[j].sentence == sentence)
+            any(norms[j] in v.condemning for j in rest)
+            or any(j in stops for j in range(max(0, i - 4), i) if nt.tokens[j].sentence == sentence)
         ):
             return True
-        if norm in _STOP and any(norms[j] in _SAYING or norms[j] in _CONDEMNING for j in rest[:5]):
+        if i in stops and any(norms[j] in v.saying or norms[j] in v.condemning for j in rest[:5]):
             return True
     return False
 
 
+def _phrase_at(phrases: frozenset[tuple[str, ...]], norms: list[str], i: int) -> bool:
+    return any(tuple(norms[i : i + len(p)]) == p for p in phrases)
+
+
 def _restrictive(norms: list[str], i: int) -> bool:
-    return any(tuple(norms[i + 1 : i + 1 + len(words)]) == words for words in _NOT_A_NEGATION_AFTER)
+    return any(tuple(norms[i + 1 : i + 1 + len(words)]) == words for words in vocab().not_a_negation_after)
 
 
 def _on_est(norms: list[str], language: str) -> frozenset[int]:
@@ -282,19 +258,18 @@ def build_context(nt: NormalizedText, language: str, hits: Sequence[Hit]) -> Con
     by_category: dict[LexCategory, list[Hit]] = {}
     for hit in hits:
         by_category.setdefault(hit.entry.category, []).append(hit)
-    lang = language if language in SECOND_PERSON else "en"
+    v = vocab()
+    lang = language if language in v.second_person else "en"
     norms = [t.norm for t in nt.tokens]
     negators = {i for h in by_category.get(LexCategory.NEGATOR, ()) for i in range(h.first, h.last + 1)}
     for i, norm in enumerate(norms):
-        if norm in ("not", "no", "never", "niet", "geen", "nooit", "pas", "jamais", "nicht", "kein", "keine", "nie"):
-            negators.add(i)
-        if norm in _EN_NEG_STEMS and i + 1 < len(norms) and norms[i + 1] == "t":
+        if norm in v.negators or _phrase_at(v.negator_phrases, norms, i):
             negators.add(i)
     negators = {i for i in negators if not _restrictive(norms, i)}
     counter = any(_counts_as_counter(h, norms, negators, nt) for h in by_category.get(LexCategory.COUNTER, ()))
     counter = counter or _condemned_claim(norms, nt)
-    second = frozenset(i for i, n in enumerate(norms) if n in SECOND_PERSON[lang])
-    first = frozenset(i for i, n in enumerate(norms) if n in FIRST_PERSON[lang]) | _on_est(norms, lang)
+    second = frozenset(i for i, n in enumerate(norms) if n in v.second_person[lang])
+    first = frozenset(i for i, n in enumerate(norms) if n in v.first_person[lang]) | _on_est(norms, lang)
     return Context(
         nt=nt,
         language=lang,
@@ -329,9 +304,6 @@ def _overlaps(a: Hit, b: Hit) -> bool:
     return not (a.last < b.first or b.last < a.first)
 
 
-_COPULAS = frozenset("zijn is waren was are were sont est etaient sind ist waren".split())
-
-
 def _group_rules(ctx: Context, result: RuleResult) -> None:
     """Group name + hostile / dehumanising / insulting / violent words -> hate."""
     identities = [h for h in ctx.hits(LexCategory.IDENTITY)]
@@ -354,7 +326,7 @@ def _group_rules(ctx: Context, result: RuleResult) -> None:
                 continue
             # "zijn allemaal", "sont une menace", "are a threat" say something of their subject: the group
             # must come first ("wij zijn allemaal mensen, joden en moslims" says nothing against them).
-            if pred.entry.tokens[0] in _COPULAS and ident.first > pred.first:
+            if pred.entry.tokens[0] in vocab().copulas and ident.first > pred.first:
                 continue
             distance = 0 if _overlaps(pred, ident) else max(pred.first - ident.last, ident.first - pred.last)
             # An ambiguous word ("ik haat", "hate", "clowns") needs the group name right next to it.
@@ -440,18 +412,15 @@ def _group_rules(ctx: Context, result: RuleResult) -> None:
                 result.evidence.append(_pattern_evidence(ctx, token.start, token.end, Label.HATE, "emoji"))
 
 
-_COUNTRY_WORDS = frozenset({"land", "pays", "country", "heimat", "heimatland", "bled", "afrika", "afrique", "africa"})
-
-
 def _exclusion_rules(ctx: Context, result: RuleResult) -> None:
     """ "Terug naar je land", "retourne dans ton pays", "go back to your country": exclusion by origin."""
     for hit in ctx.hits(LexCategory.HOSTILE):
         words = set(hit.entry.tokens)
-        if not words & _COUNTRY_WORDS or ctx.counter or _mentioned_not_used(ctx, hit):
+        if not words & vocab().country_words or ctx.counter or _mentioned_not_used(ctx, hit):
             continue
         if ctx.negated(hit.first, window=2):
             continue
-        directed = bool(words & SECOND_PERSON[ctx.language]) or ctx.near(ctx.second_person, hit.first, 6)
+        directed = bool(words & vocab().second_person[ctx.language]) or ctx.near(ctx.second_person, hit.first, 6)
         result.raise_score(
             Label.HATE,
             0.85 if directed else 0.7,
@@ -511,7 +480,7 @@ def _slur_rules(ctx: Context, result: RuleResult) -> None:
         if ctx.negated(hit.first, window=3):
             result.flags.add("negation")
             continue
-        grouped = hit.first > 0 and ctx.nt.tokens[hit.first - 1].norm in _DEMONSTRATIVE
+        grouped = hit.first > 0 and ctx.nt.tokens[hit.first - 1].norm in vocab().demonstratives
         if entry.has(Flag.AMBIGUOUS) and entry.has(Flag.PLURAL) and grouped:
             result.raise_score(
                 Label.HATE, 0.75, 3, f"'{ctx.nt.original_text(hit.first - 1, hit.last)}' names a group by a slur"
@@ -559,7 +528,7 @@ def _insult_rules(ctx: Context, result: RuleResult) -> None:
             continue
         # "ik ben zo'n idioot": the speaker, as subject, names themselves.
         self_talk = any(
-            hit.first - 4 <= p < hit.first and ctx.nt.tokens[p].norm in _SELF_SUBJECT for p in ctx.first_person
+            hit.first - 4 <= p < hit.first and ctx.nt.tokens[p].norm in vocab().self_subject for p in ctx.first_person
         ) and not ctx.near(ctx.second_person, hit.first, 6)
         if self_talk:
             result.reasons.append(f"'{words}' is said by the commenter about themselves")
@@ -723,15 +692,8 @@ def _doxxing_rules(ctx: Context, result: RuleResult, patterns: Sequence[PatternH
                 _threatened_group(ctx, result, p)
 
 
-# "your kids", "zijn vrouw", "ta fille": a possessive makes a group word name particular people, not the group.
-_POSSESSIVES = frozenset(
-    "your my his her their our uw je jouw mijn m'n mn zijn z'n haar hun onze ons ta ton tes sa son ses mes mon ma "
-    "leur leurs notre nos dein deine deinen meine meinen seine seinen ihre ihren unsere".split()
-)
-
-
 def _particular(ctx: Context, ident: Hit) -> bool:
-    return ident.first > 0 and ctx.nt.tokens[ident.first - 1].norm in _POSSESSIVES
+    return ident.first > 0 and ctx.nt.tokens[ident.first - 1].norm in vocab().possessives
 
 
 def _group_in_span(ctx: Context, start: int, end: int, eligible: Callable[[Hit], bool]) -> Hit | None:
@@ -777,26 +739,6 @@ def _threatened_group(ctx: Context, result: RuleResult, p: PatternHit) -> None:
         _hate_against(ctx, result, ident, 0.88, 4, (f"violence called for ({p.pattern.name}) against the group ", ""))
 
 
-# Praise that swears ("I fucking love this city", "verdomme de beste frietkot", "putain c'est trop bon"):
-# the swearing is enthusiasm, not a complaint. Folded forms. Words that sarcasm favours ("bravo", "merci",
-# "thanks") are left out, and any complaint cue keeps the comment a complaint ("bravo, weer te laat").
-_PRAISE = frozenset(
-    "love loved loving amazing awesome best brilliant fantastic beautiful gorgeous "
-    "geweldig schitterend prachtig beste fantastisch zalig plezant lekker "
-    "genial magnifique excellent adore meilleur meilleure chouette "
-    "toll grossartig wunderbar".split()
-)
-_PRAISE_PAIRS = frozenset(
-    tuple(pair.split()) for pair in ("trop bon", "trop bien", "trop beau", "echt top", "zo goed", "so good", "so gut")
-)
-_COMPLAINT_CUES = frozenset(
-    "late again never worst terrible awful shame useless waiting delay cancelled "
-    "laat weer alweer nooit slechtste slecht schande waardeloos wachten vertraging afgeschaft "
-    "retard encore jamais pire nul nuls nulle honte inutile attente annule "
-    "spat wieder nie schlimmste schlecht schande nutzlos warten verspatung".split()
-)
-
-
 def _criticism_rules(ctx: Context, result: RuleResult) -> None:
     service = ctx.hits(LexCategory.SERVICE)
     profanity = ctx.hits(LexCategory.PROFANITY)
@@ -804,10 +746,10 @@ def _criticism_rules(ctx: Context, result: RuleResult) -> None:
     praise = [
         t.index
         for t in ctx.nt.tokens
-        if (t.norm in _PRAISE or tuple(norms[t.index : t.index + 2]) in _PRAISE_PAIRS)
+        if (t.norm in vocab().praise or tuple(norms[t.index : t.index + 2]) in vocab().praise_pairs)
         and not ctx.negated(t.index, window=2)
     ]
-    complaint = "?" in ctx.nt.original or any(n in _COMPLAINT_CUES for n in norms)
+    complaint = "?" in ctx.nt.original or any(n in vocab().complaint_cues for n in norms)
     if profanity and praise and not complaint and not ctx.hits(LexCategory.INSULT, LexCategory.HOSTILE):
         result.flags.add("praise")
         result.damp_model(Label.CRITICISM, 0.3)
@@ -822,9 +764,6 @@ def _criticism_rules(ctx: Context, result: RuleResult) -> None:
         if not ctx.hits(LexCategory.INSULT, LexCategory.SLUR):
             result.damp_model(Label.INSULT, 0.75)
         result.flags.add("profanity")
-
-
-_AGAINST = frozenset({"against", "contre", "tegen", "gegen"})
 
 
 def apply_rules(
@@ -853,7 +792,7 @@ def apply_rules(
     _doxxing_rules(ctx, result, patterns, pii)
     _criticism_rules(ctx, result)
     # "Ik heb niets tegen moslims", "nothing against", "rien contre", "nichts gegen": a stated absence of hostility.
-    if any(t.norm in _AGAINST and ctx.negated(t.index, window=3) for t in ctx.nt.tokens):
+    if any(t.norm in vocab().against and ctx.negated(t.index, window=3) for t in ctx.nt.tokens):
         result.flags.add("negation")
     # A group mentioned without anything hostile: the model must not read the name alone as hate. Said with
     # a positive word that nothing negates ("wij zijn allemaal mensen, joden en moslims"), even less so.

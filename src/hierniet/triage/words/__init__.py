@@ -1,0 +1,157 @@
+"""Function words the rules read (pronouns, negators, copulas, verbs of saying and condemning, ...), as data.
+
+One YAML file per language (`words/<language>.yaml`). Closed classes, but still language data: they belong
+in files a maintainer edits and a validator checks, not in code. Every entry is normalised like the
+lexicons (folded case and accents, leet undone), so rules compare it with `Token.norm` directly; an entry
+of several words is a phrase matched on consecutive tokens.
+
+A malformed file raises `WordsError` naming the file, the key and how to fix it. Nothing is read at import
+time: `load_words()` caches on first use.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from hierniet.triage.normalize import normalize_phrase
+
+LANGUAGES: tuple[str, ...] = ("nl", "fr", "en", "de")
+
+#: Every list a words file must have, and what it holds (docs/lexicons.md repeats this table).
+LIST_KEYS: dict[str, str] = {
+    "second_person": "pronouns and possessives that address the reader (je, tu, you, du)",
+    "first_person": "pronouns and possessives of the speaker (ik, je, I, ich)",
+    "self_subject": "the speaker as subject (ik, je, I, ich): 'I am such an idiot' is self-talk",
+    "third_plural": "words that refer back to a group named earlier (ze, ils, they, sie, those people)",
+    "copulas": "forms of 'to be' (zijn, sont, are, sind)",
+    "negators": "words that negate what follows (niet, pas, not, nicht)",
+    "not_a_negation_after": "words after a negator that make it restrict or compare (nothing BUT, niets DAN)",
+    "contrast": "conjunctions that open a new clause with its own scope (maar, mais, but, aber)",
+    "saying": "verbs of saying and claiming (zeggen, dire, say, sagen)",
+    "that": "the complementiser after a verb of saying (dat, que, that, dass)",
+    "condemning": "words that condemn a claim (walgelijk, raciste, disgusting, widerlich)",
+    "stop": "calls to stop saying something (hou op, arretez, stop, hor auf)",
+    "praise": "words of praise (geweldig, genial, amazing, toll)",
+    "praise_pairs": "two-word praise (trop bon, so good)",
+    "complaint_cues": "words that mark a complaint (weer, retard, late, Verspatung)",
+    "possessives": "possessives that make a group word name particular people (your kids, ta fille)",
+    "demonstratives": "demonstratives that make an ambiguous plural slur name a group (die, ces, those)",
+    "collectives": "collective nouns of name-calling (bende, bande de, bunch of)",
+    "against": "the preposition of 'nothing against' (tegen, contre, against, gegen)",
+    "country_words": "words for a home country in calls to go back (land, pays, country, Heimat)",
+}
+#: Words written as they are (not normalised): what a group or a person is replaced with before the model reads.
+TEXT_KEYS: dict[str, str] = {
+    "group_placeholder": "the plain word that stands in for a group name when the model reads a clause (mensen)",
+    "person_placeholder": "the plain word that stands in for one member of a group (iemand)",
+}
+
+
+class WordsError(ValueError):
+    """A words file that cannot be used; the message says where and how to fix it."""
+
+
+@dataclass(frozen=True, slots=True)
+class Words:
+    """The function words of one language, normalised."""
+
+    language: str
+    version: str
+    lists: Mapping[str, frozenset[tuple[str, ...]]]
+    texts: Mapping[str, str]
+
+    def singles(self, key: str) -> frozenset[str]:
+        """The one-word entries of a list."""
+        return frozenset(p[0] for p in self.lists[key] if len(p) == 1)
+
+    def phrases(self, key: str) -> frozenset[tuple[str, ...]]:
+        return self.lists[key]
+
+    def at(self, key: str, norms: list[str], i: int) -> int:
+        """Length of the longest entry of `key` that starts at token i (0: none)."""
+        best = 0
+        for phrase in self.lists[key]:
+            n = len(phrase)
+            if n > best and tuple(norms[i : i + n]) == phrase:
+                best = n
+        return best
+
+
+def words_dir() -> Path:
+    return Path(__file__).resolve().parent
+
+
+def _normalised(path: Path, key: str, value: Any) -> frozenset[tuple[str, ...]]:
+    if not isinstance(value, list) or not value:
+        raise WordsError(f"{path}: '{key}' must be a non-empty list of words. Write it as {key}: [word, word, ...]")
+    out: set[tuple[str, ...]] = set()
+    for item in value:
+        if not isinstance(item, str) or not item.strip():
+            raise WordsError(
+                f"{path}: '{key}' holds {item!r}, which is not a word. Quote words YAML reads otherwise "
+                "(\"m'n\", \"yes\", \"on\")"
+            )
+        phrase = normalize_phrase(item)
+        if not phrase:
+            raise WordsError(f"{path}: '{key}' holds {item!r}, which has no letters after normalisation. Remove it")
+        out.add(phrase)
+    return frozenset(out)
+
+
+def load_words_file(path: Path) -> Words:
+    language = path.stem
+    if language not in LANGUAGES:
+        raise WordsError(f"{path}: the file name must be a language ({', '.join(LANGUAGES)}).yaml")
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise WordsError(f"{path}: cannot be read as YAML ({exc}). Fix the syntax") from exc
+    if not isinstance(raw, dict):
+        raise WordsError(f"{path}: expected a mapping of list names to word lists")
+    unknown = sorted(set(raw) - set(LIST_KEYS) - set(TEXT_KEYS))
+    if unknown:
+        raise WordsError(
+            f"{path}: unknown key(s) {', '.join(unknown)}. Known keys: {', '.join([*LIST_KEYS, *TEXT_KEYS])}"
+        )
+    missing = sorted(k for k in [*LIST_KEYS, *TEXT_KEYS] if k not in raw)
+    if missing:
+        raise WordsError(f"{path}: missing key(s) {', '.join(missing)}. Every language file needs every list")
+    lists = {key: _normalised(path, key, raw[key]) for key in LIST_KEYS}
+    texts: dict[str, str] = {}
+    for key in TEXT_KEYS:
+        value = raw[key]
+        if not isinstance(value, str) or not value.strip():
+            raise WordsError(f"{path}: '{key}' must be one plain word, e.g. {key}: people")
+        texts[key] = value.strip()
+    version = _version(path)
+    return Words(language, version, lists, texts)
+
+
+def _version(path: Path) -> str:
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.startswith("# version:"):
+            return line.partition(":")[2].strip()
+    raise WordsError(f"{path}: add a '# version: YYYY.MM.N' comment line at the top")
+
+
+@cache
+def load_words() -> dict[str, Words]:
+    """Every language's words, validated (cached: read once per process)."""
+    return {lang: load_words_file(words_dir() / f"{lang}.yaml") for lang in LANGUAGES}
+
+
+def union(key: str, languages: Iterable[str] = LANGUAGES) -> frozenset[str]:
+    """One-word entries of `key` in several languages (mixed-language comments are common in Brussels)."""
+    table = load_words()
+    return frozenset().union(*(table[lang].singles(key) for lang in languages))
+
+
+def union_phrases(key: str, languages: Iterable[str] = LANGUAGES) -> frozenset[tuple[str, ...]]:
+    table = load_words()
+    return frozenset().union(*(table[lang].phrases(key) for lang in languages))
