@@ -23,6 +23,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from enum import StrEnum
 from functools import cache
 
 from hierniet.domain import Evidence, EvidenceSource, Label, PIIKind, PIIMatch, Target
@@ -112,12 +113,18 @@ class RuleResult:
     evidence: list[Evidence] = field(default_factory=list)
     reasons: list[str] = field(default_factory=list)
     flags: set[str] = field(default_factory=set)  # negation, counter_speech, quote, own_data, ...
+    # The registry's bookkeeping: which rule is running, which rules raised a label (id -> labels), and which
+    # rules held a label back ("hate.slur/counter_speech"). Stored with the verdict so the desk can show them.
+    current: str = ""
+    fired: dict[str, set[Label]] = field(default_factory=dict)
+    suppressed: list[str] = field(default_factory=list)
 
     def raise_score(self, label: Label, score: float, severity: int, reason: str | None = None) -> None:
         if score > self.scores.get(label, 0.0):
             self.scores[label] = score
         if score >= 0.5:
             self.severity[label] = max(self.severity.get(label, 0), severity)
+            self.fired.setdefault(self.current or "rules", set()).add(label)
         if reason and reason not in self.reasons:
             self.reasons.append(reason)
 
@@ -127,6 +134,20 @@ class RuleResult:
     @property
     def target(self) -> Target | None:
         return self.targets.most_common(1)[0][0] if self.targets else None
+
+    def merge(self, other: RuleResult) -> None:
+        """Fold a unit's result into the comment's: highest scores and severities, everything else joined."""
+        for label, score in other.scores.items():
+            self.scores[label] = max(score, self.scores.get(label, 0.0))
+        for label, sev in other.severity.items():
+            self.severity[label] = max(sev, self.severity.get(label, 0))
+        self.targets.update(other.targets)
+        self.evidence.extend(other.evidence)
+        self.reasons.extend(r for r in other.reasons if r not in self.reasons)
+        self.flags |= other.flags
+        for rule, labels in other.fired.items():
+            self.fired.setdefault(rule, set()).update(labels)
+        self.suppressed.extend(x for x in other.suppressed if x not in self.suppressed)
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,6 +163,8 @@ class Context:
     quoted: frozenset[int]  # token indices inside quotation marks
     counter: bool
     reporting: bool
+    patterns: tuple[PatternHit, ...] = ()
+    pii: tuple[PIIMatch, ...] = ()
 
     def hits(self, *categories: LexCategory) -> list[Hit]:
         out: list[Hit] = []
@@ -254,7 +277,13 @@ def _on_est(norms: list[str], language: str) -> frozenset[int]:
     )
 
 
-def build_context(nt: NormalizedText, language: str, hits: Sequence[Hit]) -> Context:
+def build_context(
+    nt: NormalizedText,
+    language: str,
+    hits: Sequence[Hit],
+    patterns: Sequence[PatternHit] = (),
+    pii: Sequence[PIIMatch] = (),
+) -> Context:
     by_category: dict[LexCategory, list[Hit]] = {}
     for hit in hits:
         by_category.setdefault(hit.entry.category, []).append(hit)
@@ -280,6 +309,8 @@ def build_context(nt: NormalizedText, language: str, hits: Sequence[Hit]) -> Con
         quoted=_quoted_tokens(nt),
         counter=counter,
         reporting=bool(by_category.get(LexCategory.REPORTING)),
+        patterns=tuple(patterns),
+        pii=tuple(pii),
     )
 
 
@@ -625,13 +656,13 @@ def _self_harm_rules(ctx: Context, result: RuleResult) -> None:
         result.evidence.append(_evidence(ctx, hit, Label.SELF_HARM))
 
 
-def _spam_rules(ctx: Context, result: RuleResult, patterns: Sequence[PatternHit], pii: Sequence[PIIMatch]) -> None:
+def _spam_rules(ctx: Context, result: RuleResult) -> None:
     cues = ctx.hits(LexCategory.SPAM)
-    links = [p for p in patterns if p.pattern.name == "link"]
+    links = [p for p in ctx.patterns if p.pattern.name == "link"]
     strength = (
         sum(0.5 if h.entry.has(Flag.AMBIGUOUS) else 1.0 for h in {h.entry.id: h for h in cues}.values())
         + 1.5 * bool(links)
-        + 0.5 * any(p.kind in (PIIKind.PHONE, PIIKind.EMAIL) for p in pii)
+        + 0.5 * any(p.kind in (PIIKind.PHONE, PIIKind.EMAIL) for p in ctx.pii)
     )
     if strength >= 2.5:
         score = 0.9
@@ -649,12 +680,17 @@ def _spam_rules(ctx: Context, result: RuleResult, patterns: Sequence[PatternHit]
             result.evidence.append(_pattern_evidence(ctx, p.start, p.end, Label.SPAM, p.pattern.name))
 
 
-def _doxxing_rules(ctx: Context, result: RuleResult, patterns: Sequence[PatternHit], pii: Sequence[PIIMatch]) -> None:
-    own = any(p.pattern.name == "own_data" for p in patterns)
+def _own_data(ctx: Context) -> bool:
+    return any(p.pattern.name == "own_data" for p in ctx.patterns)
+
+
+def _doxxing_rules(ctx: Context, result: RuleResult) -> None:
+    """Personal data in the comment is doxxing, unless it is the commenter's own or an advert's."""
+    own = _own_data(ctx)
     if own:
         result.flags.add("own_data")
     spammy = result.scores.get(Label.SPAM, 0.0) >= 0.75
-    for match in pii:
+    for match in ctx.pii:
         if match.kind not in _DOXXING_KINDS:
             continue
         if own or spammy:
@@ -677,19 +713,29 @@ def _doxxing_rules(ctx: Context, result: RuleResult, patterns: Sequence[PatternH
         result.evidence.append(
             Evidence(match.start, match.end, Label.DOXXING, EvidenceSource.PII, match.kind.value, match.text)
         )
-    for p in patterns:
-        if p.pattern.label in (Label.DOXXING, Label.DEFAMATION, Label.PROVOCATION, Label.THREAT):
-            if p.pattern.label == Label.DOXXING and own:
-                continue
-            if p.pattern.label == Label.THREAT and ctx.counter:
-                continue
-            if p.pattern.label == Label.DOXXING:
-                result.flags.add("doxxing_pattern")
-            severity = {Label.DOXXING: 3, Label.DEFAMATION: 2, Label.PROVOCATION: 1, Label.THREAT: 3}[p.pattern.label]
-            result.raise_score(p.pattern.label, p.pattern.score, severity, f"pattern {p.pattern.name}")
-            result.evidence.append(_pattern_evidence(ctx, p.start, p.end, p.pattern.label, p.pattern.name))
-            if p.pattern.label == Label.THREAT:
-                _threatened_group(ctx, result, p)
+
+
+def _pattern_rules(ctx: Context, result: RuleResult) -> None:
+    """Named patterns: calls to find someone's data, accusations, baiting, veiled threats (each its own id)."""
+    own = _own_data(ctx)
+    rule = result.current
+    for p in ctx.patterns:
+        if p.pattern.label not in (Label.DOXXING, Label.DEFAMATION, Label.PROVOCATION, Label.THREAT):
+            continue
+        if p.pattern.label == Label.DOXXING and own:
+            continue
+        if p.pattern.label == Label.THREAT and ctx.counter:
+            result.suppressed.append(f"pattern.{p.pattern.name}/counter_speech")
+            continue
+        if p.pattern.label == Label.DOXXING:
+            result.flags.add("doxxing_pattern")
+        result.current = f"pattern.{p.pattern.name}"
+        severity = {Label.DOXXING: 3, Label.DEFAMATION: 2, Label.PROVOCATION: 1, Label.THREAT: 3}[p.pattern.label]
+        result.raise_score(p.pattern.label, p.pattern.score, severity, f"pattern {p.pattern.name}")
+        result.evidence.append(_pattern_evidence(ctx, p.start, p.end, p.pattern.label, p.pattern.name))
+        if p.pattern.label == Label.THREAT:
+            _threatened_group(ctx, result, p)
+        result.current = rule
 
 
 def _particular(ctx: Context, ident: Hit) -> bool:
@@ -766,36 +812,21 @@ def _criticism_rules(ctx: Context, result: RuleResult) -> None:
         result.flags.add("profanity")
 
 
-def apply_rules(
-    nt: NormalizedText,
-    language: str,
-    hits: Iterable[Hit],
-    patterns: Sequence[PatternHit],
-    pii: Sequence[PIIMatch],
-) -> RuleResult:
-    ctx = build_context(nt, language, list(hits))
-    result = RuleResult()
+def _counter_context(ctx: Context, result: RuleResult) -> None:
     if ctx.counter:
         # Condemning hate uses the same words as hate; the model cannot tell them apart.
         result.flags.add("counter_speech")
         result.damp_model(Label.HATE, 0.5)
         result.damp_model(Label.INSULT, 0.7)
-    _slur_rules(ctx, result)
-    _group_rules(ctx, result)
-    _exclusion_rules(ctx, result)
-    _negated_permission(ctx, result)
-    _insult_rules(ctx, result)
-    _threat_rules(ctx, result)
-    _sexual_rules(ctx, result)
-    _self_harm_rules(ctx, result)
-    _spam_rules(ctx, result, patterns, pii)
-    _doxxing_rules(ctx, result, patterns, pii)
-    _criticism_rules(ctx, result)
+
+
+def _group_mention(ctx: Context, result: RuleResult) -> None:
     # "Ik heb niets tegen moslims", "nothing against", "rien contre", "nichts gegen": a stated absence of hostility.
     if any(t.norm in vocab().against and ctx.negated(t.index, window=3) for t in ctx.nt.tokens):
         result.flags.add("negation")
-    # A group mentioned without anything hostile: the model must not read the name alone as hate. Said with
-    # a positive word that nothing negates ("wij zijn allemaal mensen, joden en moslims"), even less so.
+    # A group named with nothing hostile, in a clause that negates, condemns or praises: the model reads the
+    # clause with the group's name masked, but the clause's own cues still weigh ("wij zijn allemaal mensen,
+    # joden en moslims").
     if result.scores.get(Label.HATE, 0.0) < 0.5 and ctx.hits(LexCategory.IDENTITY) and not ctx.hits(LexCategory.SLUR):
         names = ctx.hits(LexCategory.IDENTITY)
         # "people" in "gay people" is part of the name, not a positive word about it.
@@ -804,11 +835,192 @@ def apply_rules(
             for h in ctx.hits(LexCategory.POSITIVE)
         ):
             result.flags.add("positive_mention")
-        benign = result.flags & {"negation", "counter_speech", "positive_mention"}
-        result.damp_model(Label.HATE, 0.35 if benign else 0.6)
+        if result.flags & {"negation", "counter_speech", "positive_mention"}:
+            result.damp_model(Label.HATE, 0.35)
         result.flags.add("identity_mention")
     if not result.targets:
         for hit in ctx.hits(LexCategory.IDENTITY):
             if hit.entry.target:
                 result.targets[hit.entry.target] += 1
+
+
+#: Flags that say a rule held a label back; recorded as `suppressed_by` ("hate.slur/counter_speech").
+SUPPRESSING_FLAGS = frozenset({"negation", "counter_speech", "reported", "reclaimed", "own_data", "praise"})
+
+
+class Stage(StrEnum):
+    UNIT = "unit"  # read on one clause: negation and counter-speech stay in it
+    COMMENT = "comment"  # read on the whole comment: personal data, adverts
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """A named rule of the registry: what it raises, where it reads, and examples that prove it.
+
+    `positive` examples must make it fire (raise `label` to 0.5 or more); `negative` ones must not.
+    tests/triage/test_rule_registry.py runs every rule's examples.
+    """
+
+    id: str
+    label: Label
+    stage: Stage
+    doc: str
+    run: Callable[[Context, RuleResult], None]
+    positive: tuple[tuple[str, str], ...] = ()
+    negative: tuple[tuple[str, str], ...] = ()
+
+
+RULES: tuple[Rule, ...] = (
+    Rule(
+        "context.counter_speech",
+        Label.HATE,
+        Stage.UNIT,
+        "A clause that condemns, quotes or reports hate damps the model's hate and insult for that clause only.",
+        _counter_context,
+        negative=(("en", "Saying that Muslims are vermin is disgusting."),),
+    ),
+    Rule(
+        "hate.slur",
+        Label.HATE,
+        Stage.UNIT,
+        "A slur for a protected group, used (not quoted, reported, negated or reclaimed).",
+        _slur_rules,
+        positive=(("nl", "Vuile makakken allemaal."), ("fr", "Sale bougnoule."), ("en", "Go away, you f4ggot.")),
+        negative=(("en", "Calling someone a faggot is hateful."), ("fr", "On est pédés et fiers.")),
+    ),
+    Rule(
+        "hate.group_predicate",
+        Label.HATE,
+        Stage.UNIT,
+        "A protected group named next to a hostile, dehumanising, insulting or violent word in the same clause.",
+        _group_rules,
+        positive=(("nl", "Moslims zijn ratten."), ("fr", "Les musulmans sont des rats."), ("en", "I hate Muslims.")),
+        negative=(("nl", "Moslims zijn geen ratten."), ("en", "I don't hate Muslims."), ("en", "Referees are rats.")),
+    ),
+    Rule(
+        "hate.exclusion_by_origin",
+        Label.HATE,
+        Stage.UNIT,
+        "A call to go back to one's country: exclusion because of origin.",
+        _exclusion_rules,
+        positive=(("nl", "Ga terug naar je eigen land."), ("fr", "Retourne dans ton pays.")),
+        negative=(("nl", "Ik ga volgende week terug naar mijn land op vakantie."),),
+    ),
+    Rule(
+        "hate.negated_permission",
+        Label.HATE,
+        Stage.UNIT,
+        "Exclusion said through a negated permission (no X should be allowed to live here) when a group is named.",
+        _negated_permission,
+        positive=(("en", "No Muslims should be allowed to live here."), ("nl", "Geen enkele moslim mag hier wonen.")),
+        negative=(("en", "No dogs should be allowed to live here."),),
+    ),
+    Rule(
+        "insult.name_calling",
+        Label.INSULT,
+        Stage.UNIT,
+        "Abusive name-calling aimed at someone (second person, a bare vocative, a collective noun).",
+        _insult_rules,
+        positive=(("nl", "Jij bent echt een vuile klootzak."), ("fr", "T'es qu'un connard."), ("en", "You idiot.")),
+        negative=(("nl", "Ik ben zo'n idioot, ik vergat mijn abonnement."), ("en", "He called me an idiot.")),
+    ),
+    Rule(
+        "threat.words",
+        Label.THREAT,
+        Stage.UNIT,
+        "Words of violence or harm, aimed at someone or a group, not negated, quoted or reported.",
+        _threat_rules,
+        positive=(("nl", "Ik ga je kapotmaken."), ("fr", "Je vais te tuer."), ("en", "I will kill you.")),
+        negative=(("en", "He said he would kill me, I reported it to the police."),),
+    ),
+    Rule(
+        "sexual.words",
+        Label.SEXUAL,
+        Stage.UNIT,
+        "Sexual terms and remarks, or sexual emoji aimed at someone.",
+        _sexual_rules,
+        positive=(("nl", "Wat een geile tieten heb jij."), ("en", "Send nudes babe.")),
+        negative=(("nl", "De tram was weer te laat vanmorgen."),),
+    ),
+    Rule(
+        "self_harm.distress",
+        Label.SELF_HARM,
+        Stage.UNIT,
+        "The commenter signals suicidal thoughts or self-harm (aimed at someone else, it is a threat).",
+        _self_harm_rules,
+        positive=(("nl", "Ik wil niet meer leven."), ("en", "I want to kill myself.")),
+        negative=(("en", "Go kill yourself."),),
+    ),
+    Rule(
+        "pattern",
+        Label.THREAT,
+        Stage.UNIT,
+        "Named patterns (doxxing calls, accusations, baiting, veiled threats); each fires as pattern.<name>.",
+        _pattern_rules,
+    ),
+    Rule(
+        "criticism.swearing",
+        Label.CRITICISM,
+        Stage.UNIT,
+        "Swearing about a service is a complaint, not abuse; swearing with praise is enthusiasm.",
+        _criticism_rules,
+        positive=(("nl", "Kutservice van de trein weer."),),
+        negative=(("en", "I fucking love this city."),),
+    ),
+    Rule(
+        "context.group_mention",
+        Label.HATE,
+        Stage.UNIT,
+        "A group named in a clause that negates, condemns or praises: the model's hate is damped there.",
+        _group_mention,
+        negative=(("nl", "Ik heb niets tegen moslims."),),
+    ),
+    Rule(
+        "spam.cues",
+        Label.SPAM,
+        Stage.COMMENT,
+        "Advertising and scam cues, links and contact details together.",
+        _spam_rules,
+        positive=(("en", "Free iPhone giveaway! Click the link in my bio: https://win.example"),),
+        negative=(("en", "Where can I buy a ticket?"),),
+    ),
+    Rule(
+        "doxxing.personal_data",
+        Label.DOXXING,
+        Stage.COMMENT,
+        "Someone's personal data (phone, address, national number, IBAN, e-mail, plate), unless the commenter's own.",
+        _doxxing_rules,
+        positive=(("nl", "Zijn nummer is 0472 12 34 56, bel hem maar allemaal."),),
+        negative=(("nl", "Bel mij gerust op mijn nummer 0472 12 34 56."),),
+    ),
+)
+
+
+def run_rules(ctx: Context, stage: Stage, result: RuleResult | None = None) -> RuleResult:
+    """Run the registry's rules of one stage on a context, recording which fired and which held back."""
+    result = result or RuleResult()
+    for rule in RULES:
+        if rule.stage != stage:
+            continue
+        result.current = rule.id
+        before = set(result.flags)
+        rule.run(ctx, result)
+        for flag in sorted((result.flags - before) & SUPPRESSING_FLAGS):
+            mark = f"{rule.id}/{flag}"
+            if mark not in result.suppressed:
+                result.suppressed.append(mark)
+    result.current = ""
     return result
+
+
+def apply_rules(
+    nt: NormalizedText,
+    language: str,
+    hits: Iterable[Hit],
+    patterns: Sequence[PatternHit],
+    pii: Sequence[PIIMatch],
+) -> RuleResult:
+    """Every rule, both stages, on one text read as a single unit (what the pipeline does per clause)."""
+    ctx = build_context(nt, language, list(hits), patterns, pii)
+    result = run_rules(ctx, Stage.UNIT)
+    return run_rules(ctx, Stage.COMMENT, result)

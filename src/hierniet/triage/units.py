@@ -1,0 +1,170 @@
+"""Scope: a comment split into units (sentences and contrastive clauses), each read on its own.
+
+Negation, quotation and counter-speech act on the clause they govern, never on the whole comment: "Ik heb
+niets tegen moslims, maar ze zijn allemaal criminelen" has two units, and the "niets tegen" of the first
+says nothing of the second. A comment's verdict is the maximum over its units, so adding a harmless
+sentence before or after a comment can never lower it (tests/triage/test_scope.py proves it over our own
+examples and the devset).
+
+A unit ends at a sentence end (. ! ? ; : or a line break, outside quotation marks) and before a
+contrastive conjunction (maar, mais, but, aber: `contrast` in triage/words). A quoted sentence stays
+inside the sentence that quotes it ('"X zijn ratten." Wie dat zegt, is een racist' reads as one unit).
+
+Who a unit is about: the protected groups it names; a unit that names none but refers back with a
+pronoun ("They are vermin", "Ze horen hier niet") inherits the groups of the last unit that named one.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from functools import cache
+
+from hierniet.domain import Target
+from hierniet.triage.lexicons import Flag, LexCategory
+from hierniet.triage.matcher import Hit
+from hierniet.triage.normalize import NormalizedText, Token
+from hierniet.triage.words import load_words, union, union_phrases
+
+#: Most units one comment is read as; the rest of a very long comment is read as one last unit.
+MAX_UNITS = 24
+_QUOTES = "\"“”„«»‹›"
+_END = re.compile(r"[.!?;:\n…]|\s[-–—]\s")
+# Categories that name a group of people (protected or not): what the model reads with the name masked.
+_GROUP_CATEGORIES = frozenset({LexCategory.IDENTITY})
+
+
+@dataclass(frozen=True, slots=True)
+class Unit:
+    """Tokens first..last (inclusive, indices of the whole comment) and their text span."""
+
+    index: int
+    first: int
+    last: int
+    start: int
+    end: int
+    quoted: bool  # the whole unit lies inside quotation marks
+
+
+def _quoted_spans(text: str) -> list[tuple[int, int]]:
+    spans: list[tuple[int, int]] = []
+    opening: int | None = None
+    for i, ch in enumerate(text):
+        if ch not in _QUOTES:
+            continue
+        if opening is None:
+            opening = i
+        else:
+            spans.append((opening, i))
+            opening = None
+    return spans
+
+
+@cache
+def _contrast() -> frozenset[str]:
+    return union("contrast")
+
+
+def split_units(nt: NormalizedText) -> list[Unit]:
+    """The comment's units, in order; a comment without words is one empty unit."""
+    tokens = nt.tokens
+    if not tokens:
+        return [Unit(0, 0, -1, 0, len(nt.original), False)]
+    text = nt.original
+    quoted = _quoted_spans(text)
+
+    def inside_quote(pos: int) -> bool:
+        return any(a < pos < b for a, b in quoted)
+
+    starts = [0]
+    contrast = _contrast()
+    for i in range(1, len(tokens)):
+        gap_start, gap_end = tokens[i - 1].end, tokens[i].start
+        boundary = any(not inside_quote(m.start()) for m in _END.finditer(text, gap_start, gap_end))
+        # A contrastive conjunction opens a clause of its own, unless the clause before it is one word.
+        if not boundary and tokens[i].norm in contrast and i - starts[-1] >= 2 and not inside_quote(tokens[i].start):
+            boundary = True
+        if boundary:
+            starts.append(i)
+    if len(starts) > MAX_UNITS:
+        starts = starts[:MAX_UNITS]
+    units: list[Unit] = []
+    for k, first in enumerate(starts):
+        last = starts[k + 1] - 1 if k + 1 < len(starts) else len(tokens) - 1
+        start, end = tokens[first].start, tokens[last].end
+        whole_quote = any(a < start and end <= b for a, b in quoted)
+        units.append(Unit(k, first, last, start, end, whole_quote))
+    return units
+
+
+def unit_text(nt: NormalizedText, unit: Unit) -> NormalizedText:
+    """The unit as a text of its own: its tokens re-numbered from 0, spans still in the comment's text."""
+    tokens: tuple[Token, ...] = tuple(
+        replace(t, index=k, sentence=0) for k, t in enumerate(nt.tokens[unit.first : unit.last + 1])
+    )
+    return NormalizedText(nt.original, tokens)
+
+
+def unit_hits(hits: list[Hit], unit: Unit) -> list[Hit]:
+    """The hits inside the unit, with token indices relative to it (a phrase across a boundary is dropped)."""
+    return [
+        Hit(h.entry, h.first - unit.first, h.last - unit.first, h.how)
+        for h in hits
+        if unit.first <= h.first and h.last <= unit.last
+    ]
+
+
+def protected_groups(hits: list[Hit]) -> list[Hit]:
+    """Names of protected groups (and slurs, which carry their group) in a unit."""
+    return [h for h in hits if h.entry.category in (LexCategory.IDENTITY, LexCategory.SLUR) and h.entry.target]
+
+
+@cache
+def _third_plural() -> frozenset[tuple[str, ...]]:
+    return union_phrases("third_plural")
+
+
+def refers_back(nt: NormalizedText) -> bool:
+    """The unit refers to people named before with a pronoun or 'those people' ("They are vermin")."""
+    norms = [t.norm for t in nt.tokens]
+    phrases = _third_plural()
+    return any(tuple(norms[i : i + len(p)]) == p for i in range(len(norms)) for p in phrases)
+
+
+def masked_text(nt: NormalizedText, hits: list[Hit], language: str) -> str:
+    """The unit's original text with every group name replaced by a plain word (mensen, gens, people, Leute).
+
+    The model reads hostility on the masked text, so what it learns about one group carries over to every
+    group and language, and a group's name alone never reads as hate.
+    """
+    if not nt.tokens:
+        return ""
+    table = load_words()
+    words = table.get(language) or table["en"]
+    start, end = nt.tokens[0].start, nt.tokens[-1].end
+    spans: list[tuple[int, int, str]] = []
+    for h in sorted(hits, key=lambda h: (h.first, -h.last)):
+        if h.entry.category not in _GROUP_CATEGORIES:
+            continue
+        a, b = nt.span(h.first, h.last)
+        if spans and a < spans[-1][1]:
+            continue
+        word = words.texts["group_placeholder" if h.entry.has(Flag.PLURAL) else "person_placeholder"]
+        spans.append((a, b, word))
+    out: list[str] = []
+    pos = start
+    for a, b, word in spans:
+        out.append(nt.original[pos:a])
+        out.append(word)
+        pos = b
+    out.append(nt.original[pos:end])
+    return "".join(out)
+
+
+def group_targets(hits: list[Hit]) -> tuple[Target, ...]:
+    """The protected grounds named in a unit, most named first."""
+    counts: dict[Target, int] = {}
+    for h in protected_groups(hits):
+        if h.entry.target is not None:
+            counts[h.entry.target] = counts.get(h.entry.target, 0) + 1
+    return tuple(sorted(counts, key=lambda t: -counts[t]))
