@@ -167,10 +167,18 @@ class Verdict:
     pii: tuple[PIIMatch, ...]
     model_version: str
     reasons: tuple[str, ...] = field(default=())
+    # The registry's rules that raised a label on this verdict ("hate.group_predicate", "pattern.doxx_call_nl"),
+    # and the rules that held one back ("hate.slur/counter_speech"): what a moderator or maintainer checks.
+    rules_fired: tuple[str, ...] = field(default=())
+    suppressed_by: tuple[str, ...] = field(default=())
 
     @property
     def is_abuse(self) -> bool:
         return any(label in ABUSE_LABELS for label in self.labels)
+
+    def rule_found(self, label: Label) -> bool:
+        """A rule, not only the model, found evidence for the label (a lexicon entry, a pattern, personal data)."""
+        return any(e.label is label and e.source is not EvidenceSource.MODEL for e in self.evidence)
 
     def as_dict(self) -> dict[str, Any]:
         """The stable JSON shape of `hierniet classify` (documented in the README)."""
@@ -186,6 +194,8 @@ class Verdict:
             "pii": [p.as_dict() for p in self.pii],
             "model": self.model_version,
             "reasons": list(self.reasons),
+            "rules_fired": list(self.rules_fired),
+            "suppressed_by": list(self.suppressed_by),
         }
 
 

@@ -371,7 +371,7 @@ def _finish(
             "Criticism gets an answer, not a hide: the reply routes the commenter to customer service."
         )
 
-    auto = allow_auto and _auto(step, winner, labels, substituted, policy, reasons)
+    auto = allow_auto and _auto(step, winner, labels, substituted, policy, reasons, verdict)
 
     alert = Label.SELF_HARM in labels or step is CharterStep.POLICE
     if Label.SELF_HARM in labels:
@@ -493,14 +493,23 @@ def _auto(
     substituted: bool,
     policy: Policy,
     reasons: list[str],
+    verdict: Verdict,
 ) -> bool:
     rules = policy.label(winner.label)
     why_not: str | None = None
     if step in (CharterStep.NONE,):
         return False
     never = sorted(label.value for label in labels & NEVER_AUTO_LABELS)
+    model_only = winner.label is not Label.OK and not verdict.rule_found(winner.label)
     if never:
         why_not = f"a person always handles {' and '.join(never)}"
+    elif model_only and winner.label is Label.HATE:
+        # Hate read by the model alone, with no slur, hostile phrase or group rule behind it: a person
+        # confirms it before anyone is hidden or reported to Unia.
+        why_not = "only the model found hate (no rule, word list or pattern backs it)"
+    elif model_only and Label.CRITICISM in labels and winner.label is not Label.CRITICISM:
+        # A complaint beside the abuse: hiding it would silence the complaint too, on the model's word alone.
+        why_not = f"the comment is also criticism and only the model found {winner.label.value}"
     elif step in NEVER_AUTO_STEPS:
         why_not = f"'{step.value}' always needs a person"
     elif substituted:

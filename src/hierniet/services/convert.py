@@ -66,6 +66,8 @@ def verdict_view(v: t.Verdict | None) -> VerdictView | None:
         pii=list(v.pii),
         model_version=v.model_version,
         reasons=list(v.reasons),
+        rules_fired=list(v.rules_fired or []),
+        suppressed_by=list(v.suppressed_by or []),
         created_at=v.created_at,
     )
 

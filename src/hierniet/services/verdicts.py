@@ -45,6 +45,8 @@ def verdict_row(comment_id: int, version: int, v: Verdict, now: datetime) -> dic
         "pii": [p.as_dict() for p in v.pii],
         "model_version": v.model_version,
         "reasons": list(v.reasons),
+        "rules_fired": list(v.rules_fired),
+        "suppressed_by": list(v.suppressed_by),
         "created_at": now,
     }
 

@@ -80,6 +80,8 @@ class VerdictView:
     pii: list[dict[str, Any]]
     model_version: str
     reasons: list[str]
+    rules_fired: list[str]
+    suppressed_by: list[str]
     created_at: datetime
 
 

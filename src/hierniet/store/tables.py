@@ -199,6 +199,9 @@ class Verdict(Base):
     pii: Mapped[list[dict[str, Any]]] = mapped_column(JSONType)
     model_version: Mapped[str] = mapped_column(String(200))
     reasons: Mapped[list[str]] = mapped_column(JSONType)
+    # Named rules that raised a label of this verdict, and those that held one back (triage v2; 0009).
+    rules_fired: Mapped[list[str]] = mapped_column(JSONType, default=list)
+    suppressed_by: Mapped[list[str]] = mapped_column(JSONType, default=list)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 

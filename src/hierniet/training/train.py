@@ -19,14 +19,15 @@ from typing import Any
 
 import numpy as np
 
-from hierniet.domain import ALL_LABELS, Comment, Label
+from hierniet.domain import Comment, Label
 from hierniet.training.datasets import TrainingExample, dataset_infos, load_public
 from hierniet.training.own import load_own
-from hierniet.triage.features import Embedder, char_counts, combine, fit_idf, model_texts, tfidf
+from hierniet.triage.features import Embedder, char_counts, combine, fit_idf, tfidf
 from hierniet.triage.lexicons import load_all
-from hierniet.triage.model import TriageModel
+from hierniet.triage.model import HEADS, TriageModel, head_target
 
-MODEL_LABELS: tuple[Label, ...] = tuple(label for label in ALL_LABELS if label != Label.OK)
+#: The verdict labels whose thresholds are tuned (ok is what is left when none applies).
+MODEL_LABELS: tuple[Label, ...] = tuple(label for label in Label if label != Label.OK)
 Progress = Callable[[str, int, int], None]
 
 
@@ -91,6 +92,18 @@ class EmbeddingCache:
         return np.stack([self.vectors[self.key(t)] for t in texts]) if texts else np.zeros((0, 512), np.float32)
 
 
+class _CachedEmbedder(Embedder):
+    """An embedder that answers from the training run's cache (every clause was embedded just before)."""
+
+    def __init__(self, cache: EmbeddingCache, embedder: Embedder) -> None:
+        super().__init__()
+        self._cache = cache
+        self._embedder = embedder
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        return self._cache.encode(self._embedder, texts)
+
+
 def _fit(
     examples: Sequence[TrainingExample],
     embeddings: np.ndarray,
@@ -107,8 +120,8 @@ def _fit(
         [e.weight * (config.own_weight if e.source.startswith("own:") else 1.0) for e in examples], dtype=np.float64
     )
     coefs, intercepts = [], []
-    for k, label in enumerate(MODEL_LABELS):
-        y = np.array([label in e.labels for e in examples], dtype=np.int8)
+    for k, head in enumerate(HEADS):
+        y = np.array([head_target(head, e.labels) for e in examples], dtype=np.int8)
         clf = LogisticRegression(C=config.c, solver="liblinear", max_iter=2000, random_state=config.seed)
         if y.sum() == 0:
             coefs.append(np.zeros(x.shape[1], np.float32))
@@ -126,7 +139,7 @@ def _fit(
         coefs.append(clf.coef_[0].astype(np.float32))
         intercepts.append(float(clf.intercept_[0]))
         if progress:
-            progress(f"fitting {label.value}", k + 1, len(MODEL_LABELS))
+            progress(f"fitting {head}", k + 1, len(HEADS))
     return np.stack(coefs), np.array(intercepts, np.float32), idf
 
 
@@ -185,17 +198,21 @@ def train(config: TrainConfig, progress: Progress | None = None) -> TrainReport:
     cache = EmbeddingCache(config.cache_dir)
 
     first = [*public, *own_train]
-    inputs = {e.text: model_texts(e.text) for e in [*public, *own]}  # (embed text, char text), once each
+    # The model reads text with group names masked, as the pipeline shows it each clause.
+    masker = Triage(TriageModel.empty(), load_all(), embedder)
+    inputs = {e.text: masker.model_inputs(e.text, e.lang) for e in [*public, *own]}  # (embed, char), once each
     emb_first = cache.encode(embedder, [inputs[e.text][0] for e in first], progress)
     coef, intercept, idf = _fit(first, emb_first, [inputs[e.text][1] for e in first], config, progress)
-    provisional = TriageModel("provisional", MODEL_LABELS, coef, intercept, idf, {})
+    provisional = TriageModel("provisional", HEADS, coef, intercept, idf, {})
 
     # Thresholds are tuned on the held-back own examples through the whole pipeline.
     triage = Triage(provisional, load_all(), embedder)
     comments = [Comment(id=str(i), text=e.text, language_hint=e.lang) for i, e in enumerate(held)]
     analyses = triage.analyse(comments)
-    held_emb = cache.encode(embedder, [a.embed_text for a in analyses])
-    probs = provisional.predict_proba(held_emb, char_counts([a.char_text for a in analyses]))
+    unit_texts = [u.embed_text for a in analyses for u in a.units]
+    cache.encode(embedder, unit_texts)  # clauses embedded once, kept for the next training run
+    triage.embedder = _CachedEmbedder(cache, embedder)
+    probs = triage.model_scores(analyses)
     scores = [triage.combined_scores(a, probs[i]) for i, a in enumerate(analyses)]
     tuned, validation = tune_thresholds([e.labels for e in held], scores)
     thresholds = {label: round(t + config.threshold_shrink * (0.5 - t), 4) for label, t in tuned.items()}
@@ -229,7 +246,7 @@ def train(config: TrainConfig, progress: Progress | None = None) -> TrainReport:
     )
     model = TriageModel(
         version,
-        MODEL_LABELS,
+        HEADS,
         coef,
         intercept,
         idf,

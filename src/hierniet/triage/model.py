@@ -1,4 +1,8 @@
-"""The learned model: one logistic regression per label over embeddings and char n-grams.
+"""The learned model: one logistic regression per head over embeddings and char n-grams of a masked clause.
+
+Heads are the taxonomy's labels, except that hate and insult share one head, `hostility`: the model reads a
+clause with group names masked, so it can tell hostility but not whom it is aimed at; the pipeline makes
+hostility toward a protected group hate and hostility toward anyone else an insult.
 
 Saved as two files in a model folder: `weights.npz` (coefficients, intercepts,
 idf) and `model.json` (version, labels, thresholds, the data sets it was trained
@@ -24,6 +28,29 @@ class ModelError(RuntimeError):
     """The model folder is missing or unreadable; the message says how to fix it."""
 
 
+#: The head that reads hostility (contempt, dehumanisation, exclusion, derogation) whatever its target.
+HOSTILITY = "hostility"
+#: Every head of the model, in column order.
+HEADS: tuple[str, ...] = (
+    Label.CRITICISM.value,
+    HOSTILITY,
+    Label.THREAT.value,
+    Label.SEXUAL.value,
+    Label.DOXXING.value,
+    Label.PROVOCATION.value,
+    Label.DEFAMATION.value,
+    Label.SPAM.value,
+    Label.SELF_HARM.value,
+)
+
+
+def head_target(head: str, labels: tuple[Label, ...] | frozenset[Label]) -> bool:
+    """Whether an example with these labels is a positive of the head."""
+    if head == HOSTILITY:
+        return Label.HATE in labels or Label.INSULT in labels
+    return Label(head) in labels
+
+
 def shipped_model_dir() -> Path:
     return Path(__file__).resolve().parent / "model"
 
@@ -31,12 +58,24 @@ def shipped_model_dir() -> Path:
 @dataclass
 class TriageModel:
     version: str
-    labels: tuple[Label, ...]
-    coef: np.ndarray  # (n_labels, 512 + N_HASH_FEATURES), float32
+    heads: tuple[str, ...]
+    coef: np.ndarray  # (n_heads, 512 + N_HASH_FEATURES), float32
     intercept: np.ndarray  # (n_labels,)
     idf: np.ndarray  # (N_HASH_FEATURES,)
-    thresholds: dict[Label, float]
+    thresholds: dict[Label, float]  # per verdict label, on the raw combined score (see pipeline.calibrate)
     meta: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def empty(cls) -> TriageModel:
+        """A model that knows nothing: for reading text the way the model would (masking) before one exists."""
+        return cls(
+            "empty",
+            HEADS,
+            np.zeros((len(HEADS), 512 + N_HASH_FEATURES), np.float32),
+            np.full(len(HEADS), -10.0, np.float32),
+            np.ones(N_HASH_FEATURES, np.float32),
+            {},
+        )
 
     def predict_proba(self, embeddings: np.ndarray, char_counts: sparse.csr_matrix) -> np.ndarray:
         x = combine(embeddings, tfidf(char_counts, self.idf))
@@ -57,7 +96,7 @@ class TriageModel:
         meta.update(
             {
                 "version": self.version,
-                "labels": [label.value for label in self.labels],
+                "heads": list(self.heads),
                 "thresholds": {label.value: round(t, 4) for label, t in self.thresholds.items()},
                 "n_hash_features": N_HASH_FEATURES,
             }
@@ -79,12 +118,14 @@ class TriageModel:
                 coef = w["coef"].astype(np.float32)
                 intercept = w["intercept"].astype(np.float32)
                 idf = w["idf"].astype(np.float32)
-            labels = tuple(Label(v) for v in meta["labels"])
+            if "heads" not in meta:
+                raise KeyError("heads (a model made before triage v2)")
+            heads = tuple(str(v) for v in meta["heads"])
             thresholds = {Label(k): float(v) for k, v in meta["thresholds"].items()}
         except (OSError, ValueError, KeyError) as exc:
             raise ModelError(
                 f"the triage model in {folder} is unreadable ({exc}); rebuild it with `hierniet train`"
             ) from exc
-        if coef.shape != (len(labels), idf.shape[0] + coef.shape[1] - idf.shape[0]) or idf.shape[0] != N_HASH_FEATURES:
+        if coef.shape[0] != len(heads) or idf.shape[0] != N_HASH_FEATURES or HOSTILITY not in heads:
             raise ModelError(f"the triage model in {folder} does not match this version of hierniet; rebuild it")
-        return cls(str(meta["version"]), labels, coef, intercept, idf, thresholds, meta)
+        return cls(str(meta["version"]), heads, coef, intercept, idf, thresholds, meta)

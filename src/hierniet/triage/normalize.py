@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import lru_cache
 
 # Characters people put in place of letters. Only applied inside tokens that
 # also contain real letters, so prices, dates and tram numbers stay numbers.
@@ -126,28 +126,58 @@ class NormalizedText:
         return self.original[start:end]
 
 
-@cache
+# The one folding table of triage: lexicon entries, comments and the patterns' own text all go through it, so
+# whatever a pattern or an entry says can match what a commenter wrote. Each character folds to exactly one
+# character (regex spans on folded text map back 1:1 to the original); these are the characters whose
+# Unicode folding would give none or several.
+FOLD_TABLE: dict[str, str] = {
+    "ß": "s",
+    "ẞ": "s",
+    "’": "'",
+    "‘": "'",
+    "ʼ": "'",
+    "´": "'",
+    "`": "'",
+    "œ": "o",
+    "Œ": "o",
+    "æ": "a",
+    "Æ": "a",
+    "ø": "o",
+    "Ø": "o",
+    "ł": "l",
+    "Ł": "l",
+    "đ": "d",
+    "Đ": "d",
+    "ı": "i",
+    "İ": "i",
+}
+
+
 # Pure functions of small, highly repetitive inputs (characters, words): cached, they cost a fraction.
 @lru_cache(maxsize=8192)
 def _fold_char(ch: str) -> str:
-    """Lower-case, strip accents and fancy letter styles (𝐢, ｉ, ⓘ) from one character."""
+    """Lower-case, strip accents and fancy letter styles (𝐢, ｉ, ⓘ) from one character: always one character."""
+    if ch in FOLD_TABLE:
+        return FOLD_TABLE[ch]
     decomposed = unicodedata.normalize("NFKD", ch)
-    base = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return base.casefold()
+    base = "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+    return base[0] if base else " "
 
 
 def fold(text: str) -> str:
-    """Case- and accent-fold a string, character by character."""
+    """Case- and accent-fold a string, character by character (the same table as `fold_aligned`)."""
     return "".join(_fold_char(c) for c in text)
 
 
 def fold_aligned(text: str) -> str:
     """Fold like `fold`, one output character per input character, so regex spans map back 1:1."""
-    out = []
-    for c in text:
-        f = _fold_char(c)
-        out.append(f[0] if len(f) >= 1 else " ")
-    return "".join(out)
+    return fold(text)
+
+
+def fold_pattern(regex: str) -> str:
+    """A regular expression's own letters folded like the text it runs on ("numéro" -> "numero", "weiß" ->
+    "weis"); ASCII (the regex syntax, escapes like \\S) is left as it is: patterns compile with IGNORECASE."""
+    return "".join(_fold_char(c) if ord(c) > 127 else c for c in regex)
 
 
 def squeeze(word: str) -> str:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from hierniet.domain import Label
+from hierniet.triage.normalize import fold_pattern
 
 
 @dataclass(frozen=True, slots=True)
@@ -299,7 +300,10 @@ _RAW: tuple[tuple[str, Label, float, str], ...] = (
 
 @cache
 def compiled_patterns() -> tuple[Pattern, ...]:
-    return tuple(Pattern(name, label, score, re.compile(rx, re.IGNORECASE)) for name, label, score, rx in _RAW)
+    # The patterns' own accented letters are folded like the text they read ("numéro" could never match "numero").
+    return tuple(
+        Pattern(name, label, score, re.compile(fold_pattern(rx), re.IGNORECASE)) for name, label, score, rx in _RAW
+    )
 
 
 def find_patterns(folded: str) -> Iterator[PatternHit]:

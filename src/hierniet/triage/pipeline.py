@@ -11,6 +11,7 @@ package.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -34,16 +35,15 @@ from hierniet.triage.features import Embedder, char_counts, model_texts
 from hierniet.triage.language import detect_languages
 from hierniet.triage.lexicons import LANGUAGES, Flag, LexCategory, LexEntry, LexiconSet, load_all
 from hierniet.triage.matcher import Hit, LexiconIndex, is_common_in
-from hierniet.triage.model import TriageModel
+from hierniet.triage.model import HOSTILITY, TriageModel
 from hierniet.triage.normalize import NormalizedText, fold_aligned, normalize
 from hierniet.triage.patterns import find_patterns
 from hierniet.triage.pii import find_pii
-from hierniet.triage.rules import RuleResult, apply_rules
+from hierniet.triage.rules import RuleResult, Stage, build_context, run_rules
+from hierniet.triage.units import Unit, group_targets, masked_text, refers_back, split_units, unit_hits, unit_text
 
-#: Lowest combined score at which the model alone (no rule evidence) may apply an abuse label.
-MODEL_ONLY_MIN = 0.5
-#: The same for hate when no protected group is named at all.
-HATE_WITHOUT_TARGET_MIN = 0.7
+#: Labels a verdict scores (ok is what is left when none applies).
+SCORED_LABELS: tuple[Label, ...] = tuple(label for label in Label if label != Label.OK)
 
 #: Longest comment triage reads; beyond it the text is cut (and the verdict says so).
 MAX_CHARS = 20_000
@@ -103,6 +103,18 @@ def build_indexes(lexicons: LexiconSet) -> dict[str, LexiconIndex]:
 
 
 @dataclass(frozen=True, slots=True)
+class UnitAnalysis:
+    """One clause of a comment: its rules, who it is about, and what the model reads of it."""
+
+    unit: Unit
+    rules: RuleResult
+    targets: tuple[Target, ...]  # protected grounds it names, or refers back to
+    inherited: bool  # the targets come from an earlier clause ("... They are vermin")
+    embed_text: str  # masked: group names replaced by a plain word; links and handles masked
+    char_text: str
+
+
+@dataclass(frozen=True, slots=True)
 class Analysis:
     """Everything triage found about one comment before the model is consulted."""
 
@@ -111,10 +123,31 @@ class Analysis:
     language: Language
     language_confidence: float
     normalized: NormalizedText
-    rules: RuleResult
+    units: tuple[UnitAnalysis, ...]
+    comment_rules: RuleResult  # personal data and adverts, read on the whole comment
+    rules: RuleResult  # every unit's and the comment's rules, merged (evidence, reasons, fired, suppressed)
     pii: tuple[PIIMatch, ...]
-    embed_text: str  # what the model reads: links and handles masked (textclean.clean_text)
-    char_text: str
+
+    @property
+    def embed_text(self) -> str:
+        """The whole comment as the model reads it (masked), for training and inspection."""
+        return " ".join(u.embed_text for u in self.units)
+
+
+#: How much a fully quoted clause still counts when another clause of the comment condemns or reports it.
+_QUOTED_MENTION = 0.35
+
+
+def calibrate(score: float, threshold: float) -> float:
+    """Map a raw score so that the label's threshold becomes 0.5: the verdict's scores are what the policy reads.
+
+    Piecewise linear and monotone: 0 -> 0, threshold -> 0.5, 1 -> 1. A label is on the verdict exactly when
+    its calibrated score is 0.5 or more, so the policy's default threshold of 0.5 agrees with triage.
+    """
+    t = min(max(threshold, 0.05), 0.95)
+    if score < t:
+        return 0.5 * score / t
+    return 0.5 + 0.5 * (score - t) / (1.0 - t)
 
 
 class Triage:
@@ -125,9 +158,6 @@ class Triage:
         self.lexicons = lexicons
         self.indexes = build_indexes(lexicons)
         self.embedder = embedder or Embedder()
-        # The own examples that tune thresholds share their writers' style, so held-back
-        # scores flatter the model; a label resting on the model alone waits for this score.
-        self.model_only_min = MODEL_ONLY_MIN
         # Every verdict carries this; hashing the lexicons' versions per comment cost 5 % of triage.
         self._version = f"hierniet-triage {self.model.version} lexicons {self.lexicons.version}"
 
@@ -136,85 +166,182 @@ class Triage:
         return self._version
 
     def analyse(self, comments: Sequence[Comment]) -> list[Analysis]:
-        """Language, normalisation, lexicons, patterns, PII and rules: the explainable part."""
+        """Language, normalisation, lexicons, patterns, PII and rules, clause by clause: the explainable part."""
         texts = [c.text[:MAX_CHARS] for c in comments]
         languages = detect_languages(texts, [c.language_hint for c in comments])
         out: list[Analysis] = []
         for comment, text, (language, confidence) in zip(comments, texts, languages, strict=True):
-            nt = normalize(text)
-            index = self.indexes.get(language.value, self.indexes[Language.OTHER.value])
-            hits = find_hits(index, nt, language)
-            patterns = list(find_patterns(fold_aligned(text)))
-            pii = tuple(find_pii(text))
-            rules = apply_rules(nt, language.value if language != Language.OTHER else "en", hits, patterns, pii)
-            if len(comment.text) > MAX_CHARS:
-                rules.reasons.append(f"only the first {MAX_CHARS} characters were read")
-            embed_text, char_text = model_texts(text, nt.text)
-            out.append(Analysis(comment, text, language, confidence, nt, rules, pii, embed_text, char_text))
+            out.append(self._analyse_one(comment, text, language, confidence))
         return out
 
-    def model_scores(self, analyses: Sequence[Analysis]) -> np.ndarray:
-        if not analyses:
-            return np.zeros((0, len(self.model.labels)), dtype=np.float32)
-        # Identical texts (copy-paste floods) are embedded once.
+    def _analyse_one(self, comment: Comment, text: str, language: Language, confidence: float) -> Analysis:
+        nt = normalize(text)
+        lang = language.value if language != Language.OTHER else "en"
+        index = self.indexes.get(language.value, self.indexes[Language.OTHER.value])
+        hits = find_hits(index, nt, language)
+        patterns = list(find_patterns(fold_aligned(text)))
+        pii = tuple(find_pii(text))
+        comment_ctx = build_context(nt, lang, hits, patterns, pii)
+        comment_rules = run_rules(comment_ctx, Stage.COMMENT)
+        merged = RuleResult()
+        merged.merge(comment_rules)
+        units: list[UnitAnalysis] = []
+        earlier: tuple[Target, ...] = ()
+        for unit in split_units(nt):
+            unt = unit_text(nt, unit)
+            u_hits = unit_hits(hits, unit)
+            u_patterns = [p for p in patterns if unit.start <= p.start < max(unit.end, unit.start + 1)]
+            u_pii = [m for m in pii if unit.start <= m.start < max(unit.end, unit.start + 1)]
+            ctx = build_context(unt, lang, u_hits, u_patterns, u_pii)
+            rules = run_rules(ctx, Stage.UNIT)
+            targets = group_targets(u_hits)
+            inherited = False
+            if not targets and earlier and refers_back(unt):
+                targets, inherited = earlier, True
+                rules.reasons.append(
+                    f"'{text[unit.start : unit.end][:60]}' refers back to a group named before "
+                    f"({', '.join(t.value for t in targets)})"
+                )
+            if targets and not inherited:
+                earlier = targets
+            embed_text, char_text = model_texts(masked_text(unt, u_hits, lang))
+            units.append(UnitAnalysis(unit, rules, targets, inherited, embed_text, char_text))
+            merged.merge(rules)
+        if len(comment.text) > MAX_CHARS:
+            merged.reasons.append(f"only the first {MAX_CHARS} characters were read")
+        return Analysis(comment, text, language, confidence, nt, tuple(units), comment_rules, merged, pii)
+
+    def model_inputs(self, text: str, language: str | None = None) -> tuple[str, str]:
+        """What the model reads of a whole text (training examples): group names masked, links and handles too."""
+        lang = language if language in LANGUAGES else "en"
+        nt = normalize(text[:MAX_CHARS])
+        hits = find_hits(self.indexes[lang], nt, Language(lang))
+        return model_texts(masked_text(nt, hits, lang))
+
+    def model_scores(self, analyses: Sequence[Analysis]) -> list[np.ndarray]:
+        """The model's head probabilities, one row per unit of each comment."""
         unique: dict[str, int] = {}
         for a in analyses:
-            unique.setdefault(a.embed_text, len(unique))
+            for u in a.units:
+                unique.setdefault(u.embed_text, len(unique))
+        if not unique:
+            return [np.zeros((len(a.units), len(self.model.heads)), dtype=np.float32) for a in analyses]
+        # Identical clauses (copy-paste floods, "Bedankt!") are embedded once.
         embeddings = self.embedder.encode(list(unique))
-        rows = [unique[a.embed_text] for a in analyses]
-        counts = char_counts([a.char_text for a in analyses])
-        return self.model.predict_proba(embeddings[rows], counts)
+        rows = [unique[u.embed_text] for a in analyses for u in a.units]
+        counts = char_counts([u.char_text for a in analyses for u in a.units])
+        probabilities = self.model.predict_proba(embeddings[rows], counts)
+        out: list[np.ndarray] = []
+        k = 0
+        for a in analyses:
+            out.append(probabilities[k : k + len(a.units)])
+            k += len(a.units)
+        return out
 
     def classify(self, comments: Sequence[Comment]) -> list[Verdict]:
         analyses = self.analyse(comments)
         probabilities = self.model_scores(analyses)
         return [self.decide(a, probabilities[i]) for i, a in enumerate(analyses)]
 
-    def combined_scores(self, analysis: Analysis, model_p: np.ndarray) -> dict[Label, float]:
-        """Noisy-OR of the rules' score and the model's score (damped where the rules know better)."""
-        scores: dict[Label, float] = {}
-        for j, label in enumerate(self.model.labels):
-            if label == Label.OK:
-                continue
-            m = float(model_p[j]) * analysis.rules.damp.get(label, 1.0)
-            r = analysis.rules.scores.get(label, 0.0)
-            scores[label] = 1.0 - (1.0 - m) * (1.0 - r)
-        return scores
+    def unit_scores(
+        self, analysis: Analysis, model_p: np.ndarray
+    ) -> list[tuple[dict[Label, float], dict[Label, float]]]:
+        """Per clause: (combined score per label, the model's share of it).
 
-    def threshold(self, label: Label, rules: RuleResult) -> float:
-        """The label's tuned threshold; an abuse label the rules found no trace of needs the model at even odds."""
-        base = self.model.thresholds.get(label, 0.5)
-        if label == Label.HATE and rules.targets:
-            # A protected group is named: implicit hate ("die mensen passen zich nooit aan") has no
-            # hostile word for the rules to find, so the model's (already damped) score stands.
-            return base
-        if label in ABUSE_LABELS and rules.scores.get(label, 0.0) < 0.2:
-            if label == Label.HATE:
-                # Hate is aimed at a protected group; with none named, the model's reading of a form alone
-                # ("no dogs should be allowed to live here") needs more than even odds.
-                return max(base, HATE_WITHOUT_TARGET_MIN)
-            return max(base, self.model_only_min)
-        return base
+        The model reads hostility; who the clause is about makes it hate (a protected group, named or
+        referred back to) or an insult (anyone else). Rules and model combine by noisy-OR, the model damped
+        where the clause's rules know better (negation, counter-speech).
+        """
+        heads = {head: j for j, head in enumerate(self.model.heads)}
+        condemned = any(
+            u.rules.flags & {"counter_speech", "reported"} for u in analysis.units
+        ) or analysis.comment_rules.flags & {"counter_speech", "reported"}
+        out: list[tuple[dict[Label, float], dict[Label, float]]] = []
+        for k, u in enumerate(analysis.units):
+            p = model_p[k] if len(model_p) > k else np.zeros(len(heads), np.float32)
+            damp = u.rules.damp
+            model: dict[Label, float] = {}
+            for head, j in heads.items():
+                if head == HOSTILITY:
+                    continue
+                label = Label(head)
+                model[label] = float(p[j]) * damp.get(label, 1.0)
+            hostility = float(p[heads[HOSTILITY]]) if HOSTILITY in heads else 0.0
+            if u.targets:
+                model[Label.HATE] = hostility * damp.get(Label.HATE, 1.0)
+                model[Label.INSULT] = 0.0
+                # Violence toward a protected group is hate as well as a threat.
+                model[Label.HATE] = max(model[Label.HATE], 0.95 * model.get(Label.THREAT, 0.0))
+            else:
+                model[Label.HATE] = 0.0
+                model[Label.INSULT] = hostility * damp.get(Label.INSULT, 1.0)
+            scores: dict[Label, float] = {}
+            for label in SCORED_LABELS:
+                m = model.get(label, 0.0)
+                r = u.rules.scores.get(label, 0.0)
+                scores[label] = 1.0 - (1.0 - m) * (1.0 - r)
+            if u.unit.quoted and condemned and len(analysis.units) > 1:
+                for label in (Label.HATE, Label.INSULT, Label.THREAT):
+                    scores[label] *= _QUOTED_MENTION
+                    model[label] *= _QUOTED_MENTION
+            out.append((scores, model))
+        return out
+
+    def combined_scores(self, analysis: Analysis, model_p: np.ndarray) -> dict[Label, float]:
+        """The comment's raw score per label: the highest of its clauses (and of the comment-level rules)."""
+        scores = {label: analysis.comment_rules.scores.get(label, 0.0) for label in SCORED_LABELS}
+        for unit_scores, _ in self.unit_scores(analysis, model_p):
+            for label, s in unit_scores.items():
+                if s > scores[label]:
+                    scores[label] = s
+        return scores
 
     def decide(self, analysis: Analysis, model_p: np.ndarray) -> Verdict:
         rules = analysis.rules
-        scores = self.combined_scores(analysis, model_p)
+        per_unit = self.unit_scores(analysis, model_p)
+        raw = {label: analysis.comment_rules.scores.get(label, 0.0) for label in SCORED_LABELS}
+        best_unit: dict[Label, int | None] = {}
+        for n, (unit_scores, _) in enumerate(per_unit):
+            for label, s in unit_scores.items():
+                if s > raw[label]:
+                    raw[label], best_unit[label] = s, n
         thresholds = self.model.thresholds
-        labels = [label for label, s in scores.items() if s >= self.threshold(label, rules)]
+        scores = {label: calibrate(s, thresholds.get(label, 0.5)) for label, s in raw.items()}
+        labels = [label for label, s in scores.items() if s >= 0.5]
         if Label.SPAM in labels and Label.DOXXING in labels and "doxxing_pattern" not in rules.flags:
             # A phone number or IBAN in an advert is the advertiser's own, not someone else's data.
             labels.remove(Label.DOXXING)
+            scores[Label.DOXXING] = min(scores[Label.DOXXING], 0.49)
             rules.reasons.append("the personal data belongs to an advert (spam), not to a third person")
         evidence = list(rules.evidence)
         reasons = list(rules.reasons)
-        model_index = {label: j for j, label in enumerate(self.model.labels)}
         for label in labels:
-            m = float(model_p[model_index[label]])
-            if rules.scores.get(label, 0.0) < thresholds.get(label, 0.5) and m >= 0.2:
-                evidence.append(
-                    Evidence(0, len(analysis.text), label, EvidenceSource.MODEL, f"model score {m:.2f}", "")
+            rule_raw = max(
+                [analysis.comment_rules.scores.get(label, 0.0)]
+                + [u.rules.scores.get(label, 0.0) for u in analysis.units]
+            )
+            best = best_unit.get(label)
+            if best is None or rule_raw >= thresholds.get(label, 0.5):
+                continue
+            unit = analysis.units[best].unit
+            said = analysis.text[unit.start : unit.end]
+            evidence.append(
+                Evidence(
+                    unit.start,
+                    unit.end,
+                    label,
+                    EvidenceSource.MODEL,
+                    f"model reading of this clause: score {scores[label]:.2f}",
+                    said,
                 )
-                reasons.append(f"the model reads the comment as {label.value} ({m:.2f})")
+            )
+            reasons.append(f"the model reads '{_clip(said)}' as {label.value} ({scores[label]:.2f})")
+        targets: Counter[Target] = Counter(rules.targets)
+        if Label.HATE in labels:
+            for k, (unit_scores, _) in enumerate(per_unit):
+                if calibrate(unit_scores[Label.HATE], thresholds.get(Label.HATE, 0.5)) >= 0.5:
+                    for t in analysis.units[k].targets:
+                        targets[t] += 1
         abuse = [label for label in labels if label in ABUSE_LABELS]
         if not labels:
             labels = [Label.OK]
@@ -223,14 +350,12 @@ class Triage:
             (rules.severity.get(label, _DEFAULT_SEVERITY[label]) for label in abuse),
             default=0,
         )
-        target: Target | None = rules.target if Label.HATE in labels else None
-        scores_out: dict[Label, float] = {
-            label: round(scores.get(label, 0.0), 4) for label in self.model.labels if label != Label.OK
-        }
-        scores_out[Label.OK] = round(
-            1.0 - max((scores[label] for label in ABUSE_LABELS if label in scores), default=0.0), 4
-        )
+        target: Target | None = targets.most_common(1)[0][0] if Label.HATE in labels and targets else None
+        scores_out: dict[Label, float] = {label: round(s, 4) for label, s in scores.items()}
+        scores_out[Label.OK] = round(1.0 - max((scores[label] for label in ABUSE_LABELS), default=0.0), 4)
         evidence.sort(key=lambda e: (e.start, e.end))
+        on_verdict = set(labels)
+        fired = tuple(sorted(rule for rule, raised in rules.fired.items() if raised & on_verdict))
         return Verdict(
             comment_id=analysis.comment.id,
             language=analysis.language,
@@ -243,7 +368,14 @@ class Triage:
             pii=analysis.pii,
             model_version=self.version,
             reasons=tuple(dict.fromkeys(reasons)),
+            rules_fired=fired,
+            suppressed_by=tuple(rules.suppressed),
         )
+
+
+def _clip(text: str, limit: int = 60) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _dedupe(evidence: list[Evidence]) -> list[Evidence]:

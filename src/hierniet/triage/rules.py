@@ -29,7 +29,7 @@ from functools import cache
 from hierniet.domain import Evidence, EvidenceSource, Label, PIIKind, PIIMatch, Target
 from hierniet.triage.lexicons import Flag, LexCategory
 from hierniet.triage.matcher import Hit
-from hierniet.triage.normalize import NormalizedText, fold_aligned
+from hierniet.triage.normalize import NormalizedText, fold_aligned, fold_pattern
 from hierniet.triage.patterns import PatternHit
 from hierniet.triage.words import load_words, union, union_phrases
 
@@ -466,14 +466,17 @@ def _exclusion_rules(ctx: Context, result: RuleResult) -> None:
 # wonen", "aucun X ne devrait vivre ici", "X haben hier nichts verloren". The "no" belongs to the phrase, so
 # the negation rules would read it as harmless; a group named in the same sentence makes it hate.
 _EXCLUSION_RX = re.compile(
-    r"\bno (\w+ ){0,3}(should|must|may|can) (ever )?be (allowed|permitted) to (live|stay|settle|work|come) "
-    r"(here|in this country)\b"
-    r"|\b(geen|geen enkele|geen enkel) (\w+ ){0,4}(mag|mogen) (hier|in dit land|in ons land) (nog )?"
-    r"(wonen|blijven|komen)\b"
-    r"|\baucun(e|s)? (\w+ ){0,5}ne (devrait|doit|devraient|doivent) (avoir le droit de )?(vivre|rester|habiter|venir) "
-    r"(ici|dans ce pays|chez nous)\b|\bn'?ont rien a faire (ici|chez nous|dans ce pays)\b"
-    r"|\bhaben hier nichts (zu suchen|verloren)\b"
-    r"|\bgehoren nicht (hierher|hierhin|zu uns|nach deutschland|nach belgien)\b"
+    fold_pattern(
+        r"\bno (\w+ ){0,3}(should|must|may|can) (ever )?be (allowed|permitted) to (live|stay|settle|work|come) "
+        r"(here|in this country)\b"
+        r"|\b(geen|geen enkele|geen enkel) (\w+ ){0,4}(mag|mogen) (hier|in dit land|in ons land) (nog )?"
+        r"(wonen|blijven|komen)\b"
+        r"|\baucun(e|s)? (\w+ ){0,5}ne (devrait|doit|devraient|doivent) (avoir le droit de )?"
+        r"(vivre|rester|habiter|venir) "
+        r"(ici|dans ce pays|chez nous)\b|\bn'?ont rien a faire (ici|chez nous|dans ce pays)\b"
+        r"|\bhaben hier nichts (zu suchen|verloren)\b"
+        r"|\bgehoren nicht (hierher|hierhin|zu uns|nach deutschland|nach belgien)\b"
+    )
 )
 
 
@@ -930,7 +933,7 @@ RULES: tuple[Rule, ...] = (
         Stage.UNIT,
         "Words of violence or harm, aimed at someone or a group, not negated, quoted or reported.",
         _threat_rules,
-        positive=(("nl", "Ik ga je kapotmaken."), ("fr", "Je vais te tuer."), ("en", "I will kill you.")),
+        positive=(("nl", "Ik maak je kapot."), ("fr", "Je vais te tuer."), ("en", "I will kill you.")),
         negative=(("en", "He said he would kill me, I reported it to the police."),),
     ),
     Rule(

@@ -28,7 +28,7 @@ from hierniet.triage.words import load_words, union, union_phrases
 
 #: Most units one comment is read as; the rest of a very long comment is read as one last unit.
 MAX_UNITS = 24
-_QUOTES = "\"“”„«»‹›"
+_QUOTES = '"“”„«»‹›'
 _END = re.compile(r"[.!?;:\n…]|\s[-–—]\s")
 # Categories that name a group of people (protected or not): what the model reads with the name masked.
 _GROUP_CATEGORIES = frozenset({LexCategory.IDENTITY})

@@ -95,7 +95,7 @@ def _normalised(path: Path, key: str, value: Any) -> frozenset[tuple[str, ...]]:
         if not isinstance(item, str) or not item.strip():
             raise WordsError(
                 f"{path}: '{key}' holds {item!r}, which is not a word. Quote words YAML reads otherwise "
-                "(\"m'n\", \"yes\", \"on\")"
+                '("m\'n", "yes", "on")'
             )
         phrase = normalize_phrase(item)
         if not phrase:

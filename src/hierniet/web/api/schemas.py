@@ -126,6 +126,8 @@ class VerdictPublic(_Public):
     pii: list[dict[str, Any]]
     model_version: str
     reasons: list[str]
+    rules_fired: list[str] = Field(description="named triage rules that raised a label of this verdict")
+    suppressed_by: list[str] = Field(description="named rules that held a label back (rule/why)")
     created_at: datetime
 
 

@@ -1,0 +1,58 @@
+"""Every rule of the registry, tested in isolation on its own examples (one parametrised test)."""
+
+from __future__ import annotations
+
+from functools import cache
+
+import pytest
+
+from hierniet.domain import Language
+from hierniet.triage.lexicons import load_all
+from hierniet.triage.matcher import LexiconIndex
+from hierniet.triage.normalize import fold_aligned, normalize
+from hierniet.triage.patterns import find_patterns
+from hierniet.triage.pii import find_pii
+from hierniet.triage.pipeline import build_indexes, find_hits
+from hierniet.triage.rules import RULES, Rule, RuleResult, apply_rules
+
+
+@cache
+def indexes() -> dict[str, LexiconIndex]:
+    return build_indexes(load_all())
+
+
+def run(text: str, language: str) -> RuleResult:
+    nt = normalize(text)
+    hits = find_hits(indexes()[language], nt, Language(language))
+    return apply_rules(nt, language, hits, list(find_patterns(fold_aligned(text))), find_pii(text))
+
+
+CASES = [
+    pytest.param(rule, language, text, expected, id=f"{rule.id}-{'pos' if expected else 'neg'}-{n}")
+    for rule in RULES
+    for expected, examples in ((True, rule.positive), (False, rule.negative))
+    for n, (language, text) in enumerate(examples)
+]
+
+
+@pytest.mark.parametrize(("rule", "language", "text", "expected"), CASES)
+def test_rule_examples(rule: Rule, language: str, text: str, expected: bool) -> None:
+    result = run(text, language)
+    fired = rule.label in result.fired.get(rule.id, set())
+    assert fired == expected, f"{rule.id} on {text!r}: fired={result.fired} reasons={result.reasons}"
+
+
+def test_every_rule_is_named_documented_and_unique() -> None:
+    ids = [r.id for r in RULES]
+    assert len(ids) == len(set(ids))
+    for rule in RULES:
+        assert rule.id.count(".") <= 1 and rule.id == rule.id.lower(), rule.id
+        assert rule.doc.endswith("."), f"{rule.id}: the doc is one sentence ending with a full stop"
+        # A rule that raises a label proves it with at least one example each way; context rules only damp.
+        if not rule.id.startswith(("context.", "pattern")):
+            assert rule.positive and rule.negative, f"{rule.id} needs positive and negative examples"
+
+
+def test_suppression_is_recorded_with_the_rule_that_held_back() -> None:
+    result = run("Moslims zijn geen ratten.", "nl")
+    assert any(s.startswith("hate.group_predicate/negation") for s in result.suppressed), result.suppressed
