@@ -74,10 +74,14 @@ def test_disclaimer_is_not_counter_speech() -> None:
     assert result.scores.get(Label.HATE, 0.0) >= 0.7
 
 
-def test_neutral_group_mention_damps_the_model_only() -> None:
+def test_neutral_group_mention_is_no_rule_evidence() -> None:
+    # The model reads the clause with the group's name masked, so a bare mention needs no damping;
+    # a mention with a positive word is damped all the same.
     result = rules("Als moslima ben ik blij met deze markt", "nl")
     assert result.scores.get(Label.HATE, 0.0) == 0.0
-    assert "identity_mention" in result.flags and result.damp[Label.HATE] < 1.0
+    assert "identity_mention" in result.flags
+    praised = rules("Wij zijn allemaal mensen, joden en moslims, en welkom hier", "nl")
+    assert praised.damp.get(Label.HATE, 1.0) < 1.0
 
 
 def test_insults_of_non_protected_targets_are_insults_not_hate() -> None:

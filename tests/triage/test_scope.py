@@ -1,0 +1,114 @@
+"""Scope: negation and counter-speech act on their own clause, and a harmless sentence never hides abuse.
+
+The property is checked over our own labelled examples and, where ../shared/devset is present, the
+development set (read to report, never trained on): every comment the engine reads as hate or threat is
+still read so when a harmless sentence is added before or after it.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from hierniet.domain import Comment, Label
+from hierniet.training.own import load_own
+from hierniet.triage.pipeline import Triage, default_triage
+from hierniet.triage.units import split_units
+from hierniet.triage.normalize import normalize
+
+DEVSET = Path(__file__).resolve().parents[3] / "shared" / "devset"
+HARMLESS = (
+    "Fijne dag nog.",
+    "Bonne journée.",
+    "Have a nice day.",
+    "Schönen Tag noch.",
+    "Let's be honest:",
+    "Eerlijk is eerlijk:",
+    "Soyons honnêtes :",
+    "Stop the lies.",
+    "Just saying.",
+    "Merci pour l'info.",
+    "Bedankt voor de info!",
+    "Allez, goeienavond.",
+    "😊",
+)
+WATCHED = (Label.HATE, Label.THREAT)
+
+
+def _texts() -> list[str]:
+    texts = [e.text for e in load_own() if set(e.labels) & set(WATCHED)]
+    for name in ("belgian_comments_dev.jsonl", "belgian_comments_dev2.jsonl"):
+        path = DEVSET / name
+        if path.is_file():
+            for line in path.read_text(encoding="utf-8").splitlines():
+                row = json.loads(line)
+                if set(row["labels"]) & {"hate", "threat"}:
+                    texts.append(row["text"])
+    return texts
+
+
+@cache
+def caught() -> list[tuple[str, frozenset[Label]]]:
+    """The hateful or threatening examples the engine reads as such, with what it reads."""
+    engine: Triage = default_triage()
+    texts = _texts()
+    verdicts = engine.classify([Comment(id=str(i), text=t) for i, t in enumerate(texts)])
+    return [
+        (t, frozenset(v.labels) & frozenset(WATCHED))
+        for t, v in zip(texts, verdicts, strict=True)
+        if set(v.labels) & set(WATCHED)
+    ]
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data(), harmless=st.sampled_from(HARMLESS), before=st.booleans())
+def test_a_harmless_sentence_never_lowers_the_verdict(data: st.DataObject, harmless: str, before: bool) -> None:
+    examples = caught()
+    if not examples:
+        pytest.skip("no hateful example is caught")
+    text, labels = data.draw(st.sampled_from(examples))
+    combined = f"{harmless} {text}" if before else f"{text} {harmless}"
+    verdict = default_triage().classify([Comment(id="x", text=combined)])[0]
+    assert labels <= set(verdict.labels), f"{combined!r}: {labels} lost, got {verdict.labels} {verdict.reasons}"
+
+
+def test_most_hateful_examples_are_caught() -> None:
+    # The property above is only worth something if it runs over many caught examples.
+    assert len(caught()) >= 100
+
+
+@pytest.mark.parametrize(
+    ("text", "units"),
+    [
+        ("Ik heb niets tegen moslims, maar ze zijn allemaal criminelen.", 2),
+        ('"Moslims zijn ratten." Wie dat zegt is een racist.', 1),
+        ("Fijne dag nog. Moslims zijn ratten.", 2),
+        ("Let's be honest: gays disgust me.", 2),
+    ],
+)
+def test_units(text: str, units: int) -> None:
+    assert len(split_units(normalize(text))) == units
+
+
+def test_negation_stays_in_its_clause(triage: Triage) -> None:
+    verdict = triage.classify([Comment(id="1", text="Ik heb niets tegen moslims, maar het zijn allemaal ratten.")])[0]
+    assert Label.HATE in verdict.labels, verdict.reasons
+    verdict = triage.classify([Comment(id="2", text="Ik heb niets tegen moslims.")])[0]
+    assert Label.HATE not in verdict.labels, verdict.reasons
+
+
+def test_counter_speech_stays_in_its_clause(triage: Triage) -> None:
+    verdict = triage.classify([Comment(id="1", text="Stop the lies. Muslims are vermin.")])[0]
+    assert Label.HATE in verdict.labels, verdict.reasons
+    verdict = triage.classify([Comment(id="2", text="Stop spreading lies that Muslims are vermin.")])[0]
+    assert Label.HATE not in verdict.labels, verdict.reasons
+
+
+def test_hate_in_a_following_sentence_refers_back(triage: Triage) -> None:
+    verdict = triage.classify([Comment(id="1", text="I met some Muslims at the market. They are vermin.")])[0]
+    assert Label.HATE in verdict.labels and verdict.target is not None, verdict.reasons
