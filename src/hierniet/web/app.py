@@ -11,7 +11,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
-from hierniet import __version__
+from hierniet import __version__, redaction
 from hierniet.services.errors import ServiceError
 from hierniet.services.ingest import Classifier
 from hierniet.settings import Settings, get_settings
@@ -52,6 +52,8 @@ def create_app(
 ) -> FastAPI:
     """The app. `store` and `triage` default to ones made from `settings` (triage loads on first use)."""
     settings = settings or get_settings()
+    # Before anything logs: the access log writes query strings, and Meta's handshake sends a secret in one.
+    redaction.install()
     own_store = store is None
     the_store = store or Store(make_engine(settings.database_url))
 
