@@ -24,17 +24,20 @@ from hierniet import redaction
 from hierniet.connectors.base import MalformedPayload, http_client
 from hierniet.connectors.linkedin import challenge_response, signature
 from hierniet.services import connections
+from hierniet.services.auth import CLI_ACTOR
 from hierniet.services.credentials import new_key
+from hierniet.services.ingest import ingest
 from hierniet.settings import Settings
-from hierniet.store.tables import Channel, Comment
+from hierniet.store.tables import Channel, Comment, Post
 from hierniet.web.app import create_app
 from store.dbfixtures import Desk, FakeTriage, database, desk, fake_triage, store
+from web.desk_fixtures import EvidenceTriage, Pages, pages
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")
     from fastapi.testclient import TestClient
 
-__all__ = ["database", "desk", "fake_triage", "store"]  # fixtures, used by name
+__all__ = ["database", "desk", "fake_triage", "pages", "store"]  # fixtures, used by name
 
 LI_SECRET = "li-client-secret"
 FB_SECRET = "fb-app-secret"
@@ -315,3 +318,130 @@ def test_a_secret_split_between_format_and_arguments_is_redacted(caplog: pytest.
     with caplog.at_level(logging.INFO, logger="hierniet.test"):
         logging.getLogger("hierniet.test").info("calling %s?access_token=%s (try %d)", "/v1/me", "s3cr3t", 2)
     assert "s3cr3t" not in caplog.text and "access_token=[redacted] (try 2)" in caplog.text
+
+
+# ------------------------------------------------------------------------------ post_url: web links only
+
+
+@pytest.fixture
+def api(desk: Desk, fake_triage: FakeTriage) -> Iterator[TestClient]:
+    app = create_app(Settings(database_url="sqlite://"), store=desk.store, triage=fake_triage)
+    with TestClient(app, headers={"Authorization": f"Bearer {desk.tokens['moderator']}"}) as c:
+        yield c
+
+
+def comment(desk: Desk, cid: str, url: str) -> dict[str, Any]:
+    return {"id": cid, "text": "Hoe lang nog?", "channel_id": desk.channel_id, "post_id": "p-1", "post_url": url}
+
+
+def stored_posts(desk: Desk) -> tuple[int, int]:
+    with desk.store.session() as s:
+        return len(s.scalars(select(Comment)).all()), len(s.scalars(select(Post)).all())
+
+
+BAD_LINKS = [
+    "javascript:alert(document.cookie)",
+    "JavaScript:alert(1)",
+    "  javascript:alert(1)",
+    "java\tscript:alert(1)",
+    "data:text/html,<script>alert(1)</script>",
+    "vbscript:msgbox(1)",
+    "//evil.example/p-1",
+    "/relative/p-1",
+    "ftp://files.example/p-1",
+    "https://",
+    "https://fb.example/p 1",
+    "https://fb.example/\x00p-1",
+]
+
+
+@pytest.mark.parametrize("url", BAD_LINKS)
+def test_a_post_url_that_is_not_a_web_link_is_refused(api: TestClient, desk: Desk, url: str) -> None:
+    answer = api.post("/api/v1/comments", json=comment(desk, "c1", url))
+    assert answer.status_code == 422 and "post_url" in answer.json()["detail"]
+    assert stored_posts(desk) == (0, 0)
+
+
+def test_in_a_batch_only_the_bad_link_is_refused(api: TestClient, desk: Desk) -> None:
+    answer = api.post(
+        "/api/v1/comments",
+        json=[comment(desk, "c1", "javascript:alert(1)"), comment(desk, "c2", "HTTPS://fb.example/p-1?x=1")],
+    )
+    assert answer.status_code == 201
+    assert [r["index"] for r in answer.json()["rejected"]] == [0]
+    with desk.store.session() as s:
+        assert s.scalars(select(Post.url)).all() == ["HTTPS://fb.example/p-1?x=1"]
+
+
+def test_a_bad_link_stored_earlier_is_never_shown_as_one(api: TestClient, desk: Desk) -> None:
+    with desk.store.transaction() as tx:
+        tx.add(Post(channel_id=desk.channel_id, external_id="p-1", text="De post", url="javascript:alert(1)"))
+    created = api.post(
+        "/api/v1/comments", json={"id": "c1", "text": "Hallo", "channel_id": desk.channel_id, "thread": "p-1"}
+    )
+    assert created.status_code == 201
+    comment_id = created.json()["created"][0]["comment_id"]
+    shown = api.get(f"/api/v1/comments/{comment_id}").json()["post"]
+    assert shown["text"] == "De post" and shown["url"] is None
+    with desk.store.session() as s:  # kept as it was: bad input loses nothing stored
+        assert s.scalars(select(Post.url)).one() == "javascript:alert(1)"
+
+
+def test_the_desk_shows_no_javascript_link(pages: Pages) -> None:
+    with pages.desk.store.transaction() as tx:
+        tx.add(Post(channel_id=pages.desk.channel_id, external_id="p-9", text="De post", url="javascript:alert(1)"))
+    result = ingest(
+        pages.desk.store,
+        EvidenceTriage(),
+        [{"id": "x1", "text": "Hallo", "channel_id": pages.desk.channel_id, "thread": "p-9"}],
+        actor=CLI_ACTOR,
+    )
+    pages.login("moderator")
+    page = pages.get(f"/desk/comments/{result.created[0].comment_id}").text
+    assert "De post" in page and "javascript:" not in page
+
+
+# ------------------------------------------------------------------------------------- 422: one shape
+
+
+def resolve(schema: dict[str, Any], node: dict[str, Any]) -> dict[str, Any]:
+    while "$ref" in node:
+        node = schema["components"]["schemas"][node["$ref"].rsplit("/", 1)[-1]]
+    return node
+
+
+def test_openapi_declares_every_422_detail_as_a_string(api: TestClient) -> None:
+    schema = api.get("/openapi.json").json()
+    seen = 0
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            answer = operation.get("responses", {}).get("422")
+            if answer is None:
+                continue
+            seen += 1
+            body = resolve(schema, answer["content"]["application/json"]["schema"])
+            assert resolve(schema, body["properties"]["detail"])["type"] == "string", (method, path)
+    assert seen > 10
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "payload"),
+    [
+        ("get", "/api/v1/queue", {"params": {"since": "yesterday"}}),  # request validation (FastAPI's own)
+        ("post", "/api/v1/comments", {"content": b"not json"}),  # the route's HTTPException
+        ("post", "/api/v1/comments", {"json": {"id": "c1", "text": ""}}),  # the service's verdict on one comment
+    ],
+)
+def test_every_422_answers_a_string_detail(api: TestClient, method: str, path: str, payload: dict[str, Any]) -> None:
+    answer = getattr(api, method)(path, **payload)
+    assert answer.status_code == 422
+    assert isinstance(answer.json()["detail"], str) and answer.json()["detail"]
+
+
+def test_field_errors_name_the_field_and_never_echo_the_input(api: TestClient, desk: Desk) -> None:
+    admin = {"Authorization": f"Bearer {desk.tokens['admin']}"}
+    answer = api.post("/api/v1/users", json={"name": "zed", "role": "s3cr3t-role"}, headers=admin)
+    assert answer.status_code == 422
+    body = answer.json()
+    assert "role" in body["detail"] and "s3cr3t-role" not in answer.text
+    assert body["errors"] and all(set(e) == {"loc", "msg", "type"} for e in body["errors"])

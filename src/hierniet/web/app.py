@@ -22,6 +22,7 @@ from hierniet.web.deps import TriageHolder
 from hierniet.web.desk import install_desk
 from hierniet.web.desk.channels import channels_router as desk_channels_router
 from hierniet.web.desk.signatories import signatories_router as desk_signatories_router
+from hierniet.web.errors import install_error_handlers
 from hierniet.web.hooks import router as hooks_router
 from hierniet.web.site.routes import site_router
 
@@ -74,6 +75,7 @@ def create_app(
     app.state.store = the_store
     app.state.triage = TriageHolder(triage, settings.model_dir)
     app.add_exception_handler(ServiceError, _service_error)
+    install_error_handlers(app)  # every 422 answers (and is declared with) a string `detail`
     app.include_router(api_router)
     # The public charter site (no login): its addresses are spelt out per language, so they never
     # catch /api, /desk or /docs.
