@@ -47,7 +47,10 @@ def _clean(value: Any) -> Any:
     # (a str, httpx.URL) becomes its redacted text.
     if value is None or isinstance(value, bool | int | float):
         return value
-    text = value if isinstance(value, str) else str(value)
+    try:
+        text = value if isinstance(value, str) else str(value)
+    except Exception:  # an object that cannot say itself: logging will report that, not us
+        return value
     cleaned = redact(text)
     return value if cleaned == text else cleaned
 

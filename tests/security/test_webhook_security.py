@@ -1,5 +1,6 @@
-"""Issue 11, webhooks: no handshake signs or serves what a stranger chooses, strangers learn nothing of which
-channels exist, and no secret reaches a log line."""
+"""Issue 11: no webhook handshake signs or serves what a stranger chooses (findings 1), strangers learn nothing
+of which channels exist (12), no secret reaches a log line (11), a post's link is a web link (9), and every 422
+has the string `detail` that OpenAPI declares (14)."""
 
 from __future__ import annotations
 
@@ -30,14 +31,20 @@ from hierniet.services.ingest import ingest
 from hierniet.settings import Settings
 from hierniet.store.tables import Channel, Comment, Post
 from hierniet.web.app import create_app
-from store.dbfixtures import Desk, FakeTriage, database, desk, fake_triage, store
-from web.desk_fixtures import EvidenceTriage, Pages, pages
+from store import dbfixtures
+from store.dbfixtures import Desk, FakeTriage
+from web import desk_fixtures
+from web.desk_fixtures import EvidenceTriage, Pages
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")
     from fastapi.testclient import TestClient
 
-__all__ = ["database", "desk", "fake_triage", "pages", "store"]  # fixtures, used by name
+database = dbfixtures.database
+store = dbfixtures.store
+desk = dbfixtures.desk
+fake_triage = dbfixtures.fake_triage
+pages = desk_fixtures.pages
 
 LI_SECRET = "li-client-secret"
 FB_SECRET = "fb-app-secret"
@@ -318,6 +325,21 @@ def test_a_secret_split_between_format_and_arguments_is_redacted(caplog: pytest.
     with caplog.at_level(logging.INFO, logger="hierniet.test"):
         logging.getLogger("hierniet.test").info("calling %s?access_token=%s (try %d)", "/v1/me", "s3cr3t", 2)
     assert "s3cr3t" not in caplog.text and "access_token=[redacted] (try 2)" in caplog.text
+
+
+def test_redaction_is_installed_once_and_never_breaks_a_log_call(caplog: pytest.LogCaptureFixture) -> None:
+    redaction.install()
+    factory = logging.getLogRecordFactory()
+    redaction.install()
+    assert logging.getLogRecordFactory() is factory
+
+    class Unprintable:
+        def __str__(self) -> str:
+            raise RuntimeError("no text")
+
+    with caplog.at_level(logging.INFO, logger="hierniet.test"):
+        logging.getLogger("hierniet.test").info("value %r, url %s", Unprintable.__new__(Unprintable), "/x?token=t0k")
+    assert "t0k" not in caplog.text
 
 
 # ------------------------------------------------------------------------------ post_url: web links only
