@@ -4,6 +4,9 @@ has the string `detail` that OpenAPI declares (14)."""
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
 import json
 import logging
 import socket
@@ -22,7 +25,17 @@ from uvicorn.logging import AccessFormatter
 from connectors.fakes import FakeGraph
 from connectors.fakeserver import FakePlatform
 from hierniet import redaction
-from hierniet.connectors.base import MalformedPayload, http_client
+from hierniet.connectors.base import (
+    CONNECTORS,
+    BadSignature,
+    ChannelInfo,
+    MalformedPayload,
+    NotSupported,
+    WebhookRequest,
+    connector_class,
+    connector_for,
+    http_client,
+)
 from hierniet.connectors.linkedin import challenge_response, signature
 from hierniet.services import connections
 from hierniet.services.auth import CLI_ACTOR
@@ -467,3 +480,31 @@ def test_field_errors_name_the_field_and_never_echo_the_input(api: TestClient, d
     body = answer.json()
     assert "role" in body["detail"] and "s3cr3t-role" not in answer.text
     assert body["errors"] and all(set(e) == {"loc", "msg", "type"} for e in body["errors"])
+
+
+# --------------------------------------------------------------------------- every connector, one probe
+
+PROBE = 'hmacsha256={"type":"ORGANIZATION_SOCIAL_ACTION_NOTIFICATIONS","notifications":[]}'
+
+
+@pytest.mark.parametrize("platform", sorted(CONNECTORS))
+def test_no_connector_s_handshake_signs_or_echoes_a_probe(platform: str) -> None:
+    """Every handshake parameter a platform uses (Meta, LinkedIn, X's CRC, WebSub) set to text of our choosing,
+    with the connector's own verify token as if it had leaked: nothing signs or echoes it."""
+    cls = connector_class(platform)
+    secrets = {name: f"{name}-of-{platform}" for name in cls.required_credentials}
+    channel = ChannelInfo(id=1, platform=platform, external_id="x", config={})
+    query = {"challengeCode": PROBE, "hub.challenge": PROBE, "crc_token": PROBE, "challenge": PROBE}
+    query |= {"hub.mode": "subscribe", "hub.verify_token": secrets.get("verify_token", "")}
+    with http_client() as http:
+        connector = connector_for(platform, channel, secrets, http)
+        try:
+            result = connector.parse_webhook(WebhookRequest("GET", {}, b"", query))
+        except (NotSupported, MalformedPayload, BadSignature):
+            return
+    body = result.response.body if result.response is not None else ""
+    assert PROBE not in body
+    for secret in secrets.values():
+        for message in (PROBE.encode(), b"hmacsha256=" + PROBE.encode()):
+            digest = hmac.new(secret.encode(), message, hashlib.sha256).digest()
+            assert digest.hex() not in body and base64.b64encode(digest).decode() not in body
