@@ -197,11 +197,14 @@ def worker(
 ) -> None:
     """Carry queued actions out on the platforms (rate-limited, retried with backoff, exactly once) and poll the
     channels of polled platforms. Stops on Ctrl-C or SIGTERM after the action in progress."""
+    from hierniet import redaction
     from hierniet.services.connections import parse_pairs
     from hierniet.services.errors import ServiceError
     from hierniet.services.outbox import Worker, WorkerOptions
     from hierniet.settings import get_settings
 
+    # The platforms' URLs carry tokens (httpx logs each call): keep them out of whatever logging is set up.
+    redaction.install()
     options = WorkerOptions(
         batch=batch, lease_s=lease, max_attempts=max_attempts, poll=poll, poll_interval_s=poll_interval
     )

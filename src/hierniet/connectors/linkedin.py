@@ -5,7 +5,8 @@ Action Notifications", Community Management "Comments API"):
 
 * endpoint validation: LinkedIn sends `GET ?challengeCode=<uuid>` and expects, within 3 seconds, JSON
   `{"challengeCode", "challengeResponse"}` where challengeResponse = hex(HMAC-SHA256(challengeCode, client
-  secret)); it re-validates every 2 hours;
+  secret)); it re-validates every 2 hours. Only a code of that form is answered (400 otherwise): the same
+  secret signs the POSTs, so answering any code would sign any body;
 * each POST carries `X-LI-Signature` = hex(HMAC-SHA256("hmacsha256=" + raw body, client secret)): checked on
   the raw bytes before anything is parsed;
 * the body is `{"type": "ORGANIZATION_SOCIAL_ACTION_NOTIFICATIONS", "notifications": [...]}`, up to 10
@@ -54,11 +55,20 @@ from hierniet.connectors.base import (
 from hierniet.domain import Platform
 
 EVENT_TYPE = "ORGANIZATION_SOCIAL_ACTION_NOTIFICATIONS"
+# LinkedIn's challengeCode is a UUID. Nothing else is answered: the challenge response is an HMAC under the same
+# client secret as X-LI-Signature, so signing any code would sign "hmacsha256=" + a forged body (issue 11).
+_CHALLENGE_CODE = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 _COMMENT_URN = re.compile(r"^urn:li:comment:\((?P<object>urn:li:[A-Za-z]+:[^,]+|[A-Za-z]+:[^,]+),(?P<id>[^)]+)\)$")
 
 
 def challenge_response(challenge_code: str, client_secret: str) -> str:
-    """hex(HMAC-SHA256(challengeCode, clientSecret)): LinkedIn's endpoint validation."""
+    """hex(HMAC-SHA256(challengeCode, clientSecret)): LinkedIn's endpoint validation.
+
+    Raises MalformedPayload for a code that is not a UUID: signing arbitrary text with the client secret would
+    hand out valid X-LI-Signatures (see `_CHALLENGE_CODE`).
+    """
+    if not _CHALLENGE_CODE.fullmatch(challenge_code):
+        raise MalformedPayload("challengeCode is not a UUID: LinkedIn validates with ?challengeCode=<uuid>")
     return hmac_sha256(client_secret, challenge_code.encode()).hex()
 
 

@@ -34,6 +34,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import re
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
@@ -66,6 +67,8 @@ _THROTTLING = frozenset({4, 17, 32, 613, *range(80001, 80015)})
 _TRANSIENT = frozenset({1, 2})
 _TOKEN_EXPIRED = 190
 _DEFAULT_THROTTLE_WAIT = 300.0
+#: Meta's hub.challenge: documented as an int; a little room, never markup.
+_CHALLENGE = re.compile(r"[0-9A-Za-z._-]{1,128}")
 
 
 class _GraphError(Exception):
@@ -193,6 +196,10 @@ class _MetaConnector(Connector):
             raise MalformedPayload("a GET must be Meta's verification request (hub.mode=subscribe, hub.challenge)")
         if not hmac.compare_digest(token.encode(), self.credentials["verify_token"].encode()):
             raise BadSignature("hub.verify_token does not match the channel's verify token")
+        # Echoing is no signing oracle (nothing is signed), but only Meta's short number-like challenge is
+        # echoed: whoever learnt the verify token must not make this address serve text of their choosing.
+        if not _CHALLENGE.fullmatch(challenge):
+            raise MalformedPayload("hub.challenge is not the short token Meta sends (letters, digits, . _ -)")
         return WebhookResult(response=WebhookResponse(200, challenge, "text/plain"))
 
     def _change(self, entry: Mapping[str, Any], change: Mapping[str, Any], result: WebhookResult) -> None:

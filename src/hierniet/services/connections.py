@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -42,6 +43,8 @@ from hierniet.store.tables import Channel, utcnow
 #: YouTube's default daily quota (units); a channel's config `quota_limit` overrides it.
 YOUTUBE_DAILY_QUOTA = 10_000
 _PACIFIC = "America/Los_Angeles"
+
+log = logging.getLogger("hierniet.webhooks")
 
 
 @dataclass(frozen=True, slots=True)
@@ -282,6 +285,19 @@ class WebhookAnswer:
     media_type: str = "application/json"
 
 
+#: The one answer for every address that takes no webhook: unknown, inactive, polled or not connected. The
+#: same status and body for all, so a caller learns nothing of which channels exist or what they lack.
+NO_WEBHOOK_STATUS = 404
+NO_WEBHOOK_MESSAGE = "no webhook is received at this address"
+
+
+def _no_webhook(platform: str, channel_id: int, why: str) -> WebhookAnswer:
+    # The reason (channel handles, names of missing secrets; never their values) goes to the server log only.
+    # %r: the platform comes from the URL, and must not start a forged log line.
+    log.warning("webhook refused for /hooks/%r/%s: %s", platform, channel_id, why)
+    return WebhookAnswer(NO_WEBHOOK_STATUS, {"error": NO_WEBHOOK_MESSAGE})
+
+
 def _replay_keys(request: base.WebhookRequest, result: base.WebhookResult) -> list[str]:
     if result.event_ids:
         return [f"event:{e}"[:200] for e in dict.fromkeys(result.event_ids)]
@@ -309,7 +325,7 @@ def receive_webhook(
     with store.session() as s:
         channel = repo.get_channel(s, channel_id)
     if channel is None or channel.platform != platform or not channel.active:
-        return WebhookAnswer(404, {"error": f"no active {platform} channel {channel_id}"})
+        return _no_webhook(platform, channel_id, "no active channel of that platform with that id")
     client = http or base.http_client()
     try:
         connector = open_connector(store, settings, channel, client)
@@ -318,11 +334,10 @@ def receive_webhook(
         return WebhookAnswer(401 if exc.missing else 403, {"error": str(exc)})
     except base.MalformedPayload as exc:
         return WebhookAnswer(400, {"error": str(exc)})
-    except base.NotSupported as exc:
-        return WebhookAnswer(404, {"error": str(exc)})
-    except (base.ConfigError, creds.CredentialsError) as exc:
-        # Our side is not set up: 503 makes the platform retry once someone fixes it.
-        return WebhookAnswer(503, {"error": f"channel {channel_id} is not connected: {exc}"})
+    except (base.NotSupported, base.ConfigError, creds.CredentialsError) as exc:
+        # A polled platform, or our side not set up: answered as if there were no channel (the platforms
+        # retry every non-2xx anyway, so a 503 bought nothing but telling strangers the channel exists).
+        return _no_webhook(platform, channel_id, str(exc))
     finally:
         if http is None:
             client.close()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from hierniet.services.policies import policy_for
 from hierniet.services.views import (
     ActionView,
@@ -150,10 +152,28 @@ def token_view(k: t.ApiToken) -> TokenView:
     )
 
 
+#: The only schemes a stored link may have: javascript: runs and data: serves content in the desk's origin.
+WEB_SCHEMES = ("http", "https")
+
+
+def is_web_url(value: str) -> bool:
+    """Whether `value` is an absolute http(s) address with a host, and nothing a browser would strip or bend."""
+    if not value or any(c.isspace() or not c.isprintable() for c in value):
+        return False
+    try:
+        parts = urlsplit(value)
+        host = parts.hostname
+    except ValueError:
+        return False
+    return parts.scheme.lower() in WEB_SCHEMES and bool(host)
+
+
 def post_view(p: t.Post | None) -> PostView | None:
     if p is None:
         return None
-    return PostView(id=p.id, external_id=p.external_id, text=p.text, url=p.url, posted_at=p.posted_at)
+    # A link stored before post_url was checked is kept in the store but never shown as one.
+    url = p.url if p.url is not None and is_web_url(p.url) else None
+    return PostView(id=p.id, external_id=p.external_id, text=p.text, url=url, posted_at=p.posted_at)
 
 
 def revision_view(r: t.CommentRevision, verdict: t.Verdict | None) -> RevisionView:

@@ -45,6 +45,7 @@ from hierniet.policy import Policy, parse_platform, recommend
 from hierniet.services import audit, decisions
 from hierniet.services.actions import action_rows
 from hierniet.services.auth import Actor, Permission, require
+from hierniet.services.convert import is_web_url
 from hierniet.services.history import HistoryKey, load_histories, since_for
 from hierniet.services.policies import policy_for
 from hierniet.services.verdicts import Classifier as Classifier  # re-exported: callers name the triage by it
@@ -149,6 +150,17 @@ class CommentIn(BaseModel):
     def _empty_is_none(cls, value: Any) -> Any:
         # CSV files spell "absent" as an empty cell.
         return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("post_url")
+    @classmethod
+    def _web_link(cls, value: str | None) -> str | None:
+        # The desk shows it as a link: javascript: or data: there would run in a moderator's session.
+        if value is None:
+            return None
+        link = value.strip()
+        if not is_web_url(link):
+            raise ValueError("not a web address: send the post's http:// or https:// link (or leave post_url out)")
+        return link
 
     @model_validator(mode="after")
     def _post_needs_its_id(self) -> CommentIn:

@@ -11,7 +11,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
-from hierniet import __version__
+from hierniet import __version__, redaction
 from hierniet.services.errors import ServiceError
 from hierniet.services.ingest import Classifier
 from hierniet.settings import Settings, get_settings
@@ -22,6 +22,7 @@ from hierniet.web.deps import TriageHolder
 from hierniet.web.desk import install_desk
 from hierniet.web.desk.channels import channels_router as desk_channels_router
 from hierniet.web.desk.signatories import signatories_router as desk_signatories_router
+from hierniet.web.errors import install_error_handlers
 from hierniet.web.hooks import router as hooks_router
 from hierniet.web.site.routes import site_router
 
@@ -52,6 +53,8 @@ def create_app(
 ) -> FastAPI:
     """The app. `store` and `triage` default to ones made from `settings` (triage loads on first use)."""
     settings = settings or get_settings()
+    # Before anything logs: the access log writes query strings, and Meta's handshake sends a secret in one.
+    redaction.install()
     own_store = store is None
     the_store = store or Store(make_engine(settings.database_url))
 
@@ -72,6 +75,7 @@ def create_app(
     app.state.store = the_store
     app.state.triage = TriageHolder(triage, settings.model_dir)
     app.add_exception_handler(ServiceError, _service_error)
+    install_error_handlers(app)  # every 422 answers (and is declared with) a string `detail`
     app.include_router(api_router)
     # The public charter site (no login): its addresses are spelt out per language, so they never
     # catch /api, /desk or /docs.

@@ -3,9 +3,10 @@
 The route reads the raw body first, at most HIERNIET_WEBHOOK_MAX_BYTES (413 above, before reading it
 all), and hands it unparsed to hierniet.services.connections.receive_webhook: the connector checks the
 signature on those bytes before anything is parsed. Statuses: 200 stored, ignored, replayed or handshake;
-400 malformed; 401 unsigned; 403 bad signature or verify token; 404 unknown channel; 413 too large; 503
-when our side cannot take it now (the platform retries). Meta and LinkedIn retry every non-2xx, which is
-why events a connector does not handle are answered 200 and not 4xx.
+400 malformed; 401 unsigned; 403 bad signature or verify token; 404 for every address that takes no webhook
+(unknown, inactive, polled or not connected channel: one body for all, the reason in the server log); 413
+too large; 503 when our side cannot store it now (the platform retries). Meta and LinkedIn retry every
+non-2xx, which is why events a connector does not handle are answered 200 and not 4xx.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
 
 from hierniet.connectors.base import WebhookRequest
-from hierniet.services.connections import WebhookAnswer, receive_webhook
+from hierniet.services.connections import NO_WEBHOOK_MESSAGE, NO_WEBHOOK_STATUS, WebhookAnswer, receive_webhook
 from hierniet.web.deps import TriageHolder
 
 router = APIRouter(prefix="/hooks", include_in_schema=False)
@@ -39,14 +40,24 @@ async def _read_body(request: Request, limit: int) -> bytes:
     return b"".join(chunks)
 
 
+#: Ids are 32-bit integers in the store (PostgreSQL's integer): nine digits always fit.
+_MAX_ID_DIGITS = 9
+#: A handshake echoes what the platform sent: never let a browser read it as anything but what it says.
+_HEADERS = {"X-Content-Type-Options": "nosniff"}
+
+
 def _response(answer: WebhookAnswer) -> Response:
     if isinstance(answer.body, str):
-        return PlainTextResponse(answer.body, status_code=answer.status, media_type=answer.media_type)
-    return JSONResponse(answer.body, status_code=answer.status)
+        return PlainTextResponse(answer.body, status_code=answer.status, media_type=answer.media_type, headers=_HEADERS)
+    return JSONResponse(answer.body, status_code=answer.status, headers=_HEADERS)
 
 
 @router.api_route("/{platform}/{channel_id}", methods=["GET", "POST"])
-async def webhook(platform: str, channel_id: int, request: Request) -> Response:
+async def webhook(platform: str, channel_id: str, request: Request) -> Response:
+    # channel_id is read by hand: FastAPI's 422 for a non-number (or a database error for a number too large for
+    # an id) would answer differently from an unknown id.
+    if not (channel_id.isascii() and channel_id.isdigit() and len(channel_id) <= _MAX_ID_DIGITS):
+        return _response(WebhookAnswer(NO_WEBHOOK_STATUS, {"error": NO_WEBHOOK_MESSAGE}))
     settings = request.app.state.settings
     try:
         body = await _read_body(request, settings.webhook_max_bytes)
@@ -60,6 +71,6 @@ async def webhook(platform: str, channel_id: int, request: Request) -> Response:
     )
     holder: TriageHolder = request.app.state.triage
     answer = await run_in_threadpool(
-        receive_webhook, request.app.state.store, settings, holder.get, platform, channel_id, incoming
+        receive_webhook, request.app.state.store, settings, holder.get, platform, int(channel_id), incoming
     )
     return _response(answer)
