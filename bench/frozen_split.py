@@ -43,16 +43,16 @@ BATCH = 128
 # must stay hateful with one of them before (PREFIXES) or after (SUFFIXES) it;
 # fixed here so every run perturbs the same way.
 PREFIXES: dict[str, tuple[str, ...]] = {
-    "nl": ("Laten we eerlijk zijn:", "Goeiemorgen iedereen.", "Ik zeg het maar."),
-    "fr": ("Soyons honnêtes :", "Bonjour à tous.", "Je dis ça comme ça."),
-    "en": ("Let's be honest:", "Good morning everyone.", "Just saying."),
-    "de": ("Seien wir ehrlich:", "Guten Morgen zusammen.", "Ich sag's ja nur."),
+    "nl": ("Laten we eerlijk zijn:", "Goeiemorgen iedereen."),
+    "fr": ("Soyons honnêtes :", "Bonjour à tous."),
+    "en": ("Let's be honest:", "Good morning everyone."),
+    "de": ("Seien wir ehrlich:", "Guten Morgen zusammen."),
 }
 SUFFIXES: dict[str, tuple[str, ...]] = {
-    "nl": ("Fijne dag nog.", "Stop met de leugens.", "Bedankt om te lezen."),
-    "fr": ("Bonne journée.", "Arrêtez de mentir.", "Merci de m'avoir lu."),
-    "en": ("Have a nice day.", "Stop the lies.", "Thanks for reading."),
-    "de": ("Schönen Tag noch.", "Hört auf mit den Lügen.", "Danke fürs Lesen."),
+    "nl": ("Fijne dag nog.", "Stop met de leugens."),
+    "fr": ("Bonne journée.", "Arrêtez de mentir."),
+    "en": ("Have a nice day.", "Stop the lies."),
+    "de": ("Schönen Tag noch.", "Hört auf mit den Lügen."),
 }
 
 
