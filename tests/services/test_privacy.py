@@ -122,6 +122,17 @@ def test_a_2024_comment_with_a_phone_and_an_iban_leaves_nothing_behind(desk: Des
     assert again.counts() == dict.fromkeys(again.counts(), 0)
 
 
+def test_erasure_leaves_no_quote_in_the_verdicts_reasons(desk: Desk) -> None:
+    posted = datetime(2024, 3, 1, 12, tzinfo=UTC)
+    [cid] = _ingest(desk, _item("c1", "Wanneer open?", desk.channel_id, posted), now=posted)
+    with desk.store.transaction() as tx:
+        tx.execute(Verdict.__table__.update().values(reasons=["'Jan Peeters woont in Gent' is reported speech"]))
+    privacy.run_retention(desk.store, desk.actors["root"], apply=True, now=NOW)
+    with desk.store.session() as s:
+        assert s.scalars(select(Verdict.reasons)).one() == ["'…' is reported speech"]
+    assert _comment(desk, cid).text == ""
+
+
 def test_personal_data_is_redacted_after_pii_days_and_the_rest_kept(desk: Desk) -> None:
     posted = NOW - timedelta(days=60)
     [cid] = _ingest(desk, _item("c1", f"{TEXT}!", desk.channel_id, posted), now=posted)

@@ -18,6 +18,7 @@ audit entry ("privacy.retention" or "privacy.erasure"), which the append-only ta
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -73,6 +74,20 @@ def _known_pii(verdicts: Sequence[Verdict]) -> list[tuple[str, str]]:
 
 def _pii_stripped(pii: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
     return [{**p, "value": "", "text": "", "redacted": True} for p in pii]
+
+
+_QUOTED = re.compile(r"'[^']*'")
+
+
+def _reasons_stripped(reasons: Sequence[str], known: Sequence[tuple[str, str]], *, quotes: bool) -> list[str]:
+    """Triage's reasons quote the comment's words ('...' is reported speech): gone with its text."""
+    out = []
+    for reason in reasons:
+        for literal, kind in known:
+            if literal:
+                reason = reason.replace(literal, redact_span(literal, kind))
+        out.append(_QUOTED.sub("'…'", reason) if quotes else reason)
+    return out
 
 
 def _evidence_stripped(evidence: Sequence[dict[str, Any]], *, only_pii: bool) -> list[dict[str, Any]]:
@@ -236,16 +251,26 @@ def _apply(s: Session, work: _Work, report: PrivacyReport, entry_id: int, now: d
         for v in verdicts:
             if v.pii or any(e.get("source") == "pii" for e in v.evidence):
                 repo_privacy.set_verdict(
-                    s, v.id, evidence=_evidence_stripped(v.evidence, only_pii=True), pii=_pii_stripped(v.pii)
+                    s,
+                    v.id,
+                    evidence=_evidence_stripped(v.evidence, only_pii=True),
+                    pii=_pii_stripped(v.pii),
+                    reasons=_reasons_stripped(v.reasons, known, quotes=False),
                 )
     for cid in sorted(work.erase):
         repo_privacy.set_comment(s, cid, text="", redacted_at=now, pii_redacted_at=now)
         for r in repo_privacy.revisions_of(s, [cid]):
             if r.text:
                 repo_privacy.redact_revision(s, r.id, "", entry_id=entry_id)
-        for v in repo_privacy.verdicts_of(s, [cid]):
+        verdicts = repo_privacy.verdicts_of(s, [cid])
+        known = _known_pii(verdicts)
+        for v in verdicts:
             repo_privacy.set_verdict(
-                s, v.id, evidence=_evidence_stripped(v.evidence, only_pii=False), pii=_pii_stripped(v.pii)
+                s,
+                v.id,
+                evidence=_evidence_stripped(v.evidence, only_pii=False),
+                pii=_pii_stripped(v.pii),
+                reasons=_reasons_stripped(v.reasons, known, quotes=True),
             )
     for d in work.decisions.values():
         repo_privacy.redact_decision(s, d.id, entry_id=entry_id, unlink_author=True)

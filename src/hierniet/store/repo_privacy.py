@@ -202,9 +202,14 @@ def set_comment(session: Session, comment_id: int, **values: Any) -> None:
 
 
 def set_verdict(
-    session: Session, verdict_id: int, *, evidence: list[dict[str, Any]], pii: list[dict[str, Any]]
+    session: Session,
+    verdict_id: int,
+    *,
+    evidence: list[dict[str, Any]],
+    pii: list[dict[str, Any]],
+    reasons: list[str],
 ) -> None:
-    session.execute(update(Verdict).where(Verdict.id == verdict_id).values(evidence=evidence, pii=pii))
+    session.execute(update(Verdict).where(Verdict.id == verdict_id).values(evidence=evidence, pii=pii, reasons=reasons))
 
 
 def redact_revision(session: Session, revision_id: int, text: str, *, entry_id: int) -> None:
@@ -226,7 +231,11 @@ def redact_decision_audit(session: Session, decision_ids: Sequence[int], *, entr
     if not wanted:
         return 0
     changed = 0
-    stmt = select(AuditEntry).where(AuditEntry.action.like("decision.%"), AuditEntry.redacted_by.is_(None))
+    # The entries that repeat a decision's reason: decision.* and author.cleared (hierniet.services.decisions).
+    stmt = select(AuditEntry).where(
+        or_(AuditEntry.action.like("decision.%"), AuditEntry.action == "author.cleared"),
+        AuditEntry.redacted_by.is_(None),
+    )
     for row in session.scalars(stmt):
         detail = dict(row.detail or {})
         if detail.get("decision") in wanted and detail.get("reason"):
