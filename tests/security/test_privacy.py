@@ -154,6 +154,7 @@ def test_evidence_hold_through_the_api_keeps_a_comment_from_erasure(desk: Desk, 
     with desk.store.session() as s:
         row = s.get(Comment, cid)
         assert row is not None and PHONE in row.text
+    assert api.get(f"/api/v1/comments/{cid}", headers=_as(desk, "moderator")).json()["evidence_hold"] is True
 
 
 def test_the_desk_erases_only_after_confirmation(pages: Pages) -> None:
@@ -182,6 +183,7 @@ def test_the_desk_erases_only_after_confirmation(pages: Pages) -> None:
     with pages.desk.store.session() as s:
         row = s.get(Comment, cid)
         assert row is not None and (row.text, row.author_id) == ("", None)
+    assert "The text was erased" in text_of(pages.get(f"/desk/comments/{cid}").text)
 
 
 @pytest.fixture

@@ -248,6 +248,11 @@ class CommentPublic(_Public):
         False, description="Edited on the platform after a person decided: look again (the decision stands)."
     )
     removed_at: datetime | None = Field(None, description="When hierniet learnt it was removed on the platform.")
+    redacted_at: datetime | None = Field(
+        None, description="When its text was erased (retention or the author's erasure; docs/privacy.md)."
+    )
+    pii_redacted_at: datetime | None = Field(None, description="When the personal data in it was redacted.")
+    evidence_hold: bool = Field(False, description="Kept as evidence: no purge or erasure touches it.")
 
 
 class CountsPublic(_Public):
