@@ -151,6 +151,46 @@ def test_personal_data_is_redacted_after_pii_days_and_the_rest_kept(desk: Desk) 
     assert PHONE not in _everything(desk) and IBAN not in _everything(desk)
 
 
+def test_the_platform_sending_a_redacted_comment_again_brings_nothing_back(desk: Desk) -> None:
+    posted = NOW - timedelta(days=60)
+    erased, redacted = _ingest(
+        desk,
+        _item("c1", f"Wanneer open? {PHONE}", desk.channel_id, posted, author="jan"),
+        _item("c2", f"Mijn nummer is {PHONE}", desk.channel_id, posted, author="piet"),
+        now=posted,
+    )
+    author = _comment(desk, erased).author_id
+    assert author is not None
+    privacy.erase_author(desk.store, desk.actors["lead"], author, now=NOW)
+    privacy.run_retention(desk.store, desk.actors["root"], apply=True, now=NOW)
+    assert PHONE not in _everything(desk)
+    # A poll delivers both again, as they still are on the platform: duplicates, not edits.
+    again = ingest(
+        desk.store,
+        PiiTriage(),
+        [
+            _item("c1", f"Wanneer open? {PHONE}", desk.channel_id, posted, author="jan"),
+            _item("c2", f"Mijn nummer is {PHONE}", desk.channel_id, posted, author="piet"),
+        ],
+        actor=desk.actors["root"],
+        now=NOW,
+    )
+    assert again.edited == [] and sorted(d.comment_id for d in again.duplicates) == [erased, redacted]
+    assert PHONE not in _everything(desk) and _comment(desk, erased).author_id is None
+    # A real edit of the redacted one is still an edit.
+    edit = _item("c2", "Laat maar, opgelost", desk.channel_id, posted, author="piet", edited=True)
+    assert len(ingest(desk.store, PiiTriage(), [edit], actor=desk.actors["root"], now=NOW).edited) == 1
+
+
+def test_is_redacted_copy() -> None:
+    text = f"bel {PHONE} nu"
+    redacted, kinds = privacy.redact_pii(text)
+    assert kinds == ["phone"] and redacted == "bel [phone]•••••• nu"
+    assert privacy.is_redacted_copy(text, redacted)
+    assert not privacy.is_redacted_copy("bel 0470 12 34 57 nu!", redacted)
+    assert not privacy.is_redacted_copy("tel 0470 12 34 56 nu", redacted)
+
+
 def test_a_dry_run_lists_and_changes_nothing(desk: Desk) -> None:
     cid = _decided_2024(desk)
     before = _everything(desk)

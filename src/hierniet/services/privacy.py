@@ -68,6 +68,25 @@ def redact_pii(text: str, known: Iterable[tuple[str, str]] = ()) -> tuple[str, l
     return redacted, kinds
 
 
+_REDACTED_SPAN = re.compile(r"\[[a-z_]+\]•*|•+")
+
+
+def is_redacted_copy(text: str, redacted: str) -> bool:
+    """True when `redacted` is `text` with some spans redacted (what `redact_pii` made of it).
+
+    Redaction keeps the length, so the two agree everywhere outside the redacted spans; this holds
+    whatever the detector finds today, unlike redacting `text` again.
+    """
+    if len(text) != len(redacted):
+        return False
+    last = 0
+    for m in _REDACTED_SPAN.finditer(redacted):
+        if text[last : m.start()] != redacted[last : m.start()]:
+            return False
+        last = m.end()
+    return text[last:] == redacted[last:]
+
+
 def _known_pii(verdicts: Sequence[Verdict]) -> list[tuple[str, str]]:
     return [(str(p.get("text") or ""), str(p.get("kind") or "pii")) for v in verdicts for p in v.pii]
 
