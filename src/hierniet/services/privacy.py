@@ -234,7 +234,8 @@ def _plan_erasure(s: Session, author_id: int, organisation_ids: Sequence[int], r
     free_ids = [c.id for c in free]
     decisions += [d for d in repo_privacy.decisions_of(s, free_ids) if d.author_id is None or d.author_id == author_id]
     for d in decisions:
-        if d.comment_id is None or d.comment_id not in report.kept:
+        already = d.author_id is None and not d.reply and not d.reason  # redacted by an earlier purge
+        if not already and (d.comment_id is None or d.comment_id not in report.kept):
             work.decisions[d.id] = d
     return work
 
