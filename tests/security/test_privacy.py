@@ -236,3 +236,18 @@ def test_the_worker_runs_the_purge_once_a_day(desk: Desk) -> None:
     with desk.store.session() as s:
         entries = s.scalars(select(AuditEntry).where(AuditEntry.action == "privacy.retention")).all()
         assert len(entries) == 2 and all(e.actor.startswith("worker:") for e in entries)
+
+
+def test_every_write_to_an_append_only_table_names_its_redaction_entry() -> None:
+    """repo_privacy is the one module that updates these tables; each update sets redacted_by."""
+    import re
+
+    from hierniet.store import repo_privacy
+
+    source = Path(repo_privacy.__file__).read_text(encoding="utf-8")
+    statements = re.findall(r"update\((Decision|AuditEntry|CommentRevision)\)([^\n]*)", source)
+    assert len(statements) == 3
+    for table, rest in statements:
+        assert "redacted_by=" in rest, table
+    assert "delete(Decision" not in source and "delete(AuditEntry" not in source
+    assert "delete(CommentRevision" not in source

@@ -219,10 +219,9 @@ def redact_revision(session: Session, revision_id: int, text: str, *, entry_id: 
 
 
 def redact_decision(session: Session, decision_id: int, *, entry_id: int, unlink_author: bool) -> None:
-    values: dict[str, Any] = {"reply": "", "reason": "", "redacted_by": entry_id}
-    if unlink_author:
-        values["author_id"] = None
-    session.execute(update(Decision).where(Decision.id == decision_id).values(**values))
+    unlinked: dict[str, Any] = {"author_id": None} if unlink_author else {}
+    stmt = update(Decision).where(Decision.id == decision_id).values(reply="", reason="", redacted_by=entry_id)
+    session.execute(stmt.values(**unlinked))
 
 
 def redact_decision_audit(session: Session, decision_ids: Sequence[int], *, entry_id: int) -> int:
