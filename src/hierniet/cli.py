@@ -486,6 +486,96 @@ def user_password(
     err.print(f"{what}; they sign in at /desk/login")
 
 
+# --- data protection (issue 11): the retention purge, a person's export and erasure -----------------
+
+retention_app = typer.Typer(
+    name="retention",
+    help="The policy's retention: redact and erase what is kept too long (docs/privacy.md).",
+    no_args_is_help=True,
+)
+app.add_typer(retention_app, name="retention")
+author_app = typer.Typer(
+    name="author",
+    help="One commenter's data: export it (a subject-access request) or erase it (docs/privacy.md).",
+    no_args_is_help=True,
+)
+app.add_typer(author_app, name="author")
+
+
+@retention_app.command("run")
+def retention_run(
+    apply: Annotated[
+        bool, typer.Option("--apply", help="Redact and erase; without it, only print what would go.")
+    ] = False,
+) -> None:
+    """Print (or, with --apply, do) what is past each channel's retention; open cases are kept."""
+    from hierniet.services.auth import CLI_ACTOR
+    from hierniet.services.privacy import run_retention
+
+    store = _store()
+    _needs_upgrade(store)
+    try:
+        report = run_retention(store, CLI_ACTOR, apply=apply)
+    finally:
+        store.dispose()
+    for line in report.lines():
+        typer.echo(line)
+    counts = ", ".join(f"{v} {k.replace('_', ' ')}" for k, v in report.counts().items())
+    if apply:
+        err.print(f"applied: {counts} (audit entry {report.audit_id})")
+    else:
+        err.print(f"dry run: {counts}; run again with --apply to redact and erase")
+
+
+def _author_command(action: str, author_id: int) -> Any:
+    from hierniet.services import privacy
+    from hierniet.services.auth import CLI_ACTOR
+    from hierniet.services.errors import ServiceError
+
+    store = _store()
+    _needs_upgrade(store)
+    try:
+        if action == "export":
+            return privacy.export_author(store, CLI_ACTOR, author_id)
+        return privacy.erase_author(store, CLI_ACTOR, author_id)
+    except ServiceError as exc:
+        err.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(2) from None
+    finally:
+        store.dispose()
+
+
+@author_app.command("export")
+def author_export(
+    author_id: Annotated[int, typer.Argument(help="The author's hierniet id (GET /api/v1/authors lists them).")],
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="Write the JSON here, not to stdout.")] = None,
+) -> None:
+    """Everything stored about one author, as JSON (audited)."""
+    data = _author_command("export", author_id)
+    text = json.dumps(data, ensure_ascii=False, indent=2)
+    if output is None:
+        typer.echo(text)
+    else:
+        output.write_text(text + "\n", encoding="utf-8")
+        err.print(f"author {author_id}: {len(data['comments'])} comment(s) written to {output}")
+
+
+@author_app.command("erase")
+def author_erase(
+    author_id: Annotated[int, typer.Argument(help="The author's hierniet id (GET /api/v1/authors lists them).")],
+    yes: Annotated[bool, typer.Option("--yes", help="Do not ask for confirmation.")] = False,
+) -> None:
+    """Erase one author's comments, decisions' texts and the author itself; open cases are kept (audited)."""
+    if not yes and not typer.confirm(f"Erase the data of author {author_id}? This cannot be undone"):
+        raise typer.Exit(1)
+    report = _author_command("erase", author_id)
+    for line in report.lines():
+        typer.echo(line)
+    kept = f"; {len(report.kept)} kept by open cases" if report.kept else ""
+    gone = "the author deleted" if report.authors else "the author kept (other data still refers to them)"
+    err.print(f"author {author_id}: {len(report.erased)} comment(s) erased, {gone}{kept}")
+
+
 def _mount_subcommands() -> None:
     from hierniet.policy.cli import policy_app
 

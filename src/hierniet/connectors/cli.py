@@ -194,6 +194,7 @@ def worker(
     worker_id: Annotated[
         str | None, typer.Option(help="This worker's name in the leases (default host:random).")
     ] = None,
+    retention: Annotated[bool, typer.Option(help="Run the retention purge once a day (docs/privacy.md).")] = True,
 ) -> None:
     """Carry queued actions out on the platforms (rate-limited, retried with backoff, exactly once) and poll the
     channels of polled platforms. Stops on Ctrl-C or SIGTERM after the action in progress."""
@@ -206,7 +207,12 @@ def worker(
     # The platforms' URLs carry tokens (httpx logs each call): keep them out of whatever logging is set up.
     redaction.install()
     options = WorkerOptions(
-        batch=batch, lease_s=lease, max_attempts=max_attempts, poll=poll, poll_interval_s=poll_interval
+        batch=batch,
+        lease_s=lease,
+        max_attempts=max_attempts,
+        poll=poll,
+        poll_interval_s=poll_interval,
+        retention=retention,
     )
     if worker_id:
         options.worker_id = worker_id
@@ -239,6 +245,8 @@ def worker(
         f"worker {options.worker_id}: {report.done} done, {report.failed} failed, {report.retried} to retry, "
         f"{report.put_back} put back, {len(report.polls)} polls"
     )
+    if report.retention is not None:
+        err.print("retention purge: " + ", ".join(f"{v} {k.replace('_', ' ')}" for k, v in report.retention.items()))
     for p in report.polls:
         if p.error:
             err.print(f"[yellow]channel {p.channel_id} ({p.platform}):[/yellow] {p.error}")

@@ -30,6 +30,7 @@ class Permission(StrEnum):
     CLEAR_AUTHOR = "clear_author"  # clear an author's record (their earlier steps stop counting)
     RETRIAGE = "retriage"  # triage a stored comment again (a new verdict version)
     READ_AUDIT = "read_audit"  # the audit log
+    MANAGE_PERSONAL_DATA = "manage_personal_data"  # export or erase an author's data, keep a comment as evidence
     MANAGE_USERS = "manage_users"  # users and their API tokens
     MANAGE_CHANNELS = "manage_channels"
     MANAGE_ORGANISATIONS = "manage_organisations"
@@ -42,6 +43,7 @@ _LEAD = _MODERATOR | {
     Permission.CLEAR_AUTHOR,
     Permission.RETRIAGE,
     Permission.READ_AUDIT,
+    Permission.MANAGE_PERSONAL_DATA,
 }
 _ADMIN = _LEAD | {Permission.MANAGE_USERS, Permission.MANAGE_CHANNELS, Permission.MANAGE_ORGANISATIONS}
 

@@ -42,7 +42,7 @@ from sqlalchemy.exc import IntegrityError
 from hierniet.domain import Comment as TriageComment
 from hierniet.domain import HistoryEntry, Platform, Recommendation, Verdict
 from hierniet.policy import Policy, parse_platform, recommend
-from hierniet.services import audit, decisions
+from hierniet.services import audit, decisions, privacy
 from hierniet.services.actions import action_rows
 from hierniet.services.auth import Actor, Permission, require
 from hierniet.services.convert import is_web_url
@@ -507,8 +507,10 @@ def _drop_duplicates(session: Any, items: list[_Item], result: IngestResult) -> 
             first_in_batch[key] = item
             out.new.append(item)
             continue
-        if item.data.text == row.text or (
-            not item.data.edited and item.data.text in earlier.get(row.comment_id, set())
+        if (
+            item.data.text == row.text
+            or (not item.data.edited and item.data.text in earlier.get(row.comment_id, set()))
+            or _redacted_copy(item.data.text, row)
         ):
             result.duplicates.append(DuplicateItem(item.index, row.comment_id, item.data.id))
             continue
@@ -516,6 +518,14 @@ def _drop_duplicates(session: Any, items: list[_Item], result: IngestResult) -> 
         first_in_batch[key] = item
         out.edits.append(item)
     return out
+
+
+def _redacted_copy(text: str, row: repo.StoredText) -> bool:
+    """A platform sending again what the retention purge or an erasure redacted: not an edit, or the
+    erased text and personal data would come back (an erased comment takes no more edits)."""
+    if row.erased:
+        return True
+    return row.pii_redacted and privacy.is_redacted_copy(text, row.text)
 
 
 def _create(

@@ -42,9 +42,10 @@ from typing import Any
 import httpx
 
 from hierniet.connectors import base
-from hierniet.services import connections
+from hierniet.services import connections, privacy
 from hierniet.services import credentials as creds
 from hierniet.services.actions import ActionStatus
+from hierniet.services.auth import Actor, Role
 from hierniet.services.ingest import Classifier
 from hierniet.settings import Settings
 from hierniet.store import connector_repo as crepo
@@ -81,6 +82,8 @@ class WorkerOptions:
     poll: bool = True
     poll_interval_s: float = 120.0
     idle_sleep_s: float = 5.0
+    # Run the retention purge (hierniet.services.privacy) when a day has passed since the last one.
+    retention: bool = True
 
 
 @dataclass
@@ -94,6 +97,8 @@ class RoundReport:
     put_back: int = 0
     skipped: int = 0
     polls: list[connections.PollReport] = field(default_factory=list)
+    # The counts of the retention purge this round applied, if it was due (PrivacyReport.counts()).
+    retention: dict[str, int] | None = None
 
     def add(self, other: RoundReport) -> None:
         self.claimed += other.claimed
@@ -103,6 +108,7 @@ class RoundReport:
         self.put_back += other.put_back
         self.skipped += other.skipped
         self.polls += other.polls
+        self.retention = other.retention or self.retention
 
 
 class RateLimiter:
@@ -186,6 +192,8 @@ class Worker:
     def run_once(self, *, now: datetime | None = None) -> RoundReport:
         """One round: poll the channels that are due, then send the due actions (one batch)."""
         report = RoundReport()
+        if self.options.retention:
+            report.retention = self._retention(now)
         with self._client() as http:
             due = []
             if self.options.poll and self.triage is not None:
@@ -197,6 +205,17 @@ class Worker:
                 report.add(self._send_batch(http, now))
                 report.polls.extend(future.result() for future in polls)
         return report
+
+    def _retention(self, now: datetime | None) -> dict[str, int] | None:
+        """The daily purge; its schedule is the audit log's last "privacy.retention" entry, shared by workers."""
+        if not privacy.retention_due(self.store, now):
+            return None
+        actor = Actor(user_id=None, name=f"worker:{self.options.worker_id}"[:100], role=Role.ADMIN)
+        try:
+            return privacy.run_retention(self.store, actor, apply=True, now=now).counts()
+        except Exception:  # the outbox must go on; the purge is tried again next round
+            log.exception("the retention purge failed")
+            return None
 
     @contextmanager
     def _client(self) -> Iterator[httpx.Client]:

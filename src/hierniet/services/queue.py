@@ -183,6 +183,9 @@ def comment_detail(store: repo.Store, actor: Actor, comment_id: int, *, now: dat
         edited_at=comment.edited_at,
         edited_after_decision=comment.edited_after_decision,
         removed_at=comment.removed_at,
+        redacted_at=comment.redacted_at,
+        pii_redacted_at=comment.pii_redacted_at,
+        evidence_hold=comment.evidence_hold,
     )
 
 

@@ -235,6 +235,10 @@ class CommentDetail:
     edited_at: datetime | None = None
     edited_after_decision: bool = False
     removed_at: datetime | None = None
+    # Data protection (hierniet.services.privacy): text erased, personal data redacted, kept as evidence.
+    redacted_at: datetime | None = None
+    pii_redacted_at: datetime | None = None
+    evidence_hold: bool = False
 
 
 @dataclass(frozen=True, slots=True)

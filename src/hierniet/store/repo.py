@@ -415,17 +415,27 @@ class StoredText:
     comment_id: int
     text: str
     removed: bool
+    # Data protection (0008): its text was erased, or the personal data in it redacted.
+    erased: bool = False
+    pii_redacted: bool = False
 
 
 def stored_texts(session: Session, platform: str, external_ids: Sequence[str]) -> dict[str, StoredText]:
     """Stored comments of one platform by external id, with their current text."""
     found: dict[str, StoredText] = {}
     for chunk in _chunks(sorted(set(external_ids))):
-        stmt = select(Comment.external_id, Comment.id, Comment.text, Comment.removed_at).where(
-            Comment.platform == platform, Comment.external_id.in_(chunk)
-        )
-        for external_id, comment_id, text, removed_at in session.execute(stmt):
-            found[external_id] = StoredText(comment_id, text, removed_at is not None)
+        stmt = select(
+            Comment.external_id,
+            Comment.id,
+            Comment.text,
+            Comment.removed_at,
+            Comment.redacted_at,
+            Comment.pii_redacted_at,
+        ).where(Comment.platform == platform, Comment.external_id.in_(chunk))
+        for external_id, comment_id, text, removed_at, redacted_at, pii_redacted_at in session.execute(stmt):
+            found[external_id] = StoredText(
+                comment_id, text, removed_at is not None, redacted_at is not None, pii_redacted_at is not None
+            )
     return found
 
 

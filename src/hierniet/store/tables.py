@@ -178,6 +178,11 @@ class Comment(Base):
     # A person had decided before the latest edit: the desk asks them to look again (the decision stands).
     edited_after_decision: Mapped[bool] = mapped_column(Boolean, default=False)
     removed_at: Mapped[datetime | None] = mapped_column()  # when hierniet learnt it was removed on the platform
+    # --- data protection (0008, hierniet.services.privacy): the text erased (retention or an erasure), the
+    # personal data in it redacted, and a lead's evidence hold that keeps it out of both until released.
+    redacted_at: Mapped[datetime | None] = mapped_column()
+    pii_redacted_at: Mapped[datetime | None] = mapped_column()
+    evidence_hold: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
 class Verdict(Base):
@@ -289,6 +294,9 @@ class Decision(Base):
     reports: Mapped[list[str]] = mapped_column(JSONType, default=list)
     reason: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # The "privacy.retention" or "privacy.erasure" audit entry that blanked this row's personal data (0008):
+    # the only UPDATE its trigger allows. No foreign key: the trigger checks the entry and its action.
+    redacted_by: Mapped[int | None] = mapped_column(Integer)
 
 
 class QueuedAction(Base):
@@ -341,6 +349,9 @@ class AuditEntry(Base):
     subject_id: Mapped[str | None] = mapped_column(String(64))
     organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"))
     detail: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
+    # The "privacy.retention" or "privacy.erasure" audit entry that blanked this row's personal data (0008):
+    # the only UPDATE its trigger allows. No foreign key: the trigger checks the entry and its action.
+    redacted_by: Mapped[int | None] = mapped_column(Integer)
 
 
 class CommentRevision(Base):
@@ -358,6 +369,9 @@ class CommentRevision(Base):
     verdict_version: Mapped[int] = mapped_column(Integer)
     received_at: Mapped[datetime] = mapped_column()
     replaced_at: Mapped[datetime] = mapped_column()
+    # The "privacy.retention" or "privacy.erasure" audit entry that blanked this row's personal data (0008):
+    # the only UPDATE its trigger allows. No foreign key: the trigger checks the entry and its action.
+    redacted_by: Mapped[int | None] = mapped_column(Integer)
 
 
 #: Tables whose rows are never updated or deleted (enforced by triggers from the migrations).

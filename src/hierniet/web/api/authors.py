@@ -1,4 +1,4 @@
-"""/api/v1/authors: commenters, their history, clearing a record."""
+"""/api/v1/authors: commenters, their history, clearing a record, exporting and erasing their data."""
 
 from __future__ import annotations
 
@@ -7,9 +7,16 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, status
 
 from hierniet.services import authors as service
-from hierniet.services import decisions
+from hierniet.services import decisions, privacy
 from hierniet.services.queue import MAX_LIMIT
-from hierniet.web.api.schemas import AuthorClear, AuthorPublic, AuthorSummaryPublic, DecisionPublic, PagePublic
+from hierniet.web.api.schemas import (
+    AuthorClear,
+    AuthorPublic,
+    AuthorSummaryPublic,
+    DecisionPublic,
+    ErasurePublic,
+    PagePublic,
+)
 from hierniet.web.deps import ActorDep, StoreDep
 
 router = APIRouter(prefix="/authors", tags=["authors"])
@@ -44,3 +51,17 @@ def get_author(author_id: int, store: StoreDep, actor: ActorDep) -> Any:
 def clear_author(author_id: int, body: AuthorClear, store: StoreDep, actor: ActorDep) -> Any:
     """The author's earlier steps stop counting for the charter's ladder (a person's blocks included)."""
     return decisions.clear_author(store, actor, author_id, body.reason, organisation_id=body.organisation_id)
+
+
+@router.get("/{author_id}/export", summary="Everything stored about one author (lead; audited)")
+def export_author(author_id: int, store: StoreDep, actor: ActorDep) -> dict[str, Any]:
+    """A subject-access request: the author, their comments (with earlier texts), verdicts' personal data and
+    decisions, on the organisations the lead or admin sees."""
+    return privacy.export_author(store, actor, author_id)
+
+
+@router.delete("/{author_id}", response_model=ErasurePublic, summary="Erase one author's data (lead; audited)")
+def erase_author(author_id: int, store: StoreDep, actor: ActorDep) -> Any:
+    """Erase the author's comments' texts, their decisions' replies and reasons and the author itself, on the
+    organisations the lead or admin sees; comments an open case holds are kept and listed in `kept`."""
+    return privacy.erase_author(store, actor, author_id)

@@ -8,13 +8,14 @@ from fastapi import APIRouter, HTTPException, Request, Response, status
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 
-from hierniet.services import decisions, queue
+from hierniet.services import decisions, privacy, queue
 from hierniet.services.ingest import CommentIn, ingest
 from hierniet.web.api.schemas import (
     CommentPublic,
     DecisionCreate,
     DecisionPublic,
     EscalationCreate,
+    EvidenceHold,
     IngestResultPublic,
     RetriageCreate,
     RetriagePublic,
@@ -154,3 +155,14 @@ def post_decision(comment_id: int, body: DecisionCreate, store: StoreDep, actor:
 )
 def post_escalation(comment_id: int, body: EscalationCreate, store: StoreDep, actor: ActorDep) -> Any:
     return decisions.escalate(store, actor, comment_id, body.reason)
+
+
+@router.put(
+    "/{comment_id}/evidence",
+    status_code=status.HTTP_204_NO_CONTENT,
+    summary="Keep a comment as evidence, or release it (lead)",
+)
+def put_evidence(comment_id: int, body: EvidenceHold, store: StoreDep, actor: ActorDep) -> Response:
+    """A comment kept as evidence is an open case: no retention purge or erasure touches it until released."""
+    privacy.hold_evidence(store, actor, comment_id, hold=body.hold, reason=body.reason)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -250,6 +250,11 @@ class CommentPublic(_Public):
         False, description="Edited on the platform after a person decided: look again (the decision stands)."
     )
     removed_at: datetime | None = Field(None, description="When hierniet learnt it was removed on the platform.")
+    redacted_at: datetime | None = Field(
+        None, description="When its text was erased (retention or the author's erasure; docs/privacy.md)."
+    )
+    pii_redacted_at: datetime | None = Field(None, description="When the personal data in it was redacted.")
+    evidence_hold: bool = Field(False, description="Kept as evidence: no purge or erasure touches it.")
 
 
 class CountsPublic(_Public):
@@ -309,6 +314,22 @@ class AuthorPublic(_Public):
 class AuthorClear(_Create):
     reason: str = Field(min_length=1, max_length=2000)
     organisation_id: int | None = None
+
+
+class ErasurePublic(_Public):
+    """What an erasure did (hierniet.services.privacy.PrivacyReport); ids only, never the erased data."""
+
+    erased: list[int] = Field(description="Comments whose text was erased.")
+    decisions: list[int] = Field(description="Decisions whose reply and reason were blanked.")
+    unlinked: list[int] = Field(description="Comments no longer linked to the author.")
+    authors: list[int] = Field(description="The author, when nothing refers to them any more and they were deleted.")
+    kept: dict[int, str] = Field(description="Comments an open case holds, and why; erase again once closed.")
+    audit_id: int | None = Field(description="The privacy.erasure entry of the audit log that records it.")
+
+
+class EvidenceHold(_Create):
+    hold: bool = Field(description="True keeps the comment out of retention purges and erasures; false releases it.")
+    reason: str = Field(min_length=1, max_length=2000)
 
 
 class AuditEntryPublic(_Public):

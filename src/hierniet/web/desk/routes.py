@@ -15,7 +15,7 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 
 from hierniet.domain import Label, Language
-from hierniet.services import admin, audit, desk, queue
+from hierniet.services import admin, audit, desk, privacy, queue
 from hierniet.services.errors import ServiceError
 from hierniet.services.views import CommentStatus
 from hierniet.web.desk import words
@@ -412,6 +412,42 @@ def reveal(
             message += " " + ctx.t("You have seen a lot of severe content today: consider taking a break.")
         return JSONResponse({"comment_id": comment_id, "revealed_today": count, "break_due": due, "message": message})
     return _redirect(safe_next(next, f"{PREFIX}/comments/{comment_id}"))
+
+
+# --- one author's personal data: export and erasure (leads and admins; docs/privacy.md) --------------------
+
+
+@router.get("/authors/{author_id}/export")
+def export_author(ctx: SignedIn, author_id: int) -> Response:
+    """The author's data as a JSON download, the same as GET /api/v1/authors/{id}/export."""
+    data = privacy.export_author(ctx.store, ctx.actor, author_id)
+    return JSONResponse(
+        data, headers={"Content-Disposition": f'attachment; filename="hierniet-author-{author_id}.json"'}
+    )
+
+
+@router.post("/authors/{author_id}/erase", dependencies=Csrf)
+def erase_author(
+    ctx: SignedIn,
+    author_id: int,
+    confirm: Annotated[str, Form()] = "",
+    next: Annotated[str, Form()] = "",
+) -> Response:
+    back = safe_next(next, f"{PREFIX}/")
+    if confirm != "erase":
+        # The confirmation is a checkbox the person ticks: an erasure cannot be undone.
+        ctx.flash(ctx.t("Nothing erased: tick the box to confirm that the author's data is to be erased."))
+        return _redirect(back)
+    report = privacy.erase_author(ctx.store, ctx.actor, author_id)
+    message = ctx.t("Author #%(id)s: %(count)s comments erased.", id=author_id, count=len(report.erased))
+    if report.kept:
+        message += " " + ctx.t(
+            "%(count)s comments kept: an open case holds them (%(ids)s).",
+            count=len(report.kept),
+            ids=", ".join(f"#{cid}" for cid in sorted(report.kept)),
+        )
+    ctx.flash(message)
+    return _redirect(back)
 
 
 # --- settings, team, audit ---------------------------------------------------------------------------------
