@@ -7,7 +7,10 @@ from pathlib import Path
 import pytest
 
 from hierniet.domain import Target
+from hierniet.triage.language import Language
 from hierniet.triage.lexicons import Flag, LexCategory, LexiconError, load_all, load_lexicon
+from hierniet.triage.normalize import normalize
+from hierniet.triage.pipeline import build_indexes, find_hits
 
 HEADER = (
     "# hierniet lexicon\n# language: nl\n# category: {category}\n# version: 1\n"
@@ -113,3 +116,21 @@ def test_shipped_group_lexicons_keep_protected_and_other_groups_apart() -> None:
         protected |= {(e.tokens, e.wildcard) for e in lexicons.get(language, LexCategory.SLUR)}
         both = [e.term for e in others if (e.tokens, e.wildcard) in protected]
         assert not both, f"{language}: named both a protected and a non-protected group: {both}"
+
+
+def test_no_slur_that_counts_on_sight_is_found_in_an_ordinary_word() -> None:
+    """A slur without the ambiguous flag is hate wherever it is found, so fuzzy and substring matching must
+    never find it in a common word of the comment's language ("Kanäle" is not "Kanake", "bongs" not "boongs")."""
+    from wordfreq import top_n_list
+
+    indexes = build_indexes(load_all())
+    wrong: list[str] = []
+    for language in ("nl", "fr", "en", "de"):
+        for word in top_n_list(language, 10_000):
+            nt = normalize(word)
+            for hit in find_hits(indexes[language], nt, Language(language)):
+                entry = hit.entry
+                if entry.category != LexCategory.SLUR or entry.has(Flag.AMBIGUOUS) or hit.how == "exact":
+                    continue
+                wrong.append(f"{language} {word!r} -> {entry.source} {entry.term!r} ({hit.how})")
+    assert not wrong, "flag these entries exact (or ambiguous): " + "; ".join(wrong)
