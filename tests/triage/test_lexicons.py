@@ -7,7 +7,10 @@ from pathlib import Path
 import pytest
 
 from hierniet.domain import Target
+from hierniet.triage.language import Language
 from hierniet.triage.lexicons import Flag, LexCategory, LexiconError, load_all, load_lexicon
+from hierniet.triage.normalize import normalize
+from hierniet.triage.pipeline import build_indexes, find_hits
 
 HEADER = (
     "# hierniet lexicon\n# language: nl\n# category: {category}\n# version: 1\n"
@@ -84,3 +87,50 @@ def test_shipped_lexicons_are_valid_and_cover_every_language() -> None:
             assert lexicons.get(language, category), f"{language}/{category.value} is empty"
     targets = {e.target for lang in ("nl", "fr", "en") for e in lexicons.get(lang, LexCategory.IDENTITY)}
     assert set(Target) <= targets
+
+
+def test_other_group_entry_with_a_target_is_rejected(tmp_path: Path) -> None:
+    path = write(tmp_path, "politici\t1\t-\tplural\t-\nmoslims\t1\treligion\tplural\t-\n", category="other_group")
+    with pytest.raises(LexiconError) as err:
+        load_lexicon(path)
+    assert "other_group.tsv:9" in str(err.value) and "move the entry to identity.tsv" in str(err.value)
+
+
+def test_group_place_needs_target(tmp_path: Path) -> None:
+    path = write(tmp_path, "moskee\t1\treligion\t-\t-\nasielcentrum\t1\t-\t-\t-\n", category="group_place")
+    with pytest.raises(LexiconError) as err:
+        load_lexicon(path)
+    assert "group_place.tsv:9" in str(err.value) and "no target" in str(err.value)
+
+
+def test_shipped_group_lexicons_keep_protected_and_other_groups_apart() -> None:
+    lexicons = load_all()
+    for language in ("nl", "fr", "en", "de"):
+        others = lexicons.get(language, LexCategory.OTHER_GROUP)
+        places = lexicons.get(language, LexCategory.GROUP_PLACE)
+        assert others and places, f"{language}: other_group or group_place is empty"
+        assert all(e.target is None for e in others)
+        # A place is not a group of people: the group rules ("X zijn ...") must never take it for one.
+        assert not [e.term for e in places if e.has(Flag.PLURAL)]
+        protected = {(e.tokens, e.wildcard) for e in lexicons.get(language, LexCategory.IDENTITY)}
+        protected |= {(e.tokens, e.wildcard) for e in lexicons.get(language, LexCategory.SLUR)}
+        both = [e.term for e in others if (e.tokens, e.wildcard) in protected]
+        assert not both, f"{language}: named both a protected and a non-protected group: {both}"
+
+
+def test_no_slur_that_counts_on_sight_is_found_in_an_ordinary_word() -> None:
+    """A slur without the ambiguous flag is hate wherever it is found, so fuzzy and substring matching must
+    never find it in a common word of the comment's language ("Kanäle" is not "Kanake", "bongs" not "boongs")."""
+    from wordfreq import top_n_list
+
+    indexes = build_indexes(load_all())
+    wrong: list[str] = []
+    for language in ("nl", "fr", "en", "de"):
+        for word in top_n_list(language, 10_000):
+            nt = normalize(word)
+            for hit in find_hits(indexes[language], nt, Language(language)):
+                entry = hit.entry
+                if entry.category != LexCategory.SLUR or entry.has(Flag.AMBIGUOUS) or hit.how == "exact":
+                    continue
+                wrong.append(f"{language} {word!r} -> {entry.source} {entry.term!r} ({hit.how})")
+    assert not wrong, "flag these entries exact (or ambiguous): " + "; ".join(wrong)

@@ -37,6 +37,12 @@ class LexCategory(StrEnum):
     COUNTER = "counter"
     REPORTING = "reporting"
     SERVICE = "service"
+    # Non-protected groups and roles (politici, referees): hostility toward them is an
+    # insult, not hate, so "who is it about" needs their names as much as the protected ones.
+    OTHER_GROUP = "other_group"
+    # Places tied to a protected group (moskee, synagogue): an attack on them can aim at
+    # the group without naming it; the entry's target says which ground.
+    GROUP_PLACE = "group_place"
 
 
 class Flag(StrEnum):
@@ -46,7 +52,9 @@ class Flag(StrEnum):
     PLURAL = "plural"
 
 
-_NEEDS_TARGET = frozenset({LexCategory.SLUR, LexCategory.IDENTITY})
+_NEEDS_TARGET = frozenset({LexCategory.SLUR, LexCategory.IDENTITY, LexCategory.GROUP_PLACE})
+# A non-protected group carrying a protected target would turn an insult into hate.
+_NO_TARGET = frozenset({LexCategory.OTHER_GROUP})
 
 
 class LexiconError(ValueError):
@@ -229,6 +237,13 @@ def load_lexicon(path: Path | str) -> Lexicon:
                 number,
                 f"{category.value} entry {term!r} has no target",
                 "Name the protected group in the target column",
+            )
+        if category in _NO_TARGET and target is not None:
+            raise LexiconError(
+                path,
+                number,
+                f"{category.value} entry {term!r} has a target ({target.value}) but names a non-protected group",
+                "Write '-' in the target column, or move the entry to identity.tsv if it names a protected group",
             )
         flags: set[Flag] = set()
         if flags_s not in ("", "-"):
