@@ -62,6 +62,8 @@ _SPACES = re.compile(r" {2,}")
 _SPACE_BEFORE = re.compile(r" +([,.])")
 #: French puts a (narrow) space before ! ? : ; and the templates write it; elsewhere it is a typo.
 _SPACE_BEFORE_MARK = re.compile(r" +([!?:;])")
+#: Text that ends a sentence, so what follows starts with a capital.
+_SENTENCE_END = re.compile(r"[.!?] +$")
 #: An alternative that opens a new sentence: a space, then a capital.
 _NEW_SENTENCE = re.compile(r" [A-ZÀ-ÖØ-Þ]")
 #: Words that keep their capital in the middle of a sentence.
@@ -113,7 +115,10 @@ def render(template: Template, data: LanguageData, rng: random.Random) -> Render
         value = filler.forms[form]
         if not literal_start and value.strip():
             literal_start.append(False)
-        parts.append(_case(value, ref.case))
+        case = ref.case
+        if not case and _SENTENCE_END.search("".join(parts)):
+            case = "cap"  # a filler that opens a new sentence ("... te laat! {ride} ...")
+        parts.append(_case(value, case))
         if ref.slot not in used:
             used.append(ref.slot)
         if ref.slot in data.obfuscate_slots:
