@@ -283,6 +283,27 @@ def train(
 
 
 @app.command()
+def synth(
+    output: Annotated[Path, typer.Option("--output", "-o", help="JSONL file to write (replaced once complete).")],
+    seed: Annotated[int, typer.Option(help="Random seed; the same seed and version give the same examples.")] = 13,
+    lang: Annotated[
+        list[str] | None, typer.Option("--lang", help="Language to generate (repeat for several; default all four).")
+    ] = None,
+    per_template: Annotated[int, typer.Option(help="Examples drawn per template (hard negatives get more).")] = 40,
+) -> None:
+    """Write labelled synthetic training examples (hierniet.training.synth) as JSONL."""
+    from hierniet.training.synth import LANGUAGES, SYNTH_VERSION, SynthError, generate, write_jsonl
+
+    try:
+        examples = generate(seed=seed, languages=tuple(lang or LANGUAGES), per_template=per_template)
+        write_jsonl(examples, output)
+    except SynthError as exc:
+        err.print(f"[red]error:[/red] {exc}", soft_wrap=True)
+        raise typer.Exit(2) from None
+    err.print(f"{len(examples)} examples (synth {SYNTH_VERSION}, seed {seed}) written to {output}")
+
+
+@app.command()
 def version() -> None:
     """Print the version of hierniet."""
     typer.echo(__version__)
