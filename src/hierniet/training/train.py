@@ -46,6 +46,15 @@ class TrainConfig:
     threshold_shrink: float = 0.5
     validation_share: int = 5  # every 5th own example (by stable hash) is held back for thresholds
     cache_dir: Path | None = None
+    # Our own synthetic examples (hierniet.training.synth): many, templated, so each weighs less than a
+    # hand-written one; per_template bounds how many each template gives.
+    synth: bool = True
+    synth_weight: float = 1.0
+    # Fit again on everything, held-back examples included, after tuning the thresholds. Off by default:
+    # the second fit doubles the time and the thresholds were tuned for the first.
+    refit_all: bool = False
+    jobs: int = 2  # heads fitted at once
+    synth_per_template: int = 25
 
 
 @dataclass
@@ -119,27 +128,32 @@ def _fit(
     weights = np.array(
         [e.weight * (config.own_weight if e.source.startswith("own:") else 1.0) for e in examples], dtype=np.float64
     )
-    coefs, intercepts = [], []
-    for k, head in enumerate(HEADS):
+    def fit_head(head: str) -> tuple[np.ndarray, float]:
         y = np.array([head_target(head, e.labels) for e in examples], dtype=np.int8)
-        clf = LogisticRegression(C=config.c, solver="liblinear", max_iter=2000, random_state=config.seed)
         if y.sum() == 0:
-            coefs.append(np.zeros(x.shape[1], np.float32))
-            intercepts.append(-10.0)
-            continue
-        # Positives are rare for most labels. Re-weighting them (boost = imbalance ** balance_power)
+            return np.zeros(x.shape[1], np.float32), -10.0
+        clf = LogisticRegression(C=config.c, solver="liblinear", max_iter=2000, random_state=config.seed)
+        # Positives are rare for most heads. Re-weighting them (boost = imbalance ** balance_power)
         # is possible, but full balancing taught every label a 50 % prior and made the model
         # cry threat at angry customers; the default leaves priors alone and lets the tuned
         # thresholds do the work.
         pos = weights[y == 1].sum()
         neg = weights[y == 0].sum()
         boost = (neg / pos) ** config.balance_power if pos else 1.0
-        w = np.where(y == 1, weights * boost, weights)
-        clf.fit(x, y, sample_weight=w)
-        coefs.append(clf.coef_[0].astype(np.float32))
-        intercepts.append(float(clf.intercept_[0]))
-        if progress:
-            progress(f"fitting {head}", k + 1, len(HEADS))
+        clf.fit(x, y, sample_weight=np.where(y == 1, weights * boost, weights))
+        return clf.coef_[0].astype(np.float32), float(clf.intercept_[0])
+
+    # liblinear releases the GIL: two heads at a time on the two cores, each fit deterministic on its own.
+    from concurrent.futures import ThreadPoolExecutor
+
+    coefs: list[np.ndarray] = []
+    intercepts: list[float] = []
+    with ThreadPoolExecutor(max_workers=config.jobs) as pool:
+        for k, (coef, intercept) in enumerate(pool.map(fit_head, HEADS)):
+            coefs.append(coef)
+            intercepts.append(intercept)
+            if progress:
+                progress(f"fitting {HEADS[k]}", k + 1, len(HEADS))
     return np.stack(coefs), np.array(intercepts, np.float32), idf
 
 
@@ -172,6 +186,22 @@ def tune_thresholds(
     return thresholds, report
 
 
+def _synthetic(config: TrainConfig) -> list[TrainingExample]:
+    from hierniet.training.synth import SYNTH_VERSION, generate
+
+    return [
+        TrainingExample(
+            text=e.text,
+            lang=e.lang,
+            labels=e.labels,
+            target=e.target,
+            source=f"synth:{SYNTH_VERSION}:{e.phenomenon}",
+            weight=config.synth_weight,
+        )
+        for e in generate(seed=config.seed, per_template=config.synth_per_template)
+    ]
+
+
 def _fingerprint(examples: Sequence[TrainingExample], config: TrainConfig) -> str:
     h = hashlib.sha1()
     for e in examples:
@@ -194,6 +224,8 @@ def train(config: TrainConfig, progress: Progress | None = None) -> TrainReport:
     own = load_own()
     held = [e for e in own if _stable_bucket(e.source, config.validation_share) == 0]
     own_train = [e for e in own if _stable_bucket(e.source, config.validation_share) != 0]
+    synthetic = _synthetic(config) if config.synth else []
+    public = [*public, *synthetic]
     embedder = Embedder()
     cache = EmbeddingCache(config.cache_dir)
 
@@ -219,14 +251,15 @@ def train(config: TrainConfig, progress: Progress | None = None) -> TrainReport:
     for label, t in thresholds.items():
         validation[label.value]["threshold_used"] = t
 
-    everything = [*public, *own]
-    emb_all = cache.encode(embedder, [inputs[e.text][0] for e in everything], progress)
-    coef, intercept, idf = _fit(everything, emb_all, [inputs[e.text][1] for e in everything], config, progress)
+    everything = [*public, *own] if config.refit_all else first
+    if config.refit_all:
+        emb_all = cache.encode(embedder, [inputs[e.text][0] for e in everything], progress)
+        coef, intercept, idf = _fit(everything, emb_all, [inputs[e.text][1] for e in everything], config, progress)
     version = f"0.1.0+{_fingerprint(everything, config)}"
 
     counts: dict[str, dict[str, int]] = {}
     for e in everything:
-        name = "own" if e.source.startswith("own:") else e.source
+        name = "own" if e.source.startswith("own:") else "synth" if e.source.startswith("synth:") else e.source
         bucket = counts.setdefault(name, Counter())
         for label in e.labels:
             bucket[label.value] += 1
@@ -244,6 +277,18 @@ def train(config: TrainConfig, progress: Progress | None = None) -> TrainReport:
             "mapping": "written and labelled by the project in its own taxonomy (src/hierniet/training/examples)",
         }
     )
+    if synthetic:
+        from hierniet.training.synth import SYNTH_VERSION
+
+        datasets.append(
+            {
+                "name": "synth",
+                "licence": "CC0-1.0",
+                "commercial_ok": True,
+                "mapping": f"made by hierniet.training.synth {SYNTH_VERSION} (seed {config.seed}) from the project's "
+                "own templates and slot fillers, in its own taxonomy",
+            }
+        )
     model = TriageModel(
         version,
         HEADS,

@@ -40,7 +40,16 @@ from hierniet.triage.normalize import NormalizedText, fold_aligned, normalize
 from hierniet.triage.patterns import find_patterns
 from hierniet.triage.pii import find_pii
 from hierniet.triage.rules import RuleResult, Stage, build_context, run_rules
-from hierniet.triage.units import Unit, group_targets, masked_text, refers_back, split_units, unit_hits, unit_text
+from hierniet.triage.units import (
+    Unit,
+    group_targets,
+    masked_text,
+    other_groups,
+    refers_back,
+    split_units,
+    unit_hits,
+    unit_text,
+)
 
 #: Labels a verdict scores (ok is what is left when none applies).
 SCORED_LABELS: tuple[Label, ...] = tuple(label for label in Label if label != Label.OK)
@@ -110,6 +119,10 @@ class UnitAnalysis:
     rules: RuleResult
     targets: tuple[Target, ...]  # protected grounds it names, or refers back to
     inherited: bool  # the targets come from an earlier clause ("... They are vermin")
+    # Someone the clause aims at besides a protected group: the reader (je, tu, you), a handle, a group the
+    # law does not protect (politicians, referees), or a word of name-calling. Hostility with no one aimed at
+    # (a late tram, "what a mess") is a complaint's anger, not an insult.
+    addressed: bool
     embed_text: str  # masked: group names replaced by a plain word; links and handles masked
     char_text: str
 
@@ -134,6 +147,8 @@ class Analysis:
         return " ".join(u.embed_text for u in self.units)
 
 
+#: How much hostility aimed at no one in particular still counts as an insult (the rest is a complaint's anger).
+_UNAIMED_HOSTILITY = 0.6
 #: How much a fully quoted clause still counts when another clause of the comment condemns or reports it.
 _QUOTED_MENTION = 0.35
 
@@ -204,8 +219,14 @@ class Triage:
                 )
             if targets and not inherited:
                 earlier = targets
+            addressed = bool(
+                ctx.second_person
+                or other_groups(u_hits)
+                or ctx.hits(LexCategory.INSULT, LexCategory.SLUR)
+                or "@" in text[unit.start : unit.end]
+            )
             embed_text, char_text = model_texts(masked_text(unt, u_hits, lang))
-            units.append(UnitAnalysis(unit, rules, targets, inherited, embed_text, char_text))
+            units.append(UnitAnalysis(unit, rules, targets, inherited, addressed, embed_text, char_text))
             merged.merge(rules)
         if len(comment.text) > MAX_CHARS:
             merged.reasons.append(f"only the first {MAX_CHARS} characters were read")
@@ -274,7 +295,8 @@ class Triage:
                 model[Label.HATE] = max(model[Label.HATE], 0.95 * model.get(Label.THREAT, 0.0))
             else:
                 model[Label.HATE] = 0.0
-                model[Label.INSULT] = hostility * damp.get(Label.INSULT, 1.0)
+                aimed = 1.0 if u.addressed else _UNAIMED_HOSTILITY
+                model[Label.INSULT] = hostility * damp.get(Label.INSULT, 1.0) * aimed
             scores: dict[Label, float] = {}
             for label in SCORED_LABELS:
                 m = model.get(label, 0.0)

@@ -31,7 +31,7 @@ MAX_UNITS = 24
 _QUOTES = '"“”„«»‹›'
 _END = re.compile(r"[.!?;:\n…]|\s[-–—]\s")
 # Categories that name a group of people (protected or not): what the model reads with the name masked.
-_GROUP_CATEGORIES = frozenset({LexCategory.IDENTITY})
+_GROUP_CATEGORIES = frozenset({LexCategory.IDENTITY, LexCategory.OTHER_GROUP})
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,9 +114,17 @@ def unit_hits(hits: list[Hit], unit: Unit) -> list[Hit]:
     ]
 
 
+_PROTECTED = frozenset({LexCategory.IDENTITY, LexCategory.SLUR, LexCategory.GROUP_PLACE})
+
+
 def protected_groups(hits: list[Hit]) -> list[Hit]:
-    """Names of protected groups (and slurs, which carry their group) in a unit."""
-    return [h for h in hits if h.entry.category in (LexCategory.IDENTITY, LexCategory.SLUR) and h.entry.target]
+    """Names of protected groups, their places (moskee, asielcentrum) and slurs (which carry their group)."""
+    return [h for h in hits if h.entry.category in _PROTECTED and h.entry.target]
+
+
+def other_groups(hits: list[Hit]) -> list[Hit]:
+    """Names of groups the law does not protect (politicians, referees, supporters of a club)."""
+    return [h for h in hits if h.entry.category == LexCategory.OTHER_GROUP]
 
 
 @cache
