@@ -190,11 +190,12 @@ def robustness(triage: Any, items: Sequence[Item], verdicts: Sequence[Verdict]) 
 
 
 def run(langs: Sequence[str]) -> dict[str, Any]:
+    from hierniet.settings import get_settings
     from hierniet.triage.pipeline import load_triage
 
     started = time.perf_counter()
     items = load_items(langs)
-    triage = load_triage()
+    triage = load_triage(get_settings().model_dir)  # HIERNIET_MODEL_DIR picks another model
     verdicts = classify(triage, [i.gold.text for i in items], "frz")
     report: dict[str, Any] = {"model": getattr(triage, "version", None), "n": len(items), "languages": {}}
     for lang in langs:

@@ -17,9 +17,9 @@ from hypothesis import strategies as st
 
 from hierniet.domain import Comment, Label
 from hierniet.training.own import load_own
+from hierniet.triage.normalize import normalize
 from hierniet.triage.pipeline import Triage, default_triage
 from hierniet.triage.units import split_units
-from hierniet.triage.normalize import normalize
 
 DEVSET = Path(__file__).resolve().parents[3] / "shared" / "devset"
 HARMLESS = (
@@ -112,3 +112,23 @@ def test_counter_speech_stays_in_its_clause(triage: Triage) -> None:
 def test_hate_in_a_following_sentence_refers_back(triage: Triage) -> None:
     verdict = triage.classify([Comment(id="1", text="I met some Muslims at the market. They are vermin.")])[0]
     assert Label.HATE in verdict.labels and verdict.target is not None, verdict.reasons
+
+
+def test_two_sentences_without_a_full_stop_are_also_read_apart() -> None:
+    from hierniet.triage.units import alternative_units
+
+    text = "Die mensen horen hier niet thuis Stop met de leugens"
+    nt = normalize(text)
+    primary = split_units(nt)
+    pieces = [text[u.start : u.end] for u in alternative_units(nt, primary, "nl")]
+    assert pieces == ["Die mensen horen hier niet thuis", "Stop met de leugens"]
+    # German capitalises its nouns: only an emoji splits there.
+    assert alternative_units(normalize("Die Muslime sind Ratten Schönen Tag"), primary, "de") == []
+
+
+def test_hostility_toward_a_protected_group_is_hate_toward_others_an_insult(triage: Triage) -> None:
+    hate, insult = triage.classify(
+        [Comment(id="1", text="Gays disgust me."), Comment(id="2", text="Politicians disgust me.")]
+    )
+    assert Label.HATE in hate.labels and hate.target is not None, hate.reasons
+    assert Label.HATE not in insult.labels, insult.reasons

@@ -42,6 +42,7 @@ from hierniet.triage.pii import find_pii
 from hierniet.triage.rules import RuleResult, Stage, build_context, run_rules
 from hierniet.triage.units import (
     Unit,
+    alternative_units,
     group_targets,
     masked_text,
     other_groups,
@@ -202,7 +203,9 @@ class Triage:
         merged.merge(comment_rules)
         units: list[UnitAnalysis] = []
         earlier: tuple[Target, ...] = ()
-        for unit in split_units(nt):
+        primary = split_units(nt)
+        readings = sorted([*primary, *alternative_units(nt, primary, lang)], key=lambda u: (u.start, -u.end))
+        for unit in readings:
             unt = unit_text(nt, unit)
             u_hits = unit_hits(hits, unit)
             u_patterns = [p for p in patterns if unit.start <= p.start < max(unit.end, unit.start + 1)]
@@ -217,7 +220,7 @@ class Triage:
                     f"'{text[unit.start : unit.end][:60]}' refers back to a group named before "
                     f"({', '.join(t.value for t in targets)})"
                 )
-            if targets and not inherited:
+            if targets and not inherited and not unit.alternative:
                 earlier = targets
             addressed = bool(
                 ctx.second_person

@@ -17,8 +17,10 @@ pronoun ("They are vermin", "Ze horen hier niet") inherits the groups of the las
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, replace
 from functools import cache
+from itertools import pairwise
 
 from hierniet.domain import Target
 from hierniet.triage.lexicons import Flag, LexCategory
@@ -44,6 +46,7 @@ class Unit:
     start: int
     end: int
     quoted: bool  # the whole unit lies inside quotation marks
+    alternative: bool = False  # a second reading of part of a unit (see `alternative_units`)
 
 
 def _quoted_spans(text: str) -> list[tuple[int, int]]:
@@ -95,6 +98,48 @@ def split_units(nt: NormalizedText) -> list[Unit]:
         whole_quote = any(a < start and end <= b for a, b in quoted)
         units.append(Unit(k, first, last, start, end, whole_quote))
     return units
+
+
+def _is_symbol(ch: str) -> bool:
+    return unicodedata.category(ch) in ("So", "Sk") or 0x1F000 <= ord(ch) <= 0x1FAFF
+
+
+def alternative_units(nt: NormalizedText, units: list[Unit], language: str) -> list[Unit]:
+    """Second readings of units that may hold two sentences written without a full stop.
+
+    Comments often drop the full stop: "Moslims zijn ratten Fijne dag nog" is two sentences, and an emoji
+    between words ("... 🤮 Bonne journée") ends one as often as not. A capital letter after a lower-case
+    word starts a sentence as often as it starts a name ("bij De Lijn"), so the pieces are read beside the
+    whole unit, never instead of it, and the stronger reading counts. German capitalises its nouns, so there
+    only emoji split.
+    """
+    tokens = nt.tokens
+    text = nt.original
+    out: list[Unit] = []
+    for unit in units:
+        cuts: list[int] = []
+        for i in range(unit.first + 1, unit.last + 1):
+            prev, tok = tokens[i - 1], tokens[i]
+            gap = text[prev.end : tok.start]
+            raw = text[tok.start : tok.end]
+            emoji = any(_is_symbol(c) for c in gap) or (prev.emoji and not tok.emoji)
+            capital = (
+                language != "de"
+                and raw[:1].isupper()
+                and not raw.isupper()
+                and text[prev.start : prev.end][-1:].islower()
+                and "," not in gap
+            )
+            if (emoji or capital) and i - (cuts[-1] if cuts else unit.first) >= 2 and unit.last - i >= 1:
+                cuts.append(i)
+        bounds = [unit.first, *cuts, unit.last + 1]
+        if len(bounds) <= 2:
+            continue
+        for a, b in pairwise(bounds):
+            out.append(
+                Unit(len(units) + len(out), a, b - 1, tokens[a].start, tokens[b - 1].end, unit.quoted, True)
+            )
+    return out
 
 
 def unit_text(nt: NormalizedText, unit: Unit) -> NormalizedText:
