@@ -117,6 +117,7 @@ def test_train_is_deterministic_and_can_leave_out_noncommercial_data(tmp_path: P
     for run in ("a", "b"):
         out = tmp_path / run
         args = ["train", "--data", str(SHARED_DATA), "-o", str(out), "--max-per-dataset", "40", "--cache", str(cache)]
+        args += ["--synth-per-template", "1"]
         result = runner.invoke(app, [*args, "--commercial-only"])
         assert result.exit_code == 0, result.output
         outputs.append(out)

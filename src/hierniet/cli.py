@@ -239,6 +239,9 @@ def train(
     ] = True,
     max_per_dataset: Annotated[int, typer.Option(help="Rows kept per public data set (stratified, seeded).")] = 4000,
     seed: Annotated[int, typer.Option(help="Random seed; the same seed and data give the same model.")] = 13,
+    synth_per_template: Annotated[
+        int, typer.Option(help="Synthetic examples per template (hierniet synth); 0 trains without them.")
+    ] = 25,
     cache: Annotated[
         Path | None, typer.Option(help="Folder to cache sentence embeddings in (speeds up retraining).")
     ] = Path(".cache/hierniet"),
@@ -261,6 +264,8 @@ def train(
         max_per_dataset=max_per_dataset,
         seed=seed,
         cache_dir=cache,
+        synth=synth_per_template > 0,
+        synth_per_template=max(synth_per_template, 1),
     )
     with _progress(True) as bar:
         tasks: dict[str, Any] = {}
