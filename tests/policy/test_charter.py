@@ -173,8 +173,13 @@ def verdict(
     target: Target | None = None,
     comment_id: str = "c-now",
     pii: tuple[PIIMatch, ...] = (),
-    evidence: tuple[Evidence, ...] = (),
+    evidence: tuple[Evidence, ...] | None = None,
 ) -> Verdict:
+    if evidence is None:
+        # By default each label is backed by a rule (a lexicon entry), as most verdicts that reach a step are.
+        evidence = tuple(
+            Evidence(0, 4, label, EvidenceSource.LEXICON, "test", "test") for label in labels if label is not Label.OK
+        )
     return Verdict(
         comment_id=comment_id,
         language=language,
@@ -420,6 +425,30 @@ def test_auto_needs_a_score() -> None:
     r = rec(verdict(Label.HATE, severity=H, scores={}))
     assert r.step is S.HIDE_REPORT and not r.auto
     assert any("no score" in x for x in r.reasons)
+
+
+def _model_only(*labels: Label) -> tuple[Evidence, ...]:
+    return tuple(Evidence(0, 4, label, EvidenceSource.MODEL, "model reading", "test") for label in labels)
+
+
+def test_hate_only_the_model_found_is_never_automatic() -> None:
+    # The demo's "Nieuwe trams en toch nog altijd geen wifi ... Geldverspilling." was hidden and reported to
+    # Unia on the model's word alone.
+    r = rec(verdict(Label.HATE, severity=H, score=0.99, evidence=_model_only(Label.HATE)))
+    assert r.step is S.HIDE_REPORT and not r.auto
+    assert any("only the model found hate" in x for x in r.reasons)
+    assert rec(verdict(Label.HATE, severity=H, score=0.99)).auto  # a rule backs it: the policy may act
+
+
+def test_abuse_beside_criticism_is_hidden_automatically_only_when_a_rule_found_it() -> None:
+    policy = parse_policy("extends: default\nlabels:\n  insult:\n    auto: [hide]\n", source="test")
+    both = (Label.INSULT, Label.CRITICISM)
+    ruled = verdict(*both, severity=H, score=0.99)
+    assert recommend(ruled, (), policy, Platform.FACEBOOK, now=NOW).auto
+    model_only = (*_model_only(Label.INSULT), Evidence(0, 4, Label.CRITICISM, EvidenceSource.LEXICON, "t", "t"))
+    r = recommend(verdict(*both, severity=H, score=0.99, evidence=model_only), (), policy, Platform.FACEBOOK, now=NOW)
+    assert r.step is S.HIDE and not r.auto
+    assert any("also criticism and only the model found insult" in x for x in r.reasons), r.reasons
 
 
 def test_never_auto_when_defamation_is_among_the_labels() -> None:
