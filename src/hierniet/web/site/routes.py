@@ -14,7 +14,7 @@ from collections.abc import Callable
 from importlib import resources
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, HTTPException, Query, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
@@ -239,14 +239,13 @@ def _join_get(lang: str) -> Callable[[Request], HTMLResponse]:
 def _join_post(lang: str) -> Callable[..., Any]:
     async def handler(request: Request, store: StoreDep) -> Response:
         try:
-            declared = int(request.headers.get("content-length") or 0)
-        except ValueError:
-            declared = 0
-        if declared > MAX_JOIN_BODY:
-            # Not read at all: a form with a logo of the allowed size is far smaller, and parsing would spool
-            # whatever a stranger sends to disk. The form comes back empty, with the reason.
+            form = await request.form(max_files=1, max_fields=20)
+        except HTTPException as exc:
+            if exc.status_code != 413:
+                raise
+            # The route's body limit (MAX_JOIN_BODY, counted as the bytes arrive, chunked or not) stopped the
+            # upload before the parser could spool it to disk. The form comes back empty, with the reason.
             return _join_page(request, lang, errors={"logo": "logo_size"}, status_code=413)
-        form = await request.form(max_files=1, max_fields=20)
         values = {name: str(form.get(name) or "")[:1000] for name in JOIN_FIELDS}
         upload = form.get("logo")
         logo: bytes | None = None
@@ -321,7 +320,7 @@ def site_router() -> APIRouter:
         router.add_api_route(page_path(lang, "flowchart"), _flowchart(lang), methods=["GET"])
         router.add_api_route(page_path(lang, "signatories"), _signatories(lang), methods=["GET"])
         router.add_api_route(page_path(lang, "join"), _join_get(lang), methods=["GET"])
-        router.add_api_route(page_path(lang, "join"), _join_post(lang), methods=["POST"])
+        router.add_api_route(page_path(lang, "join"), _join_post(lang), methods=["POST"], max_body_size=MAX_JOIN_BODY)
     return router
 
 
