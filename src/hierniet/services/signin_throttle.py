@@ -74,8 +74,11 @@ class StoreThrottle:
             return 0
         key = _key(name, address)
         now = self._clock()
+        # Pruning in a transaction of its own: it then never holds row locks while the count below waits for
+        # one (two sign-ins at once could otherwise deadlock on PostgreSQL).
         with self.store.transaction() as tx:
             repo_desk.prune_sign_in_attempts(tx, now - FORGET_AFTER)
+        with self.store.transaction() as tx:
             attempts = repo_desk.count_sign_in_attempt(tx, *key, now)
             if attempts is None:
                 until = repo_desk.sign_in_blocked_until(tx, *key)
