@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import re
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -116,7 +117,9 @@ def send(
         elif message["type"] == "http.response.body":
             body.extend(message.get("body", b""))
 
-    asyncio.run(app(scope, receive, send_))  # type: ignore[arg-type]
+    # In a thread of its own: another test (Playwright's sync API) may keep an event loop running in this one.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(asyncio.run, app(scope, receive, send_)).result()  # type: ignore[arg-type]
     return Answer(status, pulled, bytes(body))
 
 
