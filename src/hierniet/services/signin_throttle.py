@@ -15,6 +15,7 @@ Words used here are defined in docs/concepts.md ("sign-in throttle").
 
 from __future__ import annotations
 
+import hashlib
 import math
 from collections.abc import Callable
 from datetime import datetime, timedelta
@@ -29,9 +30,6 @@ FIRST_WAIT = timedelta(minutes=1)
 LONGEST_WAIT = timedelta(hours=1)
 #: A (name, address) pair with no attempt for this long is forgotten.
 FORGET_AFTER = timedelta(days=1)
-#: Stored names are cut to a user name's longest length (a longer name cannot exist anyway).
-_NAME_LENGTH = 100
-_ADDRESS_LENGTH = 64
 
 
 class SignInThrottle(Protocol):
@@ -55,8 +53,13 @@ def wait_after(attempts: int, free_attempts: int) -> timedelta:
     return min(LONGEST_WAIT, wait)
 
 
+def _digest(kind: str, value: str) -> str:
+    return hashlib.sha256(f"hierniet-sign-in:{kind}:{value}".encode("utf-8", "surrogatepass")).hexdigest()
+
+
 def _key(name: str, address: str) -> tuple[str, str]:
-    return name.strip().lower()[:_NAME_LENGTH], (address or "unknown")[:_ADDRESS_LENGTH]
+    """The stored key: digests only (an address is personal data; a name field sometimes holds a password)."""
+    return _digest("name", name.strip().lower()), _digest("address", address or "unknown")
 
 
 class StoreThrottle:

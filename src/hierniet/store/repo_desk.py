@@ -120,12 +120,14 @@ def prune_sign_in_attempts(session: Session, before: datetime) -> None:
 def count_sign_in_attempt(session: Session, name: str, address: str, now: datetime) -> int | None:
     """Count one attempt for (name, address) unless it is blocked at `now`: the new count, or None when blocked.
 
+    `name` and `address` are the digests the throttle keys on (hierniet.services.signin_throttle).
+
     One conditional UPDATE does the check and the count, so attempts sent in parallel cannot all pass the
     check before any of them is counted (PostgreSQL re-reads the row a concurrent UPDATE has locked; SQLite
     runs one writer at a time). The caller sets the block for the new count in the same transaction.
     """
     dialect = session.get_bind().dialect.name
-    values = {"name": name, "address": address, "attempts": 0, "last_at": now, "blocked_until": None}
+    values = {"name_hash": name, "address_hash": address, "attempts": 0, "last_at": now, "blocked_until": None}
     if dialect == "postgresql":
         session.execute(postgresql.insert(SignInAttempt).values(**values).on_conflict_do_nothing())
     elif dialect == "sqlite":
@@ -136,8 +138,8 @@ def count_sign_in_attempt(session: Session, name: str, address: str, now: dateti
     counted = session.execute(
         update(SignInAttempt)
         .where(
-            SignInAttempt.name == name,
-            SignInAttempt.address == address,
+            SignInAttempt.name_hash == name,
+            SignInAttempt.address_hash == address,
             or_(SignInAttempt.blocked_until.is_(None), SignInAttempt.blocked_until <= now),
         )
         .values(attempts=SignInAttempt.attempts + 1, last_at=now)
@@ -149,15 +151,17 @@ def count_sign_in_attempt(session: Session, name: str, address: str, now: dateti
 def block_sign_in(session: Session, name: str, address: str, until: datetime | None) -> None:
     session.execute(
         update(SignInAttempt)
-        .where(SignInAttempt.name == name, SignInAttempt.address == address)
+        .where(SignInAttempt.name_hash == name, SignInAttempt.address_hash == address)
         .values(blocked_until=until)
     )
 
 
 def sign_in_blocked_until(session: Session, name: str, address: str) -> datetime | None:
-    stmt = select(SignInAttempt.blocked_until).where(SignInAttempt.name == name, SignInAttempt.address == address)
+    stmt = select(SignInAttempt.blocked_until).where(
+        SignInAttempt.name_hash == name, SignInAttempt.address_hash == address
+    )
     return session.scalars(stmt).first()
 
 
 def clear_sign_in_attempts(session: Session, name: str, address: str) -> None:
-    session.execute(delete(SignInAttempt).where(SignInAttempt.name == name, SignInAttempt.address == address))
+    session.execute(delete(SignInAttempt).where(SignInAttempt.name_hash == name, SignInAttempt.address_hash == address))

@@ -263,14 +263,15 @@ class SignInAttempt(Base):
 
     A row counts the attempts since the last successful sign-in from that address; a success deletes it,
     and rows untouched for a day are pruned. Keyed by (name, address) so that failures from one address
-    never refuse the right password from another.
+    never refuse the right password from another. Both are kept as SHA-256 hex digests only: an address is
+    personal data, and people sometimes type their password into the name field.
     """
 
     __tablename__ = "sign_in_attempts"
 
-    # The name as typed, trimmed and lower-cased (at most a user name's length: longer ones cannot exist).
-    name: Mapped[str] = mapped_column(String(100), primary_key=True)
-    address: Mapped[str] = mapped_column(String(64), primary_key=True)
+    # SHA-256 of the name as typed, trimmed and lower-cased; SHA-256 of the client's address.
+    name_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    address_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_at: Mapped[datetime] = mapped_column(index=True)
     # No attempt for this (name, address) before this moment; NULL while the first free attempts last.

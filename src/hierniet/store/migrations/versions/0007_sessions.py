@@ -6,7 +6,8 @@ Create Date: 2026-12-06
 
 `users.session_epoch` is bumped at sign-out and when a password, role or switch changes; a session cookie
 made under an older number no longer signs anyone in. `sign_in_attempts` counts recent attempts per
-(name, address) in the database, so several workers share the throttle and a restart does not reset it.
+(name, address), both kept hashed, in the database, so several workers share the throttle and a restart
+does not reset it.
 """
 
 from __future__ import annotations
@@ -25,12 +26,12 @@ depends_on: str | Sequence[str] | None = None
 def upgrade() -> None:
     op.create_table(
         "sign_in_attempts",
-        sa.Column("name", sa.String(length=100), nullable=False),
-        sa.Column("address", sa.String(length=64), nullable=False),
+        sa.Column("name_hash", sa.String(length=64), nullable=False),
+        sa.Column("address_hash", sa.String(length=64), nullable=False),
         sa.Column("attempts", sa.Integer(), nullable=False),
         sa.Column("last_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("blocked_until", sa.DateTime(timezone=True), nullable=True),
-        sa.PrimaryKeyConstraint("name", "address", name=op.f("pk_sign_in_attempts")),
+        sa.PrimaryKeyConstraint("name_hash", "address_hash", name=op.f("pk_sign_in_attempts")),
     )
     op.create_index(op.f("ix_sign_in_attempts_last_at"), "sign_in_attempts", ["last_at"], unique=False)
     with op.batch_alter_table("users") as batch:
