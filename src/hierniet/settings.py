@@ -48,8 +48,8 @@ class Settings(BaseSettings):
     desk_timezone: str = "Europe/Brussels"
     #: Comments per page of the desk's queue.
     desk_page_size: int = 25
-    #: Failed sign-ins for one name, or from one address, within 15 minutes before the desk refuses more
-    #: for the rest of those 15 minutes.
+    #: Sign-in attempts for one name from one address (since the last success there) before each further one
+    #: must wait: 1, 2, 4, ... minutes, at most an hour (hierniet.services.signin_throttle). 0 turns it off.
     login_max_failures: int = 5
     #: The key that encrypts channel credentials at rest (a Fernet key: make one with `hierniet channel key`).
     #: Without it no credentials can be stored or read. Keep it out of the database and its backups; several
@@ -57,6 +57,12 @@ class Settings(BaseSettings):
     credentials_key: str | None = None
     #: Largest webhook body accepted by /hooks/... (bytes); a larger one is answered 413 unread.
     webhook_max_bytes: int = 1_000_000
+    #: Largest request body of every route without a limit of its own (the desk's forms, the sign-in page),
+    #: in bytes. The bytes are counted as they arrive, chunked or not, and the request is answered 413 as soon
+    #: as they pass it: nothing larger is parsed or spooled to disk.
+    max_body_bytes: int = 1_000_000
+    #: Largest request body of the JSON API under /api/v1 (bytes): room for HIERNIET_API_MAX_BATCH comments.
+    api_max_body_bytes: int = 16_000_000
     #: How long a webhook event is remembered by the replay guard (seconds).
     webhook_replay_window_s: int = 7 * 24 * 3600
 

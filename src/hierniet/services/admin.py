@@ -364,6 +364,9 @@ def update_user(
         ):
             raise NotFound(f"no user {user_id}: list users with GET /api/v1/users")
         repo.update_user(tx, user_id, **changes)
+        if changes:
+            # A new role or a switch-off ends the person's desk sessions: they sign in again under the new role.
+            repo_desk.bump_session_epoch(tx, user_id)
         audit.record(
             tx,
             actor,
@@ -397,6 +400,7 @@ def set_password(store: repo.Store, actor: Actor, user_id: int, password: str | 
         ):
             raise NotFound(f"no user {user_id}: list users with GET /api/v1/users")
         repo_desk.set_password_hash(tx, user_id, hash_password(password) if password is not None else None)
+        repo_desk.bump_session_epoch(tx, user_id)
         audit.record(
             tx,
             actor,

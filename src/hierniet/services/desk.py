@@ -186,16 +186,17 @@ class DeskUser:
     organisation_id: int | None
     locale: str | None
     preferences: Preferences
-    #: Changes when the password changes: a session made with the old one stops working.
-    password_stamp: str
+    #: Changes when the password changes or the session epoch is bumped (sign-out, a new role, switched off
+    #: and on): a session made under the old stamp stops working, even with a cookie that has not expired.
+    session_stamp: str
 
     @property
     def actor(self) -> Actor:
         return Actor(user_id=self.id, name=self.name, role=self.role, organisation_id=self.organisation_id)
 
 
-def _stamp(password_hash: str | None) -> str:
-    return hashlib.sha256((password_hash or "").encode("utf-8")).hexdigest()[:16]
+def _stamp(password_hash: str | None, session_epoch: int) -> str:
+    return hashlib.sha256(f"{session_epoch}:{password_hash or ''}".encode()).hexdigest()[:16]
 
 
 def _desk_user(row: Any) -> DeskUser:
@@ -206,7 +207,7 @@ def _desk_user(row: Any) -> DeskUser:
         organisation_id=row.organisation_id,
         locale=row.locale if row.locale in LOCALES else None,
         preferences=read_preferences(row.preferences),
-        password_stamp=_stamp(row.password_hash),
+        session_stamp=_stamp(row.password_hash, row.session_epoch or 0),
     )
 
 
@@ -244,8 +245,28 @@ def desk_user(store: repo.Store, user_id: int) -> DeskUser | None:
     return _desk_user(row)
 
 
+def sign_out(store: repo.Store, actor: Actor) -> None:
+    """End every desk session of this person (a copy of the cookie taken before stops working too)."""
+    if actor.user_id is None:
+        return
+    with store.transaction() as tx:
+        row = repo_desk.get_user(tx, actor.user_id)
+        if row is None:
+            return
+        repo_desk.bump_session_epoch(tx, row.id)
+        audit.record(
+            tx,
+            actor,
+            action="user.logout",
+            subject_type="user",
+            subject_id=row.id,
+            organisation_id=row.organisation_id,
+            detail={"via": "desk"},
+        )
+
+
 def change_own_password(store: repo.Store, actor: Actor, current: str, new: str) -> None:
-    """A person changes their own password; the current one must be right."""
+    """A person changes their own password; the current one must be right. Their other sessions end."""
     if actor.user_id is None:
         raise InvalidInput("only a person with an account has a password")
     try:
@@ -259,6 +280,7 @@ def change_own_password(store: repo.Store, actor: Actor, current: str, new: str)
         if not verify_password(current, row.password_hash):
             raise InvalidInput("the current password is not right: type it again")
         repo_desk.set_password_hash(tx, row.id, hash_password(new))
+        repo_desk.bump_session_epoch(tx, row.id)
         audit.record(
             tx,
             actor,

@@ -11,10 +11,11 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from hierniet.store.tables import AuditEntry, Comment, User, Verdict
+from hierniet.store.tables import AuditEntry, Comment, SignInAttempt, User, Verdict
 
 #: The audit action of one reveal of shielded (severe) content on the desk.
 REVEAL_ACTION = "comment.revealed"
@@ -30,6 +31,11 @@ def get_user(session: Session, user_id: int) -> User | None:
 
 def set_password_hash(session: Session, user_id: int, password_hash: str | None) -> None:
     session.execute(update(User).where(User.id == user_id).values(password_hash=password_hash))
+
+
+def bump_session_epoch(session: Session, user_id: int) -> None:
+    """End every desk session of this user (they carry the epoch they were made under)."""
+    session.execute(update(User).where(User.id == user_id).values(session_epoch=User.session_epoch + 1))
 
 
 def set_locale(session: Session, user_id: int, locale: str | None) -> None:
@@ -101,3 +107,61 @@ def latest_evidence(session: Session, comment_ids: Sequence[int]) -> dict[int, l
     for comment_id, evidence in session.execute(stmt):
         out[int(comment_id)] = list(evidence or [])
     return out
+
+
+# --- the sign-in throttle (shared by every process through the database) -----------------------------------
+
+
+def prune_sign_in_attempts(session: Session, before: datetime) -> None:
+    """Forget (name, address) pairs with no attempt since `before` (keeps the table small under a flood)."""
+    session.execute(delete(SignInAttempt).where(SignInAttempt.last_at < before))
+
+
+def count_sign_in_attempt(session: Session, name: str, address: str, now: datetime) -> int | None:
+    """Count one attempt for (name, address) unless it is blocked at `now`: the new count, or None when blocked.
+
+    `name` and `address` are the digests the throttle keys on (hierniet.services.signin_throttle).
+
+    One conditional UPDATE does the check and the count, so attempts sent in parallel cannot all pass the
+    check before any of them is counted (PostgreSQL re-reads the row a concurrent UPDATE has locked; SQLite
+    runs one writer at a time). The caller sets the block for the new count in the same transaction.
+    """
+    dialect = session.get_bind().dialect.name
+    values = {"name_hash": name, "address_hash": address, "attempts": 0, "last_at": now, "blocked_until": None}
+    if dialect == "postgresql":
+        session.execute(postgresql.insert(SignInAttempt).values(**values).on_conflict_do_nothing())
+    elif dialect == "sqlite":
+        session.execute(sqlite.insert(SignInAttempt).values(**values).on_conflict_do_nothing())
+    elif session.get(SignInAttempt, (name, address)) is None:  # pragma: no cover - the two backends above
+        session.add(SignInAttempt(**values))
+        session.flush()
+    counted = session.execute(
+        update(SignInAttempt)
+        .where(
+            SignInAttempt.name_hash == name,
+            SignInAttempt.address_hash == address,
+            or_(SignInAttempt.blocked_until.is_(None), SignInAttempt.blocked_until <= now),
+        )
+        .values(attempts=SignInAttempt.attempts + 1, last_at=now)
+        .returning(SignInAttempt.attempts)
+    ).scalar_one_or_none()
+    return None if counted is None else int(counted)
+
+
+def block_sign_in(session: Session, name: str, address: str, until: datetime | None) -> None:
+    session.execute(
+        update(SignInAttempt)
+        .where(SignInAttempt.name_hash == name, SignInAttempt.address_hash == address)
+        .values(blocked_until=until)
+    )
+
+
+def sign_in_blocked_until(session: Session, name: str, address: str) -> datetime | None:
+    stmt = select(SignInAttempt.blocked_until).where(
+        SignInAttempt.name_hash == name, SignInAttempt.address_hash == address
+    )
+    return session.scalars(stmt).first()
+
+
+def clear_sign_in_attempts(session: Session, name: str, address: str) -> None:
+    session.execute(delete(SignInAttempt).where(SignInAttempt.name_hash == name, SignInAttempt.address_hash == address))

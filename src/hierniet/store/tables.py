@@ -260,6 +260,30 @@ class User(Base):
     locale: Mapped[str | None] = mapped_column(String(8))
     # The person's desk preferences (e.g. how severe content is shielded), validated by the desk's service.
     preferences: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
+    # Bumped when the person signs out, or their password, role or switch changes: every desk session
+    # carries the number it was made under, and one made under an older number has ended (a stolen cookie
+    # stops working at sign-out, not when it expires).
+    session_epoch: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+
+
+class SignInAttempt(Base):
+    """Recent sign-in attempts for one name from one address (the desk's throttle, shared by every process).
+
+    A row counts the attempts since the last successful sign-in from that address; a success deletes it,
+    and rows untouched for a day are pruned. Keyed by (name, address) so that failures from one address
+    never refuse the right password from another. Both are kept as SHA-256 hex digests only: an address is
+    personal data, and people sometimes type their password into the name field.
+    """
+
+    __tablename__ = "sign_in_attempts"
+
+    # SHA-256 of the name as typed, trimmed and lower-cased; SHA-256 of the client's address.
+    name_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    address_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_at: Mapped[datetime] = mapped_column(index=True)
+    # No attempt for this (name, address) before this moment; NULL while the first free attempts last.
+    blocked_until: Mapped[datetime | None] = mapped_column()
 
 
 class ApiToken(Base):

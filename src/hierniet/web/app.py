@@ -70,17 +70,21 @@ def create_app(
         description=DESCRIPTION,
         openapi_tags=TAGS,
         lifespan=lifespan,
+        # Every route reads at most this many body bytes unless it names its own limit (the API, the webhooks,
+        # the charter's join form): Starlette counts them as they arrive, so a chunked upload without a
+        # Content-Length is cut off too, before any form parser spools it to disk.
+        max_body_size=settings.max_body_bytes,
     )
     app.state.settings = settings
     app.state.store = the_store
     app.state.triage = TriageHolder(triage, settings.model_dir)
     app.add_exception_handler(ServiceError, _service_error)
     install_error_handlers(app)  # every 422 answers (and is declared with) a string `detail`
-    app.include_router(api_router)
+    app.include_router(api_router, max_body_size=settings.api_max_body_bytes)
     # The public charter site (no login): its addresses are spelt out per language, so they never
     # catch /api, /desk or /docs.
     app.include_router(site_router())
-    app.include_router(hooks_router)  # the platforms' webhooks (issue 6)
+    app.include_router(hooks_router, max_body_size=settings.webhook_max_bytes)  # the platforms' webhooks (issue 6)
     # The moderators' pages under /desk/ (sessions, CSRF, templates, static files): docs/desk.md.
     install_desk(app, settings)
     app.include_router(desk_channels_router)  # the desk's page to connect channels (issue 6)

@@ -18,10 +18,11 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
 from hierniet.services.errors import ServiceError
+from hierniet.services.signin_throttle import StoreThrottle
 from hierniet.settings import Settings
 from hierniet.web.desk.context import PREFIX, LoginRequired, get_context, login_url, render
 from hierniet.web.desk.routes import router
-from hierniet.web.desk.security import CsrfError, DeskHeaders, LoginThrottle, session_secret
+from hierniet.web.desk.security import CsrfError, DeskHeaders, session_secret
 
 STATIC_DIR = Path(__file__).resolve().parents[1] / "static" / "desk"
 SESSION_COOKIE = "hierniet_session"
@@ -53,7 +54,8 @@ async def _error_page(request: Request, status_code: int, message: str) -> Respo
 
 def install_desk(app: FastAPI, settings: Settings) -> None:
     """Mount the desk on `app` (and the session middleware the app's other pages may share)."""
-    app.state.desk_login_throttle = LoginThrottle(settings.login_max_failures)
+    # In the database, so every worker process shares it (hierniet.services.signin_throttle).
+    app.state.desk_login_throttle = StoreThrottle(app.state.store, settings.login_max_failures)
     app.add_middleware(DeskHeaders, prefix=PREFIX)
     app.add_middleware(
         SessionMiddleware,

@@ -119,13 +119,16 @@ class DeskContext:
         locale = session.get(_SESSION_LOCALE)
         session.clear()
         session[_SESSION_USER] = user.id
-        session[_SESSION_STAMP] = user.password_stamp
+        session[_SESSION_STAMP] = user.session_stamp
         if locale in desk.LOCALES:
             session[_SESSION_LOCALE] = locale
         self.user = user
         csrf_token(self.request)
 
     def sign_out(self) -> None:
+        """End the session here and everywhere: clearing the cookie alone would leave a copy of it valid."""
+        if self.user is not None:
+            desk.sign_out(self.store, self.user.actor)
         locale = self.request.session.get(_SESSION_LOCALE)
         self.request.session.clear()
         if locale in desk.LOCALES:
@@ -145,8 +148,8 @@ def get_context(request: Request, store: StoreDep, settings: SettingsDep) -> Des
     user_id = request.session.get(_SESSION_USER)
     if isinstance(user_id, int):
         user = desk.desk_user(store, user_id)
-        if user is None or user.password_stamp != request.session.get(_SESSION_STAMP):
-            # Switched off, removed, or the password changed since: this session ends.
+        if user is None or user.session_stamp != request.session.get(_SESSION_STAMP):
+            # Switched off, removed, signed out, or the password or role changed since: this session ends.
             request.session.pop(_SESSION_USER, None)
             request.session.pop(_SESSION_STAMP, None)
             user = None

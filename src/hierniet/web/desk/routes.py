@@ -17,10 +17,11 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from hierniet.domain import Label, Language
 from hierniet.services import admin, audit, desk, privacy, queue
 from hierniet.services.errors import ServiceError
+from hierniet.services.signin_throttle import SignInThrottle
 from hierniet.services.views import CommentStatus
 from hierniet.web.desk import words
 from hierniet.web.desk.context import PREFIX, Context, DeskContext, SignedIn, render, safe_next
-from hierniet.web.desk.security import LoginThrottle, check_csrf
+from hierniet.web.desk.security import check_csrf
 from hierniet.web.desk.words import N_
 
 router = APIRouter(prefix=PREFIX, include_in_schema=False)
@@ -44,8 +45,8 @@ def _wants_json(request: Request) -> bool:
 # --- signing in and out ----------------------------------------------------------------------------------
 
 
-def _throttle(request: Request) -> LoginThrottle:
-    throttle: LoginThrottle = request.app.state.desk_login_throttle
+def _throttle(request: Request) -> SignInThrottle:
+    throttle: SignInThrottle = request.app.state.desk_login_throttle
     return throttle
 
 
@@ -65,8 +66,8 @@ def login(
 ) -> Response:
     throttle = _throttle(ctx.request)
     client = ctx.request.client.host if ctx.request.client else "unknown"
-    keys = (f"name:{name.strip().lower()}", f"ip:{client}")
-    wait = throttle.wait_seconds(*keys)
+    # Counted per (name, address): guesses from elsewhere never refuse the right password from here.
+    wait = throttle.claim(name, client)
     if wait:
         error = ctx.t(
             "Too many failed attempts. Wait %(minutes)s minutes, or ask an admin to set a new password.",
@@ -75,10 +76,9 @@ def login(
         return render(ctx, "login.html", 429, next=safe_next(next), name=name, error=error)
     user = desk.sign_in(ctx.store, name, password)
     if user is None:
-        throttle.failed(*keys)
         error = ctx.t("The name or the password is not right.")
         return render(ctx, "login.html", 401, next=safe_next(next), name=name, error=error)
-    throttle.succeeded(keys[0])
+    throttle.succeeded(name, client)
     ctx.sign_in(user)
     return _redirect(safe_next(next))
 

@@ -1,5 +1,5 @@
-"""The desk's protections: the session secret, CSRF tokens on every form, sign-in throttling, and the
-security headers of its pages.
+"""The desk's protections: the session secret, CSRF tokens on every form, and the security headers of its
+pages (the sign-in throttle is hierniet.services.signin_throttle).
 
 Reusable by other server-rendered pages of the app: `csrf_token(request)` puts a token in the session
 (render it as a hidden `csrf_token` field or send it as the X-CSRF-Token header) and `check_csrf` is a
@@ -10,10 +10,7 @@ from __future__ import annotations
 
 import logging
 import secrets
-import threading
-import time
-from collections import deque
-from collections.abc import Callable, MutableMapping
+from collections.abc import MutableMapping
 from functools import cache
 from typing import Any
 
@@ -73,52 +70,6 @@ async def check_csrf(request: Request) -> None:
     expected = request.session.get(_CSRF_KEY)
     if not isinstance(expected, str) or not isinstance(sent, str) or not secrets.compare_digest(sent, expected):
         raise CsrfError()
-
-
-class LoginThrottle:
-    """Counts failed sign-ins per key (a name, an address) in a sliding window, in this process's memory."""
-
-    def __init__(self, max_failures: int, window_seconds: float = 15 * 60, clock: Callable[[], float] = time.monotonic):
-        self.max_failures = max_failures
-        self.window = window_seconds
-        self._clock = clock
-        self._failures: dict[str, deque[float]] = {}
-        self._lock = threading.Lock()
-
-    def _prune(self, key: str, now: float) -> deque[float]:
-        times = self._failures.get(key, deque())
-        while times and now - times[0] > self.window:
-            times.popleft()
-        if not times:
-            self._failures.pop(key, None)
-        return times
-
-    def wait_seconds(self, *keys: str) -> int:
-        """0 when a sign-in may be tried now, else how many seconds until one may."""
-        if self.max_failures <= 0:
-            return 0
-        now = self._clock()
-        with self._lock:
-            waits = []
-            for key in keys:
-                times = self._prune(key, now)
-                if len(times) >= self.max_failures:
-                    waits.append(self.window - (now - times[-self.max_failures]))
-        return int(max(waits)) + 1 if waits else 0
-
-    def failed(self, *keys: str) -> None:
-        now = self._clock()
-        with self._lock:
-            if len(self._failures) > 10_000:  # keep memory bounded under a flood of names
-                for key in list(self._failures):
-                    self._prune(key, now)
-            for key in keys:
-                self._failures.setdefault(key, deque()).append(now)
-
-    def succeeded(self, *keys: str) -> None:
-        with self._lock:
-            for key in keys:
-                self._failures.pop(key, None)
 
 
 #: What every desk page tells the browser: no framing, no inline or foreign scripts, no caching.

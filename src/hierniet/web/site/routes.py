@@ -19,6 +19,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 from starlette.datastructures import UploadFile
+from starlette.types import Message, Receive
 
 from hierniet.policy import default_policy
 from hierniet.services import signatories as service
@@ -37,6 +38,10 @@ JOIN_FIELDS: tuple[str, ...] = ("name", "type", "website", "email")
 #: The largest join post read: the allowed logo ten times over, so a logo a little too large still gets its
 #: clear error with everything typed kept.
 MAX_JOIN_BODY = 10 * service.MAX_LOGO_BYTES
+#: The join route's framework limit (Starlette answers a bare 413 past it, before the route runs). The route
+#: itself stops at MAX_JOIN_BODY, well below, so that a person whose logo is too large gets the form back
+#: with the reason; the ceiling only decides which of the two 413s a larger declared body gets.
+JOIN_BODY_CEILING = 64 * 1024 * 1024
 
 # No script, no frame, nothing from elsewhere: the site sends visitors' browsers to no other server.
 SECURITY_HEADERS = {
@@ -236,17 +241,41 @@ def _join_get(lang: str) -> Callable[[Request], HTMLResponse]:
     return handler
 
 
+class _TooLarge(Exception):
+    """A join post larger than MAX_JOIN_BODY."""
+
+
+def _limited_receive(receive: Receive, limit: int) -> Receive:
+    """`receive`, raising _TooLarge as soon as the body's bytes pass `limit` (however they are chunked)."""
+    seen = 0
+
+    async def counted() -> Message:
+        nonlocal seen
+        message = await receive()
+        if message["type"] == "http.request":
+            seen += len(message.get("body", b""))
+            if seen > limit:
+                raise _TooLarge
+        return message
+
+    return counted
+
+
 def _join_post(lang: str) -> Callable[..., Any]:
     async def handler(request: Request, store: StoreDep) -> Response:
         try:
             declared = int(request.headers.get("content-length") or 0)
         except ValueError:
             declared = 0
-        if declared > MAX_JOIN_BODY:
-            # Not read at all: a form with a logo of the allowed size is far smaller, and parsing would spool
-            # whatever a stranger sends to disk. The form comes back empty, with the reason.
+        limited = Request(request.scope, _limited_receive(request.receive, MAX_JOIN_BODY))
+        try:
+            if declared > MAX_JOIN_BODY:
+                raise _TooLarge
+            form = await limited.form(max_files=1, max_fields=20)
+        except _TooLarge:
+            # Stopped before the parser could spool more to disk: a declared length over the limit is not read
+            # at all, a chunked body is cut off as its bytes pass it. The form comes back empty, with the reason.
             return _join_page(request, lang, errors={"logo": "logo_size"}, status_code=413)
-        form = await request.form(max_files=1, max_fields=20)
         values = {name: str(form.get(name) or "")[:1000] for name in JOIN_FIELDS}
         upload = form.get("logo")
         logo: bytes | None = None
@@ -321,7 +350,9 @@ def site_router() -> APIRouter:
         router.add_api_route(page_path(lang, "flowchart"), _flowchart(lang), methods=["GET"])
         router.add_api_route(page_path(lang, "signatories"), _signatories(lang), methods=["GET"])
         router.add_api_route(page_path(lang, "join"), _join_get(lang), methods=["GET"])
-        router.add_api_route(page_path(lang, "join"), _join_post(lang), methods=["POST"])
+        router.add_api_route(
+            page_path(lang, "join"), _join_post(lang), methods=["POST"], max_body_size=JOIN_BODY_CEILING
+        )
     return router
 
 

@@ -1,7 +1,7 @@
 """Data protection: retention purges and a person's erasure redact in place, audited; evidence holds.
 
 Revision ID: 0008
-Revises: 0005
+Revises: 0007
 Create Date: 2026-12-06
 
 The append-only tables (decisions, audit_log, comment_revisions) gain `redacted_by`, the id of the
@@ -31,7 +31,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0008"
-down_revision: str | None = "0005"
+down_revision: str | None = "0007"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,0 +1,351 @@
+"""Issue 11: who may use which route, over EVERY route of the app (desk, API, site, hooks).
+
+The routes come from `create_app().routes` (tests/security/app_routes.py): a new route without an entry in
+ACCESS below fails `test_every_route_has_an_expected_access`, so nobody adds a page or an endpoint without
+saying who may use it. Each route is then called by every identity:
+
+    anonymous; a moderator, a lead and an admin of organisation A; a moderator of organisation B; and the
+    platform admin of every organisation (root) -- on the desk with a signed-in session, on the API with
+    each one's token.
+
+Path parameters name objects of organisation A (its comment, author, channel, a user and their token) or a
+pending join request. An identity in a route's `granted` set must get through (any answer but 401, 403, 404
+or the desk's sign-in redirect: a 422 for an empty form still means the door opened); everyone else must be
+refused (401, 403 or 404 as the app answers; the desk sends anonymous people to its sign-in page). `ALIKE`
+routes do not look at who calls (webhooks, sign-in, sign-out): every identity must get the same answer.
+"""
+
+from __future__ import annotations
+
+import re
+import warnings
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+import pytest
+
+from hierniet.services import signatories
+from hierniet.services.auth import Role, hash_token, new_token, token_prefix
+from hierniet.services.signatories import JoinRequest
+from hierniet.store import repo, repo_desk
+from hierniet.store.tables import Comment
+from hierniet.web.site.content import LANGUAGES
+from hierniet.web.site.routes import page_path
+from security.app_routes import app_routes
+from store import dbfixtures
+from store.dbfixtures import Desk
+from web.desk_fixtures import NAMES, PASSWORD, make_app, password_hash, seed_comments
+
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore")
+    from fastapi.testclient import TestClient
+
+database = dbfixtures.database
+store = dbfixtures.store
+desk = dbfixtures.desk
+
+ANON, MOD_A, LEAD_A, ADMIN_A, MOD_B, ROOT = "anonymous", "moderator A", "lead A", "admin A", "moderator B", "root"
+IDENTITIES = (ANON, MOD_A, LEAD_A, ADMIN_A, MOD_B, ROOT)
+
+EVERYONE = frozenset(IDENTITIES)
+SIGNED_IN = EVERYONE - {ANON}
+#: People who see organisation A's comments, authors and channels.
+OF_A = frozenset({MOD_A, LEAD_A, ADMIN_A, ROOT})
+LEADS = frozenset({LEAD_A, ADMIN_A, ROOT})
+ADMINS = frozenset({ADMIN_A, ROOT})
+#: The charter's join requests are for the platform's admin (no organisation), not an organisation's admin.
+CHARTER_ADMIN = frozenset({ROOT})
+
+
+@dataclass(frozen=True)
+class Access:
+    """Who gets through (`granted`), or `alike`: the route answers everyone the same."""
+
+    granted: frozenset[str] = frozenset()
+    alike: bool = False
+    #: Why, for the routes whose rule is not obvious from its path.
+    note: str = ""
+
+
+ALIKE = Access(alike=True)
+PUBLIC = Access(EVERYONE)
+
+_SITE_PAGES = ("home", "code-of-conduct", "flowchart", "tips", "help", "signatories", "join")
+
+#: The expected access of every route: (method, path template) -> Access.
+ACCESS: dict[tuple[str, str], Access] = {
+    # --- the public charter site -----------------------------------------------------------------------
+    ("GET", "/"): PUBLIC,
+    **{("GET", f"/{lang}"): PUBLIC for lang in LANGUAGES},
+    **{("GET", page_path(lang, page)): PUBLIC for lang in LANGUAGES for page in _SITE_PAGES},
+    **{("POST", page_path(lang, "join")): PUBLIC for lang in LANGUAGES},
+    ("GET", "/site-assets/site.css"): PUBLIC,
+    ("GET", "/site-assets/logos/{signatory_id}"): Access(alike=True, note="only approved logos, to anyone"),
+    # --- API documents --------------------------------------------------------------------------------------
+    ("GET", "/openapi.json"): PUBLIC,
+    ("GET", "/docs"): PUBLIC,
+    ("GET", "/docs/oauth2-redirect"): PUBLIC,
+    ("GET", "/redoc"): PUBLIC,
+    # --- the platforms' webhooks: signed by the platform, never by a desk cookie or an API token ------------
+    ("GET", "/hooks/{platform}/{channel_id}"): ALIKE,
+    ("POST", "/hooks/{platform}/{channel_id}"): ALIKE,
+    # --- the desk ------------------------------------------------------------------------------------------
+    ("GET", "/desk"): PUBLIC,  # a redirect to /desk/
+    ("GET", "/desk/static/{path}"): PUBLIC,
+    ("GET", "/desk/login"): PUBLIC,
+    ("POST", "/desk/login"): Access(alike=True, note="a wrong password is refused alike, whoever is signed in"),
+    ("POST", "/desk/logout"): Access(alike=True, note="everyone ends on the sign-in page"),
+    ("POST", "/desk/language"): PUBLIC,
+    ("GET", "/desk/"): Access(SIGNED_IN),
+    ("POST", "/desk/bulk"): Access(SIGNED_IN, note="another organisation's ids fail one by one inside"),
+    ("GET", "/desk/comments/{comment_id}"): Access(OF_A),
+    ("POST", "/desk/comments/{comment_id}/decide"): Access(OF_A),
+    ("POST", "/desk/comments/{comment_id}/reveal"): Access(OF_A),
+    ("GET", "/desk/settings"): Access(SIGNED_IN),
+    ("POST", "/desk/settings"): Access(SIGNED_IN),
+    ("POST", "/desk/settings/password"): Access(SIGNED_IN),
+    ("GET", "/desk/team"): Access(LEADS),
+    ("GET", "/desk/audit"): Access(LEADS),
+    ("GET", "/desk/channels"): Access(ADMINS),
+    ("POST", "/desk/channels"): Access(ADMINS),
+    ("POST", "/desk/channels/{channel_id}/disconnect"): Access(ADMINS),
+    ("GET", "/desk/signatories"): Access(CHARTER_ADMIN),
+    ("POST", "/desk/signatories/{signatory_id}/approve"): Access(CHARTER_ADMIN),
+    ("POST", "/desk/signatories/{signatory_id}/reject"): Access(CHARTER_ADMIN),
+    # --- the JSON API (a token per identity) ----------------------------------------------------------------
+    ("GET", "/api/v1/me"): Access(SIGNED_IN),
+    ("GET", "/api/v1/queue"): Access(SIGNED_IN),
+    ("GET", "/api/v1/counts"): Access(SIGNED_IN),
+    ("POST", "/api/v1/comments"): Access(SIGNED_IN, note="items for another organisation's channel fail inside"),
+    ("POST", "/api/v1/comments/retriage"): Access(LEADS),
+    ("GET", "/api/v1/comments/{comment_id}"): Access(OF_A),
+    ("POST", "/api/v1/comments/{comment_id}/decisions"): Access(OF_A),
+    ("POST", "/api/v1/comments/{comment_id}/escalation"): Access(OF_A),
+    ("GET", "/api/v1/authors"): Access(SIGNED_IN),
+    ("GET", "/api/v1/authors/{author_id}"): Access(OF_A),
+    ("POST", "/api/v1/authors/{author_id}/clear"): Access(LEADS),
+    ("GET", "/api/v1/audit"): Access(LEADS),
+    ("GET", "/api/v1/organisations"): Access(SIGNED_IN),
+    ("POST", "/api/v1/organisations"): Access(CHARTER_ADMIN),
+    ("GET", "/api/v1/channels"): Access(SIGNED_IN),
+    ("POST", "/api/v1/channels"): Access(ADMINS),
+    ("PATCH", "/api/v1/channels/{channel_id}"): Access(ADMINS),
+    ("GET", "/api/v1/users"): Access(ADMINS),
+    ("POST", "/api/v1/users"): Access(ADMINS),
+    ("PATCH", "/api/v1/users/{user_id}"): Access(ADMINS),
+    ("GET", "/api/v1/users/{user_id}/tokens"): Access(ADMINS),
+    ("POST", "/api/v1/users/{user_id}/tokens"): Access(ADMINS),
+    ("DELETE", "/api/v1/tokens/{token_id}"): Access(ADMINS),
+    ("GET", "/api/v1/signatories"): Access(CHARTER_ADMIN),
+    ("GET", "/api/v1/signatories/{signatory_id}"): Access(CHARTER_ADMIN),
+    ("POST", "/api/v1/signatories/{signatory_id}/approve"): Access(CHARTER_ADMIN),
+    ("POST", "/api/v1/signatories/{signatory_id}/reject"): Access(CHARTER_ADMIN),
+}
+
+
+#: Valid JSON bodies for the API routes that validate one before the handler runs (otherwise everyone would
+#: get the same 422 and the role check would never be reached). `{name}` is filled from World.params.
+API_BODIES: dict[tuple[str, str], dict[str, Any]] = {
+    ("POST", "/api/v1/authors/{author_id}/clear"): {"reason": "matrix test"},
+    ("POST", "/api/v1/channels"): {"organisation_id": "{organisation_id}", "platform": "facebook", "external_id": "m"},
+    ("POST", "/api/v1/comments/retriage"): {"comment_ids": ["{comment_id}"]},
+    ("POST", "/api/v1/comments/{comment_id}/decisions"): {"step": "refer", "reason": "matrix test"},
+    ("POST", "/api/v1/organisations"): {"slug": "matrix-org", "name": "Matrix"},
+    ("POST", "/api/v1/users"): {"name": "matrix-user", "role": "moderator", "organisation_id": "{organisation_id}"},
+}
+
+
+def _filled(value: Any, params: dict[str, str]) -> Any:
+    if isinstance(value, dict):
+        return {k: _filled(v, params) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_filled(v, params) for v in value]
+    if isinstance(value, str) and value.startswith("{") and value.endswith("}"):
+        return int(params[value[1:-1]])
+    return value
+
+
+# --- the world the requests run in ----------------------------------------------------------------------------
+
+
+@dataclass
+class World:
+    """The seeded desk, organisation B's moderator, the objects path parameters name, a client per identity."""
+
+    desk: Desk
+    params: dict[str, str]
+    app: Any
+    tokens: dict[str, str] = field(default_factory=dict)
+    names: dict[str, str] = field(default_factory=dict)
+
+
+def _seed(desk: Desk) -> World:
+    comments = seed_comments(desk)
+    with desk.store.transaction() as tx:
+        for actor in desk.actors.values():
+            assert actor.user_id is not None
+            repo_desk.set_password_hash(tx, actor.user_id, password_hash())
+        mod_b = repo.add_user(
+            tx, name="moderator-b", role=Role.MODERATOR.value, organisation_id=desk.other_organisation_id
+        )
+        repo_desk.set_password_hash(tx, mod_b.id, password_hash())
+        token_b = new_token()
+        repo.add_token(tx, user_id=mod_b.id, name="test", token_hash=hash_token(token_b), prefix=token_prefix(token_b))
+        # The user and token that PATCH /users/{id} and DELETE /tokens/{id} act on (never an identity's own).
+        victim = repo.add_user(tx, name="victim-a", role=Role.MODERATOR.value, organisation_id=desk.organisation_id)
+        victim_token = new_token()
+        token_row = repo.add_token(
+            tx, user_id=victim.id, name="victim", token_hash=hash_token(victim_token), prefix=token_prefix(victim_token)
+        )
+        victim_id, token_id = victim.id, token_row.id
+    join = signatories.submit_join(
+        desk.store,
+        JoinRequest(
+            name="Vzw Matrix", type="ngo", website="https://matrix.example", email="a@matrix.example", language="nl"
+        ),
+        client="198.51.100.77",
+    )
+    with desk.store.session() as s:
+        comment = s.get(Comment, comments["ins1"])
+        assert comment is not None and comment.author_id is not None
+        author_id = comment.author_id
+    params = {
+        "comment_id": str(comments["ins1"]),
+        "author_id": str(author_id),
+        "channel_id": str(desk.channel_id),
+        "organisation_id": str(desk.organisation_id),
+        "user_id": str(victim_id),
+        "token_id": str(token_id),
+        "signatory_id": str(join.id),
+        "platform": "facebook",
+        "path": "desk.js",
+    }
+    world = World(desk, params, make_app(desk))
+    world.tokens = {
+        MOD_A: desk.tokens["moderator"],
+        LEAD_A: desk.tokens["lead"],
+        ADMIN_A: desk.tokens["admin"],
+        MOD_B: token_b,
+        ROOT: desk.tokens["root"],
+    }
+    world.names = {MOD_A: NAMES["moderator"], LEAD_A: NAMES["lead"], ADMIN_A: NAMES["admin"], MOD_B: "moderator-b"}
+    world.names[ROOT] = NAMES["root"]
+    return world
+
+
+_CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+_SITE_CSRF = re.compile(r'name="csrf" value="([^"]+)"')
+
+
+class Caller:
+    """One identity's client: a signed-in desk session (cookies) and its API token."""
+
+    def __init__(self, world: World, identity: str) -> None:
+        self.world = world
+        self.identity = identity
+        address = f"192.0.2.{IDENTITIES.index(identity) + 1}"
+        self.client = TestClient(world.app, base_url="https://testserver", client=(address, 1))
+        self.csrf = ""
+        if identity != ANON:
+            page = self.client.get("/desk/login")
+            token = _CSRF.search(page.text)
+            assert token is not None
+            r = self.client.post(
+                "/desk/login", data={"name": world.names[identity], "password": PASSWORD, "csrf_token": token.group(1)}
+            )
+            assert r.status_code == 200 and r.url.path == "/desk/", (identity, r.status_code)
+        self._refresh_csrf()
+
+    def _refresh_csrf(self) -> None:
+        found = _CSRF.search(self.client.get("/desk/login").text)
+        assert found is not None
+        self.csrf = found.group(1)
+
+    def call(self, method: str, template: str) -> httpx.Response:
+        path = template
+        for name, value in self.world.params.items():
+            path = path.replace("{" + name + "}", value)
+        assert "{" not in path, f"no value for a parameter of {template}: add one to World.params"
+        headers: dict[str, str] = {}
+        kwargs: dict[str, Any] = {"follow_redirects": False}
+        if path.startswith("/api/") and self.identity != ANON:
+            headers["Authorization"] = f"Bearer {self.world.tokens[self.identity]}"
+        if method in ("POST", "PATCH", "PUT", "DELETE"):
+            if path.startswith("/desk/"):
+                kwargs["data"] = {"csrf_token": self.csrf, "name": f"nobody-{self.identity}", "password": "wrong"}
+            elif path.startswith("/api/"):
+                if method != "DELETE":
+                    kwargs["json"] = _filled(API_BODIES.get((method, template), {}), self.world.params)
+            elif path.startswith("/hooks/"):
+                kwargs["content"] = b"{}"
+                headers["Content-Type"] = "application/json"
+            else:  # the site's join form, with its own double-submit token
+                page = self.client.get(path)
+                token = _SITE_CSRF.search(page.text)
+                assert token is not None, path
+                kwargs["data"] = {"csrf": token.group(1)}
+        return self.client.request(method, path, headers=headers, **kwargs)
+
+
+def _outcome(response: httpx.Response) -> str:
+    """'granted', or how the app refused: 'sign-in' (the desk's redirect), 'denied' (401, 403), 'hidden' (404)."""
+    if response.status_code in (302, 303, 307) and response.headers.get("location", "").startswith("/desk/login"):
+        return "sign-in"
+    if response.status_code in (401, 403):
+        return "denied"
+    if response.status_code == 404:
+        return "hidden"
+    return "granted"
+
+
+@pytest.fixture
+def world(desk: Desk) -> World:
+    return _seed(desk)
+
+
+@pytest.fixture
+def callers(world: World) -> Iterator[dict[str, Caller]]:
+    made = {identity: Caller(world, identity) for identity in IDENTITIES}
+    yield made
+    for caller in made.values():
+        caller.client.close()
+
+
+def _routes(world: World) -> list[tuple[str, str]]:
+    # Sign-out last: it ends the session the other desk routes are called with.
+    return sorted(set(app_routes(world.app)), key=lambda r: (r == ("POST", "/desk/logout"), r[1], r[0]))
+
+
+def test_every_route_has_an_expected_access(world: World) -> None:
+    routes = set(app_routes(world.app))
+    missing = sorted(routes - set(ACCESS))
+    assert not missing, f"routes without an entry in ACCESS (say who may use them): {missing}"
+    stale = sorted(set(ACCESS) - routes)
+    assert not stale, f"entries in ACCESS for routes the app no longer has: {stale}"
+
+
+def test_each_identity_gets_exactly_the_access_it_should(world: World, callers: dict[str, Caller]) -> None:
+    wrong: list[str] = []
+    for method, template in _routes(world):
+        access = ACCESS[(method, template)]
+        answers = {identity: callers[identity].call(method, template) for identity in IDENTITIES}
+        if access.alike:
+            statuses = {identity: r.status_code for identity, r in answers.items()}
+            if len(set(statuses.values())) != 1:
+                wrong.append(f"{method} {template}: answers differ by identity {statuses}")
+            continue
+        for identity, response in answers.items():
+            outcome = _outcome(response)
+            expected_granted = identity in access.granted
+            anonymous_api = template.startswith("/api/") and identity == ANON
+            if expected_granted and outcome != "granted":
+                wrong.append(f"{method} {template}: {identity} refused ({response.status_code}, {outcome})")
+            elif not expected_granted and outcome == "granted":
+                wrong.append(f"{method} {template}: {identity} got through ({response.status_code})")
+            elif not expected_granted and template.startswith("/desk/") and identity == ANON and outcome != "sign-in":
+                wrong.append(f"{method} {template}: anonymous not sent to sign in ({response.status_code})")
+            elif not expected_granted and anonymous_api and response.status_code != 401:
+                wrong.append(f"{method} {template}: anonymous got {response.status_code}, not 401")
+    assert not wrong, "\n".join(wrong)
