@@ -264,3 +264,11 @@ def test_cli_refuses_an_unknown_language_and_keeps_the_old_file(tmp_path: Path) 
     assert result.exit_code == 2
     assert "no data file for language 'xx'" in " ".join(result.output.split())
     assert out.read_text(encoding="utf-8") == "keep me\n"
+
+
+def test_cli_says_when_the_output_folder_is_missing(tmp_path: Path) -> None:
+    out = tmp_path / "no" / "such" / "folder" / "synth.jsonl"
+    result = CliRunner().invoke(app, ["synth", "--lang", "de", "--per-template", "1", "-o", str(out)])
+    assert result.exit_code == 2
+    assert "check that its folder exists" in " ".join(result.output.split())
+    assert not out.parent.exists()

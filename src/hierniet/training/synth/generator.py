@@ -234,7 +234,10 @@ def to_record(example: SynthExample) -> dict[str, object]:
 def write_jsonl(examples: Sequence[SynthExample], path: Path) -> None:
     """Write examples as JSONL; a file already there is replaced only once the new one is complete."""
     tmp = path.with_name(path.name + ".tmp")
-    with tmp.open("w", encoding="utf-8") as handle:
-        for example in examples:
-            handle.write(json.dumps(to_record(example), ensure_ascii=False) + "\n")
-    tmp.replace(path)
+    try:
+        with tmp.open("w", encoding="utf-8") as handle:
+            for example in examples:
+                handle.write(json.dumps(to_record(example), ensure_ascii=False) + "\n")
+        tmp.replace(path)
+    finally:
+        tmp.unlink(missing_ok=True)
