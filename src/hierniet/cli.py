@@ -305,6 +305,11 @@ def synth(
     except SynthError as exc:
         err.print(f"[red]error:[/red] {exc}", soft_wrap=True)
         raise typer.Exit(2) from None
+    except OSError as exc:
+        err.print(
+            f"[red]error:[/red] cannot write {output}: {exc.strerror}; check that its folder exists", soft_wrap=True
+        )
+        raise typer.Exit(2) from None
     err.print(f"{len(examples)} examples (synth {SYNTH_VERSION}, seed {seed}) written to {output}")
 
 

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
 import random
 import shutil
+import subprocess
+import sys
 from collections import Counter, defaultdict
 from pathlib import Path
 
@@ -47,6 +50,20 @@ def test_same_seed_same_output_and_another_seed_differs() -> None:
     other = generate(seed=6, languages=("de", "nl"), per_template=6)
     assert first == again
     assert [e.text for e in first] != [e.text for e in other]
+
+
+def test_output_does_not_depend_on_hash_randomisation() -> None:
+    # Set or dict order that leaked into the output would differ between these two processes.
+    code = (
+        "import hashlib, json; from hierniet.training.synth import generate, to_record; "
+        "print(hashlib.sha256(json.dumps([to_record(e) for e in generate(per_template=3)]).encode()).hexdigest())"
+    )
+    digests = set()
+    for hash_seed in ("1", "2"):
+        env = {**os.environ, "PYTHONHASHSEED": hash_seed, "PYTHONPATH": os.pathsep.join(sys.path)}
+        done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+        digests.add(done.stdout.strip())
+    assert len(digests) == 1
 
 
 def test_sizes_are_above_the_floors(examples: list[SynthExample]) -> None:
@@ -247,3 +264,11 @@ def test_cli_refuses_an_unknown_language_and_keeps_the_old_file(tmp_path: Path) 
     assert result.exit_code == 2
     assert "no data file for language 'xx'" in " ".join(result.output.split())
     assert out.read_text(encoding="utf-8") == "keep me\n"
+
+
+def test_cli_says_when_the_output_folder_is_missing(tmp_path: Path) -> None:
+    out = tmp_path / "no" / "such" / "folder" / "synth.jsonl"
+    result = CliRunner().invoke(app, ["synth", "--lang", "de", "--per-template", "1", "-o", str(out)])
+    assert result.exit_code == 2
+    assert "check that its folder exists" in " ".join(result.output.split())
+    assert not out.parent.exists()

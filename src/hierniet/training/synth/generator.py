@@ -16,7 +16,7 @@ from hierniet.training.synth.schema import Filler, LanguageData, Ref, SynthError
 
 #: Bump whenever templates, fillers or the rendering change: a model records
 #: which version of the synthetic data it was trained on.
-SYNTH_VERSION = "2026.12.2"
+SYNTH_VERSION = "2026.12.14"
 LANGUAGES: tuple[str, ...] = ("nl", "fr", "en", "de")
 #: Share of examples that get a harmless sentence before or after (same labels).
 HARMLESS_SHARE = 0.2
@@ -196,7 +196,7 @@ def generate_language(data: LanguageData, seed: int, per_template: int) -> list[
                     tid,
                 )
             if rendered.hide and rng.random() < OBFUSCATED_SHARE:
-                odd = obfuscate(text, rendered.hide, rng)
+                odd = obfuscate(text, rendered.hide, rng, data.obfuscate_skip)
                 if odd is not None:
                     keep(odd, template.labels, target, template.phenomenon + OBFUSCATED_SUFFIX, tid)
     return out
@@ -234,7 +234,10 @@ def to_record(example: SynthExample) -> dict[str, object]:
 def write_jsonl(examples: Sequence[SynthExample], path: Path) -> None:
     """Write examples as JSONL; a file already there is replaced only once the new one is complete."""
     tmp = path.with_name(path.name + ".tmp")
-    with tmp.open("w", encoding="utf-8") as handle:
-        for example in examples:
-            handle.write(json.dumps(to_record(example), ensure_ascii=False) + "\n")
-    tmp.replace(path)
+    try:
+        with tmp.open("w", encoding="utf-8") as handle:
+            for example in examples:
+                handle.write(json.dumps(to_record(example), ensure_ascii=False) + "\n")
+        tmp.replace(path)
+    finally:
+        tmp.unlink(missing_ok=True)

@@ -61,13 +61,21 @@ def obfuscate_word(word: str, method: str, rng: random.Random) -> str:
     raise ValueError(f"unknown obfuscation method {method!r}; use one of {', '.join(METHODS)}")
 
 
-def obfuscate(text: str, words: Sequence[str], rng: random.Random) -> str | None:
+def obfuscate(text: str, words: Sequence[str], rng: random.Random, skip: frozenset[str] = frozenset()) -> str | None:
     """`text` with one of `words` (the slot fillers worth hiding) spelled oddly; None when none fits.
 
     Only whole words of at least MIN_WORD letters are touched, one per text, so
-    the sentence stays readable and no word ends up empty.
+    the sentence stays readable and no word ends up empty. Words in `skip`
+    (lower case: "people", "those") carry no meaning worth hiding and are left alone.
     """
-    candidates = sorted({w for phrase in words for w in re.findall(r"[^\W\d_]+", phrase) if len(w) >= MIN_WORD})
+    candidates = sorted(
+        {
+            w
+            for phrase in words
+            for w in re.findall(r"[^\W\d_]+", phrase)
+            if len(w) >= MIN_WORD and w.lower() not in skip
+        }
+    )
     present = [w for w in candidates if re.search(rf"(?<!\w){re.escape(w)}(?!\w)", text)]
     if not present:
         return None

@@ -52,6 +52,7 @@ PHENOMENA: dict[str, Phenomenon] = {
     "group_threat_collective": Phenomenon(_GROUP_THREAT),
     "group_threat_veiled": Phenomenon(_GROUP_THREAT),
     "group_threat_place": Phenomenon(_GROUP_THREAT),
+    "group_wish_of_harm": Phenomenon(_GROUP_THREAT),
     # threats against persons (no target: no protected characteristic involved)
     "threat_direct": Phenomenon(_THREAT),
     "threat_conditional": Phenomenon(_THREAT),

@@ -57,6 +57,8 @@ class DataFileModel(BaseModel):
     harmless_before: list[str] = Field(min_length=1)
     harmless_after: list[str] = Field(min_length=1)
     obfuscate_slots: list[str] = Field(default_factory=list)
+    #: Words inside those fillers that are not worth obfuscating ("people", "diese").
+    obfuscate_skip: list[str] = Field(default_factory=list)
     slots: dict[str, list[str | dict[str, str]]]
     templates: list[TemplateModel] = Field(min_length=1)
 
@@ -97,6 +99,7 @@ class LanguageData:
     harmless_before: tuple[str, ...]
     harmless_after: tuple[str, ...]
     obfuscate_slots: frozenset[str]
+    obfuscate_skip: frozenset[str]
     slots: dict[str, tuple[Filler, ...]]
     templates: tuple[Template, ...]
 
@@ -269,6 +272,7 @@ def _check(path: Path, model: DataFileModel) -> LanguageData:
         harmless_before=tuple(model.harmless_before),
         harmless_after=tuple(model.harmless_after),
         obfuscate_slots=frozenset(model.obfuscate_slots),
+        obfuscate_skip=frozenset(w.lower() for w in model.obfuscate_skip),
         slots=slots,
         templates=tuple(templates),
     )
