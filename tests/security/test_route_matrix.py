@@ -27,7 +27,8 @@ import httpx
 import pytest
 
 from hierniet.services import signatories
-from hierniet.services.auth import Role, hash_token, new_token, token_prefix
+from hierniet.services.auth import CLI_ACTOR, Role, hash_token, new_token, token_prefix
+from hierniet.services.ingest import ingest
 from hierniet.services.signatories import JoinRequest
 from hierniet.store import repo, repo_desk
 from hierniet.store.tables import Comment
@@ -35,8 +36,8 @@ from hierniet.web.site.content import LANGUAGES
 from hierniet.web.site.routes import page_path
 from security.app_routes import app_routes
 from store import dbfixtures
-from store.dbfixtures import Desk
-from web.desk_fixtures import NAMES, PASSWORD, make_app, password_hash, seed_comments
+from store.dbfixtures import Desk, item
+from web.desk_fixtures import NAMES, PASSWORD, EvidenceTriage, make_app, password_hash, seed_comments
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")
@@ -103,6 +104,8 @@ ACCESS: dict[tuple[str, str], Access] = {
     ("GET", "/desk/comments/{comment_id}"): Access(OF_A),
     ("POST", "/desk/comments/{comment_id}/decide"): Access(OF_A),
     ("POST", "/desk/comments/{comment_id}/reveal"): Access(OF_A),
+    ("GET", "/desk/authors/{author_id}/export"): Access(LEADS, note="manage_personal_data"),
+    ("POST", "/desk/authors/{author_id}/erase"): Access(LEADS, note="without the confirmation box nothing is erased"),
     ("GET", "/desk/settings"): Access(SIGNED_IN),
     ("POST", "/desk/settings"): Access(SIGNED_IN),
     ("POST", "/desk/settings/password"): Access(SIGNED_IN),
@@ -126,6 +129,9 @@ ACCESS: dict[tuple[str, str], Access] = {
     ("GET", "/api/v1/authors"): Access(SIGNED_IN),
     ("GET", "/api/v1/authors/{author_id}"): Access(OF_A),
     ("POST", "/api/v1/authors/{author_id}/clear"): Access(LEADS),
+    ("GET", "/api/v1/authors/{author_id}/export"): Access(LEADS, note="manage_personal_data"),
+    ("DELETE", "/api/v1/authors/{author_id}"): Access(LEADS, note="manage_personal_data; a fresh author per call"),
+    ("PUT", "/api/v1/comments/{comment_id}/evidence"): Access(LEADS, note="manage_personal_data"),
     ("GET", "/api/v1/audit"): Access(LEADS),
     ("GET", "/api/v1/organisations"): Access(SIGNED_IN),
     ("POST", "/api/v1/organisations"): Access(CHARTER_ADMIN),
@@ -152,6 +158,7 @@ API_BODIES: dict[tuple[str, str], dict[str, Any]] = {
     ("POST", "/api/v1/channels"): {"organisation_id": "{organisation_id}", "platform": "facebook", "external_id": "m"},
     ("POST", "/api/v1/comments/retriage"): {"comment_ids": ["{comment_id}"]},
     ("POST", "/api/v1/comments/{comment_id}/decisions"): {"step": "refer", "reason": "matrix test"},
+    ("PUT", "/api/v1/comments/{comment_id}/evidence"): {"hold": True, "reason": "matrix test"},
     ("POST", "/api/v1/organisations"): {"slug": "matrix-org", "name": "Matrix"},
     ("POST", "/api/v1/users"): {"name": "matrix-user", "role": "moderator", "organisation_id": "{organisation_id}"},
 }
@@ -265,6 +272,9 @@ class Caller:
 
     def call(self, method: str, template: str) -> httpx.Response:
         path = template
+        if (method, template) in FRESH_AUTHOR:
+            # Erasure removes the author: every identity gets an author of organisation A of its own.
+            path = path.replace("{author_id}", str(_fresh_author(self.world, self.identity)))
         for name, value in self.world.params.items():
             path = path.replace("{" + name + "}", value)
         assert "{" not in path, f"no value for a parameter of {template}: add one to World.params"
@@ -287,6 +297,25 @@ class Caller:
                 assert token is not None, path
                 kwargs["data"] = {"csrf": token.group(1)}
         return self.client.request(method, path, headers=headers, **kwargs)
+
+
+#: Routes that destroy what they name: each call gets its own object.
+FRESH_AUTHOR = frozenset({("DELETE", "/api/v1/authors/{author_id}")})
+
+
+def _fresh_author(world: World, identity: str) -> int:
+    ref = f"fresh-{identity.replace(' ', '-')}-{len(world.params)}"
+    result = ingest(
+        world.desk.store,
+        EvidenceTriage(),
+        [item(ref, "insult: jij idioot", channel_id=world.desk.channel_id, author=ref, day=7)],
+        actor=CLI_ACTOR,
+    )
+    assert not result.rejected, result.rejected
+    with world.desk.store.session() as s:
+        comment = s.get(Comment, result.created[0].comment_id)
+        assert comment is not None and comment.author_id is not None
+        return comment.author_id
 
 
 def _outcome(response: httpx.Response) -> str:

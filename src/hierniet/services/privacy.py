@@ -364,6 +364,11 @@ def _author_scope(s: Session, actor: Actor, author_id: int, what: str) -> list[i
     return visible
 
 
+def require_personal_data(actor: Actor, what: str) -> None:
+    """Refuse (403) anyone who may not export or erase personal data, before any other check."""
+    require(actor, Permission.MANAGE_PERSONAL_DATA, what)
+
+
 def export_author(store: repo.Store, actor: Actor, author_id: int) -> dict[str, Any]:
     """Everything stored about one author on the actor's organisations (a subject-access request)."""
     with store.transaction() as tx:

@@ -434,6 +434,8 @@ def erase_author(
     next: Annotated[str, Form()] = "",
 ) -> Response:
     back = safe_next(next, f"{PREFIX}/")
+    # Who may erase is checked before anything else: a moderator is refused, not asked to tick a box.
+    privacy.require_personal_data(ctx.actor, "erase an author's data")
     if confirm != "erase":
         # The confirmation is a checkbox the person ticks: an erasure cannot be undone.
         ctx.flash(ctx.t("Nothing erased: tick the box to confirm that the author's data is to be erased."))
