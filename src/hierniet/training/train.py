@@ -24,7 +24,7 @@ from hierniet.training.datasets import TrainingExample, dataset_infos, load_publ
 from hierniet.training.own import load_own
 from hierniet.triage.features import Embedder, char_counts, combine, fit_idf, tfidf
 from hierniet.triage.lexicons import load_all
-from hierniet.triage.model import HEADS, TriageModel, head_target
+from hierniet.triage.model import HEADS, HOSTILITY, TriageModel, head_target
 
 #: The verdict labels whose thresholds are tuned (ok is what is left when none applies).
 MODEL_LABELS: tuple[Label, ...] = tuple(label for label in Label if label != Label.OK)
@@ -113,6 +113,27 @@ class _CachedEmbedder(Embedder):
         return self._cache.encode(self._embedder, texts)
 
 
+#: The heads each public data set labels. A set says nothing about what it does not annotate: crisis tweets,
+#: Davidson's "neither" or OLID's "not offensive" are full of complaints nobody marked as such, so they do not
+#: teach the criticism head that complaints are ok. Own and synthetic examples label every head.
+LABELLED_HEADS: dict[str, frozenset[str]] = {
+    "complaints_en": frozenset({"criticism", HOSTILITY, "threat", "sexual", "spam"}),
+    "crisislex_t26": frozenset({HOSTILITY, "threat", "sexual", "spam"}),
+    "cyberagression_large_fr": frozenset({HOSTILITY, "threat"}),
+    "davidson2017": frozenset({HOSTILITY}),
+    "edos": frozenset({HOSTILITY, "threat"}),
+    "mlma": frozenset({HOSTILITY}),
+    "olid": frozenset({HOSTILITY}),
+    "youtube_spam_en": frozenset({"spam"}),
+}
+
+
+def labels_head(example: TrainingExample, head: str) -> bool:
+    """Whether the example's source annotates what the head reads (own and synthetic examples annotate all)."""
+    known = LABELLED_HEADS.get(example.source)
+    return known is None or head in known
+
+
 def _fit(
     examples: Sequence[TrainingExample],
     embeddings: np.ndarray,
@@ -129,7 +150,8 @@ def _fit(
         [e.weight * (config.own_weight if e.source.startswith("own:") else 1.0) for e in examples], dtype=np.float64
     )
     def fit_head(head: str) -> tuple[np.ndarray, float]:
-        y = np.array([head_target(head, e.labels) for e in examples], dtype=np.int8)
+        rows = np.array([labels_head(e, head) for e in examples], dtype=bool)
+        y = np.array([head_target(head, e.labels) for e in examples], dtype=np.int8)[rows]
         if y.sum() == 0:
             return np.zeros(x.shape[1], np.float32), -10.0
         clf = LogisticRegression(C=config.c, solver="liblinear", max_iter=2000, random_state=config.seed)
@@ -137,10 +159,11 @@ def _fit(
         # is possible, but full balancing taught every label a 50 % prior and made the model
         # cry threat at angry customers; the default leaves priors alone and lets the tuned
         # thresholds do the work.
-        pos = weights[y == 1].sum()
-        neg = weights[y == 0].sum()
+        w = weights[rows]
+        pos = w[y == 1].sum()
+        neg = w[y == 0].sum()
         boost = (neg / pos) ** config.balance_power if pos else 1.0
-        clf.fit(x, y, sample_weight=np.where(y == 1, weights * boost, weights))
+        clf.fit(x[rows], y, sample_weight=np.where(y == 1, w * boost, w))
         return clf.coef_[0].astype(np.float32), float(clf.intercept_[0])
 
     # liblinear releases the GIL: two heads at a time on the two cores, each fit deterministic on its own.

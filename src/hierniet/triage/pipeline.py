@@ -141,11 +141,12 @@ class Analysis:
     comment_rules: RuleResult  # personal data and adverts, read on the whole comment
     rules: RuleResult  # every unit's and the comment's rules, merged (evidence, reasons, fired, suppressed)
     pii: tuple[PIIMatch, ...]
+    embed_text: str  # the whole comment as the model reads it (masked): row 0 of the model's scores
+    char_text: str
 
     @property
-    def embed_text(self) -> str:
-        """The whole comment as the model reads it (masked), for training and inspection."""
-        return " ".join(u.embed_text for u in self.units)
+    def targets(self) -> tuple[Target, ...]:
+        return tuple(dict.fromkeys(t for u in self.units for t in u.targets))
 
 
 #: How much hostility aimed at no one in particular still counts as an insult (the rest is a complaint's anger).
@@ -233,7 +234,10 @@ class Triage:
             merged.merge(rules)
         if len(comment.text) > MAX_CHARS:
             merged.reasons.append(f"only the first {MAX_CHARS} characters were read")
-        return Analysis(comment, text, language, confidence, nt, tuple(units), comment_rules, merged, pii)
+        embed_text, char_text = model_texts(masked_text(nt, hits, lang))
+        return Analysis(
+            comment, text, language, confidence, nt, tuple(units), comment_rules, merged, pii, embed_text, char_text
+        )
 
     def model_inputs(self, text: str, language: str | None = None) -> tuple[str, str]:
         """What the model reads of a whole text (training examples): group names masked, links and handles too."""
@@ -243,22 +247,19 @@ class Triage:
         return model_texts(masked_text(nt, hits, lang))
 
     def model_scores(self, analyses: Sequence[Analysis]) -> list[np.ndarray]:
-        """The model's head probabilities, one row per unit of each comment."""
+        """The model's head probabilities per comment: row 0 reads the whole comment, row 1 + k its unit k."""
+        order = [a.embed_text for a in analyses] + [u.embed_text for a in analyses for u in a.units]
+        chars = [a.char_text for a in analyses] + [u.char_text for a in analyses for u in a.units]
         unique: dict[str, int] = {}
-        for a in analyses:
-            for u in a.units:
-                unique.setdefault(u.embed_text, len(unique))
-        if not unique:
-            return [np.zeros((len(a.units), len(self.model.heads)), dtype=np.float32) for a in analyses]
-        # Identical clauses (copy-paste floods, "Bedankt!") are embedded once.
+        for embed in order:
+            unique.setdefault(embed, len(unique))
+        # Identical clauses (copy-paste floods, "Bedankt!", a one-clause comment read whole) are embedded once.
         embeddings = self.embedder.encode(list(unique))
-        rows = [unique[u.embed_text] for a in analyses for u in a.units]
-        counts = char_counts([u.char_text for a in analyses for u in a.units])
-        probabilities = self.model.predict_proba(embeddings[rows], counts)
+        probabilities = self.model.predict_proba(embeddings[[unique[t] for t in order]], char_counts(chars))
         out: list[np.ndarray] = []
-        k = 0
-        for a in analyses:
-            out.append(probabilities[k : k + len(a.units)])
+        k = len(analyses)
+        for n, a in enumerate(analyses):
+            out.append(np.vstack([probabilities[n : n + 1], probabilities[k : k + len(a.units)]]))
             k += len(a.units)
         return out
 
@@ -267,69 +268,61 @@ class Triage:
         probabilities = self.model_scores(analyses)
         return [self.decide(a, probabilities[i]) for i, a in enumerate(analyses)]
 
-    def unit_scores(
-        self, analysis: Analysis, model_p: np.ndarray
-    ) -> list[tuple[dict[Label, float], dict[Label, float]]]:
-        """Per clause: (combined score per label, the model's share of it).
+    def _scores(self, analysis: Analysis, model_p: np.ndarray) -> tuple[dict[Label, float], dict[Label, int | None]]:
+        """The comment's raw score per label, and the unit that carried it (None: the whole comment).
 
-        The model reads hostility; who the clause is about makes it hate (a protected group, named or
-        referred back to) or an insult (anyone else). Rules and model combine by noisy-OR, the model damped
-        where the clause's rules know better (negation, counter-speech).
+        Hate is read clause by clause: hostility in a unit about a protected group (named there or referred
+        back to), the highest unit winning, so a harmless sentence before or after never hides it. The other
+        labels read the whole comment (a complaint, an insult or a threat needs its context; read clause by
+        clause, short fragments out of context cried wolf), with the rules of every unit: a rule that fires in
+        one clause counts for the comment, and the model is damped only where every clause says so.
         """
         heads = {head: j for j, head in enumerate(self.model.heads)}
-        condemned = any(
-            u.rules.flags & {"counter_speech", "reported"} for u in analysis.units
-        ) or analysis.comment_rules.flags & {"counter_speech", "reported"}
-        out: list[tuple[dict[Label, float], dict[Label, float]]] = []
-        for k, u in enumerate(analysis.units):
-            p = model_p[k] if len(model_p) > k else np.zeros(len(heads), np.float32)
-            damp = u.rules.damp
-            model: dict[Label, float] = {}
-            for head, j in heads.items():
-                if head == HOSTILITY:
-                    continue
-                label = Label(head)
-                model[label] = float(p[j]) * damp.get(label, 1.0)
-            hostility = float(p[heads[HOSTILITY]]) if HOSTILITY in heads else 0.0
-            if u.targets:
-                model[Label.HATE] = hostility * damp.get(Label.HATE, 1.0)
-                model[Label.INSULT] = 0.0
-                # Violence toward a protected group is hate as well as a threat.
-                model[Label.HATE] = max(model[Label.HATE], 0.95 * model.get(Label.THREAT, 0.0))
+        units = analysis.units
+        zeros = np.zeros(len(heads), np.float32)
+        whole = model_p[0] if len(model_p) else zeros
+
+        def damp(label: Label) -> float:
+            return max([u.rules.damp.get(label, 1.0) for u in units] or [1.0])
+
+        raw: dict[Label, float] = {}
+        carrier: dict[Label, int | None] = {}
+        hostility = float(whole[heads[HOSTILITY]]) if HOSTILITY in heads else 0.0
+        aimed = 1.0 if any(u.addressed for u in units) else _UNAIMED_HOSTILITY
+        for label in SCORED_LABELS:
+            if label is Label.HATE:
+                continue
+            if label is Label.INSULT:
+                m = hostility * damp(label) * aimed
             else:
-                model[Label.HATE] = 0.0
-                aimed = 1.0 if u.addressed else _UNAIMED_HOSTILITY
-                model[Label.INSULT] = hostility * damp.get(Label.INSULT, 1.0) * aimed
-            scores: dict[Label, float] = {}
-            for label in SCORED_LABELS:
-                m = model.get(label, 0.0)
-                r = u.rules.scores.get(label, 0.0)
-                scores[label] = 1.0 - (1.0 - m) * (1.0 - r)
-            if u.unit.quoted and condemned and len(analysis.units) > 1:
-                for label in (Label.HATE, Label.INSULT, Label.THREAT):
-                    scores[label] *= _QUOTED_MENTION
-                    model[label] *= _QUOTED_MENTION
-            out.append((scores, model))
-        return out
+                m = float(whole[heads[label.value]]) * damp(label) if label.value in heads else 0.0
+            unit_rules = [u.rules.scores.get(label, 0.0) for u in units]
+            rule = max([analysis.comment_rules.scores.get(label, 0.0), *unit_rules])
+            raw[label] = 1.0 - (1.0 - m) * (1.0 - rule)
+            carrier[label] = unit_rules.index(rule) if rule > 0.0 and rule in unit_rules else None
+        condemned = any(u.rules.flags & {"counter_speech", "reported"} for u in units)
+        raw[Label.HATE], carrier[Label.HATE] = analysis.comment_rules.scores.get(Label.HATE, 0.0), None
+        for k, u in enumerate(units):
+            p = model_p[k + 1] if len(model_p) > k + 1 else zeros
+            m = 0.0
+            if u.targets:
+                m = float(p[heads[HOSTILITY]]) * u.rules.damp.get(Label.HATE, 1.0)
+                # Violence toward a protected group is hate as well as a threat.
+                m = max(m, 0.95 * float(p[heads[Label.THREAT.value]]) * u.rules.damp.get(Label.THREAT, 1.0))
+            score = 1.0 - (1.0 - m) * (1.0 - u.rules.scores.get(Label.HATE, 0.0))
+            if u.unit.quoted and condemned and len(units) > 1:
+                score *= _QUOTED_MENTION
+            if score > raw[Label.HATE]:
+                raw[Label.HATE], carrier[Label.HATE] = score, k
+        return raw, carrier
 
     def combined_scores(self, analysis: Analysis, model_p: np.ndarray) -> dict[Label, float]:
-        """The comment's raw score per label: the highest of its clauses (and of the comment-level rules)."""
-        scores = {label: analysis.comment_rules.scores.get(label, 0.0) for label in SCORED_LABELS}
-        for unit_scores, _ in self.unit_scores(analysis, model_p):
-            for label, s in unit_scores.items():
-                if s > scores[label]:
-                    scores[label] = s
-        return scores
+        """The comment's raw score per label, before calibration (what the thresholds are tuned on)."""
+        return self._scores(analysis, model_p)[0]
 
     def decide(self, analysis: Analysis, model_p: np.ndarray) -> Verdict:
         rules = analysis.rules
-        per_unit = self.unit_scores(analysis, model_p)
-        raw = {label: analysis.comment_rules.scores.get(label, 0.0) for label in SCORED_LABELS}
-        best_unit: dict[Label, int | None] = {}
-        for n, (unit_scores, _) in enumerate(per_unit):
-            for label, s in unit_scores.items():
-                if s > raw[label]:
-                    raw[label], best_unit[label] = s, n
+        raw, best_unit = self._scores(analysis, model_p)
         thresholds = self.model.thresholds
         scores = {label: calibrate(s, thresholds.get(label, 0.5)) for label, s in raw.items()}
         labels = [label for label, s in scores.items() if s >= 0.5]
@@ -345,28 +338,41 @@ class Triage:
                 [analysis.comment_rules.scores.get(label, 0.0)]
                 + [u.rules.scores.get(label, 0.0) for u in analysis.units]
             )
-            best = best_unit.get(label)
-            if best is None or rule_raw >= thresholds.get(label, 0.5):
+            if rule_raw >= thresholds.get(label, 0.5):
                 continue
-            unit = analysis.units[best].unit
-            said = analysis.text[unit.start : unit.end]
+            best = best_unit.get(label)
+            if best is None:
+                start, end = 0, len(analysis.text)
+                what = "the whole comment"
+            else:
+                start, end = analysis.units[best].unit.start, analysis.units[best].unit.end
+                what = "this clause"
+            said = analysis.text[start:end]
             evidence.append(
                 Evidence(
-                    unit.start,
-                    unit.end,
+                    start,
+                    end,
                     label,
                     EvidenceSource.MODEL,
-                    f"model reading of this clause: score {scores[label]:.2f}",
+                    f"model reading of {what}: score {scores[label]:.2f}",
                     said,
                 )
             )
             reasons.append(f"the model reads '{_clip(said)}' as {label.value} ({scores[label]:.2f})")
         targets: Counter[Target] = Counter(rules.targets)
-        if Label.HATE in labels:
-            for k, (unit_scores, _) in enumerate(per_unit):
-                if calibrate(unit_scores[Label.HATE], thresholds.get(Label.HATE, 0.5)) >= 0.5:
-                    for t in analysis.units[k].targets:
-                        targets[t] += 1
+        carried = best_unit.get(Label.HATE)
+        if Label.HATE in labels and carried is not None:
+            for t in analysis.units[carried].targets:
+                targets[t] += 2
+        # Hostility toward a group, read as hate, is not also an insult unless someone is addressed.
+        if (
+            Label.HATE in labels
+            and Label.INSULT in labels
+            and not rules.fired_for(Label.INSULT)
+            and not any(u.addressed for u in analysis.units)
+        ):
+            labels.remove(Label.INSULT)
+            scores[Label.INSULT] = min(scores[Label.INSULT], 0.49)
         abuse = [label for label in labels if label in ABUSE_LABELS]
         if not labels:
             labels = [Label.OK]

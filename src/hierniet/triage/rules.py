@@ -135,6 +135,9 @@ class RuleResult:
     def target(self) -> Target | None:
         return self.targets.most_common(1)[0][0] if self.targets else None
 
+    def fired_for(self, label: Label) -> bool:
+        return any(label in raised for raised in self.fired.values())
+
     def merge(self, other: RuleResult) -> None:
         """Fold a unit's result into the comment's: highest scores and severities, everything else joined."""
         for label, score in other.scores.items():
