@@ -5,7 +5,7 @@
 
 Batch-first: a chunk of comments is validated item by item, checked for duplicates with one query per
 platform, triaged in one call, and stored in one transaction with bulk inserts. A duplicate (same
-platform and external id, same text) is a no-op; a bad item is rejected with its index and a message, and
+channel and external id, same text) is a no-op; a bad item is rejected with its index and a message, and
 the rest of the chunk is kept.
 
 An item for a stored comment with ANOTHER text is an edit on the platform (`edited: true` says so; an
@@ -21,6 +21,7 @@ while the one before is written.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -37,7 +38,7 @@ from pydantic import (
     field_validator,
     model_validator,
 )
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DataError, IntegrityError
 
 from hierniet.domain import Comment as TriageComment
 from hierniet.domain import HistoryEntry, Platform, Recommendation, Verdict
@@ -61,6 +62,8 @@ from hierniet.store.tables import Channel, Comment, Organisation, QueuedAction, 
 from hierniet.store.tables import Recommendation as RecommendationRow
 from hierniet.store.tables import Verdict as VerdictRow
 
+_log = logging.getLogger(__name__)
+
 #: Comments per transaction when the caller does not say.
 DEFAULT_CHUNK = 256
 
@@ -77,7 +80,7 @@ class CommentIn(BaseModel):
         validation_alias=AliasChoices("id", "external_id"),
         min_length=1,
         max_length=200,
-        description="The comment's id on its platform (unique per platform).",
+        description="The comment's id on its platform; a comment is known by its channel and this id.",
     )
     text: str = Field(description="The comment's text.")
     platform: str | None = Field(None, description=f"One of {_PLATFORMS} (fb, ig, twitter, yt are understood).")
@@ -341,13 +344,15 @@ def _commit(
             stored_ids = _store(
                 store, prepared.items, prepared.edits, actor, prepared.received, result, repeats=len(prepared.repeats)
             )
-        except IntegrityError:
-            if not retry:
-                raise
-            # Another writer (or the chunk just before, stored after this one's duplicate check) stored some of
-            # these comments: check again.
-            again = _prepare(store, triage, prepared.entries, actor, default_channel, now)
-            return _commit(store, triage, again, actor, default_channel, now, retry=False)
+        except (IntegrityError, DataError) as exc:
+            if retry and isinstance(exc, IntegrityError):
+                # Another writer (or the chunk just before, stored after this one's duplicate check) stored some
+                # of these comments: check again.
+                again = _prepare(store, triage, prepared.entries, actor, default_channel, now)
+                return _commit(store, triage, again, actor, default_channel, now, retry=False)
+            # Still refused: one item the checks above let through must not sink the others, so the chunk is
+            # stored item by item and only the refused one is rejected.
+            return _one_by_one(store, triage, prepared.entries, actor, default_channel, now, exc)
         result.duplicates += [
             DuplicateItem(index, stored_ids[first], external_id) for index, first, external_id in prepared.repeats
         ]
@@ -355,6 +360,39 @@ def _commit(
         # Now that the first version is stored, the later ones are edits of it (or duplicates).
         after = _prepare(store, triage, prepared.later, actor, default_channel, now)
         result.extend(_commit(store, triage, after, actor, default_channel, now))
+    result.duplicates.sort(key=lambda d: d.index)
+    result.rejected.sort(key=lambda r: r.index)
+    result.edited.sort(key=lambda e: e.index)
+    return result
+
+
+def _one_by_one(
+    store: repo.Store,
+    triage: Classifier,
+    entries: Sequence[tuple[int, Any]],
+    actor: Actor,
+    default_channel: ChannelRef | None,
+    now: datetime | None,
+    exc: IntegrityError | DataError,
+) -> IngestResult:
+    if len(entries) == 1:
+        index, raw = entries[0]
+        result = IngestResult()
+        # The database's own message may name other rows (another organisation's ids): it stays in the logs.
+        result.rejected.append(
+            RejectedItem(
+                index,
+                _guess_id(raw),
+                f"the database refused this comment ({type(exc.orig).__name__}); the rest of the batch was "
+                "stored: check its fields, or report it if it looks valid",
+            )
+        )
+        return result
+    _log.warning("a chunk of %d comments was refused by the database (%s): storing it item by item", len(entries), exc)
+    result = IngestResult()
+    for entry in entries:
+        single = _prepare(store, triage, [entry], actor, default_channel, now)
+        result.extend(_commit(store, triage, single, actor, default_channel, now))
     result.duplicates.sort(key=lambda d: d.index)
     result.rejected.sort(key=lambda r: r.index)
     result.edited.sort(key=lambda e: e.index)
@@ -460,26 +498,28 @@ def _drop_duplicates(session: Any, items: list[_Item], result: IngestResult) -> 
 
     Stored duplicates with the same text go to `result.duplicates`.
     """
-    by_platform: dict[str, list[str]] = {}
+    # A comment is known by its channel and its id there, never by platform and id alone: another
+    # organisation's channel may send (or forge) the same id, and that must neither edit nor block this one.
+    by_channel: dict[int, list[str]] = {}
     for item in items:
-        by_platform.setdefault(item.channel.platform, []).append(item.data.id)
-    stored: dict[tuple[str, str], repo.StoredText] = {}
-    for platform, external_ids in by_platform.items():
-        for external_id, found in repo.stored_texts(session, platform, external_ids).items():
-            stored[(platform, external_id)] = found
+        by_channel.setdefault(item.channel.id, []).append(item.data.id)
+    stored: dict[tuple[int, str], repo.StoredText] = {}
+    for channel_id, external_ids in by_channel.items():
+        for external_id, found in repo.stored_texts(session, channel_id, external_ids).items():
+            stored[(channel_id, external_id)] = found
     # An unmarked new text that the comment had before is a late copy of an older version, not an edit.
     unmarked = [
         stored[key].comment_id
         for item in items
-        if (key := (item.channel.platform, item.data.id)) in stored
+        if (key := (item.channel.id, item.data.id)) in stored
         and not item.data.edited
         and item.data.text != stored[key].text
     ]
     earlier = repo.revision_texts(session, unmarked) if unmarked else {}
     out = _Sorted()
-    first_in_batch: dict[tuple[str, str], _Item] = {}
+    first_in_batch: dict[tuple[int, str], _Item] = {}
     for item in items:
-        key = (item.channel.platform, item.data.id)
+        key = (item.channel.id, item.data.id)
         first = first_in_batch.get(key)
         if first is not None:
             if item.data.text == first.data.text:
@@ -558,11 +598,11 @@ def _create(
 
     # Plain executemany inserts, the new ids read back by key: an ordered RETURNING goes row by row on SQLite.
     repo.insert_many(tx, Comment, [_comment_row(i, received) for i in items])
-    by_key: dict[tuple[str, str], int] = {}
-    for platform in {i.channel.platform for i in items}:
-        external_ids = [i.data.id for i in items if i.channel.platform == platform]
-        by_key.update({(platform, k): v for k, v in repo.existing_comments(tx, platform, external_ids).items()})
-    comment_ids = [by_key[(i.channel.platform, i.data.id)] for i in items]
+    by_key: dict[tuple[int, str], int] = {}
+    for channel_id in {i.channel.id for i in items}:
+        external_ids = [i.data.id for i in items if i.channel.id == channel_id]
+        by_key.update({(channel_id, k): v for k, v in repo.existing_comments(tx, channel_id, external_ids).items()})
+    comment_ids = [by_key[(i.channel.id, i.data.id)] for i in items]
     repo.insert_many(
         tx,
         VerdictRow,

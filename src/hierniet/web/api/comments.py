@@ -73,7 +73,7 @@ async def post_comments(
 ) -> Any:
     """Each comment is triaged, given the charter's recommendation and stored with both.
 
-    A comment already stored (same platform and id) with the same text is reported under `duplicates` and
+    A comment already stored (same channel and id) with the same text is reported under `duplicates` and
     left as it is; with another text it is an edit on the platform, reported under `edited` (the earlier
     text is kept as a revision, the comment is triaged again, a person's decision stands). In an array, a
     bad item is reported under `rejected` with its index and what is wrong, and the others are stored; a
