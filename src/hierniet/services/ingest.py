@@ -40,6 +40,7 @@ from pydantic import (
 )
 from sqlalchemy.exc import DataError, IntegrityError
 
+from hierniet.bounds import Id, check_text, check_when, parse_id
 from hierniet.domain import Comment as TriageComment
 from hierniet.domain import HistoryEntry, Platform, Recommendation, Verdict
 from hierniet.policy import Policy, parse_platform, recommend
@@ -57,6 +58,7 @@ from hierniet.services.views import (
     IngestResult,
     RejectedItem,
 )
+from hierniet.settings import DEFAULT_COMMENT_MAX_CHARS
 from hierniet.store import repo
 from hierniet.store.tables import Channel, Comment, Organisation, QueuedAction, VerdictLabel, utcnow
 from hierniet.store.tables import Recommendation as RecommendationRow
@@ -85,7 +87,7 @@ class CommentIn(BaseModel):
     text: str = Field(description="The comment's text.")
     platform: str | None = Field(None, description=f"One of {_PLATFORMS} (fb, ig, twitter, yt are understood).")
     channel: str | None = Field(None, description="The channel's id on its platform; with `platform`.")
-    channel_id: int | None = Field(None, description="The channel's id in hierniet (instead of platform + channel).")
+    channel_id: Id | None = Field(None, description="The channel's id in hierniet (instead of platform + channel).")
     author: str | None = Field(None, max_length=200, description="The author's id on the platform.")
     author_name: str | None = Field(None, max_length=200, description="The author's display name.")
     author_in_belgium: bool | None = Field(None, description="Whether the author is known to live in Belgium.")
@@ -125,6 +127,18 @@ class CommentIn(BaseModel):
         if not value.strip():
             raise ValueError("empty: send the comment's text")
         return value
+
+    @field_validator("*")
+    @classmethod
+    def _storable(cls, value: Any) -> Any:
+        # Checked here, at the boundary, so a bad item is rejected by name instead of failing the store (NUL
+        # on PostgreSQL) or the sentence encoder (lone surrogates) for its whole batch.
+        return check_text(value) if isinstance(value, str) else value
+
+    @field_validator("posted_at", "post_posted_at")
+    @classmethod
+    def _plausible_date(cls, value: datetime | None) -> datetime | None:
+        return None if value is None else check_when(value)
 
     @field_validator("platform")
     @classmethod
@@ -176,7 +190,13 @@ class ChannelRef:
         """ "12" (hierniet's id) or "facebook/page-id" (platform and the channel's id there)."""
         text = value.strip()
         if text.isdigit():
-            return cls(channel_id=int(text))
+            channel_id = parse_id(text)
+            if channel_id is None:
+                raise ValueError(
+                    f"no channel has the id {text[:30]}{'...' if len(text) > 30 else ''}: list them "
+                    "with `hierniet channel list`, or write PLATFORM/ID (facebook/stad-gent)"
+                )
+            return cls(channel_id=channel_id)
         platform, sep, external = text.partition("/")
         if not sep or not platform or not external:
             raise ValueError(
@@ -229,15 +249,19 @@ def ingest(
     default_channel: ChannelRef | None = None,
     chunk_size: int = DEFAULT_CHUNK,
     now: datetime | None = None,
+    max_text_chars: int = DEFAULT_COMMENT_MAX_CHARS,
 ) -> IngestResult:
     """Triage, recommend and store `items` (dicts or CommentIn), `chunk_size` per transaction.
 
-    Item indexes in the result are positions in `items`. Nothing stored before a failure is lost.
+    Item indexes in the result are positions in `items`. Nothing stored before a failure is lost. A text
+    longer than `max_text_chars` (HIERNIET_COMMENT_MAX_CHARS) is rejected.
     """
     size = max(1, chunk_size)
     chunks = (items[start : start + size] for start in range(0, len(items), size))
     result = IngestResult()
-    for part in ingest_stream(store, triage, chunks, actor=actor, default_channel=default_channel, now=now):
+    for part in ingest_stream(
+        store, triage, chunks, actor=actor, default_channel=default_channel, now=now, max_text_chars=max_text_chars
+    ):
         result.extend(part)
     return result
 
@@ -250,6 +274,7 @@ def ingest_stream(
     actor: Actor,
     default_channel: ChannelRef | None = None,
     now: datetime | None = None,
+    max_text_chars: int = DEFAULT_COMMENT_MAX_CHARS,
 ) -> Iterator[IngestResult]:
     """Ingest chunk after chunk, one result (and one transaction) per chunk; indexes run across chunks.
 
@@ -257,18 +282,28 @@ def ingest_stream(
     much of its time in numpy, which lets the writer run beside it.
     """
     require(actor, Permission.INGEST, "send comments in")
+    opts = _Options(default_channel, now, max_text_chars)
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="hierniet-triage") as pool:
         pending: Future[_Prepared] | None = None
         start = 0
         for chunk in chunks:
             entries = [(start + offset, raw) for offset, raw in enumerate(chunk)]
-            upcoming = pool.submit(_prepare, store, triage, entries, actor, default_channel, now)
+            upcoming = pool.submit(_prepare, store, triage, entries, actor, opts)
             start += len(chunk)
             if pending is not None:
-                yield _commit(store, triage, pending.result(), actor, default_channel, now)
+                yield _commit(store, triage, pending.result(), actor, opts)
             pending = upcoming
         if pending is not None:
-            yield _commit(store, triage, pending.result(), actor, default_channel, now)
+            yield _commit(store, triage, pending.result(), actor, opts)
+
+
+@dataclass(frozen=True, slots=True)
+class _Options:
+    """What the caller of `ingest` chose, passed down to each chunk."""
+
+    default_channel: ChannelRef | None
+    now: datetime | None
+    max_text_chars: int
 
 
 @dataclass(slots=True)
@@ -289,22 +324,33 @@ def _prepare(
     triage: Classifier,
     entries: Sequence[tuple[int, Any]],
     actor: Actor,
-    default_channel: ChannelRef | None,
-    now: datetime | None,
+    opts: _Options,
 ) -> _Prepared:
-    received = now or utcnow()
+    received = opts.now or utcnow()
     result = IngestResult()
     parsed: list[tuple[int, CommentIn]] = []
     for index, raw in entries:
         try:
-            parsed.append((index, raw if isinstance(raw, CommentIn) else CommentIn.model_validate(raw)))
+            data = raw if isinstance(raw, CommentIn) else CommentIn.model_validate(raw)
         except ValidationError as exc:
             result.rejected.append(RejectedItem(index, _guess_id(raw), _message(exc)))
+            continue
+        if len(data.text) > opts.max_text_chars:
+            result.rejected.append(
+                RejectedItem(
+                    index,
+                    data.id,
+                    f"text: {len(data.text)} characters, more than the {opts.max_text_chars} one comment may have "
+                    "(HIERNIET_COMMENT_MAX_CHARS): send the comment as the platform shows it",
+                )
+            )
+            continue
+        parsed.append((index, data))
     items: list[_Item] = []
     sorted_out = _Sorted()
     if parsed:
         with store.session() as session:
-            items = _resolve_channels(session, parsed, actor, default_channel, received, result)
+            items = _resolve_channels(session, parsed, actor, opts.default_channel, received, result)
             sorted_out = _drop_duplicates(session, items, result)
     everything = sorted_out.new + sorted_out.edits
     if everything:
@@ -333,8 +379,7 @@ def _commit(
     triage: Classifier,
     prepared: _Prepared,
     actor: Actor,
-    default_channel: ChannelRef | None,
-    now: datetime | None,
+    opts: _Options,
     *,
     retry: bool = True,
 ) -> IngestResult:
@@ -348,18 +393,18 @@ def _commit(
             if retry and isinstance(exc, IntegrityError):
                 # Another writer (or the chunk just before, stored after this one's duplicate check) stored some
                 # of these comments: check again.
-                again = _prepare(store, triage, prepared.entries, actor, default_channel, now)
-                return _commit(store, triage, again, actor, default_channel, now, retry=False)
+                again = _prepare(store, triage, prepared.entries, actor, opts)
+                return _commit(store, triage, again, actor, opts, retry=False)
             # Still refused: one item the checks above let through must not sink the others, so the chunk is
             # stored item by item and only the refused one is rejected.
-            return _one_by_one(store, triage, prepared.entries, actor, default_channel, now, exc)
+            return _one_by_one(store, triage, prepared.entries, actor, opts, exc)
         result.duplicates += [
             DuplicateItem(index, stored_ids[first], external_id) for index, first, external_id in prepared.repeats
         ]
     if prepared.later:
         # Now that the first version is stored, the later ones are edits of it (or duplicates).
-        after = _prepare(store, triage, prepared.later, actor, default_channel, now)
-        result.extend(_commit(store, triage, after, actor, default_channel, now))
+        after = _prepare(store, triage, prepared.later, actor, opts)
+        result.extend(_commit(store, triage, after, actor, opts))
     result.duplicates.sort(key=lambda d: d.index)
     result.rejected.sort(key=lambda r: r.index)
     result.edited.sort(key=lambda e: e.index)
@@ -371,8 +416,7 @@ def _one_by_one(
     triage: Classifier,
     entries: Sequence[tuple[int, Any]],
     actor: Actor,
-    default_channel: ChannelRef | None,
-    now: datetime | None,
+    opts: _Options,
     exc: IntegrityError | DataError,
 ) -> IngestResult:
     if len(entries) == 1:
@@ -391,8 +435,8 @@ def _one_by_one(
     _log.warning("a chunk of %d comments was refused by the database (%s): storing it item by item", len(entries), exc)
     result = IngestResult()
     for entry in entries:
-        single = _prepare(store, triage, [entry], actor, default_channel, now)
-        result.extend(_commit(store, triage, single, actor, default_channel, now))
+        single = _prepare(store, triage, [entry], actor, opts)
+        result.extend(_commit(store, triage, single, actor, opts))
     result.duplicates.sort(key=lambda d: d.index)
     result.rejected.sort(key=lambda r: r.index)
     result.edited.sort(key=lambda e: e.index)

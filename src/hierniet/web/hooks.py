@@ -14,6 +14,7 @@ from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
 
+from hierniet.bounds import Id
 from hierniet.connectors.base import WebhookRequest
 from hierniet.services.connections import WebhookAnswer, receive_webhook
 from hierniet.web.deps import TriageHolder
@@ -46,7 +47,7 @@ def _response(answer: WebhookAnswer) -> Response:
 
 
 @router.api_route("/{platform}/{channel_id}", methods=["GET", "POST"])
-async def webhook(platform: str, channel_id: int, request: Request) -> Response:
+async def webhook(platform: str, channel_id: Id, request: Request) -> Response:
     settings = request.app.state.settings
     try:
         body = await _read_body(request, settings.webhook_max_bytes)

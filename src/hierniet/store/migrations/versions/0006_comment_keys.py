@@ -34,11 +34,15 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    clash = op.get_bind().execute(
-        sa.text(
-            "SELECT platform, external_id FROM comments GROUP BY platform, external_id HAVING COUNT(*) > 1 LIMIT 1"
+    clash = (
+        op.get_bind()
+        .execute(
+            sa.text(
+                "SELECT platform, external_id FROM comments GROUP BY platform, external_id HAVING COUNT(*) > 1 LIMIT 1"
+            )
         )
-    ).first()
+        .first()
+    )
     if clash is not None:
         raise RuntimeError(
             f"cannot go back to one comment per platform and id: {clash[0]}/{clash[1]} is stored on several "
