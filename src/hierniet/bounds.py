@@ -58,6 +58,18 @@ def readable(text: str) -> str:
     return _UNREADABLE.sub("\ufffd", text)
 
 
+def check_language_hint(value: str) -> str:
+    """`value` unchanged when it reads as a language tag (nl, fr-BE, nl_BE, deu), else ValueError: triage
+    refuses anything else for the whole batch it is in."""
+    primary = value.strip().lower().replace("_", "-").split("-", 1)[0]
+    if not (primary.isascii() and primary.isalpha() and 2 <= len(primary) <= 3):
+        raise ValueError(
+            f"{value[:20]!r} is not a language tag: write nl, fr, en or de (a locale such as nl-BE also works), "
+            "or leave it out"
+        )
+    return value
+
+
 def check_when(value: datetime) -> datetime:
     """`value` unchanged when it is a plausible date for a comment or a post, else ValueError."""
     try:

@@ -269,6 +269,7 @@ def test_a_webhook_to_a_channel_id_past_the_store_is_refused(client: TestClient)
         ("posted_at", "9999-12-31T23:59:59-05:00", "year 9999"),
         ("text", "a\x00b", "NUL"),
         ("author", "a\x00b", "NUL"),
+        ("language", "12", "not a language tag"),  # triage refuses it, for the whole batch
     ],
 )
 def test_a_bad_field_rejects_its_item_and_keeps_the_batch(
@@ -305,7 +306,8 @@ def test_the_cli_skips_bad_rows_by_line(tmp_path: Path) -> None:
         + '{"id": '
         + "9" * 5000
         + ', "text": "huge id"}\n'
-        + '{"id": "a5", "text": "Wanneer opent het zwembad?"}\n',
+        + '{"id": "a5", "text": "Wanneer opent het zwembad?"}\n'
+        + '{"id": "a6", "text": "hallo", "lang": "12"}\n',
         encoding="utf-8",
     )
     out = tmp_path / "out.jsonl"
@@ -316,7 +318,8 @@ def test_the_cli_skips_bad_rows_by_line(tmp_path: Path) -> None:
     assert "line 2: skipped: field 'text' contains a lone UTF-16 surrogate" in said
     assert "line 3: skipped: invalid JSON (nested too deeply" in said
     assert "line 4: skipped: invalid JSON" in said
-    assert "2 verdicts written, 3 rows skipped" in said
+    assert "line 6: skipped: field 'lang': '12' is not a language tag" in said
+    assert "2 verdicts written, 4 rows skipped" in said
 
 
 def test_a_huge_channel_id_on_the_command_line_is_a_clear_error(

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, Literal
 
-from hierniet.bounds import unreadable
+from hierniet.bounds import check_language_hint, unreadable
 from hierniet.domain import Comment
 
 Format = Literal["csv", "jsonl"]
@@ -84,6 +84,11 @@ def _comment(record: dict[str, object], line: int, text_column: str, id_column: 
         problem = unreadable(value) if isinstance(value, str) else None
         if problem is not None:
             return RowError(line, f"field {name!r} {problem}")
+    if isinstance(hint, str) and hint.strip():
+        try:
+            check_language_hint(hint)
+        except ValueError as exc:
+            return RowError(line, f"field 'lang': {exc}")
     return Row(
         line,
         Comment(

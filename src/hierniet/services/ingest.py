@@ -40,7 +40,7 @@ from pydantic import (
 )
 from sqlalchemy.exc import DataError, IntegrityError
 
-from hierniet.bounds import Id, check_text, check_when, parse_id
+from hierniet.bounds import Id, check_language_hint, check_text, check_when, parse_id
 from hierniet.domain import Comment as TriageComment
 from hierniet.domain import HistoryEntry, Platform, Recommendation, Verdict
 from hierniet.policy import Policy, parse_platform, recommend
@@ -134,6 +134,11 @@ class CommentIn(BaseModel):
         # Checked here, at the boundary, so a bad item is rejected by name instead of failing the store (NUL
         # on PostgreSQL) or the sentence encoder (lone surrogates) for its whole batch.
         return check_text(value) if isinstance(value, str) else value
+
+    @field_validator("language")
+    @classmethod
+    def _language_tag(cls, value: str | None) -> str | None:
+        return None if value is None else check_language_hint(value)
 
     @field_validator("posted_at", "post_posted_at")
     @classmethod
