@@ -359,6 +359,16 @@ def test_a_nul_in_the_public_join_form_is_answered_422(client: TestClient) -> No
     assert answer.status_code == 422 and "cannot be stored" in answer.text
 
 
+@pytest.mark.parametrize("path", ["/api/v1/authors?q=a%00b", "/api/v1/audit?action=a%00b"])
+def test_a_nul_in_a_search_is_422_on_every_backend(client: TestClient, desk: Desk, path: str) -> None:
+    answer = client.get(path, headers=_bearer(desk.tokens["admin"]))
+    # SQLite searches for it (and finds nothing); PostgreSQL cannot hold it: a clear 422, not a 500.
+    if desk.store.engine.dialect.name == "postgresql":
+        assert answer.status_code == 422 and "NUL" in answer.json()["detail"], answer.text
+    else:
+        assert answer.status_code == 200, answer.text
+
+
 # --- 10: a documented limit per comment -----------------------------------------------------------------
 
 

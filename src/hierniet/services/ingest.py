@@ -4,7 +4,7 @@
                     actor=actor)
 
 Batch-first: a chunk of comments is validated item by item, checked for duplicates with one query per
-platform, triaged in one call, and stored in one transaction with bulk inserts. A duplicate (same
+channel, triaged in one call, and stored in one transaction with bulk inserts. A duplicate (same
 channel and external id, same text) is a no-op; a bad item is rejected with its index and a message, and
 the rest of the chunk is kept.
 
