@@ -404,6 +404,7 @@ def import_(
                 id_column=id_column,
                 batch_size=batch_size or get_settings().ingest_batch_size,
                 progress=lambda n: bar.update(task, advance=n),
+                max_text_chars=get_settings().comment_max_chars,
             )
         except (InputError, ServiceError) as exc:
             err.print(f"[red]error:[/red] {exc}")

@@ -8,8 +8,12 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
-from pydantic import SecretStr
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+#: HIERNIET_COMMENT_MAX_CHARS when unset: the longest text a platform allows (X's subscribers 25,000
+#: characters; YouTube 10,000, Facebook 8,000), far below what would slow triage or bloat the store.
+DEFAULT_COMMENT_MAX_CHARS = 25_000
 
 
 class Settings(BaseSettings):
@@ -31,6 +35,9 @@ class Settings(BaseSettings):
     ingest_batch_size: int = 256
     #: Most comments accepted in one POST /api/v1/comments request; a larger batch is refused with 413.
     api_max_batch: int = 1000
+    #: Longest comment text accepted (characters) by the API, webhooks and `hierniet import`; a longer one is
+    #: rejected with its index (the rest of its batch is stored).
+    comment_max_chars: int = Field(default=DEFAULT_COMMENT_MAX_CHARS, ge=1)
     #: A token for a first admin user, for bootstrapping a fresh database: when set, `hierniet db upgrade`
     #: creates the user `admin` (role admin) with this token, stored hashed, unless that token exists.
     #: Unset it once real users and tokens exist (`hierniet db token`, or POST /api/v1/users/{id}/tokens).

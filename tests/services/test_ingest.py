@@ -270,9 +270,9 @@ def test_a_stale_duplicate_check_is_retried(
     real = repo.stored_texts
     calls: list[int] = []
 
-    def stale_once(session: object, platform: str, external_ids: object) -> dict[str, repo.StoredText]:
+    def stale_once(session: object, channel_id: int, external_ids: object) -> dict[str, repo.StoredText]:
         calls.append(1)
-        return {} if len(calls) == 1 else real(session, platform, external_ids)  # type: ignore[arg-type]
+        return {} if len(calls) == 1 else real(session, channel_id, external_ids)  # type: ignore[arg-type]
 
     monkeypatch.setattr(repo, "stored_texts", stale_once)
     result = ingest(

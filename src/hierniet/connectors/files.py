@@ -10,11 +10,13 @@ import csv
 import io
 import json
 import sys
+from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, Literal
 
+from hierniet.bounds import check_language_hint, unreadable
 from hierniet.domain import Comment
 
 Format = Literal["csv", "jsonl"]
@@ -76,6 +78,17 @@ def _comment(record: dict[str, object], line: int, text_column: str, id_column: 
     platform = record.get("platform")
     author = record.get("author")
     post = record.get("post")
+    # Checked here so one bad row is named and skipped: a lone surrogate can be neither triaged nor written out.
+    fields = {text_column: text, id_column: comment_id, "lang": hint, "platform": platform, "author": author}
+    for name, value in (fields | {"post": post}).items():
+        problem = unreadable(value) if isinstance(value, str) else None
+        if problem is not None:
+            return RowError(line, f"field {name!r} {problem}")
+    if isinstance(hint, str) and hint.strip():
+        try:
+            check_language_hint(hint)
+        except ValueError as exc:
+            return RowError(line, f"field 'lang': {exc}")
     return Row(
         line,
         Comment(
@@ -102,32 +115,83 @@ def read_records(
             except json.JSONDecodeError as exc:
                 yield RowError(number, f"invalid JSON ({exc.msg} at column {exc.colno})")
                 continue
+            except ValueError as exc:  # a number of thousands of digits, which Python refuses to convert
+                yield RowError(number, f"invalid JSON ({exc})")
+                continue
+            except RecursionError:
+                yield RowError(number, "invalid JSON (nested too deeply to be a comment)")
+                continue
             if not isinstance(record, dict):
                 yield RowError(number, f"expected a JSON object, found {type(record).__name__}")
                 continue
             yield number, record
         return
     csv.field_size_limit(_CSV_FIELD_LIMIT)
-    reader = csv.DictReader(stream)
-    if reader.fieldnames is None:
+    lines = iter(stream)
+    try:
+        header = next(csv.reader([next(lines)], strict=True))
+    except StopIteration:
         return
-    if text_column not in reader.fieldnames:
+    except csv.Error as exc:
+        raise InputError(f"cannot read the CSV header on line 1 ({exc}): fix its quotes") from None
+    if text_column not in header:
         raise InputError(
-            f"the CSV header has no {text_column!r} column (it has: {', '.join(reader.fieldnames)}); "
-            "choose one with --text-column"
+            f"the CSV header has no {text_column!r} column (it has: {', '.join(header)}); choose one with --text-column"
         )
+    yield from _csv_rows(lines, header, first_line=2)
+
+
+def _csv_rows(
+    lines: Iterator[str], header: list[str], *, first_line: int
+) -> Iterator[tuple[int, dict[str, Any]] | RowError]:
+    """The rows after the header, each with the line it starts on.
+
+    Strict parsing: a quote that never closes would otherwise swallow every line after it into one field, and
+    the rows after it vanished without a word. When a row's quotes break across several lines, that row is
+    reported and the lines after its first are read again as rows of their own.
+    """
+    again: deque[str] = deque()  # lines to read again, before the rest of the input
+    record: list[str] = []  # the lines of the row being parsed
+
+    def feed() -> Iterator[str]:
+        while True:
+            line = again.popleft() if again else next(lines, None)
+            if line is None:
+                return
+            record.append(line)
+            yield line
+
+    reader = csv.reader(feed(), strict=True)
+    start = first_line
     while True:
+        record.clear()
         try:
             row = next(reader)
         except StopIteration:
             return
         except csv.Error as exc:
-            yield RowError(reader.line_num, f"unreadable CSV row ({exc})")
+            taken = list(record)
+            if len(taken) > 1:
+                yield RowError(
+                    start,
+                    f"unbalanced quote ({exc}): this row is skipped and the {len(taken) - 1} line(s) it took in "
+                    'are read again as rows of their own; close the quote, or double a quote inside a field ("")',
+                )
+                again.extendleft(reversed(taken[1:]))
+                start += 1
+            else:
+                yield RowError(start, f"unreadable CSV row ({exc})")
+                start += len(taken)
+            # A reader that met the end of the input stays ended: a fresh one reads the lines put back.
+            reader = csv.reader(feed(), strict=True)
             continue
-        if None in row:
-            yield RowError(reader.line_num, "more fields than the header has (an unquoted comma?)")
+        line, start = start, start + len(record)
+        if not row:
             continue
-        yield reader.line_num, dict(row)
+        if len(row) > len(header):
+            yield RowError(line, "more fields than the header has (an unquoted comma?)")
+            continue
+        yield line, {name: (row[i] if i < len(row) else None) for i, name in enumerate(header)}
 
 
 def read_rows(

@@ -334,6 +334,10 @@ def receive_webhook(
         return WebhookAnswer(401 if exc.missing else 403, {"error": str(exc)})
     except base.MalformedPayload as exc:
         return WebhookAnswer(400, {"error": str(exc)})
+    except RecursionError:
+        # The connectors' json.loads gives up on very deep nesting: a malformed body, not our failure (a 5xx
+        # would make the platform send it again forever).
+        return WebhookAnswer(400, {"error": "the body is nested too deeply to be a webhook notification"})
     except (base.NotSupported, base.ConfigError, creds.CredentialsError) as exc:
         # A polled platform, or our side not set up: answered as if there were no channel (the platforms
         # retry every non-2xx anyway, so a 503 bought nothing but telling strangers the channel exists).
@@ -351,7 +355,14 @@ def receive_webhook(
     if result.comments:
         items = [c.as_ingest(channel_id=channel.id, platform=channel.platform) for c in result.comments]
         try:
-            outcome: IngestResult = ingest(store, triage(), items, actor=connector_actor(channel), now=when)
+            outcome: IngestResult = ingest(
+                store,
+                triage(),
+                items,
+                actor=connector_actor(channel),
+                now=when,
+                max_text_chars=settings.comment_max_chars,
+            )
         except Exception as exc:  # the platform retries on 5xx: nothing is lost
             return WebhookAnswer(503, {"error": f"could not store the comments now ({type(exc).__name__}); retry"})
         created, duplicates, rejected = len(outcome.created), len(outcome.duplicates), len(outcome.rejected)
@@ -449,7 +460,9 @@ def poll_channel(
     created = 0
     if comments:
         items = [c.as_ingest(channel_id=channel.id, platform=channel.platform) for c in comments]
-        result = ingest(store, triage(), items, actor=connector_actor(channel), now=when)
+        result = ingest(
+            store, triage(), items, actor=connector_actor(channel), now=when, max_text_chars=settings.comment_max_chars
+        )
         created = len(result.created)
     with store.transaction() as tx:
         crepo.save_cursor(

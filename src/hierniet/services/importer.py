@@ -18,6 +18,7 @@ from hierniet.services import admin
 from hierniet.services.auth import Actor, Permission, require
 from hierniet.services.errors import InvalidInput, NotFound
 from hierniet.services.ingest import ChannelRef, Classifier, ingest_stream
+from hierniet.settings import DEFAULT_COMMENT_MAX_CHARS
 from hierniet.store import repo
 
 
@@ -81,6 +82,7 @@ def import_file(
     id_column: str = "id",
     batch_size: int = 256,
     progress: Callable[[int], None] | None = None,
+    max_text_chars: int = DEFAULT_COMMENT_MAX_CHARS,
 ) -> ImportReport:
     """Import a file; `progress` is called with the number of rows handled after each batch."""
     require(actor, Permission.INGEST, "import comments")
@@ -113,7 +115,9 @@ def import_file(
 
     with stream:
         handled = 0
-        for result in ingest_stream(store, triage, batches(), actor=actor, default_channel=default_channel):
+        for result in ingest_stream(
+            store, triage, batches(), actor=actor, default_channel=default_channel, max_text_chars=max_text_chars
+        ):
             report.created += len(result.created)
             report.duplicates += len(result.duplicates)
             report.edited += len(result.edited)

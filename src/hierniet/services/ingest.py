@@ -4,8 +4,8 @@
                     actor=actor)
 
 Batch-first: a chunk of comments is validated item by item, checked for duplicates with one query per
-platform, triaged in one call, and stored in one transaction with bulk inserts. A duplicate (same
-platform and external id, same text) is a no-op; a bad item is rejected with its index and a message, and
+channel, triaged in one call, and stored in one transaction with bulk inserts. A duplicate (same
+channel and external id, same text) is a no-op; a bad item is rejected with its index and a message, and
 the rest of the chunk is kept.
 
 An item for a stored comment with ANOTHER text is an edit on the platform (`edited: true` says so; an
@@ -21,6 +21,7 @@ while the one before is written.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -37,8 +38,9 @@ from pydantic import (
     field_validator,
     model_validator,
 )
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DataError, IntegrityError
 
+from hierniet.bounds import Id, check_language_hint, check_text, check_when, parse_id
 from hierniet.domain import Comment as TriageComment
 from hierniet.domain import HistoryEntry, Platform, Recommendation, Verdict
 from hierniet.policy import Policy, parse_platform, recommend
@@ -57,10 +59,13 @@ from hierniet.services.views import (
     IngestResult,
     RejectedItem,
 )
+from hierniet.settings import DEFAULT_COMMENT_MAX_CHARS
 from hierniet.store import repo
 from hierniet.store.tables import Channel, Comment, Organisation, QueuedAction, VerdictLabel, utcnow
 from hierniet.store.tables import Recommendation as RecommendationRow
 from hierniet.store.tables import Verdict as VerdictRow
+
+_log = logging.getLogger(__name__)
 
 #: Comments per transaction when the caller does not say.
 DEFAULT_CHUNK = 256
@@ -78,12 +83,12 @@ class CommentIn(BaseModel):
         validation_alias=AliasChoices("id", "external_id"),
         min_length=1,
         max_length=200,
-        description="The comment's id on its platform (unique per platform).",
+        description="The comment's id on its platform; a comment is known by its channel and this id.",
     )
     text: str = Field(description="The comment's text.")
     platform: str | None = Field(None, description=f"One of {_PLATFORMS} (fb, ig, twitter, yt are understood).")
     channel: str | None = Field(None, description="The channel's id on its platform; with `platform`.")
-    channel_id: int | None = Field(None, description="The channel's id in hierniet (instead of platform + channel).")
+    channel_id: Id | None = Field(None, description="The channel's id in hierniet (instead of platform + channel).")
     author: str | None = Field(None, max_length=200, description="The author's id on the platform.")
     author_name: str | None = Field(None, max_length=200, description="The author's display name.")
     author_in_belgium: bool | None = Field(None, description="Whether the author is known to live in Belgium.")
@@ -123,6 +128,23 @@ class CommentIn(BaseModel):
         if not value.strip():
             raise ValueError("empty: send the comment's text")
         return value
+
+    @field_validator("*")
+    @classmethod
+    def _storable(cls, value: Any) -> Any:
+        # Checked here, at the boundary, so a bad item is rejected by name instead of failing the store (NUL
+        # on PostgreSQL) or the sentence encoder (lone surrogates) for its whole batch.
+        return check_text(value) if isinstance(value, str) else value
+
+    @field_validator("language")
+    @classmethod
+    def _language_tag(cls, value: str | None) -> str | None:
+        return None if value is None else check_language_hint(value)
+
+    @field_validator("posted_at", "post_posted_at")
+    @classmethod
+    def _plausible_date(cls, value: datetime | None) -> datetime | None:
+        return None if value is None else check_when(value)
 
     @field_validator("platform")
     @classmethod
@@ -185,7 +207,13 @@ class ChannelRef:
         """ "12" (hierniet's id) or "facebook/page-id" (platform and the channel's id there)."""
         text = value.strip()
         if text.isdigit():
-            return cls(channel_id=int(text))
+            channel_id = parse_id(text)
+            if channel_id is None:
+                raise ValueError(
+                    f"no channel has the id {text[:30]}{'...' if len(text) > 30 else ''}: list them "
+                    "with `hierniet channel list`, or write PLATFORM/ID (facebook/stad-gent)"
+                )
+            return cls(channel_id=channel_id)
         platform, sep, external = text.partition("/")
         if not sep or not platform or not external:
             raise ValueError(
@@ -238,15 +266,19 @@ def ingest(
     default_channel: ChannelRef | None = None,
     chunk_size: int = DEFAULT_CHUNK,
     now: datetime | None = None,
+    max_text_chars: int = DEFAULT_COMMENT_MAX_CHARS,
 ) -> IngestResult:
     """Triage, recommend and store `items` (dicts or CommentIn), `chunk_size` per transaction.
 
-    Item indexes in the result are positions in `items`. Nothing stored before a failure is lost.
+    Item indexes in the result are positions in `items`. Nothing stored before a failure is lost. A text
+    longer than `max_text_chars` (HIERNIET_COMMENT_MAX_CHARS) is rejected.
     """
     size = max(1, chunk_size)
     chunks = (items[start : start + size] for start in range(0, len(items), size))
     result = IngestResult()
-    for part in ingest_stream(store, triage, chunks, actor=actor, default_channel=default_channel, now=now):
+    for part in ingest_stream(
+        store, triage, chunks, actor=actor, default_channel=default_channel, now=now, max_text_chars=max_text_chars
+    ):
         result.extend(part)
     return result
 
@@ -259,6 +291,7 @@ def ingest_stream(
     actor: Actor,
     default_channel: ChannelRef | None = None,
     now: datetime | None = None,
+    max_text_chars: int = DEFAULT_COMMENT_MAX_CHARS,
 ) -> Iterator[IngestResult]:
     """Ingest chunk after chunk, one result (and one transaction) per chunk; indexes run across chunks.
 
@@ -266,18 +299,28 @@ def ingest_stream(
     much of its time in numpy, which lets the writer run beside it.
     """
     require(actor, Permission.INGEST, "send comments in")
+    opts = _Options(default_channel, now, max_text_chars)
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="hierniet-triage") as pool:
         pending: Future[_Prepared] | None = None
         start = 0
         for chunk in chunks:
             entries = [(start + offset, raw) for offset, raw in enumerate(chunk)]
-            upcoming = pool.submit(_prepare, store, triage, entries, actor, default_channel, now)
+            upcoming = pool.submit(_prepare, store, triage, entries, actor, opts)
             start += len(chunk)
             if pending is not None:
-                yield _commit(store, triage, pending.result(), actor, default_channel, now)
+                yield _commit(store, triage, pending.result(), actor, opts)
             pending = upcoming
         if pending is not None:
-            yield _commit(store, triage, pending.result(), actor, default_channel, now)
+            yield _commit(store, triage, pending.result(), actor, opts)
+
+
+@dataclass(frozen=True, slots=True)
+class _Options:
+    """What the caller of `ingest` chose, passed down to each chunk."""
+
+    default_channel: ChannelRef | None
+    now: datetime | None
+    max_text_chars: int
 
 
 @dataclass(slots=True)
@@ -298,22 +341,33 @@ def _prepare(
     triage: Classifier,
     entries: Sequence[tuple[int, Any]],
     actor: Actor,
-    default_channel: ChannelRef | None,
-    now: datetime | None,
+    opts: _Options,
 ) -> _Prepared:
-    received = now or utcnow()
+    received = opts.now or utcnow()
     result = IngestResult()
     parsed: list[tuple[int, CommentIn]] = []
     for index, raw in entries:
         try:
-            parsed.append((index, raw if isinstance(raw, CommentIn) else CommentIn.model_validate(raw)))
+            data = raw if isinstance(raw, CommentIn) else CommentIn.model_validate(raw)
         except ValidationError as exc:
             result.rejected.append(RejectedItem(index, _guess_id(raw), _message(exc)))
+            continue
+        if len(data.text) > opts.max_text_chars:
+            result.rejected.append(
+                RejectedItem(
+                    index,
+                    data.id,
+                    f"text: {len(data.text)} characters, more than the {opts.max_text_chars} one comment may have "
+                    "(HIERNIET_COMMENT_MAX_CHARS): send the comment as the platform shows it",
+                )
+            )
+            continue
+        parsed.append((index, data))
     items: list[_Item] = []
     sorted_out = _Sorted()
     if parsed:
         with store.session() as session:
-            items = _resolve_channels(session, parsed, actor, default_channel, received, result)
+            items = _resolve_channels(session, parsed, actor, opts.default_channel, received, result)
             sorted_out = _drop_duplicates(session, items, result)
     everything = sorted_out.new + sorted_out.edits
     if everything:
@@ -342,8 +396,7 @@ def _commit(
     triage: Classifier,
     prepared: _Prepared,
     actor: Actor,
-    default_channel: ChannelRef | None,
-    now: datetime | None,
+    opts: _Options,
     *,
     retry: bool = True,
 ) -> IngestResult:
@@ -353,20 +406,54 @@ def _commit(
             stored_ids = _store(
                 store, prepared.items, prepared.edits, actor, prepared.received, result, repeats=len(prepared.repeats)
             )
-        except IntegrityError:
-            if not retry:
-                raise
-            # Another writer (or the chunk just before, stored after this one's duplicate check) stored some of
-            # these comments: check again.
-            again = _prepare(store, triage, prepared.entries, actor, default_channel, now)
-            return _commit(store, triage, again, actor, default_channel, now, retry=False)
+        except (IntegrityError, DataError) as exc:
+            if retry and isinstance(exc, IntegrityError):
+                # Another writer (or the chunk just before, stored after this one's duplicate check) stored some
+                # of these comments: check again.
+                again = _prepare(store, triage, prepared.entries, actor, opts)
+                return _commit(store, triage, again, actor, opts, retry=False)
+            # Still refused: one item the checks above let through must not sink the others, so the chunk is
+            # stored item by item and only the refused one is rejected.
+            return _one_by_one(store, triage, prepared.entries, actor, opts, exc)
         result.duplicates += [
             DuplicateItem(index, stored_ids[first], external_id) for index, first, external_id in prepared.repeats
         ]
     if prepared.later:
         # Now that the first version is stored, the later ones are edits of it (or duplicates).
-        after = _prepare(store, triage, prepared.later, actor, default_channel, now)
-        result.extend(_commit(store, triage, after, actor, default_channel, now))
+        after = _prepare(store, triage, prepared.later, actor, opts)
+        result.extend(_commit(store, triage, after, actor, opts))
+    result.duplicates.sort(key=lambda d: d.index)
+    result.rejected.sort(key=lambda r: r.index)
+    result.edited.sort(key=lambda e: e.index)
+    return result
+
+
+def _one_by_one(
+    store: repo.Store,
+    triage: Classifier,
+    entries: Sequence[tuple[int, Any]],
+    actor: Actor,
+    opts: _Options,
+    exc: IntegrityError | DataError,
+) -> IngestResult:
+    if len(entries) == 1:
+        index, raw = entries[0]
+        result = IngestResult()
+        # The database's own message may name other rows (another organisation's ids): it stays in the logs.
+        result.rejected.append(
+            RejectedItem(
+                index,
+                _guess_id(raw),
+                f"the database refused this comment ({type(exc.orig).__name__}); the rest of the batch was "
+                "stored: check its fields, or report it if it looks valid",
+            )
+        )
+        return result
+    _log.warning("a chunk of %d comments was refused by the database (%s): storing it item by item", len(entries), exc)
+    result = IngestResult()
+    for entry in entries:
+        single = _prepare(store, triage, [entry], actor, opts)
+        result.extend(_commit(store, triage, single, actor, opts))
     result.duplicates.sort(key=lambda d: d.index)
     result.rejected.sort(key=lambda r: r.index)
     result.edited.sort(key=lambda e: e.index)
@@ -472,26 +559,28 @@ def _drop_duplicates(session: Any, items: list[_Item], result: IngestResult) -> 
 
     Stored duplicates with the same text go to `result.duplicates`.
     """
-    by_platform: dict[str, list[str]] = {}
+    # A comment is known by its channel and its id there, never by platform and id alone: another
+    # organisation's channel may send (or forge) the same id, and that must neither edit nor block this one.
+    by_channel: dict[int, list[str]] = {}
     for item in items:
-        by_platform.setdefault(item.channel.platform, []).append(item.data.id)
-    stored: dict[tuple[str, str], repo.StoredText] = {}
-    for platform, external_ids in by_platform.items():
-        for external_id, found in repo.stored_texts(session, platform, external_ids).items():
-            stored[(platform, external_id)] = found
+        by_channel.setdefault(item.channel.id, []).append(item.data.id)
+    stored: dict[tuple[int, str], repo.StoredText] = {}
+    for channel_id, external_ids in by_channel.items():
+        for external_id, found in repo.stored_texts(session, channel_id, external_ids).items():
+            stored[(channel_id, external_id)] = found
     # An unmarked new text that the comment had before is a late copy of an older version, not an edit.
     unmarked = [
         stored[key].comment_id
         for item in items
-        if (key := (item.channel.platform, item.data.id)) in stored
+        if (key := (item.channel.id, item.data.id)) in stored
         and not item.data.edited
         and item.data.text != stored[key].text
     ]
     earlier = repo.revision_texts(session, unmarked) if unmarked else {}
     out = _Sorted()
-    first_in_batch: dict[tuple[str, str], _Item] = {}
+    first_in_batch: dict[tuple[int, str], _Item] = {}
     for item in items:
-        key = (item.channel.platform, item.data.id)
+        key = (item.channel.id, item.data.id)
         first = first_in_batch.get(key)
         if first is not None:
             if item.data.text == first.data.text:
@@ -580,11 +669,11 @@ def _create(
 
     # Plain executemany inserts, the new ids read back by key: an ordered RETURNING goes row by row on SQLite.
     repo.insert_many(tx, Comment, [_comment_row(i, received) for i in items])
-    by_key: dict[tuple[str, str], int] = {}
-    for platform in {i.channel.platform for i in items}:
-        external_ids = [i.data.id for i in items if i.channel.platform == platform]
-        by_key.update({(platform, k): v for k, v in repo.existing_comments(tx, platform, external_ids).items()})
-    comment_ids = [by_key[(i.channel.platform, i.data.id)] for i in items]
+    by_key: dict[tuple[int, str], int] = {}
+    for channel_id in {i.channel.id for i in items}:
+        external_ids = [i.data.id for i in items if i.channel.id == channel_id]
+        by_key.update({(channel_id, k): v for k, v in repo.existing_comments(tx, channel_id, external_ids).items()})
+    comment_ids = [by_key[(i.channel.id, i.data.id)] for i in items]
     repo.insert_many(
         tx,
         VerdictRow,

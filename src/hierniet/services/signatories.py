@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from urllib.parse import urlsplit
 
+from hierniet.bounds import unreadable
 from hierniet.services import audit
 from hierniet.services.auth import Actor, Permission, require
 from hierniet.services.errors import Conflict, Forbidden, InvalidInput, NotFound, ServiceError
@@ -75,6 +76,7 @@ class JoinError(InvalidInput):
         "logo_type": "must be a PNG, JPEG or WebP image",
         "logo_size": f"must be at most {MAX_LOGO_BYTES // 1024} KB",
         "bad_language": f"must be one of {', '.join(JOIN_LANGUAGES)}",
+        "bad_chars": "contains a character that cannot be stored (a NUL character or a lone surrogate)",
     }
 
     def __init__(self, errors: dict[str, str]) -> None:
@@ -211,6 +213,10 @@ def validate_join(form: JoinRequest) -> CleanJoin:
                 errors["logo"] = "logo_type"
     if form.language not in JOIN_LANGUAGES:
         errors["language"] = "bad_language"
+    # Checked last, so it replaces whatever the fields' own checks said: PostgreSQL refuses a NUL in text.
+    for field_name, value in (("name", form.name), ("website", form.website), ("email", form.email)):
+        if unreadable(value) is not None:
+            errors[field_name] = "bad_chars"
     if errors:
         raise JoinError(errors)
     assert kind is not None and website is not None

@@ -48,9 +48,29 @@ def current_revision(engine: Engine) -> str | None:
 def upgrade(engine: Engine, revision: str = "head") -> None:
     """Bring the database to `revision` (the newest by default); safe to run again."""
     config = alembic_config()
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, revision)
+    with engine.connect() as connection:
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            # SQLite changes a table's constraints by copying it (batch mode), and dropping the old copy would
+            # trip the foreign keys of the rows that point at it: SQLite's own recipe switches them off, outside
+            # any transaction, and checks them all before committing.
+            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            connection.commit()
+        try:
+            with connection.begin():
+                config.attributes["connection"] = connection
+                command.upgrade(config, revision)
+                if sqlite:
+                    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").first()
+                    if broken is not None:
+                        raise RuntimeError(
+                            f"the migration left a row of {broken[0]} (rowid {broken[1]}) pointing at a missing "
+                            f"{broken[2]} row; nothing was changed. Report this with the database's revision."
+                        )
+        finally:
+            if sqlite:
+                connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+                connection.commit()
 
 
 def _revision(message: str) -> None:

@@ -339,12 +339,12 @@ def post_by_key(session: Session, channel_id: int, external_id: str) -> Post | N
 # --- comments, verdicts, recommendations ---------------------------------------------------------------
 
 
-def existing_comments(session: Session, platform: str, external_ids: Sequence[str]) -> dict[str, int]:
-    """Stored comment ids by external id, for one platform (the duplicate check before an insert)."""
+def existing_comments(session: Session, channel_id: int, external_ids: Sequence[str]) -> dict[str, int]:
+    """Stored comment ids by external id, for one channel (the duplicate check before an insert)."""
     found: dict[str, int] = {}
     for chunk in _chunks(sorted(set(external_ids))):
         stmt = select(Comment.external_id, Comment.id).where(
-            Comment.platform == platform, Comment.external_id.in_(chunk)
+            Comment.channel_id == channel_id, Comment.external_id.in_(chunk)
         )
         found.update({external_id: comment_id for external_id, comment_id in session.execute(stmt)})
     return found
@@ -420,8 +420,8 @@ class StoredText:
     pii_redacted: bool = False
 
 
-def stored_texts(session: Session, platform: str, external_ids: Sequence[str]) -> dict[str, StoredText]:
-    """Stored comments of one platform by external id, with their current text."""
+def stored_texts(session: Session, channel_id: int, external_ids: Sequence[str]) -> dict[str, StoredText]:
+    """Stored comments of one channel by external id, with their current text."""
     found: dict[str, StoredText] = {}
     for chunk in _chunks(sorted(set(external_ids))):
         stmt = select(
@@ -431,7 +431,7 @@ def stored_texts(session: Session, platform: str, external_ids: Sequence[str]) -
             Comment.removed_at,
             Comment.redacted_at,
             Comment.pii_redacted_at,
-        ).where(Comment.platform == platform, Comment.external_id.in_(chunk))
+        ).where(Comment.channel_id == channel_id, Comment.external_id.in_(chunk))
         for external_id, comment_id, text, removed_at, redacted_at, pii_redacted_at in session.execute(stmt):
             found[external_id] = StoredText(
                 comment_id, text, removed_at is not None, redacted_at is not None, pii_redacted_at is not None

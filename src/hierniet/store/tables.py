@@ -145,7 +145,9 @@ class Comment(Base):
 
     __tablename__ = "comments"
     __table_args__ = (
-        UniqueConstraint("platform", "external_id"),
+        # Keyed by channel (0006), not by platform: an external id is only as trustworthy as the channel that
+        # sent it, so one organisation's comment can never be matched (edited, blocked) by another's.
+        UniqueConstraint("channel_id", "external_id"),
         Index("ix_comments_queue", "status", "severity", "posted_at"),
         Index("ix_comments_channel_posted", "channel_id", "posted_at"),
         Index("ix_comments_author_posted", "author_id", "posted_at"),

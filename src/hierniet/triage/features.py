@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 from scipy import sparse
 
+from hierniet.bounds import readable
 from hierniet.triage.normalize import normalize
 from hierniet.triage.textclean import clean_text
 
@@ -51,8 +52,11 @@ class Embedder:
         if not texts:
             return np.zeros((0, EMBEDDING_DIM), dtype=np.float32)
         model = self._load()
-        # USE cost grows with length; a comment's first 2,000 characters carry its meaning.
-        vectors: np.ndarray = np.asarray(model.encode([t[:2000] if t.strip() else "." for t in texts]), np.float32)
+        # USE cost grows with length; a comment's first 2,000 characters carry its meaning. Its tokenizer
+        # crashes on a lone surrogate (no UTF-8 for it): the boundaries refuse those, and this keeps any other
+        # caller's batch alive too.
+        ready = [readable(t[:2000]) if t.strip() else "." for t in texts]
+        vectors: np.ndarray = np.asarray(model.encode(ready), np.float32)
         return vectors
 
 

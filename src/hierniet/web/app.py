@@ -10,6 +10,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import DataError
 
 from hierniet import __version__, redaction
 from hierniet.services.errors import ServiceError
@@ -48,6 +49,16 @@ async def _service_error(_request: Request, exc: Exception) -> JSONResponse:
     return JSONResponse(status_code=exc.status_code, content={"detail": str(exc)})
 
 
+async def _unstorable(_request: Request, exc: Exception) -> JSONResponse:
+    # The boundaries refuse NUL in comments, API bodies and the join form; this catches the other inputs
+    # (search words, filters, the desk's forms) that PostgreSQL cannot hold, as a clear 422 instead of a 500.
+    assert isinstance(exc, DataError)
+    if "NUL" not in str(exc.orig):
+        raise exc  # any other refusal is a bug of ours: the server's 500, with its traceback in the log
+    detail = "a field holds a NUL character (\\u0000), which cannot be stored or searched: remove it"
+    return JSONResponse(status_code=422, content={"detail": detail})
+
+
 def create_app(
     settings: Settings | None = None, *, store: Store | None = None, triage: Classifier | None = None
 ) -> FastAPI:
@@ -80,6 +91,7 @@ def create_app(
     app.state.triage = TriageHolder(triage, settings.model_dir)
     app.add_exception_handler(ServiceError, _service_error)
     install_error_handlers(app)  # every 422 answers (and is declared with) a string `detail`
+    app.add_exception_handler(DataError, _unstorable)
     app.include_router(api_router, max_body_size=settings.api_max_body_bytes)
     # The public charter site (no login): its addresses are spelt out per language, so they never
     # catch /api, /desk or /docs.

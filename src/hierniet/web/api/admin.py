@@ -6,6 +6,7 @@ from typing import Any
 
 from fastapi import APIRouter, status
 
+from hierniet.bounds import Id
 from hierniet.services import admin as service
 from hierniet.web.api.schemas import (
     ChannelCreate,
@@ -67,7 +68,7 @@ def create_channel(body: ChannelCreate, store: StoreDep, actor: ActorDep) -> Any
 
 
 @router.patch("/channels/{channel_id}", response_model=ChannelPublic)
-def update_channel(channel_id: int, body: ChannelUpdate, store: StoreDep, actor: ActorDep) -> Any:
+def update_channel(channel_id: Id, body: ChannelUpdate, store: StoreDep, actor: ActorDep) -> Any:
     sent = body.model_fields_set
     return service.update_channel(
         store,
@@ -90,21 +91,21 @@ def create_user(body: UserCreate, store: StoreDep, actor: ActorDep) -> Any:
 
 
 @router.patch("/users/{user_id}", response_model=UserPublic)
-def update_user(user_id: int, body: UserUpdate, store: StoreDep, actor: ActorDep) -> Any:
+def update_user(user_id: Id, body: UserUpdate, store: StoreDep, actor: ActorDep) -> Any:
     return service.update_user(store, actor, user_id, role=body.role.value if body.role else None, active=body.active)
 
 
 @router.get("/users/{user_id}/tokens", response_model=list[TokenPublic])
-def list_tokens(user_id: int, store: StoreDep, actor: ActorDep) -> Any:
+def list_tokens(user_id: Id, store: StoreDep, actor: ActorDep) -> Any:
     return service.list_tokens(store, actor, user_id)
 
 
 @router.post("/users/{user_id}/tokens", response_model=TokenCreated, status_code=status.HTTP_201_CREATED)
-def create_token(user_id: int, body: TokenCreate, store: StoreDep, actor: ActorDep) -> Any:
+def create_token(user_id: Id, body: TokenCreate, store: StoreDep, actor: ActorDep) -> Any:
     """The token is in the answer and nowhere else: store it now."""
     return service.create_token(store, actor, user_id, body.name)
 
 
 @router.delete("/tokens/{token_id}", response_model=TokenPublic, summary="Revoke a token")
-def revoke_token(token_id: int, store: StoreDep, actor: ActorDep) -> Any:
+def revoke_token(token_id: Id, store: StoreDep, actor: ActorDep) -> Any:
     return service.revoke_token(store, actor, token_id)

@@ -7,6 +7,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 
+from hierniet.bounds import MAX_ID, Id
 from hierniet.services.audit import audit_log
 from hierniet.services.queue import MAX_LIMIT
 from hierniet.web.api.schemas import AuditEntryPublic, PagePublic
@@ -20,13 +21,13 @@ def get_audit(
     store: StoreDep,
     actor: ActorDep,
     action: Annotated[str | None, Query(description="e.g. decision (every decision.*), comments.ingested")] = None,
-    user_id: int | None = None,
+    user_id: Id | None = None,
     subject_type: str | None = None,
     subject_id: str | None = None,
     since: datetime | None = None,
     until: datetime | None = None,
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_ID)] = 0,
 ) -> Any:
     return audit_log(
         store,

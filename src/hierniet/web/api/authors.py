@@ -6,6 +6,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, status
 
+from hierniet.bounds import MAX_ID, Id
 from hierniet.services import authors as service
 from hierniet.services import decisions, privacy
 from hierniet.services.queue import MAX_LIMIT
@@ -30,7 +31,7 @@ def list_authors(
     q: Annotated[str | None, Query(description="Part of the name or platform id.")] = None,
     flagged: Annotated[bool, Query(description="Only authors with at least one abusive comment.")] = False,
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_ID)] = 0,
 ) -> Any:
     return service.list_authors(
         store, actor, platform=platform, search=q, flagged_only=flagged, limit=limit, offset=offset
@@ -38,7 +39,7 @@ def list_authors(
 
 
 @router.get("/{author_id}", response_model=AuthorPublic, summary="One author and their history per organisation")
-def get_author(author_id: int, store: StoreDep, actor: ActorDep) -> Any:
+def get_author(author_id: Id, store: StoreDep, actor: ActorDep) -> Any:
     return service.author_detail(store, actor, author_id)
 
 
@@ -48,7 +49,7 @@ def get_author(author_id: int, store: StoreDep, actor: ActorDep) -> Any:
     status_code=status.HTTP_201_CREATED,
     summary="Clear an author's record (lead)",
 )
-def clear_author(author_id: int, body: AuthorClear, store: StoreDep, actor: ActorDep) -> Any:
+def clear_author(author_id: Id, body: AuthorClear, store: StoreDep, actor: ActorDep) -> Any:
     """The author's earlier steps stop counting for the charter's ladder (a person's blocks included)."""
     return decisions.clear_author(store, actor, author_id, body.reason, organisation_id=body.organisation_id)
 

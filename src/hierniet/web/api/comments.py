@@ -8,6 +8,7 @@ from fastapi import APIRouter, HTTPException, Request, Response, status
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 
+from hierniet.bounds import Id
 from hierniet.services import decisions, privacy, queue
 from hierniet.services.ingest import CommentIn, ingest
 from hierniet.web.api.schemas import (
@@ -74,7 +75,7 @@ async def post_comments(
 ) -> Any:
     """Each comment is triaged, given the charter's recommendation and stored with both.
 
-    A comment already stored (same platform and id) with the same text is reported under `duplicates` and
+    A comment already stored (same channel and id) with the same text is reported under `duplicates` and
     left as it is; with another text it is an edit on the platform, reported under `edited` (the earlier
     text is kept as a revision, the comment is triaged again, a person's decision stands). In an array, a
     bad item is reported under `rejected` with its index and what is wrong, and the others are stored; a
@@ -84,6 +85,11 @@ async def post_comments(
         payload = await request.json()
     except ValueError:
         raise HTTPException(422, "the body is not JSON: send a comment object or a JSON array of them") from None
+    except RecursionError:
+        # json gives up on very deep nesting; no comment is nested more than a few levels.
+        raise HTTPException(
+            422, "the body is nested too deeply: send a comment object or a JSON array of them"
+        ) from None
     single = isinstance(payload, dict)
     if single:
         items: list[Any] = [payload]
@@ -98,7 +104,15 @@ async def post_comments(
             413, f"{len(items)} comments in one request: send at most {settings.api_max_batch} per request"
         )
     triage = await run_in_threadpool(get_triage, request)
-    result = await run_in_threadpool(ingest, store, triage, items, actor=actor, chunk_size=settings.ingest_batch_size)
+    result = await run_in_threadpool(
+        ingest,
+        store,
+        triage,
+        items,
+        actor=actor,
+        chunk_size=settings.ingest_batch_size,
+        max_text_chars=settings.comment_max_chars,
+    )
     body = IngestResultPublic.model_validate(result)
     if single and result.rejected:
         bad = result.rejected[0]
@@ -116,7 +130,7 @@ def post_retriage(body: RetriageCreate, store: StoreDep, triage: TriageDep, acto
 
 
 @router.get("/{comment_id}", response_model=CommentPublic, summary="One comment with everything about it")
-def get_comment(comment_id: int, store: StoreDep, actor: ActorDep) -> Any:
+def get_comment(comment_id: Id, store: StoreDep, actor: ActorDep) -> Any:
     """The comment, its latest verdict and recommendation, the decisions, the queued platform calls and the
     author's history on the organisation (with the entries that count as strikes now)."""
     return queue.comment_detail(store, actor, comment_id)
@@ -128,7 +142,7 @@ def get_comment(comment_id: int, store: StoreDep, actor: ActorDep) -> Any:
     status_code=status.HTTP_201_CREATED,
     summary="Record a person's decision",
 )
-def post_decision(comment_id: int, body: DecisionCreate, store: StoreDep, actor: ActorDep) -> Any:
+def post_decision(comment_id: Id, body: DecisionCreate, store: StoreDep, actor: ActorDep) -> Any:
     """Accept (the recommended step), edit (its reply or reports) or override (another step, with a reason).
 
     Moderators may not decide `block` or `police`, report to the police, or decide on an escalated
@@ -153,7 +167,7 @@ def post_decision(comment_id: int, body: DecisionCreate, store: StoreDep, actor:
     status_code=status.HTTP_201_CREATED,
     summary="Hand a comment to a lead",
 )
-def post_escalation(comment_id: int, body: EscalationCreate, store: StoreDep, actor: ActorDep) -> Any:
+def post_escalation(comment_id: Id, body: EscalationCreate, store: StoreDep, actor: ActorDep) -> Any:
     return decisions.escalate(store, actor, comment_id, body.reason)
 
 

@@ -7,6 +7,7 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query
 
+from hierniet.bounds import MAX_ID, Id
 from hierniet.domain import Label, Language
 from hierniet.services import queue as service
 from hierniet.services.views import CommentStatus
@@ -26,17 +27,17 @@ def get_queue(
     store: StoreDep,
     actor: ActorDep,
     status: StatusParam = [],  # noqa: B006 - FastAPI copies defaults per request
-    channel_id: int | None = None,
+    channel_id: Id | None = None,
     label: Label | None = None,
     language: Language | None = None,
     severity: Annotated[int | None, Query(ge=0, le=4, description="Exactly this severity.")] = None,
     min_severity: Annotated[int | None, Query(ge=0, le=4, description="This severity or higher.")] = None,
-    author_id: int | None = None,
+    author_id: Id | None = None,
     since: Annotated[datetime | None, Query(description="Posted at or after (ISO 8601 with timezone).")] = None,
     until: Annotated[datetime | None, Query(description="Posted before (ISO 8601 with timezone).")] = None,
     order: Literal["severity", "oldest", "newest"] = "severity",
     limit: Annotated[int, Query(ge=1, le=service.MAX_LIMIT)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_ID)] = 0,
 ) -> Any:
     """Most severe first, then oldest (order=severity); or oldest or newest first."""
     filters = service.QueueFilters(
@@ -59,7 +60,7 @@ def get_counts(
     store: StoreDep,
     actor: ActorDep,
     status: StatusParam = [],  # noqa: B006 - FastAPI copies defaults per request
-    channel_id: int | None = None,
+    channel_id: Id | None = None,
     since: Annotated[datetime | None, Query(description="Posted at or after (ISO 8601 with timezone).")] = None,
     until: Annotated[datetime | None, Query(description="Posted before (ISO 8601 with timezone).")] = None,
 ) -> Any:

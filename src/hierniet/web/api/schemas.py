@@ -7,8 +7,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Generic, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from hierniet.bounds import Id, check_text
 from hierniet.domain import CharterStep, ReportTo
 from hierniet.services.auth import Permission, Role
 from hierniet.services.ingest import CommentIn
@@ -23,6 +24,12 @@ class _Public(BaseModel):
 class _Create(BaseModel):
     # A misspelt field is an error, not a silently ignored setting.
     model_config = ConfigDict(extra="forbid")
+
+    @field_validator("*")
+    @classmethod
+    def _storable(cls, value: Any) -> Any:
+        # A NUL (which PostgreSQL refuses) or a lone surrogate is a clear 422 here, not a 500 from the store.
+        return check_text(value) if isinstance(value, str) else value
 
 
 # --- comments in ---------------------------------------------------------------------------------------
@@ -285,7 +292,7 @@ class EscalationCreate(_Create):
 
 
 class RetriageCreate(_Create):
-    comment_ids: list[int] = Field(min_length=1, max_length=1000)
+    comment_ids: list[Id] = Field(min_length=1, max_length=1000)
 
 
 class RetriagePublic(_Public):
@@ -313,7 +320,7 @@ class AuthorPublic(_Public):
 
 class AuthorClear(_Create):
     reason: str = Field(min_length=1, max_length=2000)
-    organisation_id: int | None = None
+    organisation_id: Id | None = None
 
 
 class ErasurePublic(_Public):
@@ -363,7 +370,7 @@ class OrganisationPublic(_Public):
 
 
 class ChannelCreate(_Create):
-    organisation_id: int
+    organisation_id: Id
     platform: str
     external_id: str = Field(description="The channel's (page's, account's) id on the platform.")
     name: str = ""
@@ -382,7 +389,7 @@ class ChannelUpdate(_Create):
 class UserCreate(_Create):
     name: str
     role: Role
-    organisation_id: int | None = None
+    organisation_id: Id | None = None
 
 
 class UserUpdate(_Create):

@@ -6,8 +6,9 @@ from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from hierniet.bounds import Id, check_text
 from hierniet.services import signatories as service
 from hierniet.services.signatories import SignatoryStatus, SignatoryType
 from hierniet.web.deps import ActorDep, StoreDep
@@ -37,6 +38,11 @@ class SignatoryPublic(BaseModel):
 class RejectBody(BaseModel):
     reason: str = Field("", max_length=1000, description="why, for the other admins (not sent to anyone)")
 
+    @field_validator("reason")
+    @classmethod
+    def _storable(cls, value: str) -> str:
+        return check_text(value)
+
 
 @router.get("", response_model=list[SignatoryPublic], summary="Join requests (pending by default, oldest first)")
 def list_requests(
@@ -48,15 +54,15 @@ def list_requests(
 
 
 @router.get("/{signatory_id}", response_model=SignatoryPublic, summary="One join request")
-def get_request(signatory_id: int, store: StoreDep, actor: ActorDep) -> Any:
+def get_request(signatory_id: Id, store: StoreDep, actor: ActorDep) -> Any:
     return service.get_request(store, actor, signatory_id)
 
 
 @router.post("/{signatory_id}/approve", response_model=SignatoryPublic, summary="List it publicly")
-def approve(signatory_id: int, store: StoreDep, actor: ActorDep) -> Any:
+def approve(signatory_id: Id, store: StoreDep, actor: ActorDep) -> Any:
     return service.approve(store, actor, signatory_id)
 
 
 @router.post("/{signatory_id}/reject", response_model=SignatoryPublic, summary="Refuse it")
-def reject(signatory_id: int, store: StoreDep, actor: ActorDep, body: RejectBody | None = None) -> Any:
+def reject(signatory_id: Id, store: StoreDep, actor: ActorDep, body: RejectBody | None = None) -> Any:
     return service.reject(store, actor, signatory_id, body.reason if body else "")

@@ -11,6 +11,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Form
 from fastapi.responses import RedirectResponse, Response
 
+from hierniet.bounds import Id
 from hierniet.connectors.base import CONNECTORS, ConfigError, connector_class
 from hierniet.services import admin
 from hierniet.services.auth import Permission, require
@@ -88,7 +89,7 @@ def connect(
 
 
 @channels_router.post("/channels/{channel_id}/disconnect", dependencies=[Depends(check_csrf)])
-def disconnect(ctx: SignedIn, channel_id: int) -> Response:
+def disconnect(ctx: SignedIn, channel_id: Id) -> Response:
     view = disconnect_channel(ctx.store, ctx.actor, channel_id)
     ctx.flash(ctx.t("Channel %(platform)s/%(id)s is disconnected.", platform=view.platform, id=view.external_id))
     return RedirectResponse(f"{PREFIX}/channels", status_code=303)

@@ -14,6 +14,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 
+from hierniet.bounds import MAX_ID, Id
 from hierniet.domain import Label, Language
 from hierniet.services import admin, audit, desk, privacy, queue
 from hierniet.services.errors import ServiceError
@@ -23,6 +24,9 @@ from hierniet.web.desk import words
 from hierniet.web.desk.context import PREFIX, Context, DeskContext, SignedIn, render, safe_next
 from hierniet.web.desk.security import check_csrf
 from hierniet.web.desk.words import N_
+
+# Far past any real page, and small enough that the rows to skip fit the database's integers.
+_MAX_PAGE = 1_000_000
 
 router = APIRouter(prefix=PREFIX, include_in_schema=False)
 
@@ -121,7 +125,7 @@ class QueueForm:
     def read(cls, request: Request) -> QueueForm:
         q = request.query_params
         try:
-            page = max(1, int(q.get("page", "1")))
+            page = min(max(1, int(q.get("page", "1"))), _MAX_PAGE)
         except ValueError:
             page = 1
         return cls(
@@ -163,10 +167,14 @@ def _int(value: str, what: str, ctx: DeskContext, errors: list[str]) -> int | No
     if not value:
         return None
     try:
-        return int(value)
+        number = int(value)
     except ValueError:
+        number = None
+    # A number no id or severity can be would overflow the database driver: the same message as a word.
+    if number is None or abs(number) > MAX_ID:
         errors.append(ctx.t("%(what)s must be a number.", what=what))
         return None
+    return number
 
 
 def _day_start(value: str, what: str, ctx: DeskContext, errors: list[str]) -> datetime | None:
@@ -350,7 +358,7 @@ def _comment_page(
 
 
 @router.get("/comments/{comment_id}")
-def comment_page(ctx: SignedIn, comment_id: int) -> Response:
+def comment_page(ctx: SignedIn, comment_id: Id) -> Response:
     return _comment_page(ctx, comment_id)
 
 
@@ -361,7 +369,7 @@ def _text(value: str) -> str:
 @router.post("/comments/{comment_id}/decide", dependencies=Csrf)
 def decide(
     ctx: SignedIn,
-    comment_id: int,
+    comment_id: Id,
     action: Annotated[str, Form()] = "",
     reply: Annotated[str, Form()] = "",
     original_reply: Annotated[str, Form()] = "",
@@ -398,7 +406,7 @@ def decide(
 @router.post("/comments/{comment_id}/reveal", dependencies=Csrf)
 def reveal(
     ctx: SignedIn,
-    comment_id: int,
+    comment_id: Id,
     how: Annotated[str, Form()] = "click",
     next: Annotated[str, Form()] = "",
 ) -> Response:
@@ -503,7 +511,7 @@ def team_page(ctx: SignedIn) -> Response:
 
 @router.get("/audit")
 def audit_page(ctx: SignedIn, action: str = "", page: int = 1) -> Response:
-    page = max(1, page)
+    page = min(max(1, page), _MAX_PAGE)
     entries = audit.audit_log(
         ctx.store, ctx.actor, action=action.strip() or None, limit=_AUDIT_PAGE, offset=(page - 1) * _AUDIT_PAGE
     )

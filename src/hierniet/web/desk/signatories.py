@@ -12,6 +12,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Form
 from fastapi.responses import RedirectResponse, Response
 
+from hierniet.bounds import Id
 from hierniet.services import signatories as service
 from hierniet.services.signatories import SignatoryStatus
 from hierniet.web.desk.context import PREFIX, SignedIn, render
@@ -30,14 +31,14 @@ def signatories_page(ctx: SignedIn, status: str = "pending") -> Response:
 
 
 @signatories_router.post("/signatories/{signatory_id}/approve", dependencies=[Depends(check_csrf)])
-def approve(ctx: SignedIn, signatory_id: int) -> Response:
+def approve(ctx: SignedIn, signatory_id: Id) -> Response:
     view = service.approve(ctx.store, ctx.actor, signatory_id)
     ctx.flash(ctx.t("%(name)s is now listed as a signatory.", name=view.name))
     return RedirectResponse(f"{PREFIX}/signatories", status_code=303)
 
 
 @signatories_router.post("/signatories/{signatory_id}/reject", dependencies=[Depends(check_csrf)])
-def reject(ctx: SignedIn, signatory_id: int, reason: Annotated[str, Form()] = "") -> Response:
+def reject(ctx: SignedIn, signatory_id: Id, reason: Annotated[str, Form()] = "") -> Response:
     view = service.reject(ctx.store, ctx.actor, signatory_id, reason)
     ctx.flash(ctx.t("The request of %(name)s is rejected.", name=view.name))
     return RedirectResponse(f"{PREFIX}/signatories", status_code=303)

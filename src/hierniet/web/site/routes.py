@@ -21,6 +21,7 @@ from markupsafe import Markup
 from starlette.datastructures import UploadFile
 from starlette.types import Message, Receive
 
+from hierniet.bounds import Id
 from hierniet.policy import default_policy
 from hierniet.services import signatories as service
 from hierniet.services.errors import ServiceError
@@ -324,7 +325,7 @@ def _css() -> Response:
     return Response(_stylesheet(), media_type="text/css", headers={"Cache-Control": "public, max-age=3600"})
 
 
-def _logo(signatory_id: int, store: StoreDep) -> Response:
+def _logo(signatory_id: Id, store: StoreDep) -> Response:
     found = service.public_logo(store, signatory_id)
     if found is None:
         return Response(status_code=404)

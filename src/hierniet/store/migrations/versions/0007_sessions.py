@@ -1,7 +1,7 @@
 """Desk sessions that end at sign-out, and a sign-in throttle shared by every process.
 
 Revision ID: 0007
-Revises: 0005
+Revises: 0006
 Create Date: 2026-12-06
 
 `users.session_epoch` is bumped at sign-out and when a password, role or switch changes; a session cookie
@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0007"
-down_revision: str | None = "0005"
+down_revision: str | None = "0006"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
