@@ -209,6 +209,21 @@ def tune_thresholds(
     return thresholds, report
 
 
+#: Synthetic phenomena that name a group without hostility. They weigh double: the model reads groups masked
+#: as one plain word, and that word must not become a cue for hate (the identity-term bias, moved).
+_GROUP_HARD_NEGATIVES = frozenset(
+    {
+        "neutral_identity",
+        "positive_identity",
+        "negated_hate",
+        "counter_speech_quote",
+        "counter_speech_reference",
+        "reclaimed_slur",
+        "slur_homonym",
+    }
+)
+
+
 def _synthetic(config: TrainConfig) -> list[TrainingExample]:
     from hierniet.training.synth import SYNTH_VERSION, generate
 
@@ -219,7 +234,7 @@ def _synthetic(config: TrainConfig) -> list[TrainingExample]:
             labels=e.labels,
             target=e.target,
             source=f"synth:{SYNTH_VERSION}:{e.phenomenon}",
-            weight=config.synth_weight,
+            weight=config.synth_weight * (2.0 if e.phenomenon.split("+")[0] in _GROUP_HARD_NEGATIVES else 1.0),
         )
         for e in generate(seed=config.seed, per_template=config.synth_per_template)
     ]
