@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from hierniet.domain import Comment, EvidenceSource, Label
+from hierniet.domain import Comment, EvidenceSource, Label, Platform
 from hierniet.policy import default_policy, recommend
 from hierniet.training.own import load_own
 from hierniet.triage.pipeline import Triage, calibrate
@@ -25,7 +25,7 @@ def test_labels_are_exactly_the_scores_at_one_half_and_the_policy_counts_them(tr
     for verdict in verdicts:
         applied = {label for label, score in verdict.scores.items() if label is not Label.OK and score >= 0.5}
         assert applied == set(verdict.labels) - {Label.OK}, (verdict.labels, verdict.scores)
-        rec = recommend(verdict, (), policy)
+        rec = recommend(verdict, (), policy, Platform.FACEBOOK)
         # The policy's threshold is 0.5 for every label but self_harm: it drops none of the verdict's labels.
         assert not [r for r in rec.reasons if "is not counted" in r and "self_harm" not in r], rec.reasons
         for e in verdict.evidence:

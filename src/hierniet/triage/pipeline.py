@@ -149,6 +149,8 @@ class Analysis:
         return tuple(dict.fromkeys(t for u in self.units for t in u.targets))
 
 
+#: Lexicon categories that name people or their places: a capital there starts a name, not a sentence.
+_NAME_CATEGORIES = frozenset({LexCategory.IDENTITY, LexCategory.SLUR, LexCategory.OTHER_GROUP, LexCategory.GROUP_PLACE})
 #: How much hostility aimed at no one in particular still counts as an insult (the rest is a complaint's anger).
 _UNAIMED_HOSTILITY = 0.6
 #: How much a fully quoted clause still counts when another clause of the comment condemns or reports it.
@@ -205,7 +207,9 @@ class Triage:
         units: list[UnitAnalysis] = []
         earlier: tuple[Target, ...] = ()
         primary = split_units(nt)
-        readings = sorted([*primary, *alternative_units(nt, primary, lang)], key=lambda u: (u.start, -u.end))
+        names = frozenset(i for h in hits if h.entry.category in _NAME_CATEGORIES for i in range(h.first, h.last + 1))
+        alternatives = alternative_units(nt, primary, lang, names)
+        readings = sorted([*primary, *alternatives], key=lambda u: (u.start, -u.end))
         for unit in readings:
             unt = unit_text(nt, unit)
             u_hits = unit_hits(hits, unit)

@@ -104,14 +104,21 @@ def _is_symbol(ch: str) -> bool:
     return unicodedata.category(ch) in ("So", "Sk") or 0x1F000 <= ord(ch) <= 0x1FAFF
 
 
-def alternative_units(nt: NormalizedText, units: list[Unit], language: str) -> list[Unit]:
+#: The shortest piece a second reading keeps: two words out of context ("Vlamingen en") read as anything.
+_MIN_PIECE = 3
+
+
+def alternative_units(
+    nt: NormalizedText, units: list[Unit], language: str, names: frozenset[int] = frozenset()
+) -> list[Unit]:
     """Second readings of units that may hold two sentences written without a full stop.
 
     Comments often drop the full stop: "Moslims zijn ratten Fijne dag nog" is two sentences, and an emoji
     between words ("... 🤮 Bonne journée") ends one as often as not. A capital letter after a lower-case
     word starts a sentence as often as it starts a name ("bij De Lijn"), so the pieces are read beside the
     whole unit, never instead of it, and the stronger reading counts. German capitalises its nouns, so there
-    only emoji split.
+    only emoji split, and Dutch capitalises the names of peoples (Vlamingen, Marokkanen): `names`, the token
+    indices of group names, never start a piece.
     """
     tokens = nt.tokens
     text = nt.original
@@ -125,20 +132,23 @@ def alternative_units(nt: NormalizedText, units: list[Unit], language: str) -> l
             emoji = any(_is_symbol(c) for c in gap) or (prev.emoji and not tok.emoji)
             capital = (
                 language != "de"
+                and i not in names
                 and raw[:1].isupper()
                 and not raw.isupper()
                 and text[prev.start : prev.end][-1:].islower()
                 and "," not in gap
             )
-            if (emoji or capital) and i - (cuts[-1] if cuts else unit.first) >= 2 and unit.last - i >= 1:
+            if (
+                (emoji or capital)
+                and i - (cuts[-1] if cuts else unit.first) >= _MIN_PIECE
+                and unit.last - i >= _MIN_PIECE - 1
+            ):
                 cuts.append(i)
         bounds = [unit.first, *cuts, unit.last + 1]
         if len(bounds) <= 2:
             continue
         for a, b in pairwise(bounds):
-            out.append(
-                Unit(len(units) + len(out), a, b - 1, tokens[a].start, tokens[b - 1].end, unit.quoted, True)
-            )
+            out.append(Unit(len(units) + len(out), a, b - 1, tokens[a].start, tokens[b - 1].end, unit.quoted, True))
     return out
 
 
