@@ -18,7 +18,7 @@ from hierniet.settings import Settings, get_settings
 from hierniet.store.db import make_engine
 from hierniet.store.repo import Store
 from hierniet.web.api import api_router
-from hierniet.web.deps import TriageHolder
+from hierniet.web.deps import IngestSlots, TriageHolder
 from hierniet.web.desk import install_desk
 from hierniet.web.desk.channels import channels_router as desk_channels_router
 from hierniet.web.desk.signatories import signatories_router as desk_signatories_router
@@ -71,6 +71,7 @@ def create_app(
     app.state.settings = settings
     app.state.store = the_store
     app.state.triage = TriageHolder(triage, settings.model_dir)
+    app.state.ingest_slots = IngestSlots()
     app.add_exception_handler(ServiceError, _service_error)
     app.include_router(api_router)
     # The public charter site (no login): its addresses are spelt out per language, so they never

@@ -19,7 +19,7 @@ from hierniet.web.api.schemas import (
     RetriageCreate,
     RetriagePublic,
 )
-from hierniet.web.deps import ActorDep, SettingsDep, StoreDep, TriageDep, get_triage
+from hierniet.web.deps import ActorDep, IngestSlots, SettingsDep, StoreDep, TriageDep, get_triage
 
 router = APIRouter(prefix="/comments", tags=["comments"])
 
@@ -97,7 +97,10 @@ async def post_comments(
             413, f"{len(items)} comments in one request: send at most {settings.api_max_batch} per request"
         )
     triage = await run_in_threadpool(get_triage, request)
-    result = await run_in_threadpool(ingest, store, triage, items, actor=actor, chunk_size=settings.ingest_batch_size)
+    slots: IngestSlots = request.app.state.ingest_slots
+    result = await run_in_threadpool(
+        slots.run, ingest, store, triage, items, actor=actor, chunk_size=settings.ingest_batch_size
+    )
     body = IngestResultPublic.model_validate(result)
     if single and result.rejected:
         bad = result.rejected[0]
