@@ -209,7 +209,12 @@ def _post_for(
                     for i in numbering.take(batch)
                 ]
                 began = time.perf_counter()
-                answer = http.post("/api/v1/comments", json=body)
+                try:
+                    answer = http.post("/api/v1/comments", json=body)
+                except httpx.TransportError as exc:
+                    with lock:
+                        errors.append(f"{type(exc).__name__}: {exc}")
+                    continue
                 took = time.perf_counter() - began
                 with lock:
                     if answer.status_code in (200, 201):
@@ -228,7 +233,10 @@ def _post_for(
     elapsed = time.perf_counter() - began
     cpu = _cpu_seconds(pid) - cpu_began
     if errors:
-        raise RuntimeError(f"{len(errors)} requests failed, the first: {errors[0]}")
+        # Reported, not raised: a server that fails under load is one of the things this measures.
+        print(f"  {len(errors)} requests failed with {clients} clients; the first: {errors[0][:300]}")
+    if not latencies:
+        raise RuntimeError(f"no request succeeded with {clients} clients")
     cuts = statistics.quantiles(latencies, n=100, method="inclusive") if len(latencies) > 1 else latencies * 99
     return {
         "rate": stored[0] / elapsed,
@@ -239,6 +247,7 @@ def _post_for(
         # The server's CPU time per comment: on a machine shared with other work the rate follows the CPU
         # share the server gets, while this shows what the server itself spends (threads fighting included).
         "cpu_ms": 1000 * cpu / max(1, stored[0]),
+        "errors": len(errors),
     }
 
 
@@ -315,6 +324,7 @@ def api_benchmark(args: argparse.Namespace) -> None:
         f"SUMMARY api: {'postgresql' if schema else 'sqlite'} | 1 client {one['rate']:.0f} comments/s "
         f"p95 {one['p95']:.0f} ms | {args.clients} clients {many['rate']:.0f} comments/s p95 {many['p95']:.0f} ms | "
         f"share {share:.0%} (target >= {API_SHARE_TARGET:.0%}) | batch {args.client_batch} | "
+        f"failed requests {one['errors']:.0f} + {many['errors']:.0f} | "
         f"{args.client_seconds:.0f} s per phase | cpus {os.cpu_count()} | load {load:.1f}"
     )
 
