@@ -15,6 +15,12 @@ backend through the same ingestion with verdicts computed once and replayed (it 
 triage), then asks for the first queue page N times as a lead would: GET /api/v1/queue and, when the desk's
 pages are installed, the HTML queue at /desk/ (signed in with a password), in process through the ASGI app.
 It prints p50/p95/p99 latencies against the target p95 <= 150 ms, and one SUMMARY line.
+
+The API benchmark (--clients, 0 leaves it out) serves the app with uvicorn on 127.0.0.1 in a child
+process, on a fresh SQLite file (or PostgreSQL with --clients-postgres), and posts 50-comment batches
+(--client-batch) to POST /api/v1/comments: first one client, then --clients clients at once, each for
+--client-seconds. It prints comments/s and the p50/p95 latency of a POST for both, and the concurrent
+throughput as a share of the single client's (the target: at least 80 %), and one SUMMARY line.
 """
 
 from __future__ import annotations
@@ -22,9 +28,12 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import socket
 import statistics
+import subprocess
 import sys
 import tempfile
+import threading
 import time
 import uuid
 from datetime import UTC, datetime, timedelta
@@ -101,7 +110,17 @@ def main() -> None:
     parser.add_argument("--ingest", action=argparse.BooleanOptionalAction, default=True, help="run the ingest part")
     parser.add_argument("--queue-comments", type=int, default=10000, help="comments stored for the queue (10000)")
     parser.add_argument("--queue-requests", type=int, default=200, help="requests per queue page; 0: no queue part")
+    parser.add_argument("--clients", type=int, default=20, help="concurrent API clients (20); 0: no API part")
+    parser.add_argument("--client-seconds", type=float, default=20.0, help="seconds per API phase (20)")
+    parser.add_argument("--client-batch", type=int, default=50, help="comments per API request (50)")
+    parser.add_argument(
+        "--clients-postgres", action="store_true", help="serve the API benchmark on --postgres instead of SQLite"
+    )
+    parser.add_argument("--only-clients", action="store_true", help="run the API benchmark alone")
     args = parser.parse_args()
+    if args.only_clients:
+        api_benchmark(args)
+        return
     if args.n <= args.batch:
         parser.error("--n must be larger than --batch (the first batch warms up and is not timed)")
 
@@ -120,6 +139,194 @@ def main() -> None:
         ingest_benchmark(args, triage)
     if args.queue_requests > 0:
         queue_benchmark(triage, args.queue_comments, args.queue_requests, args.postgres)
+    if args.clients > 0:
+        api_benchmark(args)
+
+
+# --- the API under concurrent clients -------------------------------------------------------------------------
+
+#: Concurrent clients together should get at least this share of one client's throughput.
+API_SHARE_TARGET = 0.8
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+class _Numbering:
+    """Ids that never repeat across clients, so every comment posted is new."""
+
+    def __init__(self) -> None:
+        self._next = 0
+        self._lock = threading.Lock()
+
+    def take(self, n: int) -> range:
+        with self._lock:
+            first = self._next
+            self._next += n
+        return range(first, first + n)
+
+
+def _cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) a process has used so far; NaN where /proc cannot tell."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return float("nan")
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _post_for(
+    seconds: float, clients: int, url: str, token: str, channel_id: int, batch: int, numbering: _Numbering, pid: int
+) -> dict[str, float]:
+    import httpx
+
+    from hierniet.training.own import load_own
+
+    texts = [e.text for e in load_own()]
+    latencies: list[float] = []
+    stored = [0]
+    errors: list[str] = []
+    lock = threading.Lock()
+    start_line = threading.Barrier(clients)
+    deadline = [0.0]
+
+    def client() -> None:
+        with httpx.Client(base_url=url, headers={"Authorization": f"Bearer {token}"}, timeout=600) as http:
+            start_line.wait()
+            while time.perf_counter() < deadline[0]:
+                body = [
+                    {
+                        "id": f"api-{i}",
+                        "text": f"{texts[i % len(texts)]} #{i // len(texts)}",
+                        "channel_id": channel_id,
+                        "author": f"author-{(i * 7919) % 300}",
+                    }
+                    for i in numbering.take(batch)
+                ]
+                began = time.perf_counter()
+                try:
+                    answer = http.post("/api/v1/comments", json=body)
+                except httpx.TransportError as exc:
+                    with lock:
+                        errors.append(f"{type(exc).__name__}: {exc}")
+                    continue
+                took = time.perf_counter() - began
+                with lock:
+                    if answer.status_code in (200, 201):
+                        latencies.append(took * 1000)
+                        stored[0] += len(answer.json()["created"])
+                    else:
+                        errors.append(f"{answer.status_code}: {answer.text[:200]}")
+
+    deadline[0] = time.perf_counter() + seconds
+    threads = [threading.Thread(target=client) for _ in range(clients)]
+    began, cpu_began = time.perf_counter(), _cpu_seconds(pid)
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    elapsed = time.perf_counter() - began
+    cpu = _cpu_seconds(pid) - cpu_began
+    if errors:
+        # Reported, not raised: a server that fails under load is one of the things this measures.
+        print(f"  {len(errors)} requests failed with {clients} clients; the first: {errors[0][:300]}")
+    if not latencies:
+        raise RuntimeError(f"no request succeeded with {clients} clients")
+    cuts = statistics.quantiles(latencies, n=100, method="inclusive") if len(latencies) > 1 else latencies * 99
+    return {
+        "rate": stored[0] / elapsed,
+        "p50": statistics.median(latencies),
+        "p95": cuts[94],
+        "requests": len(latencies),
+        "stored": stored[0],
+        # The server's CPU time per comment: on a machine shared with other work the rate follows the CPU
+        # share the server gets, while this shows what the server itself spends (threads fighting included).
+        "cpu_ms": 1000 * cpu / max(1, stored[0]),
+        "errors": len(errors),
+    }
+
+
+def api_benchmark(args: argparse.Namespace) -> None:
+    """One client, then --clients at once, posting batches to the app served by uvicorn in a child process."""
+    import httpx
+
+    from hierniet.services import admin
+    from hierniet.services.auth import CLI_ACTOR
+    from hierniet.store.db import make_engine, url_with_search_path
+    from hierniet.store.migrate import upgrade
+    from hierniet.store.repo import Store
+
+    with tempfile.TemporaryDirectory() as folder:
+        schema = None
+        if args.clients_postgres:
+            if not args.postgres:
+                raise SystemExit("--clients-postgres needs --postgres URL or HIERNIET_TEST_DATABASE_URL")
+            schema = f"hn_bench_{uuid.uuid4().hex[:8]}"
+            with make_engine(args.postgres).begin() as connection:
+                connection.execute(text(f"CREATE SCHEMA {schema}"))
+            db_url = url_with_search_path(args.postgres, schema)
+        else:
+            db_url = f"sqlite:///{folder}/api.db"
+        engine = make_engine(db_url)
+        upgrade(engine)
+        store = Store(engine)
+        org = admin.create_organisation(store, CLI_ACTOR, slug="bench", name="Bench")
+        channel = admin.create_channel(store, CLI_ACTOR, organisation_id=org.id, platform="facebook", external_id="b")
+        user = admin.create_user(store, CLI_ACTOR, name="bench-ingest", role="moderator", organisation_id=org.id)
+        token = admin.create_token(store, CLI_ACTOR, user.id, "bench").token
+        engine.dispose()
+
+        port = _free_port()
+        url = f"http://127.0.0.1:{port}"
+        environment = {**os.environ, "HIERNIET_DATABASE_URL": db_url}
+        command = [sys.executable, "-m", "uvicorn", "--factory", "hierniet.web.app:create_app", "--host", "127.0.0.1"]
+        server = subprocess.Popen([*command, "--port", str(port), "--log-level", "warning"], env=environment)
+        try:
+            numbering = _Numbering()
+            headers = {"Authorization": f"Bearer {token}"}
+            warm = [{"id": f"warm-{i}", "text": "Goeiemorgen, bedankt!", "channel_id": channel.id} for i in range(8)]
+            for _ in range(600):  # the server starts, then loads triage on the first request
+                try:
+                    if httpx.post(f"{url}/api/v1/comments", json=warm, headers=headers, timeout=600).status_code < 300:
+                        break
+                except httpx.TransportError:
+                    time.sleep(0.1)
+            one = _post_for(args.client_seconds, 1, url, token, channel.id, args.client_batch, numbering, server.pid)
+            print(
+                f"api, 1 client: {one['rate']:.0f} comments/s, POST of {args.client_batch}: p50 {one['p50']:.0f} ms, "
+                f"p95 {one['p95']:.0f} ms ({one['requests']:.0f} requests), "
+                f"server CPU {one['cpu_ms']:.1f} ms per comment"
+            )
+            many = _post_for(
+                args.client_seconds, args.clients, url, token, channel.id, args.client_batch, numbering, server.pid
+            )
+            share = many["rate"] / one["rate"]
+            verdict = "ok" if share >= API_SHARE_TARGET else "UNDER TARGET"
+            print(
+                f"api, {args.clients} clients: {many['rate']:.0f} comments/s, POST of {args.client_batch}: "
+                f"p50 {many['p50']:.0f} ms, p95 {many['p95']:.0f} ms ({many['requests']:.0f} requests), "
+                f"server CPU {many['cpu_ms']:.1f} ms per comment; "
+                f"{share:.0%} of one client's throughput (target >= {API_SHARE_TARGET:.0%}: {verdict})"
+            )
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+            if schema is not None and args.postgres:
+                with make_engine(args.postgres).begin() as connection:
+                    connection.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    print(
+        f"SUMMARY api: {'postgresql' if schema else 'sqlite'} | 1 client {one['rate']:.0f} comments/s "
+        f"p95 {one['p95']:.0f} ms | {args.clients} clients {many['rate']:.0f} comments/s p95 {many['p95']:.0f} ms | "
+        f"share {share:.0%} (target >= {API_SHARE_TARGET:.0%}) | batch {args.client_batch} | "
+        f"failed requests {one['errors']:.0f} + {many['errors']:.0f} | "
+        f"{args.client_seconds:.0f} s per phase | cpus {os.cpu_count()} | load {load:.1f}"
+    )
 
 
 def ingest_benchmark(args: argparse.Namespace, triage: Any) -> None:

@@ -8,8 +8,9 @@ database refuses it: see the migrations' triggers).
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TypeVar
@@ -62,6 +63,12 @@ class Store:
         self.engine = engine
         # expire_on_commit=False: rows read in a transaction stay readable after it commits.
         self._sessions = sessionmaker(engine, expire_on_commit=False)
+        # SQLite has one writer at a time. Left to SQLite, a waiting writer sleeps and polls (up to 100 ms a
+        # try) and often misses the moment the lock is free: under 20 concurrent API clients most of the time
+        # went to sleeping. Writers of this process queue on a lock instead and start the moment it is free
+        # (re-entrant, so a unit of work that opens another in the same thread does not wait on itself).
+        # Other processes (a CLI import beside the server) still meet SQLite's busy timeout.
+        self._writer = threading.RLock() if engine.dialect.name == "sqlite" else None
 
     @contextmanager
     def session(self) -> Iterator[Session]:
@@ -75,7 +82,7 @@ class Store:
     @contextmanager
     def transaction(self) -> Iterator[Session]:
         """A unit of work: committed at the end of the block, rolled back if it raises."""
-        with self._sessions() as session, session.begin():
+        with self._writer or nullcontext(), self._sessions() as session, session.begin():
             yield session
 
     def dispose(self) -> None:

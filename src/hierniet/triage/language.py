@@ -218,14 +218,18 @@ class _Regexes:
     token: re.Pattern[str]
     squeeze: re.Pattern[str]
     spaced: re.Pattern[str]
+    spacer: re.Pattern[str]
 
 
 @cache
 def _regexes() -> _Regexes:
     return _Regexes(
-        # URLs, e-mail addresses and @mentions carry no language.
-        strip=re.compile(r"(?:https?://|www\.)\S+|\S*@\S*", re.IGNORECASE),
-        domain=re.compile(r"\S+\.(?:com|be|nl|fr|de|org|net|eu)\b\S*", re.IGNORECASE),
+        # URLs, e-mail addresses and @mentions carry no language. A word holding an "@" or a
+        # domain goes as a whole; the match may only start where a word starts ((?<!\S)), the
+        # leftmost start there anyway, because trying every position inside a long word
+        # without one ("x.x.x...") costs quadratic time: 8 kB took two seconds (ReDoS).
+        strip=re.compile(r"(?:https?://|www\.)\S+|(?<!\S)\S*@\S*", re.IGNORECASE),
+        domain=re.compile(r"(?<!\S)\S+\.(?:com|be|nl|fr|de|org|net|eu)\b\S*", re.IGNORECASE),
         hashtag=re.compile(r"#(\w+)"),
         # Emoji, pictographs and other symbols; keep letters, digits, spaces and apostrophes.
         symbols=re.compile(r"[^\w\s'’.,!?;:()\-]+"),
@@ -233,6 +237,7 @@ def _regexes() -> _Regexes:
         squeeze=re.compile(r"([^\W\d_])\1{2,}"),
         # "M u s l i m s", "n.e.g.e.r": letters one by one read as no language at all; join them first.
         spaced=re.compile(r"(?<!\w)(?:[^\W\d_][ .\-*]){2,}[^\W\d_](?!\w)"),
+        spacer=re.compile(r"[ .\-*]"),
     )
 
 
@@ -256,7 +261,7 @@ def _prepare(text: str) -> _Prepared:
             without_tags = rx.hashtag.sub(r" \1 ", cleaned)
         cleaned = without_tags
     if " " in cleaned or "." in cleaned or "-" in cleaned:
-        cleaned = rx.spaced.sub(lambda m: re.sub(r"[ .\-*]", "", m.group()), cleaned)
+        cleaned = rx.spaced.sub(lambda m: rx.spacer.sub("", m.group()), cleaned)
     cleaned = rx.symbols.sub(" ", cleaned)
     cleaned = " ".join(cleaned.split())
     lowered = cleaned.lower().replace("’", "'")

@@ -65,12 +65,16 @@ _PLATE_CUES = (
     r"gar[ée]e?|parked|parkt|bagnole|caisse|bmw|audi|mercedes|tesla|golf|scooter|moto"
 )
 
-# Numbers followed by these are quantities, not house numbers.
-_UNITS = (
-    r"m|km|cm|mm|meter|meters|mètres?|kilometer|minuten|minutes?|min|sec|seconden|uur|uren|u|h|"
-    r"heures?|jaar|jaren|ans?|years?|jahre?|euro|euros|eur|€|%|procent|pourcent|percent|keer|"
-    r"fois|times|mal|dagen|dag|jours?|days?|tage?|weken|week|semaines?|weeks?|wochen|maanden|"
-    r"mois|months?|personen|mensen|personnes|people|kg|gr|gram|liter|l|cl|ml|stuks|pièces|x"
+# Numbers followed by these are quantities, not house numbers. A set looked up after
+# one regex reads the word: an 80-way alternation tried at every position cost more
+# than all the other address work on a long comment.
+_UNIT_WORDS = frozenset(
+    """
+    m km cm mm meter meters mètre mètres kilometer minuten minute minutes min sec seconden uur uren u h
+    heure heures jaar jaren an ans year years jahr jahre euro euros eur € % procent pourcent percent keer
+    fois times mal dagen dag jour jours day days tag tage weken week semaine semaines weeks wochen maanden
+    mois month months personen mensen personnes people kg gr gram liter l cl ml stuks pièces x
+    """.split()
 )
 
 # Dutch/Flemish and German street-name endings. Strong ones are safe even when
@@ -141,7 +145,9 @@ class _Patterns:
 @cache
 def _patterns() -> _Patterns:
     number = r"\d{1,4}(?:\s?[a-zA-Z](?![\w]))?"
-    box = r"(?:\s*,?\s*(?:bus|bte\.?|boîte|boite|bt\.?|box|b\.)\s*\d{1,4}[a-zA-Z]?|\s?/\s?\d{1,3}[a-zA-Z]?)?"
+    # "\s*,?\s*" (and "\s*,?\s+") let two quantifiers share a run of spaces in every possible way, which is
+    # quadratic on a long run; "\s*(?:,\s*)?" and "(?:\s*,)?\s+" accept the same texts in one way only.
+    box = r"(?:\s*(?:,\s*)?(?:bus|bte\.?|boîte|boite|bt\.?|box|b\.)\s*\d{1,4}[a-zA-Z]?|\s?/\s?\d{1,3}[a-zA-Z]?)?"
     return _Patterns(
         digits=re.compile(r"\d"),
         email=re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[a-zA-Z]{2,24}(?![\w-])"),
@@ -155,8 +161,10 @@ def _patterns() -> _Patterns:
         iban=re.compile(r"(?<![\w])[A-Za-z]{2}\d{2}(?:[ ]?[A-Za-z0-9]{4}){2,7}(?:[ ]?[A-Za-z0-9]{1,3})?(?![\w])"),
         iban_be_shape=re.compile(r"[Bb][Ee]\d{2}(?: ?\d{4}){3}(?![\w])"),
         email_tld=re.compile(rf"(?:{_EMAIL_TLDS})"),
+        # Starts at the first space of a run only (a later start can never match where the first did not):
+        # searching from every space of a long run was quadratic.
         email_dot=re.compile(
-            r"\s*(?:\.|[\[\(\{<]\s*(?:dot|punt|point)\s*[\]\)\}>]|\s(?:dot|punt|point)\s)\s*", re.IGNORECASE
+            r"(?<!\s)\s*(?:\.|[\[\(\{<]\s*(?:dot|punt|point)\s*[\]\)\}>]|\s(?:dot|punt|point)\s)\s*", re.IGNORECASE
         ),
         non_digit=re.compile(r"\D"),
         # 2-2-2-3-2 digits; the date part uses one separator consistently.
@@ -178,7 +186,10 @@ def _patterns() -> _Patterns:
             r"^\d{1,2}[/.-]\d{1,2}(?:[/.-]\d{2,4})?$|^\d{1,2}[:hu]\d{2}$|^\d{4}[/.-]\d{1,2}[/.-]\d{1,2}$"
         ),
         order_cue=re.compile(
-            rf"\b(?:{_ORDER_CUES})\b\W*(?:n[or]\.?|nummer|number|num[ée]ro)?\W*(?:BE)?\W*$", re.IGNORECASE
+            # Each optional word owns the punctuation after it: three "\W*" in a row split a run of
+            # punctuation in every possible way (cubic).
+            rf"\b(?:{_ORDER_CUES})\b\W*(?:(?:n[or]\.?|nummer|number|num[ée]ro)\W*)?(?:BE\W*)?$",
+            re.IGNORECASE,
         ),
         plate_new=re.compile(
             r"(?<![\w-])(?P<d>[1-9])(?P<s1>[- ]?)(?P<l>[A-Za-z]{3})(?P<s2>[- ]?)(?P<n>\d{3})(?![\w]|-\w)"
@@ -190,27 +201,39 @@ def _patterns() -> _Patterns:
         plate_cue=re.compile(rf"\b(?:{_PLATE_CUES})\b", re.IGNORECASE),
         # Street word, then a house number (and box); postcode + city follow optionally.
         street_nl_de=re.compile(
-            rf"(?<![\w-])(?P<street>"
+            # A street starts a word, or follows one opening quote or apostrophe ("'Kerkstraat").
+            # Starting after an inner "'" or "." too ("a'a'a'...") made every such position
+            # rescan the rest of the word: quadratic time on a long one.
+            rf"(?<![\w-])(?<![\w'’.-]['’.])(?P<street>"
             rf"[A-ZÀ-Ý][\w'’.-]+?(?:{_STRONG_SUFFIXES}|{_WEAK_SUFFIXES})"
             rf"|[a-zà-ÿ][\w'’-]{{2,}}?(?:{_STRONG_SUFFIXES})"
             # Two words, the second a bare street word: "Grote Markt", "Aachener Straße".
             rf"|(?!{_DETERMINERS}[ ])[A-ZÀ-Ý][\w'’.-]+[ -](?:Straße|Strasse|Straat|Weg|Markt|Baan|Plein|Laan|"
             rf"Lei|Dreef|Kaai|Steenweg|Vest|Singel|Platz|Allee|Dijk|Kade)"
-            rf")(?![\w])\s*,?\s+(?P<number>{number}){box}",
+            rf")(?![\w])(?:\s*,)?\s+(?P<number>{number}){box}",
         ),
         street_fr=re.compile(
             rf"(?<![\w-])(?P<street>(?i:{_FR_STREET_TYPES})\s+(?:{_FR_PARTICLES}\s*)?"
             rf"[A-ZÀ-Ý0-9][\w'’.-]*(?:[ -](?:{_FR_PARTICLES}[ ]?)?[A-ZÀ-Ý][\w'’.-]*){{0,4}})"
-            rf"\s*,?\s+(?P<number>{number}){box}",
+            rf"(?:\s*,)?\s+(?P<number>{number}){box}",
         ),
         street_fr_number_first=re.compile(
             rf"(?<![\w-])(?P<number>\d{{1,4}}(?:\s?(?:bis|ter|[a-zA-Z])(?![\w]))?),?\s+"
             rf"(?P<street>(?i:{_FR_STREET_TYPES})\s+(?:{_FR_PARTICLES}\s*)?"
             rf"[A-ZÀ-Ý][\w'’.-]*(?:[ -](?:{_FR_PARTICLES}[ ]?)?[A-ZÀ-Ý][\w'’.-]*){{0,4}})",
         ),
-        house_tail=re.compile(r"\s*,?\s*(?:B-)?(?P<pc>[1-9]\d{3})\s+(?P<city>[A-ZÀ-Ý][\w'’]+(?:[ -][A-ZÀ-Ý][\w'’]+)?)"),
-        unit_after=re.compile(rf"\s*(?:{_UNITS})(?![\w])", re.IGNORECASE),
-        word_before=re.compile(r"([A-ZÀ-Ý][\w'’.]*)[ -]$"),
+        # Matched right after a house number or street (never a space): the lookbehind keeps a search
+        # from rescanning a run of spaces from each of its positions.
+        house_tail=re.compile(
+            r"(?<!\s)\s*(?:,\s*)?(?:B-)?(?P<pc>[1-9]\d{3})\s+(?P<city>[A-ZÀ-Ý][\w'’]+(?:[ -][A-ZÀ-Ý][\w'’]+)?)"
+        ),
+        # The word after a house number, looked up in _UNIT_WORDS. Only ever matched right
+        # after a number; the lookbehinds keep a search from starting inside a run of spaces
+        # or letters, where every start would rescan the run (quadratic time).
+        unit_after=re.compile(r"(?<!\s)\s*(?<![^\W\d_])(?P<unit>[^\W\d_]+|[€%])(?!\w)"),
+        # Searched in the 30 characters before a street name, so a word is never longer;
+        # the bound keeps a search over a long capitalised run linear.
+        word_before=re.compile(r"([A-ZÀ-Ý][\w'’.]{0,29})[ -]$"),
     )
 
 
@@ -472,7 +495,8 @@ def _addresses(text: str) -> Iterator[_Candidate]:
 
     def accept(start: int, number_end: int, number: str) -> tuple[int, int] | None:
         # "Kerkstraat 2 weken", "Grote Markt 5 minuten": a quantity, not a house.
-        if patterns.unit_after.match(text, number_end):
+        unit = patterns.unit_after.match(text, number_end)
+        if unit and unit["unit"].lower() in _UNIT_WORDS:
             return None
         digits = _patterns().non_digit.sub("", number)
         end = number_end
@@ -509,7 +533,9 @@ def _addresses(text: str) -> Iterator[_Candidate]:
         yield _Candidate(PIIKind.ADDRESS, start, end, " ".join(text[start:end].split()), None)
 
 
-_CITY_AFTER = re.compile(r"\s+[A-ZÀ-Ý][a-zà-ÿ]")
+# Matched right after a number only; the lookbehind keeps a search from rescanning a run of spaces from each
+# of its positions (quadratic).
+_CITY_AFTER = re.compile(r"(?<!\s)\s+[A-ZÀ-Ý][a-zà-ÿ]")
 
 # Cheap substring test before the French street regexes (which cost more than all else).
 _FR_TRIGGERS = (

@@ -14,7 +14,11 @@ URL_TOKEN = "http://url"
 USER_TOKEN = "@user"
 
 
-_HTML_TAG = re.compile(r"</?(?:a|b|i|u|em|strong|span|br|p|div|font|img|script|noscript|iframe)\b[^>]*>", re.IGNORECASE)
+# A tag ends at the first ">" before any other "<": "[^>]*" made each "<a" of a long
+# "<a <a <a ..." scan to the end of the text (quadratic time).
+_HTML_TAG = re.compile(
+    r"</?(?:a|b|i|u|em|strong|span|br|p|div|font|img|script|noscript|iframe)\b[^<>]*>", re.IGNORECASE
+)
 # "https?:" without slashes too: crisislex tweets were cut mid-link ("http:…")
 _URL = re.compile(r"(?:https?:|www\.)\S*|\bpic\.twitter\.com/\S+|\[url\]|(?<![\w@])@url\b", re.IGNORECASE)
 # Upper case only: OLID masks links as a bare "URL", while "url" in prose is a word.

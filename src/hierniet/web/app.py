@@ -19,7 +19,7 @@ from hierniet.settings import Settings, get_settings
 from hierniet.store.db import make_engine
 from hierniet.store.repo import Store
 from hierniet.web.api import api_router
-from hierniet.web.deps import TriageHolder
+from hierniet.web.deps import IngestSlots, TriageHolder
 from hierniet.web.desk import install_desk
 from hierniet.web.desk.channels import channels_router as desk_channels_router
 from hierniet.web.desk.signatories import signatories_router as desk_signatories_router
@@ -89,6 +89,7 @@ def create_app(
     app.state.settings = settings
     app.state.store = the_store
     app.state.triage = TriageHolder(triage, settings.model_dir)
+    app.state.ingest_slots = IngestSlots()
     app.add_exception_handler(ServiceError, _service_error)
     install_error_handlers(app)  # every 422 answers (and is declared with) a string `detail`
     app.add_exception_handler(DataError, _unstorable)

@@ -17,7 +17,7 @@ from fastapi.responses import JSONResponse, PlainTextResponse, Response
 
 from hierniet.connectors.base import WebhookRequest
 from hierniet.services.connections import NO_WEBHOOK_MESSAGE, NO_WEBHOOK_STATUS, WebhookAnswer, receive_webhook
-from hierniet.web.deps import TriageHolder
+from hierniet.web.deps import IngestSlots, TriageHolder
 
 router = APIRouter(prefix="/hooks", include_in_schema=False)
 
@@ -70,7 +70,15 @@ async def webhook(platform: str, channel_id: str, request: Request) -> Response:
         query=dict(request.query_params),
     )
     holder: TriageHolder = request.app.state.triage
+    slots: IngestSlots = request.app.state.ingest_slots
     answer = await run_in_threadpool(
-        receive_webhook, request.app.state.store, settings, holder.get, platform, int(channel_id), incoming
+        slots.run,
+        receive_webhook,
+        request.app.state.store,
+        settings,
+        holder.get,
+        platform,
+        int(channel_id),
+        incoming,
     )
     return _response(answer)

@@ -21,7 +21,7 @@ from hierniet.web.api.schemas import (
     RetriageCreate,
     RetriagePublic,
 )
-from hierniet.web.deps import ActorDep, SettingsDep, StoreDep, TriageDep, get_triage
+from hierniet.web.deps import ActorDep, IngestSlots, SettingsDep, StoreDep, TriageDep, get_triage
 
 router = APIRouter(prefix="/comments", tags=["comments"])
 
@@ -104,7 +104,9 @@ async def post_comments(
             413, f"{len(items)} comments in one request: send at most {settings.api_max_batch} per request"
         )
     triage = await run_in_threadpool(get_triage, request)
+    slots: IngestSlots = request.app.state.ingest_slots
     result = await run_in_threadpool(
+        slots.run,
         ingest,
         store,
         triage,

@@ -44,7 +44,8 @@ PAGES: tuple[str, ...] = ("home", "code-of-conduct", "flowchart", "tips", "help"
 #: The code of conduct has one section per label, whose anchor is the label's name.
 SECTION_LABELS: tuple[str, ...] = tuple(label.value for label in Label)
 
-_ID_SUFFIX = re.compile(r"\s*\{#([A-Za-z][A-Za-z0-9_-]*)\}\s*$")
+# Starts at the first space before "{#" only: a search from every space of a long run was quadratic.
+_ID_SUFFIX = re.compile(r"(?<!\s)\s*\{#([A-Za-z][A-Za-z0-9_-]*)\}\s*$")
 _SECTION_START = re.compile(r"^## .*\{#([A-Za-z][A-Za-z0-9_-]*)\}\s*$", re.MULTILINE)
 
 
