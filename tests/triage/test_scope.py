@@ -122,8 +122,9 @@ def test_two_sentences_without_a_full_stop_are_also_read_apart() -> None:
     primary = split_units(nt)
     pieces = [text[u.start : u.end] for u in alternative_units(nt, primary, "nl")]
     assert pieces == ["Die mensen horen hier niet thuis", "Stop met de leugens"]
-    # German capitalises its nouns: only an emoji splits there.
-    assert alternative_units(normalize("Die Muslime sind Ratten Schönen Tag"), primary, "de") == []
+    # A group's name is never cut off as the start of a sentence (Dutch and German capitalise them).
+    named = normalize("Ik haat echt alle Marokkanen hier")
+    assert alternative_units(named, split_units(named), "nl", frozenset({4})) == []
 
 
 def test_hostility_toward_a_protected_group_is_hate_toward_others_an_insult(triage: Triage) -> None:

@@ -168,6 +168,8 @@ class Context:
     reporting: bool
     patterns: tuple[PatternHit, ...] = ()
     pii: tuple[PIIMatch, ...] = ()
+    # The protected grounds of a group named in an earlier clause that this one refers back to ("They are ...").
+    inherited: tuple[Target, ...] = ()
 
     def hits(self, *categories: LexCategory) -> list[Hit]:
         out: list[Hit] = []
@@ -286,6 +288,7 @@ def build_context(
     hits: Sequence[Hit],
     patterns: Sequence[PatternHit] = (),
     pii: Sequence[PIIMatch] = (),
+    inherited: Sequence[Target] = (),
 ) -> Context:
     by_category: dict[LexCategory, list[Hit]] = {}
     for hit in hits:
@@ -314,6 +317,7 @@ def build_context(
         reporting=bool(by_category.get(LexCategory.REPORTING)),
         patterns=tuple(patterns),
         pii=tuple(pii),
+        inherited=tuple(inherited),
     )
 
 
@@ -818,6 +822,28 @@ def _criticism_rules(ctx: Context, result: RuleResult) -> None:
         result.flags.add("profanity")
 
 
+def _refers_back(ctx: Context, result: RuleResult) -> None:
+    """ "I met some Muslims yesterday. They are vermin.": dehumanising or hostile words in a clause that refers
+    back to a group named before are hate against that group."""
+    if not ctx.inherited or ctx.counter or ctx.hits(LexCategory.IDENTITY):
+        return
+    for hit in ctx.hits(LexCategory.DEHUMANIZING, LexCategory.HOSTILE):
+        if hit.entry.has(Flag.AMBIGUOUS) or _mentioned_not_used(ctx, hit) or ctx.negated(hit.first, window=4):
+            continue
+        words = ctx.nt.original_text(hit.first, hit.last)
+        result.raise_score(
+            Label.HATE,
+            0.85,
+            3,
+            f"'{words}' ({hit.entry.category.value}) about the group named before "
+            f"({', '.join(t.value for t in ctx.inherited)})",
+        )
+        for target in ctx.inherited:
+            result.targets[target] += 2
+        result.evidence.append(_evidence(ctx, hit, Label.HATE))
+        return
+
+
 def _counter_context(ctx: Context, result: RuleResult) -> None:
     if ctx.counter:
         # Condemning hate uses the same words as hate; the model cannot tell them apart.
@@ -902,6 +928,18 @@ RULES: tuple[Rule, ...] = (
         _group_rules,
         positive=(("nl", "Moslims zijn ratten."), ("fr", "Les musulmans sont des rats."), ("en", "I hate Muslims.")),
         negative=(("nl", "Moslims zijn geen ratten."), ("en", "I don't hate Muslims."), ("en", "Referees are rats.")),
+    ),
+    Rule(
+        "hate.refers_back",
+        Label.HATE,
+        Stage.UNIT,
+        "Dehumanising or hostile words in a clause that refers back to a protected group named before.",
+        _refers_back,
+        positive=(
+            ("en", "I met some Muslims at the market. They are vermin."),
+            ("nl", "Ik zag moslims. Ze zijn ratten."),
+        ),
+        negative=(("en", "I met some Muslims at the market. They are not vermin."),),
     ),
     Rule(
         "hate.exclusion_by_origin",

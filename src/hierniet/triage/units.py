@@ -68,6 +68,11 @@ def _contrast() -> frozenset[str]:
     return union("contrast")
 
 
+@cache
+def _negators() -> frozenset[str]:
+    return union("negators")
+
+
 def split_units(nt: NormalizedText) -> list[Unit]:
     """The comment's units, in order; a comment without words is one empty unit."""
     tokens = nt.tokens
@@ -85,7 +90,14 @@ def split_units(nt: NormalizedText) -> list[Unit]:
         gap_start, gap_end = tokens[i - 1].end, tokens[i].start
         boundary = any(not inside_quote(m.start()) for m in _END.finditer(text, gap_start, gap_end))
         # A contrastive conjunction opens a clause of its own, unless the clause before it is one word.
-        if not boundary and tokens[i].norm in contrast and i - starts[-1] >= 2 and not inside_quote(tokens[i].start):
+        # "nothing but vermin", "niets dan ratten": after a negator the conjunction restricts, it opens nothing.
+        if (
+            not boundary
+            and tokens[i].norm in contrast
+            and i - starts[-1] >= 2
+            and tokens[i - 1].norm not in _negators()
+            and not inside_quote(tokens[i].start)
+        ):
             boundary = True
         if boundary:
             starts.append(i)
@@ -116,9 +128,9 @@ def alternative_units(
     Comments often drop the full stop: "Moslims zijn ratten Fijne dag nog" is two sentences, and an emoji
     between words ("... 🤮 Bonne journée") ends one as often as not. A capital letter after a lower-case
     word starts a sentence as often as it starts a name ("bij De Lijn"), so the pieces are read beside the
-    whole unit, never instead of it, and the stronger reading counts. German capitalises its nouns, so there
-    only emoji split, and Dutch capitalises the names of peoples (Vlamingen, Marokkanen): `names`, the token
-    indices of group names, never start a piece.
+    whole unit, never instead of it, and the stronger reading counts (German capitalises its nouns: more second
+    readings there, never fewer first ones). Dutch capitalises the names of peoples (Vlamingen, Marokkanen):
+    `names`, the token indices of group names, never start a piece.
     """
     tokens = nt.tokens
     text = nt.original
@@ -131,8 +143,7 @@ def alternative_units(
             raw = text[tok.start : tok.end]
             emoji = any(_is_symbol(c) for c in gap) or (prev.emoji and not tok.emoji)
             capital = (
-                language != "de"
-                and i not in names
+                i not in names
                 and raw[:1].isupper()
                 and not raw.isupper()
                 and text[prev.start : prev.end][-1:].islower()
@@ -174,7 +185,16 @@ _PROTECTED = frozenset({LexCategory.IDENTITY, LexCategory.SLUR, LexCategory.GROU
 
 def protected_groups(hits: list[Hit]) -> list[Hit]:
     """Names of protected groups, their places (moskee, asielcentrum) and slurs (which carry their group)."""
-    return [h for h in hits if h.entry.category in _PROTECTED and h.entry.target]
+    # An identity word with an everyday meaning ("blinde", "noir", "black") names no group on its own.
+    return [
+        h
+        for h in hits
+        if h.entry.category in _PROTECTED
+        and h.entry.target
+        and not (
+            h.entry.category == LexCategory.IDENTITY and h.entry.has(Flag.AMBIGUOUS) and not h.entry.has(Flag.PLURAL)
+        )
+    ]
 
 
 def other_groups(hits: list[Hit]) -> list[Hit]:
