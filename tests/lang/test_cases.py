@@ -4,6 +4,9 @@ Each case says which labels the verdict must include and which it must not.
 They exercise the whole pipeline with the shipped model: negation, counter-speech,
 neutral identity mentions, non-protected targets, obfuscation, implicit threats,
 personal data offered by the commenter, profane complaints.
+
+A case the shipped model is known to get wrong carries `known_miss` (why): it runs as a strict xfail, so
+the list of known misses stays true (a model that gets it right fails the run until the mark is removed).
 """
 
 from __future__ import annotations
@@ -30,7 +33,9 @@ def _cases() -> list[tuple[str, dict[str, object]]]:
 
 
 @pytest.mark.parametrize(("lang", "case"), _cases(), ids=lambda v: v["id"] if isinstance(v, dict) else v)
-def test_case(triage: Triage, lang: str, case: dict[str, object]) -> None:
+def test_case(triage: Triage, lang: str, case: dict[str, object], request: pytest.FixtureRequest) -> None:
+    if case.get("known_miss"):
+        request.applymarker(pytest.mark.xfail(reason=str(case["known_miss"]), strict=True))
     verdict = triage.classify([Comment(id=str(case["id"]), text=str(case["text"]), language_hint=lang)])[0]
     labels = {label.value for label in verdict.labels}
     include = set(case["include"])  # type: ignore[arg-type]

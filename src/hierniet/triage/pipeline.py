@@ -52,8 +52,10 @@ from hierniet.triage.units import (
     unit_text,
 )
 
-#: The raw score an abuse label needs when no rule found a trace of it (the model alone).
-MODEL_ONLY_MIN = 0.5
+#: The raw score an abuse label needs when no rule found a trace of it (the model alone). Threats weigh most
+#: on a person and are the label the model over-reads most in everyday idioms ("mourir de rire", "hang ze op").
+_MODEL_ONLY_DEFAULT = 0.5
+MODEL_ONLY_MIN: dict[Label, float] = {Label.THREAT: 0.5, Label.HATE: 0.6}
 #: Labels a verdict scores (ok is what is left when none applies).
 SCORED_LABELS: tuple[Label, ...] = tuple(label for label in Label if label != Label.OK)
 
@@ -229,7 +231,7 @@ class Triage:
         # longer comment is matched against the lexicons of its own language, the comment's as the hint.
         unit_languages = (
             detect_languages([text[u.start : u.end] for u in readings], [lang] * len(readings))
-            if len(primary) > 1
+            if len(readings) > 1
             else [(language, confidence)] * len(readings)
         )
         for unit, (unit_language, _) in zip(readings, unit_languages, strict=True):
@@ -365,7 +367,7 @@ class Triage:
                 + [u.rules.scores.get(label, 0.0) for u in analysis.units]
             )
             if rule < 0.2:
-                out[label] = max(out.get(label, 0.5), MODEL_ONLY_MIN)
+                out[label] = max(out.get(label, 0.5), MODEL_ONLY_MIN.get(label, _MODEL_ONLY_DEFAULT))
         return out
 
     def combined_scores(self, analysis: Analysis, model_p: np.ndarray) -> dict[Label, float]:

@@ -814,7 +814,11 @@ def _criticism_rules(ctx: Context, result: RuleResult) -> None:
     if service and profanity:
         result.raise_score(Label.CRITICISM, 0.55, 0, "swearing about the service: a complaint")
     if profanity and not service:
-        result.raise_score(Label.CRITICISM, 0.3, 0)
+        cued = any(n in vocab().complaint_cues for n in norms)
+        # "Bravo, verdomme, weer te laat": swearing beside a complaint cue is a complaint, service named or not.
+        result.raise_score(
+            Label.CRITICISM, 0.55 if cued else 0.3, 0, "swearing beside a complaint cue" if cued else None
+        )
     if profanity:
         # Swearing at a situation is emotion, not abuse: keep the model from reading it as an insult.
         if not ctx.hits(LexCategory.INSULT, LexCategory.SLUR):

@@ -120,6 +120,13 @@ def _is_symbol(ch: str) -> bool:
 _MIN_PIECE = 3
 
 
+@cache
+def _function_words() -> frozenset[str]:
+    """Words a sentence rarely ends on: a capital after them starts a name ("in Eupen", "bij De Lijn")."""
+    keys = ("possessives", "demonstratives", "copulas", "against", "that", "negators", "second_person")
+    return frozenset().union(*(union(k) for k in keys))
+
+
 def alternative_units(
     nt: NormalizedText, units: list[Unit], language: str, names: frozenset[int] = frozenset()
 ) -> list[Unit]:
@@ -144,6 +151,8 @@ def alternative_units(
             emoji = any(_is_symbol(c) for c in gap) or (prev.emoji and not tok.emoji)
             capital = (
                 i not in names
+                and len(prev.norm) > 3
+                and prev.norm not in _function_words()
                 and raw[:1].isupper()
                 and not raw.isupper()
                 and text[prev.start : prev.end][-1:].islower()
