@@ -116,7 +116,8 @@ def _is_symbol(ch: str) -> bool:
     return unicodedata.category(ch) in ("So", "Sk") or 0x1F000 <= ord(ch) <= 0x1FAFF
 
 
-#: The shortest piece a second reading keeps: two words out of context ("Vlamingen en") read as anything.
+#: The shortest leading piece a second reading keeps: two words out of context ("Vlamingen en") read as
+#: anything. The trailing piece may be two words ("Bonne journée"): it is the harmless one.
 _MIN_PIECE = 3
 
 
@@ -161,7 +162,7 @@ def alternative_units(
             if (
                 (emoji or capital)
                 and i - (cuts[-1] if cuts else unit.first) >= _MIN_PIECE
-                and unit.last - i >= _MIN_PIECE - 1
+                and unit.last - i >= 1
             ):
                 cuts.append(i)
         bounds = [unit.first, *cuts, unit.last + 1]

@@ -59,9 +59,9 @@ def _case(text: str, case: str) -> str:
 
 
 _SPACES = re.compile(r" {2,}")
-_SPACE_BEFORE = re.compile(r" +([,.])")
+_SPACE_BEFORE = re.compile(r"(?<! ) +([,.])")  # starts only at the first space of a run: linear
 #: French puts a (narrow) space before ! ? : ; and the templates write it; elsewhere it is a typo.
-_SPACE_BEFORE_MARK = re.compile(r" +([!?:;])")
+_SPACE_BEFORE_MARK = re.compile(r"(?<! ) +([!?:;])")
 #: Text that ends a sentence, so what follows starts with a capital.
 _SENTENCE_END = re.compile(r"[.!?] +$")
 #: An alternative that opens a new sentence: a space, then a capital.

@@ -61,6 +61,17 @@ def obfuscate_word(word: str, method: str, rng: random.Random) -> str:
     raise ValueError(f"unknown obfuscation method {method!r}; use one of {', '.join(METHODS)}")
 
 
+_WORD = re.compile(r"\w+")
+
+
+def _word_spans(text: str) -> dict[str, tuple[int, int]]:
+    """Where each whole word first stands in the text (one pass; no pattern built from data)."""
+    spans: dict[str, tuple[int, int]] = {}
+    for m in _WORD.finditer(text):
+        spans.setdefault(m.group(), m.span())
+    return spans
+
+
 def obfuscate(text: str, words: Sequence[str], rng: random.Random, skip: frozenset[str] = frozenset()) -> str | None:
     """`text` with one of `words` (the slot fillers worth hiding) spelled oddly; None when none fits.
 
@@ -76,13 +87,12 @@ def obfuscate(text: str, words: Sequence[str], rng: random.Random, skip: frozens
             if len(w) >= MIN_WORD and w.lower() not in skip
         }
     )
-    present = [w for w in candidates if re.search(rf"(?<!\w){re.escape(w)}(?!\w)", text)]
+    spans = _word_spans(text)
+    present = [w for w in candidates if w in spans]
     if not present:
         return None
     word = rng.choice(present)
-    match = re.search(rf"(?<!\w){re.escape(word)}(?!\w)", text)
-    assert match is not None  # present was filtered on this very search
-    start, end = match.span()
+    start, end = spans[word]
     for method in rng.sample(METHODS, k=len(METHODS)):
         if method == "run_together":
             # Glue the word to its neighbour: "die moslims" -> "diemoslims".

@@ -55,14 +55,14 @@ def clear_author(author_id: Id, body: AuthorClear, store: StoreDep, actor: Actor
 
 
 @router.get("/{author_id}/export", summary="Everything stored about one author (lead; audited)")
-def export_author(author_id: int, store: StoreDep, actor: ActorDep) -> dict[str, Any]:
+def export_author(author_id: Id, store: StoreDep, actor: ActorDep) -> dict[str, Any]:
     """A subject-access request: the author, their comments (with earlier texts), verdicts' personal data and
     decisions, on the organisations the lead or admin sees."""
     return privacy.export_author(store, actor, author_id)
 
 
 @router.delete("/{author_id}", response_model=ErasurePublic, summary="Erase one author's data (lead; audited)")
-def erase_author(author_id: int, store: StoreDep, actor: ActorDep) -> Any:
+def erase_author(author_id: Id, store: StoreDep, actor: ActorDep) -> Any:
     """Erase the author's comments' texts, their decisions' replies and reasons and the author itself, on the
     organisations the lead or admin sees; comments an open case holds are kept and listed in `kept`."""
     return privacy.erase_author(store, actor, author_id)

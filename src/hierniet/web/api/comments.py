@@ -178,7 +178,7 @@ def post_escalation(comment_id: Id, body: EscalationCreate, store: StoreDep, act
     status_code=status.HTTP_204_NO_CONTENT,
     summary="Keep a comment as evidence, or release it (lead)",
 )
-def put_evidence(comment_id: int, body: EvidenceHold, store: StoreDep, actor: ActorDep) -> Response:
+def put_evidence(comment_id: Id, body: EvidenceHold, store: StoreDep, actor: ActorDep) -> Response:
     """A comment kept as evidence is an open case: no retention purge or erasure touches it until released."""
     privacy.hold_evidence(store, actor, comment_id, hold=body.hold, reason=body.reason)
     return Response(status_code=status.HTTP_204_NO_CONTENT)

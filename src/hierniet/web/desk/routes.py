@@ -426,7 +426,7 @@ def reveal(
 
 
 @router.get("/authors/{author_id}/export")
-def export_author(ctx: SignedIn, author_id: int) -> Response:
+def export_author(ctx: SignedIn, author_id: Id) -> Response:
     """The author's data as a JSON download, the same as GET /api/v1/authors/{id}/export."""
     data = privacy.export_author(ctx.store, ctx.actor, author_id)
     return JSONResponse(
@@ -437,7 +437,7 @@ def export_author(ctx: SignedIn, author_id: int) -> Response:
 @router.post("/authors/{author_id}/erase", dependencies=Csrf)
 def erase_author(
     ctx: SignedIn,
-    author_id: int,
+    author_id: Id,
     confirm: Annotated[str, Form()] = "",
     next: Annotated[str, Form()] = "",
 ) -> Response:
