@@ -266,7 +266,16 @@ def _condemned_claim(norms: list[str], nt: NormalizedText) -> bool:
 
 
 def _phrase_at(phrases: frozenset[tuple[str, ...]], norms: list[str], i: int) -> bool:
-    return any(tuple(norms[i : i + len(p)]) == p for p in phrases)
+    return any(tuple(norms[i:i + len(p)]) == p for p in _by_first_word(phrases).get(norms[i], ()))
+
+
+@cache
+def _by_first_word(phrases: frozenset[tuple[str, ...]]) -> dict[str, tuple[tuple[str, ...], ...]]:
+    # Phrases are looked up at every token: indexed by their first word, most tokens cost one dict miss.
+    table: dict[str, list[tuple[str, ...]]] = {}
+    for p in phrases:
+        table.setdefault(p[0], []).append(p)
+    return {k: tuple(v) for k, v in table.items()}
 
 
 def _restrictive(norms: list[str], i: int) -> bool:
