@@ -20,7 +20,6 @@ import re
 import unicodedata
 from dataclasses import dataclass, replace
 from functools import cache
-from itertools import pairwise
 
 from hierniet.domain import Target
 from hierniet.triage.lexicons import Flag, LexCategory
@@ -119,6 +118,8 @@ def _is_symbol(ch: str) -> bool:
 #: The shortest leading piece a second reading keeps: two words out of context ("Vlamingen en") read as
 #: anything. The trailing piece may be two words ("Bonne journée"): it is the harmless one.
 _MIN_PIECE = 3
+#: Most cuts one unit is read at (each gives two readings).
+_MAX_CUTS = 3
 
 
 @cache
@@ -152,24 +153,21 @@ def alternative_units(
             emoji = any(_is_symbol(c) for c in gap) or (prev.emoji and not tok.emoji)
             capital = (
                 i not in names
-                and len(prev.norm) > 3
+                and len(prev.norm) > 2
                 and prev.norm not in _function_words()
                 and raw[:1].isupper()
                 and not raw.isupper()
                 and text[prev.start : prev.end][-1:].islower()
                 and "," not in gap
             )
-            if (
-                (emoji or capital)
-                and i - (cuts[-1] if cuts else unit.first) >= _MIN_PIECE
-                and unit.last - i >= 1
-            ):
+            if (emoji or capital) and i - unit.first >= _MIN_PIECE and unit.last - i >= 1:
                 cuts.append(i)
-        bounds = [unit.first, *cuts, unit.last + 1]
-        if len(bounds) <= 2:
-            continue
-        for a, b in pairwise(bounds):
-            out.append(Unit(len(units) + len(out), a, b - 1, tokens[a].start, tokens[b - 1].end, unit.quoted, True))
+        # Each cut gives the words before it and the words after it, read apart; German capitalises every noun,
+        # so a partition into pieces would break the clause itself apart. The last cuts are kept: a sentence
+        # added without a full stop is added at the end.
+        for i in cuts[-_MAX_CUTS:]:
+            for a, b in ((unit.first, i), (i, unit.last + 1)):
+                out.append(Unit(len(units) + len(out), a, b - 1, tokens[a].start, tokens[b - 1].end, unit.quoted, True))
     return out
 
 
