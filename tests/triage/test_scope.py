@@ -123,16 +123,16 @@ def test_two_sentences_without_a_full_stop_are_also_read_apart() -> None:
     text = "Die mensen horen hier niet thuis Stop met de leugens"
     nt = normalize(text)
     primary = split_units(nt)
-    pieces = [text[u.start : u.end] for u in alternative_units(nt, primary, "nl")]
+    pieces = [text[u.start : u.end] for u in alternative_units(nt, primary)]
     assert pieces == ["Die mensen horen hier niet thuis", "Stop met de leugens"]
     # German capitalises nouns: each cut is read as before/after, so the clause itself stays whole somewhere.
     german = "Schwule sind eine Krankheit für unser Land Hört auf mit den Lügen"
     nt = normalize(german)
-    readings = [german[u.start : u.end] for u in alternative_units(nt, split_units(nt), "de")]
+    readings = [german[u.start : u.end] for u in alternative_units(nt, split_units(nt))]
     assert "Schwule sind eine Krankheit für unser Land" in readings
     # A group's name is never cut off as the start of a sentence (Dutch and German capitalise them).
     named = normalize("Ik haat echt alle Marokkanen hier")
-    assert alternative_units(named, split_units(named), "nl", frozenset({4})) == []
+    assert alternative_units(named, split_units(named), frozenset({4})) == []
 
 
 def test_hostility_toward_a_protected_group_is_hate_toward_others_an_insult(triage: Triage) -> None:

@@ -122,8 +122,7 @@ class UnitAnalysis:
 
     unit: Unit
     rules: RuleResult
-    targets: tuple[Target, ...]  # protected grounds it names, or refers back to
-    inherited: bool  # the targets come from an earlier clause ("... They are vermin")
+    targets: tuple[Target, ...]  # protected grounds it names, or refers back to ("... They are vermin")
     # Someone the clause aims at besides a protected group: the reader (je, tu, you), a handle, a group the
     # law does not protect (politicians, referees), or a word of name-calling. Hostility with no one aimed at
     # (a late tram, "what a mess") is a complaint's anger, not an insult.
@@ -150,9 +149,9 @@ class Analysis:
     embed_text: str  # the whole comment as the model reads it (masked): row 0 of the model's scores
     char_text: str
 
-    @property
-    def targets(self) -> tuple[Target, ...]:
-        return tuple(dict.fromkeys(t for u in self.units for t in u.targets))
+    def rule_score(self, label: Label) -> float:
+        """The highest score any rule gave the label, in a clause or on the whole comment."""
+        return max([self.comment_rules.scores.get(label, 0.0)] + [u.rules.scores.get(label, 0.0) for u in self.units])
 
 
 #: Lexicon categories that name people or their places: a capital there starts a name, not a sentence.
@@ -225,7 +224,7 @@ class Triage:
         earlier: tuple[Target, ...] = ()
         primary = split_units(nt)
         names = frozenset(i for h in hits if h.entry.category in _NAME_CATEGORIES for i in range(h.first, h.last + 1))
-        alternatives = alternative_units(nt, primary, lang, names)
+        alternatives = alternative_units(nt, primary, names)
         readings = sorted([*primary, *alternatives], key=lambda u: (u.start, -u.end))
         # Brussels comments switch language from one sentence to the next ("... Fijne dag nog."): each clause of a
         # longer comment is matched against the lexicons of its own language, the comment's as the hint.
@@ -261,7 +260,7 @@ class Triage:
             # The model reads a clause on its own only where it can make hate: a clause about a protected group.
             # The other labels read the whole comment, so other clauses cost no embedding (3x faster).
             embed_text, char_text = model_texts(masked_text(unt, u_hits, u_lang)) if targets else ("", "")
-            units.append(UnitAnalysis(unit, rules, targets, inherited, addressed, cued, embed_text, char_text))
+            units.append(UnitAnalysis(unit, rules, targets, addressed, cued, embed_text, char_text))
             merged.merge(rules)
         if len(comment.text) > MAX_CHARS:
             merged.reasons.append(f"only the first {MAX_CHARS} characters were read")
@@ -360,7 +359,7 @@ class Triage:
             else:
                 m = float(whole[heads[label.value]]) * damp(label) if label.value in heads else 0.0
             unit_rules = [u.rules.scores.get(label, 0.0) for u in units]
-            rule = max([analysis.comment_rules.scores.get(label, 0.0), *unit_rules])
+            rule = analysis.rule_score(label)
             raw[label] = 1.0 - (1.0 - m) * (1.0 - rule)
             carrier[label] = unit_rules.index(rule) if rule > 0.0 and rule in unit_rules else None
         condemned = any(u.rules.flags & {"counter_speech", "reported"} for u in units)
@@ -392,11 +391,7 @@ class Triage:
         """
         out = dict(self.model.thresholds)
         for label in ABUSE_LABELS:
-            rule = max(
-                [analysis.comment_rules.scores.get(label, 0.0)]
-                + [u.rules.scores.get(label, 0.0) for u in analysis.units]
-            )
-            if rule < 0.2:
+            if analysis.rule_score(label) < 0.2:
                 out[label] = max(out.get(label, 0.5), MODEL_ONLY_MIN.get(label, _MODEL_ONLY_DEFAULT))
         return out
 
@@ -427,11 +422,7 @@ class Triage:
         evidence = list(rules.evidence)
         reasons = list(rules.reasons)
         for label in labels:
-            rule_raw = max(
-                [analysis.comment_rules.scores.get(label, 0.0)]
-                + [u.rules.scores.get(label, 0.0) for u in analysis.units]
-            )
-            if rule_raw >= thresholds.get(label, 0.5):
+            if analysis.rule_score(label) >= thresholds.get(label, 0.5):
                 continue
             best = best_unit.get(label)
             if best is None:

@@ -248,7 +248,7 @@ def _counts_as_counter(hit: Hit, norms: list[str], negators: set[int], nt: Norma
 def _condemned_claim(norms: list[str], nt: NormalizedText) -> bool:
     """A sentence that reports a claim to condemn it: "zeggen dat ... is walgelijk", "stop met beweren dat"."""
     v = vocab()
-    stops = {i for i in range(len(norms)) if _phrase_at(v.stop, norms, i)}
+    stops = {i for i in range(len(norms)) if phrase_at(v.stop, norms, i)}
     if v.saying.isdisjoint(norms) and not stops:
         return False
     for i, norm in enumerate(norms):
@@ -265,7 +265,8 @@ def _condemned_claim(norms: list[str], nt: NormalizedText) -> bool:
     return False
 
 
-def _phrase_at(phrases: frozenset[tuple[str, ...]], norms: list[str], i: int) -> bool:
+def phrase_at(phrases: frozenset[tuple[str, ...]], norms: list[str], i: int) -> bool:
+    """One of the phrases starts at token i."""
     return any(tuple(norms[i:i + len(p)]) == p for p in _by_first_word(phrases).get(norms[i], ()))
 
 
@@ -307,7 +308,7 @@ def build_context(
     norms = [t.norm for t in nt.tokens]
     negators = {i for h in by_category.get(LexCategory.NEGATOR, ()) for i in range(h.first, h.last + 1)}
     for i, norm in enumerate(norms):
-        if norm in v.negators or _phrase_at(v.negator_phrases, norms, i):
+        if norm in v.negators or phrase_at(v.negator_phrases, norms, i):
             negators.add(i)
     negators = {i for i in negators if not _restrictive(norms, i)}
     counter = any(_counts_as_counter(h, norms, negators, nt) for h in by_category.get(LexCategory.COUNTER, ()))

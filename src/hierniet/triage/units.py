@@ -25,7 +25,8 @@ from hierniet.domain import Target
 from hierniet.triage.lexicons import Flag, LexCategory
 from hierniet.triage.matcher import Hit
 from hierniet.triage.normalize import NormalizedText, Token
-from hierniet.triage.words import load_words, union, union_phrases
+from hierniet.triage.rules import phrase_at, vocab
+from hierniet.triage.words import load_words
 
 #: Most units one comment is read as; the rest of a very long comment is read as one last unit.
 MAX_UNITS = 24
@@ -62,16 +63,6 @@ def _quoted_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-@cache
-def _contrast() -> frozenset[str]:
-    return union("contrast")
-
-
-@cache
-def _negators() -> frozenset[str]:
-    return union("negators")
-
-
 def split_units(nt: NormalizedText) -> list[Unit]:
     """The comment's units, in order; a comment without words is one empty unit."""
     tokens = nt.tokens
@@ -84,7 +75,7 @@ def split_units(nt: NormalizedText) -> list[Unit]:
         return any(a < pos < b for a, b in quoted)
 
     starts = [0]
-    contrast = _contrast()
+    contrast = vocab().contrast
     for i in range(1, len(tokens)):
         gap_start, gap_end = tokens[i - 1].end, tokens[i].start
         boundary = any(not inside_quote(m.start()) for m in _END.finditer(text, gap_start, gap_end))
@@ -94,7 +85,7 @@ def split_units(nt: NormalizedText) -> list[Unit]:
             not boundary
             and tokens[i].norm in contrast
             and i - starts[-1] >= 2
-            and tokens[i - 1].norm not in _negators()
+            and tokens[i - 1].norm not in vocab().negators
             and not inside_quote(tokens[i].start)
         ):
             boundary = True
@@ -125,13 +116,13 @@ _MAX_CUTS = 3
 @cache
 def _function_words() -> frozenset[str]:
     """Words a sentence rarely ends on: a capital after them starts a name ("in Eupen", "bij De Lijn")."""
-    keys = ("possessives", "demonstratives", "copulas", "against", "that", "negators", "second_person")
-    return frozenset().union(*(union(k) for k in keys))
+    v = vocab()
+    return frozenset().union(
+        v.possessives, v.demonstratives, v.copulas, v.against, v.that, v.negators, *v.second_person.values()
+    )
 
 
-def alternative_units(
-    nt: NormalizedText, units: list[Unit], language: str, names: frozenset[int] = frozenset()
-) -> list[Unit]:
+def alternative_units(nt: NormalizedText, units: list[Unit], names: frozenset[int] = frozenset()) -> list[Unit]:
     """Second readings of units that may hold two sentences written without a full stop.
 
     Comments often drop the full stop: "Moslims zijn ratten Fijne dag nog" is two sentences, and an emoji
@@ -210,16 +201,11 @@ def other_groups(hits: list[Hit]) -> list[Hit]:
     return [h for h in hits if h.entry.category == LexCategory.OTHER_GROUP]
 
 
-@cache
-def _third_plural() -> frozenset[tuple[str, ...]]:
-    return union_phrases("third_plural")
-
-
 def refers_back(nt: NormalizedText) -> bool:
     """The unit refers to people named before with a pronoun or 'those people' ("They are vermin")."""
     norms = [t.norm for t in nt.tokens]
-    phrases = _third_plural()
-    return any(tuple(norms[i : i + len(p)]) == p for i in range(len(norms)) for p in phrases)
+    phrases = vocab().third_plural
+    return any(phrase_at(phrases, norms, i) for i in range(len(norms)))
 
 
 def masked_text(nt: NormalizedText, hits: list[Hit], language: str) -> str:
