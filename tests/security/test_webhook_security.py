@@ -22,8 +22,8 @@ import uvicorn
 from sqlalchemy import select
 from uvicorn.logging import AccessFormatter
 
+from connectors import conftest as connector_fixtures
 from connectors.fakes import FakeGraph
-from connectors.fakeserver import FakePlatform
 from hierniet import redaction
 from hierniet.connectors.base import (
     CONNECTORS,
@@ -39,7 +39,6 @@ from hierniet.connectors.base import (
 from hierniet.connectors.linkedin import challenge_response, signature
 from hierniet.services import connections
 from hierniet.services.auth import CLI_ACTOR
-from hierniet.services.credentials import new_key
 from hierniet.services.ingest import ingest
 from hierniet.settings import Settings
 from hierniet.store.tables import Channel, Comment, Post
@@ -67,20 +66,10 @@ REAL_COMMENT = "urn:li:comment:(urn:li:activity:7094637247890620418,709497771759
 UUID = "890e4d4b-1d1d-4b65-a1c4-96a1b2ef0f1a"
 
 
-@pytest.fixture(scope="module")
-def credentials_key() -> str:
-    return new_key()
-
-
-@pytest.fixture
-def settings(credentials_key: str) -> Settings:
-    return Settings(database_url="sqlite://", credentials_key=credentials_key)
-
-
-@pytest.fixture
-def graph() -> Iterator[FakeGraph]:
-    with FakePlatform() as server:
-        yield FakeGraph(server, page_id="gent")
+# The connector tests' credentials key, settings and fake Graph API serve here too.
+credentials_key = connector_fixtures.credentials_key
+settings = connector_fixtures.settings
+graph = connector_fixtures.graph
 
 
 @pytest.fixture
