@@ -75,7 +75,8 @@ PHENOMENA: dict[str, Phenomenon] = {
     "boycott": Phenomenon(_CRIT),
     # a complaint about the service that also insults its staff or managers: both labels, so that the
     # insult never hides the complaint the charter wants answered
-    "complaint_with_insult": Phenomenon((Label.CRITICISM, Label.INSULT)),
+    # (drawn less often: the insult is in its words, and more of it taught the model that anger is abuse)
+    "complaint_with_insult": Phenomenon((Label.CRITICISM, Label.INSULT), 0.75),
     # hard negatives
     "neutral_identity": Phenomenon(_OK, _OK_WEIGHT),
     "positive_identity": Phenomenon(_OK, _OK_WEIGHT),
