@@ -20,6 +20,11 @@ def norms(text: str) -> list[str]:
         ("k u t", ["kut"]),
         ("k.u.t wijf", ["kut", "wijf"]),
         ("i-d-i-o-o-t", ["idioot"]),
+        # a short piece glued to the run by a dot belongs to the word; one after a space does not
+        ("Sch.w.u.c.h.t.e.l.n raus", ["schwuchteln", "raus"]),
+        ("n.e.g.e.rs weg", ["negers", "weg"]),
+        ("Nee. N.e.g.e.r", ["nee", "neger"]),
+        ("op de A.B.C. vandaag", ["op", "de", "abc", "vandaag"]),
         ("sh!t", ["shit"]),
         ("Stop!", ["stop"]),
         ("Crétin", ["cretin"]),

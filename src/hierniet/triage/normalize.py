@@ -266,6 +266,18 @@ def _emoji_tokens(text: str, start: int, end: int, out: list[tuple[str, int, int
             i += 1
 
 
+#: What may glue a short piece to a run of single letters: a separator inside a word, never a space.
+_GLUE = frozenset("._-*·•/")
+
+
+def _glued_piece(piece: tuple[str, int, int], letter: tuple[str, int, int], text: str) -> bool:
+    """Whether `piece` (two or three letters) touches the single `letter` across one gluing character."""
+    if not 2 <= len(piece[0]) <= 3 or not piece[0].isalpha():
+        return False
+    gap_start, gap_end = (piece[2], letter[1]) if piece[1] < letter[1] else (letter[2], piece[1])
+    return gap_end - gap_start == 1 and text[gap_start] in _GLUE
+
+
 def _join_spaced_letters(raw: list[tuple[str, int, int]], text: str) -> list[tuple[str, int, int, bool]]:
     """Rebuild words written one letter at a time ("k u t", "n.e.g.e.r", "i-d-i-o-o-t")."""
     out: list[tuple[str, int, int, bool]] = []
@@ -283,9 +295,17 @@ def _join_spaced_letters(raw: list[tuple[str, int, int]], text: str) -> list[tup
         ):
             j += 1
         if j - i + 1 >= 3:
-            word = "".join(r[0] for r in raw[i : j + 1])
-            out.append((word, raw[i][1], raw[j][2], True))
-            i = j + 1
+            first, last = i, j
+            # "Sch.w.u.c.h.t.e.l.n", "n.e.g.e.rs": a short piece glued to the run by a dot or a dash (no space)
+            # belongs to the word; a space before it would make it a word of its own.
+            if out and _glued_piece(raw[i - 1], raw[i], text) and not out[-1][3] and out[-1][1] == raw[i - 1][1]:
+                out.pop()
+                first = i - 1
+            if j + 1 < len(raw) and _glued_piece(raw[j + 1], raw[j], text):
+                last = j + 1
+            word = "".join(r[0] for r in raw[first : last + 1])
+            out.append((word, raw[first][1], raw[last][2], True))
+            i = last + 1
         else:
             out.append((raw[i][0], raw[i][1], raw[i][2], False))
             i += 1
