@@ -181,3 +181,12 @@ def test_the_author_page_lists_their_comments_history_and_block(filled: Desk) ->
 def _author_id(desk: Desk, external_id: str) -> int:
     with desk.store.session() as s:
         return int(s.execute(text("SELECT id FROM authors WHERE external_id = :e"), {"e": external_id}).scalar_one())
+
+
+def test_one_statement_shape_serves_every_word(filled: Desk) -> None:
+    # The search's words are bound parameters of a cached statement: the second search of the same shape must
+    # not reuse the first one's words.
+    assert _found(filled, "gare") == ["fr"]
+    assert _found(filled, "tram") == ["nl"]
+    assert _found(filled, "gare eupen") == []
+    assert _found(filled, "straß* eupen") == ["de"]

@@ -287,7 +287,7 @@ def authors_matching(
         )
     stmt = (
         select(Author)
-        .where(AuthorMatches(list(words), Author.__table__), exists(commented))
+        .where(AuthorMatches(words, Author.__table__.c.id), exists(commented))
         .order_by(Author.name, Author.id)
         .limit(limit)
     )
@@ -556,7 +556,7 @@ class QueueQuery:
 
 def _filtered(stmt: _S, q: QueueQuery) -> _S:
     if q.search:
-        stmt = stmt.where(CommentMatches(list(q.search), Comment.__table__))
+        stmt = stmt.where(CommentMatches(q.search, Comment.__table__.c.author_id))
     if q.organisation_id is not None:
         stmt = stmt.where(Channel.organisation_id == q.organisation_id)
     if q.channel_id is not None:

@@ -26,13 +26,15 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
-from typing import Any
+from typing import Any, ClassVar
 
-from sqlalchemy import ColumnElement, literal
+from sqlalchemy import BindParameter, ColumnElement, String, bindparam
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.visitors import InternalTraversal
 from sqlalchemy.types import Boolean
 
 #: Most words a query may hold, and the longest word: beyond that a query is not something typed by a person.
@@ -115,35 +117,71 @@ def pg_author_vector_sql() -> str:
 
 
 # --- the match expressions, compiled per backend ---------------------------------------------------------
+#
+# Each expression holds its values as bound parameters (children SQLAlchemy's statement cache extracts), so a
+# statement with a search is compiled once per shape (number of words) and reused with new words: compiling
+# costs more than the search itself. Both backends' parameters are made; each backend renders its own.
 
 
-def _fts5(words: list[Term], *, all_prefix: bool) -> str:
+def _fts5(words: Sequence[Term], *, all_prefix: bool) -> str:
     # Each word quoted: FTS5 reads a bare word as syntax (AND, OR, NEAR, column filters).
     return " AND ".join(f'"{t.word}"' + ("*" if t.prefix or all_prefix else "") for t in words)
 
 
-def _pg_words(words: list[Term], *, all_prefix: bool) -> list[str]:
+def _pg_words(words: Sequence[Term], *, all_prefix: bool) -> list[str]:
     return [t.word + (":*" if t.prefix or all_prefix else "") for t in words]
 
 
-class CommentMatches(ColumnElement[bool]):
-    """True for a comment whose text, or whose author's name or handle, holds every word of the query."""
+def _bind(value: str) -> BindParameter[str]:
+    return bindparam(None, value, type_=String(), unique=True)
 
+
+class _Match(ColumnElement[bool]):
     type = Boolean()
-    # The SQL depends on the number of words: leave statements holding it out of SQLAlchemy's cache.
-    inherit_cache = False
+    # A predicate in itself: without this SQLAlchemy writes "(...) = 1" on SQLite, which no index can serve.
+    _is_implicitly_boolean = True
+    inherit_cache = True
+    _traverse_internals: ClassVar[Any] = [
+        ("key", InternalTraversal.dp_clauseelement),
+        ("fts_text", InternalTraversal.dp_clauseelement),
+        ("fts_author", InternalTraversal.dp_clauseelement),
+        ("pg_words", InternalTraversal.dp_clauseelement_list),
+        ("pg_author", InternalTraversal.dp_clauseelement),
+    ]
 
-    def __init__(self, words: list[Term], comment_table: Any) -> None:
-        self.words = words
-        self.comments = comment_table
+    def __init__(self, words: Sequence[Term], key: ColumnElement[Any]) -> None:
+        self.key = key
+        self.fts_text = _bind(_fts5(words, all_prefix=False))
+        self.fts_author = _bind(_fts5(words, all_prefix=True))
+        self.pg_words = [_bind(w) for w in _pg_words(words, all_prefix=False)]
+        self.pg_author = _bind(" & ".join(_pg_words(words, all_prefix=True)))
+
+
+class CommentMatches(_Match):
+    """True for a comment whose text, or whose author's name or handle, holds every word of the query.
+
+    `key` is the comments' `author_id` column (the comment's own id and search column sit beside it)."""
+
+    inherit_cache = True
+
+
+class AuthorMatches(_Match):
+    """True for an author whose name or handle holds every word of the query, each as a prefix (`key`: authors.id)."""
+
+    inherit_cache = True
+
+
+def _beside(compiler: SQLCompiler, column: ColumnElement[Any], name: str, **kw: Any) -> str:
+    """Another column of the same table, written as the compiler writes `column` ("comments.author_id")."""
+    return compiler.process(column, **kw).rsplit(".", 1)[0] + f".{name}"
 
 
 @compiles(CommentMatches, "sqlite")
 def _comment_matches_sqlite(element: CommentMatches, compiler: SQLCompiler, **kw: Any) -> str:
-    text_match = compiler.process(literal(_fts5(element.words, all_prefix=False)), **kw)
-    author_match = compiler.process(literal(_fts5(element.words, all_prefix=True)), **kw)
-    comment_id = compiler.process(element.comments.c.id, **kw)
-    author_id = compiler.process(element.comments.c.author_id, **kw)
+    text_match = compiler.process(element.fts_text, **kw)
+    author_match = compiler.process(element.fts_author, **kw)
+    author_id = compiler.process(element.key, **kw)
+    comment_id = _beside(compiler, element.key, "id", **kw)
     return (
         f"({comment_id} IN (SELECT rowid FROM comments_fts WHERE comments_fts MATCH {text_match})"
         f" OR {author_id} IN (SELECT rowid FROM authors_fts WHERE authors_fts MATCH {author_match}))"
@@ -153,13 +191,13 @@ def _comment_matches_sqlite(element: CommentMatches, compiler: SQLCompiler, **kw
 @compiles(CommentMatches, "postgresql")
 def _comment_matches_pg(element: CommentMatches, compiler: SQLCompiler, **kw: Any) -> str:
     parts = []
-    for word in _pg_words(element.words, all_prefix=False):
-        bound = compiler.process(literal(word), **kw)
+    for word in element.pg_words:
+        bound = compiler.process(word, **kw)
         any_config = " || ".join(f"to_tsquery('{c}'::regconfig, {bound})" for c in ("simple", *PG_CONFIGS.values()))
         parts.append(f"({any_config})")
-    author_query = compiler.process(literal(" & ".join(_pg_words(element.words, all_prefix=True))), **kw)
-    vector = compiler.process(element.comments.c.id, **kw).rsplit(".", 1)[0] + f".{PG_COLUMN}"
-    author_id = compiler.process(element.comments.c.author_id, **kw)
+    author_query = compiler.process(element.pg_author, **kw)
+    author_id = compiler.process(element.key, **kw)
+    vector = _beside(compiler, element.key, PG_COLUMN, **kw)
     return (
         f"({vector} @@ ({' && '.join(parts)})"
         f" OR {author_id} IN (SELECT id FROM authors WHERE {PG_COLUMN} @@ to_tsquery('simple'::regconfig, "
@@ -167,28 +205,17 @@ def _comment_matches_pg(element: CommentMatches, compiler: SQLCompiler, **kw: An
     )
 
 
-class AuthorMatches(ColumnElement[bool]):
-    """True for an author whose name or handle holds every word of the query, each as a prefix."""
-
-    type = Boolean()
-    inherit_cache = False
-
-    def __init__(self, words: list[Term], author_table: Any) -> None:
-        self.words = words
-        self.authors = author_table
-
-
 @compiles(AuthorMatches, "sqlite")
 def _author_matches_sqlite(element: AuthorMatches, compiler: SQLCompiler, **kw: Any) -> str:
-    match = compiler.process(literal(_fts5(element.words, all_prefix=True)), **kw)
-    author_id = compiler.process(element.authors.c.id, **kw)
+    match = compiler.process(element.fts_author, **kw)
+    author_id = compiler.process(element.key, **kw)
     return f"{author_id} IN (SELECT rowid FROM authors_fts WHERE authors_fts MATCH {match})"
 
 
 @compiles(AuthorMatches, "postgresql")
 def _author_matches_pg(element: AuthorMatches, compiler: SQLCompiler, **kw: Any) -> str:
-    query = compiler.process(literal(" & ".join(_pg_words(element.words, all_prefix=True))), **kw)
-    vector = compiler.process(element.authors.c.id, **kw).rsplit(".", 1)[0] + f".{PG_COLUMN}"
+    query = compiler.process(element.pg_author, **kw)
+    vector = _beside(compiler, element.key, PG_COLUMN, **kw)
     return f"{vector} @@ to_tsquery('simple'::regconfig, {query})"
 
 
