@@ -20,6 +20,8 @@ from hierniet.store.search import MAX_QUERY_CHARS, MAX_TERMS, Term, terms
 #: Authors listed beside the results of a search.
 AUTHORS_SHOWN = 5
 
+__all__ = ["AUTHORS_SHOWN", "MAX_QUERY_CHARS", "MAX_TERMS", "AuthorPage", "author_page", "matching_authors"]
+
 
 def search_terms(q: str | None) -> tuple[Term, ...]:
     """The words of a query; () for none. A query too long, with too many words or no word at all is refused."""
