@@ -293,6 +293,11 @@ def _pct(values: list[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
 
 
+def _line(name: str, values: list[float]) -> str:
+    p50, p95, p99 = (_pct(values, p) for p in (50, 95, 99))
+    return f"  {name:21} p50 {p50:7.1f} ms  p95 {p95:7.1f} ms  p99 {p99:7.1f} ms"
+
+
 def run(backend: str, n: int, url: str | None, rounds: int, seed: int) -> dict[str, float]:
     from hierniet.services import queue
     from hierniet.services.auth import Actor, Role
@@ -331,15 +336,13 @@ def run(backend: str, n: int, url: str | None, rounds: int, seed: int) -> dict[s
             f"\n{backend}: {n:,} comments, built in {build:.1f} s; {len(plan)} searches as a moderator of one "
             f"organisation (half the comments), {PAGE} per page"
         )
-        print(
-            f"  search alone          p50 {_pct(alone, 50):7.1f} ms  p95 {_pct(alone, 95):7.1f} ms  p99 {_pct(alone, 99):7.1f} ms"
-        )
-        print(
-            f"  search + label counts p50 {_pct(pair, 50):7.1f} ms  p95 {_pct(pair, 95):7.1f} ms  p99 {_pct(pair, 99):7.1f} ms"
-        )
-        print(
-            f"  rows found: median {statistics.median(rows):,.0f}, largest {max(rows):,}; peak RSS of this process {rss:,.0f} MiB"
-        )
+        print(_line("search alone", alone))
+        print(_line("search + label counts", pair))
+        print(_line("queue, no search", plain) + "  (same filters and pages)")
+        load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+        print(f"  load average of the machine at the end: {load} ({os.cpu_count()} CPUs)")
+        print(f"  rows found: median {statistics.median(rows):,.0f}, largest {max(rows):,}")
+        print(f"  peak RSS of this process {rss:,.0f} MiB")
         for kind, values in sorted(kinds.items()):
             print(f"    {kind:18} n={len(values):4}  p50 {_pct(values, 50):7.1f} ms  p95 {_pct(values, 95):7.1f} ms")
         return {
@@ -373,9 +376,8 @@ def main() -> None:
         if not args.postgres:
             sys.exit("--postgres-n needs --postgres URL or HIERNIET_TEST_DATABASE_URL")
         r = run("postgresql", args.postgres_n, args.postgres, args.rounds, args.seed)
-        summary.append(
-            f"postgresql n={args.postgres_n} p95={r['p95']:.1f}ms pair_p95={r['pair_p95']:.1f}ms build={r['build_s']:.0f}s"
-        )
+        pg = f"postgresql n={args.postgres_n} p95={r['p95']:.1f}ms pair_p95={r['pair_p95']:.1f}ms"
+        summary.append(f"{pg} build={r['build_s']:.0f}s")
     print(f"\nSUMMARY search (target p95 <= {TARGET_P95_MS:.0f} ms): " + "; ".join(summary))
 
 
