@@ -29,7 +29,7 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
-from typing import Any, ClassVar
+from typing import Any
 
 from sqlalchemy import BindParameter, ColumnElement, String, bindparam
 from sqlalchemy.ext.compiler import compiles
@@ -141,16 +141,17 @@ class _Match(ColumnElement[bool]):
     # A predicate in itself: without this SQLAlchemy writes "(...) = 1" on SQLite, which no index can serve.
     _is_implicitly_boolean = True
     inherit_cache = True
-    _traverse_internals: ClassVar[Any] = [
-        ("key", InternalTraversal.dp_clauseelement),
+    # What SQLAlchemy's cache key reads: the column and the bound words (their values are extracted per call).
+    _traverse_internals = [  # noqa: RUF012 - SQLAlchemy's own class-level declaration
+        ("column", InternalTraversal.dp_clauseelement),
         ("fts_text", InternalTraversal.dp_clauseelement),
         ("fts_author", InternalTraversal.dp_clauseelement),
         ("pg_words", InternalTraversal.dp_clauseelement_list),
         ("pg_author", InternalTraversal.dp_clauseelement),
     ]
 
-    def __init__(self, words: Sequence[Term], key: ColumnElement[Any]) -> None:
-        self.key = key
+    def __init__(self, words: Sequence[Term], column: ColumnElement[Any]) -> None:
+        self.column = column
         self.fts_text = _bind(_fts5(words, all_prefix=False))
         self.fts_author = _bind(_fts5(words, all_prefix=True))
         self.pg_words = [_bind(w) for w in _pg_words(words, all_prefix=False)]
@@ -160,13 +161,15 @@ class _Match(ColumnElement[bool]):
 class CommentMatches(_Match):
     """True for a comment whose text, or whose author's name or handle, holds every word of the query.
 
-    `key` is the comments' `author_id` column (the comment's own id and search column sit beside it)."""
+    `column` is the comments' `author_id` column (the comment's own id and search column sit beside it)."""
 
     inherit_cache = True
 
 
 class AuthorMatches(_Match):
-    """True for an author whose name or handle holds every word of the query, each as a prefix (`key`: authors.id)."""
+    """True for an author whose name or handle holds every word of the query, each as a prefix.
+
+    `column` is the authors' `id` column."""
 
     inherit_cache = True
 
@@ -180,8 +183,8 @@ def _beside(compiler: SQLCompiler, column: ColumnElement[Any], name: str, **kw: 
 def _comment_matches_sqlite(element: CommentMatches, compiler: SQLCompiler, **kw: Any) -> str:
     text_match = compiler.process(element.fts_text, **kw)
     author_match = compiler.process(element.fts_author, **kw)
-    author_id = compiler.process(element.key, **kw)
-    comment_id = _beside(compiler, element.key, "id", **kw)
+    author_id = compiler.process(element.column, **kw)
+    comment_id = _beside(compiler, element.column, "id", **kw)
     return (
         f"({comment_id} IN (SELECT rowid FROM comments_fts WHERE comments_fts MATCH {text_match})"
         f" OR {author_id} IN (SELECT rowid FROM authors_fts WHERE authors_fts MATCH {author_match}))"
@@ -196,8 +199,8 @@ def _comment_matches_pg(element: CommentMatches, compiler: SQLCompiler, **kw: An
         any_config = " || ".join(f"to_tsquery('{c}'::regconfig, {bound})" for c in ("simple", *PG_CONFIGS.values()))
         parts.append(f"({any_config})")
     author_query = compiler.process(element.pg_author, **kw)
-    author_id = compiler.process(element.key, **kw)
-    vector = _beside(compiler, element.key, PG_COLUMN, **kw)
+    author_id = compiler.process(element.column, **kw)
+    vector = _beside(compiler, element.column, PG_COLUMN, **kw)
     return (
         f"({vector} @@ ({' && '.join(parts)})"
         f" OR {author_id} IN (SELECT id FROM authors WHERE {PG_COLUMN} @@ to_tsquery('simple'::regconfig, "
@@ -208,18 +211,18 @@ def _comment_matches_pg(element: CommentMatches, compiler: SQLCompiler, **kw: An
 @compiles(AuthorMatches, "sqlite")
 def _author_matches_sqlite(element: AuthorMatches, compiler: SQLCompiler, **kw: Any) -> str:
     match = compiler.process(element.fts_author, **kw)
-    author_id = compiler.process(element.key, **kw)
+    author_id = compiler.process(element.column, **kw)
     return f"{author_id} IN (SELECT rowid FROM authors_fts WHERE authors_fts MATCH {match})"
 
 
 @compiles(AuthorMatches, "postgresql")
 def _author_matches_pg(element: AuthorMatches, compiler: SQLCompiler, **kw: Any) -> str:
     query = compiler.process(element.pg_author, **kw)
-    vector = _beside(compiler, element.key, PG_COLUMN, **kw)
+    vector = _beside(compiler, element.column, PG_COLUMN, **kw)
     return f"{vector} @@ to_tsquery('simple'::regconfig, {query})"
 
 
-def include_name(name: str | None, type_: str, parent_names: dict[str, Any]) -> bool:
+def include_name(name: str | None, type_: str, parent_names: Any) -> bool:
     """Alembic's filter: the search's own tables, column and indexes are not in the ORM's metadata."""
     if type_ == "table" and name is not None and name.startswith(SQLITE_TABLES):
         return False
