@@ -3,14 +3,20 @@ handles, the queue's filters and paging, organisation scoping, an index that fol
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from sqlalchemy import text
 
 from hierniet.services import privacy, queue, search
+from hierniet.services.auth import CLI_ACTOR
 from hierniet.services.errors import InvalidInput, NotFound
 from hierniet.services.ingest import ingest
 from hierniet.services.queue import QueueFilters
 from hierniet.store import repo
+from hierniet.store.db import make_engine
+from hierniet.store.migrate import upgrade
+from hierniet.store.repo import Store
 from store.dbfixtures import Desk, FakeTriage, item
 
 
@@ -190,3 +196,32 @@ def test_one_statement_shape_serves_every_word(filled: Desk) -> None:
     assert _found(filled, "tram") == ["nl"]
     assert _found(filled, "gare eupen") == []
     assert _found(filled, "straß* eupen") == ["de"]
+
+
+def test_the_migration_indexes_what_is_already_stored(tmp_path: Path, fake_triage: FakeTriage) -> None:
+    # A desk at 0009 with comments upgrades to the search: what was stored before is found at once.
+    engine = make_engine(f"sqlite:///{tmp_path / 'old.db'}")
+    upgrade(engine, "0009")
+    old = Store(engine)
+    with old.transaction() as tx:
+        org = repo.add_organisation(tx, slug="oud", name="Oud", policy_yaml=None)
+        channel = repo.add_channel(
+            tx,
+            organisation_id=org.id,
+            platform="facebook",
+            external_id="oud",
+            name="oud",
+            policy_yaml=None,
+            credentials_ref=None,
+        )
+    ingest(
+        old,
+        fake_triage,
+        [item("x", "Déjà là avant la recherche", channel_id=channel.id, author="vieux")],
+        actor=CLI_ACTOR,
+    )
+    upgrade(engine)
+    found = queue.queue(old, CLI_ACTOR, QueueFilters(q="deja", status=("any",)))
+    assert [i.external_id for i in found.items] == ["x"]
+    assert [a.external_id for a in search.matching_authors(old, CLI_ACTOR, "vieux")] == ["vieux"]
+    old.dispose()
