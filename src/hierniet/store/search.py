@@ -94,7 +94,11 @@ def _fold_map() -> tuple[str, str]:
 
 
 def fold_sql(expression: str) -> str:
-    """SQL (PostgreSQL) folding `expression` as `fold()` does, with immutable built-ins only."""
+    """SQL (PostgreSQL) folding `expression` as `fold()` does, with immutable built-ins only.
+
+    Only accented Latin letters (U+00C0 to U+024F) are mapped; `fold()` also strips the accents of other
+    scripts (Greek tonos), which PostgreSQL then keeps. Migration 0010 writes this expression into the
+    generated columns: changing it needs a migration that rewrites them."""
     source, target = _fold_map()
     return f"translate(lower({expression}), '{source}', '{target}')"
 
