@@ -27,6 +27,7 @@ import os
 import random
 import re
 import resource
+import shutil
 import statistics
 import sys
 import tempfile
@@ -35,7 +36,6 @@ import uuid
 from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import insert, text
@@ -109,7 +109,7 @@ def _make_db(backend: str, url: str | None) -> tuple[Any, Any]:
         folder = tempfile.mkdtemp(prefix="hn-search-")
         engine = make_engine(f"sqlite:///{folder}/bench.db")
         upgrade(engine)
-        return Store(engine), lambda: [p.unlink() for p in Path(folder).iterdir()]
+        return Store(engine), lambda: shutil.rmtree(folder, ignore_errors=True)
     assert url
     schema = f"hn_bench_search_{uuid.uuid4().hex[:8]}"
     admin = make_engine(url)
