@@ -15,7 +15,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 import hierniet
 from hierniet.services import decisions
 from hierniet.services.ingest import ingest
-from hierniet.store import repo
+from hierniet.store import repo, search
 from hierniet.store.db import DatabaseURLError, make_engine, url_with_search_path
 from hierniet.store.migrate import current_revision, head_revision, migrations_dir, upgrade
 from hierniet.store.repo import Store
@@ -34,7 +34,8 @@ from .dbfixtures import Desk, FakeTriage, item
 
 def test_migrations_build_the_orm_schema(store: Store) -> None:
     with store.engine.connect() as connection:
-        diff = compare_metadata(MigrationContext.configure(connection, opts={"compare_type": True}), Base.metadata)
+        opts = {"compare_type": True, "include_name": search.include_name}
+        diff = compare_metadata(MigrationContext.configure(connection, opts=opts), Base.metadata)
         tables = set(inspect(connection).get_table_names())
     assert diff == []
     assert {t.name for t in Base.metadata.sorted_tables} <= tables

@@ -11,6 +11,7 @@ from hierniet.services.auth import Actor, Permission, require
 from hierniet.services.errors import InvalidInput, NotFound
 from hierniet.services.history import describe, load_histories, since_for
 from hierniet.services.policies import policy_for
+from hierniet.services.search import search_terms
 from hierniet.services.views import (
     WAITING_STATUSES,
     AuthorHistory,
@@ -43,6 +44,8 @@ class QueueFilters:
     since: datetime | None = None
     until: datetime | None = None
     order: str = "severity"
+    # Words to search for (hierniet.services.search): in the text, or the author's name or handle.
+    q: str | None = None
 
 
 def _choice(value: str | None, allowed: list[str], what: str) -> str | None:
@@ -95,6 +98,7 @@ def to_query(actor: Actor, f: QueueFilters, *, with_status: bool = True) -> repo
         since=_aware(f.since, "since"),
         until=_aware(f.until, "until"),
         order=f.order,
+        search=search_terms(f.q),
     )
 
 

@@ -31,6 +31,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session, sessionmaker
 
+from hierniet.store.search import AuthorMatches, CommentMatches, Term
 from hierniet.store.tables import (
     ApiToken,
     AuditEntry,
@@ -272,6 +273,25 @@ def list_authors(
         AuthorRow(author, int(count), int(open_ or 0), last) for author, count, open_, last in session.execute(stmt)
     ]
     return rows, total
+
+
+def authors_matching(
+    session: Session, words: Sequence[Term], *, organisation_id: int | None, limit: int
+) -> list[Author]:
+    """Authors whose name or handle holds every word (as a prefix) and who commented on the organisation's
+    channels (any organisation's when None), by name."""
+    commented = select(Comment.id).where(Comment.author_id == Author.id)
+    if organisation_id is not None:
+        commented = commented.join(Channel, Comment.channel_id == Channel.id).where(
+            Channel.organisation_id == organisation_id
+        )
+    stmt = (
+        select(Author)
+        .where(AuthorMatches(words, Author.__table__.c.id), exists(commented))
+        .order_by(Author.name, Author.id)
+        .limit(limit)
+    )
+    return list(session.scalars(stmt))
 
 
 def author_organisations(session: Session, author_id: int) -> list[int]:
@@ -530,9 +550,13 @@ class QueueQuery:
     since: datetime | None = None
     until: datetime | None = None
     order: str = "severity"  # severity (most severe, then oldest, first), oldest, newest
+    # Full-text search (hierniet.store.search): every word in the text, or in the author's name or handle.
+    search: tuple[Term, ...] = ()
 
 
 def _filtered(stmt: _S, q: QueueQuery) -> _S:
+    if q.search:
+        stmt = stmt.where(CommentMatches(q.search, Comment.__table__.c.author_id))
     if q.organisation_id is not None:
         stmt = stmt.where(Channel.organisation_id == q.organisation_id)
     if q.channel_id is not None:

@@ -10,6 +10,7 @@ from alembic import context
 from sqlalchemy import Connection
 
 from hierniet.settings import get_settings
+from hierniet.store import search
 from hierniet.store.db import make_engine
 from hierniet.store.tables import Base
 
@@ -21,6 +22,8 @@ def _run(connection: Connection) -> None:
         # SQLite cannot ALTER most things: batch mode copies the table instead.
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        # The search's FTS5 tables and tsvector columns live outside the ORM (migration 0010).
+        include_name=search.include_name,
     )
     with context.begin_transaction():
         context.run_migrations()

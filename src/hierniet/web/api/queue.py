@@ -16,6 +16,15 @@ from hierniet.web.deps import ActorDep, StoreDep
 
 router = APIRouter(tags=["queue"])
 
+SearchParam = Annotated[
+    str | None,
+    Query(
+        max_length=200,
+        description="Words to search for (any case and accent; a trailing * matches every word it begins): "
+        "comments whose text holds every word, or whose author's name or handle does.",
+    ),
+]
+
 StatusParam = Annotated[
     list[CommentStatus | Literal["any"]],
     Query(description="Repeat for several; left out: open and escalated; `any`: every status."),
@@ -36,10 +45,11 @@ def get_queue(
     since: Annotated[datetime | None, Query(description="Posted at or after (ISO 8601 with timezone).")] = None,
     until: Annotated[datetime | None, Query(description="Posted before (ISO 8601 with timezone).")] = None,
     order: Literal["severity", "oldest", "newest"] = "severity",
+    q: SearchParam = None,
     limit: Annotated[int, Query(ge=1, le=service.MAX_LIMIT)] = 50,
     offset: Annotated[int, Query(ge=0, le=MAX_ID)] = 0,
 ) -> Any:
-    """Most severe first, then oldest (order=severity); or oldest or newest first."""
+    """Most severe first, then oldest (order=severity); or oldest or newest first; `q` searches."""
     filters = service.QueueFilters(
         channel_id=channel_id,
         label=label.value if label else None,
@@ -51,6 +61,7 @@ def get_queue(
         since=since,
         until=until,
         order=order,
+        q=q,
     )
     return service.queue(store, actor, filters, limit=limit, offset=offset)
 
@@ -63,6 +74,7 @@ def get_counts(
     channel_id: Id | None = None,
     since: Annotated[datetime | None, Query(description="Posted at or after (ISO 8601 with timezone).")] = None,
     until: Annotated[datetime | None, Query(description="Posted before (ISO 8601 with timezone).")] = None,
+    q: SearchParam = None,
 ) -> Any:
     """Every status unless `status` is given."""
     filters = service.QueueFilters(
@@ -70,5 +82,6 @@ def get_counts(
         status=tuple(str(s) for s in status) or (service.ANY_STATUS,),
         since=since,
         until=until,
+        q=q,
     )
     return service.counts(store, actor, filters)

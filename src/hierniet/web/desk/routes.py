@@ -16,7 +16,7 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 
 from hierniet.bounds import MAX_ID, Id
 from hierniet.domain import Label, Language
-from hierniet.services import admin, audit, desk, privacy, queue
+from hierniet.services import admin, audit, desk, privacy, queue, search
 from hierniet.services.errors import ServiceError
 from hierniet.services.signin_throttle import SignInThrottle
 from hierniet.services.views import CommentStatus
@@ -110,6 +110,7 @@ def choose_language(ctx: Context, locale: Annotated[str, Form()] = "", next: Ann
 class QueueForm:
     """The queue's filters as the page's form holds them (strings, so the form shows what was typed)."""
 
+    q: str = ""  # words to search for (hierniet.services.search)
     channel: str = ""
     label: str = ""
     language: str = ""
@@ -129,6 +130,7 @@ class QueueForm:
         except ValueError:
             page = 1
         return cls(
+            q=q.get("q", "").strip(),
             channel=q.get("channel", "").strip(),
             label=q.get("label", "").strip(),
             language=q.get("language", "").strip(),
@@ -147,6 +149,7 @@ class QueueForm:
         query = {
             k: v
             for k, v in (
+                ("q", values.q),
                 ("channel", values.channel),
                 ("label", values.label),
                 ("language", values.language),
@@ -201,7 +204,27 @@ def _filters(form: QueueForm, ctx: DeskContext, errors: list[str]) -> queue.Queu
         # "Until" a day includes that day.
         until=until + timedelta(days=1) if until else None,
         order=form.order if form.order in _ORDERS else "severity",
+        q=_search(form.q, ctx, errors),
     )
+
+
+def _search(value: str, ctx: DeskContext, errors: list[str]) -> str | None:
+    """The search box's words, or None with the reason in the page's language when they cannot be searched."""
+    if not value:
+        return None
+    try:
+        search.search_terms(value)
+    except ServiceError:
+        errors.append(
+            ctx.t(
+                "The search cannot be run: search for 1 to %(words)s words of letters or digits, "
+                "at most %(chars)s characters in all.",
+                words=search.MAX_TERMS,
+                chars=search.MAX_QUERY_CHARS,
+            )
+        )
+        return None
+    return value
 
 
 @dataclass(frozen=True, slots=True)
@@ -230,9 +253,12 @@ def queue_page(ctx: SignedIn) -> Response:
     errors: list[str] = []
     filters = _filters(form, ctx, errors)
     size = max(1, min(ctx.settings.desk_page_size, queue.MAX_LIMIT))
+    authors: list[Any] = []
     try:
         page = queue.queue(ctx.store, actor, filters, limit=size, offset=(form.page - 1) * size)
         by_label = queue.label_counts(ctx.store, actor, replace(filters, label=None))
+        # A search names the authors it matches too, each a link to their page.
+        authors = search.matching_authors(ctx.store, actor, form.q) if form.q and form.page == 1 else []
     except ServiceError as exc:
         errors.append(str(exc))
         filters = queue.QueueFilters()
@@ -272,6 +298,7 @@ def queue_page(ctx: SignedIn) -> Response:
         orders=_ORDERS,
         actions=list(words.ACTIONS),
         errors=errors,
+        matching_authors=authors,
         shortcuts=_QUEUE_SHORTCUTS,
     )
 
