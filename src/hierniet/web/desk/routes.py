@@ -482,6 +482,18 @@ def save_settings(ctx: SignedIn, shield: Annotated[str, Form()] = "", locale: An
     return _redirect(f"{PREFIX}/settings")
 
 
+@router.post("/density", dependencies=Csrf)
+def save_density(ctx: SignedIn, density: Annotated[str, Form()] = "", next: Annotated[str, Form()] = "") -> Response:
+    """The queue's switch between comfortable and compact rows, kept in the person's preferences (so it
+    follows them to their phone) and audited like every preference."""
+    back = safe_next(next)
+    if density not in desk.DENSITIES:
+        ctx.flash(ctx.t("Choose comfortable or compact rows."), "error")
+        return _redirect(back)
+    desk.set_preferences(ctx.store, ctx.actor, density=density)
+    return _redirect(back)
+
+
 @router.post("/settings/password", dependencies=Csrf)
 def change_password(
     ctx: SignedIn,

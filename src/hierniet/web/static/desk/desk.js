@@ -40,6 +40,24 @@
     window.setTimeout(function () { nodes.forEach(function (n) { status.appendChild(n); }); }, 250);
   })();
 
+  /* --- tables on a phone --------------------------------------------------------------------------- */
+
+  /* On a narrow screen desk.css stacks each table row into a card; each cell is shown under the name of
+     its column, copied here from the table's header (so a column added to a template needs nothing more). */
+  document.querySelectorAll("main table").forEach(function (table) {
+    var heads = table.querySelectorAll("thead th");
+    if (!heads.length) return;
+    table.querySelectorAll("tbody tr").forEach(function (row) {
+      var index = 0;
+      Array.prototype.forEach.call(row.children, function (cell) {
+        var head = heads[index];
+        index += cell.colSpan || 1;
+        if (!head || cell.colSpan > 1 || cell.hasAttribute("data-label")) return;
+        cell.setAttribute("data-label", head.textContent.trim());
+      });
+    });
+  });
+
   /* --- revealing shielded content ------------------------------------------------------------------ */
 
   function unshield(id) {
