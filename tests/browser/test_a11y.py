@@ -25,6 +25,8 @@ from hierniet.services import desk
 from hierniet.store import repo, repo_desk
 from hierniet.store.tables import Comment, User
 from hierniet.web.desk.context import PREFIX
+from hierniet.web.site.content import LANGUAGES, PAGES
+from hierniet.web.site.routes import page_path
 from security.app_routes import app_routes
 
 from .conftest import PHONE, VIEWPORTS, LiveServer, axe_violations, check_no_overflow, describe_violations, sign_in
@@ -214,3 +216,59 @@ def _check_page(page: Any, name: str, viewport: dict[str, int]) -> list[str]:
         except AssertionError as exc:
             problems.append(str(exc))
     return problems
+
+
+@pytest.mark.parametrize("width", list(VIEWPORTS))
+def test_desk_states_are_accessible(browser: Any, live_server: LiveServer, artifacts: Path, width: str) -> None:
+    """States a page reaches after loading: a filter error, compact rows, the shortcuts dialog, a reveal."""
+    server = live_server
+    viewport = VIEWPORTS[width]
+    context = browser.new_context(locale="en-US", viewport=viewport)
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    failures: list[str] = []
+    try:
+        sign_in(page, server, "lead")
+        page.goto(server.at("/desk/?author=someone"))
+        page.get_by_role("alert").filter(has_text="number").first.wait_for()
+        failures.extend(_check_page(page, "the queue with a filter error", viewport))
+        page.screenshot(path=str(artifacts / f"a11y-state-filter-error-{width}.png"), full_page=True)
+
+        with page.expect_navigation():
+            page.get_by_role("button", name="compact").click()
+        failures.extend(_check_page(page, "the compact queue", viewport))
+        page.screenshot(path=str(artifacts / f"a11y-state-compact-{width}.png"), full_page=True)
+
+        page.goto(server.at(f"/desk/comments/{server.comments['hate1']}"))
+        page.keyboard.press("?")
+        page.locator("#help").wait_for()
+        failures.extend(_check_page(page, "the shortcuts dialog", viewport))
+        page.screenshot(path=str(artifacts / f"a11y-state-help-{width}.png"))
+        page.keyboard.press("Escape")
+
+        page.get_by_role("button", name="Reveal").click()
+        page.locator("#status", has_text="revealed").wait_for()
+        failures.extend(_check_page(page, "a revealed comment", viewport))
+        page.screenshot(path=str(artifacts / f"a11y-state-revealed-{width}.png"), full_page=True)
+    finally:
+        context.close()
+    assert not failures, "\n".join(failures)
+
+
+@pytest.mark.parametrize("width", list(VIEWPORTS))
+def test_site_pages_are_accessible(browser: Any, live_server: LiveServer, artifacts: Path, width: str) -> None:
+    """The public charter site in every language at both widths (tests/site checks it at 390 px in depth)."""
+    viewport = VIEWPORTS[width]
+    context = browser.new_context(viewport=viewport)
+    page = context.new_page()
+    failures: list[str] = []
+    try:
+        for lang in LANGUAGES:
+            for name in PAGES:
+                page.goto(live_server.at(page_path(lang, name)))
+                failures.extend(_check_page(page, page_path(lang, name), viewport))
+                if lang == "nl":
+                    page.screenshot(path=str(artifacts / f"a11y-site-{name}-{width}.png"), full_page=True)
+    finally:
+        context.close()
+    assert not failures, "\n".join(failures)

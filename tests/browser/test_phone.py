@@ -6,6 +6,7 @@ Each scenario runs at 1366x900 and at 390x844; screenshots go to test-artifacts/
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -151,3 +152,30 @@ def test_nothing_is_cut_off_on_a_phone(crowded: LiveServer, browser: Any, artifa
         page.screenshot(path=str(artifacts / f"phone-comment-long-{density}-390.png"), full_page=True)
     finally:
         context.close()
+
+
+def test_the_filters_fold_on_a_phone(live_server: LiveServer, sized: tuple[str, Any], artifacts: Path) -> None:
+    """On a phone the comments come first: the filters fold behind their heading, which says how many are set."""
+    width, page = sized
+    sign_in(page, live_server)
+    toggle = page.get_by_role("button", name=re.compile("^Filters"))
+    status = page.get_by_label("Status", exact=True)
+    if width == "1366":
+        assert toggle.get_attribute("aria-expanded") == "true" and status.is_visible()
+        return
+    assert toggle.get_attribute("aria-expanded") == "false" and not status.is_visible()
+    table_top = page.locator("#queue-table").bounding_box()
+    assert table_top is not None and table_top["y"] < PHONE["height"], "the first comments are not on the first screen"
+    toggle.click()
+    assert toggle.get_attribute("aria-expanded") == "true" and status.is_visible()
+    page.get_by_label("Label", exact=True).select_option("insult")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Apply the filters").click()
+    toggle = page.get_by_role("button", name="Filters (1)")
+    assert toggle.get_attribute("aria-expanded") == "false"
+    page.keyboard.press("/")  # the shortcut to the filters opens them
+    assert toggle.get_attribute("aria-expanded") == "true"
+    assert page.evaluate("document.activeElement.id") == "f-status"
+    check_axe(page)
+    check_no_overflow(page)
+    page.screenshot(path=str(artifacts / "phone-filters-open-390.png"), full_page=True)

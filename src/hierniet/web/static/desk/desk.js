@@ -58,6 +58,38 @@
     });
   });
 
+  /* On a phone the queue's filters fold behind their heading, so the comments come first on the screen;
+     the heading becomes a button that opens them (it says how many filters are set). Without JavaScript,
+     or on a wider screen, they stay open. */
+  var filters = document.getElementById("filters");
+  var filtersTitle = document.getElementById("filters-title");
+  var narrow = window.matchMedia ? window.matchMedia("(max-width: 44rem)") : null;
+  function setFilters(open) {
+    if (!filters || !filters.classList.contains("can-fold")) return;
+    filters.classList.toggle("is-folded", !open);
+    var button = filtersTitle.querySelector("button");
+    if (button) button.setAttribute("aria-expanded", open ? "true" : "false");
+  }
+  if (filters && filtersTitle && narrow) {
+    var set = 0;
+    filters.querySelectorAll("select, input").forEach(function (field) {
+      if (field.name && field.value && field.name !== "order") set += 1;
+    });
+    var toggle = document.createElement("button");
+    toggle.type = "button";
+    toggle.className = "fold-button";
+    toggle.setAttribute("aria-controls", "filters");
+    toggle.textContent = filtersTitle.textContent.trim() + (set ? " (" + set + ")" : "");
+    toggle.addEventListener("click", function () {
+      setFilters(toggle.getAttribute("aria-expanded") !== "true");
+    });
+    filtersTitle.replaceChildren(toggle);
+    filters.classList.add("can-fold");
+    setFilters(!narrow.matches);
+    var follow = function () { if (!narrow.matches) setFilters(true); };
+    if (narrow.addEventListener) narrow.addEventListener("change", follow);
+  }
+
   /* --- revealing shielded content ------------------------------------------------------------------ */
 
   function unshield(id) {
@@ -187,6 +219,7 @@
     if (key === "k") { event.preventDefault(); focusRow(index < 0 ? 0 : index - 1); return; }
     if (key === "/") {
       var first = document.querySelector("#filters select, #filters input");
+      setFilters(true);
       if (first) { event.preventDefault(); first.focus(); }
       return;
     }
