@@ -179,3 +179,7 @@ def test_the_filters_fold_on_a_phone(live_server: LiveServer, sized: tuple[str, 
     check_axe(page)
     check_no_overflow(page)
     page.screenshot(path=str(artifacts / "phone-filters-open-390.png"), full_page=True)
+    # A refused filter keeps the filters open, next to its message.
+    page.goto(live_server.at("/desk/?author=someone"))
+    assert page.get_by_role("button", name="Filters (1)").get_attribute("aria-expanded") == "true"
+    assert page.get_by_label("Author (number)").is_visible()

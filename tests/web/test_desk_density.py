@@ -86,3 +86,16 @@ def test_stored_values_are_read_with_defaults() -> None:
     assert desk.read_preferences({"density": "compact"}).density == "compact"
     assert desk.read_preferences({"density": "huge"}) == desk.read_preferences(None) == desk.Preferences()
     assert desk.read_preferences({"shield": "mask"}) == desk.Preferences(shield="mask", density="comfortable")
+
+
+def test_the_settings_page_offers_the_density_too(pages: Pages) -> None:
+    pages.login("moderator")
+    r = pages.get("/desk/settings")
+    assert 'id="density-comfortable" name="density" value="comfortable" checked' in r.text
+    assert "Rows of the queue comfortable compact" in text_of(r.text)
+    r = pages.post("/desk/settings", {"shield": "blur", "density": "compact", "locale": ""})
+    assert 'id="density-compact" name="density" value="compact" checked' in r.text
+    assert _stored(pages) == {"shield": "blur", "density": "compact"}
+    r = pages.post("/desk/settings", {"shield": "blur", "density": "tiny", "locale": ""})
+    assert r.status_code == 422 and "unknown density of the queue" in r.text
+    assert _stored(pages)["density"] == "compact"

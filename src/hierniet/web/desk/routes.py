@@ -469,10 +469,16 @@ def settings_page(ctx: SignedIn) -> Response:
 
 
 @router.post("/settings", dependencies=Csrf)
-def save_settings(ctx: SignedIn, shield: Annotated[str, Form()] = "", locale: Annotated[str, Form()] = "") -> Response:
+def save_settings(
+    ctx: SignedIn,
+    shield: Annotated[str, Form()] = "",
+    locale: Annotated[str, Form()] = "",
+    density: Annotated[str, Form()] = "",
+) -> Response:
     actor = ctx.actor
     try:
-        desk.set_preferences(ctx.store, actor, shield=shield)
+        # No density in the form (an older page): the person's current one stays.
+        desk.set_preferences(ctx.store, actor, shield=shield, density=density or None)
     except ServiceError as exc:
         return render(ctx, "settings.html", exc.status_code, shields=list(desk.SHIELDS), error=str(exc))
     chosen = locale if locale in desk.LOCALES else None

@@ -85,7 +85,8 @@
     });
     filtersTitle.replaceChildren(toggle);
     filters.classList.add("can-fold");
-    setFilters(!narrow.matches);
+    /* A filter the desk refused stays in view, with its field, until it is put right. */
+    setFilters(!narrow.matches || !!document.querySelector("main .form-error"));
     var follow = function () { if (!narrow.matches) setFilters(true); };
     if (narrow.addEventListener) narrow.addEventListener("change", follow);
   }
