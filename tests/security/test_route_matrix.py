@@ -110,6 +110,7 @@ ACCESS: dict[tuple[str, str], Access] = {
     ("GET", "/desk/settings"): Access(SIGNED_IN),
     ("POST", "/desk/settings"): Access(SIGNED_IN),
     ("POST", "/desk/settings/password"): Access(SIGNED_IN),
+    ("POST", "/desk/density"): Access(SIGNED_IN),
     ("GET", "/desk/team"): Access(LEADS),
     ("GET", "/desk/audit"): Access(LEADS),
     ("GET", "/desk/channels"): Access(ADMINS),

@@ -43,6 +43,9 @@ SEVERE_LABELS: frozenset[str] = frozenset({Label.HATE, Label.THREAT, Label.SEXUA
 SEVERE_FROM = 3
 #: How a person wants severe content shown: blurred (the default), masked (a plain block) or shown as is.
 SHIELDS: tuple[str, ...] = ("blur", "mask", "show")
+#: How many rows of the queue fit on a screen: "compact" gives each row one line of preview, so a phone
+#: shows at least twice as many shielded rows as "comfortable" (issue 12).
+DENSITIES: tuple[str, ...] = ("comfortable", "compact")
 #: How a reveal happened, as recorded in the audit log.
 REVEAL_WAYS: tuple[str, ...] = ("click", "key", "shown")
 #: The desk's languages.
@@ -61,15 +64,21 @@ class Preferences:
     """A person's desk preferences (users.preferences); unknown or bad stored values fall back to defaults."""
 
     shield: str = "blur"  # one of SHIELDS
+    density: str = "comfortable"  # one of DENSITIES
 
     def as_dict(self) -> dict[str, Any]:
-        return {"shield": self.shield}
+        return {"shield": self.shield, "density": self.density}
 
 
 def read_preferences(raw: Mapping[str, Any] | None) -> Preferences:
     raw = raw or {}
     shield = raw.get("shield")
-    return Preferences(shield=shield) if shield in SHIELDS else Preferences()
+    density = raw.get("density")
+    default = Preferences()
+    return Preferences(
+        shield=shield if shield in SHIELDS else default.shield,
+        density=density if density in DENSITIES else default.density,
+    )
 
 
 def is_severe(labels: Iterable[str], severity: int) -> bool:
@@ -292,16 +301,22 @@ def change_own_password(store: repo.Store, actor: Actor, current: str, new: str)
         )
 
 
-def set_preferences(store: repo.Store, actor: Actor, *, shield: str) -> Preferences:
-    if shield not in SHIELDS:
+def set_preferences(
+    store: repo.Store, actor: Actor, *, shield: str | None = None, density: str | None = None
+) -> Preferences:
+    """Change the preferences given; one left None keeps the person's current value."""
+    if shield is not None and shield not in SHIELDS:
         raise InvalidInput(f"unknown way to show severe content {shield!r}: use one of {', '.join(SHIELDS)}")
+    if density is not None and density not in DENSITIES:
+        raise InvalidInput(f"unknown density of the queue {density!r}: use one of {', '.join(DENSITIES)}")
     if actor.user_id is None:
         raise InvalidInput("only a person with an account has preferences")
     with store.transaction() as tx:
         row = repo_desk.get_user(tx, actor.user_id)
         if row is None:
             raise NotFound(f"no user {actor.user_id}")
-        preferences = Preferences(shield=shield)
+        current = read_preferences(row.preferences)
+        preferences = Preferences(shield=shield or current.shield, density=density or current.density)
         repo_desk.set_preferences(tx, row.id, {**(row.preferences or {}), **preferences.as_dict()})
         audit.record(
             tx,
@@ -505,6 +520,7 @@ def break_due(count: int, break_after: int) -> bool:
 
 
 __all__ = [
+    "DENSITIES",
     "DESK_ACTIONS",
     "HELPLINES",
     "LOCALES",

@@ -204,6 +204,7 @@ def _environment() -> jinja2.Environment:
     env.globals["mark_title"] = _mark_title
     env.globals["version"] = __version__
     env.globals["prefix"] = PREFIX
+    env.globals["densities"] = desk.DENSITIES  # the queue's row densities (its switch and the settings page)
     env.filters["when"] = _when
     env.filters["day"] = _day
     env.filters["number"] = _number

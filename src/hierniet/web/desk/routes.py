@@ -496,10 +496,16 @@ def settings_page(ctx: SignedIn) -> Response:
 
 
 @router.post("/settings", dependencies=Csrf)
-def save_settings(ctx: SignedIn, shield: Annotated[str, Form()] = "", locale: Annotated[str, Form()] = "") -> Response:
+def save_settings(
+    ctx: SignedIn,
+    shield: Annotated[str, Form()] = "",
+    locale: Annotated[str, Form()] = "",
+    density: Annotated[str, Form()] = "",
+) -> Response:
     actor = ctx.actor
     try:
-        desk.set_preferences(ctx.store, actor, shield=shield)
+        # No density in the form (an older page): the person's current one stays.
+        desk.set_preferences(ctx.store, actor, shield=shield, density=density or None)
     except ServiceError as exc:
         return render(ctx, "settings.html", exc.status_code, shields=list(desk.SHIELDS), error=str(exc))
     chosen = locale if locale in desk.LOCALES else None
@@ -507,6 +513,18 @@ def save_settings(ctx: SignedIn, shield: Annotated[str, Form()] = "", locale: An
     ctx.choose_locale(chosen)
     ctx.flash(ctx.t("Your settings are saved."))
     return _redirect(f"{PREFIX}/settings")
+
+
+@router.post("/density", dependencies=Csrf)
+def save_density(ctx: SignedIn, density: Annotated[str, Form()] = "", next: Annotated[str, Form()] = "") -> Response:
+    """The queue's switch between comfortable and compact rows, kept in the person's preferences (so it
+    follows them to their phone) and audited like every preference."""
+    back = safe_next(next)
+    if density not in desk.DENSITIES:
+        ctx.flash(ctx.t("Choose comfortable or compact rows."), "error")
+        return _redirect(back)
+    desk.set_preferences(ctx.store, ctx.actor, density=density)
+    return _redirect(back)
 
 
 @router.post("/settings/password", dependencies=Csrf)

@@ -97,6 +97,11 @@ SHIELDS: dict[str, str] = {
     "show": N_("shown as it is"),
 }
 
+DENSITIES: dict[str, str] = {
+    "comfortable": N_("comfortable"),
+    "compact": N_("compact"),
+}
+
 SOURCES: dict[str, str] = {
     "lexicon": N_("word list"),
     "pii": N_("personal data"),
@@ -126,6 +131,7 @@ TABLES: dict[str, dict[str, str]] = {
     "language": LANGUAGES,
     "action": ACTIONS,
     "shield": SHIELDS,
+    "density": DENSITIES,
     "source": SOURCES,
     "kind": KINDS,
     "role": ROLES,

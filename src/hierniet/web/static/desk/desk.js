@@ -40,6 +40,57 @@
     window.setTimeout(function () { nodes.forEach(function (n) { status.appendChild(n); }); }, 250);
   })();
 
+  /* --- tables on a phone --------------------------------------------------------------------------- */
+
+  /* On a narrow screen desk.css stacks each table row into a card; each cell is shown under the name of
+     its column, copied here from the table's header (so a column added to a template needs nothing more). */
+  document.querySelectorAll("main table").forEach(function (table) {
+    var heads = table.querySelectorAll("thead th");
+    if (!heads.length) return;
+    table.querySelectorAll("tbody tr").forEach(function (row) {
+      var index = 0;
+      Array.prototype.forEach.call(row.children, function (cell) {
+        var head = heads[index];
+        index += cell.colSpan || 1;
+        if (!head || cell.colSpan > 1 || cell.hasAttribute("data-label")) return;
+        cell.setAttribute("data-label", head.textContent.trim());
+      });
+    });
+  });
+
+  /* On a phone the queue's filters fold behind their heading, so the comments come first on the screen;
+     the heading becomes a button that opens them (it says how many filters are set). Without JavaScript,
+     or on a wider screen, they stay open. */
+  var filters = document.getElementById("filters");
+  var filtersTitle = document.getElementById("filters-title");
+  var narrow = window.matchMedia ? window.matchMedia("(max-width: 44rem)") : null;
+  function setFilters(open) {
+    if (!filters || !filters.classList.contains("can-fold")) return;
+    filters.classList.toggle("is-folded", !open);
+    var button = filtersTitle.querySelector("button");
+    if (button) button.setAttribute("aria-expanded", open ? "true" : "false");
+  }
+  if (filters && filtersTitle && narrow) {
+    var set = 0;
+    filters.querySelectorAll("select, input").forEach(function (field) {
+      if (field.name && field.value && field.name !== "order") set += 1;
+    });
+    var toggle = document.createElement("button");
+    toggle.type = "button";
+    toggle.className = "fold-button";
+    toggle.setAttribute("aria-controls", "filters");
+    toggle.textContent = filtersTitle.textContent.trim() + (set ? " (" + set + ")" : "");
+    toggle.addEventListener("click", function () {
+      setFilters(toggle.getAttribute("aria-expanded") !== "true");
+    });
+    filtersTitle.replaceChildren(toggle);
+    filters.classList.add("can-fold");
+    /* A filter the desk refused stays in view, with its field, until it is put right. */
+    setFilters(!narrow.matches || !!document.querySelector("main .form-error"));
+    var follow = function () { if (!narrow.matches) setFilters(true); };
+    if (narrow.addEventListener) narrow.addEventListener("change", follow);
+  }
+
   /* --- revealing shielded content ------------------------------------------------------------------ */
 
   function unshield(id) {
@@ -169,6 +220,7 @@
     if (key === "k") { event.preventDefault(); focusRow(index < 0 ? 0 : index - 1); return; }
     if (key === "/") {
       var first = document.querySelector("#filters select, #filters input");
+      setFilters(true);
       if (first) { event.preventDefault(); first.focus(); }
       return;
     }
