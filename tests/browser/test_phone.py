@@ -175,7 +175,7 @@ def test_the_filters_fold_on_a_phone(live_server: LiveServer, sized: tuple[str, 
     assert toggle.get_attribute("aria-expanded") == "false"
     page.keyboard.press("/")  # the shortcut to the filters opens them
     assert toggle.get_attribute("aria-expanded") == "true"
-    assert page.evaluate("document.activeElement.id") == "f-status"
+    assert page.evaluate("document.activeElement.id") == "f-q"  # the search box, the filters' first field
     check_axe(page)
     check_no_overflow(page)
     page.screenshot(path=str(artifacts / "phone-filters-open-390.png"), full_page=True)
