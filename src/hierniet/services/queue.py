@@ -43,6 +43,8 @@ class QueueFilters:
     since: datetime | None = None
     until: datetime | None = None
     order: str = "severity"
+    #: Only the comments this person holds: assigned to them, or claimed by them and not expired.
+    assigned_to: int | None = None
 
 
 def _choice(value: str | None, allowed: list[str], what: str) -> str | None:
@@ -95,6 +97,7 @@ def to_query(actor: Actor, f: QueueFilters, *, with_status: bool = True) -> repo
         since=_aware(f.since, "since"),
         until=_aware(f.until, "until"),
         order=f.order,
+        assigned=(f.assigned_to, utcnow()) if f.assigned_to is not None else None,
     )
 
 

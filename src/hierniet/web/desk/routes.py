@@ -16,7 +16,8 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 
 from hierniet.bounds import MAX_ID, Id
 from hierniet.domain import Label, Language
-from hierniet.services import admin, audit, desk, privacy, queue
+from hierniet.services import admin, audit, claims, desk, outbox_desk, privacy, queue, saved_filters
+from hierniet.services.auth import Permission
 from hierniet.services.errors import ServiceError
 from hierniet.services.signin_throttle import SignInThrottle
 from hierniet.services.views import CommentStatus
@@ -119,6 +120,7 @@ class QueueForm:
     since: str = ""
     until: str = ""
     order: str = "severity"
+    assigned: str = ""  # "me": only the comments the person holds (claimed or assigned)
     page: int = 1
 
     @classmethod
@@ -138,6 +140,7 @@ class QueueForm:
             since=q.get("since", "").strip(),
             until=q.get("until", "").strip(),
             order=q.get("order", "severity").strip() or "severity",
+            assigned=q.get("assigned", "").strip(),
             page=page,
         )
 
@@ -156,6 +159,7 @@ class QueueForm:
                 ("since", values.since),
                 ("until", values.until),
                 ("order", "" if values.order == "severity" else values.order),
+                ("assigned", values.assigned),
                 ("page", "" if values.page == 1 else str(values.page)),
             )
             if v
@@ -190,6 +194,8 @@ def _day_start(value: str, what: str, ctx: DeskContext, errors: list[str]) -> da
 
 def _filters(form: QueueForm, ctx: DeskContext, errors: list[str]) -> queue.QueueFilters:
     until = _day_start(form.until, ctx.t("Until"), ctx, errors)
+    if form.assigned not in ("", "me"):
+        errors.append(ctx.t("Unknown value '%(value)s' for 'assigned': use 'me'.", value=form.assigned[:40]))
     return queue.QueueFilters(
         channel_id=_int(form.channel, ctx.t("Channel"), ctx, errors),
         label=form.label or None,
@@ -201,6 +207,7 @@ def _filters(form: QueueForm, ctx: DeskContext, errors: list[str]) -> queue.Queu
         # "Until" a day includes that day.
         until=until + timedelta(days=1) if until else None,
         order=form.order if form.order in _ORDERS else "severity",
+        assigned_to=ctx.actor.user_id if form.assigned == "me" else None,
     )
 
 
@@ -212,6 +219,7 @@ class Row:
     preview: list[desk.Segment]
     shield: str | None
     severe: bool
+    holder: claims.Holder | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -226,9 +234,18 @@ class Revision:
 @router.get("/")
 def queue_page(ctx: SignedIn) -> Response:
     actor = ctx.actor
+    query = ctx.request.url.query
+    # The queue remembers each person's last filter: the bare address brings it back, "clear" forgets it.
+    if "clear" in ctx.request.query_params:
+        saved_filters.remember_filter(ctx.store, actor, "")
+        return _redirect(f"{PREFIX}/")
+    if not query and (last := saved_filters.last_filter(ctx.store, actor)):
+        return _redirect(f"{PREFIX}/?{last}")
     form = QueueForm.read(ctx.request)
     errors: list[str] = []
     filters = _filters(form, ctx, errors)
+    if not errors:
+        saved_filters.remember_filter(ctx.store, actor, query)
     size = max(1, min(ctx.settings.desk_page_size, queue.MAX_LIMIT))
     try:
         page = queue.queue(ctx.store, actor, filters, limit=size, offset=(form.page - 1) * size)
@@ -239,6 +256,7 @@ def queue_page(ctx: SignedIn) -> Response:
         page = queue.queue(ctx.store, actor, filters, limit=size)
         by_label = queue.label_counts(ctx.store, actor, filters)
     evidence = desk.preview_evidence(ctx.store, actor, [i.id for i in page.items])
+    holders = claims.holders(ctx.store, actor, [i.id for i in page.items])
     prefs = ctx.preferences
     rows = []
     for item in page.items:
@@ -251,6 +269,7 @@ def queue_page(ctx: SignedIn) -> Response:
                 ),
                 shield=shield,
                 severe=desk.is_severe(item.labels, item.severity),
+                holder=holders.get(item.id),
             )
         )
     pages = max(1, -(-page.total // size))
@@ -273,6 +292,8 @@ def queue_page(ctx: SignedIn) -> Response:
         actions=list(words.ACTIONS),
         errors=errors,
         shortcuts=_QUEUE_SHORTCUTS,
+        saved=saved_filters.list_filters(ctx.store, actor),
+        current_filter=saved_filters.normalise(query),
     )
 
 
@@ -316,6 +337,8 @@ def _comment_page(
 ) -> Response:
     actor = ctx.actor
     detail = queue.comment_detail(ctx.store, actor, comment_id)
+    # Opening a comment claims it for a few minutes (or shows who is on it): a warning, never a lock.
+    holder = claims.open_comment(ctx.store, actor, comment_id)
     verdict = detail.verdict
     labels = verdict.labels if verdict else []
     severity = verdict.severity if verdict else 0
@@ -354,6 +377,10 @@ def _comment_page(
         actions=[(name, words.ACTION_KEYS[name]) for name in words.ACTIONS],
         lead_actions={"block"},
         shortcuts=_COMMENT_SHORTCUTS,
+        holder=holder,
+        comment_id=comment_id,
+        people=claims.assignable(ctx.store, actor, comment_id) if actor.can(Permission.ASSIGN) else [],
+        platform_actions=outbox_desk.comment_actions(ctx.store, actor, comment_id),
     )
 
 

@@ -118,6 +118,32 @@ ROLES: dict[str, str] = {
     "admin": N_("admin"),
 }
 
+#: The states of a platform call in the outbox ("" is the outbox filter's "every state").
+OUTBOX_STATES: dict[str, str] = {
+    "": N_("every state"),
+    "failed": N_("failed"),
+    "manual": N_("to do by hand"),
+    "queued": N_("queued"),
+    "done": N_("done"),
+    "cancelled": N_("cancelled"),
+}
+
+#: The platform calls, as the connectors name them (hierniet.connectors, the policy's *_action).
+CALLS: dict[str, str] = {
+    "hide": N_("hide the comment"),
+    "unhide": N_("show the comment again"),
+    "delete": N_("delete the comment"),
+    "reply": N_("reply"),
+    "report": N_("report to the platform"),
+    "block": N_("block the author"),
+    "ban_from_page": N_("ban the author from the page"),
+    "hide_reply": N_("hide the reply"),
+    "hold_for_review": N_("hold for review"),
+    "reject": N_("reject the comment"),
+    "reject_and_ban_author": N_("reject and ban the author"),
+    "mute": N_("mute the author"),
+}
+
 TABLES: dict[str, dict[str, str]] = {
     "label": LABELS,
     "step": STEPS,
@@ -129,4 +155,6 @@ TABLES: dict[str, dict[str, str]] = {
     "source": SOURCES,
     "kind": KINDS,
     "role": ROLES,
+    "outbox_state": OUTBOX_STATES,
+    "call": CALLS,
 }
