@@ -30,8 +30,9 @@ from hierniet.services import signatories
 from hierniet.services.auth import CLI_ACTOR, Role, hash_token, new_token, token_prefix
 from hierniet.services.ingest import ingest
 from hierniet.services.signatories import JoinRequest
-from hierniet.store import repo, repo_desk
-from hierniet.store.tables import Comment
+from hierniet.services.actions import action_rows
+from hierniet.store import repo, repo_desk, repo_team
+from hierniet.store.tables import Comment, QueuedAction, utcnow
 from hierniet.web.site.content import LANGUAGES
 from hierniet.web.site.routes import page_path
 from security.app_routes import app_routes
@@ -114,6 +115,13 @@ ACCESS: dict[tuple[str, str], Access] = {
     ("GET", "/desk/channels"): Access(ADMINS),
     ("POST", "/desk/channels"): Access(ADMINS),
     ("POST", "/desk/channels/{channel_id}/disconnect"): Access(ADMINS),
+    ("POST", "/desk/comments/{comment_id}/take-over"): Access(OF_A),
+    ("POST", "/desk/comments/{comment_id}/assign"): Access(LEADS, note="assign; an empty choice is refused inside"),
+    ("POST", "/desk/filters"): Access(SIGNED_IN, note="one's own saved filters"),
+    ("POST", "/desk/filters/{filter_id}/delete"): Access(frozenset({MOD_A}), note="only the filter's owner"),
+    ("GET", "/desk/outbox"): Access(LEADS, note="manage_outbox"),
+    ("POST", "/desk/outbox/{action_id}/retry"): Access(LEADS, note="manage_outbox; a call not failed is refused inside"),
+    ("POST", "/desk/outbox/{action_id}/done"): Access(OF_A, note="a to-do for anyone who decides; a failed call: leads"),
     ("GET", "/desk/signatories"): Access(CHARTER_ADMIN),
     ("POST", "/desk/signatories/{signatory_id}/approve"): Access(CHARTER_ADMIN),
     ("POST", "/desk/signatories/{signatory_id}/reject"): Access(CHARTER_ADMIN),
@@ -207,6 +215,18 @@ def _seed(desk: Desk) -> World:
             tx, user_id=victim.id, name="victim", token_hash=hash_token(victim_token), prefix=token_prefix(victim_token)
         )
         victim_id, token_id = victim.id, token_row.id
+        # A to-do for a person on organisation A's comment (the outbox routes) and a filter of moderator A.
+        (action_id,) = repo.insert_rows(
+            tx,
+            QueuedAction,
+            action_rows(
+                comment_id=comments["ins1"], channel_id=desk.channel_id, calls=["report"], reply="", now=utcnow(),
+                platform="facebook",
+            ),
+        )
+        mod_a = desk.actors["moderator"].user_id
+        assert mod_a is not None
+        filter_id = repo_team.save_filter(tx, mod_a, "matrix", "status=any", utcnow()).id
     join = signatories.submit_join(
         desk.store,
         JoinRequest(
@@ -226,6 +246,8 @@ def _seed(desk: Desk) -> World:
         "user_id": str(victim_id),
         "token_id": str(token_id),
         "signatory_id": str(join.id),
+        "action_id": str(action_id),
+        "filter_id": str(filter_id),
         "platform": "facebook",
         "path": "desk.js",
     }
