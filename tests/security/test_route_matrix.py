@@ -27,10 +27,10 @@ import httpx
 import pytest
 
 from hierniet.services import signatories
+from hierniet.services.actions import action_rows
 from hierniet.services.auth import CLI_ACTOR, Role, hash_token, new_token, token_prefix
 from hierniet.services.ingest import ingest
 from hierniet.services.signatories import JoinRequest
-from hierniet.services.actions import action_rows
 from hierniet.store import repo, repo_desk, repo_team
 from hierniet.store.tables import Comment, QueuedAction, utcnow
 from hierniet.web.site.content import LANGUAGES
@@ -120,8 +120,8 @@ ACCESS: dict[tuple[str, str], Access] = {
     ("POST", "/desk/filters"): Access(SIGNED_IN, note="one's own saved filters"),
     ("POST", "/desk/filters/{filter_id}/delete"): Access(frozenset({MOD_A}), note="only the filter's owner"),
     ("GET", "/desk/outbox"): Access(LEADS, note="manage_outbox"),
-    ("POST", "/desk/outbox/{action_id}/retry"): Access(LEADS, note="manage_outbox; a call not failed is refused inside"),
-    ("POST", "/desk/outbox/{action_id}/done"): Access(OF_A, note="a to-do for anyone who decides; a failed call: leads"),
+    ("POST", "/desk/outbox/{action_id}/retry"): Access(LEADS, note="manage_outbox; refused inside unless failed"),
+    ("POST", "/desk/outbox/{action_id}/done"): Access(OF_A, note="a to-do: anyone who decides; failed: leads"),
     ("GET", "/desk/signatories"): Access(CHARTER_ADMIN),
     ("POST", "/desk/signatories/{signatory_id}/approve"): Access(CHARTER_ADMIN),
     ("POST", "/desk/signatories/{signatory_id}/reject"): Access(CHARTER_ADMIN),
@@ -220,7 +220,11 @@ def _seed(desk: Desk) -> World:
             tx,
             QueuedAction,
             action_rows(
-                comment_id=comments["ins1"], channel_id=desk.channel_id, calls=["report"], reply="", now=utcnow(),
+                comment_id=comments["ins1"],
+                channel_id=desk.channel_id,
+                calls=["report"],
+                reply="",
+                now=utcnow(),
                 platform="facebook",
             ),
         )

@@ -18,7 +18,9 @@ from store.dbfixtures import Desk, FakeTriage, item
 
 
 def _comment(desk: Desk, triage: FakeTriage, ref: str = "c1", text: str = "insult: jij idioot") -> int:
-    result = ingest(desk.store, triage, [item(ref, text, channel_id=desk.channel_id, author=ref)], actor=desk.actors["admin"])
+    result = ingest(
+        desk.store, triage, [item(ref, text, channel_id=desk.channel_id, author=ref)], actor=desk.actors["admin"]
+    )
     assert not result.rejected, result.rejected
     return result.created[0].comment_id
 
@@ -122,7 +124,10 @@ def test_deciding_or_escalating_releases_the_comment(desk: Desk, fake_triage: Fa
 
 def test_another_organisations_comment_cannot_be_claimed_or_taken(desk: Desk, fake_triage: FakeTriage) -> None:
     result = ingest(
-        desk.store, fake_triage, [item("x1", "insult: elders", channel_id=desk.other_channel_id)], actor=desk.actors["root"]
+        desk.store,
+        fake_triage,
+        [item("x1", "insult: elders", channel_id=desk.other_channel_id)],
+        actor=desk.actors["root"],
     )
     cid = result.created[0].comment_id
     for call in (claims.open_comment, claims.take_over):
@@ -149,7 +154,9 @@ def test_a_facebook_report_is_a_todo_for_a_person_never_sent_by_the_worker(desk:
     decisions.record_decision(desk.store, desk.actors["lead"], cid, decisions.DecisionIn(step="hide_report"))
     with desk.store.session() as s:
         assert [a.action for a in repo.actions_for_comment(s, cid)].count("report") == 1
-    decisions.record_decision(desk.store, desk.actors["lead"], cid, decisions.DecisionIn(step="hide", reason="no report"))
+    decisions.record_decision(
+        desk.store, desk.actors["lead"], cid, decisions.DecisionIn(step="hide", reason="no report")
+    )
     assert _actions(desk, cid)["report"].status == ActionStatus.CANCELLED
 
 
@@ -210,9 +217,16 @@ def test_a_lead_retries_a_failed_call_as_new(desk: Desk, fake_triage: FakeTriage
 def test_the_outbox_shows_one_organisation_filtered_by_state(desk: Desk, fake_triage: FakeTriage) -> None:
     cid = _comment(desk, fake_triage, text="hate: ...")
     decisions.record_decision(desk.store, desk.actors["moderator"], cid, decisions.DecisionIn(step="hide_report"))
-    elsewhere = ingest(
-        desk.store, fake_triage, [item("x1", "hate: elders", channel_id=desk.other_channel_id)], actor=desk.actors["root"]
-    ).created[0].comment_id
+    elsewhere = (
+        ingest(
+            desk.store,
+            fake_triage,
+            [item("x1", "hate: elders", channel_id=desk.other_channel_id)],
+            actor=desk.actors["root"],
+        )
+        .created[0]
+        .comment_id
+    )
     decisions.record_decision(desk.store, desk.actors["root"], elsewhere, decisions.DecisionIn(step="hide_report"))
     lead = desk.actors["lead"]
     every = outbox_desk.outbox(desk.store, lead)

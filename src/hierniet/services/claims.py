@@ -106,7 +106,9 @@ def open_comment(store: repo.Store, actor: Actor, comment_id: int, *, now: datet
         until = now + timedelta(minutes=CLAIM_MINUTES)
         if current is None:
             # Nobody holds it, or a claim ran out: the row (if any) is replaced.
-            repo_team.put_claim(tx, comment_id, user_id=actor.user_id, claimed_at=now, expires_at=until, assigned_by=None)
+            repo_team.put_claim(
+                tx, comment_id, user_id=actor.user_id, claimed_at=now, expires_at=until, assigned_by=None
+            )
         elif current.mine and not current.assigned:
             repo_team.extend_claim(tx, comment_id, actor.user_id, until)
         else:
@@ -162,9 +164,7 @@ def assignable(store: repo.Store, actor: Actor, comment_id: int) -> list[Person]
     return [Person(p.id, p.name, p.role) for p in people if p.password_hash]
 
 
-def assign(
-    store: repo.Store, actor: Actor, comment_id: int, user_id: int, *, now: datetime | None = None
-) -> Holder:
+def assign(store: repo.Store, actor: Actor, comment_id: int, user_id: int, *, now: datetime | None = None) -> Holder:
     """A lead gives the comment to a person of its organisation until someone decides (audited)."""
     require(actor, Permission.ASSIGN, "assign comments")
     now = now or utcnow()

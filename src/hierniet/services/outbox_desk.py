@@ -64,15 +64,14 @@ class OutboxItem:
         return self.done_by is not None
 
 
-def comment_url(
-    platform: str, external_id: str, thread: str | None, post_url: str | None = None
-) -> str | None:
+def comment_url(platform: str, external_id: str, thread: str | None, post_url: str | None = None) -> str | None:
     """The comment's address on its platform (best effort from its ids), else its post's, else None."""
     ext = quote(external_id, safe="")
     if platform == "facebook":
         # Graph API comment ids are "<post>_<comment>"; the post's page opens at the comment.
         if thread:
-            return f"https://www.facebook.com/{quote(thread, safe='')}?comment_id={quote(external_id.split('_')[-1], safe='')}"
+            comment = quote(external_id.split("_")[-1], safe="")
+            return f"https://www.facebook.com/{quote(thread, safe='')}?comment_id={comment}"
         return f"https://www.facebook.com/{ext}"
     if platform == "youtube" and thread:
         return f"https://www.youtube.com/watch?v={quote(thread, safe='')}&lc={ext}"
@@ -111,9 +110,7 @@ def _item(row: repo_team.OutboxRow) -> OutboxItem:
     )
 
 
-def outbox(
-    store: repo.Store, actor: Actor, *, status: str = "", limit: int = 50, offset: int = 0
-) -> Page[OutboxItem]:
+def outbox(store: repo.Store, actor: Actor, *, status: str = "", limit: int = 50, offset: int = 0) -> Page[OutboxItem]:
     """The organisation's platform calls in one state ("" for every one), the most recently changed first."""
     require(actor, Permission.MANAGE_OUTBOX, "see the outbox")
     if status and status not in STATES:

@@ -160,9 +160,7 @@ def outbox(
         conditions.append(QueuedAction.status.in_(list(statuses)))
     total = (
         session.scalar(
-            select(func.count(QueuedAction.id))
-            .join(Channel, QueuedAction.channel_id == Channel.id)
-            .where(*conditions)
+            select(func.count(QueuedAction.id)).join(Channel, QueuedAction.channel_id == Channel.id).where(*conditions)
         )
         or 0
     )

@@ -58,9 +58,7 @@ def assign(ctx: SignedIn, comment_id: Id, user_id: Annotated[str, Form()] = "") 
 
 
 @team_router.post("/filters", dependencies=Csrf)
-def save_filter(
-    ctx: SignedIn, name: Annotated[str, Form()] = "", query: Annotated[str, Form()] = ""
-) -> Response:
+def save_filter(ctx: SignedIn, name: Annotated[str, Form()] = "", query: Annotated[str, Form()] = "") -> Response:
     back = f"{PREFIX}/" + (f"?{saved_filters.normalise(query)}" if saved_filters.normalise(query) else "")
     try:
         saved = saved_filters.save_filter(ctx.store, ctx.actor, name, query)
@@ -137,7 +135,13 @@ def retry(ctx: SignedIn, action_id: Id, next: Annotated[str, Form()] = "") -> Re
             raise
         ctx.flash(ctx.t("Only a failed call can be retried; this one is no longer failed."), "error")
         return _redirect(back)
-    ctx.flash(ctx.t("Call #%(id)s (%(call)s) is queued again.", id=item.id, call=ctx.t(words.CALLS.get(item.action, item.action))))
+    ctx.flash(
+        ctx.t(
+            "Call #%(id)s (%(call)s) is queued again.",
+            id=item.id,
+            call=ctx.t(words.CALLS.get(item.action, item.action)),
+        )
+    )
     return _redirect(back)
 
 
@@ -154,6 +158,10 @@ def done_by_hand(
         ctx.flash(ctx.t("This call cannot be ticked done by hand: it is neither a to-do nor failed."), "error")
         return _redirect(back)
     ctx.flash(
-        ctx.t("Call #%(id)s (%(call)s) is ticked done by hand.", id=item.id, call=ctx.t(words.CALLS.get(item.action, item.action)))
+        ctx.t(
+            "Call #%(id)s (%(call)s) is ticked done by hand.",
+            id=item.id,
+            call=ctx.t(words.CALLS.get(item.action, item.action)),
+        )
     )
     return _redirect(back)
