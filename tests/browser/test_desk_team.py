@@ -200,4 +200,3 @@ def test_outbox_retry_and_a_todo_done_by_hand(tabs: Any, live_server: LiveServer
     lead.screenshot(path=str(artifacts / f"team-outbox-done-{width}.png"), full_page=True)
     (entry,) = _audit(server, "action.done_by_hand")
     assert entry.actor == "lead1" and entry.detail["action"] == "report"
-
