@@ -3,6 +3,7 @@ retry and "done by hand", and calls a platform has no API for waiting as a to-do
 
 from __future__ import annotations
 
+import threading
 from datetime import timedelta
 
 import pytest
@@ -12,7 +13,7 @@ from hierniet.services.actions import ActionStatus, by_hand
 from hierniet.services.errors import Conflict, Forbidden, InvalidInput, NotFound
 from hierniet.services.ingest import ingest
 from hierniet.store import connector_repo as crepo
-from hierniet.store import repo
+from hierniet.store import repo, repo_team
 from hierniet.store.tables import AuditEntry, QueuedAction, utcnow
 from store.dbfixtures import Desk, FakeTriage, item
 
@@ -292,3 +293,44 @@ def test_the_last_filter_is_remembered_per_person(desk: Desk) -> None:
     with desk.store.session() as s:
         user = repo.get_user(s, mod.user_id or 0)
         assert user is not None and user.preferences["shield"] == "mask"
+
+
+def test_reading_a_comment_nobody_waits_on_claims_nothing(desk: Desk, fake_triage: FakeTriage) -> None:
+    decided, escalated = _comment(desk, fake_triage), _comment(desk, fake_triage, "c2")
+    mod, lead = desk.actors["moderator"], desk.actors["lead"]
+    decisions.record_decision(desk.store, mod, decided, decisions.DecisionIn(step="refer", reason="test"))
+    decisions.escalate(desk.store, mod, escalated, "for a lead")
+    assert claims.open_comment(desk.store, mod, decided) is None
+    # An escalated comment waits for a lead: a moderator reading it does not hold it up; a lead does claim it.
+    assert claims.open_comment(desk.store, mod, escalated) is None
+    held = claims.open_comment(desk.store, lead, escalated)
+    assert held is not None and held.mine
+
+
+def test_two_people_opening_at_once_do_not_fail(desk: Desk, fake_triage: FakeTriage) -> None:
+    """The lead's claim is written (not yet committed) while the moderator opens the comment: the moderator's
+    page must name the lead, not fail (PostgreSQL: their insert meets the lead's row; SQLite: the writer lock
+    makes them wait)."""
+    cid = _comment(desk, fake_triage)
+    mod, lead = desk.actors["moderator"], desk.actors["lead"]
+    assert lead.user_id is not None
+    now = utcnow()
+    outcome: dict[str, object] = {}
+
+    def moderator_opens() -> None:
+        try:
+            outcome["holder"] = claims.open_comment(desk.store, mod, cid, now=now)
+        except Exception as exc:  # pragma: no cover - what the test is about
+            outcome["error"] = exc
+
+    with desk.store.transaction() as tx:
+        repo_team.put_claim(
+            tx, cid, user_id=lead.user_id, claimed_at=now, expires_at=now + timedelta(minutes=5), assigned_by=None
+        )
+        other = threading.Thread(target=moderator_opens)
+        other.start()
+        other.join(0.5)
+    other.join(10)
+    assert "error" not in outcome, outcome
+    holder = outcome["holder"]
+    assert isinstance(holder, claims.Holder) and holder.user_id == lead.user_id and not holder.mine

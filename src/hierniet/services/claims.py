@@ -13,14 +13,17 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from hierniet.services import audit
 from hierniet.services.auth import Actor, Permission, require
 from hierniet.services.errors import InvalidInput, NotFound
+from hierniet.services.views import CommentStatus
 from hierniet.store import repo, repo_desk, repo_team
-from hierniet.store.tables import Channel, CommentClaim, User, utcnow
+from hierniet.store.tables import Channel, Comment, CommentClaim, User, utcnow
 
 #: How long opening a comment keeps it claimed: long enough to read and decide, short enough that a comment
 #: left open in a forgotten tab comes back to the others soon.
@@ -70,10 +73,36 @@ def _holder(claim: CommentClaim, user: User, assigner: User | None, actor: Actor
 
 
 def _visible_channel(s: Session, actor: Actor, comment_id: int) -> Channel:
+    return _visible(s, actor, comment_id)[1]
+
+
+def _visible(s: Session, actor: Actor, comment_id: int) -> tuple[Comment, Channel]:
     found = repo.get_comment(s, comment_id)
     if found is None or not actor.sees(found[1].organisation_id):
         raise NotFound(f"no comment {comment_id}: list comments with GET /api/v1/queue?status=any")
-    return found[1]
+    return found[0], found[1]
+
+
+def _put(tx: Session, comment_id: int, *, retry: bool, **values: Any) -> bool:
+    """Make `values["user_id"]` the holder. Two people opening a comment at once both find it free and both
+    insert: the second insert fails; in a savepoint, so the caller reads who won (or, with `retry`, for an
+    explicit take-over or assignment, replaces it) instead of failing the page."""
+    for _ in range(2 if retry else 1):
+        try:
+            with tx.begin_nested():
+                repo_team.put_claim(tx, comment_id, **values)
+        except IntegrityError:
+            continue
+        return True
+    return False
+
+
+def _waits_for(comment: Comment, actor: Actor) -> bool:
+    """A comment this person would decide from the queue: open, or escalated and they resolve escalations.
+    Reading a decided comment (or an escalated one, as a moderator) claims nothing."""
+    if comment.status == CommentStatus.OPEN:
+        return True
+    return comment.status == CommentStatus.ESCALATED and actor.can(Permission.RESOLVE_ESCALATION)
 
 
 def _current(s: Session, actor: Actor, comment_id: int, now: datetime) -> Holder | None:
@@ -99,16 +128,14 @@ def open_comment(store: repo.Store, actor: Actor, comment_id: int, *, now: datet
     require(actor, Permission.READ_QUEUE, "read comments")
     now = now or utcnow()
     with store.transaction() as tx:
-        _visible_channel(tx, actor, comment_id)
+        comment, _channel = _visible(tx, actor, comment_id)
         current = _current(tx, actor, comment_id, now)
-        if actor.user_id is None or not actor.can(Permission.DECIDE):
+        if actor.user_id is None or not actor.can(Permission.DECIDE) or not _waits_for(comment, actor):
             return current
         until = now + timedelta(minutes=CLAIM_MINUTES)
         if current is None:
             # Nobody holds it, or a claim ran out: the row (if any) is replaced.
-            repo_team.put_claim(
-                tx, comment_id, user_id=actor.user_id, claimed_at=now, expires_at=until, assigned_by=None
-            )
+            _put(tx, comment_id, retry=False, user_id=actor.user_id, claimed_at=now, expires_at=until, assigned_by=None)
         elif current.mine and not current.assigned:
             repo_team.extend_claim(tx, comment_id, actor.user_id, until)
         else:
@@ -132,9 +159,10 @@ def take_over(store: repo.Store, actor: Actor, comment_id: int, *, now: datetime
             return current
         assigned = current is not None and current.assigned
         row = repo_team.get_claim(tx, comment_id) if assigned else None
-        repo_team.put_claim(
+        _put(
             tx,
             comment_id,
+            retry=True,
             user_id=actor.user_id,
             claimed_at=now,
             expires_at=None if assigned else now + timedelta(minutes=CLAIM_MINUTES),
@@ -176,9 +204,7 @@ def assign(store: repo.Store, actor: Actor, comment_id: int, user_id: int, *, no
                 f"no active person {user_id} in the comment's organisation: choose someone from the list"
             )
         previous = _current(tx, actor, comment_id, now)
-        repo_team.put_claim(
-            tx, comment_id, user_id=person.id, claimed_at=now, expires_at=None, assigned_by=actor.user_id
-        )
+        _put(tx, comment_id, retry=True, user_id=person.id, claimed_at=now, expires_at=None, assigned_by=actor.user_id)
         audit.record(
             tx,
             actor,
