@@ -171,3 +171,15 @@ def test_the_outbox_page_for_leads_with_retry(pages: Pages) -> None:
     again = lead.post(f"/desk/outbox/{actions['hide'].id}/retry")
     assert "Only a failed call can be retried" in text_of(again.text)
     assert len(_audit(pages, "action.retried")) == 1
+
+
+def test_after_a_decision_the_desk_skips_a_comment_someone_else_is_on(pages: Pages) -> None:
+    pages.login("moderator")
+    first = pages.post(f"/desk/comments/{pages.comments['ins1']}/decide", {"action": "refer", "reason": "test"})
+    taken = int(first.url.path.rsplit("/", 1)[1])  # where the desk went next: the first waiting comment
+    assert taken != pages.comments["ins1"]
+    lead = _second(pages)
+    lead.login("lead")
+    lead.get(f"/desk/comments/{taken}")  # the lead is on it now
+    second = pages.post(f"/desk/comments/{pages.comments['ins2']}/decide", {"action": "refer", "reason": "test"})
+    assert second.url.path != f"/desk/comments/{taken}"

@@ -426,8 +426,11 @@ def decide(
             step=ctx.t(words.STEPS.get(decision.step, decision.step)),
         )
     ctx.flash(message)
-    following = queue.queue(ctx.store, actor, queue.QueueFilters(), limit=1).items
-    return _redirect(f"{PREFIX}/comments/{following[0].id}" if following else f"{PREFIX}/")
+    # The next waiting comment that nobody else is on: two people should not land on the same one.
+    following = queue.queue(ctx.store, actor, queue.QueueFilters(), limit=20).items
+    held = claims.holders(ctx.store, actor, [i.id for i in following])
+    free = [i for i in following if i.id not in held or held[i.id].mine]
+    return _redirect(f"{PREFIX}/comments/{free[0].id}" if free else f"{PREFIX}/")
 
 
 @router.post("/comments/{comment_id}/reveal", dependencies=Csrf)
