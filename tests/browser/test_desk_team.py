@@ -167,7 +167,7 @@ def test_outbox_retry_and_a_todo_done_by_hand(tabs: Any, live_server: LiveServer
     moderator.goto(server.at(f"/desk/comments/{cid}"))
     todo = moderator.locator(f'.platform-actions li[data-action="{report_id}"]')
     assert "report to the platform: to do by hand" in " ".join(todo.inner_text().split())
-    link = todo.get_by_role("link", name="Open the comment on facebook")
+    link = todo.get_by_role("link", name="Open the comment on Facebook")
     assert (link.get_attribute("href") or "").startswith("https://www.facebook.com/")
     moderator.screenshot(path=str(artifacts / f"team-comment-todo-{width}.png"), full_page=True)
     assert moderator.get_by_role("link", name="Outbox").count() == 0

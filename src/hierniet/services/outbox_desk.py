@@ -36,6 +36,19 @@ STATES: tuple[str, ...] = (
 )
 
 
+#: How each platform writes its own name (a proper noun, the same in every language).
+PLATFORM_NAMES: dict[str, str] = {
+    "facebook": "Facebook",
+    "instagram": "Instagram",
+    "x": "X",
+    "linkedin": "LinkedIn",
+    "youtube": "YouTube",
+    "tiktok": "TikTok",
+    "mastodon": "Mastodon",
+    "bluesky": "Bluesky",
+}
+
+
 @dataclass(frozen=True, slots=True)
 class OutboxItem:
     """One platform call as the outbox page and a comment's page show it."""
@@ -62,6 +75,10 @@ class OutboxItem:
     @property
     def by_hand(self) -> bool:
         return self.done_by is not None
+
+    @property
+    def platform_name(self) -> str:
+        return PLATFORM_NAMES.get(self.platform, self.platform)
 
 
 def comment_url(platform: str, external_id: str, thread: str | None, post_url: str | None = None) -> str | None:
