@@ -334,3 +334,14 @@ def test_two_people_opening_at_once_do_not_fail(desk: Desk, fake_triage: FakeTri
     assert "error" not in outcome, outcome
     holder = outcome["holder"]
     assert isinstance(holder, claims.Holder) and holder.user_id == lead.user_id and not holder.mine
+
+
+def test_a_platforms_answer_is_explained_in_words() -> None:
+    reason = outbox_desk.reason_of
+    assert reason("failed", "in doubt: an earlier attempt was interrupted") == "in_doubt"
+    assert reason("queued", "channel not usable: channel 3 has no page_token") == "channel"
+    assert reason("failed", "gave up after 8 attempts: rate limited: (#4) too many calls") == "rate_limited"
+    assert reason("failed", "gave up after 8 attempts: ReadTimeout: timed out") == "gave_up"
+    assert reason("failed", "facebook has no API for 'report': do it by hand") == "no_api"
+    assert reason("failed", "(#100) Invalid parameter") == "refused"
+    assert reason("done", "done by hand by anne") is None and reason("failed", None) is None

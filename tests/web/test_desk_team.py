@@ -162,6 +162,7 @@ def test_the_outbox_page_for_leads_with_retry(pages: Pages) -> None:
     page = lead.get("/desk/outbox?status=failed")
     words = text_of(page.text)
     assert "hide the comment" in words and "Permission denied: pages_manage_engagement" in words
+    assert "The platform refused the call." in words
     assert "report to the platform" not in words  # filtered out: it is a to-do, not failed
     assert "report to the platform" in text_of(lead.get("/desk/outbox?status=manual").text)
     unknown = lead.get("/desk/outbox?status=automatic")

@@ -49,6 +49,28 @@ PLATFORM_NAMES: dict[str, str] = {
 }
 
 
+#: What an answer means, in a person's words: a code per kind of answer the worker records
+#: (hierniet.connectors.base.outcome_for_error and the worker's own lines), the first that matches.
+_REASONS: tuple[tuple[str, str], ...] = (
+    ("in doubt", "in_doubt"),
+    ("channel not usable", "channel"),
+    ("rate limited", "rate_limited"),
+    ("platform unavailable", "down"),
+    ("has no API for", "no_api"),
+    ("gave up after", "gave_up"),
+)
+
+
+def reason_of(status: str, answer: str | None) -> str | None:
+    """The kind of a call's answer (a key of the desk's words), None when there is nothing to explain."""
+    if not answer or status in ("done", "cancelled"):
+        return None
+    for needle, code in _REASONS:
+        if needle in answer:
+            return code
+    return "refused" if status == "failed" else None
+
+
 @dataclass(frozen=True, slots=True)
 class OutboxItem:
     """One platform call as the outbox page and a comment's page show it."""
@@ -75,6 +97,10 @@ class OutboxItem:
     @property
     def by_hand(self) -> bool:
         return self.done_by is not None
+
+    @property
+    def reason(self) -> str | None:
+        return reason_of(self.status, self.answer)
 
     @property
     def platform_name(self) -> str:

@@ -144,6 +144,22 @@ CALLS: dict[str, str] = {
     "mute": N_("mute the author"),
 }
 
+#: What a platform's answer means (hierniet.services.outbox_desk.reason_of), before the answer itself.
+OUTBOX_REASONS: dict[str, str] = {
+    "in_doubt": N_(
+        "An attempt was interrupted and the platform cannot say whether it took effect: check on the platform, "
+        "then retry or tick it done by hand."
+    ),
+    "channel": N_(
+        "The channel cannot be used (a missing or expired token): an admin reconnects it on the Channels page."
+    ),
+    "rate_limited": N_("The platform asked to slow down: the desk tries again later."),
+    "down": N_("The platform was unavailable: the desk tries again later."),
+    "no_api": N_("The platform has no API for this: do it on the platform, then tick it done by hand."),
+    "gave_up": N_("The desk tried several times and gave up: retry, or do it on the platform."),
+    "refused": N_("The platform refused the call."),
+}
+
 TABLES: dict[str, dict[str, str]] = {
     "label": LABELS,
     "step": STEPS,
@@ -157,4 +173,5 @@ TABLES: dict[str, dict[str, str]] = {
     "role": ROLES,
     "outbox_state": OUTBOX_STATES,
     "call": CALLS,
+    "outbox_reason": OUTBOX_REASONS,
 }
