@@ -11,7 +11,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Depends, Form
 from fastapi.responses import RedirectResponse, Response
 
-from hierniet.bounds import Id
+from hierniet.bounds import MAX_ID, Id
 from hierniet.services import claims, outbox_desk, saved_filters
 from hierniet.services.auth import Permission, require
 from hierniet.services.errors import ServiceError
@@ -44,7 +44,9 @@ def assign(ctx: SignedIn, comment_id: Id, user_id: Annotated[str, Form()] = "") 
     require(ctx.actor, Permission.ASSIGN, "assign comments")
     back = f"{PREFIX}/comments/{comment_id}"
     try:
-        holder = claims.assign(ctx.store, ctx.actor, comment_id, int(user_id) if user_id.isdigit() else 0)
+        # A number no id can be (past the database's integers) is refused like a word, not sent to the store.
+        person = int(user_id) if user_id.isdigit() and int(user_id) <= MAX_ID else 0
+        holder = claims.assign(ctx.store, ctx.actor, comment_id, person)
     except ServiceError as exc:
         if exc.status_code == 404:
             raise
