@@ -27,11 +27,12 @@ import httpx
 import pytest
 
 from hierniet.services import signatories
+from hierniet.services.actions import action_rows
 from hierniet.services.auth import CLI_ACTOR, Role, hash_token, new_token, token_prefix
 from hierniet.services.ingest import ingest
 from hierniet.services.signatories import JoinRequest
-from hierniet.store import repo, repo_desk
-from hierniet.store.tables import Comment
+from hierniet.store import repo, repo_desk, repo_team
+from hierniet.store.tables import Comment, QueuedAction, utcnow
 from hierniet.web.site.content import LANGUAGES
 from hierniet.web.site.routes import page_path
 from security.app_routes import app_routes
@@ -116,6 +117,13 @@ ACCESS: dict[tuple[str, str], Access] = {
     ("GET", "/desk/channels"): Access(ADMINS),
     ("POST", "/desk/channels"): Access(ADMINS),
     ("POST", "/desk/channels/{channel_id}/disconnect"): Access(ADMINS),
+    ("POST", "/desk/comments/{comment_id}/take-over"): Access(OF_A),
+    ("POST", "/desk/comments/{comment_id}/assign"): Access(LEADS, note="assign; an empty choice is refused inside"),
+    ("POST", "/desk/filters"): Access(SIGNED_IN, note="one's own saved filters"),
+    ("POST", "/desk/filters/{filter_id}/delete"): Access(frozenset({MOD_A}), note="only the filter's owner"),
+    ("GET", "/desk/outbox"): Access(LEADS, note="manage_outbox"),
+    ("POST", "/desk/outbox/{action_id}/retry"): Access(LEADS, note="manage_outbox; refused inside unless failed"),
+    ("POST", "/desk/outbox/{action_id}/done"): Access(OF_A, note="a to-do: anyone who decides; failed: leads"),
     ("GET", "/desk/signatories"): Access(CHARTER_ADMIN),
     ("POST", "/desk/signatories/{signatory_id}/approve"): Access(CHARTER_ADMIN),
     ("POST", "/desk/signatories/{signatory_id}/reject"): Access(CHARTER_ADMIN),
@@ -146,6 +154,11 @@ ACCESS: dict[tuple[str, str], Access] = {
     ("GET", "/api/v1/users/{user_id}/tokens"): Access(ADMINS),
     ("POST", "/api/v1/users/{user_id}/tokens"): Access(ADMINS),
     ("DELETE", "/api/v1/tokens/{token_id}"): Access(ADMINS),
+    ("POST", "/api/v1/comments/{comment_id}/claim"): Access(OF_A),
+    ("PUT", "/api/v1/comments/{comment_id}/assignment"): Access(LEADS, note="assign"),
+    ("GET", "/api/v1/outbox"): Access(LEADS, note="manage_outbox"),
+    ("POST", "/api/v1/outbox/{action_id}/retry"): Access(LEADS, note="manage_outbox; 409 unless failed"),
+    ("POST", "/api/v1/outbox/{action_id}/done"): Access(OF_A, note="a to-do: anyone who decides; failed: leads"),
     ("GET", "/api/v1/signatories"): Access(CHARTER_ADMIN),
     ("GET", "/api/v1/signatories/{signatory_id}"): Access(CHARTER_ADMIN),
     ("POST", "/api/v1/signatories/{signatory_id}/approve"): Access(CHARTER_ADMIN),
@@ -161,6 +174,7 @@ API_BODIES: dict[tuple[str, str], dict[str, Any]] = {
     ("POST", "/api/v1/comments/retriage"): {"comment_ids": ["{comment_id}"]},
     ("POST", "/api/v1/comments/{comment_id}/decisions"): {"step": "refer", "reason": "matrix test"},
     ("PUT", "/api/v1/comments/{comment_id}/evidence"): {"hold": True, "reason": "matrix test"},
+    ("PUT", "/api/v1/comments/{comment_id}/assignment"): {"user_id": "{user_id}"},
     ("POST", "/api/v1/organisations"): {"slug": "matrix-org", "name": "Matrix"},
     ("POST", "/api/v1/users"): {"name": "matrix-user", "role": "moderator", "organisation_id": "{organisation_id}"},
 }
@@ -209,6 +223,22 @@ def _seed(desk: Desk) -> World:
             tx, user_id=victim.id, name="victim", token_hash=hash_token(victim_token), prefix=token_prefix(victim_token)
         )
         victim_id, token_id = victim.id, token_row.id
+        # A to-do for a person on organisation A's comment (the outbox routes) and a filter of moderator A.
+        (action_id,) = repo.insert_rows(
+            tx,
+            QueuedAction,
+            action_rows(
+                comment_id=comments["ins1"],
+                channel_id=desk.channel_id,
+                calls=["report"],
+                reply="",
+                now=utcnow(),
+                platform="facebook",
+            ),
+        )
+        mod_a = desk.actors["moderator"].user_id
+        assert mod_a is not None
+        filter_id = repo_team.save_filter(tx, mod_a, "matrix", "status=any", utcnow()).id
     join = signatories.submit_join(
         desk.store,
         JoinRequest(
@@ -228,6 +258,8 @@ def _seed(desk: Desk) -> World:
         "user_id": str(victim_id),
         "token_id": str(token_id),
         "signatory_id": str(join.id),
+        "action_id": str(action_id),
+        "filter_id": str(filter_id),
         "platform": "facebook",
         "path": "desk.js",
     }

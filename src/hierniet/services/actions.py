@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
+from hierniet.connectors.base import ConfigError, connector_class
 from hierniet.domain import CharterStep, ReportTo
 from hierniet.policy.schema import HIDING_STEPS, PlatformCapabilities
 
@@ -20,6 +21,25 @@ class ActionStatus:
     DONE = "done"
     FAILED = "failed"
     CANCELLED = "cancelled"  # a later decision made it unnecessary before it was sent
+    # The platform has no API for it (Facebook reports, Instagram blocks): a to-do for a person, who ticks
+    # "done by hand" on the desk (hierniet.services.outbox_desk). The worker never sends it.
+    MANUAL = "manual"
+
+
+def api_actions(platform: str | None) -> frozenset[str] | None:
+    """The calls the platform's connector can make; None when the platform has no connector (imports, other)."""
+    if not platform:
+        return None
+    try:
+        return connector_class(platform).actions
+    except ConfigError:
+        return None
+
+
+def by_hand(platform: str | None, call: str) -> bool:
+    """True when a person must make this call on the platform themselves: its connector cannot."""
+    actions = api_actions(platform)
+    return actions is not None and call not in actions
 
 
 def platform_calls(step: CharterStep, reports: Sequence[ReportTo], reply: str, caps: PlatformCapabilities) -> list[str]:
@@ -67,7 +87,9 @@ def action_rows(
     decision_id: int | None = None,
     recommendation_id: int | None = None,
     label: str | None = None,
+    platform: str | None = None,
 ) -> list[dict[str, Any]]:
+    """Outbox rows for `calls`; those the channel's platform has no API for wait as to-dos ("manual")."""
     return [
         {
             "comment_id": comment_id,
@@ -76,7 +98,7 @@ def action_rows(
             "recommendation_id": recommendation_id,
             "action": call,
             "payload": payload_for(call, reply, label),
-            "status": ActionStatus.QUEUED,
+            "status": ActionStatus.MANUAL if by_hand(platform, call) else ActionStatus.QUEUED,
             "attempts": 0,
             "last_error": None,
             "not_before": now,

@@ -31,6 +31,8 @@ class Permission(StrEnum):
     RETRIAGE = "retriage"  # triage a stored comment again (a new verdict version)
     READ_AUDIT = "read_audit"  # the audit log
     MANAGE_PERSONAL_DATA = "manage_personal_data"  # export or erase an author's data, keep a comment as evidence
+    ASSIGN = "assign"  # give a comment to a person of the team
+    MANAGE_OUTBOX = "manage_outbox"  # the outbox: every platform call, retry a failed one, mark one done by hand
     MANAGE_USERS = "manage_users"  # users and their API tokens
     MANAGE_CHANNELS = "manage_channels"
     MANAGE_ORGANISATIONS = "manage_organisations"
@@ -44,6 +46,8 @@ _LEAD = _MODERATOR | {
     Permission.RETRIAGE,
     Permission.READ_AUDIT,
     Permission.MANAGE_PERSONAL_DATA,
+    Permission.ASSIGN,
+    Permission.MANAGE_OUTBOX,
 }
 _ADMIN = _LEAD | {Permission.MANAGE_USERS, Permission.MANAGE_CHANNELS, Permission.MANAGE_ORGANISATIONS}
 

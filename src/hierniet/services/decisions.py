@@ -26,7 +26,7 @@ from hierniet.services.history import load_histories, since_for
 from hierniet.services.policies import policy_for
 from hierniet.services.verdicts import Classifier, label_rows, recommendation_row, status_for, verdict_row
 from hierniet.services.views import CommentStatus, DecisionKind, DecisionView
-from hierniet.store import repo
+from hierniet.store import repo, repo_team
 from hierniet.store import tables as t
 from hierniet.store.tables import utcnow
 
@@ -190,6 +190,8 @@ def record_decision(
             decision_id=row.id,
             unhide=None if step in HIDING_STEPS else caps.hide_action,
         )
+        # Deciding ends whoever's claim or assignment on the comment (hierniet.services.claims).
+        repo_team.release(tx, [comment.id])
         audit.record(
             tx,
             actor,
@@ -237,11 +239,12 @@ def _queue_calls(
     hid is shown again.
     """
     existing = repo.actions_for_comment(tx, comment.id)
-    live = [a for a in existing if a.status in (ActionStatus.QUEUED, ActionStatus.DONE)]
+    # A to-do for a person ("manual") is live like a queued call: not queued twice, cancelled when unwanted.
+    live = [a for a in existing if a.status in (ActionStatus.QUEUED, ActionStatus.DONE, ActionStatus.MANUAL)]
     have = {a.action for a in live}
     repo.set_action_status(
         tx,
-        [a.id for a in live if a.status == ActionStatus.QUEUED and a.action not in calls],
+        [a.id for a in live if a.status in (ActionStatus.QUEUED, ActionStatus.MANUAL) and a.action not in calls],
         ActionStatus.CANCELLED,
     )
     wanted = [c for c in calls if c not in have or (c == "reply" and _reply_changed(live, reply))]
@@ -260,6 +263,7 @@ def _queue_calls(
             decision_id=decision_id,
             recommendation_id=recommendation_id,
             label=report_label(comment.labels),
+            platform=channel.platform,
         ),
     )
 
@@ -293,6 +297,7 @@ def escalate(
             created_at=now,
         )
         repo.set_comment_state(tx, comment.id, status=CommentStatus.ESCALATED.value)
+        repo_team.release(tx, [comment.id])  # a lead takes it from here
         audit.record(
             tx,
             actor,

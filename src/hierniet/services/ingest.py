@@ -708,6 +708,7 @@ def _create(
                 now=received,
                 recommendation_id=rid,
                 label=rec.label.value if rec.label else None,
+                platform=i.channel.platform,
             )
     repo.insert_many(tx, QueuedAction, actions)
 

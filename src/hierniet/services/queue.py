@@ -46,6 +46,8 @@ class QueueFilters:
     order: str = "severity"
     # Words to search for (hierniet.services.search): in the text, or the author's name or handle.
     q: str | None = None
+    #: Only the comments this person holds: assigned to them, or claimed by them and not expired.
+    assigned_to: int | None = None
 
 
 def _choice(value: str | None, allowed: list[str], what: str) -> str | None:
@@ -99,6 +101,7 @@ def to_query(actor: Actor, f: QueueFilters, *, with_status: bool = True) -> repo
         until=_aware(f.until, "until"),
         order=f.order,
         search=search_terms(f.q),
+        assigned=(f.assigned_to, utcnow()) if f.assigned_to is not None else None,
     )
 
 

@@ -58,7 +58,9 @@ def record_removals(
         repo.mark_removed(
             tx, comment.id, removed_at=now, status=CommentStatus.REMOVED.value if leaves_queue else None
         )
-        queued = [a for a in repo.actions_for_comment(tx, comment.id) if a.status == ActionStatus.QUEUED]
+        # A to-do for a person (a call the platform has no API for) is pending like a queued call.
+        pending = (ActionStatus.QUEUED, ActionStatus.MANUAL)
+        queued = [a for a in repo.actions_for_comment(tx, comment.id) if a.status in pending]
         cancel = [a for a in queued if a.action not in KEPT_AFTER_REMOVAL]
         repo.cancel_actions(tx, [a.id for a in cancel], CANCEL_REASON, now=now)
         result.removed.append(comment.id)

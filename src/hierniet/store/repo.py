@@ -31,6 +31,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session, sessionmaker
 
+from hierniet.store import repo_team
 from hierniet.store.search import AuthorMatches, CommentMatches, Term
 from hierniet.store.tables import (
     ApiToken,
@@ -552,11 +553,15 @@ class QueueQuery:
     order: str = "severity"  # severity (most severe, then oldest, first), oldest, newest
     # Full-text search (hierniet.store.search): every word in the text, or in the author's name or handle.
     search: tuple[Term, ...] = ()
+    # (user id, now): only the comments that person holds at that moment (hierniet.store.repo_team).
+    assigned: tuple[int, datetime] | None = None
 
 
 def _filtered(stmt: _S, q: QueueQuery) -> _S:
     if q.search:
         stmt = stmt.where(CommentMatches(q.search, Comment.__table__.c.author_id))
+    if q.assigned is not None:
+        stmt = stmt.where(repo_team.held_by(*q.assigned))
     if q.organisation_id is not None:
         stmt = stmt.where(Channel.organisation_id == q.organisation_id)
     if q.channel_id is not None:
@@ -722,11 +727,11 @@ def actions_for_comment(session: Session, comment_id: int) -> list[QueuedAction]
 
 
 def cancel_actions(session: Session, action_ids: Sequence[int], reason: str, *, now: datetime) -> None:
-    """Cancel queued actions before they are sent, saying why (the worker sends only queued ones)."""
+    """Cancel queued actions (or to-dos for a person) before they are carried out, saying why."""
     if action_ids:
         session.execute(
             update(QueuedAction)
-            .where(QueuedAction.id.in_(action_ids), QueuedAction.status == "queued")
+            .where(QueuedAction.id.in_(action_ids), QueuedAction.status.in_(("queued", "manual")))
             .values(status="cancelled", outcome=reason, finished_at=now, updated_at=now)
         )
 

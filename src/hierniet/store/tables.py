@@ -358,6 +358,10 @@ class QueuedAction(Base):
     finished_at: Mapped[datetime | None] = mapped_column()
     outcome: Mapped[str | None] = mapped_column(Text)
     platform_ref: Mapped[str | None] = mapped_column(String(200))
+    # --- done by hand (0011): a call the platform has no API for waits as "manual", a to-do for a person;
+    # whoever ticks "done by hand" (for it, or for a call that failed) is kept here and in the audit log.
+    manual_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    manual_at: Mapped[datetime | None] = mapped_column()
 
 
 class AuditEntry(Base):
@@ -470,3 +474,33 @@ class Signatory(Base):
     decision_reason: Mapped[str] = mapped_column(Text, default="")
     # SHA-256 of the submitting client's address (never the address itself), for the rate limit.
     client_hash: Mapped[str] = mapped_column(String(64))
+
+
+class CommentClaim(Base):
+    """Who is handling a comment now (0011): a claim when they opened it, ending at `expires_at`, or a lead's
+    assignment (`assigned_by` set, no expiry). One per comment; a decision on the comment deletes it.
+
+    A claim is a warning to the others, never a lock: anyone may still decide, or take it over.
+    """
+
+    __tablename__ = "comment_claims"
+
+    comment_id: Mapped[int] = mapped_column(ForeignKey("comments.id"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    claimed_at: Mapped[datetime] = mapped_column()
+    # NULL for an assignment: it lasts until someone decides (or a lead assigns it elsewhere).
+    expires_at: Mapped[datetime | None] = mapped_column()
+    assigned_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+
+class SavedFilter(Base):
+    """A person's named queue filter (0011): the query string of the queue's address, without the page."""
+
+    __tablename__ = "saved_filters"
+    __table_args__ = (UniqueConstraint("user_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    name: Mapped[str] = mapped_column(String(100))
+    query: Mapped[str] = mapped_column(String(1000))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

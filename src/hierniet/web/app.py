@@ -24,6 +24,7 @@ from hierniet.web.desk import install_desk
 from hierniet.web.desk.authors import authors_router as desk_authors_router
 from hierniet.web.desk.channels import channels_router as desk_channels_router
 from hierniet.web.desk.signatories import signatories_router as desk_signatories_router
+from hierniet.web.desk.team import team_router as desk_team_router
 from hierniet.web.errors import install_error_handlers
 from hierniet.web.hooks import router as hooks_router
 from hierniet.web.site.routes import site_router
@@ -104,4 +105,5 @@ def create_app(
     app.include_router(desk_channels_router)  # the desk's page to connect channels (issue 6)
     app.include_router(desk_signatories_router)  # the desk's page for the charter's join requests (issue 5)
     app.include_router(desk_authors_router)  # the desk's author page (issue 12)
+    app.include_router(desk_team_router)  # claims, assignments, saved filters, the outbox (issue 12)
     return app

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from hierniet.web.api import admin, audit, authors, comments, queue, signatories
+from hierniet.web.api import admin, audit, authors, comments, queue, signatories, team
 
 api_router = APIRouter(prefix="/api/v1")
 api_router.include_router(comments.router)
@@ -13,3 +13,4 @@ api_router.include_router(authors.router)
 api_router.include_router(audit.router)
 api_router.include_router(admin.router)
 api_router.include_router(signatories.router)
+api_router.include_router(team.router)

@@ -16,7 +16,8 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 
 from hierniet.bounds import MAX_ID, Id
 from hierniet.domain import Label, Language
-from hierniet.services import admin, audit, desk, privacy, queue, search
+from hierniet.services import admin, audit, claims, desk, outbox_desk, privacy, queue, saved_filters, search
+from hierniet.services.auth import Permission
 from hierniet.services.errors import ServiceError
 from hierniet.services.signin_throttle import SignInThrottle
 from hierniet.services.views import CommentStatus
@@ -120,6 +121,7 @@ class QueueForm:
     since: str = ""
     until: str = ""
     order: str = "severity"
+    assigned: str = ""  # "me": only the comments the person holds (claimed or assigned)
     page: int = 1
 
     @classmethod
@@ -140,6 +142,7 @@ class QueueForm:
             since=q.get("since", "").strip(),
             until=q.get("until", "").strip(),
             order=q.get("order", "severity").strip() or "severity",
+            assigned=q.get("assigned", "").strip(),
             page=page,
         )
 
@@ -159,6 +162,7 @@ class QueueForm:
                 ("since", values.since),
                 ("until", values.until),
                 ("order", "" if values.order == "severity" else values.order),
+                ("assigned", values.assigned),
                 ("page", "" if values.page == 1 else str(values.page)),
             )
             if v
@@ -193,6 +197,8 @@ def _day_start(value: str, what: str, ctx: DeskContext, errors: list[str]) -> da
 
 def _filters(form: QueueForm, ctx: DeskContext, errors: list[str]) -> queue.QueueFilters:
     until = _day_start(form.until, ctx.t("Until"), ctx, errors)
+    if form.assigned not in ("", "me"):
+        errors.append(ctx.t("Unknown value '%(value)s' for 'assigned': use 'me'.", value=form.assigned[:40]))
     return queue.QueueFilters(
         channel_id=_int(form.channel, ctx.t("Channel"), ctx, errors),
         label=form.label or None,
@@ -205,6 +211,7 @@ def _filters(form: QueueForm, ctx: DeskContext, errors: list[str]) -> queue.Queu
         until=until + timedelta(days=1) if until else None,
         order=form.order if form.order in _ORDERS else "severity",
         q=_search(form.q, ctx, errors),
+        assigned_to=ctx.actor.user_id if form.assigned == "me" else None,
     )
 
 
@@ -235,6 +242,7 @@ class Row:
     preview: list[desk.Segment]
     shield: str | None
     severe: bool
+    holder: claims.Holder | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -249,9 +257,18 @@ class Revision:
 @router.get("/")
 def queue_page(ctx: SignedIn) -> Response:
     actor = ctx.actor
+    query = ctx.request.url.query
+    # The queue remembers each person's last filter: the bare address brings it back, "clear" forgets it.
+    if "clear" in ctx.request.query_params:
+        saved_filters.remember_filter(ctx.store, actor, "")
+        return _redirect(f"{PREFIX}/")
+    if not query and (last := saved_filters.last_filter(ctx.store, actor)):
+        return _redirect(f"{PREFIX}/?{last}")
     form = QueueForm.read(ctx.request)
     errors: list[str] = []
     filters = _filters(form, ctx, errors)
+    if not errors:
+        saved_filters.remember_filter(ctx.store, actor, query)
     size = max(1, min(ctx.settings.desk_page_size, queue.MAX_LIMIT))
     authors: list[Any] = []
     try:
@@ -265,6 +282,7 @@ def queue_page(ctx: SignedIn) -> Response:
         page = queue.queue(ctx.store, actor, filters, limit=size)
         by_label = queue.label_counts(ctx.store, actor, filters)
     evidence = desk.preview_evidence(ctx.store, actor, [i.id for i in page.items])
+    holders = claims.holders(ctx.store, actor, [i.id for i in page.items])
     prefs = ctx.preferences
     rows = []
     for item in page.items:
@@ -277,6 +295,7 @@ def queue_page(ctx: SignedIn) -> Response:
                 ),
                 shield=shield,
                 severe=desk.is_severe(item.labels, item.severity),
+                holder=holders.get(item.id),
             )
         )
     pages = max(1, -(-page.total // size))
@@ -300,6 +319,8 @@ def queue_page(ctx: SignedIn) -> Response:
         errors=errors,
         matching_authors=authors,
         shortcuts=_QUEUE_SHORTCUTS,
+        saved=saved_filters.list_filters(ctx.store, actor),
+        current_filter=saved_filters.normalise(query),
     )
 
 
@@ -343,6 +364,8 @@ def _comment_page(
 ) -> Response:
     actor = ctx.actor
     detail = queue.comment_detail(ctx.store, actor, comment_id)
+    # Opening a comment claims it for a few minutes (or shows who is on it): a warning, never a lock.
+    holder = claims.open_comment(ctx.store, actor, comment_id)
     verdict = detail.verdict
     labels = verdict.labels if verdict else []
     severity = verdict.severity if verdict else 0
@@ -381,6 +404,10 @@ def _comment_page(
         actions=[(name, words.ACTION_KEYS[name]) for name in words.ACTIONS],
         lead_actions={"block"},
         shortcuts=_COMMENT_SHORTCUTS,
+        holder=holder,
+        comment_id=comment_id,
+        people=claims.assignable(ctx.store, actor, comment_id) if actor.can(Permission.ASSIGN) else [],
+        platform_actions=outbox_desk.comment_actions(ctx.store, actor, comment_id),
     )
 
 
@@ -426,8 +453,11 @@ def decide(
             step=ctx.t(words.STEPS.get(decision.step, decision.step)),
         )
     ctx.flash(message)
-    following = queue.queue(ctx.store, actor, queue.QueueFilters(), limit=1).items
-    return _redirect(f"{PREFIX}/comments/{following[0].id}" if following else f"{PREFIX}/")
+    # The next waiting comment that nobody else is on: two people should not land on the same one.
+    following = queue.queue(ctx.store, actor, queue.QueueFilters(), limit=20).items
+    held = claims.holders(ctx.store, actor, [i.id for i in following])
+    free = [i for i in following if i.id not in held or held[i.id].mine]
+    return _redirect(f"{PREFIX}/comments/{free[0].id}" if free else f"{PREFIX}/")
 
 
 @router.post("/comments/{comment_id}/reveal", dependencies=Csrf)

@@ -123,6 +123,48 @@ ROLES: dict[str, str] = {
     "admin": N_("admin"),
 }
 
+#: The states of a platform call in the outbox ("" is the outbox filter's "every state").
+OUTBOX_STATES: dict[str, str] = {
+    "": N_("every state"),
+    "failed": N_("failed"),
+    "manual": N_("to do by hand"),
+    "queued": N_("queued"),
+    "done": N_("done"),
+    "cancelled": N_("cancelled"),
+}
+
+#: The platform calls, as the connectors name them (hierniet.connectors, the policy's *_action).
+CALLS: dict[str, str] = {
+    "hide": N_("hide the comment"),
+    "unhide": N_("show the comment again"),
+    "delete": N_("delete the comment"),
+    "reply": N_("reply"),
+    "report": N_("report to the platform"),
+    "block": N_("block the author"),
+    "ban_from_page": N_("ban the author from the page"),
+    "hide_reply": N_("hide the reply"),
+    "hold_for_review": N_("hold for review"),
+    "reject": N_("reject the comment"),
+    "reject_and_ban_author": N_("reject and ban the author"),
+    "mute": N_("mute the author"),
+}
+
+#: What a platform's answer means (hierniet.services.outbox_desk.reason_of), before the answer itself.
+OUTBOX_REASONS: dict[str, str] = {
+    "in_doubt": N_(
+        "An attempt was interrupted and the platform cannot say whether it took effect: check on the platform, "
+        "then retry or tick it done by hand."
+    ),
+    "channel": N_(
+        "The channel cannot be used (a missing or expired token): an admin reconnects it on the Channels page."
+    ),
+    "rate_limited": N_("The platform asked to slow down: the desk tries again later."),
+    "down": N_("The platform was unavailable: the desk tries again later."),
+    "no_api": N_("The platform has no API for this: do it on the platform, then tick it done by hand."),
+    "gave_up": N_("The desk tried several times and gave up: retry, or do it on the platform."),
+    "refused": N_("The platform refused the call."),
+}
+
 TABLES: dict[str, dict[str, str]] = {
     "label": LABELS,
     "step": STEPS,
@@ -135,4 +177,7 @@ TABLES: dict[str, dict[str, str]] = {
     "source": SOURCES,
     "kind": KINDS,
     "role": ROLES,
+    "outbox_state": OUTBOX_STATES,
+    "call": CALLS,
+    "outbox_reason": OUTBOX_REASONS,
 }
