@@ -159,7 +159,7 @@ class DecisionPublic(_Public):
     comment_id: int | None
     author_id: int | None
     user: str
-    kind: str = Field(description="accept, edit, override, escalate or clear_author.")
+    kind: str = Field(description="accept, edit, override, escalate, clear_author or undo.")
     step: str
     reply: str
     reports: list[str]

@@ -16,7 +16,7 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 
 from hierniet.bounds import MAX_ID, Id
 from hierniet.domain import Label, Language
-from hierniet.services import admin, audit, desk, privacy, queue
+from hierniet.services import admin, audit, desk, offers, privacy, queue, undo
 from hierniet.services.errors import ServiceError
 from hierniet.services.signin_throttle import SignInThrottle
 from hierniet.services.views import CommentStatus
@@ -306,14 +306,7 @@ def bulk_decision(
 # --- one comment -----------------------------------------------------------------------------------------
 
 
-def _comment_page(
-    ctx: DeskContext,
-    comment_id: int,
-    *,
-    status_code: int = 200,
-    values: dict[str, str] | None = None,
-    error: str | None = None,
-) -> Response:
+def _comment_page(ctx: DeskContext, comment_id: int) -> Response:
     actor = ctx.actor
     detail = queue.comment_detail(ctx.store, actor, comment_id)
     verdict = detail.verdict
@@ -325,9 +318,11 @@ def _comment_page(
         desk.record_reveal(ctx.store, actor, comment_id, how="shown")
         ctx.revealed.add(comment_id)
     shield = None if comment_id in ctx.revealed else desk.shield_for(labels, severity, ctx.preferences)
+    # Only the buttons this person may press: a moderator is not offered a lead's step (issue 12).
+    offered = offers.offers(actor, detail)
     recommendation = detail.recommendation
     reply = recommendation.reply if recommendation else ""
-    form = {"reply": reply, "reason": ""} | (values or {})
+    form = {"reply": reply, "reason": ""} | _typed_back(ctx, comment_id)
     # Earlier texts of a comment edited on the platform, each shielded by what its own verdict found.
     revealed = comment_id in ctx.revealed
     revisions = [
@@ -341,7 +336,6 @@ def _comment_page(
     return render(
         ctx,
         "comment.html",
-        status_code,
         c=detail,
         post=detail.post,
         revisions=revisions,
@@ -350,9 +344,9 @@ def _comment_page(
         severe=severe,
         original_reply=reply,
         form=form,
-        error=error,
-        actions=[(name, words.ACTION_KEYS[name]) for name in words.ACTIONS],
-        lead_actions={"block"},
+        actions=[(name, words.ACTION_KEYS[name]) for name in words.ACTIONS if name in offered.offered],
+        offers=offered,
+        undo=undo.undoable(ctx.store, actor, detail, window=timedelta(minutes=ctx.settings.desk_undo_minutes)),
         shortcuts=_COMMENT_SHORTCUTS,
     )
 
@@ -364,6 +358,32 @@ def comment_page(ctx: SignedIn, comment_id: Id) -> Response:
 
 def _text(value: str) -> str:
     return value.replace("\r\n", "\n")
+
+
+#: Where the comment page finds what the person typed before a refused decision (one comment at a time).
+_TYPED = "decide_typed"
+#: Typed text kept across the redirect only up to this size: the session is a cookie (about 4 kB at most).
+_TYPED_MAX = 1500
+
+
+def _refused(ctx: DeskContext, comment_id: int, error: str, *, reply: str = "", reason: str = "") -> Response:
+    """Post/Redirect/Get for a refused decision: back to the comment's own address (a reload shows the page,
+    not a 405), the error at the top of the page where it takes the focus, and what was typed kept."""
+    ctx.flash(error, "error")
+    typed = {"id": comment_id}
+    if len(reply) <= _TYPED_MAX:
+        typed["reply"] = reply
+    if len(reason) <= _TYPED_MAX:
+        typed["reason"] = reason
+    ctx.request.session[_TYPED] = typed
+    return _redirect(f"{PREFIX}/comments/{comment_id}")
+
+
+def _typed_back(ctx: DeskContext, comment_id: int) -> dict[str, str]:
+    typed = ctx.request.session.pop(_TYPED, None)
+    if not isinstance(typed, dict) or typed.get("id") != comment_id:
+        return {}
+    return {k: v for k, v in typed.items() if k in ("reply", "reason") and isinstance(v, str)}
 
 
 @router.post("/comments/{comment_id}/decide", dependencies=Csrf)
@@ -383,13 +403,7 @@ def decide(
     except ServiceError as exc:
         if exc.status_code == 404:
             raise
-        return _comment_page(
-            ctx,
-            comment_id,
-            status_code=exc.status_code,
-            values={"reply": reply, "reason": reason},
-            error=str(exc),
-        )
+        return _refused(ctx, comment_id, str(exc), reply=reply, reason=reason)
     if decision.kind == "escalate":
         message = ctx.t("Comment #%(id)s is escalated to a lead.", id=comment_id)
     else:
