@@ -104,6 +104,8 @@ ACCESS: dict[tuple[str, str], Access] = {
     ("GET", "/desk/comments/{comment_id}"): Access(OF_A),
     ("POST", "/desk/comments/{comment_id}/decide"): Access(OF_A),
     ("POST", "/desk/comments/{comment_id}/reveal"): Access(OF_A),
+    ("POST", "/desk/comments/{comment_id}/undo"): Access(OF_A, note="only the person who decided undoes, inside"),
+    ("GET", "/favicon.ico"): PUBLIC,
     ("GET", "/desk/authors/{author_id}/export"): Access(LEADS, note="manage_personal_data"),
     ("POST", "/desk/authors/{author_id}/erase"): Access(LEADS, note="without the confirmation box nothing is erased"),
     ("GET", "/desk/settings"): Access(SIGNED_IN),

@@ -99,6 +99,10 @@ def describe(organisation_id: int, entries: list[HistoryEntry], policy: Policy, 
     strikes = 0
     for e in ordered:
         superseded = e.comment_id is not None and latest_person.get(e.comment_id, e) is not e
+        if superseded:
+            # A person's later decision on that comment stands for it: the machine's reading and earlier
+            # decisions are not listed beside it (one comment, one line; issue 12).
+            continue
         counts = (
             not superseded
             and (reset_at is None or e.when > reset_at)

@@ -124,9 +124,14 @@ def undo_decision(
             reply = standing.reply
         else:
             escalated = (before and before[-1].kind == DecisionKind.ESCALATE) or (rec is not None and rec.alert_lead)
-            status = (CommentStatus.ESCALATED if escalated else CommentStatus.OPEN).value
+            auto = rec is not None and rec.auto and rec.step != CharterStep.NONE.value
+            status = (
+                CommentStatus.ESCALATED if escalated else CommentStatus.AUTO if auto else CommentStatus.OPEN
+            ).value
             decided_step, restored_step = None, CharterStep.NONE.value
-            calls, reply = [], ""
+            # A step the policy applied by itself stands again, with its calls; otherwise nothing is done.
+            calls = list(rec.actions) if auto and rec is not None else []
+            reply = rec.reply if auto and rec is not None else ""
 
         # The undone decision's own calls: cancelled while unsent, taken back (or listed) once sent.
         own = [a for a in repo.actions_for_comment(tx, comment.id) if a.decision_id == undone.id]

@@ -223,21 +223,52 @@ class Revision:
     shield: str | None
 
 
+def _known_choices(form: QueueForm, ctx: DeskContext, errors: list[str]) -> QueueForm:
+    """The form without the filter values that are not among the choices, each one said in the page's
+    language (issue 12: `?status=automatic` fell back to the waiting comments without a word). The form's
+    links then carry only what the queue really shows, so its pages follow one another."""
+    choices = {
+        "status": (_STATUSES, ctx.t("Status")),
+        "label": ([label.value for label in Label], ctx.t("Label")),
+        "language": ([language.value for language in Language], ctx.t("Language")),
+        "order": (_ORDERS, ctx.t("Order")),
+    }
+    cleared: dict[str, str] = {}
+    for name, (allowed, what) in choices.items():
+        value = getattr(form, name)
+        if value and value not in allowed:
+            errors.append(
+                ctx.t(
+                    "%(what)s '%(value)s' is not one of the choices, so that filter is left out: choose one from "
+                    "the list.",
+                    what=what,
+                    value=value,
+                )
+            )
+            cleared[name] = "severity" if name == "order" else ""
+    return replace(form, **cleared) if cleared else form
+
+
 @router.get("/")
 def queue_page(ctx: SignedIn) -> Response:
     actor = ctx.actor
-    form = QueueForm.read(ctx.request)
     errors: list[str] = []
+    form = _known_choices(QueueForm.read(ctx.request), ctx, errors)
     filters = _filters(form, ctx, errors)
     size = max(1, min(ctx.settings.desk_page_size, queue.MAX_LIMIT))
+    offset = (form.page - 1) * size
     try:
-        page = queue.queue(ctx.store, actor, filters, limit=size, offset=(form.page - 1) * size)
+        page = queue.queue(ctx.store, actor, filters, limit=size, offset=offset)
         by_label = queue.label_counts(ctx.store, actor, replace(filters, label=None))
     except ServiceError as exc:
         errors.append(str(exc))
         filters = queue.QueueFilters()
-        page = queue.queue(ctx.store, actor, filters, limit=size)
+        # The same page of the unfiltered queue: page 2 never repeats page 1.
+        page = queue.queue(ctx.store, actor, filters, limit=size, offset=offset)
         by_label = queue.label_counts(ctx.store, actor, filters)
+    for error in errors:
+        # At the top of the page, focused (base.html), not below the filters out of sight on a phone.
+        ctx.flash(error, "error")
     evidence = desk.preview_evidence(ctx.store, actor, [i.id for i in page.items])
     prefs = ctx.preferences
     rows = []
@@ -271,7 +302,7 @@ def queue_page(ctx: SignedIn) -> Response:
         statuses=_STATUSES,
         orders=_ORDERS,
         actions=list(words.ACTIONS),
-        errors=errors,
+        errors=[],
         shortcuts=_QUEUE_SHORTCUTS,
     )
 
@@ -369,8 +400,10 @@ _TYPED_MAX = 1500
 def _refused(ctx: DeskContext, comment_id: int, error: str, *, reply: str = "", reason: str = "") -> Response:
     """Post/Redirect/Get for a refused decision: back to the comment's own address (a reload shows the page,
     not a 405), the error at the top of the page where it takes the focus, and what was typed kept."""
+    # Someone who may not see the comment learns nothing from the refusal: not found, as its page says.
+    queue.comment_detail(ctx.store, ctx.actor, comment_id)
     ctx.flash(error, "error")
-    typed = {"id": comment_id}
+    typed: dict[str, Any] = {"id": comment_id}
     if len(reply) <= _TYPED_MAX:
         typed["reply"] = reply
     if len(reason) <= _TYPED_MAX:
