@@ -7,11 +7,11 @@ from __future__ import annotations
 import re
 import warnings
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from hierniet.services.auth import CLI_ACTOR
 from hierniet.services.ingest import ingest
-from hierniet.store.tables import AuditEntry, Comment, Decision, QueuedAction
+from hierniet.store.tables import AuditEntry, Comment, Decision, QueuedAction, Signatory
 from store.dbfixtures import item
 
 from . import desk_fixtures
@@ -269,3 +269,38 @@ def test_only_the_decider_may_undo_and_only_within_the_window(pages: Pages) -> N
         assert "can no longer be undone" in text_of(_top(r.text))
     with pages.desk.store.session() as s:
         assert s.scalars(select(Decision.kind).where(Decision.comment_id == comment)).all() == ["accept"]
+
+
+# --- 9. the join form: the same request twice; approving says so ------------------------------------------------------
+
+
+def _join(pages: Pages, lang: str, **fields: str) -> object:
+    page = pages.client.get(f"/{lang}/join")
+    token = re.search(r'name="csrf" value="([^"]+)"', page.text)
+    assert token is not None
+    data = {"name": "Stad Voorbeeld", "type": "city", "website": "www.voorbeeld.be", "email": "info@voorbeeld.be"}
+    return pages.client.post(f"/{lang}/join", data={**data, **fields, "csrf": token.group(1)}, follow_redirects=False)
+
+
+def test_the_same_join_request_twice_is_stored_once_and_said(pages: Pages) -> None:
+    first = _join(pages, "nl")
+    assert first.status_code == 303 and first.headers["location"] == "/nl/join?sent=1"  # type: ignore[attr-defined]
+    # A double click, or the same organisation again a minute later with its name and address typed differently.
+    again = _join(pages, "nl", name="  stad   voorbeeld ", email="Info@Voorbeeld.be")
+    assert again.status_code == 303 and again.headers["location"] == "/nl/join?sent=again"  # type: ignore[attr-defined]
+    page = text_of(pages.client.get("/nl/join?sent=again").text)
+    assert "We hebben deze aanvraag al" in page
+    with pages.desk.store.session() as s:
+        assert s.scalar(select(func.count(Signatory.id))) == 1
+    # Another organisation with the same address is a request of its own.
+    other = _join(pages, "fr", name="CPAS Exemple")
+    assert other.headers["location"] == "/fr/join?sent=1"  # type: ignore[attr-defined]
+    pages.login("root")
+    page = pages.get("/desk/signatories")
+    first_id = re.search(r'/desk/signatories/(\d+)/approve', page.text)
+    assert first_id is not None
+    r = pages.post(f"/desk/signatories/{first_id.group(1)}/approve")
+    assert "is now listed as a signatory." in text_of(r.text.split('<main id="main"')[0])
+    # Approving again (a double click, or another admin first) is said at the top, not an error page.
+    r = pages.post(f"/desk/signatories/{first_id.group(1)}/approve")
+    assert r.status_code == 200 and "is already approved" in text_of(r.text.split('<main id="main"')[0])

@@ -233,7 +233,7 @@ def _known_choices(form: QueueForm, ctx: DeskContext, errors: list[str]) -> Queu
         "language": ([language.value for language in Language], ctx.t("Language")),
         "order": (_ORDERS, ctx.t("Order")),
     }
-    cleared: dict[str, str] = {}
+    cleared: dict[str, Any] = {}
     for name, (allowed, what) in choices.items():
         value = getattr(form, name)
         if value and value not in allowed:
