@@ -304,3 +304,24 @@ def test_the_same_join_request_twice_is_stored_once_and_said(pages: Pages) -> No
     # Approving again (a double click, or another admin first) is said at the top, not an error page.
     r = pages.post(f"/desk/signatories/{first_id.group(1)}/approve")
     assert r.status_code == 200 and "is already approved" in text_of(r.text.split('<main id="main"')[0])
+
+
+# --- 13. the channels page ----------------------------------------------------------------------------------------------
+
+
+def test_the_channels_page_names_each_channels_organisation_and_the_next_step(pages: Pages) -> None:
+    pages.login("root")  # sees every organisation's channels in one table
+    r = pages.get("/desk/channels")
+    assert r.status_code == 200
+    table = r.text.split('<table class="channels">')[1].split("</table>")[0]
+    headers = re.findall(r'<th scope="col">([^<]*)</th>', table)
+    assert headers[0] == "Organisation" and all(h.strip() for h in headers), headers
+    rows = [text_of(row) for row in re.findall(r"<tr>(.*?)</tr>", table.split("<tbody>")[1], flags=re.S)]
+    with pages.desk.store.session() as s:
+        from hierniet.store.tables import Organisation
+
+        names = {o.name for o in s.scalars(select(Organisation))}
+    assert {row.split(" facebook")[0] for row in rows} == names and len(names) == 2
+    # Not connected: what to do next, with a link to the form that does it.
+    assert all("no: enter its secrets under “Connect a channel”" in row for row in rows)
+    assert 'href="#connect-title"' in table
