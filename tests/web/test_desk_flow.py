@@ -160,7 +160,7 @@ def test_an_unknown_status_is_said_in_the_persons_language(pages: Pages) -> None
     pages.login("moderator")
     pages.post("/desk/language", {"locale": "fr", "next": "/desk/"})
     r = pages.get("/desk/?status=automatic")
-    assert "Statut 'automatic'" in text_of(_top(r.text))
+    assert "Statut 'automatic' ne fait pas partie des choix" in text_of(_top(r.text))
 
 
 # --- 11. favicon and HEAD -----------------------------------------------------------------------------------------
