@@ -212,9 +212,11 @@ def test_undo_a_decision_before_its_calls_are_sent(pages: Pages) -> None:
         audit = s.scalars(select(AuditEntry).where(AuditEntry.action == "decision.undo")).one()
     assert kinds == ["override", "undo"]  # append-only: the undone decision stays
     assert audit.actor == "moderator1" and sorted(audit.detail["cancelled"]) == ["hide", "reply"]
-    # Nothing left to undo: the form is gone, the comment is back in the queue.
+    # Nothing left to undo: the form is gone, the comment is back in the queue, and the author's history is
+    # as before anyone decided (neither the undone hide nor the undo is a step about the author).
     r = pages.get(f"/desk/comments/{comment}")
     assert "Undo this decision" not in r.text
+    assert f"#{comment}" not in _history(r.text) and "0 strikes" in _history(r.text)
     assert str(comment) in _ROW.findall(pages.get("/desk/").text)
 
 
