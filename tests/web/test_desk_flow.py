@@ -273,7 +273,7 @@ def test_only_the_decider_may_undo_and_only_within_the_window(pages: Pages) -> N
         assert s.scalars(select(Decision.kind).where(Decision.comment_id == comment)).all() == ["accept"]
 
 
-# --- 9. the join form: the same request twice; approving says so ------------------------------------------------------
+# --- 9. the join form: the same request twice; approving says so -------------------------------------------
 
 
 def _join(pages: Pages, lang: str, **fields: str) -> object:
@@ -308,7 +308,7 @@ def test_the_same_join_request_twice_is_stored_once_and_said(pages: Pages) -> No
     assert r.status_code == 200 and "is already approved" in text_of(r.text.split('<main id="main"')[0])
 
 
-# --- 13. the channels page ----------------------------------------------------------------------------------------------
+# --- 13. the channels page -------------------------------------------------------------------------------
 
 
 def test_the_channels_page_names_each_channels_organisation_and_the_next_step(pages: Pages) -> None:
@@ -327,3 +327,21 @@ def test_the_channels_page_names_each_channels_organisation_and_the_next_step(pa
     # Not connected: what to do next, with a link to the form that does it.
     assert all("no: enter its secrets under “Connect a channel”" in row for row in rows)
     assert 'href="#connect-title"' in table
+
+
+def test_undo_through_the_api_is_the_same_service(pages: Pages) -> None:
+    from .conftest import Api
+
+    api = Api(pages.client, pages.desk)
+    comment = pages.comments["ins1"]
+    made = api.post(f"/comments/{comment}/decisions", json={"step": "hide", "reason": "te grof"}, as_="moderator")
+    assert made.status_code == 201
+    refused = api.post(f"/comments/{comment}/undo", json={"decision_id": made.json()["id"]}, as_="lead")
+    assert refused.status_code == 403 and "only the person who decided" in refused.json()["detail"]
+    done = api.post(f"/comments/{comment}/undo", json={"decision_id": made.json()["id"]}, as_="moderator")
+    assert done.status_code == 201, done.text
+    body = done.json()
+    assert body["decision"]["kind"] == "undo" and body["undone"] == made.json()["id"] and body["status"] == "open"
+    assert sorted(body["cancelled"]) == ["hide", "reply"] and body["by_hand"] == []
+    again = api.post(f"/comments/{comment}/undo", json={"decision_id": made.json()["id"]}, as_="moderator")
+    assert again.status_code == 409

@@ -93,7 +93,8 @@ class AlreadyRequested(Conflict):
         self.existing = existing
         super().__init__(
             f"{existing.name} ({existing.contact_email}) already asked to sign on "
-            f"{existing.submitted_at:%Y-%m-%d}: the request waits for a maintainer of the charter; no need to send it again"
+            f"{existing.submitted_at:%Y-%m-%d}: the request waits for a maintainer of the charter; "
+            "no need to send it again"
         )
 
 
