@@ -225,26 +225,30 @@ def test_undo_reverses_sent_calls_where_the_platform_can_and_lists_the_rest(page
     comment = pages.comments["ins1"]
     pages.get(f"/desk/comments/{comment}")
     pages.post(f"/desk/comments/{comment}/decide", {"action": "report", "reason": "racistisch bedoeld"})
-    # The worker carried the calls out (Facebook: hide, report, reply).
+    # The worker carried the calls out (Facebook: hide, report, reply; the reply's id kept).
     with pages.desk.store.transaction() as tx:
         tx.execute(update(QueuedAction).where(QueuedAction.comment_id == comment).values(status="done"))
-    sent = {a for a, _s in _actions(pages, comment)}
-    assert "hide" in sent
+        tx.execute(
+            update(QueuedAction)
+            .where(QueuedAction.comment_id == comment, QueuedAction.action == "reply")
+            .values(platform_ref="c1_r1")
+        )
+    assert [a for a, _s in _actions(pages, comment)] == ["hide", "report", "reply"]
     r = pages.get(f"/desk/comments/{comment}")
     decision = re.search(r'name="decision" value="(\d+)"', r.text)
     assert decision is not None
     r = pages.post(f"/desk/comments/{comment}/undo", {"decision": decision.group(1)})
     page = text_of(r.text)
     assert "Decision undone" in page
-    # Facebook can unhide; a sent reply or report it cannot take back: a person does it on the platform.
-    assert ("unhide", "queued") in _actions(pages, comment)
-    by_hand = sorted(sent - {"hide"})
-    if by_hand:
-        assert "Take back by hand on the platform" in text_of(_top(r.text))
+    # Facebook unhides and deletes the reply by its id; a report sent cannot be taken back: a person does it.
+    assert _actions(pages, comment)[3:] == [("unhide", "queued"), ("delete_reply", "queued")]
+    assert "Take back by hand on the platform (no API does it): report." in text_of(_top(r.text))
     with pages.desk.store.session() as s:
         audit = s.scalars(select(AuditEntry).where(AuditEntry.action == "decision.undo")).one()
         undo = s.scalars(select(Decision).where(Decision.kind == "undo")).one()
-    assert audit.detail["reversed"] == ["unhide"] and sorted(audit.detail["by_hand"]) == by_hand
+        ref = s.scalars(select(QueuedAction.payload).where(QueuedAction.action == "delete_reply")).one()
+    assert audit.detail["reversed"] == ["unhide", "delete_reply"] and audit.detail["by_hand"] == ["report"]
+    assert ref["platform_ref"] == "c1_r1"
     assert undo.step == "none" and undo.user_id == pages.desk.actors["lead"].user_id
 
 

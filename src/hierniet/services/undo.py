@@ -147,6 +147,8 @@ def undo_decision(
             if action.action in calls:
                 continue  # the decision that stands again wants it too
             back = reversal(channel.platform, action.action, hide_action=caps.hide_action)
+            if back == "delete_reply" and not action.platform_ref:
+                back = None  # the platform never said the reply's id: nothing to address it by
             if back is None:
                 by_hand.append(action.action)
             else:
