@@ -173,7 +173,9 @@ def undo_decision(
         )
         repo.cancel_actions(tx, [a.id for a in unsent], f"cancelled: decision {undone.id} was undone", now=now)
         # An earlier decision that stands again gets its calls back (those not queued or done already).
-        _queue_calls(tx, comment, channel, calls, reply, now, decision_id=row.id)
+        # Calls on their way are left to the worker (cancelling them would not stop them): reversed below.
+        on_their_way = [a.action for a in sent if a.status == ActionStatus.QUEUED]
+        _queue_calls(tx, comment, channel, [*calls, *on_their_way], reply, now, decision_id=row.id)
         for action, back in backs:
             (queued,) = action_rows(
                 comment_id=comment.id, channel_id=channel.id, calls=[back], reply="", now=now, decision_id=row.id
