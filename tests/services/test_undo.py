@@ -121,3 +121,4 @@ def test_offers_follow_the_decision_services_checks(desk: Desk, fake_triage: Fak
     decisions.record_decision(desk.store, lead, last, DecisionIn(step="block"))
     after = offers.offers(mod, queue.comment_detail(desk.store, mod, last))
     assert "hide" in after.for_lead and "reply" in after.for_lead and after.offered == ["escalate"]
+    assert after.decided_severe and not mine.decided_severe

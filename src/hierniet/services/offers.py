@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from hierniet.domain import CharterStep, ReportTo
 from hierniet.services.auth import Actor, Permission
-from hierniet.services.decisions import implied_reports, lead_checks
+from hierniet.services.decisions import SEVERE_STEPS, implied_reports, lead_checks
 from hierniet.services.desk import DESK_ACTIONS
 from hierniet.services.views import CommentDetail, CommentStatus, DecisionKind
 
@@ -27,6 +27,8 @@ class Offers:
     offered: list[str] = field(default_factory=list)
     for_lead: list[str] = field(default_factory=list)
     escalated: bool = False
+    #: A lead's step (block, police) was decided: only a lead changes it.
+    decided_severe: bool = False
 
     @property
     def lead_must_accept(self) -> bool:
@@ -74,7 +76,8 @@ def offers(actor: Actor, detail: CommentDetail) -> Offers:
             reports = implied_reports(step)
         needed = [p for p, _what in lead_checks(step, reports, decided, detail.status) if not actor.can(p)]
         (for_lead if needed else offered).append(action)
-    return Offers(offered=offered, for_lead=for_lead, escalated=escalated)
+    severe = decided is not None and CharterStep(decided) in SEVERE_STEPS
+    return Offers(offered=offered, for_lead=for_lead, escalated=escalated, decided_severe=severe)
 
 
 __all__ = ["Offers", "decided_step", "offers"]
