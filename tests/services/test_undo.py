@@ -122,3 +122,18 @@ def test_offers_follow_the_decision_services_checks(desk: Desk, fake_triage: Fak
     after = offers.offers(mod, queue.comment_detail(desk.store, mod, last))
     assert "hide" in after.for_lead and "reply" in after.for_lead and after.offered == ["escalate"]
     assert after.decided_severe and not mine.decided_severe
+
+
+def test_undo_puts_a_comment_back_where_the_policy_left_it(desk: Desk, fake_triage: FakeTriage) -> None:
+    ok, spam = _ingest(desk, fake_triage, "Hoe laat gaat het zwembad open?", "spam: koop nu")
+    mod = desk.actors["moderator"]
+    before = {cid: _state(desk, cid)[0] for cid in (ok, spam)}
+    assert before[ok] == "clear"
+    for cid in (ok, spam):
+        made = decisions.record_decision(desk.store, mod, cid, DecisionIn(step="reply", reason="toch antwoorden"))
+        result = undo.undo_decision(desk.store, mod, cid, made.id, window=WINDOW)
+        # Back to the status the policy gave it (clear, automatic, ...), not simply "open".
+        assert result.status == before[cid] and _state(desk, cid) == (before[cid], None)
+    if before[spam] == "auto":
+        # The step the policy applied by itself stands again, with its calls.
+        assert any(s == "queued" and d is not None for _a, s, d in _actions(desk, spam))

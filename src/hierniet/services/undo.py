@@ -125,8 +125,15 @@ def undo_decision(
         else:
             escalated = (before and before[-1].kind == DecisionKind.ESCALATE) or (rec is not None and rec.alert_lead)
             auto = rec is not None and rec.auto and rec.step != CharterStep.NONE.value
+            clear = rec is not None and rec.step == CharterStep.NONE.value
             status = (
-                CommentStatus.ESCALATED if escalated else CommentStatus.AUTO if auto else CommentStatus.OPEN
+                CommentStatus.ESCALATED
+                if escalated
+                else CommentStatus.AUTO
+                if auto
+                else CommentStatus.CLEAR
+                if clear
+                else CommentStatus.OPEN
             ).value
             decided_step, restored_step = None, CharterStep.NONE.value
             # A step the policy applied by itself stands again, with its calls; otherwise nothing is done.
