@@ -55,6 +55,8 @@ class Settings(BaseSettings):
     desk_timezone: str = "Europe/Brussels"
     #: Comments per page of the desk's queue.
     desk_page_size: int = 25
+    #: Minutes during which a person may undo their last decision on a comment (0: no undo).
+    desk_undo_minutes: int = Field(default=10, ge=0)
     #: Sign-in attempts for one name from one address (since the last success there) before each further one
     #: must wait: 1, 2, 4, ... minutes, at most an hour (hierniet.services.signin_throttle). 0 turns it off.
     login_max_failures: int = 5

@@ -165,10 +165,12 @@ def test_a_moderator_cannot_do_a_leads_action(page: Any, live_server: LiveServer
     page.goto(server.at(f"/desk/comments/{server.comments['ins2']}"))
     page.get_by_label(re.compile("^Reason")).fill("keeps trolling")
     page.keyboard.press("Escape")
-    with page.expect_navigation():
-        page.keyboard.press("b")
-    alert = page.get_by_role("alert").filter(has_text="may not decide 'block'")
-    assert alert.is_visible()
+    # The block button is not offered to a moderator (issue 12): its key does nothing, a line says why.
+    assert page.locator("#decide-form button[value=block]").count() == 0
+    page.keyboard.press("b")
+    page.wait_for_timeout(300)
+    assert page.url == server.at(f"/desk/comments/{server.comments['ins2']}")
+    assert page.get_by_text("Blocking the author is a step only a lead may take").is_visible()
     assert page.locator("#reason").input_value() == "keeps trolling"
     assert _decisions(server, "ins2") == []
     page.goto(server.at("/desk/team"))

@@ -109,6 +109,7 @@ class FakeGraph:
             message = self._form(req).get("message", "")
             rid = f"{cid}_r{len(c.replies) + 1}"
             c.replies.append({"id": rid, "message": message, "from": {"id": self.page_id, "name": "Stad Gent"}})
+            self.comments[rid] = GraphComment()  # a reply is a comment of its own: DELETE /{reply id} removes it
             self._effect("reply", cid)
         return Reply(200, {"id": rid})
 

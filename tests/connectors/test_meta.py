@@ -185,6 +185,11 @@ def test_page_actions_reach_the_graph_api(graph: FakeGraph, http: httpx.Client) 
     assert not graph.comments["c1"].hidden
     replied = conn.apply(action("reply", text="Bedankt voor je reactie."))
     assert replied.kind is OutcomeKind.DONE and replied.platform_ref == "c1_r1"
+    # An undone decision takes its reply back by the reply's id (issue 12); again is already done.
+    assert conn.apply(action("delete_reply", platform_ref="c1_r1")).kind is OutcomeKind.DONE
+    assert graph.comments["c1_r1"].deleted
+    assert "already" in conn.apply(action("delete_reply", platform_ref="c1_r1")).detail
+    assert conn.apply(action("delete_reply")).kind is OutcomeKind.FAILED  # no id: by hand
     assert conn.apply(action("ban_from_page")).kind is OutcomeKind.DONE and graph.blocked == {"u1"}
     assert conn.apply(action("delete", "c2")).kind is OutcomeKind.DONE and graph.comments["c2"].deleted
     # Deleting again: Graph says the object does not exist; the goal is met.

@@ -107,9 +107,10 @@ def test_one_comment_with_the_authors_history(filled: Desk) -> None:
     assert detail.status == "escalated"
     assert detail.recommendation is not None and detail.recommendation.alert_lead
     assert detail.author_history is not None
-    # a2's insult (day 2) and threat (day 4) on this organisation; the other organisation's insult is not here.
-    assert [e.step for e in detail.author_history.entries] == ["refer", "police"]
-    assert (detail.author_history.strikes, detail.author_history.window_days) == (2, 90)
+    # a2's earlier insult (day 2) on this organisation; the other organisation's insult is not here, and the
+    # threat (day 4) is the comment itself, not yet decided: no strike against itself (issue 12).
+    assert [e.step for e in detail.author_history.entries] == ["refer"]
+    assert (detail.author_history.strikes, detail.author_history.window_days) == (1, 90)
     later = queue.comment_detail(filled.store, filled.actors["lead"], page.items[0].id, now=at(6).replace(month=8))
     assert later.author_history is not None and later.author_history.entries == []  # out of the window
     with pytest.raises(NotFound, match="no comment 999"):

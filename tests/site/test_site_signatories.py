@@ -147,12 +147,15 @@ def test_rate_limit_per_client(client: Any, desk: Desk) -> None:
 
 
 def test_rate_limit_is_counted_in_the_database(desk: Desk) -> None:
-    form = JoinRequest(name="Org", type="company", website="example.be", email="a@example.be", language="nl")
-    for _ in range(service.RATE_LIMIT):
-        service.submit_join(desk.store, form, client="203.0.113.7")
+    def form(n: int) -> JoinRequest:
+        # A name each: the same organisation and e-mail again is one request (issue 12), not a new one.
+        return JoinRequest(name=f"Org {n}", type="company", website="example.be", email="a@example.be", language="nl")
+
+    for n in range(service.RATE_LIMIT):
+        service.submit_join(desk.store, form(n), client="203.0.113.7")
     with pytest.raises(RateLimited):
-        service.submit_join(desk.store, form, client="203.0.113.7")
-    service.submit_join(desk.store, form, client="203.0.113.8")  # another client is not held back
+        service.submit_join(desk.store, form(99), client="203.0.113.7")
+    service.submit_join(desk.store, form(100), client="203.0.113.8")  # another client is not held back
     with desk.store.session() as s:
         from hierniet.store.tables import Signatory
 

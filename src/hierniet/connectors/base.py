@@ -369,6 +369,36 @@ class Connector(ABC):
         )
 
 
+# ----------------------------------------------------------------------------------------------- reversals
+
+#: The call that takes back each call, for undoing a decision whose calls were already sent. A connector
+#: reverses a call when it carries out the reversing one (`actions`); otherwise a person does it by hand.
+#: "unhide" is taken back by the platform's hide call, which the policy names (`hide_action`).
+REVERSALS: Mapping[str, str] = {
+    "hide": "unhide",
+    "hide_reply": "unhide",
+    "hold_for_review": "unhide",
+    "block": "unblock",
+    "ban_from_page": "unban_from_page",
+    "mute": "unmute",
+    "reply": "delete_reply",
+}
+#: Calls nothing takes back: a deleted or rejected comment is gone, a report sent is read by the platform.
+IRREVERSIBLE: frozenset[str] = frozenset({"delete", "reject", "reject_and_ban_author", "report"})
+
+
+def reversal(platform: str, action: str, *, hide_action: str = "hide") -> str | None:
+    """The call that takes `action` back on `platform` when its connector can make it, else None (by hand)."""
+    wanted = hide_action if action == "unhide" else REVERSALS.get(action)
+    if wanted is None or action in IRREVERSIBLE:
+        return None
+    try:
+        cls = connector_class(platform)
+    except ConfigError:
+        return None
+    return wanted if wanted in cls.actions else None
+
+
 # ----------------------------------------------------------------------------------------------- registry
 
 #: Where each platform's connector lives, imported only when a channel needs it (nothing at import time).

@@ -228,9 +228,16 @@ class _MetaConnector(Connector):
                     return ActionOutcome.failed("the reply is empty: write a reply in the decision")
                 answer = self._graph("POST", f"{cid}/{self.reply_edge}", what=f"reply to {cid}", data={"message": text})
                 return ActionOutcome.done("replied", platform_ref=str(answer.get("id") or "") or None)
+            if name == "delete_reply":
+                # Taking back the organisation's own reply (an undone decision): Graph deletes it by its id.
+                ref = str(action.payload.get("platform_ref") or "")
+                if not ref:
+                    return ActionOutcome.failed("the reply's id on the platform is not known: delete it by hand")
+                self._graph("DELETE", ref, what=f"delete reply {ref}")
+                return ActionOutcome.done("reply deleted")
             return self._other(action)
         except _GraphError as exc:
-            if exc.missing and name == "delete":
+            if exc.missing and name in ("delete", "delete_reply"):
                 # Deleted already (by us before a crash, by the author, or by the platform): the goal is met.
                 return ActionOutcome.done("already deleted")
             if exc.missing:
@@ -284,8 +291,12 @@ class FacebookConnector(_MetaConnector):
     webhook_object: ClassVar[str] = "page"
     hide_field: ClassVar[str] = "is_hidden"
     reply_edge: ClassVar[str] = "comments"
-    actions: ClassVar[frozenset[str]] = frozenset({"hide", "unhide", "delete", "reply", "ban_from_page", "block"})
-    idempotent_actions: ClassVar[frozenset[str]] = frozenset({"hide", "unhide", "delete", "ban_from_page", "block"})
+    actions: ClassVar[frozenset[str]] = frozenset(
+        {"hide", "unhide", "delete", "reply", "delete_reply", "ban_from_page", "block"}
+    )
+    idempotent_actions: ClassVar[frozenset[str]] = frozenset(
+        {"hide", "unhide", "delete", "delete_reply", "ban_from_page", "block"}
+    )
 
     def _change(self, entry: Mapping[str, Any], change: Mapping[str, Any], result: WebhookResult) -> None:
         value = change["value"]
@@ -347,8 +358,8 @@ class InstagramConnector(_MetaConnector):
     webhook_object: ClassVar[str] = "instagram"
     hide_field: ClassVar[str] = "hide"
     reply_edge: ClassVar[str] = "replies"
-    actions: ClassVar[frozenset[str]] = frozenset({"hide", "unhide", "delete", "reply"})
-    idempotent_actions: ClassVar[frozenset[str]] = frozenset({"hide", "unhide", "delete"})
+    actions: ClassVar[frozenset[str]] = frozenset({"hide", "unhide", "delete", "reply", "delete_reply"})
+    idempotent_actions: ClassVar[frozenset[str]] = frozenset({"hide", "unhide", "delete", "delete_reply"})
 
     def _change(self, entry: Mapping[str, Any], change: Mapping[str, Any], result: WebhookResult) -> None:
         value = change["value"]

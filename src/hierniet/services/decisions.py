@@ -67,7 +67,7 @@ def _reports(values: Sequence[str]) -> list[ReportTo]:
     return out
 
 
-def _implied_reports(step: CharterStep) -> list[ReportTo]:
+def implied_reports(step: CharterStep) -> list[ReportTo]:
     if step is CharterStep.POLICE:
         return [ReportTo.PLATFORM, ReportTo.POLICE]
     if step is CharterStep.HIDE_REPORT:
@@ -119,18 +119,10 @@ def record_decision(
         reports = (
             _reports(decision.reports)
             if decision.reports is not None
-            else (recommended_reports if step is recommended else _implied_reports(step))
+            else (recommended_reports if step is recommended else implied_reports(step))
         )
-        if step in SEVERE_STEPS or ReportTo.POLICE in reports:
-            require(actor, Permission.DECIDE_SEVERE, f"decide '{step.value}' or report to the police")
-        if (
-            comment.decided_step
-            and CharterStep(comment.decided_step) in SEVERE_STEPS
-            and step is not CharterStep(comment.decided_step)
-        ):
-            require(actor, Permission.DECIDE_SEVERE, f"change a '{comment.decided_step}' decision")
-        if comment.status == CommentStatus.ESCALATED:
-            require(actor, Permission.RESOLVE_ESCALATION, "resolve an escalated comment")
+        for permission, what in lead_checks(step, reports, comment.decided_step, comment.status):
+            require(actor, permission, what)
 
         if step is recommended and rec is not None:
             reply = rec.reply if decision.reply is None else decision.reply
@@ -210,6 +202,22 @@ def record_decision(
         user = repo.get_user(tx, row.user_id)
         assert user is not None
         return convert.decision_view(row, user)
+
+
+def lead_checks(
+    step: CharterStep, reports: Sequence[ReportTo], decided_step: str | None, status: str
+) -> list[tuple[Permission, str]]:
+    """The permissions beyond DECIDE that taking `step` (with `reports`) on a comment needs, each with the
+    words of the refusal. One list for `record_decision` and for the desk, which offers only what a person may
+    take (a moderator sees no button that would answer 403)."""
+    checks: list[tuple[Permission, str]] = []
+    if step in SEVERE_STEPS or ReportTo.POLICE in reports:
+        checks.append((Permission.DECIDE_SEVERE, f"decide '{step.value}' or report to the police"))
+    if decided_step and CharterStep(decided_step) in SEVERE_STEPS and step is not CharterStep(decided_step):
+        checks.append((Permission.DECIDE_SEVERE, f"change a '{decided_step}' decision"))
+    if status == CommentStatus.ESCALATED:
+        checks.append((Permission.RESOLVE_ESCALATION, "resolve an escalated comment"))
+    return checks
 
 
 def _user_id(actor: Actor) -> int:
@@ -564,6 +572,7 @@ __all__ = [
     "apply_edits",
     "clear_author",
     "escalate",
+    "lead_checks",
     "record_decision",
     "retriage",
 ]

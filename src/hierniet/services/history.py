@@ -69,7 +69,17 @@ def load_histories(
                 comment_id=str(m.comment_id),
             )
         )
-    for d in repo.person_decisions(session, wanted):
+    decisions = repo.person_decisions(session, wanted)
+    # A comment whose last decision is an undo that left it waiting stands where it stood before anyone
+    # decided: neither the undone decision nor the undo is a step about the author (services/undo.py).
+    last: dict[int, Decision] = {}
+    for d in decisions:
+        if d.comment_id is not None and d.kind != DecisionKind.ESCALATE:
+            last[d.comment_id] = d
+    waiting_again = {c for c, d in last.items() if d.kind == DecisionKind.UNDO and d.step == CharterStep.NONE}
+    for d in decisions:
+        if d.comment_id in waiting_again:
+            continue
         entry = person_entry(d)
         if entry is not None and d.author_id is not None:
             out[(d.organisation_id, d.author_id)].append(entry)
@@ -99,6 +109,10 @@ def describe(organisation_id: int, entries: list[HistoryEntry], policy: Policy, 
     strikes = 0
     for e in ordered:
         superseded = e.comment_id is not None and latest_person.get(e.comment_id, e) is not e
+        if superseded:
+            # A person's later decision on that comment stands for it: the machine's reading and earlier
+            # decisions are not listed beside it (one comment, one line; issue 12).
+            continue
         counts = (
             not superseded
             and (reset_at is None or e.when > reset_at)

@@ -165,7 +165,14 @@ def comment_detail(store: repo.Store, actor: Actor, comment_id: int, *, now: dat
         if author is not None:
             policy = policy_for(channel.policy_yaml, org_policy)
             key = (channel.organisation_id, author.id)
-            entries = load_histories(s, [key], since_for(now, policy.escalation.window_days))[key]
+            own = str(comment.id)
+            # The comment's own machine reading is what the page is about, not a strike against it (issue 12);
+            # a person's decision on it stays: it counts from then on, as the policy counts it.
+            entries = [
+                e
+                for e in load_histories(s, [key], since_for(now, policy.escalation.window_days))[key]
+                if e.by_person or e.comment_id != own
+            ]
             history = describe(channel.organisation_id, entries, policy, now)
     return CommentDetail(
         id=comment.id,

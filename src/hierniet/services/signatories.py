@@ -85,6 +85,19 @@ class JoinError(InvalidInput):
         super().__init__(f"the join request cannot be sent: {detail}")
 
 
+class AlreadyRequested(Conflict):
+    """The same organisation, with the same e-mail address, already waits as a pending request: nothing new
+    is stored (issue 12: a double click sent the form twice), and the person is told so."""
+
+    def __init__(self, existing: SignatoryView) -> None:
+        self.existing = existing
+        super().__init__(
+            f"{existing.name} ({existing.contact_email}) already asked to sign on "
+            f"{existing.submitted_at:%Y-%m-%d}: the request waits for a maintainer of the charter; "
+            "no need to send it again"
+        )
+
+
 class RateLimited(ServiceError):
     """Too many join requests from one client in the window; the message says when to try again."""
 
@@ -229,6 +242,11 @@ def submit_join(store: repo.Store, form: JoinRequest, *, client: str, now: datet
     key = client_hash(client)
     now = now or utcnow()
     with store.transaction() as tx:
+        # Before the rate limit: sending the same request again is answered the same, and stores nothing.
+        wanted = clean.name.casefold()
+        for pending in repo.pending_signatories_by_email(tx, clean.email):
+            if " ".join(pending.name.split()).casefold() == wanted:
+                raise AlreadyRequested(_view(pending))
         if repo.count_join_requests_since(tx, key, now - RATE_WINDOW) >= RATE_LIMIT:
             raise RateLimited(
                 f"more than {RATE_LIMIT} join requests in {int(RATE_WINDOW.total_seconds() // 60)} minutes from "

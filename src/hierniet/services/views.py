@@ -34,6 +34,7 @@ class DecisionKind(StrEnum):
     OVERRIDE = "override"  # another step than the recommended one
     ESCALATE = "escalate"  # handed to a lead; no step taken yet
     CLEAR_AUTHOR = "clear_author"  # the author's earlier steps stop counting
+    UNDO = "undo"  # takes back the person's last decision within minutes (services/undo.py)
 
 
 @dataclass(frozen=True, slots=True)

@@ -896,6 +896,16 @@ def get_signatory(session: Session, signatory_id: int) -> Signatory | None:
     return session.get(Signatory, signatory_id)
 
 
+def pending_signatories_by_email(session: Session, email: str) -> list[Signatory]:
+    """Pending join requests with this contact e-mail (compared case-insensitively), oldest first."""
+    stmt = (
+        select(Signatory)
+        .where(Signatory.status == "pending", func.lower(Signatory.contact_email) == email.lower())
+        .order_by(Signatory.id)
+    )
+    return list(session.scalars(stmt))
+
+
 def count_join_requests_since(session: Session, client_hash: str, since: datetime) -> int:
     """Join requests one client sent since `since` (the join form's rate limit)."""
     stmt = select(func.count(Signatory.id)).where(Signatory.client_hash == client_hash, Signatory.submitted_at >= since)

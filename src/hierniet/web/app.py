@@ -19,10 +19,12 @@ from hierniet.settings import Settings, get_settings
 from hierniet.store.db import make_engine
 from hierniet.store.repo import Store
 from hierniet.web.api import api_router
+from hierniet.web.basics import HeadAsGet, basics_router
 from hierniet.web.deps import IngestSlots, TriageHolder
 from hierniet.web.desk import install_desk
 from hierniet.web.desk.authors import authors_router as desk_authors_router
 from hierniet.web.desk.channels import channels_router as desk_channels_router
+from hierniet.web.desk.flow import flow_router as desk_flow_router
 from hierniet.web.desk.signatories import signatories_router as desk_signatories_router
 from hierniet.web.desk.team import team_router as desk_team_router
 from hierniet.web.errors import install_error_handlers
@@ -106,4 +108,8 @@ def create_app(
     app.include_router(desk_signatories_router)  # the desk's page for the charter's join requests (issue 5)
     app.include_router(desk_authors_router)  # the desk's author page (issue 12)
     app.include_router(desk_team_router)  # claims, assignments, saved filters, the outbox (issue 12)
+    app.include_router(desk_flow_router)  # undoing a decision on the desk (issue 12)
+    app.include_router(basics_router)  # /favicon.ico (issue 12)
+    # Outermost: a HEAD runs as the GET it stands for, through every other middleware (issue 12).
+    app.add_middleware(HeadAsGet)
     return app

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from fastapi import APIRouter, HTTPException, Request, Response, status
@@ -9,7 +10,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 
 from hierniet.bounds import Id
-from hierniet.services import decisions, privacy, queue
+from hierniet.services import decisions, privacy, queue, undo
 from hierniet.services.ingest import CommentIn, ingest
 from hierniet.web.api.schemas import (
     CommentPublic,
@@ -20,6 +21,8 @@ from hierniet.web.api.schemas import (
     IngestResultPublic,
     RetriageCreate,
     RetriagePublic,
+    UndoCreate,
+    UndoPublic,
 )
 from hierniet.web.deps import ActorDep, IngestSlots, SettingsDep, StoreDep, TriageDep, get_triage
 
@@ -171,6 +174,22 @@ def post_decision(comment_id: Id, body: DecisionCreate, store: StoreDep, actor: 
 )
 def post_escalation(comment_id: Id, body: EscalationCreate, store: StoreDep, actor: ActorDep) -> Any:
     return decisions.escalate(store, actor, comment_id, body.reason)
+
+
+@router.post(
+    "/{comment_id}/undo",
+    response_model=UndoPublic,
+    status_code=status.HTTP_201_CREATED,
+    summary="Undo your last decision on a comment, within minutes",
+)
+def post_undo(comment_id: Id, body: UndoCreate, store: StoreDep, actor: ActorDep, settings: SettingsDep) -> Any:
+    """A new decision (kind `undo`) that puts the comment back where it stood before `decision_id`, the
+    comment's last decision, taken by the caller less than HIERNIET_DESK_UNDO_MINUTES ago (409 otherwise;
+    403 for someone else's decision). Its platform calls not sent yet are cancelled; sent ones are taken
+    back where the platform's connector can, and listed in `by_hand` otherwise. The desk's Undo button
+    does the same."""
+    window = timedelta(minutes=settings.desk_undo_minutes)
+    return undo.undo_decision(store, actor, comment_id, body.decision_id, window=window, reason=body.reason)
 
 
 @router.put(

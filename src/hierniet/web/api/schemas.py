@@ -159,7 +159,7 @@ class DecisionPublic(_Public):
     comment_id: int | None
     author_id: int | None
     user: str
-    kind: str = Field(description="accept, edit, override, escalate or clear_author.")
+    kind: str = Field(description="accept, edit, override, escalate, clear_author or undo.")
     step: str
     reply: str
     reports: list[str]
@@ -430,3 +430,19 @@ class MePublic(BaseModel):
     role: Role
     organisation_id: int | None
     permissions: list[Permission]
+
+
+class UndoCreate(_Create):
+    """Undo the last decision on a comment, taken by the caller within the desk's undo window."""
+
+    decision_id: Id = Field(description="The decision to undo: the comment's last one.")
+    reason: str = Field("", max_length=2000, description="Why (optional; the undo says what it undid).")
+
+
+class UndoPublic(_Public):
+    decision: DecisionPublic = Field(description="The undo: a new decision of kind 'undo'.")
+    undone: int = Field(description="The id of the undone decision.")
+    cancelled: list[str] = Field(description="Platform calls cancelled before they were sent.")
+    reversed: list[str] = Field(description="Calls queued to take back the ones already sent (e.g. unhide).")
+    by_hand: list[str] = Field(description="Sent calls no connector takes back: a person does it on the platform.")
+    status: str = Field(description="Where the comment stands now.")

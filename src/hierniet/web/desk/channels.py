@@ -38,12 +38,15 @@ def _needs() -> dict[str, list[str]]:
 
 def _page(ctx: DeskContext, status: int = 200, error: str | None = None) -> Response:
     require(ctx.actor, Permission.MANAGE_CHANNELS, "connect channels")
+    organisations = admin.list_organisations(ctx.store, ctx.actor)
     return render(
         ctx,
         "channels.html",
         status,
         connections=list_connections(ctx.store, ctx.actor),
-        organisations=admin.list_organisations(ctx.store, ctx.actor),
+        organisations=organisations,
+        # Channels of several organisations share the table: each row names its own (issue 12).
+        organisation_names={o.id: o.name for o in organisations},
         needs=_needs(),
         secret_rows=range(_SECRET_ROWS),
         error=error,

@@ -16,7 +16,19 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 
 from hierniet.bounds import MAX_ID, Id
 from hierniet.domain import Label, Language
-from hierniet.services import admin, audit, claims, desk, outbox_desk, privacy, queue, saved_filters, search
+from hierniet.services import (
+    admin,
+    audit,
+    claims,
+    desk,
+    offers,
+    outbox_desk,
+    privacy,
+    queue,
+    saved_filters,
+    search,
+    undo,
+)
 from hierniet.services.auth import Permission
 from hierniet.services.errors import ServiceError
 from hierniet.services.signin_throttle import SignInThrottle
@@ -254,6 +266,32 @@ class Revision:
     shield: str | None
 
 
+def _known_choices(form: QueueForm, ctx: DeskContext, errors: list[str]) -> QueueForm:
+    """The form without the filter values that are not among the choices, each one said in the page's
+    language (issue 12: `?status=automatic` fell back to the waiting comments without a word). The form's
+    links then carry only what the queue really shows, so its pages follow one another."""
+    choices = {
+        "status": (_STATUSES, ctx.t("Status")),
+        "label": ([label.value for label in Label], ctx.t("Label")),
+        "language": ([language.value for language in Language], ctx.t("Language")),
+        "order": (_ORDERS, ctx.t("Order")),
+    }
+    cleared: dict[str, Any] = {}
+    for name, (allowed, what) in choices.items():
+        value = getattr(form, name)
+        if value and value not in allowed:
+            errors.append(
+                ctx.t(
+                    "%(what)s '%(value)s' is not one of the choices, so that filter is left out: choose one from "
+                    "the list.",
+                    what=what,
+                    value=value,
+                )
+            )
+            cleared[name] = "severity" if name == "order" else ""
+    return replace(form, **cleared) if cleared else form
+
+
 @router.get("/")
 def queue_page(ctx: SignedIn) -> Response:
     actor = ctx.actor
@@ -264,23 +302,28 @@ def queue_page(ctx: SignedIn) -> Response:
         return _redirect(f"{PREFIX}/")
     if not query and (last := saved_filters.last_filter(ctx.store, actor)):
         return _redirect(f"{PREFIX}/?{last}")
-    form = QueueForm.read(ctx.request)
     errors: list[str] = []
+    form = _known_choices(QueueForm.read(ctx.request), ctx, errors)
     filters = _filters(form, ctx, errors)
     if not errors:
         saved_filters.remember_filter(ctx.store, actor, query)
     size = max(1, min(ctx.settings.desk_page_size, queue.MAX_LIMIT))
     authors: list[Any] = []
+    offset = (form.page - 1) * size
     try:
-        page = queue.queue(ctx.store, actor, filters, limit=size, offset=(form.page - 1) * size)
+        page = queue.queue(ctx.store, actor, filters, limit=size, offset=offset)
         by_label = queue.label_counts(ctx.store, actor, replace(filters, label=None))
         # A search names the authors it matches too, each a link to their page.
         authors = search.matching_authors(ctx.store, actor, form.q) if form.q and form.page == 1 else []
     except ServiceError as exc:
         errors.append(str(exc))
         filters = queue.QueueFilters()
-        page = queue.queue(ctx.store, actor, filters, limit=size)
+        # The same page of the unfiltered queue: page 2 never repeats page 1.
+        page = queue.queue(ctx.store, actor, filters, limit=size, offset=offset)
         by_label = queue.label_counts(ctx.store, actor, filters)
+    for error in errors:
+        # At the top of the page, focused (base.html), not below the filters out of sight on a phone.
+        ctx.flash(error, "error")
     evidence = desk.preview_evidence(ctx.store, actor, [i.id for i in page.items])
     holders = claims.holders(ctx.store, actor, [i.id for i in page.items])
     prefs = ctx.preferences
@@ -316,7 +359,7 @@ def queue_page(ctx: SignedIn) -> Response:
         statuses=_STATUSES,
         orders=_ORDERS,
         actions=list(words.ACTIONS),
-        errors=errors,
+        errors=[],  # flashed at the top of the page above
         matching_authors=authors,
         shortcuts=_QUEUE_SHORTCUTS,
         saved=saved_filters.list_filters(ctx.store, actor),
@@ -354,14 +397,7 @@ def bulk_decision(
 # --- one comment -----------------------------------------------------------------------------------------
 
 
-def _comment_page(
-    ctx: DeskContext,
-    comment_id: int,
-    *,
-    status_code: int = 200,
-    values: dict[str, str] | None = None,
-    error: str | None = None,
-) -> Response:
+def _comment_page(ctx: DeskContext, comment_id: int) -> Response:
     actor = ctx.actor
     detail = queue.comment_detail(ctx.store, actor, comment_id)
     # Opening a comment claims it for a few minutes (or shows who is on it): a warning, never a lock.
@@ -375,9 +411,11 @@ def _comment_page(
         desk.record_reveal(ctx.store, actor, comment_id, how="shown")
         ctx.revealed.add(comment_id)
     shield = None if comment_id in ctx.revealed else desk.shield_for(labels, severity, ctx.preferences)
+    # Only the buttons this person may press: a moderator is not offered a lead's step (issue 12).
+    offered = offers.offers(actor, detail)
     recommendation = detail.recommendation
     reply = recommendation.reply if recommendation else ""
-    form = {"reply": reply, "reason": ""} | (values or {})
+    form = {"reply": reply, "reason": ""} | _typed_back(ctx, comment_id)
     # Earlier texts of a comment edited on the platform, each shielded by what its own verdict found.
     revealed = comment_id in ctx.revealed
     revisions = [
@@ -391,7 +429,6 @@ def _comment_page(
     return render(
         ctx,
         "comment.html",
-        status_code,
         c=detail,
         post=detail.post,
         revisions=revisions,
@@ -400,9 +437,9 @@ def _comment_page(
         severe=severe,
         original_reply=reply,
         form=form,
-        error=error,
-        actions=[(name, words.ACTION_KEYS[name]) for name in words.ACTIONS],
-        lead_actions={"block"},
+        actions=[(name, words.ACTION_KEYS[name]) for name in words.ACTIONS if name in offered.offered],
+        offers=offered,
+        undo=undo.undoable(ctx.store, actor, detail, window=timedelta(minutes=ctx.settings.desk_undo_minutes)),
         shortcuts=_COMMENT_SHORTCUTS,
         holder=holder,
         comment_id=comment_id,
@@ -418,6 +455,34 @@ def comment_page(ctx: SignedIn, comment_id: Id) -> Response:
 
 def _text(value: str) -> str:
     return value.replace("\r\n", "\n")
+
+
+#: Where the comment page finds what the person typed before a refused decision (one comment at a time).
+_TYPED = "decide_typed"
+#: Typed text kept across the redirect only up to this size: the session is a cookie (about 4 kB at most).
+_TYPED_MAX = 1500
+
+
+def _refused(ctx: DeskContext, comment_id: int, error: str, *, reply: str = "", reason: str = "") -> Response:
+    """Post/Redirect/Get for a refused decision: back to the comment's own address (a reload shows the page,
+    not a 405), the error at the top of the page where it takes the focus, and what was typed kept."""
+    # Someone who may not see the comment learns nothing from the refusal: not found, as its page says.
+    queue.comment_detail(ctx.store, ctx.actor, comment_id)
+    ctx.flash(error, "error")
+    typed: dict[str, Any] = {"id": comment_id}
+    if len(reply) <= _TYPED_MAX:
+        typed["reply"] = reply
+    if len(reason) <= _TYPED_MAX:
+        typed["reason"] = reason
+    ctx.request.session[_TYPED] = typed
+    return _redirect(f"{PREFIX}/comments/{comment_id}")
+
+
+def _typed_back(ctx: DeskContext, comment_id: int) -> dict[str, str]:
+    typed = ctx.request.session.pop(_TYPED, None)
+    if not isinstance(typed, dict) or typed.get("id") != comment_id:
+        return {}
+    return {k: v for k, v in typed.items() if k in ("reply", "reason") and isinstance(v, str)}
 
 
 @router.post("/comments/{comment_id}/decide", dependencies=Csrf)
@@ -437,13 +502,7 @@ def decide(
     except ServiceError as exc:
         if exc.status_code == 404:
             raise
-        return _comment_page(
-            ctx,
-            comment_id,
-            status_code=exc.status_code,
-            values={"reply": reply, "reason": reason},
-            error=str(exc),
-        )
+        return _refused(ctx, comment_id, str(exc), reply=reply, reason=reason)
     if decision.kind == "escalate":
         message = ctx.t("Comment #%(id)s is escalated to a lead.", id=comment_id)
     else:

@@ -14,6 +14,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from hierniet.bounds import Id
 from hierniet.services import signatories as service
+from hierniet.services.errors import Conflict
 from hierniet.services.signatories import SignatoryStatus
 from hierniet.web.desk.context import PREFIX, SignedIn, render
 from hierniet.web.desk.security import check_csrf
@@ -30,15 +31,28 @@ def signatories_page(ctx: SignedIn, status: str = "pending") -> Response:
     )
 
 
+def _back() -> RedirectResponse:
+    return RedirectResponse(f"{PREFIX}/signatories", status_code=303)
+
+
 @signatories_router.post("/signatories/{signatory_id}/approve", dependencies=[Depends(check_csrf)])
 def approve(ctx: SignedIn, signatory_id: Id) -> Response:
-    view = service.approve(ctx.store, ctx.actor, signatory_id)
+    try:
+        view = service.approve(ctx.store, ctx.actor, signatory_id)
+    except Conflict as exc:
+        # Another admin decided first (or a double click): said at the top of the page, not an error page.
+        ctx.flash(str(exc), "error")
+        return _back()
     ctx.flash(ctx.t("%(name)s is now listed as a signatory.", name=view.name))
-    return RedirectResponse(f"{PREFIX}/signatories", status_code=303)
+    return _back()
 
 
 @signatories_router.post("/signatories/{signatory_id}/reject", dependencies=[Depends(check_csrf)])
 def reject(ctx: SignedIn, signatory_id: Id, reason: Annotated[str, Form()] = "") -> Response:
-    view = service.reject(ctx.store, ctx.actor, signatory_id, reason)
+    try:
+        view = service.reject(ctx.store, ctx.actor, signatory_id, reason)
+    except Conflict as exc:
+        ctx.flash(str(exc), "error")
+        return _back()
     ctx.flash(ctx.t("The request of %(name)s is rejected.", name=view.name))
-    return RedirectResponse(f"{PREFIX}/signatories", status_code=303)
+    return _back()

@@ -115,6 +115,7 @@ KINDS: dict[str, str] = {
     "override": N_("overridden"),
     "escalate": N_("escalated"),
     "clear_author": N_("record cleared"),
+    "undo": N_("undone"),
 }
 
 ROLES: dict[str, str] = {

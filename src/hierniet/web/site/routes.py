@@ -25,7 +25,7 @@ from hierniet.bounds import Id
 from hierniet.policy import default_policy
 from hierniet.services import signatories as service
 from hierniet.services.errors import ServiceError
-from hierniet.services.signatories import JoinError, JoinRequest, RateLimited, SignatoryType
+from hierniet.services.signatories import AlreadyRequested, JoinError, JoinRequest, RateLimited, SignatoryType
 from hierniet.web.deps import StoreDep
 from hierniet.web.site.content import DEFAULT_LANGUAGE, LANGUAGES, Strings, load_page
 from hierniet.web.site.flowchart import first_step_text, flowchart_rows, flowchart_svg, report_text
@@ -214,7 +214,8 @@ def _join_page(
         values=values or {},
         errors=errors or {},
         notice=notice,
-        sent=request.query_params.get("sent") == "1" and not errors and not notice,
+        sent=request.query_params.get("sent") in ("1", "again") and not errors and not notice,
+        again=request.query_params.get("sent") == "again" and not errors and not notice,
         csrf=token,
         honeypot=HONEYPOT,
         types=[t.value for t in SignatoryType],
@@ -303,6 +304,9 @@ def _join_post(lang: str) -> Callable[..., Any]:
         )
         try:
             service.submit_join(store, request_, client=client)
+        except AlreadyRequested:
+            # Post/Redirect/Get like a request sent: the person reads that the first one is waiting (issue 12).
+            return RedirectResponse(f"{page_path(lang, 'join')}?sent=again", status_code=303)
         except JoinError as exc:
             return _join_page(request, lang, values=values, errors=exc.errors, status_code=422, logo_dropped=bool(logo))
         except RateLimited:

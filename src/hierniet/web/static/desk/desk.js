@@ -9,6 +9,13 @@
   var help = document.getElementById("help");
   var submitting = false;
 
+  /* A refused form comes back to its page with the error at the top: it takes the focus (autofocus does it
+     in most browsers; this covers those that ignore autofocus on a non-control). */
+  var errorBox = document.querySelector("[data-error-focus]");
+  if (errorBox && (document.activeElement === body || !document.activeElement)) {
+    errorBox.focus();
+  }
+
   /* True when the key goes to a text field: shortcuts must not fire while someone types. */
   function typing(el) {
     if (!el || el === body) return false;
