@@ -22,6 +22,7 @@ from hierniet.web.api import api_router
 from hierniet.web.deps import IngestSlots, TriageHolder
 from hierniet.web.desk import install_desk
 from hierniet.web.desk.channels import channels_router as desk_channels_router
+from hierniet.web.desk.people import people_router as desk_people_router
 from hierniet.web.desk.signatories import signatories_router as desk_signatories_router
 from hierniet.web.errors import install_error_handlers
 from hierniet.web.hooks import router as hooks_router
@@ -102,4 +103,5 @@ def create_app(
     install_desk(app, settings)
     app.include_router(desk_channels_router)  # the desk's page to connect channels (issue 6)
     app.include_router(desk_signatories_router)  # the desk's page for the charter's join requests (issue 5)
+    app.include_router(desk_people_router)  # the desk's pages for people and organisations (issue 12)
     return app
