@@ -203,10 +203,9 @@ def add_organisation(
         return _organisations_page(ctx, 422, error=error, form=typed)
     if not name.strip():
         return _organisations_page(ctx, 422, error=ctx.t("Give the organisation's name."), form=typed)
+    policy_yaml = policy.replace("\r\n", "\n") if policy.strip() else None
     try:
-        view = admin.create_organisation(
-            ctx.store, ctx.actor, slug=slug.strip(), name=name, policy_yaml=policy.replace("\r\n", "\n") if policy.strip() else None
-        )
+        view = admin.create_organisation(ctx.store, ctx.actor, slug=slug.strip(), name=name, policy_yaml=policy_yaml)
     except ServiceError as exc:
         if exc.status_code == 403:
             raise
