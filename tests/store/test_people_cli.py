@@ -239,4 +239,3 @@ def test_error_lines_are_not_wrapped_mid_message(cli_db: str, monkeypatch: pytes
     assert result.exit_code == 2
     lines = [line for line in result.output.splitlines() if "error:" in line]
     assert len(lines) == 1 and "hierniet org add a-rather-long-organisation-slug NAME" in lines[0], result.output
-
