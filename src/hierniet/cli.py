@@ -39,11 +39,15 @@ def _progress(enabled: bool) -> Progress:
 
 
 @contextmanager
-def _output(path: Path | None) -> Iterator[IO[str]]:
+def _output(path: Path | None, newline: str | None = None) -> Iterator[IO[str]]:
     if path is None:
         yield sys.stdout
         return
-    with path.open("w", encoding="utf-8") as handle:
+    try:
+        handle = path.open("w", encoding="utf-8", newline=newline)
+    except OSError as exc:
+        raise _fail(ValueError(f"cannot write {path}: {exc.strerror}; check that its folder exists")) from None
+    with handle:
         yield handle
 
 
@@ -78,35 +82,58 @@ def classify(
     ] = None,
     text_column: Annotated[str, typer.Option(help="Field holding the comment text.")] = "text",
     id_column: Annotated[str, typer.Option(help="Field holding the comment id (kept in the output).")] = "id",
-    fmt: Annotated[str | None, typer.Option("--format", help="csv or jsonl (default: from the file name).")] = None,
+    out_format: Annotated[
+        str | None,
+        typer.Option(
+            "--format",
+            help="What to write: jsonl (one JSON verdict a line) or csv (for spreadsheets: ';'-separated, "
+            "UTF-8 with BOM, decimal comma, as Excel in Belgium opens it). Default: from -o's name, else jsonl.",
+        ),
+    ] = None,
+    input_format: Annotated[
+        str | None,
+        typer.Option("--input-format", help="What the input is: csv or jsonl (default: from its name or content)."),
+    ] = None,
     policy: Annotated[
         str | None, typer.Option(help="Add the charter recommendation: a policy YAML file, or 'default'.")
     ] = None,
     platform: Annotated[str, typer.Option(help="Platform for the recommendation when a row names none.")] = "facebook",
 ) -> None:
-    """Triage comments: one JSON verdict per input row, input id kept. Bad rows are reported and skipped."""
-    from hierniet.connectors.files import InputError, Row, detect_format, open_input, read_rows
+    """Triage comments: one verdict per input row, input id kept. Bad rows are reported and skipped; a CSV
+    may be separated by commas, semicolons (Excel in Belgium) or tabs. Exits 1 when nothing was classified."""
+    from hierniet.connectors.files import InputError, Row, detect_format, open_text, read_rows
+    from hierniet.connectors.sheets import VerdictSheet
     from hierniet.settings import get_settings
 
+    try:
+        writes = _output_format(out_format, output)
+    except ValueError as exc:
+        raise _fail(exc) from None
     recommend = _policy_recommender(policy, platform) if policy else None
     try:
-        stream = open_input(file)
+        opened = open_text(file)
     except InputError as exc:
-        err.print(f"[red]error:[/red] {exc}")
-        raise typer.Exit(2) from None
+        raise _fail(exc) from None
+    stream = opened.stream
+    if opened.note:
+        err.print(f"[yellow]note:[/yellow] {opened.note}", highlight=False)
     head = stream.read(256)
     stream.seek(0)
     try:
-        format_ = detect_format(file, fmt, head)
+        format_ = detect_format(file, input_format, head)
     except InputError as exc:
-        err.print(f"[red]error:[/red] {exc}")
-        raise typer.Exit(2) from None
+        raise _fail(exc) from None
     triage = _load_triage()
     batch_size = get_settings().batch_size
     total = _count_lines(file)
     bad = written = 0
-    with stream, _output(output) as out, _progress((file != "-" and sys.stderr.isatty()) or output is not None) as bar:
+    with (
+        stream,
+        _output(output, newline="" if writes == "csv" else None) as out,
+        _progress((file != "-" and sys.stderr.isatty()) or output is not None) as bar,
+    ):
         task = bar.add_task("classifying", total=total)
+        sheet = VerdictSheet(out, with_policy=recommend is not None) if writes == "csv" else None
         batch: list[Row] = []
 
         def flush() -> None:
@@ -116,7 +143,10 @@ def classify(
                 record = verdict.as_dict()
                 if recommend:
                     record["recommendation"] = recommend(verdict, row.comment)
-                out.write(json.dumps(record, ensure_ascii=False) + "\n")
+                if sheet is not None:
+                    sheet.write(record, row.comment.text)
+                else:
+                    out.write(json.dumps(record, ensure_ascii=False) + "\n")
             written += len(batch)
             bar.update(task, advance=len(batch))
             batch.clear()
@@ -129,13 +159,30 @@ def classify(
                         flush()
                 else:
                     bad += 1
-                    err.print(f"[yellow]line {item.line}: skipped:[/yellow] {item.message}")
+                    err.print(f"[yellow]line {item.line}: skipped:[/yellow] {item.message}", highlight=False)
             if batch:
                 flush()
         except InputError as exc:
-            err.print(f"[red]error:[/red] {exc}")
-            raise typer.Exit(2) from None
+            raise _fail(exc) from None
+    if written == 0:
+        # An empty file (or one whose every row was refused) is almost always the wrong file: say so, and let a
+        # script see it in the exit status instead of carrying on with an empty result.
+        where = "standard input" if file == "-" else file
+        why = f"all {bad} rows were skipped" if bad else "it is empty, or holds only a header"
+        err.print(f"[yellow]warning:[/yellow] no comments classified from {where}: {why}", highlight=False)
+        raise typer.Exit(1)
     err.print(f"{written} verdicts written, {bad} rows skipped")
+
+
+def _output_format(explicit: str | None, output: Path | None) -> str:
+    if explicit is not None:
+        value = explicit.strip().lower()
+        if value not in ("csv", "jsonl"):
+            raise ValueError(f"unknown output format {explicit!r}: use --format jsonl or --format csv")
+        return value
+    if output is not None and output.suffix.lower() == ".csv":
+        return "csv"
+    return "jsonl"
 
 
 def _policy_recommender(policy: str, platform: str) -> Any:
