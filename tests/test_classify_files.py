@@ -153,7 +153,7 @@ def test_format_csv_writes_what_belgian_excel_opens_in_columns(tmp_path: Path) -
         + "\n"
         + json.dumps({"id": "b", "text": '=HYPERLINK("http://evil.example","klik")'})
         + "\n"
-        + json.dumps({"id": "c", "text": "twee\nregels; met \"aanhalingstekens\""})
+        + json.dumps({"id": "c", "text": 'twee\nregels; met "aanhalingstekens"'})
         + "\n",
         encoding="utf-8",
     )

@@ -458,8 +458,10 @@ def import_(
         except (InputError, ServiceError) as exc:
             err.print(f"[red]error:[/red] {exc}")
             raise typer.Exit(2) from None
+    if report.note:
+        err.print(f"[yellow]note:[/yellow] {report.note}", highlight=False)
     for line, message in report.rejected:
-        err.print(f"[yellow]line {line}: rejected:[/yellow] {message}")
+        err.print(f"[yellow]line {line}: rejected:[/yellow] {message}", highlight=False)
     err.print(
         f"{report.created} comments stored, {report.edited} edited, {report.duplicates} duplicates skipped, "
         f"{len(report.rejected)} rejected"
