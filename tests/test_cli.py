@@ -69,7 +69,9 @@ def test_classify_reads_stdin_and_rejects_a_wrong_column() -> None:
     result = runner.invoke(app, ["classify", "-"], input='{"id": 1, "text": "Je sais où tu habites"}\n')
     assert result.exit_code == 0, result.output
     assert "threat" in _lines(result.stdout)[0]["labels"]
-    bad = runner.invoke(app, ["classify", "-", "--format", "csv", "--text-column", "body"], input="id,text\n1,hi\n")
+    bad = runner.invoke(
+        app, ["classify", "-", "--input-format", "csv", "--text-column", "body"], input="id,text\n1,hi\n"
+    )
     assert bad.exit_code == 2 and "no 'body' column" in bad.output
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -21,7 +22,8 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
 )
-err = Console(stderr=True)
+# soft_wrap: an error line is never cut mid-message (a terminal or a log wraps it, if anything)
+err = Console(stderr=True, soft_wrap=True)
 
 
 def _progress(enabled: bool) -> Progress:
@@ -37,11 +39,15 @@ def _progress(enabled: bool) -> Progress:
 
 
 @contextmanager
-def _output(path: Path | None) -> Iterator[IO[str]]:
+def _output(path: Path | None, newline: str | None = None) -> Iterator[IO[str]]:
     if path is None:
         yield sys.stdout
         return
-    with path.open("w", encoding="utf-8") as handle:
+    try:
+        handle = path.open("w", encoding="utf-8", newline=newline)
+    except OSError as exc:
+        raise _fail(ValueError(f"cannot write {path}: {exc.strerror}; check that its folder exists")) from None
+    with handle:
         yield handle
 
 
@@ -76,35 +82,58 @@ def classify(
     ] = None,
     text_column: Annotated[str, typer.Option(help="Field holding the comment text.")] = "text",
     id_column: Annotated[str, typer.Option(help="Field holding the comment id (kept in the output).")] = "id",
-    fmt: Annotated[str | None, typer.Option("--format", help="csv or jsonl (default: from the file name).")] = None,
+    out_format: Annotated[
+        str | None,
+        typer.Option(
+            "--format",
+            help="What to write: jsonl (one JSON verdict a line) or csv (for spreadsheets: ';'-separated, "
+            "UTF-8 with BOM, decimal comma, as Excel in Belgium opens it). Default: from -o's name, else jsonl.",
+        ),
+    ] = None,
+    input_format: Annotated[
+        str | None,
+        typer.Option("--input-format", help="What the input is: csv or jsonl (default: from its name or content)."),
+    ] = None,
     policy: Annotated[
         str | None, typer.Option(help="Add the charter recommendation: a policy YAML file, or 'default'.")
     ] = None,
     platform: Annotated[str, typer.Option(help="Platform for the recommendation when a row names none.")] = "facebook",
 ) -> None:
-    """Triage comments: one JSON verdict per input row, input id kept. Bad rows are reported and skipped."""
-    from hierniet.connectors.files import InputError, Row, detect_format, open_input, read_rows
+    """Triage comments: one verdict per input row, input id kept. Bad rows are reported and skipped; a CSV
+    may be separated by commas, semicolons (Excel in Belgium) or tabs. Exits 1 when nothing was classified."""
+    from hierniet.connectors.files import InputError, Row, detect_format, open_text, read_rows
+    from hierniet.connectors.sheets import VerdictSheet
     from hierniet.settings import get_settings
 
+    try:
+        writes = _output_format(out_format, output)
+    except ValueError as exc:
+        raise _fail(exc) from None
     recommend = _policy_recommender(policy, platform) if policy else None
     try:
-        stream = open_input(file)
+        opened = open_text(file)
     except InputError as exc:
-        err.print(f"[red]error:[/red] {exc}")
-        raise typer.Exit(2) from None
+        raise _fail(exc) from None
+    stream = opened.stream
+    if opened.note:
+        err.print(f"[yellow]note:[/yellow] {opened.note}", highlight=False)
     head = stream.read(256)
     stream.seek(0)
     try:
-        format_ = detect_format(file, fmt, head)
+        format_ = detect_format(file, input_format, head)
     except InputError as exc:
-        err.print(f"[red]error:[/red] {exc}")
-        raise typer.Exit(2) from None
+        raise _fail(exc) from None
     triage = _load_triage()
     batch_size = get_settings().batch_size
     total = _count_lines(file)
     bad = written = 0
-    with stream, _output(output) as out, _progress((file != "-" and sys.stderr.isatty()) or output is not None) as bar:
+    with (
+        stream,
+        _output(output, newline="" if writes == "csv" else None) as out,
+        _progress((file != "-" and sys.stderr.isatty()) or output is not None) as bar,
+    ):
         task = bar.add_task("classifying", total=total)
+        sheet = VerdictSheet(out, with_policy=recommend is not None) if writes == "csv" else None
         batch: list[Row] = []
 
         def flush() -> None:
@@ -114,7 +143,10 @@ def classify(
                 record = verdict.as_dict()
                 if recommend:
                     record["recommendation"] = recommend(verdict, row.comment)
-                out.write(json.dumps(record, ensure_ascii=False) + "\n")
+                if sheet is not None:
+                    sheet.write(record, row.comment.text)
+                else:
+                    out.write(json.dumps(record, ensure_ascii=False) + "\n")
             written += len(batch)
             bar.update(task, advance=len(batch))
             batch.clear()
@@ -127,13 +159,30 @@ def classify(
                         flush()
                 else:
                     bad += 1
-                    err.print(f"[yellow]line {item.line}: skipped:[/yellow] {item.message}")
+                    err.print(f"[yellow]line {item.line}: skipped:[/yellow] {item.message}", highlight=False)
             if batch:
                 flush()
         except InputError as exc:
-            err.print(f"[red]error:[/red] {exc}")
-            raise typer.Exit(2) from None
+            raise _fail(exc) from None
+    if written == 0:
+        # An empty file (or one whose every row was refused) is almost always the wrong file: say so, and let a
+        # script see it in the exit status instead of carrying on with an empty result.
+        where = "standard input" if file == "-" else file
+        why = f"all {bad} rows were skipped" if bad else "it is empty, or holds only a header"
+        err.print(f"[yellow]warning:[/yellow] no comments classified from {where}: {why}", highlight=False)
+        raise typer.Exit(1)
     err.print(f"{written} verdicts written, {bad} rows skipped")
+
+
+def _output_format(explicit: str | None, output: Path | None) -> str:
+    if explicit is not None:
+        value = explicit.strip().lower()
+        if value not in ("csv", "jsonl"):
+            raise ValueError(f"unknown output format {explicit!r}: use --format jsonl or --format csv")
+        return value
+    if output is not None and output.suffix.lower() == ".csv":
+        return "csv"
+    return "jsonl"
 
 
 def _policy_recommender(policy: str, platform: str) -> Any:
@@ -409,8 +458,10 @@ def import_(
         except (InputError, ServiceError) as exc:
             err.print(f"[red]error:[/red] {exc}")
             raise typer.Exit(2) from None
+    if report.note:
+        err.print(f"[yellow]note:[/yellow] {report.note}", highlight=False)
     for line, message in report.rejected:
-        err.print(f"[yellow]line {line}: rejected:[/yellow] {message}")
+        err.print(f"[yellow]line {line}: rejected:[/yellow] {message}", highlight=False)
     err.print(
         f"{report.created} comments stored, {report.edited} edited, {report.duplicates} duplicates skipped, "
         f"{len(report.rejected)} rejected"
@@ -476,10 +527,196 @@ def db_token(
 
 user_app = typer.Typer(
     name="user",
-    help="People of the desk (HIERNIET_DATABASE_URL): their passwords for the desk's pages.",
+    help="People of the desk (HIERNIET_DATABASE_URL): add, list, switch off, change roles and passwords.",
     no_args_is_help=True,
 )
 app.add_typer(user_app, name="user")
+org_app = typer.Typer(
+    name="org",
+    help="Organisations of the desk (HIERNIET_DATABASE_URL): add and list them.",
+    no_args_is_help=True,
+)
+app.add_typer(org_app, name="org")
+
+
+def _fail(exc: Exception) -> typer.Exit:
+    err.print(f"[red]error:[/red] {exc}", soft_wrap=True, markup=True, highlight=False)
+    return typer.Exit(2)
+
+
+def _new_password(name: str, password_env: str | None, password_stdin: bool) -> str:
+    """The password for `name`: from the variable `password_env`, standard input, or asked twice."""
+    if password_env:
+        value = os.environ.get(password_env, "")
+        if not value:
+            raise _fail(
+                ValueError(
+                    f"the variable {password_env} is not set or empty: export it, or leave "
+                    "--password-env out to be asked"
+                )
+            )
+        return value
+    if password_stdin:
+        return sys.stdin.read().rstrip("\r\n")
+    return str(typer.prompt(f"new password for {name}", hide_input=True, confirmation_prompt=True))
+
+
+@org_app.command("add")
+def org_add(
+    slug: Annotated[str, typer.Argument(help="Short name in lower case, digits and '-' (stad-gent).")],
+    name: Annotated[str, typer.Argument(help='The organisation\'s name as replies sign it ("Stad Gent").')],
+    policy: Annotated[
+        Path | None, typer.Option(help="The organisation's charter policy (YAML; `hierniet policy default`).")
+    ] = None,
+) -> None:
+    """Add an organisation (audited); then add its people with `hierniet user add NAME --org SLUG`."""
+    from hierniet.services.admin import create_organisation
+    from hierniet.services.auth import CLI_ACTOR
+    from hierniet.services.errors import ServiceError
+
+    policy_yaml = None
+    if policy is not None:
+        try:
+            policy_yaml = policy.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise _fail(
+                ValueError(f"{policy}: cannot read the policy ({getattr(exc, 'strerror', None) or exc})")
+            ) from None
+    store = _store()
+    _needs_upgrade(store)
+    try:
+        view = create_organisation(store, CLI_ACTOR, slug=slug, name=name, policy_yaml=policy_yaml)
+    except ServiceError as exc:
+        raise _fail(exc) from None
+    finally:
+        store.dispose()
+    what = "its own policy" if view.has_policy else "the default policy"
+    err.print(f"organisation {view.slug} ({view.name}) added with {what}", soft_wrap=True)
+
+
+@org_app.command("list")
+def org_list() -> None:
+    """The organisations: slug, name, policy."""
+    from hierniet.services.admin import list_organisations
+    from hierniet.services.auth import CLI_ACTOR
+
+    store = _store()
+    _needs_upgrade(store)
+    try:
+        organisations = list_organisations(store, CLI_ACTOR)
+    finally:
+        store.dispose()
+    table = Table(title=f"{len(organisations)} organisation(s)", title_justify="left")
+    for column in ("slug", "name", "policy"):
+        table.add_column(column)
+    for o in organisations:
+        table.add_row(o.slug, o.name, o.policy_version if o.has_policy else "default")
+    Console().print(table)
+
+
+@user_app.command("add")
+def user_add(
+    name: Annotated[str, typer.Argument(help="The user's name (letters, digits, _ . @ -).")],
+    role: Annotated[str, typer.Option(help="moderator, lead or admin.")],
+    org: Annotated[
+        str | None, typer.Option("--org", "--organisation", help="Their organisation's slug (default: every one).")
+    ] = None,
+    password_env: Annotated[
+        str | None, typer.Option(help="Take the password from this environment variable instead of asking.")
+    ] = None,
+    password_stdin: Annotated[
+        bool, typer.Option("--password-stdin", help="Read the password from standard input instead of asking.")
+    ] = False,
+) -> None:
+    """Add a person to the desk with a password (asked twice, never shown); audited."""
+    from hierniet.services.admin import create_user, organisation_id_for
+    from hierniet.services.auth import CLI_ACTOR
+    from hierniet.services.errors import ServiceError
+
+    store = _store()
+    _needs_upgrade(store)
+    try:
+        # The organisation is checked before the password is asked: nobody types one in vain.
+        organisation_id = organisation_id_for(store, org)
+        password = _new_password(name, password_env, password_stdin)
+        user = create_user(store, CLI_ACTOR, name=name, role=role, organisation_id=organisation_id, password=password)
+    except ServiceError as exc:
+        raise _fail(exc) from None
+    finally:
+        store.dispose()
+    where = f"organisation {org}" if org else "every organisation"
+    err.print(f"user {user.name} added (role {user.role}, {where}); they sign in at /desk/login", soft_wrap=True)
+
+
+@user_app.command("list")
+def user_list() -> None:
+    """The people of the desk: name, role, organisation, switched on, desk password."""
+    from hierniet.services.auth import CLI_ACTOR
+    from hierniet.services.people import list_people
+
+    store = _store()
+    _needs_upgrade(store)
+    try:
+        people = list_people(store, CLI_ACTOR)
+    finally:
+        store.dispose()
+    table = Table(title=f"{len(people)} user(s)", title_justify="left")
+    for column in ("name", "role", "organisation", "active", "password"):
+        table.add_column(column)
+    for p in people:
+        table.add_row(
+            p.name,
+            p.role,
+            p.organisation or "(every one)",
+            "yes" if p.active else "switched off",
+            "set" if p.has_password else "none (API tokens only)",
+        )
+    Console().print(table)
+
+
+def _change_user(name: str, change: Any) -> Any:
+    from hierniet.services.auth import CLI_ACTOR
+    from hierniet.services.errors import ServiceError
+    from hierniet.services.people import user_id_by_name
+
+    store = _store()
+    _needs_upgrade(store)
+    try:
+        return change(store, CLI_ACTOR, user_id_by_name(store, CLI_ACTOR, name))
+    except ServiceError as exc:
+        raise _fail(exc) from None
+    finally:
+        store.dispose()
+
+
+@user_app.command("disable")
+def user_disable(name: Annotated[str, typer.Argument(help="The user's name.")]) -> None:
+    """Switch a person off: they cannot sign in, their sessions end and their API tokens stop working."""
+    from hierniet.services.people import set_active
+
+    _change_user(name, lambda store, actor, uid: set_active(store, actor, uid, False))
+    err.print(f"user {name} switched off: their sessions have ended (`hierniet user enable {name}` undoes it)")
+
+
+@user_app.command("enable")
+def user_enable(name: Annotated[str, typer.Argument(help="The user's name.")]) -> None:
+    """Switch a person on again (with the password they had)."""
+    from hierniet.services.people import set_active
+
+    _change_user(name, lambda store, actor, uid: set_active(store, actor, uid, True))
+    err.print(f"user {name} switched on again")
+
+
+@user_app.command("role")
+def user_role(
+    name: Annotated[str, typer.Argument(help="The user's name.")],
+    role: Annotated[str, typer.Argument(help="The new role: moderator, lead or admin.")],
+) -> None:
+    """Give a person another role; they sign in again under it."""
+    from hierniet.services.people import set_role
+
+    user = _change_user(name, lambda store, actor, uid: set_role(store, actor, uid, role))
+    err.print(f"user {user.name} now has the role {user.role}; their sessions have ended")
 
 
 @user_app.command("password")
@@ -489,23 +726,27 @@ def user_password(
         str | None, typer.Option(help="Create the user with this role (moderator, lead, admin) when missing.")
     ] = None,
     organisation: Annotated[
-        str | None, typer.Option(help="Organisation slug of a new user (default: every organisation).")
+        str | None,
+        typer.Option("--organisation", "--org", help="Organisation slug of a new user (default: every organisation)."),
+    ] = None,
+    password_env: Annotated[
+        str | None, typer.Option(help="Take the password from this environment variable instead of asking.")
     ] = None,
     password_stdin: Annotated[
         bool, typer.Option("--password-stdin", help="Read the password from standard input instead of asking.")
     ] = False,
 ) -> None:
     """Set a person's password for the desk's sign-in (asked twice, never shown); their sessions end."""
-    from hierniet.services.admin import ensure_user_password
+    from hierniet.services.admin import ensure_user_password, organisation_id_for
     from hierniet.services.errors import ServiceError
 
-    if password_stdin:
-        password = sys.stdin.read().rstrip("\r\n")
-    else:
-        password = typer.prompt(f"new password for {name}", hide_input=True, confirmation_prompt=True)
     store = _store()
     _needs_upgrade(store)
     try:
+        if role is not None:
+            # Checked before the password is asked: a missing organisation would refuse it afterwards.
+            organisation_id_for(store, organisation)
+        password = _new_password(name, password_env, password_stdin)
         user, created = ensure_user_password(
             store, name=name, password=password, role=role, organisation_slug=organisation
         )

@@ -16,7 +16,8 @@ channel_app = typer.Typer(
     help="Connect channels to their platforms: credentials (encrypted), connector settings.",
     no_args_is_help=True,
 )
-err = Console(stderr=True)
+# soft_wrap: an error line is never cut mid-message by Rich (issue 12)
+err = Console(stderr=True, soft_wrap=True)
 
 
 def _fail(message: str) -> typer.Exit:

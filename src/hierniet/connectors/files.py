@@ -6,8 +6,11 @@ number and what is wrong, and the caller reports it and goes on.
 
 from __future__ import annotations
 
+import codecs
+import contextlib
 import csv
 import io
+import itertools
 import json
 import sys
 from collections import deque
@@ -54,14 +57,98 @@ def detect_format(path: str, explicit: str | None, head: str) -> Format:
     return "jsonl" if head.lstrip().startswith("{") else "csv"
 
 
-def open_input(path: str) -> IO[str]:
+#: How much of a file is read to tell text from binary data and UTF-8 from Windows-1252.
+_HEAD_BYTES = 64 * 1024
+#: File signatures a community manager is likely to hand over by mistake, and what to do instead.
+_BINARY_KINDS: tuple[tuple[bytes, str], ...] = (
+    (b"PK\x03\x04", "a ZIP archive, such as an Excel .xlsx workbook"),
+    (b"\xd0\xcf\x11\xe0", "an old Office file, such as an Excel .xls workbook"),
+    (b"%PDF", "a PDF document"),
+    (b"\x1f\x8b", "a gzip-compressed file"),
+    (b"\x89PNG", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+)
+_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+
+
+@dataclass(frozen=True, slots=True)
+class TextInput:
+    """An opened input: its text stream, the encoding it was read in, and a note for the person, if any."""
+
+    stream: IO[str]
+    encoding: str
+    note: str | None = None
+
+
+def _binary_kind(head: bytes) -> str | None:
+    """What kind of binary data `head` starts, or None for text."""
+    if head.startswith(_UTF16_BOMS):
+        return None
+    for magic, kind in _BINARY_KINDS:
+        if head.startswith(magic):
+            return kind
+    sample = head[:8192]
+    if b"\x00" in sample:
+        return "binary data (it holds NUL bytes)"
+    controls = sum(1 for b in sample if b < 32 and b not in (9, 10, 12, 13))
+    if sample and controls / len(sample) > 0.1:
+        return "binary data (it holds control characters)"
+    return None
+
+
+def _encoding(head: bytes, complete: bool) -> tuple[str, str | None]:
+    """The encoding to read a text with (and a note when it is not UTF-8), from its first bytes."""
+    if head.startswith(_UTF16_BOMS):
+        # Excel's "Unicode text" export: UTF-16 with a byte-order mark (and tabs between the fields).
+        return "utf-16", None
+    try:
+        # final=False: the head may end inside a character that the rest of the file completes.
+        codecs.getincrementaldecoder("utf-8")().decode(head, final=complete)
+    except UnicodeDecodeError:
+        return "cp1252", (
+            "the file is not UTF-8: it is read as Windows-1252, what Excel writes for 'CSV (comma "
+            "delimited)'; if accents look wrong, save it from Excel as 'CSV UTF-8' and run again"
+        )
+    return "utf-8-sig", None
+
+
+def open_text(path: str) -> TextInput:
+    """Open a CSV or JSONL input ('-' for standard input) as text, refusing binary files in words.
+
+    UTF-8 (with or without the BOM Excel writes) is read as such; a file that is not UTF-8 is read as
+    Windows-1252, which is what Excel in Belgium saves as plain "CSV", with a note saying so; UTF-16 with a
+    BOM (Excel's "Unicode text") is read as UTF-16. Bytes that still cannot be decoded become U+FFFD,
+    never an error halfway through a batch.
+    """
     if path == "-":
         # Read standard input whole so the format can be sniffed and lines counted like a file's.
-        return io.StringIO(sys.stdin.buffer.read().decode("utf-8-sig", errors="replace"))
+        data = sys.stdin.buffer.read()
+        kind = _binary_kind(data[:_HEAD_BYTES])
+        if kind:
+            raise InputError(f"standard input: this is not a text file ({kind}); give comments as CSV or JSONL")
+        encoding, note = _encoding(data[:_HEAD_BYTES], len(data) <= _HEAD_BYTES)
+        return TextInput(io.StringIO(data.decode(encoding, errors="replace"), newline=""), encoding, note)
     p = Path(path)
     if not p.is_file():
         raise InputError(f"{path}: no such file")
-    return p.open(encoding="utf-8-sig", errors="replace", newline="")
+    try:
+        with p.open("rb") as handle:
+            head = handle.read(_HEAD_BYTES)
+            complete = not handle.read(1)
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read it ({exc.strerror})") from None
+    kind = _binary_kind(head)
+    if kind:
+        raise InputError(
+            f"{path}: this is not a text file ({kind}); give comments as CSV or JSONL "
+            "(in Excel: File > Save as > CSV UTF-8)"
+        )
+    encoding, note = _encoding(head, complete)
+    return TextInput(p.open(encoding=encoding, errors="replace", newline=""), encoding, note)
+
+
+def open_input(path: str) -> IO[str]:
+    return open_text(path).stream
 
 
 def _comment(record: dict[str, object], line: int, text_column: str, id_column: str) -> Row | RowError:
@@ -128,21 +215,68 @@ def read_records(
         return
     csv.field_size_limit(_CSV_FIELD_LIMIT)
     lines = iter(stream)
+    # Blank lines before the header (a file of blank lines is empty, not a CSV without a text column).
+    skipped = 0
+    for first in lines:
+        if first.strip():
+            break
+        skipped += 1
+    else:
+        return
+    sample = [first, *itertools.islice(lines, _SNIFF_LINES - 1)]
+    delimiter = _delimiter(sample, text_column)
     try:
-        header = next(csv.reader([next(lines)], strict=True))
+        header = next(csv.reader([sample[0]], strict=True, delimiter=delimiter))
     except StopIteration:
         return
     except csv.Error as exc:
-        raise InputError(f"cannot read the CSV header on line 1 ({exc}): fix its quotes") from None
+        raise InputError(f"cannot read the CSV header on line {skipped + 1} ({exc}): fix its quotes") from None
     if text_column not in header:
         raise InputError(
-            f"the CSV header has no {text_column!r} column (it has: {', '.join(header)}); choose one with --text-column"
+            f"the CSV header has no {text_column!r} column (it has: {', '.join(_shown(h) for h in header)}); "
+            "choose one with --text-column"
         )
-    yield from _csv_rows(lines, header, first_line=2)
+    rows = itertools.chain(sample[1:], lines)
+    yield from _csv_rows(rows, header, first_line=skipped + 2, delimiter=delimiter)
+
+
+#: Lines (and at most this many characters of them) read to guess a CSV's delimiter.
+_SNIFF_LINES = 20
+_SNIFF_CHARS = 64 * 1024
+#: The delimiters a CSV may use: ',' (most tools), ';' (Excel where the decimal sign is a comma, as in
+#: Belgium) and a tab (Excel's "Unicode text"). Others are refused rather than guessed from letters.
+DELIMITERS = (",", ";", "\t")
+_DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab"}
+
+
+def _delimiter(sample: list[str], text_column: str) -> str:
+    """The delimiter of a CSV from its first lines: csv.Sniffer restricted to DELIMITERS, checked against
+    the header (the text column must come out whole); ',' when nothing tells."""
+    header_line = sample[0]
+    if not any(d in header_line for d in DELIMITERS):
+        return ","  # one column: nothing to tell, and the rows must not be cut at a guess
+    guessed = ","
+    # A bounded sample: the sniffer's regular expressions need not see a 10 MB field.
+    with contextlib.suppress(csv.Error):
+        guessed = csv.Sniffer().sniff("".join(sample)[:_SNIFF_CHARS], delimiters="".join(DELIMITERS)).delimiter
+    # The sniffer can be misled by commas inside the texts: the header decides when it names the column.
+    for candidate in (guessed, *DELIMITERS):
+        try:
+            header = next(csv.reader([header_line], delimiter=candidate))
+        except (csv.Error, StopIteration):
+            continue
+        if text_column in header:
+            return candidate
+    return guessed
+
+
+def _shown(name: str) -> str:
+    """A header cell as an error message may print it: control characters escaped, never raw."""
+    return name if name.isprintable() else ascii(name)
 
 
 def _csv_rows(
-    lines: Iterator[str], header: list[str], *, first_line: int
+    lines: Iterator[str], header: list[str], *, first_line: int, delimiter: str = ","
 ) -> Iterator[tuple[int, dict[str, Any]] | RowError]:
     """The rows after the header, each with the line it starts on.
 
@@ -161,7 +295,7 @@ def _csv_rows(
             record.append(line)
             yield line
 
-    reader = csv.reader(feed(), strict=True)
+    reader = csv.reader(feed(), strict=True, delimiter=delimiter)
     start = first_line
     while True:
         record.clear()
@@ -183,13 +317,14 @@ def _csv_rows(
                 yield RowError(start, f"unreadable CSV row ({exc})")
                 start += len(taken)
             # A reader that met the end of the input stays ended: a fresh one reads the lines put back.
-            reader = csv.reader(feed(), strict=True)
+            reader = csv.reader(feed(), strict=True, delimiter=delimiter)
             continue
         line, start = start, start + len(record)
         if not row:
             continue
         if len(row) > len(header):
-            yield RowError(line, "more fields than the header has (an unquoted comma?)")
+            mark = _DELIMITER_NAMES.get(delimiter, repr(delimiter))
+            yield RowError(line, f"more fields than the header has (an unquoted {mark}?)")
             continue
         yield line, {name: (row[i] if i < len(row) else None) for i, name in enumerate(header)}
 

@@ -33,6 +33,14 @@ _CREDENTIALS_REF = re.compile(r"^(env|file|vault|keyring):[A-Za-z0-9_./:@-]{1,19
 _USER_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.@-]{0,99}$")
 
 
+def valid_user_name(name: str) -> bool:
+    return bool(_USER_NAME.match(name))
+
+
+def valid_slug(slug: str) -> bool:
+    return bool(_SLUG.match(slug))
+
+
 def authenticate(store: repo.Store, token: str) -> Actor | None:
     """The actor a bearer token belongs to; None for an unknown or revoked token or an inactive user."""
     if not token:
@@ -90,6 +98,20 @@ def organisation_by_slug(store: repo.Store, slug: str) -> OrganisationView | Non
     with store.session() as s:
         row = repo.organisation_by_slug(s, slug)
         return convert.organisation_view(row) if row else None
+
+
+def organisation_id_for(store: repo.Store, slug: str | None) -> int | None:
+    """The id of the organisation `slug` (None for no slug: every organisation), for the command line."""
+    if not slug:
+        return None
+    organisation = organisation_by_slug(store, slug)
+    if organisation is None:
+        # The docs' first example used to stop here on a fresh database: say how to get past it.
+        raise NotFound(
+            f"no organisation {slug!r}: create it first with `hierniet org add {slug} NAME`, "
+            "or list them with `hierniet org list`"
+        )
+    return organisation.id
 
 
 def create_channel(
@@ -163,8 +185,16 @@ def list_channels(store: repo.Store, actor: Actor) -> list[ChannelView]:
 
 
 def create_user(
-    store: repo.Store, actor: Actor, *, name: str, role: str, organisation_id: int | None = None
+    store: repo.Store,
+    actor: Actor,
+    *,
+    name: str,
+    role: str,
+    organisation_id: int | None = None,
+    password: str | None = None,
 ) -> UserView:
+    """A new user; with `password`, their desk password is set in the same transaction (so a refused
+    password never leaves a half-made user behind)."""
     require(actor, Permission.MANAGE_USERS, "create users")
     try:
         wanted = parse_role(role)
@@ -172,6 +202,11 @@ def create_user(
         raise InvalidInput(str(exc)) from None
     if not _USER_NAME.match(name):
         raise InvalidInput(f"user name {name!r}: use 1 to 100 letters, digits and _ . @ - (no spaces)")
+    if password is not None:
+        try:
+            check_password_strength(password)
+        except ValueError as exc:
+            raise InvalidInput(str(exc)) from None
     if actor.organisation_id is not None:
         if organisation_id not in (None, actor.organisation_id):
             raise Forbidden(f"{actor.name} may only add users to their own organisation ({actor.organisation_id})")
@@ -183,6 +218,8 @@ def create_user(
             if repo.user_by_name(tx, name) is not None:
                 raise Conflict(f"a user {name!r} exists already: choose another name")
             row = repo.add_user(tx, name=name, role=wanted.value, organisation_id=organisation_id)
+            if password is not None:
+                repo_desk.set_password_hash(tx, row.id, hash_password(password))
             audit.record(
                 tx,
                 actor,
@@ -190,7 +227,7 @@ def create_user(
                 subject_type="user",
                 subject_id=row.id,
                 organisation_id=organisation_id,
-                detail={"name": name, "role": wanted.value},
+                detail={"name": name, "role": wanted.value, "password": password is not None},
             )
     except IntegrityError:
         raise Conflict(f"a user {name!r} exists already: choose another name") from None
@@ -270,12 +307,7 @@ def ensure_user_token(
     store: repo.Store, *, name: str, role: str, organisation_slug: str | None = None, token: str | None = None
 ) -> NewToken:
     """For the command line: the user `name` (created with `role` when missing) and a new token for them."""
-    organisation_id: int | None = None
-    if organisation_slug:
-        organisation = organisation_by_slug(store, organisation_slug)
-        if organisation is None:
-            raise NotFound(f"no organisation {organisation_slug!r}: check the slug")
-        organisation_id = organisation.id
+    organisation_id = organisation_id_for(store, organisation_slug)
     with store.session() as s:
         existing = repo.user_by_name(s, name)
         user_id = existing.id if existing else None
@@ -429,20 +461,10 @@ def ensure_user_password(
     with store.session() as s:
         existing = repo.user_by_name(s, name)
         user_id = existing.id if existing else None
-    created = False
     if user_id is None:
         if role is None:
             raise NotFound(f"no user {name!r}: give --role to create them, or check the name")
-        organisation_id: int | None = None
-        if organisation_slug:
-            organisation = organisation_by_slug(store, organisation_slug)
-            if organisation is None:
-                raise NotFound(f"no organisation {organisation_slug!r}: check the slug")
-            organisation_id = organisation.id
-        try:
-            check_password_strength(password)
-        except ValueError as exc:
-            raise InvalidInput(str(exc)) from None
-        user_id = create_user(store, CLI_ACTOR, name=name, role=role, organisation_id=organisation_id).id
-        created = True
-    return set_password(store, CLI_ACTOR, user_id, password), created
+        organisation_id = organisation_id_for(store, organisation_slug)
+        user = create_user(store, CLI_ACTOR, name=name, role=role, organisation_id=organisation_id, password=password)
+        return user, True
+    return set_password(store, CLI_ACTOR, user_id, password), False

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import IO, Any
 
 from hierniet.connectors import files
-from hierniet.connectors.files import Format, RowError, detect_format, open_input
+from hierniet.connectors.files import Format, RowError, detect_format, open_text
 from hierniet.services import admin
 from hierniet.services.auth import Actor, Permission, require
 from hierniet.services.errors import InvalidInput, NotFound
@@ -31,6 +31,8 @@ class ImportReport:
     edited: int = 0  # rows with a new text for a comment stored before (an edit on the platform)
     rejected: list[tuple[int, str]] = field(default_factory=list)
     read: int = 0
+    #: How the file was read, when that needs saying (not UTF-8: read as Windows-1252).
+    note: str | None = None
 
 
 def read_records(
@@ -88,11 +90,12 @@ def import_file(
     require(actor, Permission.INGEST, "import comments")
     if batch_size < 1:
         raise InvalidInput(f"batch size {batch_size}: use 1 or more")
-    stream = open_input(path)
+    opened = open_text(path)
+    stream = opened.stream
     head = stream.read(256)
     stream.seek(0)
     format_ = detect_format(path, fmt, head)
-    report = ImportReport()
+    report = ImportReport(note=opened.note)
     lines: list[int] = []  # the file line of each row handed to ingestion, by its index there
     unreadable = 0
 

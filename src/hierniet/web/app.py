@@ -25,6 +25,7 @@ from hierniet.web.desk import install_desk
 from hierniet.web.desk.authors import authors_router as desk_authors_router
 from hierniet.web.desk.channels import channels_router as desk_channels_router
 from hierniet.web.desk.flow import flow_router as desk_flow_router
+from hierniet.web.desk.people import people_router as desk_people_router
 from hierniet.web.desk.signatories import signatories_router as desk_signatories_router
 from hierniet.web.desk.team import team_router as desk_team_router
 from hierniet.web.errors import install_error_handlers
@@ -112,4 +113,5 @@ def create_app(
     app.include_router(basics_router)  # /favicon.ico (issue 12)
     # Outermost: a HEAD runs as the GET it stands for, through every other middleware (issue 12).
     app.add_middleware(HeadAsGet)
+    app.include_router(desk_people_router)  # the desk's pages for people and organisations (issue 12)
     return app
