@@ -45,14 +45,15 @@ def test_every_message_is_translated(locale: str) -> None:
 def test_accept_language_then_session_then_preference() -> None:
     assert i18n.parse_accept_language("fr-BE,fr;q=0.9,nl;q=0.8,en;q=0.5") == ["fr", "fr", "nl", "en"]
     assert i18n.parse_accept_language("de;q=0.9, nl-BE;q=0.95, *;q=0.1") == ["nl", "de"]
-    assert i18n.negotiate(None, None, "de-DE,fr;q=0.5") == "fr"
-    assert i18n.negotiate(None, None, "de-DE") == "en"
+    assert i18n.negotiate(None, None, "de-DE,fr;q=0.5") == "de"
+    assert i18n.negotiate(None, None, "de-BE") == "de"
+    assert i18n.negotiate(None, None, "es-ES,it;q=0.5") == "en"
     assert i18n.negotiate(None, "nl", "fr") == "nl"
     assert i18n.negotiate("fr", "nl", "en") == "fr"
 
 
 def test_pages_follow_the_browser(pages: Pages) -> None:
-    for header, words in (("fr-BE,fr;q=0.9", "Se connecter"), ("nl-BE", "Aanmelden"), ("de", "Sign in")):
+    for header, words in (("fr-BE,fr;q=0.9", "Se connecter"), ("nl-BE", "Aanmelden"), ("de", "Beim Moderationsdesk anmelden"), ("es", "Sign in")):
         r = pages.client.get("/desk/login", headers={"Accept-Language": header})
         assert words in text_of(r.text), header
     r = pages.client.get("/desk/login", headers={"Accept-Language": "fr"})

@@ -46,13 +46,14 @@ SHIELDS: tuple[str, ...] = ("blur", "mask", "show")
 #: How a reveal happened, as recorded in the audit log.
 REVEAL_WAYS: tuple[str, ...] = ("click", "key", "shown")
 #: The desk's languages.
-LOCALES: tuple[str, ...] = ("nl", "fr", "en")
+LOCALES: tuple[str, ...] = ("nl", "fr", "en", "de")
 
 #: Where a moderator can talk to someone, in each of the desk's languages (shown past the break suggestion).
 HELPLINES: tuple[tuple[str, str, str], ...] = (
     ("nl", "Tele-Onthaal", "106"),
     ("fr", "Télé-Accueil", "107"),
     ("en", "Community Help Service", "+32 2 648 40 14"),
+    ("de", "Telefonhilfe", "108"),
 )
 
 
@@ -316,7 +317,7 @@ def set_preferences(store: repo.Store, actor: Actor, *, shield: str) -> Preferen
 
 
 def set_locale(store: repo.Store, actor: Actor, locale: str | None) -> None:
-    """A person's desk language (nl, fr, en); None follows the browser."""
+    """A person's desk language (nl, fr, en, de); None follows the browser."""
     if locale is not None and locale not in LOCALES:
         raise InvalidInput(f"unknown language {locale!r}: use one of {', '.join(LOCALES)}")
     if actor.user_id is None:
