@@ -90,7 +90,9 @@ def test_dates_and_numbers_follow_the_language(pages: Pages) -> None:
     en = text_of(pages.get(f"/desk/comments/{pages.comments['ins1']}", headers={"Accept-Language": "en"}).text)
     pages.post("/desk/settings", {"shield": "blur", "locale": "nl"})
     nl = text_of(pages.get(f"/desk/comments/{pages.comments['ins1']}").text)
-    assert "3/2/26" in en and "02-03-2026" in nl  # the desk's time zone: Brussels
+    # Belgium reads 02/03/2026 and a 24-hour clock in every language; the desk's time zone: Brussels.
+    assert "02/03/2026 13:00" in en and "02/03/2026 13:00" in nl  # 12:00 UTC
+    assert not re.search(r"\b\d{1,2}/\d{1,2}/\d{2}\b|\b[AP]M\b", en), en
     assert "0.95" in en and "0,95" in nl
 
 

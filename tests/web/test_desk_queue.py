@@ -55,6 +55,9 @@ def test_filters(pages: Pages) -> None:
     assert ids("status=auto") == _by_key(pages, "hate1")
     assert ids("status=any&order=oldest") == _by_key(pages, "ok1", "ins1", "ins2", "hate1", "thr1")
     assert ids("status=any&since=2026-03-02&until=2026-03-03") == _by_key(pages, "ins1", "ins2")
+    # Belgium writes the day first, whatever the language (the filter fields are text: dd/mm/yyyy).
+    assert ids("status=any&since=02/03/2026&until=3/3/2026") == _by_key(pages, "ins1", "ins2")
+    assert ids("status=any&since=02.03.2026&until=03-03-2026") == _by_key(pages, "ins1", "ins2")
     assert ids(f"status=any&channel={pages.desk.channel_id}") == _by_key(pages, "thr1", "hate1", "ins1", "ins2", "ok1")
     assert ids(f"status=any&channel={pages.desk.other_channel_id}") == []
     with pages.desk.store.session() as s:
@@ -79,7 +82,7 @@ def test_bad_filters_are_explained(pages: Pages) -> None:
     assert r.status_code == 200
     page = text_of(r.text)
     assert "Severity must be a number." in page
-    assert "Since must be a date (YYYY-MM-DD)." in page
+    assert "Posted from must be a date (DD/MM/YYYY)." in page
     assert "unknown label 'rude'" in page
 
 

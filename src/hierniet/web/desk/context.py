@@ -12,7 +12,6 @@ from urllib.parse import quote
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import jinja2
-from babel.dates import format_date, format_datetime
 from babel.numbers import format_decimal
 from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse
@@ -24,7 +23,7 @@ from hierniet.services.auth import Actor, Permission
 from hierniet.settings import Settings
 from hierniet.store.repo import Store
 from hierniet.web.deps import SettingsDep, StoreDep
-from hierniet.web.desk import i18n, words
+from hierniet.web.desk import dates, i18n, words
 from hierniet.web.desk.security import csrf_token
 
 TEMPLATES_DIR = Path(__file__).resolve().parents[1] / "templates"
@@ -206,6 +205,8 @@ def _environment() -> jinja2.Environment:
     env.globals["prefix"] = PREFIX
     env.filters["when"] = _when
     env.filters["day"] = _day
+    env.filters["day_field"] = dates.day_field
+    env.globals["day_pattern"] = dates.DAY_PATTERN
     env.filters["number"] = _number
     env.filters["score"] = _score
     return env
@@ -225,20 +226,12 @@ def _mark_title(segment: desk.Segment) -> str:
     )
 
 
-def _local(value: datetime, zone: tzinfo) -> datetime:
-    return value.astimezone(zone)
-
-
 def _when(value: datetime | None, zone: tzinfo = UTC) -> str:
-    if value is None:
-        return ""
-    return format_datetime(_local(value, zone), "short", locale=i18n.current_locale())
+    return dates.when(value, zone)
 
 
 def _day(value: datetime | None, zone: tzinfo = UTC) -> str:
-    if value is None:
-        return ""
-    return format_date(_local(value, zone), "medium", locale=i18n.current_locale())
+    return dates.day(value, zone)
 
 
 def _number(value: float | int) -> str:

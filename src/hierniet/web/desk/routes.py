@@ -7,7 +7,7 @@ message for the next page, or with the same page and the error when something mu
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
@@ -20,7 +20,7 @@ from hierniet.services import admin, audit, desk, privacy, queue
 from hierniet.services.errors import ServiceError
 from hierniet.services.signin_throttle import SignInThrottle
 from hierniet.services.views import CommentStatus
-from hierniet.web.desk import words
+from hierniet.web.desk import dates, words
 from hierniet.web.desk.context import PREFIX, Context, DeskContext, SignedIn, render, safe_next
 from hierniet.web.desk.security import check_csrf
 from hierniet.web.desk.words import N_
@@ -180,16 +180,15 @@ def _int(value: str, what: str, ctx: DeskContext, errors: list[str]) -> int | No
 def _day_start(value: str, what: str, ctx: DeskContext, errors: list[str]) -> datetime | None:
     if not value:
         return None
-    try:
-        day = date.fromisoformat(value)
-    except ValueError:
-        errors.append(ctx.t("%(what)s must be a date (YYYY-MM-DD).", what=what))
+    day = dates.parse_day(value)
+    if day is None:
+        errors.append(ctx.t("%(what)s must be a date (DD/MM/YYYY).", what=what))
         return None
     return datetime.combine(day, time(0), tzinfo=ctx.zone)
 
 
 def _filters(form: QueueForm, ctx: DeskContext, errors: list[str]) -> queue.QueueFilters:
-    until = _day_start(form.until, ctx.t("Until"), ctx, errors)
+    until = _day_start(form.until, ctx.t("Posted until"), ctx, errors)
     return queue.QueueFilters(
         channel_id=_int(form.channel, ctx.t("Channel"), ctx, errors),
         label=form.label or None,
@@ -197,7 +196,7 @@ def _filters(form: QueueForm, ctx: DeskContext, errors: list[str]) -> queue.Queu
         min_severity=_int(form.severity, ctx.t("Severity"), ctx, errors),
         status=(form.status,) if form.status else (),
         author_id=_int(form.author, ctx.t("Author"), ctx, errors),
-        since=_day_start(form.since, ctx.t("Since"), ctx, errors),
+        since=_day_start(form.since, ctx.t("Posted from"), ctx, errors),
         # "Until" a day includes that day.
         until=until + timedelta(days=1) if until else None,
         order=form.order if form.order in _ORDERS else "severity",
