@@ -89,7 +89,11 @@ def _load(session: Session, actor: Actor, comment_id: int) -> _Loaded:
         raise NotFound(f"no comment {comment_id}: list comments with GET /api/v1/queue?status=any")
     comment, channel, author = found
     organisation = repo.get_organisation(session, channel.organisation_id)
-    policy = policy_for(channel.policy_yaml, organisation.policy_yaml if organisation else None)
+    policy = policy_for(
+        channel.policy_yaml,
+        organisation.policy_yaml if organisation else None,
+        organisation_name=organisation.name if organisation else None,
+    )
     return _Loaded(comment, channel, author, policy)
 
 

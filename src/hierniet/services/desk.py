@@ -411,7 +411,11 @@ def criticism_reply(store: repo.Store, actor: Actor, comment_id: int) -> str:
             raise NotFound(f"no comment {comment_id}: list comments with GET /api/v1/queue?status=any")
         comment, channel, _author = found
         organisation = repo.get_organisation(s, channel.organisation_id)
-        policy = policy_for(channel.policy_yaml, organisation.policy_yaml if organisation else None)
+        policy = policy_for(
+            channel.policy_yaml,
+            organisation.policy_yaml if organisation else None,
+            organisation_name=organisation.name if organisation else None,
+        )
     return render_reply(CharterStep.REPLY, Label.CRITICISM, comment.language, policy)
 
 
