@@ -47,7 +47,7 @@ def test_replies_are_signed_with_the_organisations_name(desk: Desk, language: st
         desk.store,
         LanguageTriage(),
         [
-            item(f"crit-{language}", "criticism: de bus is weer te laat", channel_id=desk.channel_id, language=language),
+            item(f"crit-{language}", "criticism: de bus is te laat", channel_id=desk.channel_id, language=language),
             item(f"care-{language}", "selfharm: ik kan niet meer", channel_id=desk.channel_id, language=language),
         ],
         actor=CLI_ACTOR,
@@ -63,7 +63,8 @@ def test_replies_are_signed_with_the_organisations_name(desk: Desk, language: st
         desk.store, desk.actors["lead"], ids[f"crit-{language}"], DecisionIn(step="reply", reason="thanks")
     )
     assert "Stad Gent" in decided.reply and PLACEHOLDER not in decided.reply
-    assert desk_service.criticism_reply(desk.store, desk.actors["moderator"], ids[f"care-{language}"]).endswith("Stad Gent")
+    criticism = desk_service.criticism_reply(desk.store, desk.actors["moderator"], ids[f"care-{language}"])
+    assert criticism.endswith("Stad Gent")
 
 
 def test_a_policy_signature_wins_over_the_name(store: Store) -> None:

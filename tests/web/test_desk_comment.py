@@ -147,7 +147,8 @@ def test_another_step_needs_a_reason(pages: Pages) -> None:
     pages.get(f"/desk/comments/{comment}")
     r = pages.post(f"/desk/comments/{comment}/decide", {"action": "hide", "reply": "mijn tekst", "original_reply": "x"})
     assert r.status_code == 422
-    assert "say why you decide 'hide'" in text_of(r.text) and ">mijn tekst</textarea>" in r.text
+    assert "Say why you choose “hide” instead of the recommended" in text_of(r.text)
+    assert ">mijn tekst</textarea>" in r.text
     pages.post(f"/desk/comments/{comment}/decide", {"action": "hide", "reason": "te grof"})
     (decision,) = _decisions(pages, "ins1")
     assert (decision.kind, decision.step, decision.reason) == ("override", "hide", "te grof")

@@ -53,7 +53,12 @@ def test_accept_language_then_session_then_preference() -> None:
 
 
 def test_pages_follow_the_browser(pages: Pages) -> None:
-    for header, words in (("fr-BE,fr;q=0.9", "Se connecter"), ("nl-BE", "Aanmelden"), ("de", "Beim Moderationsdesk anmelden"), ("es", "Sign in")):
+    for header, words in (
+        ("fr-BE,fr;q=0.9", "Se connecter"),
+        ("nl-BE", "Aanmelden"),
+        ("de", "Beim Moderationsdesk anmelden"),
+        ("es", "Sign in"),
+    ):
         r = pages.client.get("/desk/login", headers={"Accept-Language": header})
         assert words in text_of(r.text), header
     r = pages.client.get("/desk/login", headers={"Accept-Language": "fr"})

@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from hierniet.domain import CharterStep, Comment, Label, ReportTo, Verdict
+from hierniet.domain import CharterStep, Comment, Label, Reason, ReportTo, Verdict
 from hierniet.policy import Policy, parse_platform, recommend, render_reply
 from hierniet.policy.schema import HIDING_STEPS
 from hierniet.services import audit, convert
@@ -145,9 +145,18 @@ def record_decision(
             kind = DecisionKind.OVERRIDE
         reason = decision.reason.strip()
         if kind is DecisionKind.OVERRIDE and not reason:
-            raise InvalidInput(
+            message = (
                 f"say why you decide '{step.value}' instead of the recommended "
                 f"'{recommended.value if recommended else 'nothing'}': give a reason"
+            )
+            raise InvalidInput(
+                message,
+                reason=Reason(
+                    "error.reason_needed",
+                    message,
+                    step=step.value,
+                    policy_step=recommended.value if recommended else CharterStep.NONE.value,
+                ),
             )
         if not reason:
             reason = "accepted the recommendation" if kind is DecisionKind.ACCEPT else "edited the recommendation"
@@ -282,7 +291,8 @@ def escalate(
         loaded = _load(tx, actor, comment_id)
         comment, channel = loaded.comment, loaded.channel
         if comment.status == CommentStatus.ESCALATED:
-            raise Conflict(f"comment {comment_id} is already escalated: a lead decides on it")
+            message = f"comment {comment_id} is already escalated: a lead decides on it"
+            raise Conflict(message, reason=Reason("error.already_escalated", message, comment_id=comment_id))
         rec = repo.latest_recommendation(tx, comment.id)
         row = repo.append_decision(
             tx,

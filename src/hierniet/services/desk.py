@@ -17,7 +17,7 @@ from functools import cache
 from itertools import pairwise
 from typing import Any
 
-from hierniet.domain import CharterStep, Label
+from hierniet.domain import CharterStep, Label, Reason
 from hierniet.policy import render_reply
 from hierniet.services import audit, decisions
 from hierniet.services.auth import (
@@ -279,7 +279,8 @@ def change_own_password(store: repo.Store, actor: Actor, current: str, new: str)
         if row is None:
             raise NotFound(f"no user {actor.user_id}")
         if not verify_password(current, row.password_hash):
-            raise InvalidInput("the current password is not right: type it again")
+            message = "the current password is not right: type it again"
+            raise InvalidInput(message, reason=Reason("error.wrong_password", message))
         repo_desk.set_password_hash(tx, row.id, hash_password(new))
         repo_desk.bump_session_epoch(tx, row.id)
         audit.record(
@@ -468,7 +469,8 @@ def decide(
         if found is None or not actor.sees(found[1].organisation_id):
             raise NotFound(f"no comment {comment_id}: list comments with GET /api/v1/queue?status=any")
         if rec is None:
-            raise InvalidInput(f"comment {comment_id} has no recommendation to accept: choose a step")
+            message = f"comment {comment_id} has no recommendation to accept: choose a step"
+            raise InvalidInput(message, reason=Reason("error.no_recommendation", message, comment_id=comment_id))
         step = rec.step
     elif action == "criticism":
         reply = criticism_reply(store, actor, comment_id)
@@ -482,7 +484,8 @@ def decide(
 @dataclass(slots=True)
 class BulkResult:
     done: list[int] = field(default_factory=list)
-    failed: list[tuple[int, str]] = field(default_factory=list)
+    # Each refusal as the service's error, so a page can say it in the person's language (error.reason).
+    failed: list[tuple[int, ServiceError]] = field(default_factory=list)
 
 
 def bulk_decide(
@@ -493,13 +496,14 @@ def bulk_decide(
     if action not in DESK_ACTIONS:
         raise InvalidInput(f"unknown decision {action!r}: use one of {', '.join(DESK_ACTIONS)}")
     if not comment_ids:
-        raise InvalidInput("no comment selected: tick the comments to decide on")
+        message = "no comment selected: tick the comments to decide on"
+        raise InvalidInput(message, reason=Reason("error.nothing_selected", message))
     result = BulkResult()
     for comment_id in dict.fromkeys(comment_ids):
         try:
             decide(store, actor, comment_id, action, reason=reason)
         except ServiceError as exc:
-            result.failed.append((comment_id, str(exc)))
+            result.failed.append((comment_id, exc))
         else:
             result.done.append(comment_id)
     return result

@@ -39,10 +39,15 @@ def _wants_json(request: Request) -> bool:
     return "application/json" in request.headers.get("accept", "")
 
 
-async def _error_page(request: Request, status_code: int, message: str) -> Response:
+async def _error_page(
+    request: Request, status_code: int, message: str, error: ServiceError | None = None
+) -> Response:
     if _wants_json(request):
         return JSONResponse({"detail": message}, status_code=status_code)
     ctx = await run_in_threadpool(get_context, request, request.app.state.store, request.app.state.settings)
+    if error is not None:
+        # The service's message in the person's language, where it gave one (ServiceError.reason).
+        message = ctx.error(error)
     titles = {
         403: ctx.t("Not allowed"),
         404: ctx.t("Not found"),
@@ -77,7 +82,7 @@ def install_desk(app: FastAPI, settings: Settings) -> None:
     async def on_service_error(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, ServiceError)
         if _is_desk(request):
-            return await _error_page(request, exc.status_code, str(exc))
+            return await _error_page(request, exc.status_code, str(exc), exc)
         if service_handler is None:  # pragma: no cover - create_app installs the API's handler first
             return JSONResponse({"detail": str(exc)}, status_code=exc.status_code)
         response = service_handler(request, exc)

@@ -233,7 +233,7 @@ def queue_page(ctx: SignedIn) -> Response:
         page = queue.queue(ctx.store, actor, filters, limit=size, offset=(form.page - 1) * size)
         by_label = queue.label_counts(ctx.store, actor, replace(filters, label=None))
     except ServiceError as exc:
-        errors.append(str(exc))
+        errors.append(ctx.error(exc))
         filters = queue.QueueFilters()
         page = queue.queue(ctx.store, actor, filters, limit=size)
         by_label = queue.label_counts(ctx.store, actor, filters)
@@ -287,7 +287,7 @@ def bulk_decision(
     try:
         result = desk.bulk_decide(ctx.store, ctx.actor, ids, action, reason=reason)
     except ServiceError as exc:
-        ctx.flash(str(exc), "error")
+        ctx.flash(ctx.error(exc), "error")
         return _redirect(back)
     if result.done:
         ctx.flash(
@@ -297,8 +297,8 @@ def bulk_decision(
                 count=len(result.done),
             )
         )
-    for comment_id, message in result.failed:
-        ctx.flash(ctx.t("Comment #%(id)s: %(message)s", id=comment_id, message=message), "error")
+    for comment_id, error in result.failed:
+        ctx.flash(ctx.t("Comment #%(id)s: %(message)s", id=comment_id, message=ctx.error(error)), "error")
     return _redirect(back)
 
 
@@ -387,7 +387,7 @@ def decide(
             comment_id,
             status_code=exc.status_code,
             values={"reply": reply, "reason": reason},
-            error=str(exc),
+            error=ctx.error(exc),
         )
     if decision.kind == "escalate":
         message = ctx.t("Comment #%(id)s is escalated to a lead.", id=comment_id)
@@ -473,7 +473,7 @@ def save_settings(ctx: SignedIn, shield: Annotated[str, Form()] = "", locale: An
     try:
         desk.set_preferences(ctx.store, actor, shield=shield)
     except ServiceError as exc:
-        return render(ctx, "settings.html", exc.status_code, shields=list(desk.SHIELDS), error=str(exc))
+        return render(ctx, "settings.html", exc.status_code, shields=list(desk.SHIELDS), error=ctx.error(exc))
     chosen = locale if locale in desk.LOCALES else None
     desk.set_locale(ctx.store, actor, chosen)
     ctx.choose_locale(chosen)
@@ -494,7 +494,7 @@ def change_password(
     try:
         desk.change_own_password(ctx.store, ctx.actor, current, new)
     except ServiceError as exc:
-        return render(ctx, "settings.html", exc.status_code, shields=list(desk.SHIELDS), error=str(exc))
+        return render(ctx, "settings.html", exc.status_code, shields=list(desk.SHIELDS), error=ctx.error(exc))
     user = desk.desk_user(ctx.store, ctx.actor.user_id or 0)
     if user is not None:
         ctx.sign_in(user)  # the session follows the new password; other sessions end
