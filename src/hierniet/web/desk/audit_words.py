@@ -12,7 +12,7 @@ from typing import Any
 
 from babel.numbers import format_decimal
 
-from hierniet.web.desk import dates, i18n, words
+from hierniet.web.desk import dates, i18n, reasons, words
 from hierniet.web.desk.words import N_
 
 #: Every action the services write to the log (an unknown one is shown as its code).
@@ -165,6 +165,8 @@ def _scalar(key: str, value: object, zone: tzinfo) -> str:
         return i18n.gettext(N_("yes") if value else N_("no"))
     if key in _REFERENCES:
         return f"#{value}"
+    if key == "reason" and isinstance(value, str):
+        return reasons.decision_reason(value)
     if key == "severity" and isinstance(value, int):
         return f"{value} · {_word('severity', value)}"
     if key == "how" and str(value) in _HOW:
