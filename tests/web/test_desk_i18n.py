@@ -84,6 +84,27 @@ def test_the_language_switch_and_the_preference(pages: Pages) -> None:
     assert "Wachtrij" in text_of(pages.get("/desk/", headers={"Accept-Language": "nl"}).text)
 
 
+def test_a_german_desk(pages: Pages) -> None:
+    """East Belgium moderates in German: the browser's de, the switch, and a person's preference de."""
+    r = pages.get("/desk/login", headers={"Accept-Language": "de-BE,de;q=0.9"})
+    assert '<html lang="de">' in r.text and "Beim Moderationsdesk anmelden" in text_of(r.text)
+    assert '<option value="de" lang="de"' in r.text and ">Deutsch</option>" in r.text
+    pages.login("moderator")
+    r = pages.post("/desk/settings", {"shield": "blur", "locale": "de"})
+    assert "Ihre Einstellungen sind gespeichert." in text_of(r.text)
+    with pages.desk.store.session() as s:
+        assert s.scalars(select(User.locale).where(User.name == "moderator1")).one() == "de"
+    # The preference wins over a browser that asks for Dutch.
+    page = text_of(pages.get("/desk/", headers={"Accept-Language": "nl"}).text)
+    assert "Warteschlange" in page and "Wartende Kommentare, schwerste zuerst" in page
+    comment = text_of(pages.get(f"/desk/comments/{pages.comments['ins1']}").text)
+    assert "Empfohlener Schritt:" in comment and "Der erste Schritt der Richtlinie ist" in comment
+    # A refusal from the services is said in German too.
+    r = pages.post(f"/desk/comments/{pages.comments['ins1']}/decide", {"action": "block", "reason": "Troll"})
+    assert r.status_code == 403
+    assert "Dafür braucht es die Rolle Teamleitung oder höher (Ihre ist Moderator)" in text_of(r.text)
+
+
 def test_messages_from_the_code_are_translated(pages: Pages) -> None:
     pages.get("/desk/login", headers={"Accept-Language": "fr"})
     r = pages.post("/desk/login", {"name": "x", "password": "y"}, headers={"Accept-Language": "fr"})
