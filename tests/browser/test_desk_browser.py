@@ -167,7 +167,7 @@ def test_a_moderator_cannot_do_a_leads_action(page: Any, live_server: LiveServer
     page.keyboard.press("Escape")
     with page.expect_navigation():
         page.keyboard.press("b")
-    alert = page.get_by_role("alert").filter(has_text="may not decide 'block'")
+    alert = page.get_by_role("alert").filter(has_text="This needs the role lead or higher")
     assert alert.is_visible()
     assert page.locator("#reason").input_value() == "keeps trolling"
     assert _decisions(server, "ins2") == []
