@@ -73,6 +73,9 @@ PHENOMENA: dict[str, Phenomenon] = {
     "complaint_despair": Phenomenon(_CRIT, 1.5),
     "complaint_staff_performance": Phenomenon(_CRIT),
     "boycott": Phenomenon(_CRIT),
+    # a complaint about the service that also insults its staff or managers: both labels, so that the
+    # insult never hides the complaint the charter wants answered
+    "complaint_with_insult": Phenomenon((Label.CRITICISM, Label.INSULT)),
     # hard negatives
     "neutral_identity": Phenomenon(_OK, _OK_WEIGHT),
     "positive_identity": Phenomenon(_OK, _OK_WEIGHT),
