@@ -103,6 +103,10 @@ def test_a_german_desk(pages: Pages) -> None:
     r = pages.post(f"/desk/comments/{pages.comments['ins1']}/decide", {"action": "block", "reason": "Troll"})
     assert r.status_code == 403
     assert "Dafür braucht es die Rolle Teamleitung oder höher (Ihre ist Moderator)" in text_of(r.text)
+    r = pages.get("/desk/comments/999999")
+    assert r.status_code == 404 and "Es gibt keinen Kommentar #999999" in text_of(r.text)
+    r = pages.get("/desk/nowhere")
+    assert r.status_code == 404 and "Diese Seite gibt es im Desk nicht." in text_of(r.text)
 
 
 def test_messages_from_the_code_are_translated(pages: Pages) -> None:

@@ -21,7 +21,7 @@ from hierniet.policy.schema import HIDING_STEPS
 from hierniet.services import audit, convert
 from hierniet.services.actions import ActionStatus, action_rows, platform_calls, report_label
 from hierniet.services.auth import Actor, Permission, require
-from hierniet.services.errors import Conflict, InvalidInput, NotFound
+from hierniet.services.errors import Conflict, InvalidInput, NotFound, no_comment
 from hierniet.services.history import load_histories, since_for
 from hierniet.services.policies import policy_for
 from hierniet.services.verdicts import Classifier, label_rows, recommendation_row, status_for, verdict_row
@@ -86,7 +86,7 @@ class _Loaded:
 def _load(session: Session, actor: Actor, comment_id: int) -> _Loaded:
     found = repo.get_comment(session, comment_id)
     if found is None or not actor.sees(found[1].organisation_id):
-        raise NotFound(f"no comment {comment_id}: list comments with GET /api/v1/queue?status=any")
+        raise no_comment(comment_id)
     comment, channel, author = found
     organisation = repo.get_organisation(session, channel.organisation_id)
     policy = policy_for(

@@ -29,7 +29,7 @@ from hierniet.services.auth import (
     require,
     verify_password,
 )
-from hierniet.services.errors import InvalidInput, NotFound, ServiceError
+from hierniet.services.errors import InvalidInput, NotFound, ServiceError, no_comment
 from hierniet.services.policies import policy_for
 from hierniet.services.views import DecisionView
 from hierniet.store import repo, repo_desk
@@ -346,7 +346,7 @@ def record_reveal(
     with store.transaction() as tx:
         found = repo.get_comment(tx, comment_id)
         if found is None or not actor.sees(found[1].organisation_id):
-            raise NotFound(f"no comment {comment_id}: list comments with GET /api/v1/queue?status=any")
+            raise no_comment(comment_id)
         comment, channel, _author = found
         audit.record(
             tx,
@@ -409,7 +409,7 @@ def criticism_reply(store: repo.Store, actor: Actor, comment_id: int) -> str:
     with store.session() as s:
         found = repo.get_comment(s, comment_id)
         if found is None or not actor.sees(found[1].organisation_id):
-            raise NotFound(f"no comment {comment_id}: list comments with GET /api/v1/queue?status=any")
+            raise no_comment(comment_id)
         comment, channel, _author = found
         organisation = repo.get_organisation(s, channel.organisation_id)
         policy = policy_for(
@@ -467,7 +467,7 @@ def decide(
             found = repo.get_comment(s, comment_id)
             rec = repo.latest_recommendation(s, comment_id) if found is not None else None
         if found is None or not actor.sees(found[1].organisation_id):
-            raise NotFound(f"no comment {comment_id}: list comments with GET /api/v1/queue?status=any")
+            raise no_comment(comment_id)
         if rec is None:
             message = f"comment {comment_id} has no recommendation to accept: choose a step"
             raise InvalidInput(message, reason=Reason("error.no_recommendation", message, comment_id=comment_id))

@@ -42,3 +42,9 @@ class Conflict(ServiceError):
     """The request clashes with what is stored (a name already taken, a revoked token)."""
 
     status_code = 409
+
+
+def no_comment(comment_id: int) -> NotFound:
+    """The comment is not there, or not for this person's eyes (the same answer: no hint that it exists)."""
+    message = f"no comment {comment_id}: list comments with GET /api/v1/queue?status=any"
+    return NotFound(message, reason=Reason("error.no_comment", message, comment_id=comment_id))

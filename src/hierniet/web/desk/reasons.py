@@ -167,6 +167,7 @@ MESSAGES: dict[str, str] = {
     "error.wrong_password": N_("The current password is not right: type it again."),
     "error.no_recommendation": N_("Comment #%(comment_id)s has no recommendation to accept: choose a step."),
     "error.nothing_selected": N_("No comment selected: tick the comments to decide on."),
+    "error.no_comment": N_("There is no comment #%(comment_id)s, or it is not one of your organisation's."),
 }
 
 #: The reasons the services write for a person who gave none (hierniet.services.decisions and .desk): shown
