@@ -152,6 +152,74 @@ class PIIMatch:
         }
 
 
+class Reason(str):
+    """A reason a moderator reads, as its English sentence (what the API and the CLI show, so it compares and
+    serialises as that string) with a message id (`code`, e.g. "policy.first_step") and the values the
+    sentence was made of (`params`: labels, steps and severities as their codes, scores as numbers, days as
+    ISO dates), so the desk can say it again in the moderator's language.
+
+    A subclass of str on purpose: every place that keeps, joins or compares reasons goes on working with the
+    text, and only a reader that wants the structure looks at `code` and `params`.
+    """
+
+    code: str
+    params: dict[str, Any]
+
+    def __new__(cls, code: str, text: str, /, **params: Any) -> Reason:
+        reason = super().__new__(cls, text)
+        reason.code = code
+        reason.params = {name: _plain(value) for name, value in params.items()}
+        return reason
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Reasons cross process boundaries (batch triage): keep the code and values through pickling.
+        return (_reason, (self.code, str(self), self.params))
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"code": self.code, "params": dict(self.params), "text": str(self)}
+
+
+#: The values of a Reason that quote what the commenter wrote (erased with the text: services.privacy);
+#: "evidence" holds [words, source, detail] triples.
+QUOTING_PARAMS: frozenset[str] = frozenset({"words", "group", "evidence"})
+
+
+def _plain(value: Any) -> Any:
+    """A value as JSON keeps it: a numpy score becomes a float, an enum its value, a tuple a list."""
+    if isinstance(value, StrEnum):
+        return value.value
+    if isinstance(value, bool | int | float | str) or value is None:
+        return value
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if hasattr(value, "item"):  # numpy scalars, without importing numpy here
+        return value.item()
+    return str(value)
+
+
+def _reason(code: str, text: str, params: dict[str, Any]) -> Reason:
+    return Reason(code, text, **params)
+
+
+def reason_json(reason: str) -> str | dict[str, Any]:
+    """How the store keeps a reason: its code, values and text for a Reason, the plain text otherwise."""
+    return reason.as_dict() if isinstance(reason, Reason) else str(reason)
+
+
+def reason_from_json(value: object) -> str:
+    """A stored reason back: a Reason when it was stored with its code, else the text as it is."""
+    if isinstance(value, dict):
+        text = str(value.get("text", ""))
+        code = value.get("code")
+        params = value.get("params")
+        if isinstance(code, str) and isinstance(params, dict):
+            return Reason(code, text, **{str(k): v for k, v in params.items()})
+        return text
+    return str(value)
+
+
 @dataclass(frozen=True, slots=True)
 class Verdict:
     """What triage concluded about one comment, with everything needed to explain it."""

@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import select
 
 from hierniet.domain import Comment as DomainComment
+from hierniet.domain import Reason
 from hierniet.domain import Verdict as DomainVerdict
 from hierniet.services import decisions, privacy
 from hierniet.services.errors import Forbidden, NotFound
@@ -130,6 +131,30 @@ def test_erasure_leaves_no_quote_in_the_verdicts_reasons(desk: Desk) -> None:
     privacy.run_retention(desk.store, desk.actors["root"], apply=True, now=NOW)
     with desk.store.session() as s:
         assert s.scalars(select(Verdict.reasons)).one() == ["'…' is reported speech"]
+    assert _comment(desk, cid).text == ""
+
+
+def test_erasure_leaves_no_quote_in_a_reasons_values(desk: Desk) -> None:
+    """A reason stored with its message id (hierniet.domain.Reason) quotes the comment in its values too:
+    they go with the text, and the code and the other values stay so the desk can still say it."""
+    posted = datetime(2024, 3, 1, 12, tzinfo=UTC)
+    [cid] = _ingest(desk, _item("c1", "Wanneer open?", desk.channel_id, posted), now=posted)
+    quoted = Reason("triage.insult_reported", "'Jan Peeters is een idioot' is reported speech", words="Jan Peeters")
+    evidence = Reason(
+        "policy.evidence",
+        'Evidence for insult: "idioot" (lexicon)',
+        label="insult",
+        evidence=[["idioot", "lexicon", "nl/insult.tsv:3"]],
+    )
+    stored = [quoted.as_dict(), evidence.as_dict()]
+    with desk.store.transaction() as tx:
+        tx.execute(Verdict.__table__.update().values(reasons=stored))
+    privacy.run_retention(desk.store, desk.actors["root"], apply=True, now=NOW)
+    with desk.store.session() as s:
+        first, second = s.scalars(select(Verdict.reasons)).one()
+    assert first == {"code": "triage.insult_reported", "params": {"words": "…"}, "text": "'…' is reported speech"}
+    assert second["params"] == {"label": "insult", "evidence": [["…", "lexicon", "nl/insult.tsv:3"]]}
+    assert "Peeters" not in json.dumps([first, second]) and "idioot" not in json.dumps(second["params"])
     assert _comment(desk, cid).text == ""
 
 

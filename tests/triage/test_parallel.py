@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from hierniet.domain import Comment, Verdict
+from hierniet.domain import Comment, Reason, Verdict
 from hierniet.training.own import load_own
 from hierniet.triage.parallel import MIN_PARALLEL_BATCH, TriagePool
 from hierniet.triage.pipeline import Triage
@@ -41,6 +41,12 @@ def _assert_same(got: list[Verdict], want: list[Verdict]) -> None:
             w.evidence,
             w.rules_fired,
         )
+        # Reasons come back from a worker with their message id and values (the desk translates them).
+        assert g.reasons == w.reasons
+        assert [(r.code, r.params.keys()) for r in g.reasons if isinstance(r, Reason)] == [
+            (r.code, r.params.keys()) for r in w.reasons if isinstance(r, Reason)
+        ]
+        assert all(isinstance(r, Reason) for r in g.reasons), g.reasons
         assert g.scores.keys() == w.scores.keys()
         assert all(abs(g.scores[k] - w.scores[k]) < 2e-3 for k in g.scores), (g.scores, w.scores)
 

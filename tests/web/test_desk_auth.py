@@ -162,7 +162,7 @@ def test_a_moderator_sees_no_lead_pages(pages: Pages) -> None:
     for path in ("/desk/team", "/desk/audit"):
         r = pages.get(path)
         assert r.status_code == 403, path
-        assert "that needs the role lead" in r.text
+        assert "This needs the role lead or higher (yours is moderator)" in r.text
 
 
 def test_a_lead_sees_the_team_and_the_audit_log(pages: Pages) -> None:
@@ -181,7 +181,8 @@ def test_a_moderator_cannot_block(pages: Pages) -> None:
     # Refused, back on the comment's own page (Post/Redirect/Get), the refusal at the top, focused.
     assert r.status_code == 200 and r.url.path == f"/desk/comments/{comment}"
     top = r.text.split('<main id="main"')[0]
-    assert "may not decide 'block'" in text_of(top) and 'role="alert" tabindex="-1" autofocus' in top
+    # said in the page's language
+    assert "This needs the role lead or higher" in text_of(top) and 'role="alert" tabindex="-1" autofocus' in top
     assert "persistent troll" in r.text  # the form keeps what was typed
     with pages.desk.store.session() as s:
         assert s.scalars(select(Decision)).first() is None

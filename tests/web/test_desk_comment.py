@@ -157,11 +157,11 @@ def test_another_step_needs_a_reason(pages: Pages) -> None:
     r = pages.get(r.headers["location"])
     assert r.status_code == 200
     top = r.text.split('<main id="main"')[0]
-    assert "say why you decide 'hide'" in text_of(top) and "autofocus" in top
+    assert "Say why you choose “hide” instead of the recommended" in text_of(top) and "autofocus" in top
     assert ">mijn tekst</textarea>" in r.text
     # The error and the typed text are shown once: a reload shows the page as it is.
     again = pages.get(f"/desk/comments/{comment}")
-    assert "say why you decide" not in again.text and ">mijn tekst</textarea>" not in again.text
+    assert "Say why you choose" not in again.text and ">mijn tekst</textarea>" not in again.text
     pages.post(f"/desk/comments/{comment}/decide", {"action": "hide", "reason": "te grof"})
     (decision,) = _decisions(pages, "ins1")
     assert (decision.kind, decision.step, decision.reason) == ("override", "hide", "te grof")

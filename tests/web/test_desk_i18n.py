@@ -45,14 +45,20 @@ def test_every_message_is_translated(locale: str) -> None:
 def test_accept_language_then_session_then_preference() -> None:
     assert i18n.parse_accept_language("fr-BE,fr;q=0.9,nl;q=0.8,en;q=0.5") == ["fr", "fr", "nl", "en"]
     assert i18n.parse_accept_language("de;q=0.9, nl-BE;q=0.95, *;q=0.1") == ["nl", "de"]
-    assert i18n.negotiate(None, None, "de-DE,fr;q=0.5") == "fr"
-    assert i18n.negotiate(None, None, "de-DE") == "en"
+    assert i18n.negotiate(None, None, "de-DE,fr;q=0.5") == "de"
+    assert i18n.negotiate(None, None, "de-BE") == "de"
+    assert i18n.negotiate(None, None, "es-ES,it;q=0.5") == "en"
     assert i18n.negotiate(None, "nl", "fr") == "nl"
     assert i18n.negotiate("fr", "nl", "en") == "fr"
 
 
 def test_pages_follow_the_browser(pages: Pages) -> None:
-    for header, words in (("fr-BE,fr;q=0.9", "Se connecter"), ("nl-BE", "Aanmelden"), ("de", "Sign in")):
+    for header, words in (
+        ("fr-BE,fr;q=0.9", "Se connecter"),
+        ("nl-BE", "Aanmelden"),
+        ("de", "Beim Moderationsdesk anmelden"),
+        ("es", "Sign in"),
+    ):
         r = pages.client.get("/desk/login", headers={"Accept-Language": header})
         assert words in text_of(r.text), header
     r = pages.client.get("/desk/login", headers={"Accept-Language": "fr"})
@@ -78,6 +84,31 @@ def test_the_language_switch_and_the_preference(pages: Pages) -> None:
     assert "Wachtrij" in text_of(pages.get("/desk/", headers={"Accept-Language": "nl"}).text)
 
 
+def test_a_german_desk(pages: Pages) -> None:
+    """East Belgium moderates in German: the browser's de, the switch, and a person's preference de."""
+    r = pages.get("/desk/login", headers={"Accept-Language": "de-BE,de;q=0.9"})
+    assert '<html lang="de">' in r.text and "Beim Moderationsdesk anmelden" in text_of(r.text)
+    assert '<option value="de" lang="de"' in r.text and ">Deutsch</option>" in r.text
+    pages.login("moderator")
+    r = pages.post("/desk/settings", {"shield": "blur", "locale": "de"})
+    assert "Ihre Einstellungen sind gespeichert." in text_of(r.text)
+    with pages.desk.store.session() as s:
+        assert s.scalars(select(User.locale).where(User.name == "moderator1")).one() == "de"
+    # The preference wins over a browser that asks for Dutch.
+    page = text_of(pages.get("/desk/", headers={"Accept-Language": "nl"}).text)
+    assert "Warteschlange" in page and "Wartende Kommentare, schwerste zuerst" in page
+    comment = text_of(pages.get(f"/desk/comments/{pages.comments['ins1']}").text)
+    assert "Empfohlener Schritt:" in comment and "Der erste Schritt der Richtlinie ist" in comment
+    # A refusal from the services is said in German too.
+    r = pages.post(f"/desk/comments/{pages.comments['ins1']}/decide", {"action": "block", "reason": "Troll"})
+    assert r.status_code == 403
+    assert "Dafür braucht es die Rolle Teamleitung oder höher (Ihre ist Moderator)" in text_of(r.text)
+    r = pages.get("/desk/comments/999999")
+    assert r.status_code == 404 and "Es gibt keinen Kommentar #999999" in text_of(r.text)
+    r = pages.get("/desk/nowhere")
+    assert r.status_code == 404 and "Diese Seite gibt es im Desk nicht." in text_of(r.text)
+
+
 def test_messages_from_the_code_are_translated(pages: Pages) -> None:
     pages.get("/desk/login", headers={"Accept-Language": "fr"})
     r = pages.post("/desk/login", {"name": "x", "password": "y"}, headers={"Accept-Language": "fr"})
@@ -89,7 +120,9 @@ def test_dates_and_numbers_follow_the_language(pages: Pages) -> None:
     en = text_of(pages.get(f"/desk/comments/{pages.comments['ins1']}", headers={"Accept-Language": "en"}).text)
     pages.post("/desk/settings", {"shield": "blur", "locale": "nl"})
     nl = text_of(pages.get(f"/desk/comments/{pages.comments['ins1']}").text)
-    assert "3/2/26" in en and "02-03-2026" in nl  # the desk's time zone: Brussels
+    # Belgium reads 02/03/2026 and a 24-hour clock in every language; the desk's time zone: Brussels.
+    assert "02/03/2026 13:00" in en and "02/03/2026 13:00" in nl  # 12:00 UTC
+    assert not re.search(r"\b\d{1,2}/\d{1,2}/\d{2}\b|\b[AP]M\b", en), en
     assert "0.95" in en and "0,95" in nl
 
 

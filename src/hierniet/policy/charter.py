@@ -24,6 +24,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from hierniet.domain import (
     CharterStep,
@@ -31,6 +32,7 @@ from hierniet.domain import (
     Label,
     Language,
     Platform,
+    Reason,
     Recommendation,
     ReportTo,
     Severity,
@@ -92,7 +94,7 @@ class _Record:
 
     strikes: list[HistoryEntry] = field(default_factory=list)
     person_block: HistoryEntry | None = None
-    reasons: list[str] = field(default_factory=list)
+    reasons: list[Reason] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -119,7 +121,7 @@ def recommend(
     where = parse_platform(platform)
     caps = policy.capabilities(where)
     severity = Severity(verdict.severity)
-    reasons: list[str] = []
+    reasons: list[Reason] = []
 
     counted = _counted_labels(verdict, policy, reasons)
     record = _read_history(history, policy, now)
@@ -138,7 +140,13 @@ def recommend(
     winner = max(candidates, key=lambda c: (STEP_RANK[c.step], c.score if c.score is not None else 1.0))
     if len(candidates) > 1:
         listed = ", ".join(f"{c.label.value} -> {c.step.value}" for c in candidates)
-        reasons.append(f"Several labels: the most serious step wins ({listed}).")
+        reasons.append(
+            Reason(
+                "policy.several_labels",
+                f"Several labels: the most serious step wins ({listed}).",
+                pairs=[[c.label.value, c.step.value] for c in candidates],
+            )
+        )
     if record.reasons:
         reasons.extend(record.reasons)
 
@@ -146,8 +154,14 @@ def recommend(
     if person is not None:
         reasons.insert(
             0,
-            f"A person decided '{person.step.value}' for this comment on {person.when:%Y-%m-%d}; "
-            f"a machine never overrides a person (the policy alone would say '{winner.step.value}').",
+            Reason(
+                "policy.person_decided",
+                f"A person decided '{person.step.value}' for this comment on {person.when:%Y-%m-%d}; "
+                f"a machine never overrides a person (the policy alone would say '{winner.step.value}').",
+                step=person.step.value,
+                day=person.when.date().isoformat(),
+                policy_step=winner.step.value,
+            ),
         )
         return _finish(
             person.step,
@@ -179,15 +193,21 @@ def recommend(
     )
 
 
-def _counted_labels(verdict: Verdict, policy: Policy, reasons: list[str]) -> list[_Candidate]:
+def _counted_labels(verdict: Verdict, policy: Policy, reasons: list[Reason]) -> list[_Candidate]:
     counted: list[_Candidate] = []
     for label in verdict.labels:
         rules = policy.label(label)
         score = verdict.scores.get(label)
         if score is not None and score < rules.threshold:
             reasons.append(
-                f"{label.value} is not counted: score {score:.2f} is below "
-                f"the policy threshold {rules.threshold:.2f}."
+                Reason(
+                    "policy.below_threshold",
+                    f"{label.value} is not counted: score {score:.2f} is below "
+                    f"the policy threshold {rules.threshold:.2f}.",
+                    label=label.value,
+                    score=score,
+                    threshold=rules.threshold,
+                )
             )
             continue
         counted.append(_Candidate(label, CharterStep.NONE, score))
@@ -205,7 +225,7 @@ def _label_step(
     record: _Record,
     policy: Policy,
     verdict: Verdict,
-    reasons: list[str],
+    reasons: list[Reason],
 ) -> _Candidate:
     label = cand.label
     rules = policy.label(label)
@@ -215,8 +235,16 @@ def _label_step(
         f"score {cand.score:.2f} >= threshold {rules.threshold:.2f}" if cand.score is not None else "no score"
     )
     reasons.append(
-        f"{label.value} ({score}, severity {sev_name}): the policy's first step is {base.value} "
-        f"(labels.{label.value}.first_step)."
+        Reason(
+            "policy.first_step" if cand.score is not None else "policy.first_step_unscored",
+            f"{label.value} ({score}, severity {sev_name}): the policy's first step is {base.value} "
+            f"(labels.{label.value}.first_step).",
+            label=label.value,
+            score=cand.score,
+            threshold=rules.threshold,
+            severity=sev_name,
+            step=base.value,
+        )
     )
     evidence = [e for e in verdict.evidence if e.label is label][:3]
     if evidence:
@@ -224,10 +252,23 @@ def _label_step(
             (f'"{_clip(e.text)}" ' if e.text else "") + f"({e.source.value}{': ' + e.detail if e.detail else ''})"
             for e in evidence
         )
-        reasons.append(f"Evidence for {label.value}: {shown}.")
+        reasons.append(
+            Reason(
+                "policy.evidence",
+                f"Evidence for {label.value}: {shown}.",
+                label=label.value,
+                evidence=[[_clip(e.text) if e.text else "", e.source.value, e.detail] for e in evidence],
+            )
+        )
     if label is Label.DOXXING and verdict.pii:
         kinds = ", ".join(sorted({p.kind.value for p in verdict.pii}))
-        reasons.append(f"Personal data found: {kinds}.")
+        reasons.append(
+            Reason(
+                "policy.personal_data",
+                f"Personal data found: {kinds}.",
+                kinds=sorted({p.kind.value for p in verdict.pii}),
+            )
+        )
 
     step = base
     if rules.ladder and record.strikes and STEP_RANK[base] <= STEP_RANK[rules.ladder[-1]]:
@@ -238,16 +279,35 @@ def _label_step(
             step = rules.ladder[target]
             earlier = ", ".join(f"{e.step.value} on {e.when:%Y-%m-%d}" for e in record.strikes[-3:])
             reasons.append(
-                f"The author persists: {len(record.strikes)} earlier step(s) within "
-                f"{policy.escalation.window_days} days ({earlier}), so {label.value} climbs its ladder "
-                f"from {base.value} to {step.value}."
+                Reason(
+                    "policy.climbs",
+                    f"The author persists: {len(record.strikes)} earlier step(s) within "
+                    f"{policy.escalation.window_days} days ({earlier}), so {label.value} climbs its ladder "
+                    f"from {base.value} to {step.value}.",
+                    count=len(record.strikes),
+                    days=policy.escalation.window_days,
+                    earlier=[[e.step.value, e.when.date().isoformat()] for e in record.strikes[-3:]],
+                    label=label.value,
+                    from_step=base.value,
+                    step=step.value,
+                )
             )
     elif record.strikes and not rules.ladder and label not in (Label.OK, Label.CRITICISM):
-        reasons.append(f"{label.value} has no ladder in the policy: earlier steps do not change it.")
+        reasons.append(
+            Reason(
+                "policy.no_ladder",
+                f"{label.value} has no ladder in the policy: earlier steps do not change it.",
+                label=label.value,
+            )
+        )
     if record.person_block is not None and rules.ladder and STEP_RANK[step] < STEP_RANK[CharterStep.BLOCK]:
         step = CharterStep.BLOCK
         reasons.append(
-            f"A person blocked this author on {record.person_block.when:%Y-%m-%d}; that block stands."
+            Reason(
+                "policy.block_stands",
+                f"A person blocked this author on {record.person_block.when:%Y-%m-%d}; that block stands.",
+                day=record.person_block.when.date().isoformat(),
+            )
         )
     return _Candidate(label, step, cand.score)
 
@@ -260,7 +320,11 @@ def _read_history(history: Sequence[HistoryEntry], policy: Policy, now: datetime
     if resets:
         cleared = entries[resets[-1]]
         record.reasons.append(
-            f"A person cleared this author's record on {cleared.when:%Y-%m-%d}: earlier steps do not count."
+            Reason(
+                "policy.record_cleared",
+                f"A person cleared this author's record on {cleared.when:%Y-%m-%d}: earlier steps do not count.",
+                day=cleared.when.date().isoformat(),
+            )
         )
         entries = entries[resets[-1] + 1 :]
 
@@ -283,8 +347,12 @@ def _read_history(history: Sequence[HistoryEntry], policy: Policy, now: datetime
         effective.append(e)
     if lowered:
         record.reasons.append(
-            f"A person lowered {lowered} earlier step(s) of this author; "
-            "their decision counts, not the machine's."
+            Reason(
+                "policy.lowered",
+                f"A person lowered {lowered} earlier step(s) of this author; "
+                "their decision counts, not the machine's.",
+                count=lowered,
+            )
         )
 
     window = timedelta(days=policy.escalation.window_days)
@@ -307,18 +375,28 @@ def _person_decision(comment_id: str, history: Sequence[HistoryEntry]) -> Histor
 
 def _police(
     counted: Sequence[_Candidate], severity: Severity, policy: Policy
-) -> tuple[Label | None, list[str]]:
+) -> tuple[Label | None, list[Reason]]:
     """The label that calls for the police (if any) and why."""
     for c in counted:
         floor = policy.label(c.label).reports.police
         if floor is not None and _at_least(severity, floor):
             return c.label, [
-                f"Report to the police: {c.label.value} at severity {SEVERITY_NAMES[severity]} "
-                f"(the policy treats {floor} and above as credible)."
+                Reason(
+                    "policy.police",
+                    f"Report to the police: {c.label.value} at severity {SEVERITY_NAMES[severity]} "
+                    f"(the policy treats {floor} and above as credible).",
+                    label=c.label.value,
+                    severity=SEVERITY_NAMES[severity],
+                    floor=floor,
+                )
             ]
     labels = {c.label for c in counted}
     if policy.police.doxxing_with_threat and {Label.DOXXING, Label.THREAT} <= labels:
-        return Label.DOXXING, ["Report to the police: personal data published together with a threat."]
+        return Label.DOXXING, [
+            Reason(
+                "policy.police_doxxing", "Report to the police: personal data published together with a threat."
+            )
+        ]
     return None, []
 
 
@@ -335,8 +413,8 @@ def _finish(
     policy: Policy,
     platform: Platform,
     caps: PlatformCapabilities,
-    reasons: list[str],
-    police_reasons: Sequence[str],
+    reasons: list[Reason],
+    police_reasons: Sequence[Reason],
     author_in_belgium: bool | None,
     *,
     allow_auto: bool,
@@ -350,7 +428,13 @@ def _finish(
         reports.insert(0, ReportTo.PLATFORM)
     if ReportTo.PLATFORM in reports and not caps.report:
         reports = [r for r in reports if r is not ReportTo.PLATFORM]
-        reasons.append(f"{_PLATFORM_TITLES[platform]} offers no way to report: keep the evidence instead.")
+        reasons.append(
+            Reason(
+                "policy.no_report",
+                f"{_PLATFORM_TITLES[platform]} offers no way to report: keep the evidence instead.",
+                platform=platform.value,
+            )
+        )
 
     # The reply speaks to the commenter about what matters most for them: care first.
     reply_label = Label.SELF_HARM if Label.SELF_HARM in labels else winner.label
@@ -360,15 +444,27 @@ def _finish(
         reply = ""
         if step is not CharterStep.NONE:
             reasons.append(
-                f"No reply: the policy keeps {reply_label.value} unanswered (replies.silent_labels)."
+                Reason(
+                    "policy.silent",
+                    f"No reply: the policy keeps {reply_label.value} unanswered (replies.silent_labels).",
+                    label=reply_label.value,
+                )
             )
     else:
         reply = render_reply(reply_step, reply_label, language, policy)
     if Label.CRITICISM in labels and step not in (CharterStep.NONE, CharterStep.REPLY):
-        reasons.append("Also criticism: answer the complaint as well; criticism itself is never hidden.")
+        reasons.append(
+            Reason(
+                "policy.also_criticism",
+                "Also criticism: answer the complaint as well; criticism itself is never hidden.",
+            )
+        )
     elif step is CharterStep.REPLY and winner.label is Label.CRITICISM:
         reasons.append(
-            "Criticism gets an answer, not a hide: the reply routes the commenter to customer service."
+            Reason(
+                "policy.criticism",
+                "Criticism gets an answer, not a hide: the reply routes the commenter to customer service.",
+            )
         )
 
     auto = allow_auto and _auto(step, winner, labels, substituted, policy, reasons, verdict)
@@ -376,10 +472,15 @@ def _finish(
     alert = Label.SELF_HARM in labels or step is CharterStep.POLICE
     if Label.SELF_HARM in labels:
         reasons.append(
-            "Someone may be in distress: a caring reply with the helpline, and the team lead is alerted."
+            Reason(
+                "policy.distress",
+                "Someone may be in distress: a caring reply with the helpline, and the team lead is alerted.",
+            )
         )
     elif step is CharterStep.POLICE:
-        reasons.append("A credible threat: the team lead is alerted and the evidence is kept.")
+        reasons.append(
+            Reason("policy.credible_threat", "A credible threat: the team lead is alerted and the evidence is kept.")
+        )
 
     actions = list(platform_calls)
     if ReportTo.PLATFORM in reports:
@@ -402,7 +503,7 @@ def _finish(
 
 
 def _adapt_to_platform(
-    step: CharterStep, platform: Platform, caps: PlatformCapabilities, reasons: list[str]
+    step: CharterStep, platform: Platform, caps: PlatformCapabilities, reasons: list[Reason]
 ) -> tuple[CharterStep, list[str], bool]:
     """Replace a step the platform cannot perform by the nearest one it can; the platform calls to make."""
     title = _PLATFORM_TITLES[platform]
@@ -410,38 +511,67 @@ def _adapt_to_platform(
     calls: list[str] = []
     if step is CharterStep.BLOCK and not caps.block:
         reasons.append(
-            f"{title} cannot block through its API: hide and report instead "
-            "(block by hand in the app if needed)."
+            Reason(
+                "policy.no_block",
+                f"{title} cannot block through its API: hide and report instead "
+                "(block by hand in the app if needed).",
+                platform=platform.value,
+            )
         )
         step, substituted = CharterStep.HIDE_REPORT, True
     if step in (CharterStep.HIDE, CharterStep.HIDE_REPORT, CharterStep.BLOCK, CharterStep.POLICE):
         if caps.hide:
             calls.append(caps.hide_action)
             if caps.hide_action != "hide":
-                reasons.append(f"On {title}, hiding is done by '{caps.hide_action}'.")
+                reasons.append(
+                    Reason(
+                        "policy.hide_action",
+                        f"On {title}, hiding is done by '{caps.hide_action}'.",
+                        platform=platform.value,
+                        action=caps.hide_action,
+                    )
+                )
             if caps.note:
-                reasons.append(caps.note)
+                # The policy's own words: the desk shows them as the policy wrote them.
+                reasons.append(Reason("policy.note", caps.note, platform=platform.value, note=caps.note))
         elif caps.delete:
             calls.append(caps.delete_action)
             substituted = True
             reasons.append(
-                f"{title} cannot hide a comment: delete it instead ('{caps.delete_action}'), "
-                "after the evidence is kept."
+                Reason(
+                    "policy.delete_instead",
+                    f"{title} cannot hide a comment: delete it instead ('{caps.delete_action}'), "
+                    "after the evidence is kept.",
+                    platform=platform.value,
+                    action=caps.delete_action,
+                )
             )
         else:
             substituted = True
             if step is CharterStep.POLICE:
                 reasons.append(
-                    f"{title} can neither hide nor delete the comment: report it and keep the evidence."
+                    Reason(
+                        "policy.cannot_hide_police",
+                        f"{title} can neither hide nor delete the comment: report it and keep the evidence.",
+                        platform=platform.value,
+                    )
                 )
             elif step is CharterStep.BLOCK:
                 reasons.append(
-                    f"{title} can neither hide nor delete the comment: block the author and report it."
+                    Reason(
+                        "policy.cannot_hide_block",
+                        f"{title} can neither hide nor delete the comment: block the author and report it.",
+                        platform=platform.value,
+                    )
                 )
             else:
                 reasons.append(
-                    f"{title} can neither hide nor delete a comment: "
-                    "reply with the charter link and report it."
+                    Reason(
+                        "policy.cannot_hide_refer",
+                        f"{title} can neither hide nor delete a comment: "
+                        "reply with the charter link and report it.",
+                        platform=platform.value,
+                    )
                 )
                 step = CharterStep.REFER
         if step is CharterStep.BLOCK:
@@ -456,8 +586,8 @@ def _reports(
     verdict: Verdict,
     policy: Policy,
     author_in_belgium: bool | None,
-    reasons: list[str],
-    police_reasons: Sequence[str],
+    reasons: list[Reason],
+    police_reasons: Sequence[Reason],
 ) -> list[ReportTo]:
     if step in (CharterStep.NONE, CharterStep.REPLY):
         # Nothing to act on (or a person said so): nothing to report either.
@@ -472,11 +602,21 @@ def _reports(
             target = f" (target: {verdict.target.value})" if verdict.target else ""
             if belgian:
                 who = "the author" if author_in_belgium else "the organisation"
-                reasons.append(f"Report to Unia: {c.label.value}{target}, and {who} is in Belgium.")
+                reasons.append(
+                    Reason(
+                        "policy.unia_author" if author_in_belgium else "policy.unia_organisation",
+                        f"Report to Unia: {c.label.value}{target}, and {who} is in Belgium.",
+                        label=c.label.value,
+                        target=verdict.target.value if verdict.target else None,
+                    )
+                )
                 wanted.add(ReportTo.UNIA)
             else:
                 reasons.append(
-                    "No report to Unia: neither the author nor the organisation is known to be in Belgium."
+                    Reason(
+                        "policy.no_unia",
+                        "No report to Unia: neither the author nor the organisation is known to be in Belgium.",
+                    )
                 )
     if step in (CharterStep.HIDE_REPORT, CharterStep.POLICE):
         wanted.add(ReportTo.PLATFORM)
@@ -492,45 +632,67 @@ def _auto(
     labels: set[Label],
     substituted: bool,
     policy: Policy,
-    reasons: list[str],
+    reasons: list[Reason],
     verdict: Verdict,
 ) -> bool:
     rules = policy.label(winner.label)
-    why_not: str | None = None
+    # Why not automatic: the reason's code ("policy.suggested.<why>"), the words after "Suggested only: ",
+    # and the values the desk needs to say it again.
+    why_not: tuple[str, str, dict[str, Any]] | None = None
     if step in (CharterStep.NONE,):
         return False
     never = sorted(label.value for label in labels & NEVER_AUTO_LABELS)
     model_only = winner.label is not Label.OK and not verdict.rule_found(winner.label)
     if never:
-        why_not = f"a person always handles {' and '.join(never)}"
+        why_not = ("never_labels", f"a person always handles {' and '.join(never)}", {"labels": never})
     elif model_only and winner.label is Label.HATE:
         # Hate read by the model alone, with no slur, hostile phrase or group rule behind it: a person
         # confirms it before anyone is hidden or reported to Unia.
-        why_not = "only the model found hate (no rule, word list or pattern backs it)"
+        why_not = ("model_only_hate", "only the model found hate (no rule, word list or pattern backs it)", {})
     elif model_only and Label.CRITICISM in labels and winner.label is not Label.CRITICISM:
         # A complaint beside the abuse: hiding it would silence the complaint too, on the model's word alone.
-        why_not = f"the comment is also criticism and only the model found {winner.label.value}"
+        why_not = (
+            "also_criticism",
+            f"the comment is also criticism and only the model found {winner.label.value}",
+            {"label": winner.label.value},
+        )
     elif step in NEVER_AUTO_STEPS:
-        why_not = f"'{step.value}' always needs a person"
+        why_not = ("never_step", f"'{step.value}' always needs a person", {"step": step.value})
     elif substituted:
-        why_not = "the step was changed to fit the platform"
+        why_not = ("substituted", "the step was changed to fit the platform", {})
     elif step not in rules.auto:
-        why_not = f"the policy does not let {winner.label.value} -> {step.value} run automatically"
+        why_not = (
+            "not_allowed",
+            f"the policy does not let {winner.label.value} -> {step.value} run automatically",
+            {"label": winner.label.value, "step": step.value},
+        )
     elif winner.score is None:
-        why_not = "the verdict carries no score"
+        why_not = ("no_score", "the verdict carries no score", {})
     elif winner.score < rules.auto_threshold:
-        why_not = f"score {winner.score:.2f} is below the auto threshold {rules.auto_threshold:.2f}"
+        why_not = (
+            "below_threshold",
+            f"score {winner.score:.2f} is below the auto threshold {rules.auto_threshold:.2f}",
+            {"score": winner.score, "threshold": rules.auto_threshold},
+        )
     if why_not:
-        reasons.append(f"Suggested only: {why_not}.")
+        code, words, values = why_not
+        reasons.append(Reason(f"policy.suggested.{code}", f"Suggested only: {words}.", **values))
         return False
     reasons.append(
-        f"Automatic: the policy lets {winner.label.value} -> {step.value} run at score >= "
-        f"{rules.auto_threshold:.2f} (score {winner.score:.2f})."
+        Reason(
+            "policy.automatic",
+            f"Automatic: the policy lets {winner.label.value} -> {step.value} run at score >= "
+            f"{rules.auto_threshold:.2f} (score {winner.score:.2f}).",
+            label=winner.label.value,
+            step=step.value,
+            threshold=rules.auto_threshold,
+            score=winner.score,
+        )
     )
     return True
 
 
-def _language(verdict: Verdict, policy: Policy, reasons: list[str]) -> str:
+def _language(verdict: Verdict, policy: Policy, reasons: list[Reason]) -> str:
     lang = reply_language(verdict.language, policy)
     if (
         lang == verdict.language.value
@@ -540,12 +702,23 @@ def _language(verdict: Verdict, policy: Policy, reasons: list[str]) -> str:
     fallback = policy.organisation.language
     if lang == verdict.language.value:
         reasons.append(
-            f"Reply in {fallback}, the organisation's language: the comment's language ({lang}) is uncertain "
-            f"({verdict.language_confidence:.2f})."
+            Reason(
+                "policy.reply_language_uncertain",
+                f"Reply in {fallback}, the organisation's language: the comment's language ({lang}) is "
+                f"uncertain ({verdict.language_confidence:.2f}).",
+                fallback=fallback,
+                language=lang,
+                confidence=verdict.language_confidence,
+            )
         )
     else:
         reasons.append(
-            f"Reply in {fallback}, the organisation's language: the comment is in '{verdict.language.value}'."
+            Reason(
+                "policy.reply_language_other",
+                f"Reply in {fallback}, the organisation's language: the comment is in '{verdict.language.value}'.",
+                fallback=fallback,
+                language=verdict.language.value,
+            )
         )
     return fallback
 

@@ -19,7 +19,7 @@ from hierniet.policy.schema import REPLY_LANGUAGES, Policy
 
 #: The variables a template may use, and where each comes from.
 VARIABLES: dict[str, str] = {
-    "organisation": "organisation.name",
+    "organisation": "organisation.signature, else the organisation's name",
     "charter_url": "charter.urls.<language> with the #section of the label",
     "customer_service": "organisation.customer_service.<language>",
     "helpline_name": "helplines.<language>.name",
@@ -103,7 +103,7 @@ def variables(label: Label, language: str, policy: Policy) -> dict[str, str]:
     """Every template variable for a reply about `label` in `language`."""
     helpline = policy.helplines[language]  # type: ignore[index]
     return {
-        "organisation": policy.organisation.name,
+        "organisation": policy.organisation.signs_as,
         "charter_url": policy.charter.url_for(language, label),
         "customer_service": policy.organisation.customer_service[language],  # type: ignore[index]
         "helpline_name": helpline.name,

@@ -88,6 +88,14 @@ class Organisation(_Model):
     language: ReplyLanguage
     in_belgium: bool = True
     customer_service: dict[ReplyLanguage, str]
+    # How replies are signed; unset, the desk signs with the organisation's name as the store knows it
+    # (hierniet.services.policies), so a shared policy never signs for the wrong organisation.
+    signature: str | None = Field(default=None, min_length=1)
+
+    @property
+    def signs_as(self) -> str:
+        """The name at the end of a reply."""
+        return self.signature or self.name
 
 
 class Charter(_Model):

@@ -12,6 +12,7 @@ import secrets
 from dataclasses import dataclass
 from enum import StrEnum
 
+from hierniet.domain import Reason
 from hierniet.services.errors import Forbidden
 
 
@@ -94,10 +95,12 @@ def require(actor: Actor, permission: Permission, what: str) -> None:
     """Raise Forbidden unless `actor` has `permission`; `what` names the refused action for the message."""
     if not actor.can(permission):
         needed = _LOWEST_ROLE[permission]
-        raise Forbidden(
+        message = (
             f"{actor.name} (role {actor.role.value}) may not {what}: that needs the role {needed.value} "
             f"or higher (permission {permission.value}); ask a {needed.value} to do it or to change your role"
         )
+        reason = Reason("error.forbidden", message, role=needed.value, own_role=actor.role.value)
+        raise Forbidden(message, reason=reason)
 
 
 def parse_role(value: str) -> Role:

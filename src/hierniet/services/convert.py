@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
+from hierniet.domain import reason_from_json
 from hierniet.services.policies import policy_for
 from hierniet.services.views import (
     ActionView,
@@ -67,7 +68,7 @@ def verdict_view(v: t.Verdict | None) -> VerdictView | None:
         evidence=list(v.evidence),
         pii=list(v.pii),
         model_version=v.model_version,
-        reasons=list(v.reasons),
+        reasons=[reason_from_json(x) for x in v.reasons],
         rules_fired=list(v.rules_fired or []),
         suppressed_by=list(v.suppressed_by or []),
         created_at=v.created_at,
@@ -83,7 +84,7 @@ def recommendation_view(r: t.Recommendation | None) -> RecommendationView | None
         reports=list(r.reports),
         auto=r.auto,
         reply=r.reply,
-        reasons=list(r.reasons),
+        reasons=[reason_from_json(x) for x in r.reasons],
         language=r.language,
         alert_lead=r.alert_lead,
         policy_version=r.policy_version,

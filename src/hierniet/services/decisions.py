@@ -15,13 +15,13 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from hierniet.domain import CharterStep, Comment, Label, ReportTo, Verdict
+from hierniet.domain import CharterStep, Comment, Label, Reason, ReportTo, Verdict
 from hierniet.policy import Policy, parse_platform, recommend, render_reply
 from hierniet.policy.schema import HIDING_STEPS
 from hierniet.services import audit, convert
 from hierniet.services.actions import ActionStatus, action_rows, platform_calls, report_label
 from hierniet.services.auth import Actor, Permission, require
-from hierniet.services.errors import Conflict, InvalidInput, NotFound
+from hierniet.services.errors import Conflict, InvalidInput, NotFound, no_comment
 from hierniet.services.history import load_histories, since_for
 from hierniet.services.policies import policy_for
 from hierniet.services.verdicts import Classifier, label_rows, recommendation_row, status_for, verdict_row
@@ -86,10 +86,14 @@ class _Loaded:
 def _load(session: Session, actor: Actor, comment_id: int) -> _Loaded:
     found = repo.get_comment(session, comment_id)
     if found is None or not actor.sees(found[1].organisation_id):
-        raise NotFound(f"no comment {comment_id}: list comments with GET /api/v1/queue?status=any")
+        raise no_comment(comment_id)
     comment, channel, author = found
     organisation = repo.get_organisation(session, channel.organisation_id)
-    policy = policy_for(channel.policy_yaml, organisation.policy_yaml if organisation else None)
+    policy = policy_for(
+        channel.policy_yaml,
+        organisation.policy_yaml if organisation else None,
+        organisation_name=organisation.name if organisation else None,
+    )
     return _Loaded(comment, channel, author, policy)
 
 
@@ -133,9 +137,18 @@ def record_decision(
             kind = DecisionKind.OVERRIDE
         reason = decision.reason.strip()
         if kind is DecisionKind.OVERRIDE and not reason:
-            raise InvalidInput(
+            message = (
                 f"say why you decide '{step.value}' instead of the recommended "
                 f"'{recommended.value if recommended else 'nothing'}': give a reason"
+            )
+            raise InvalidInput(
+                message,
+                reason=Reason(
+                    "error.reason_needed",
+                    message,
+                    step=step.value,
+                    policy_step=recommended.value if recommended else CharterStep.NONE.value,
+                ),
             )
         if not reason:
             reason = "accepted the recommendation" if kind is DecisionKind.ACCEPT else "edited the recommendation"
@@ -290,7 +303,8 @@ def escalate(
         loaded = _load(tx, actor, comment_id)
         comment, channel = loaded.comment, loaded.channel
         if comment.status == CommentStatus.ESCALATED:
-            raise Conflict(f"comment {comment_id} is already escalated: a lead decides on it")
+            message = f"comment {comment_id} is already escalated: a lead decides on it"
+            raise Conflict(message, reason=Reason("error.already_escalated", message, comment_id=comment_id))
         rec = repo.latest_recommendation(tx, comment.id)
         row = repo.append_decision(
             tx,

@@ -17,7 +17,7 @@ from functools import cache
 from itertools import pairwise
 from typing import Any
 
-from hierniet.domain import CharterStep, Label
+from hierniet.domain import CharterStep, Label, Reason
 from hierniet.policy import render_reply
 from hierniet.services import audit, decisions
 from hierniet.services.auth import (
@@ -29,7 +29,7 @@ from hierniet.services.auth import (
     require,
     verify_password,
 )
-from hierniet.services.errors import InvalidInput, NotFound, ServiceError
+from hierniet.services.errors import InvalidInput, NotFound, ServiceError, no_comment
 from hierniet.services.policies import policy_for
 from hierniet.services.views import DecisionView
 from hierniet.store import repo, repo_desk
@@ -49,13 +49,14 @@ DENSITIES: tuple[str, ...] = ("comfortable", "compact")
 #: How a reveal happened, as recorded in the audit log.
 REVEAL_WAYS: tuple[str, ...] = ("click", "key", "shown")
 #: The desk's languages.
-LOCALES: tuple[str, ...] = ("nl", "fr", "en")
+LOCALES: tuple[str, ...] = ("nl", "fr", "en", "de")
 
 #: Where a moderator can talk to someone, in each of the desk's languages (shown past the break suggestion).
 HELPLINES: tuple[tuple[str, str, str], ...] = (
     ("nl", "Tele-Onthaal", "106"),
     ("fr", "Télé-Accueil", "107"),
     ("en", "Community Help Service", "+32 2 648 40 14"),
+    ("de", "Telefonhilfe", "108"),
 )
 
 
@@ -287,7 +288,8 @@ def change_own_password(store: repo.Store, actor: Actor, current: str, new: str)
         if row is None:
             raise NotFound(f"no user {actor.user_id}")
         if not verify_password(current, row.password_hash):
-            raise InvalidInput("the current password is not right: type it again")
+            message = "the current password is not right: type it again"
+            raise InvalidInput(message, reason=Reason("error.wrong_password", message))
         repo_desk.set_password_hash(tx, row.id, hash_password(new))
         repo_desk.bump_session_epoch(tx, row.id)
         audit.record(
@@ -331,7 +333,7 @@ def set_preferences(
 
 
 def set_locale(store: repo.Store, actor: Actor, locale: str | None) -> None:
-    """A person's desk language (nl, fr, en); None follows the browser."""
+    """A person's desk language (nl, fr, en, de); None follows the browser."""
     if locale is not None and locale not in LOCALES:
         raise InvalidInput(f"unknown language {locale!r}: use one of {', '.join(LOCALES)}")
     if actor.user_id is None:
@@ -359,7 +361,7 @@ def record_reveal(
     with store.transaction() as tx:
         found = repo.get_comment(tx, comment_id)
         if found is None or not actor.sees(found[1].organisation_id):
-            raise NotFound(f"no comment {comment_id}: list comments with GET /api/v1/queue?status=any")
+            raise no_comment(comment_id)
         comment, channel, _author = found
         audit.record(
             tx,
@@ -422,10 +424,14 @@ def criticism_reply(store: repo.Store, actor: Actor, comment_id: int) -> str:
     with store.session() as s:
         found = repo.get_comment(s, comment_id)
         if found is None or not actor.sees(found[1].organisation_id):
-            raise NotFound(f"no comment {comment_id}: list comments with GET /api/v1/queue?status=any")
+            raise no_comment(comment_id)
         comment, channel, _author = found
         organisation = repo.get_organisation(s, channel.organisation_id)
-        policy = policy_for(channel.policy_yaml, organisation.policy_yaml if organisation else None)
+        policy = policy_for(
+            channel.policy_yaml,
+            organisation.policy_yaml if organisation else None,
+            organisation_name=organisation.name if organisation else None,
+        )
     return render_reply(CharterStep.REPLY, Label.CRITICISM, comment.language, policy)
 
 
@@ -476,9 +482,10 @@ def decide(
             found = repo.get_comment(s, comment_id)
             rec = repo.latest_recommendation(s, comment_id) if found is not None else None
         if found is None or not actor.sees(found[1].organisation_id):
-            raise NotFound(f"no comment {comment_id}: list comments with GET /api/v1/queue?status=any")
+            raise no_comment(comment_id)
         if rec is None:
-            raise InvalidInput(f"comment {comment_id} has no recommendation to accept: choose a step")
+            message = f"comment {comment_id} has no recommendation to accept: choose a step"
+            raise InvalidInput(message, reason=Reason("error.no_recommendation", message, comment_id=comment_id))
         step = rec.step
     elif action == "criticism":
         reply = criticism_reply(store, actor, comment_id)
@@ -492,7 +499,8 @@ def decide(
 @dataclass(slots=True)
 class BulkResult:
     done: list[int] = field(default_factory=list)
-    failed: list[tuple[int, str]] = field(default_factory=list)
+    # Each refusal as the service's error, so a page can say it in the person's language (error.reason).
+    failed: list[tuple[int, ServiceError]] = field(default_factory=list)
 
 
 def bulk_decide(
@@ -503,13 +511,14 @@ def bulk_decide(
     if action not in DESK_ACTIONS:
         raise InvalidInput(f"unknown decision {action!r}: use one of {', '.join(DESK_ACTIONS)}")
     if not comment_ids:
-        raise InvalidInput("no comment selected: tick the comments to decide on")
+        message = "no comment selected: tick the comments to decide on"
+        raise InvalidInput(message, reason=Reason("error.nothing_selected", message))
     result = BulkResult()
     for comment_id in dict.fromkeys(comment_ids):
         try:
             decide(store, actor, comment_id, action, reason=reason)
         except ServiceError as exc:
-            result.failed.append((comment_id, str(exc)))
+            result.failed.append((comment_id, exc))
         else:
             result.done.append(comment_id)
     return result

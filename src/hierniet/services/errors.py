@@ -5,11 +5,21 @@ Every message says what is wrong and how to fix it, so the API and the pages can
 
 from __future__ import annotations
 
+from hierniet.domain import Reason
+
 
 class ServiceError(Exception):
-    """Base of the services' errors; `str(error)` is the message for people."""
+    """Base of the services' errors; `str(error)` is the message for people.
+
+    `reason`, where given, is the same message as a message id and values (hierniet.domain.Reason), so the
+    desk can say it in the person's language; the API and the CLI show `str(error)`.
+    """
 
     status_code = 400
+
+    def __init__(self, message: str = "", *, reason: Reason | None = None) -> None:
+        super().__init__(message)
+        self.reason = reason
 
 
 class InvalidInput(ServiceError):
@@ -32,3 +42,9 @@ class Conflict(ServiceError):
     """The request clashes with what is stored (a name already taken, a revoked token)."""
 
     status_code = 409
+
+
+def no_comment(comment_id: int) -> NotFound:
+    """The comment is not there, or not for this person's eyes (the same answer: no hint that it exists)."""
+    message = f"no comment {comment_id}: list comments with GET /api/v1/queue?status=any"
+    return NotFound(message, reason=Reason("error.no_comment", message, comment_id=comment_id))

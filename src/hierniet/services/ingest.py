@@ -539,7 +539,7 @@ def _resolve_channels(
             )
             continue
         when = min(c.posted_at, received) if c.posted_at is not None else received
-        policy = policy_for(channel.policy_yaml, organisation.policy_yaml)
+        policy = policy_for(channel.policy_yaml, organisation.policy_yaml, organisation_name=organisation.name)
         items.append(_Item(index, c, channel, organisation, policy, when))
     return items
 

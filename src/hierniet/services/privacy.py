@@ -26,7 +26,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from hierniet.domain import PIIMatch
+from hierniet.domain import QUOTING_PARAMS, PIIMatch
 from hierniet.policy import Policy
 from hierniet.services import audit
 from hierniet.services.auth import Actor, Permission, require
@@ -98,15 +98,45 @@ def _pii_stripped(pii: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
 _QUOTED = re.compile(r"'[^']*'")
 
 
-def _reasons_stripped(reasons: Sequence[str], known: Sequence[tuple[str, str]], *, quotes: bool) -> list[str]:
-    """Triage's reasons quote the comment's words ('...' is reported speech): gone with its text."""
-    out = []
+def _reasons_stripped(
+    reasons: Sequence[str | dict[str, Any]], known: Sequence[tuple[str, str]], *, quotes: bool
+) -> list[str | dict[str, Any]]:
+    """Triage's reasons quote the comment's words ('...' is reported speech): gone with its text. A reason
+    stored with its code keeps its code; the values that quote the comment go the same way as the text."""
+    out: list[str | dict[str, Any]] = []
     for reason in reasons:
-        for literal, kind in known:
-            if literal:
-                reason = reason.replace(literal, redact_span(literal, kind))
+        if isinstance(reason, dict):
+            params = {
+                name: _quote_stripped(value) if quotes and name in QUOTING_PARAMS else _pii_replaced(value, known)
+                for name, value in dict(reason.get("params") or {}).items()
+            }
+            text = _pii_replaced(str(reason.get("text", "")), known)
+            out.append({**reason, "params": params, "text": _QUOTED.sub("'…'", text) if quotes else text})
+            continue
+        reason = _pii_replaced(reason, known)
         out.append(_QUOTED.sub("'…'", reason) if quotes else reason)
     return out
+
+
+def _pii_replaced(value: Any, known: Sequence[tuple[str, str]]) -> Any:
+    if isinstance(value, str):
+        for literal, kind in known:
+            if literal:
+                value = value.replace(literal, redact_span(literal, kind))
+        return value
+    if isinstance(value, list):
+        return [_pii_replaced(v, known) for v in value]
+    return value
+
+
+def _quote_stripped(value: Any) -> Any:
+    """A quoting value with the commenter's words replaced by an ellipsis ([words, source, detail] lists
+    keep their source and detail)."""
+    if isinstance(value, str):
+        return "…" if value else value
+    if isinstance(value, list):
+        return [[("…" if v[0] else v[0]), *v[1:]] if isinstance(v, list) and v else "…" for v in value]
+    return value
 
 
 def _evidence_stripped(evidence: Sequence[dict[str, Any]], *, only_pii: bool) -> list[dict[str, Any]]:

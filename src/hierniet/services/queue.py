@@ -8,7 +8,7 @@ from datetime import datetime
 from hierniet.domain import Label, Language
 from hierniet.services import convert
 from hierniet.services.auth import Actor, Permission, require
-from hierniet.services.errors import InvalidInput, NotFound
+from hierniet.services.errors import InvalidInput, no_comment
 from hierniet.services.history import describe, load_histories, since_for
 from hierniet.services.policies import policy_for
 from hierniet.services.search import search_terms
@@ -148,10 +148,10 @@ def comment_detail(store: repo.Store, actor: Actor, comment_id: int, *, now: dat
     with store.session() as s:
         found = repo.get_comment(s, comment_id)
         if found is None:
-            raise NotFound(f"no comment {comment_id}: list comments with GET /api/v1/queue?status=any")
+            raise no_comment(comment_id)
         comment, channel, author = found
         if not actor.sees(channel.organisation_id):
-            raise NotFound(f"no comment {comment_id}: list comments with GET /api/v1/queue?status=any")
+            raise no_comment(comment_id)
         organisation = repo.get_organisation(s, channel.organisation_id)
         org_policy = organisation.policy_yaml if organisation else None
         versions = repo.verdict_versions(s, comment.id)

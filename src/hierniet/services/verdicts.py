@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from hierniet.domain import Comment as TriageComment
-from hierniet.domain import Recommendation, Verdict
+from hierniet.domain import Recommendation, Verdict, reason_json
 from hierniet.services.views import CommentStatus
 
 
@@ -44,7 +44,7 @@ def verdict_row(comment_id: int, version: int, v: Verdict, now: datetime) -> dic
         "evidence": [e.as_dict() for e in v.evidence],
         "pii": [p.as_dict() for p in v.pii],
         "model_version": v.model_version,
-        "reasons": list(v.reasons),
+        "reasons": [reason_json(r) for r in v.reasons],
         "rules_fired": list(v.rules_fired),
         "suppressed_by": list(v.suppressed_by),
         "created_at": now,
@@ -66,7 +66,7 @@ def recommendation_row(comment_id: int, verdict_id: int, r: Recommendation, now:
         "reports": [x.value for x in r.reports],
         "auto": r.auto,
         "reply": r.reply,
-        "reasons": list(r.reasons),
+        "reasons": [reason_json(x) for x in r.reasons],
         "language": r.language.value,
         "alert_lead": r.alert_lead,
         "policy_version": r.policy_version,

@@ -207,7 +207,7 @@ def set_verdict(
     *,
     evidence: list[dict[str, Any]],
     pii: list[dict[str, Any]],
-    reasons: list[str],
+    reasons: list[str | dict[str, Any]],
 ) -> None:
     session.execute(update(Verdict).where(Verdict.id == verdict_id).values(evidence=evidence, pii=pii, reasons=reasons))
 

@@ -205,7 +205,8 @@ class Verdict(Base):
     evidence: Mapped[list[dict[str, Any]]] = mapped_column(JSONType)
     pii: Mapped[list[dict[str, Any]]] = mapped_column(JSONType)
     model_version: Mapped[str] = mapped_column(String(200))
-    reasons: Mapped[list[str]] = mapped_column(JSONType)
+    # Each reason as text, or (with its message id and values, hierniet.domain.Reason) as a mapping.
+    reasons: Mapped[list[str | dict[str, Any]]] = mapped_column(JSONType)
     # Named rules that raised a label of this verdict, and those that held one back (triage v2; 0009).
     rules_fired: Mapped[list[str]] = mapped_column(JSONType, default=list)
     suppressed_by: Mapped[list[str]] = mapped_column(JSONType, default=list)
@@ -235,7 +236,8 @@ class Recommendation(Base):
     reports: Mapped[list[str]] = mapped_column(JSONType)
     auto: Mapped[bool] = mapped_column(Boolean)
     reply: Mapped[str] = mapped_column(Text)
-    reasons: Mapped[list[str]] = mapped_column(JSONType)
+    # Each reason as text, or (with its message id and values, hierniet.domain.Reason) as a mapping.
+    reasons: Mapped[list[str | dict[str, Any]]] = mapped_column(JSONType)
     language: Mapped[str] = mapped_column(String(8))
     alert_lead: Mapped[bool] = mapped_column(Boolean)
     policy_version: Mapped[str] = mapped_column(String(200))

@@ -27,6 +27,7 @@ from hierniet.domain import (
     Label,
     Language,
     PIIMatch,
+    Reason,
     Severity,
     Target,
     Verdict,
@@ -244,9 +245,14 @@ class Triage:
             ctx = build_context(unt, u_lang, u_hits, u_patterns, u_pii, targets if inherited else ())
             rules = run_rules(ctx, Stage.UNIT)
             if inherited:
+                words = text[unit.start : unit.end][:60]
                 rules.reasons.append(
-                    f"'{text[unit.start : unit.end][:60]}' refers back to a group named before "
-                    f"({', '.join(t.value for t in targets)})"
+                    Reason(
+                        "triage.refers_back",
+                        f"'{words}' refers back to a group named before ({', '.join(t.value for t in targets)})",
+                        words=words,
+                        targets=[t.value for t in targets],
+                    )
                 )
             if targets and not inherited and not unit.alternative:
                 earlier = targets
@@ -263,7 +269,9 @@ class Triage:
             units.append(UnitAnalysis(unit, rules, targets, addressed, cued, embed_text, char_text))
             merged.merge(rules)
         if len(comment.text) > MAX_CHARS:
-            merged.reasons.append(f"only the first {MAX_CHARS} characters were read")
+            merged.reasons.append(
+                Reason("triage.truncated", f"only the first {MAX_CHARS} characters were read", limit=MAX_CHARS)
+            )
         embed_text, char_text = model_texts(masked_text(nt, hits, lang))
         return Analysis(
             comment, text, language, confidence, nt, tuple(units), comment_rules, merged, pii, embed_text, char_text
@@ -409,7 +417,9 @@ class Triage:
             # A phone number or IBAN in an advert is the advertiser's own, not someone else's data.
             labels.remove(Label.DOXXING)
             scores[Label.DOXXING] = min(scores[Label.DOXXING], 0.49)
-            rules.reasons.append("the personal data belongs to an advert (spam), not to a third person")
+            rules.reasons.append(
+                Reason("triage.advert_data", "the personal data belongs to an advert (spam), not to a third person")
+            )
         # Hostility toward a group, read as hate, is not also an insult unless someone is addressed.
         if (
             Label.HATE in labels
@@ -420,7 +430,7 @@ class Triage:
             labels.remove(Label.INSULT)
             scores[Label.INSULT] = min(scores[Label.INSULT], 0.49)
         evidence = list(rules.evidence)
-        reasons = list(rules.reasons)
+        reasons: list[str] = list(rules.reasons)
         for label in labels:
             if analysis.rule_score(label) >= thresholds.get(label, 0.5):
                 continue
@@ -442,7 +452,15 @@ class Triage:
                     said,
                 )
             )
-            reasons.append(f"the model reads '{_clip(said)}' as {label.value} ({scores[label]:.2f})")
+            reasons.append(
+                Reason(
+                    "triage.model",
+                    f"the model reads '{_clip(said)}' as {label.value} ({scores[label]:.2f})",
+                    words=_clip(said),
+                    label=label.value,
+                    score=scores[label],
+                )
+            )
         targets: Counter[Target] = Counter(rules.targets)
         carried = best_unit.get(Label.HATE)
         if Label.HATE in labels and carried is not None:

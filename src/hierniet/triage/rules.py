@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import cache
 
-from hierniet.domain import Evidence, EvidenceSource, Label, PIIKind, PIIMatch, Target
+from hierniet.domain import Evidence, EvidenceSource, Label, PIIKind, PIIMatch, Reason, Target
 from hierniet.triage.lexicons import Flag, LexCategory
 from hierniet.triage.matcher import Hit
 from hierniet.triage.normalize import NormalizedText, fold_aligned, fold_pattern
@@ -111,7 +111,7 @@ class RuleResult:
     severity: dict[Label, int] = field(default_factory=dict)
     targets: Counter[Target] = field(default_factory=Counter)
     evidence: list[Evidence] = field(default_factory=list)
-    reasons: list[str] = field(default_factory=list)
+    reasons: list[Reason] = field(default_factory=list)
     flags: set[str] = field(default_factory=set)  # negation, counter_speech, quote, own_data, ...
     # The registry's bookkeeping: which rule is running, which rules raised a label (id -> labels), and which
     # rules held a label back ("hate.slur/counter_speech"). Stored with the verdict so the desk can show them.
@@ -119,7 +119,7 @@ class RuleResult:
     fired: dict[str, set[Label]] = field(default_factory=dict)
     suppressed: list[str] = field(default_factory=list)
 
-    def raise_score(self, label: Label, score: float, severity: int, reason: str | None = None) -> None:
+    def raise_score(self, label: Label, score: float, severity: int, reason: Reason | None = None) -> None:
         if score > self.scores.get(label, 0.0):
             self.scores[label] = score
         if score >= 0.5:
@@ -394,9 +394,15 @@ def _group_rules(ctx: Context, result: RuleResult) -> None:
             if denied or ctx.negated(ident.first, window=2, skip=own):
                 result.flags.add("negation")
                 result.damp_model(Label.HATE, 0.5)
+                words = ctx.nt.original_text(pred.first, pred.last)
+                group = ctx.nt.original_text(ident.first, ident.last)
                 result.reasons.append(
-                    f"'{ctx.nt.original_text(pred.first, pred.last)}' about "
-                    f"'{ctx.nt.original_text(ident.first, ident.last)}' is negated: not counted as hate"
+                    Reason(
+                        "triage.negated_hate",
+                        f"'{words}' about '{group}' is negated: not counted as hate",
+                        words=words,
+                        group=group,
+                    )
                 )
                 continue
             if _mentioned_not_used(ctx, pred) or ctx.counter or ctx.reported_near(pred.first):
@@ -404,7 +410,10 @@ def _group_rules(ctx: Context, result: RuleResult) -> None:
                 result.damp_model(Label.HATE, 0.35)
                 result.damp_model(Label.INSULT, 0.6)
                 result.reasons.append(
-                    "hostile words about a group are quoted or condemned (counter-speech): not counted as hate"
+                    Reason(
+                        "triage.counter_speech",
+                        "hostile words about a group are quoted or condemned (counter-speech): not counted as hate",
+                    )
                 )
                 continue
             if self_reference and pred.entry.category in (LexCategory.INSULT,):
@@ -419,31 +428,42 @@ def _group_rules(ctx: Context, result: RuleResult) -> None:
             }[category]
             severity = 4 if category == LexCategory.THREAT else 3 if category != LexCategory.INSULT else 2
             severity = max(severity, min(pred.entry.severity, 4)) if category != LexCategory.INSULT else severity
+            words = ctx.nt.original_text(pred.first, pred.last)
+            group = ctx.nt.original_text(ident.first, ident.last)
             result.raise_score(
                 Label.HATE,
                 score,
                 severity,
-                f"'{ctx.nt.original_text(pred.first, pred.last)}' ({category.value}) about the group "
-                f"'{ctx.nt.original_text(ident.first, ident.last)}' ({target.value if target else '?'})",
+                Reason(
+                    "triage.group_hate",
+                    f"'{words}' ({category.value}) about the group '{group}' ({target.value if target else '?'})",
+                    words=words,
+                    category=category.value,
+                    group=group,
+                    target=target.value if target else None,
+                ),
             )
             if target:
                 result.targets[target] += 2
             result.evidence.append(_evidence(ctx, pred, Label.HATE))
             result.evidence.append(_evidence(ctx, ident, Label.HATE))
             if category == LexCategory.THREAT:
-                result.raise_score(Label.THREAT, 0.85, 4, "violence against a group")
+                result.raise_score(
+                    Label.THREAT, 0.85, 4, Reason("triage.group_violence", "violence against a group")
+                )
                 result.evidence.append(_evidence(ctx, pred, Label.THREAT))
         # "X zijn geen mensen", "X ne sont pas les bienvenus": a negated positive derogates.
         for pos in positives:
             if ctx.sentence(pos.first) != sentence or _overlaps(pos, ident) or pos.first < ident.first:
                 continue
             if ctx.negated(pos.first, window=5, floor=ident.last + 1) and not (ctx.counter or self_reference):
+                group = ctx.nt.original_text(ident.first, ident.last)
+                words = ctx.nt.original_text(pos.first, pos.last)
                 result.raise_score(
                     Label.HATE,
                     0.8,
                     3,
-                    f"denies '{ctx.nt.original_text(ident.first, ident.last)}' "
-                    f"'{ctx.nt.original_text(pos.first, pos.last)}'",
+                    Reason("triage.denies_group", f"denies '{group}' '{words}'", group=group, words=words),
                 )
                 if target:
                     result.targets[target] += 1
@@ -452,8 +472,12 @@ def _group_rules(ctx: Context, result: RuleResult) -> None:
         for index in emoji:
             if ctx.sentence(index) == sentence and not ctx.counter:
                 token = ctx.nt.tokens[index]
+                words = ctx.nt.original[token.start : token.end]
                 result.raise_score(
-                    Label.HATE, 0.85, 3, f"emoji {ctx.nt.original[token.start : token.end]} next to a group name"
+                    Label.HATE,
+                    0.85,
+                    3,
+                    Reason("triage.group_emoji", f"emoji {words} next to a group name", words=words),
                 )
                 if target:
                     result.targets[target] += 1
@@ -469,11 +493,12 @@ def _exclusion_rules(ctx: Context, result: RuleResult) -> None:
         if ctx.negated(hit.first, window=2):
             continue
         directed = bool(words & vocab().second_person[ctx.language]) or ctx.near(ctx.second_person, hit.first, 6)
+        said = ctx.nt.original_text(hit.first, hit.last)
         result.raise_score(
             Label.HATE,
             0.85 if directed else 0.7,
             3,
-            f"'{ctx.nt.original_text(hit.first, hit.last)}': exclusion because of origin",
+            Reason("triage.exclusion_origin", f"'{said}': exclusion because of origin", words=said),
         )
         result.targets[Target.NATIONALITY] += 1
         result.evidence.append(_evidence(ctx, hit, Label.HATE))
@@ -505,7 +530,8 @@ def _negated_permission(ctx: Context, result: RuleResult) -> None:
         if ident is None:
             continue
         said = ctx.nt.original[match.start() : match.end()]
-        _hate_against(ctx, result, ident, 0.85, 3, (f"'{said}': the group ", " is excluded"))
+        why = (f"'{said}': the group ", " is excluded")
+        _hate_against(ctx, result, ident, 0.85, 3, "triage.group_excluded", why, said)
         result.evidence.append(
             _pattern_evidence(ctx, match.start(), match.end(), Label.HATE, "exclusion by negated permission")
         )
@@ -518,14 +544,16 @@ def _slur_rules(ctx: Context, result: RuleResult) -> None:
         if _mentioned_not_used(ctx, hit) or ctx.reported_near(hit.first) or (ctx.counter and not ctx.second_person):
             result.flags.add("counter_speech")
             result.damp_model(Label.HATE, 0.4)
+            words = ctx.nt.original_text(hit.first, hit.last)
             result.reasons.append(
-                f"slur '{ctx.nt.original_text(hit.first, hit.last)}' is quoted or condemned, not used"
+                Reason("triage.slur_quoted", f"slur '{words}' is quoted or condemned, not used", words=words)
             )
             continue
         if entry.has(Flag.RECLAIMABLE) and ctx.near(ctx.first_person, hit.first, window=8) and not ctx.second_person:
             result.flags.add("reclaimed")
+            words = ctx.nt.original_text(hit.first, hit.last)
             result.reasons.append(
-                f"'{ctx.nt.original_text(hit.first, hit.last)}' is used by the speaker about themselves"
+                Reason("triage.reclaimed", f"'{words}' is used by the speaker about themselves", words=words)
             )
             continue
         if ctx.negated(hit.first, window=3):
@@ -533,8 +561,9 @@ def _slur_rules(ctx: Context, result: RuleResult) -> None:
             continue
         grouped = hit.first > 0 and ctx.nt.tokens[hit.first - 1].norm in vocab().demonstratives
         if entry.has(Flag.AMBIGUOUS) and entry.has(Flag.PLURAL) and grouped:
+            words = ctx.nt.original_text(hit.first - 1, hit.last)
             result.raise_score(
-                Label.HATE, 0.75, 3, f"'{ctx.nt.original_text(hit.first - 1, hit.last)}' names a group by a slur"
+                Label.HATE, 0.75, 3, Reason("triage.group_slur", f"'{words}' names a group by a slur", words=words)
             )
             if entry.target:
                 result.targets[entry.target] += 2
@@ -543,16 +572,23 @@ def _slur_rules(ctx: Context, result: RuleResult) -> None:
         if entry.has(Flag.AMBIGUOUS):
             # "aap", "mongool", "singe": an insult at a person; hate only next to a group name.
             if ctx.second_person or hit.first <= 1:
+                words = ctx.nt.original_text(hit.first, hit.last)
                 result.raise_score(
-                    Label.INSULT, 0.75, 2, f"'{ctx.nt.original_text(hit.first, hit.last)}' used as an insult"
+                    Label.INSULT, 0.75, 2, Reason("triage.slur_insult", f"'{words}' used as an insult", words=words)
                 )
                 result.evidence.append(_evidence(ctx, hit, Label.INSULT))
             continue
+        words = ctx.nt.original_text(hit.first, hit.last)
         result.raise_score(
             Label.HATE,
             0.9 if hit.how != "fuzzy" else 0.8,
             max(3, entry.severity),
-            f"slur '{ctx.nt.original_text(hit.first, hit.last)}' ({entry.target.value if entry.target else '?'})",
+            Reason(
+                "triage.slur",
+                f"slur '{words}' ({entry.target.value if entry.target else '?'})",
+                words=words,
+                target=entry.target.value if entry.target else None,
+            ),
         )
         if entry.target:
             result.targets[entry.target] += 3
@@ -571,7 +607,13 @@ def _insult_rules(ctx: Context, result: RuleResult) -> None:
         if _mentioned_not_used(ctx, hit) or ctx.reported_near(hit.first):
             result.flags.add("reported")
             result.damp_model(Label.INSULT, 0.5)
-            result.reasons.append(f"'{words}' is reported speech, not the commenter's own insult")
+            result.reasons.append(
+                Reason(
+                    "triage.insult_reported",
+                    f"'{words}' is reported speech, not the commenter's own insult",
+                    words=words,
+                )
+            )
             continue
         if ctx.negated(hit.first, window=3):
             result.flags.add("negation")
@@ -582,7 +624,9 @@ def _insult_rules(ctx: Context, result: RuleResult) -> None:
             hit.first - 4 <= p < hit.first and ctx.nt.tokens[p].norm in vocab().self_subject for p in ctx.first_person
         ) and not ctx.near(ctx.second_person, hit.first, 6)
         if self_talk:
-            result.reasons.append(f"'{words}' is said by the commenter about themselves")
+            result.reasons.append(
+                Reason("triage.insult_self", f"'{words}' is said by the commenter about themselves", words=words)
+            )
             continue
         # A bare "Idioot!" or "Connard." is said to someone: a short comment starting with the word.
         vocative = (hit.first == 0 and len(ctx.nt.tokens) <= 4) or _after_collective(ctx, hit)
@@ -601,12 +645,18 @@ def _insult_rules(ctx: Context, result: RuleResult) -> None:
             Label.INSULT,
             score,
             min(hit.entry.severity, 3),
-            f"insult '{words}'" + (" aimed at someone" if directed else ""),
+            Reason(
+                "triage.insult_directed" if directed else "triage.insult",
+                f"insult '{words}'" + (" aimed at someone" if directed else ""),
+                words=words,
+            ),
         )
         result.evidence.append(_evidence(ctx, hit, Label.INSULT))
     for token in ctx.nt.tokens:
         if token.norm in ("emoji_middle_finger", "emoji_clown") and ctx.second_person:
-            result.raise_score(Label.INSULT, 0.55, 1, "mocking emoji aimed at someone")
+            result.raise_score(
+                Label.INSULT, 0.55, 1, Reason("triage.mocking_emoji", "mocking emoji aimed at someone")
+            )
 
 
 def _threat_rules(ctx: Context, result: RuleResult) -> None:
@@ -615,7 +665,9 @@ def _threat_rules(ctx: Context, result: RuleResult) -> None:
         if _mentioned_not_used(ctx, hit) or (ctx.reporting and ctx.counter):
             result.flags.add("reported")
             result.damp_model(Label.THREAT, 0.5)
-            result.reasons.append(f"threat words '{words}' are reported or condemned")
+            result.reasons.append(
+                Reason("triage.threat_reported", f"threat words '{words}' are reported or condemned", words=words)
+            )
             continue
         if ctx.negated(hit.first, window=2) and hit.entry.severity < 4:
             continue
@@ -629,11 +681,16 @@ def _threat_rules(ctx: Context, result: RuleResult) -> None:
         score = 0.88 if directed else 0.6
         if ctx.reporting and not ctx.second_person:
             score = 0.4
-        result.raise_score(Label.THREAT, score, max(3, hit.entry.severity), f"threat '{words}'")
+        result.raise_score(
+            Label.THREAT,
+            score,
+            max(3, hit.entry.severity),
+            Reason("triage.threat", f"threat '{words}'", words=words),
+        )
         result.evidence.append(_evidence(ctx, hit, Label.THREAT))
     for token in ctx.nt.tokens:
         if token.norm in _THREAT_EMOJI and ctx.second_person and not ctx.counter:
-            result.raise_score(Label.THREAT, 0.6, 3, "weapon emoji aimed at someone")
+            result.raise_score(Label.THREAT, 0.6, 3, Reason("triage.weapon_emoji", "weapon emoji aimed at someone"))
             result.evidence.append(_pattern_evidence(ctx, token.start, token.end, Label.THREAT, "emoji"))
 
 
@@ -643,18 +700,19 @@ def _sexual_rules(ctx: Context, result: RuleResult) -> None:
     emoji = [t for t in ctx.nt.tokens if t.norm in _SEXUAL_EMOJI]
     if not plain and not (len(hits) >= 2 or (hits and (ctx.second_person or emoji))):
         if len(emoji) >= 2 and ctx.second_person:
-            result.raise_score(Label.SEXUAL, 0.55, 2, "sexual emoji aimed at someone")
+            result.raise_score(Label.SEXUAL, 0.55, 2, Reason("triage.sexual_emoji", "sexual emoji aimed at someone"))
         return
     for hit in plain or hits:
         if _mentioned_not_used(ctx, hit):
             continue
         directed = ctx.near(ctx.second_person, hit.first, 8)
         score = 0.85 if directed or len(hits) >= 2 else 0.7
+        said = ctx.nt.original_text(hit.first, hit.last)
         result.raise_score(
             Label.SEXUAL,
             score,
             max(2, min(hit.entry.severity, 3)),
-            f"sexual '{ctx.nt.original_text(hit.first, hit.last)}'",
+            Reason("triage.sexual", f"sexual '{said}'", words=said),
         )
         result.evidence.append(_evidence(ctx, hit, Label.SEXUAL))
 
@@ -666,13 +724,17 @@ def _self_harm_rules(ctx: Context, result: RuleResult) -> None:
             continue
         if ctx.near(ctx.second_person, hit.first, 4) and not ctx.near(ctx.first_person, hit.first, 3):
             # "ga zelfmoord plegen", "kill yourself": aimed at someone else, that is abuse.
-            result.raise_score(Label.THREAT, 0.7, 3, f"'{words}' wished on someone")
+            result.raise_score(
+                Label.THREAT, 0.7, 3, Reason("triage.wished", f"'{words}' wished on someone", words=words)
+            )
             result.raise_score(Label.INSULT, 0.7, 2)
             result.evidence.append(_evidence(ctx, hit, Label.THREAT))
             continue
         if ctx.counter or _mentioned_not_used(ctx, hit):
             continue
-        result.raise_score(Label.SELF_HARM, 0.85, 3, f"signs of distress: '{words}'")
+        result.raise_score(
+            Label.SELF_HARM, 0.85, 3, Reason("triage.distress", f"signs of distress: '{words}'", words=words)
+        )
         result.evidence.append(_evidence(ctx, hit, Label.SELF_HARM))
 
 
@@ -693,7 +755,9 @@ def _spam_rules(ctx: Context, result: RuleResult) -> None:
     else:
         score = 0.2 if cues else 0.0
     if score:
-        result.raise_score(Label.SPAM, score, 1, "advertising or scam cues" if score >= 0.5 else None)
+        result.raise_score(
+            Label.SPAM, score, 1, Reason("triage.spam_cues", "advertising or scam cues") if score >= 0.5 else None
+        )
         for hit in cues:
             result.evidence.append(_evidence(ctx, hit, Label.SPAM))
         for p in links:
@@ -714,7 +778,13 @@ def _doxxing_rules(ctx: Context, result: RuleResult) -> None:
         if match.kind not in _DOXXING_KINDS:
             continue
         if own or spammy:
-            result.reasons.append(f"{match.kind.value} found, but it looks like the commenter's own or an advert's")
+            result.reasons.append(
+                Reason(
+                    "triage.own_data",
+                    f"{match.kind.value} found, but it looks like the commenter's own or an advert's",
+                    kind=match.kind.value,
+                )
+            )
             continue
         score = {
             PIIKind.NATIONAL_NUMBER: 0.95,
@@ -728,7 +798,7 @@ def _doxxing_rules(ctx: Context, result: RuleResult) -> None:
             Label.DOXXING,
             score,
             4 if match.kind in (PIIKind.ADDRESS, PIIKind.NATIONAL_NUMBER) else 3,
-            f"personal data in the comment: {match.kind.value}",
+            Reason("triage.personal_data", f"personal data in the comment: {match.kind.value}", kind=match.kind.value),
         )
         result.evidence.append(
             Evidence(match.start, match.end, Label.DOXXING, EvidenceSource.PII, match.kind.value, match.text)
@@ -751,7 +821,12 @@ def _pattern_rules(ctx: Context, result: RuleResult) -> None:
             result.flags.add("doxxing_pattern")
         result.current = f"pattern.{p.pattern.name}"
         severity = {Label.DOXXING: 3, Label.DEFAMATION: 2, Label.PROVOCATION: 1, Label.THREAT: 3}[p.pattern.label]
-        result.raise_score(p.pattern.label, p.pattern.score, severity, f"pattern {p.pattern.name}")
+        result.raise_score(
+            p.pattern.label,
+            p.pattern.score,
+            severity,
+            Reason("triage.pattern", f"pattern {p.pattern.name}", pattern=p.pattern.name, label=p.pattern.label.value),
+        )
         result.evidence.append(_pattern_evidence(ctx, p.start, p.end, p.pattern.label, p.pattern.name))
         if p.pattern.label == Label.THREAT:
             _threatened_group(ctx, result, p)
@@ -782,12 +857,26 @@ def _group_in_span(ctx: Context, start: int, end: int, eligible: Callable[[Hit],
 
 
 def _hate_against(
-    ctx: Context, result: RuleResult, ident: Hit, score: float, severity: int, why: tuple[str, str]
+    ctx: Context,
+    result: RuleResult,
+    ident: Hit,
+    score: float,
+    severity: int,
+    code: str,
+    why: tuple[str, str],
+    words: str,
 ) -> None:
-    """Hate against the group `ident` names; the reason is why[0] + the group's words and target + why[1]."""
+    """Hate against the group `ident` names; the reason (`code`) is why[0] + the group's words and target +
+    why[1], with `words` the words that said it."""
     target = ident.entry.target
-    group = f"'{ctx.nt.original_text(ident.first, ident.last)}' ({target.value if target else '?'})"
-    result.raise_score(Label.HATE, score, severity, why[0] + group + why[1])
+    named = ctx.nt.original_text(ident.first, ident.last)
+    group = f"'{named}' ({target.value if target else '?'})"
+    result.raise_score(
+        Label.HATE,
+        score,
+        severity,
+        Reason(code, why[0] + group + why[1], words=words, group=named, target=target.value if target else None),
+    )
     if target:
         result.targets[target] += 1
     result.evidence.append(_evidence(ctx, ident, Label.HATE))
@@ -802,7 +891,17 @@ def _threatened_group(ctx: Context, result: RuleResult, p: PatternHit) -> None:
         lambda i: i.entry.has(Flag.PLURAL) and not ctx.negated(i.first, window=2) and not ctx.reported_near(i.first),
     )
     if ident is not None:
-        _hate_against(ctx, result, ident, 0.88, 4, (f"violence called for ({p.pattern.name}) against the group ", ""))
+        said = ctx.nt.original[p.start : p.end]
+        _hate_against(
+            ctx,
+            result,
+            ident,
+            0.88,
+            4,
+            "triage.violence_against_group",
+            (f"violence called for ({p.pattern.name}) against the group ", ""),
+            said,
+        )
 
 
 def _criticism_rules(ctx: Context, result: RuleResult) -> None:
@@ -819,15 +918,20 @@ def _criticism_rules(ctx: Context, result: RuleResult) -> None:
     if profanity and praise and not complaint and not ctx.hits(LexCategory.INSULT, LexCategory.HOSTILE):
         result.flags.add("praise")
         result.damp_model(Label.CRITICISM, 0.3)
-        result.reasons.append("swearing with praise: enthusiasm, not a complaint")
+        result.reasons.append(Reason("triage.swearing_praise", "swearing with praise: enthusiasm, not a complaint"))
         return
     if service and profanity:
-        result.raise_score(Label.CRITICISM, 0.55, 0, "swearing about the service: a complaint")
+        result.raise_score(
+            Label.CRITICISM, 0.55, 0, Reason("triage.swearing_service", "swearing about the service: a complaint")
+        )
     if profanity and not service:
         cued = any(n in vocab().complaint_cues for n in norms)
         # "Bravo, verdomme, weer te laat": swearing beside a complaint cue is a complaint, service named or not.
         result.raise_score(
-            Label.CRITICISM, 0.55 if cued else 0.3, 0, "swearing beside a complaint cue" if cued else None
+            Label.CRITICISM,
+            0.55 if cued else 0.3,
+            0,
+            Reason("triage.swearing_cue", "swearing beside a complaint cue") if cued else None,
         )
     if profanity:
         # Swearing at a situation is emotion, not abuse: keep the model from reading it as an insult.
@@ -849,8 +953,14 @@ def _refers_back(ctx: Context, result: RuleResult) -> None:
             Label.HATE,
             0.85,
             3,
-            f"'{words}' ({hit.entry.category.value}) about the group named before "
-            f"({', '.join(t.value for t in ctx.inherited)})",
+            Reason(
+                "triage.inherited_hate",
+                f"'{words}' ({hit.entry.category.value}) about the group named before "
+                f"({', '.join(t.value for t in ctx.inherited)})",
+                words=words,
+                category=hit.entry.category.value,
+                targets=[t.value for t in ctx.inherited],
+            ),
         )
         for target in ctx.inherited:
             result.targets[target] += 2

@@ -23,6 +23,7 @@ from hierniet.settings import Settings
 from hierniet.web.desk.context import PREFIX, LoginRequired, get_context, login_url, render
 from hierniet.web.desk.routes import router
 from hierniet.web.desk.security import CsrfError, DeskHeaders, session_secret
+from hierniet.web.desk.words import N_
 
 STATIC_DIR = Path(__file__).resolve().parents[1] / "static" / "desk"
 SESSION_COOKIE = "hierniet_session"
@@ -39,10 +40,24 @@ def _wants_json(request: Request) -> bool:
     return "application/json" in request.headers.get("accept", "")
 
 
-async def _error_page(request: Request, status_code: int, message: str) -> Response:
+#: The web framework's own English answers, as the desk says them.
+_HTTP_MESSAGES: dict[str, str] = {
+    "Not Found": N_("There is no such page on the desk."),
+    "Method Not Allowed": N_("This address only takes a form: go back to the page and use its buttons."),
+}
+
+
+async def _error_page(
+    request: Request, status_code: int, message: str, error: ServiceError | None = None
+) -> Response:
     if _wants_json(request):
         return JSONResponse({"detail": message}, status_code=status_code)
     ctx = await run_in_threadpool(get_context, request, request.app.state.store, request.app.state.settings)
+    if error is not None:
+        # The service's message in the person's language, where it gave one (ServiceError.reason).
+        message = ctx.error(error)
+    elif message in _HTTP_MESSAGES:
+        message = ctx.t(_HTTP_MESSAGES[message])
     titles = {
         403: ctx.t("Not allowed"),
         404: ctx.t("Not found"),
@@ -77,7 +92,7 @@ def install_desk(app: FastAPI, settings: Settings) -> None:
     async def on_service_error(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, ServiceError)
         if _is_desk(request):
-            return await _error_page(request, exc.status_code, str(exc))
+            return await _error_page(request, exc.status_code, str(exc), exc)
         if service_handler is None:  # pragma: no cover - create_app installs the API's handler first
             return JSONResponse({"detail": str(exc)}, status_code=exc.status_code)
         response = service_handler(request, exc)

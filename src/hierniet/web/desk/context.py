@@ -12,7 +12,6 @@ from urllib.parse import quote
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import jinja2
-from babel.dates import format_date, format_datetime
 from babel.numbers import format_decimal
 from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse
@@ -24,7 +23,7 @@ from hierniet.services.auth import Actor, Permission
 from hierniet.settings import Settings
 from hierniet.store.repo import Store
 from hierniet.web.deps import SettingsDep, StoreDep
-from hierniet.web.desk import i18n, words
+from hierniet.web.desk import audit_words, dates, i18n, reasons, words
 from hierniet.web.desk.security import csrf_token
 
 TEMPLATES_DIR = Path(__file__).resolve().parents[1] / "templates"
@@ -90,6 +89,11 @@ class DeskContext:
     def t(self, message: str, /, **values: Any) -> str:
         """`message` in the page's language, %(name)s placeholders filled in."""
         return i18n.translate(self.locale, message, **values)
+
+    def error(self, error: BaseException) -> str:
+        """A service's error in the page's language (where the service gave it a message id)."""
+        i18n.set_locale(self.locale)
+        return reasons.error_text(error)
 
     def can(self, permission: Permission) -> bool:
         return self.user is not None and self.user.actor.can(permission)
@@ -202,11 +206,20 @@ def _environment() -> jinja2.Environment:
     env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True)  # type: ignore[attr-defined]
     env.globals["word"] = _word
     env.globals["mark_title"] = _mark_title
+    env.globals["explain"] = reasons.explain
+    env.globals["evidence_detail"] = reasons.evidence_detail
+    env.globals["decision_reason"] = reasons.decision_reason
+    env.globals["audit_action"] = audit_words.action_name
+    env.globals["audit_subject"] = audit_words.subject_name
+    env.globals["audit_details"] = audit_words.details
+    env.globals["audit_actions"] = sorted(audit_words.ACTIONS)
     env.globals["version"] = __version__
     env.globals["prefix"] = PREFIX
     env.globals["densities"] = desk.DENSITIES  # the queue's row densities (its switch and the settings page)
     env.filters["when"] = _when
     env.filters["day"] = _day
+    env.filters["day_field"] = dates.day_field
+    env.globals["day_pattern"] = dates.DAY_PATTERN
     env.filters["number"] = _number
     env.filters["score"] = _score
     return env
@@ -221,25 +234,18 @@ def _word(kind: str, code: object) -> str:
 def _mark_title(segment: desk.Segment) -> str:
     """What a <mark> says on hover: each label and source behind the span, in the page's language."""
     return "; ".join(
-        f"{_word('label', m.label)} · {_word('source', m.source)}" + (f" ({m.detail})" if m.detail else "")
+        f"{_word('label', m.label)} · {_word('source', m.source)}"
+        + (f" ({reasons.evidence_detail(m.source, m.detail)})" if m.detail else "")
         for m in segment.marks
     )
 
 
-def _local(value: datetime, zone: tzinfo) -> datetime:
-    return value.astimezone(zone)
-
-
 def _when(value: datetime | None, zone: tzinfo = UTC) -> str:
-    if value is None:
-        return ""
-    return format_datetime(_local(value, zone), "short", locale=i18n.current_locale())
+    return dates.when(value, zone)
 
 
 def _day(value: datetime | None, zone: tzinfo = UTC) -> str:
-    if value is None:
-        return ""
-    return format_date(_local(value, zone), "medium", locale=i18n.current_locale())
+    return dates.day(value, zone)
 
 
 def _number(value: float | int) -> str:

@@ -31,7 +31,7 @@ def undo_decision(ctx: SignedIn, comment_id: Id, decision: Annotated[int, Form()
     except ServiceError as exc:
         if exc.status_code == 404:
             raise
-        ctx.flash(str(exc), "error")
+        ctx.flash(ctx.error(exc), "error")
         return back
     ctx.flash(
         ctx.t(

@@ -1,4 +1,4 @@
-"""The desk's languages (nl, fr, en) with Babel: message catalogs are .po files inside the package, read
+"""The desk's languages (nl, fr, en, de) with Babel: message catalogs are .po files inside the package, read
 at run time (babel.messages.pofile), so nothing is compiled at build time and nothing is fetched.
 
 The language of a page: the person's preference, else the one chosen on the sign-in page (kept in the
@@ -37,7 +37,7 @@ TEMPLATES_DIR = Path(__file__).resolve().parents[1] / "templates" / "desk"
 DOMAIN = "messages"
 DEFAULT_LOCALE = "en"
 #: The language names as each is written in itself (the language switch shows these).
-LANGUAGE_NAMES: dict[str, str] = {"nl": "Nederlands", "fr": "Français", "en": "English"}
+LANGUAGE_NAMES: dict[str, str] = {"nl": "Nederlands", "fr": "Français", "en": "English", "de": "Deutsch"}
 
 _current: ContextVar[str] = ContextVar("hierniet_desk_locale", default=DEFAULT_LOCALE)
 

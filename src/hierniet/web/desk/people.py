@@ -41,7 +41,7 @@ def _person_problem(ctx: DeskContext, name: str, role: str, password: str | None
 def _self_error(ctx: DeskContext, exc: ServiceError, user_id: int) -> str:
     if exc.status_code == 409 and user_id == ctx.actor.user_id:
         return ctx.t("You cannot lower your own role or switch yourself off: ask another admin.")
-    return str(exc)
+    return ctx.error(exc)
 
 
 def _people_page(

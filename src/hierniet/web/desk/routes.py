@@ -7,7 +7,7 @@ message for the next page, or with the same page and the error when something mu
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
@@ -33,7 +33,7 @@ from hierniet.services.auth import Permission
 from hierniet.services.errors import ServiceError
 from hierniet.services.signin_throttle import SignInThrottle
 from hierniet.services.views import CommentStatus
-from hierniet.web.desk import words
+from hierniet.web.desk import dates, words
 from hierniet.web.desk.context import PREFIX, Context, DeskContext, SignedIn, render, safe_next
 from hierniet.web.desk.security import check_csrf
 from hierniet.web.desk.words import N_
@@ -199,16 +199,15 @@ def _int(value: str, what: str, ctx: DeskContext, errors: list[str]) -> int | No
 def _day_start(value: str, what: str, ctx: DeskContext, errors: list[str]) -> datetime | None:
     if not value:
         return None
-    try:
-        day = date.fromisoformat(value)
-    except ValueError:
-        errors.append(ctx.t("%(what)s must be a date (YYYY-MM-DD).", what=what))
+    day = dates.parse_day(value)
+    if day is None:
+        errors.append(ctx.t("%(what)s must be a date (DD/MM/YYYY).", what=what))
         return None
     return datetime.combine(day, time(0), tzinfo=ctx.zone)
 
 
 def _filters(form: QueueForm, ctx: DeskContext, errors: list[str]) -> queue.QueueFilters:
-    until = _day_start(form.until, ctx.t("Until"), ctx, errors)
+    until = _day_start(form.until, ctx.t("Posted until"), ctx, errors)
     if form.assigned not in ("", "me"):
         errors.append(ctx.t("Unknown value '%(value)s' for 'assigned': use 'me'.", value=form.assigned[:40]))
     return queue.QueueFilters(
@@ -218,7 +217,7 @@ def _filters(form: QueueForm, ctx: DeskContext, errors: list[str]) -> queue.Queu
         min_severity=_int(form.severity, ctx.t("Severity"), ctx, errors),
         status=(form.status,) if form.status else (),
         author_id=_int(form.author, ctx.t("Author"), ctx, errors),
-        since=_day_start(form.since, ctx.t("Since"), ctx, errors),
+        since=_day_start(form.since, ctx.t("Posted from"), ctx, errors),
         # "Until" a day includes that day.
         until=until + timedelta(days=1) if until else None,
         order=form.order if form.order in _ORDERS else "severity",
@@ -316,7 +315,7 @@ def queue_page(ctx: SignedIn) -> Response:
         # A search names the authors it matches too, each a link to their page.
         authors = search.matching_authors(ctx.store, actor, form.q) if form.q and form.page == 1 else []
     except ServiceError as exc:
-        errors.append(str(exc))
+        errors.append(ctx.error(exc))
         filters = queue.QueueFilters()
         # The same page of the unfiltered queue: page 2 never repeats page 1.
         page = queue.queue(ctx.store, actor, filters, limit=size, offset=offset)
@@ -379,7 +378,7 @@ def bulk_decision(
     try:
         result = desk.bulk_decide(ctx.store, ctx.actor, ids, action, reason=reason)
     except ServiceError as exc:
-        ctx.flash(str(exc), "error")
+        ctx.flash(ctx.error(exc), "error")
         return _redirect(back)
     if result.done:
         ctx.flash(
@@ -389,8 +388,8 @@ def bulk_decision(
                 count=len(result.done),
             )
         )
-    for comment_id, message in result.failed:
-        ctx.flash(ctx.t("Comment #%(id)s: %(message)s", id=comment_id, message=message), "error")
+    for comment_id, error in result.failed:
+        ctx.flash(ctx.t("Comment #%(id)s: %(message)s", id=comment_id, message=ctx.error(error)), "error")
     return _redirect(back)
 
 
@@ -502,7 +501,7 @@ def decide(
     except ServiceError as exc:
         if exc.status_code == 404:
             raise
-        return _refused(ctx, comment_id, str(exc), reply=reply, reason=reason)
+        return _refused(ctx, comment_id, ctx.error(exc), reply=reply, reason=reason)
     if decision.kind == "escalate":
         message = ctx.t("Comment #%(id)s is escalated to a lead.", id=comment_id)
     else:
@@ -596,7 +595,7 @@ def save_settings(
         # No density in the form (an older page): the person's current one stays.
         desk.set_preferences(ctx.store, actor, shield=shield, density=density or None)
     except ServiceError as exc:
-        return render(ctx, "settings.html", exc.status_code, shields=list(desk.SHIELDS), error=str(exc))
+        return render(ctx, "settings.html", exc.status_code, shields=list(desk.SHIELDS), error=ctx.error(exc))
     chosen = locale if locale in desk.LOCALES else None
     desk.set_locale(ctx.store, actor, chosen)
     ctx.choose_locale(chosen)
@@ -629,7 +628,7 @@ def change_password(
     try:
         desk.change_own_password(ctx.store, ctx.actor, current, new)
     except ServiceError as exc:
-        return render(ctx, "settings.html", exc.status_code, shields=list(desk.SHIELDS), error=str(exc))
+        return render(ctx, "settings.html", exc.status_code, shields=list(desk.SHIELDS), error=ctx.error(exc))
     user = desk.desk_user(ctx.store, ctx.actor.user_id or 0)
     if user is not None:
         ctx.sign_in(user)  # the session follows the new password; other sessions end

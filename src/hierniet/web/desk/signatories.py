@@ -41,7 +41,7 @@ def approve(ctx: SignedIn, signatory_id: Id) -> Response:
         view = service.approve(ctx.store, ctx.actor, signatory_id)
     except Conflict as exc:
         # Another admin decided first (or a double click): said at the top of the page, not an error page.
-        ctx.flash(str(exc), "error")
+        ctx.flash(ctx.error(exc), "error")
         return _back()
     ctx.flash(ctx.t("%(name)s is now listed as a signatory.", name=view.name))
     return _back()
@@ -52,7 +52,7 @@ def reject(ctx: SignedIn, signatory_id: Id, reason: Annotated[str, Form()] = "")
     try:
         view = service.reject(ctx.store, ctx.actor, signatory_id, reason)
     except Conflict as exc:
-        ctx.flash(str(exc), "error")
+        ctx.flash(ctx.error(exc), "error")
         return _back()
     ctx.flash(ctx.t("The request of %(name)s is rejected.", name=view.name))
     return _back()

@@ -70,7 +70,7 @@ def save_filter(ctx: SignedIn, name: Annotated[str, Form()] = "", query: Annotat
         elif not saved_filters.normalise(query):
             message = ctx.t("The queue has no filter to save: choose filters first, then save them.")
         else:
-            message = str(exc)
+            message = ctx.error(exc)
         ctx.flash(message, "error")
         return _redirect(back)
     ctx.flash(ctx.t("Filter '%(name)s' saved.", name=saved.name))

@@ -148,6 +148,8 @@ CALLS: dict[str, str] = {
     "reject": N_("reject the comment"),
     "reject_and_ban_author": N_("reject and ban the author"),
     "mute": N_("mute the author"),
+    "ban_author": N_("ban the author"),
+    "delete_reply": N_("delete the reply"),
 }
 
 #: What a platform's answer means (hierniet.services.outbox_desk.reason_of), before the answer itself.
@@ -166,6 +168,79 @@ OUTBOX_REASONS: dict[str, str] = {
     "refused": N_("The platform refused the call."),
 }
 
+#: Severity by the name a policy gives it (reasons say "severity high", policies "police: high").
+SEVERITY_NAMES: dict[str, str] = {
+    "none": N_("none"),
+    "low": N_("low"),
+    "medium": N_("medium"),
+    "high": N_("high"),
+    "critical": N_("critical"),
+}
+
+#: The protected characteristics a hate verdict names as its target.
+TARGETS: dict[str, str] = {
+    "ethnicity": N_("origin or skin colour"),
+    "nationality": N_("nationality"),
+    "religion": N_("religion"),
+    "sexual_orientation": N_("sexual orientation"),
+    "gender": N_("gender"),
+    "gender_identity": N_("gender identity"),
+    "disability": N_("disability"),
+    "age": N_("age"),
+    "?": N_("a group"),
+}
+
+PII_KINDS: dict[str, str] = {
+    "phone": N_("phone number"),
+    "email": N_("e-mail address"),
+    "iban": N_("bank account number (IBAN)"),
+    "national_number": N_("national register number"),
+    "licence_plate": N_("licence plate"),
+    "address": N_("address"),
+}
+
+#: Platforms by their proper names (the same in every language, kept here so none shows as a code).
+PLATFORMS: dict[str, str] = {
+    "facebook": "Facebook",
+    "instagram": "Instagram",
+    "x": "X",
+    "linkedin": "LinkedIn",
+    "youtube": "YouTube",
+    "tiktok": "TikTok",
+    "mastodon": "Mastodon",
+    "bluesky": "Bluesky",
+    "other": N_("this channel"),
+}
+
+#: Where a comment is reported besides the step on the channel.
+REPORTS: dict[str, str] = {
+    "platform": N_("the platform"),
+    "unia": "Unia",
+    "police": N_("the police"),
+}
+
+#: The word lists behind triage's evidence (a reason says which kind of words were found).
+CATEGORIES: dict[str, str] = {
+    "insult": N_("insult"),
+    "profanity": N_("swearing"),
+    "slur": N_("slur"),
+    "dehumanizing": N_("dehumanising"),
+    "hostile": N_("hostile"),
+    "threat": N_("threat"),
+    "sexual": N_("sexual"),
+    "self_harm": N_("self-harm"),
+    "spam": N_("spam"),
+}
+
+#: The state of a platform call in the outbox.
+CALL_STATUSES: dict[str, str] = {
+    "queued": N_("queued"),
+    "done": N_("done"),
+    "failed": N_("failed"),
+    "cancelled": N_("cancelled"),
+    "manual": N_("to do by hand"),
+}
+
 TABLES: dict[str, dict[str, str]] = {
     "label": LABELS,
     "step": STEPS,
@@ -181,4 +256,11 @@ TABLES: dict[str, dict[str, str]] = {
     "outbox_state": OUTBOX_STATES,
     "call": CALLS,
     "outbox_reason": OUTBOX_REASONS,
+    "severity_name": SEVERITY_NAMES,
+    "target": TARGETS,
+    "pii": PII_KINDS,
+    "platform": PLATFORMS,
+    "report": REPORTS,
+    "category": CATEGORIES,
+    "call_status": CALL_STATUSES,
 }
