@@ -131,3 +131,22 @@ def test_train_is_deterministic_and_can_leave_out_noncommercial_data(tmp_path: P
     names = {d["name"] for d in first["trained_on"]}
     assert "cyberagression_large_fr" not in names and "own" in names
     assert first["commercial_use_ok"] is True
+
+
+def test_classify_on_two_processes_writes_the_one_process_verdicts_in_order(tmp_path: Path) -> None:
+    texts = ["Jij bent een vuile klootzak", "Merci pour la réponse rapide !", "De tram is weer te laat.", "Hi!"]
+    source = tmp_path / "in.jsonl"
+    source.write_text(
+        "".join(json.dumps({"id": f"c{i}", "text": f"{texts[i % 4]} #{i}"}) + "\n" for i in range(150)),
+        encoding="utf-8",
+    )
+    written = {}
+    for workers in ("1", "2"):
+        out = tmp_path / f"out{workers}.jsonl"
+        result = runner.invoke(app, ["classify", str(source), "--workers", workers, "-o", str(out)])
+        assert result.exit_code == 0, result.output
+        written[workers] = _lines(out.read_text(encoding="utf-8"))
+    assert [r["id"] for r in written["2"]] == [f"c{i}" for i in range(150)]
+    assert [r["labels"] for r in written["2"]] == [r["labels"] for r in written["1"]]
+    refused = runner.invoke(app, ["classify", str(source), "--workers", "0"])
+    assert refused.exit_code == 2 and "--workers" in refused.output

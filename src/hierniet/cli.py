@@ -61,6 +61,23 @@ def _count_lines(path: str) -> int | None:
         return None
 
 
+_WORKERS = typer.Option(
+    "--workers",
+    min=1,
+    help="Processes to triage on (default: HIERNIET_TRIAGE_WORKERS, else every core; 1: this process only).",
+)
+
+
+def _triage_pool(triage: Any, workers: int | None) -> Any:
+    """The engine on several processes, forked before any progress bar starts its thread."""
+    from hierniet.settings import get_settings
+    from hierniet.triage.parallel import TriagePool
+
+    pool = TriagePool(triage, workers or get_settings().triage_workers)
+    pool.start()
+    return pool
+
+
 def _load_triage() -> Any:
     from hierniet.settings import get_settings
     from hierniet.triage.lexicons import LexiconError
@@ -98,6 +115,7 @@ def classify(
         str | None, typer.Option(help="Add the charter recommendation: a policy YAML file, or 'default'.")
     ] = None,
     platform: Annotated[str, typer.Option(help="Platform for the recommendation when a row names none.")] = "facebook",
+    workers: Annotated[int | None, _WORKERS] = None,
 ) -> None:
     """Triage comments: one verdict per input row, input id kept. Bad rows are reported and skipped; a CSV
     may be separated by commas, semicolons (Excel in Belgium) or tabs. Exits 1 when nothing was classified."""
@@ -128,6 +146,7 @@ def classify(
     total = _count_lines(file)
     bad = written = 0
     with (
+        _triage_pool(triage, workers) as pool,
         stream,
         _output(output, newline="" if writes == "csv" else None) as out,
         _progress((file != "-" and sys.stderr.isatty()) or output is not None) as bar,
@@ -138,7 +157,7 @@ def classify(
 
         def flush() -> None:
             nonlocal written
-            verdicts = triage.classify([r.comment for r in batch])
+            verdicts = pool.classify([r.comment for r in batch])
             for row, verdict in zip(batch, verdicts, strict=True):
                 record = verdict.as_dict()
                 if recommend:
@@ -199,6 +218,7 @@ def _policy_recommender(policy: str, platform: str) -> Any:
 def evaluate(
     file: Annotated[Path, typer.Argument(help="Labelled JSONL in the devset format (id, lang, text, labels, ...).")],
     as_json: Annotated[bool, typer.Option("--json", help="Print the figures as JSON.")] = False,
+    workers: Annotated[int | None, _WORKERS] = None,
 ) -> None:
     """Score the triage engine on hand-labelled comments: per label, per language, confusions."""
     from hierniet.domain import Comment, Label
@@ -229,11 +249,11 @@ def evaluate(
             err.print(f"[yellow]line {number}: skipped:[/yellow] {exc}")
     triage = _load_triage()
     verdicts = []
-    with _progress(not as_json) as bar:
+    with _triage_pool(triage, workers) as pool, _progress(not as_json) as bar:
         task = bar.add_task("classifying", total=len(gold))
         for i in range(0, len(gold), 128):
             chunk = gold[i : i + 128]
-            verdicts.extend(triage.classify([Comment(id=g.id, text=g.text, platform=g.platform) for g in chunk]))
+            verdicts.extend(pool.classify([Comment(id=g.id, text=g.text, platform=g.platform) for g in chunk]))
             bar.update(task, advance=len(chunk))
     predicted = [frozenset(v.labels) for v in verdicts]
     report = run_evaluation(gold, predicted)

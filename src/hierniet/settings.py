@@ -25,6 +25,9 @@ class Settings(BaseSettings):
     data_dir: Path = Path("../shared/data")
     #: Comments triaged per batch by the CLI (bigger batches are faster, use more memory).
     batch_size: int = 256
+    #: Processes the CLI's `classify` and `evaluate` triage on (hierniet.triage.parallel); unset: every core
+    #: this process may use; 1: in this process only. The desk and the API always triage in-process.
+    triage_workers: int | None = Field(default=None, ge=1)
     #: Where the moderation desk keeps comments, verdicts, decisions and the audit log. A SQLite file is the
     #: embedded default (its folder is created on first use); PostgreSQL for teams, e.g.
     #: `postgresql+psycopg://USER:PASSWORD@HOST:5432/hierniet`. Create or update the tables with

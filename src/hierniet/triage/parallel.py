@@ -17,7 +17,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor
+from multiprocessing.pool import Pool
 from types import TracebackType
 
 from hierniet.domain import Comment, Verdict
@@ -61,32 +61,35 @@ class TriagePool:
         if wanted < 1:
             raise ValueError(f"workers must be at least 1 (got {wanted}); use 1 to triage in this process")
         self.workers = wanted if "fork" in multiprocessing.get_all_start_methods() else 1
-        self._pool: ProcessPoolExecutor | None = None
+        self._pool: Pool | None = None
 
-    def _executor(self) -> ProcessPoolExecutor:
+    def start(self) -> None:
+        """Fork the workers now (else on the first large batch): a caller about to start threads of its own
+        (a progress bar's refresh) forks before them."""
         global _engine
-        if self._pool is None:
+        if self._pool is None and self.workers > 1:
             # Load everything lazy before forking, so the children share it instead of each loading its own.
             self.triage.embedder.warm_up()
             _engine = self.triage
-            self._pool = ProcessPoolExecutor(
-                max_workers=self.workers, mp_context=multiprocessing.get_context("fork"), initializer=_worker_init
-            )
-        return self._pool
+            # multiprocessing's Pool forks every worker in its constructor, before its own helper threads start.
+            self._pool = multiprocessing.get_context("fork").Pool(self.workers, initializer=_worker_init)
 
     def classify(self, comments: Sequence[Comment]) -> list[Verdict]:
         if self.workers == 1 or len(comments) < MIN_PARALLEL_BATCH:
             return self.triage.classify(comments)
         size = -(-len(comments) // self.workers)
         chunks = [comments[i : i + size] for i in range(0, len(comments), size)]
+        self.start()
+        assert self._pool is not None
         verdicts: list[Verdict] = []
-        for part in self._executor().map(_classify_chunk, chunks):
+        for part in self._pool.map(_classify_chunk, chunks, chunksize=1):
             verdicts.extend(part)
         return verdicts
 
     def close(self) -> None:
         if self._pool is not None:
-            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool.close()
+            self._pool.join()
             self._pool = None
 
     def __enter__(self) -> TriagePool:
