@@ -251,6 +251,13 @@ _OVERFLOWING_JS = """() => {
 }"""
 
 
+def open_filters(page: Any) -> None:
+    """On a phone the queue's filters fold away (desk.js): open them, as a person taps "Filters"."""
+    fold = page.locator("#filters-title button.fold-button")
+    if fold.count() and fold.get_attribute("aria-expanded") == "false":
+        fold.click()
+
+
 def check_no_overflow(page: Any) -> None:
     viewport = int(page.evaluate("document.documentElement.clientWidth"))
     scroll_width = int(page.evaluate("document.scrollingElement.scrollWidth"))

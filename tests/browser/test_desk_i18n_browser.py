@@ -20,7 +20,7 @@ from hierniet.services.auth import CLI_ACTOR
 from hierniet.services.ingest import ingest
 from store.dbfixtures import item
 
-from .conftest import LiveServer, SeedTriage
+from .conftest import LiveServer, SeedTriage, open_filters
 
 VIEWPORTS: dict[str, dict[str, int]] = {"1366": {"width": 1366, "height": 900}, "390": {"width": 390, "height": 844}}
 _BELGIAN = re.compile(r"^\d{2}/\d{2}/\d{4} \d{2}:\d{2}$")
@@ -44,6 +44,7 @@ def test_belgian_dates_in_an_en_us_browser(page: Any, live_server: LiveServer, a
     page.set_viewport_size(VIEWPORTS[width])
     _sign_in(page, server)
     page.goto(server.at("/desk/?status=any"))
+    open_filters(page)
     since, until = page.locator("#f-since"), page.locator("#f-until")
     # Text fields: an <input type=date> would show mm/dd/yyyy to this en-US browser whatever the page says.
     assert since.get_attribute("type") == "text" and until.get_attribute("type") == "text"
@@ -72,7 +73,7 @@ def test_belgian_dates_in_an_en_us_browser(page: Any, live_server: LiveServer, a
 
     # A day that is no day is said at the top, in the page's words, and the filter keeps what was typed.
     page.goto(server.at("/desk/?status=any&since=31/02/2026"))
-    assert "Posted from must be a date (DD/MM/YYYY)." in page.locator(".form-error").inner_text()
+    assert "Posted from must be a date (DD/MM/YYYY)." in page.locator("#alerts").inner_text()
     assert since.input_value() == "31/02/2026"
 
 

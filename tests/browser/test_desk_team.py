@@ -19,7 +19,7 @@ from hierniet.services.auth import Actor, Role
 from hierniet.store import repo
 from hierniet.store.tables import AuditEntry, QueuedAction, User, utcnow
 
-from .conftest import LiveServer
+from .conftest import LiveServer, open_filters
 
 VIEWPORTS = {"desktop": (1366, 900), "phone": (390, 844)}
 
@@ -117,6 +117,7 @@ def test_assignment_and_my_filters(tabs: Any, live_server: LiveServer, artifacts
     assert _audit(server, "comment.assigned")[0].detail["to"] == "moderator1"
 
     _sign_in(moderator, server, "moderator")
+    open_filters(moderator)
     moderator.get_by_label("Only the comments I am on").check()
     moderator.get_by_label("Status").select_option(value="any")
     with moderator.expect_navigation():
@@ -138,6 +139,7 @@ def test_assignment_and_my_filters(tabs: Any, live_server: LiveServer, artifacts
     moderator.get_by_role("link", name="Queue", exact=True).click()
     moderator.wait_for_url("**/desk/?*")
     assert "assigned=me" in moderator.url and moderator.locator("tr[data-row]").count() == 1
+    open_filters(moderator)
     with moderator.expect_navigation():
         moderator.get_by_role("link", name="Clear the filters").click()
     assert moderator.url == server.at("/desk/")

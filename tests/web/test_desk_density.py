@@ -22,7 +22,8 @@ pages = desk_fixtures.pages
 def _stored(pages: Pages, role: str = "moderator") -> dict[str, Any]:
     with pages.desk.store.session() as s:
         prefs = s.scalar(select(User.preferences).where(User.name == NAMES[role]))
-    return dict(prefs or {})
+    # The queue's remembered filter lives in the same preferences (hierniet.services.saved_filters).
+    return {k: v for k, v in (prefs or {}).items() if k != "queue_filter"}
 
 
 def _audited(pages: Pages) -> list[dict[str, Any]]:

@@ -85,7 +85,7 @@ def test_a_forbidden_decision_comes_back_on_the_comments_page_with_the_error_on_
     r = pages.get(r.headers["location"])
     assert r.status_code == 200
     top = _top(r.text)
-    assert "may not decide 'block'" in text_of(top)
+    assert "This needs the role lead or higher" in text_of(top)
     assert re.search(r'<div id="alerts" class="alerts" role="alert" tabindex="-1" autofocus', top)
     assert 'value="dit moet weg"' in r.text
     # A reload is the page again (it was a 405 on /decide), without the spent error.
@@ -327,7 +327,7 @@ def test_the_channels_page_names_each_channels_organisation_and_the_next_step(pa
         from hierniet.store.tables import Organisation
 
         names = {o.name for o in s.scalars(select(Organisation))}
-    assert {row.split(" facebook")[0] for row in rows} == names and len(names) == 2
+    assert {row.split(" Facebook")[0] for row in rows} == names and len(names) == 2
     # Not connected: what to do next, with a link to the form that does it.
     assert all("no: enter its secrets under “Connect a channel”" in row for row in rows)
     assert 'href="#connect-title"' in table

@@ -80,6 +80,8 @@
   if (filters && filtersTitle && narrow) {
     var set = 0;
     filters.querySelectorAll("select, input").forEach(function (field) {
+      /* A checkbox carries its value whether ticked or not: only a ticked one is a filter set. */
+      if ((field.type === "checkbox" || field.type === "radio") && !field.checked) return;
       if (field.name && field.value && field.name !== "order") set += 1;
     });
     var toggle = document.createElement("button");
@@ -93,7 +95,7 @@
     filtersTitle.replaceChildren(toggle);
     filters.classList.add("can-fold");
     /* A filter the desk refused stays in view, with its field, until it is put right. */
-    setFilters(!narrow.matches || !!document.querySelector("main .form-error"));
+    setFilters(!narrow.matches || !!document.querySelector("main .form-error, #alerts .flash-error"));
     var follow = function () { if (!narrow.matches) setFilters(true); };
     if (narrow.addEventListener) narrow.addEventListener("change", follow);
   }
