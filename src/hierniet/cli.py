@@ -68,13 +68,16 @@ _WORKERS = typer.Option(
 )
 
 
-def _triage_pool(triage: Any, workers: int | None) -> Any:
-    """The engine on several processes, forked before any progress bar starts its thread."""
+def _triage_pool(triage: Any, workers: int | None, expected: int | None) -> Any:
+    """The engine on several processes, forked before any progress bar starts its thread where the input is
+    large enough to be split (`expected` comments; None: unknown, as from standard input, forked on the first
+    large batch)."""
     from hierniet.settings import get_settings
-    from hierniet.triage.parallel import TriagePool
+    from hierniet.triage.parallel import MIN_PARALLEL_BATCH, TriagePool
 
     pool = TriagePool(triage, workers or get_settings().triage_workers)
-    pool.start()
+    if expected is not None and expected >= MIN_PARALLEL_BATCH:
+        pool.start()
     return pool
 
 
@@ -146,7 +149,7 @@ def classify(
     total = _count_lines(file)
     bad = written = 0
     with (
-        _triage_pool(triage, workers) as pool,
+        _triage_pool(triage, workers, total) as pool,
         stream,
         _output(output, newline="" if writes == "csv" else None) as out,
         _progress((file != "-" and sys.stderr.isatty()) or output is not None) as bar,
@@ -249,7 +252,7 @@ def evaluate(
             err.print(f"[yellow]line {number}: skipped:[/yellow] {exc}")
     triage = _load_triage()
     verdicts = []
-    with _triage_pool(triage, workers) as pool, _progress(not as_json) as bar:
+    with _triage_pool(triage, workers, len(gold)) as pool, _progress(not as_json) as bar:
         task = bar.add_task("classifying", total=len(gold))
         for i in range(0, len(gold), 128):
             chunk = gold[i : i + 128]

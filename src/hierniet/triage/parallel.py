@@ -68,8 +68,11 @@ class TriagePool:
         (a progress bar's refresh) forks before them."""
         global _engine
         if self._pool is None and self.workers > 1:
-            # Load everything lazy before forking, so the children share it instead of each loading its own.
-            self.triage.embedder.warm_up()
+            # Load everything lazy (the sentence encoder) before forking, so the children share it instead of
+            # each loading its own; a stand-in engine without one (tests) has nothing to load.
+            embedder = getattr(self.triage, "embedder", None)
+            if embedder is not None:
+                embedder.warm_up()
             _engine = self.triage
             # multiprocessing's Pool forks every worker in its constructor, before its own helper threads start.
             self._pool = multiprocessing.get_context("fork").Pool(self.workers, initializer=_worker_init)
