@@ -420,13 +420,10 @@ class Triage:
             rules.reasons.append(
                 Reason("triage.advert_data", "the personal data belongs to an advert (spam), not to a third person")
             )
-        # Hostility toward a group, read as hate, is not also an insult unless someone is addressed.
-        if (
-            Label.HATE in labels
-            and Label.INSULT in labels
-            and not rules.fired_for(Label.INSULT)
-            and not any(u.addressed for u in analysis.units)
-        ):
+        # Hostility toward a group, read as hate, is not also an insult: name-calling of the group ("ces femmes
+        # sont idiotes") is part of the hate. It is an insult too only where a clause that names no protected
+        # group aims hostile words at someone (the reader, a handle, a politician).
+        if Label.HATE in labels and Label.INSULT in labels and not _insulted_beside_hate(analysis.units):
             labels.remove(Label.INSULT)
             scores[Label.INSULT] = min(scores[Label.INSULT], 0.49)
         evidence = list(rules.evidence)
@@ -495,6 +492,15 @@ class Triage:
             rules_fired=fired,
             suppressed_by=tuple(rules.suppressed),
         )
+
+
+def _insulted_beside_hate(units: Sequence[UnitAnalysis]) -> bool:
+    """Whether a clause about no protected group insults someone (hostile words aimed at a person)."""
+    return any(
+        u.addressed and (u.cued or u.rules.scores.get(Label.INSULT, 0.0) > 0.0)
+        for u in units
+        if not u.targets and not u.unit.alternative
+    )
 
 
 def _clip(text: str, limit: int = 60) -> str:

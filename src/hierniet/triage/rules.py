@@ -61,6 +61,8 @@ class Vocab:
     praise_pairs: frozenset[tuple[str, ...]]
     complaint_cues: frozenset[str]
     against: frozenset[str]
+    pejoratives: frozenset[str]
+    staff: frozenset[tuple[str, ...]]
 
 
 @cache
@@ -90,6 +92,8 @@ def vocab() -> Vocab:
         praise_pairs=union_phrases("praise_pairs"),
         complaint_cues=union("complaint_cues"),
         against=union("against"),
+        pejoratives=union("pejoratives"),
+        staff=union_phrases("staff"),
     )
 
 
@@ -267,7 +271,7 @@ def _condemned_claim(norms: list[str], nt: NormalizedText) -> bool:
 
 def phrase_at(phrases: frozenset[tuple[str, ...]], norms: list[str], i: int) -> bool:
     """One of the phrases starts at token i."""
-    return any(tuple(norms[i:i + len(p)]) == p for p in _by_first_word(phrases).get(norms[i], ()))
+    return any(tuple(norms[i : i + len(p)]) == p for p in _by_first_word(phrases).get(norms[i], ()))
 
 
 @cache
@@ -448,9 +452,7 @@ def _group_rules(ctx: Context, result: RuleResult) -> None:
             result.evidence.append(_evidence(ctx, pred, Label.HATE))
             result.evidence.append(_evidence(ctx, ident, Label.HATE))
             if category == LexCategory.THREAT:
-                result.raise_score(
-                    Label.THREAT, 0.85, 4, Reason("triage.group_violence", "violence against a group")
-                )
+                result.raise_score(Label.THREAT, 0.85, 4, Reason("triage.group_violence", "violence against a group"))
                 result.evidence.append(_evidence(ctx, pred, Label.THREAT))
         # "X zijn geen mensen", "X ne sont pas les bienvenus": a negated positive derogates.
         for pos in positives:
@@ -599,7 +601,8 @@ def _insult_rules(ctx: Context, result: RuleResult) -> None:
     services = ctx.hits(LexCategory.SERVICE)
     for hit in ctx.hits(LexCategory.INSULT):
         words = ctx.nt.original_text(hit.first, hit.last)
-        if hit.entry.has(Flag.AMBIGUOUS) and not (ctx.second_person or hit.first == 0):
+        qualified = _qualified(ctx, hit)
+        if hit.entry.has(Flag.AMBIGUOUS) and not (ctx.second_person or hit.first == 0 or qualified):
             continue
         if any(s.first in (hit.last + 1, hit.last + 2) for s in services):
             # "jullie achterlijke dienstregeling": the word qualifies a thing, not a person.
@@ -629,7 +632,7 @@ def _insult_rules(ctx: Context, result: RuleResult) -> None:
             )
             continue
         # A bare "Idioot!" or "Connard." is said to someone: a short comment starting with the word.
-        vocative = (hit.first == 0 and len(ctx.nt.tokens) <= 4) or _after_collective(ctx, hit)
+        vocative = (hit.first == 0 and len(ctx.nt.tokens) <= 4) or _after_collective(ctx, hit) or qualified
         directed = ctx.near(ctx.second_person, hit.first, 6) or vocative
         if directed:
             score = 0.88 if hit.entry.severity >= 2 else 0.7
@@ -654,9 +657,52 @@ def _insult_rules(ctx: Context, result: RuleResult) -> None:
         result.evidence.append(_evidence(ctx, hit, Label.INSULT))
     for token in ctx.nt.tokens:
         if token.norm in ("emoji_middle_finger", "emoji_clown") and ctx.second_person:
-            result.raise_score(
-                Label.INSULT, 0.55, 1, Reason("triage.mocking_emoji", "mocking emoji aimed at someone")
-            )
+            result.raise_score(Label.INSULT, 0.55, 1, Reason("triage.mocking_emoji", "mocking emoji aimed at someone"))
+
+
+def _qualified(ctx: Context, hit: Hit) -> bool:
+    """ "Arrogante kwast", "the rudest cow", "nen echte luie zwijn": a pejorative adjective before a word makes
+    it name-calling of a person, where the word alone may be an animal or a thing."""
+    pejoratives = vocab().pejoratives
+    before = [ctx.nt.tokens[i].norm for i in range(max(0, hit.first - 2), hit.first)]
+    return bool(before) and _pejorative(before[-1], pejoratives) and not ctx.negated(hit.first, window=3)
+
+
+def _pejorative(norm: str, pejoratives: frozenset[str]) -> bool:
+    """A pejorative adjective, its superlative included (onbeschoftste, rudest, dümmste)."""
+    stems = {norm}
+    if norm.endswith(("ste", "est")):
+        stems |= {norm[:-3], norm[:-2]}
+    return not stems.isdisjoint(pejoratives)
+
+
+def _staff_insulted(ctx: Context, result: RuleResult) -> None:
+    """An insult of the organisation's staff ("die van de klantendienst is de domste koe") is a complaint about
+    the service as well: the charter answers the complaint and acts on the insult."""
+    if result.scores.get(Label.INSULT, 0.0) < 0.4 or result.flags & {"reported", "negation"}:
+        return
+    # A threat, a sexual remark or an accusation is not a complaint, and neither is a row with another
+    # commenter (a handle); elected politicians are not the service's staff (an insult there is only an insult).
+    if any(result.scores.get(label, 0.0) >= 0.4 for label in (Label.THREAT, Label.SEXUAL, Label.DEFAMATION)):
+        return
+    if "@" in ctx.nt.original:
+        return
+    norms = [t.norm for t in ctx.nt.tokens]
+    staff = vocab().staff
+    named = next((i for i in range(len(norms)) if phrase_at(staff, norms, i)), None)
+    if named is None:
+        return
+    words = ctx.nt.original_text(named, named)
+    result.raise_score(
+        Label.CRITICISM,
+        0.6,
+        0,
+        Reason(
+            "triage.staff_insulted",
+            f"'{words}': the insult is aimed at the service's staff, a complaint too",
+            words=words,
+        ),
+    )
 
 
 def _threat_rules(ctx: Context, result: RuleResult) -> None:
@@ -1091,6 +1137,18 @@ RULES: tuple[Rule, ...] = (
         _insult_rules,
         positive=(("nl", "Jij bent echt een vuile klootzak."), ("fr", "T'es qu'un connard."), ("en", "You idiot.")),
         negative=(("nl", "Ik ben zo'n idioot, ik vergat mijn abonnement."), ("en", "He called me an idiot.")),
+    ),
+    Rule(
+        "criticism.staff_insulted",
+        Label.CRITICISM,
+        Stage.UNIT,
+        "An insult aimed at the organisation's staff (a driver, the desk, customer service) is a complaint too.",
+        _staff_insulted,
+        positive=(
+            ("nl", "Die van jullie klantendienst is de domste koe die ik ooit aan de lijn had."),
+            ("en", "The driver on the 71 this morning was a rude prick."),
+        ),
+        negative=(("nl", "Jij bent echt een vuile klootzak."), ("en", "The driver was late again.")),
     ),
     Rule(
         "threat.words",

@@ -45,6 +45,8 @@ LIST_KEYS: dict[str, str] = {
     "collectives": "collective nouns of name-calling (bende, bande de, bunch of)",
     "against": "the preposition of 'nothing against' (tegen, contre, against, gegen)",
     "country_words": "words for a home country in calls to go back (land, pays, country, Heimat)",
+    "pejoratives": "adjectives and intensifiers that make an ambiguous word name-calling (domme koe, rude cow)",
+    "staff": "people and desks of an organisation's service (chauffeur, guichet, desk, Schalter)",
 }
 #: Words written as they are (not normalised): what a group or a person is replaced with before the model reads.
 TEXT_KEYS: dict[str, str] = {

@@ -1,0 +1,48 @@
+"""Which labels go together: name-calling of a group is hate (not also an insult), an insult of the service's
+staff is a complaint too. Sentences written for this test, not taken from the development set."""
+
+from __future__ import annotations
+
+import pytest
+
+from hierniet.domain import Comment, Label
+from hierniet.triage.pipeline import Triage
+
+
+def _labels(triage: Triage, text: str) -> set[Label]:
+    return set(triage.classify([Comment(id="1", text=text)])[0].labels)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Die moslims zijn allemaal vuile profiteurs en idioten.",
+        "Les homosexuels sont des malades et des abrutis.",
+    ],
+)
+def test_name_calling_of_a_group_is_hate_only(triage: Triage, text: str) -> None:
+    labels = _labels(triage, text)
+    assert Label.HATE in labels and Label.INSULT not in labels, labels
+
+
+def test_an_insult_of_a_person_beside_hate_stays(triage: Triage) -> None:
+    labels = _labels(triage, "Moslims zijn ratten. En jij bent een vuile klootzak.")
+    assert {Label.HATE, Label.INSULT} <= labels, labels
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "De chauffeur van lijn 12 gisteren was de onbeschoftste kwast die ik ooit tegenkwam.",
+        "The clerk at the town hall desk was a rude cow, she laughed at my form.",
+    ],
+)
+def test_an_insulted_staff_member_is_a_complaint_too(triage: Triage, text: str) -> None:
+    labels = _labels(triage, text)
+    assert {Label.CRITICISM, Label.INSULT} <= labels, labels
+
+
+def test_an_elected_politician_insulted_is_not_a_service_complaint_by_rule(triage: Triage) -> None:
+    verdict = triage.classify([Comment(id="1", text="Die burgemeester is een arrogante kwast.")])[0]
+    assert Label.INSULT in verdict.labels
+    assert "criticism.staff_insulted" not in verdict.rules_fired
