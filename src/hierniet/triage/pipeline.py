@@ -383,6 +383,8 @@ class Triage:
                     m *= _BARE_MENTION
                 # Violence toward a protected group is hate as well as a threat.
                 m = max(m, 0.95 * float(p[heads[Label.THREAT.value]]) * u.rules.damp.get(Label.THREAT, 1.0))
+                # A rule's threat in a clause about a group ("elke moskee mag platgebrand worden") is hate too.
+                m = max(m, 0.95 * u.rules.scores.get(Label.THREAT, 0.0))
             score = 1.0 - (1.0 - m) * (1.0 - u.rules.scores.get(Label.HATE, 0.0))
             if u.unit.quoted and condemned and len(units) > 1:
                 score *= _QUOTED_MENTION

@@ -63,6 +63,10 @@ class Vocab:
     against: frozenset[str]
     pejoratives: frozenset[str]
     staff: frozenset[tuple[str, ...]]
+    violence: frozenset[tuple[str, ...]]
+    arson: frozenset[tuple[str, ...]]
+    intent: frozenset[tuple[str, ...]]
+    victims: frozenset[str]
 
 
 @cache
@@ -94,6 +98,10 @@ def vocab() -> Vocab:
         against=union("against"),
         pejoratives=union("pejoratives"),
         staff=union_phrases("staff"),
+        violence=union_phrases("violence"),
+        arson=union_phrases("arson"),
+        intent=union_phrases("intent"),
+        victims=union("victims"),
     )
 
 
@@ -740,6 +748,54 @@ def _threat_rules(ctx: Context, result: RuleResult) -> None:
             result.evidence.append(_pattern_evidence(ctx, token.start, token.end, Label.THREAT, "emoji"))
 
 
+#: Laughter or "just kidding" in the clause: "ik vermoord mijn maat als hij dat nog eens zegt 😂" is banter.
+_JOKING = re.compile(r"[😂🤣😆😹]|\b(haha+|hihi|lol|mdr|ptdr|jk|just kidding|je rigole|grapje|spass)\b", re.IGNORECASE)
+#: Words that point an arson verb at a place (dat gemeentehuis, ce centre, this place).
+_PLACE_POINTERS = frozenset(
+    {"ce", "cet", "cette", "dat", "dit", "het", "heel", "this", "that", "das", "dieses", "diesen"}
+)
+
+
+def _violence_intended(ctx: Context, result: RuleResult) -> None:
+    """ "Als hij weer doorrijdt, sla ik zijn kop tegen het stuur", "on les aide à partir à coups de batte",
+    "Ik steek dat gemeentehuis in brand": violence (or arson) done to a person, a group or a place, said as
+    an intent (first person, future, a modal, a condition, a day), not negated, reported or condemned. The
+    fixed phrases of the threat lexicon name the second person; this reads any person, so conditional,
+    collective and third-person threats are caught the same way in every language."""
+    if ctx.counter or (ctx.reporting and not ctx.second_person) or _JOKING.search(ctx.nt.original):
+        return
+    v = vocab()
+    norms = [t.norm for t in ctx.nt.tokens]
+    if not any(phrase_at(v.intent, norms, j) for j in range(len(norms))):
+        return
+    people = {h.first for h in ctx.hits(LexCategory.IDENTITY, LexCategory.SLUR, LexCategory.OTHER_GROUP)}
+    places = {h.first for h in ctx.hits(LexCategory.GROUP_PLACE)}
+    staff = {j for j in range(len(norms)) if phrase_at(v.staff, norms, j)}
+    for i in range(len(norms)):
+        arson = phrase_at(v.arson, norms, i)
+        if not (arson or phrase_at(v.violence, norms, i)) or ctx.negated(i, window=3) or i in ctx.quoted:
+            continue
+        window = range(max(0, i - 5), min(len(norms), i + 6))
+        aimed = any(norms[j] in v.victims for j in window) or bool(people | staff) or ctx.near(ctx.second_person, i)
+        if arson:
+            aimed = aimed or bool(places) or any(norms[j] in _PLACE_POINTERS | v.demonstratives for j in window)
+        if not aimed:
+            continue
+        words = ctx.nt.original_text(i, i)
+        result.raise_score(
+            Label.THREAT,
+            0.75,
+            3,
+            Reason("triage.violence_intended", f"'{words}': violence said as an intent", words=words),
+        )
+        result.evidence.append(
+            _pattern_evidence(
+                ctx, ctx.nt.tokens[i].start, ctx.nt.tokens[i].end, Label.THREAT, "violence said as an intent"
+            )
+        )
+        return
+
+
 def _sexual_rules(ctx: Context, result: RuleResult) -> None:
     hits = ctx.hits(LexCategory.SEXUAL)
     plain = [h for h in hits if not h.entry.has(Flag.AMBIGUOUS)]
@@ -1158,6 +1214,24 @@ RULES: tuple[Rule, ...] = (
         _threat_rules,
         positive=(("nl", "Ik maak je kapot."), ("fr", "Je vais te tuer."), ("en", "I will kill you.")),
         negative=(("en", "He said he would kill me, I reported it to the police."),),
+    ),
+    Rule(
+        "threat.violence_intended",
+        Label.THREAT,
+        Stage.UNIT,
+        "Violence or arson aimed at a person, a group or a place and said as an intent, conditional or collective.",
+        _violence_intended,
+        positive=(
+            ("nl", "Als die controleur me nog eens beboet, sla ik hem op zijn muil."),
+            ("fr", "Je vais brûler ce centre pour réfugiés ce week-end."),
+            ("de", "Wenn der Schaffner das nochmal macht, werde ich ihn verprügeln."),
+            ("en", "If he shows up tomorrow I'm going to punch him."),
+        ),
+        negative=(
+            ("nl", "De chauffeur werd gisteren in elkaar geslagen, schandalig."),
+            ("fr", "Je ne vais jamais le frapper, je ne suis pas violent."),
+            ("en", "We will kill it at the concert tomorrow."),
+        ),
     ),
     Rule(
         "sexual.words",

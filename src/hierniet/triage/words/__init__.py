@@ -47,6 +47,10 @@ LIST_KEYS: dict[str, str] = {
     "country_words": "words for a home country in calls to go back (land, pays, country, Heimat)",
     "pejoratives": "adjectives and intensifiers that make an ambiguous word name-calling (domme koe, rude cow)",
     "staff": "people and desks of an organisation's service (chauffeur, guichet, desk, Schalter)",
+    "violence": "verbs and phrases of physical violence done to someone (slaan, tabasser, stab, verprugeln)",
+    "arson": "verbs of setting fire to or blowing up a place (in brand steken, cramer, burn down, anzunden)",
+    "intent": "words that make violence an intent: first person, future, modal, condition (ga, vais, gonna, werde)",
+    "victims": "object pronouns and body parts that make violence aimed at a person (hem, la, him, ihn, kop)",
 }
 #: Words written as they are (not normalised): what a group or a person is replaced with before the model reads.
 TEXT_KEYS: dict[str, str] = {

@@ -1,0 +1,49 @@
+"""Violence said as an intent, toward anyone: conditional, collective and third-person threats, and arson.
+
+Sentences written for this test (not taken from the development set or the frozen split)."""
+
+from __future__ import annotations
+
+import pytest
+
+from hierniet.domain import Comment, Label, Verdict
+from hierniet.triage.pipeline import Triage
+
+
+def _verdict(triage: Triage, text: str) -> Verdict:
+    return triage.classify([Comment(id="1", text=text)])[0]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Als die buschauffeur morgen weer doorrijdt, sla ik hem op zijn smoel.",
+        "Zaterdag gaan we die scheidsrechter eens goed in elkaar kloppen.",
+        "Si la contrôleuse me rembourse pas, demain elle va se prendre ma main dans la figure.",
+        "Wenn der Hausmeister das noch einmal macht, werde ich ihn verprügeln.",
+        "If that bouncer touches my brother again I'm going to punch him.",
+        "Ik steek dat stadhuis in brand als ze de sporthal sluiten.",
+    ],
+)
+def test_violence_said_as_an_intent_is_a_threat(triage: Triage, text: str) -> None:
+    verdict = _verdict(triage, text)
+    assert Label.THREAT in verdict.labels, (verdict.labels, verdict.reasons)
+
+
+def test_violence_toward_a_protected_group_is_hate_too(triage: Triage) -> None:
+    verdict = _verdict(triage, "Die moskee gaan we zondag platbranden.")
+    assert {Label.THREAT, Label.HATE} <= set(verdict.labels), verdict.labels
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Een conducteur werd gisteren in elkaar geslagen in Mechelen, hopelijk vinden ze de daders.",
+        "Ik ga hem nooit slaan, ik ben geen geweldenaar.",
+        "Ik vermoord mijn broer als hij nog eens mijn chips opeet 😂",
+        'Mijn zoon kreeg "ik sla je in elkaar" te horen op de bus, wat doet De Lijn daaraan?',
+    ],
+)
+def test_reports_negations_and_banter_are_not_threats_by_rule(triage: Triage, text: str) -> None:
+    verdict = _verdict(triage, text)
+    assert "threat.violence_intended" not in verdict.rules_fired, verdict.reasons
