@@ -46,3 +46,18 @@ def test_an_elected_politician_insulted_is_not_a_service_complaint_by_rule(triag
     verdict = triage.classify([Comment(id="1", text="Die burgemeester is een arrogante kwast.")])[0]
     assert Label.INSULT in verdict.labels
     assert "criticism.staff_insulted" not in verdict.rules_fired
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '"Ga terug naar je land" schreeuwen naar een meisje op de bus? Schaam je.',
+        "Homo's zijn geen zieken, ze zijn gewoon mensen.",
+    ],
+)
+def test_quoted_hate_condemned_elsewhere_and_a_negation_before_a_comma_are_not_hate(triage: Triage, text: str) -> None:
+    assert Label.HATE not in _labels(triage, text)
+
+
+def test_a_group_denied_humanity_is_still_hate(triage: Triage) -> None:
+    assert Label.HATE in _labels(triage, "Homo's zijn geen mensen.")

@@ -47,6 +47,7 @@ from hierniet.triage.units import (
     group_targets,
     masked_text,
     other_groups,
+    quoted_spans,
     refers_back,
     split_units,
     unit_hits,
@@ -371,6 +372,7 @@ class Triage:
             raw[label] = 1.0 - (1.0 - m) * (1.0 - rule)
             carrier[label] = unit_rules.index(rule) if rule > 0.0 and rule in unit_rules else None
         condemned = any(u.rules.flags & {"counter_speech", "reported"} for u in units)
+        quotes = quoted_spans(analysis.text) if condemned else []
         raw[Label.HATE], carrier[Label.HATE] = analysis.comment_rules.scores.get(Label.HATE, 0.0), None
         for k, u in enumerate(units):
             p = model_p[k + 1] if len(model_p) > k + 1 else zeros
@@ -386,7 +388,7 @@ class Triage:
                 # A rule's threat in a clause about a group ("elke moskee mag platgebrand worden") is hate too.
                 m = max(m, 0.95 * u.rules.scores.get(Label.THREAT, 0.0))
             score = 1.0 - (1.0 - m) * (1.0 - u.rules.scores.get(Label.HATE, 0.0))
-            if u.unit.quoted and condemned and len(units) > 1:
+            if condemned and len(units) > 1 and (u.unit.quoted or _hate_in_quotes(u, quotes)):
                 score *= _QUOTED_MENTION
             if score > raw[Label.HATE]:
                 raw[Label.HATE], carrier[Label.HATE] = score, k
@@ -494,6 +496,13 @@ class Triage:
             rules_fired=fired,
             suppressed_by=tuple(rules.suppressed),
         )
+
+
+def _hate_in_quotes(unit: UnitAnalysis, quotes: list[tuple[int, int]]) -> bool:
+    """ "'Terug naar je land' roepen naar een kind?": every word the rules read as hate is inside quotation
+    marks, so the clause quotes the hate (another clause condemns it) rather than says it."""
+    found = [e for e in unit.rules.evidence if e.label is Label.HATE]
+    return bool(found) and all(any(a < e.start and e.end <= b for a, b in quotes) for e in found)
 
 
 def _insulted_beside_hate(units: Sequence[UnitAnalysis]) -> bool:

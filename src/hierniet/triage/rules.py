@@ -466,7 +466,7 @@ def _group_rules(ctx: Context, result: RuleResult) -> None:
         for pos in positives:
             if ctx.sentence(pos.first) != sentence or _overlaps(pos, ident) or pos.first < ident.first:
                 continue
-            if ctx.negated(pos.first, window=5, floor=ident.last + 1) and not (ctx.counter or self_reference):
+            if _negated_in_phrase(ctx, pos.first, 5, ident.last + 1) and not (ctx.counter or self_reference):
                 group = ctx.nt.original_text(ident.first, ident.last)
                 words = ctx.nt.original_text(pos.first, pos.last)
                 result.raise_score(
@@ -492,6 +492,18 @@ def _group_rules(ctx: Context, result: RuleResult) -> None:
                 if target:
                     result.targets[target] += 1
                 result.evidence.append(_pattern_evidence(ctx, token.start, token.end, Label.HATE, "emoji"))
+
+
+def _negated_in_phrase(ctx: Context, index: int, window: int, floor: int) -> bool:
+    """A negator before `index` with no comma between: "X zijn geen mensen" denies, but in "X zijn geen zieken,
+    ze zijn gewoon mensen" the "geen" belongs to the phrase before the comma."""
+    tokens = ctx.nt.tokens
+    return any(
+        p in ctx.negator_positions
+        and ctx.sentence(p) == ctx.sentence(index)
+        and "," not in ctx.nt.original[tokens[p].end : tokens[index].start]
+        for p in range(max(floor, index - window), index)
+    )
 
 
 def _exclusion_rules(ctx: Context, result: RuleResult) -> None:

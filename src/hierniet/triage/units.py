@@ -49,7 +49,8 @@ class Unit:
     alternative: bool = False  # a second reading of part of a unit (see `alternative_units`)
 
 
-def _quoted_spans(text: str) -> list[tuple[int, int]]:
+def quoted_spans(text: str) -> list[tuple[int, int]]:
+    """The (opening, closing) positions of each pair of quotation marks."""
     spans: list[tuple[int, int]] = []
     opening: int | None = None
     for i, ch in enumerate(text):
@@ -69,7 +70,7 @@ def split_units(nt: NormalizedText) -> list[Unit]:
     if not tokens:
         return [Unit(0, 0, -1, 0, len(nt.original), False)]
     text = nt.original
-    quoted = _quoted_spans(text)
+    quoted = quoted_spans(text)
 
     def inside_quote(pos: int) -> bool:
         return any(a < pos < b for a, b in quoted)
