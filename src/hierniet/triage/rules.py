@@ -60,6 +60,7 @@ class Vocab:
     praise: frozenset[str]
     praise_pairs: frozenset[tuple[str, ...]]
     complaint_cues: frozenset[str]
+    negative_judgements: frozenset[tuple[str, ...]]
     against: frozenset[str]
     pejoratives: frozenset[str]
     staff: frozenset[tuple[str, ...]]
@@ -95,6 +96,7 @@ def vocab() -> Vocab:
         praise=union("praise"),
         praise_pairs=union_phrases("praise_pairs"),
         complaint_cues=union("complaint_cues"),
+        negative_judgements=union_phrases("negative_judgements"),
         against=union("against"),
         pejoratives=union("pejoratives"),
         staff=union_phrases("staff"),
@@ -1054,6 +1056,31 @@ def _criticism_rules(ctx: Context, result: RuleResult) -> None:
         result.flags.add("profanity")
 
 
+def _service_judged(ctx: Context, result: RuleResult) -> None:
+    """ "Amai, wat een chaos weer bij De Lijn", "Merci la STIB, quelle honte": the service (or its staff) and a
+    bad judgement in one clause is a complaint, which the charter answers, however mild its words. Not when
+    the judgement is negated or the clause is about a protected group (that is read as hate or not at all)."""
+    if ctx.hits(LexCategory.IDENTITY, LexCategory.SLUR) or "praise" in result.flags:
+        return
+    v = vocab()
+    norms = [t.norm for t in ctx.nt.tokens]
+    service = ctx.hits(LexCategory.SERVICE)
+    staff = any(phrase_at(v.staff, norms, i) for i in range(len(norms)))
+    if not service and not staff:
+        return
+    for i in range(len(norms)):
+        if not phrase_at(v.negative_judgements, norms, i) or ctx.negated(i, window=3):
+            continue
+        words = ctx.nt.original_text(i, i)
+        result.raise_score(
+            Label.CRITICISM,
+            0.6,
+            0,
+            Reason("triage.service_judged", f"'{words}' about the service: a complaint", words=words),
+        )
+        return
+
+
 def _refers_back(ctx: Context, result: RuleResult) -> None:
     """ "I met some Muslims yesterday. They are vermin.": dehumanising or hostile words in a clause that refers
     back to a group named before are hate against that group."""
@@ -1278,6 +1305,22 @@ RULES: tuple[Rule, ...] = (
         _criticism_rules,
         positive=(("nl", "Kutservice van de trein weer."),),
         negative=(("en", "I fucking love this city."),),
+    ),
+    Rule(
+        "criticism.service_judged",
+        Label.CRITICISM,
+        Stage.UNIT,
+        "The service or its staff and a bad judgement (chaos, honte, disgrace) in one clause: a complaint.",
+        _service_judged,
+        positive=(
+            ("nl", "Amai, wat een chaos weer bij De Lijn vandaag."),
+            ("fr", "Trois heures d'attente au guichet, c'est une honte."),
+            ("en", "The new timetable is a disaster for anyone who works nights."),
+        ),
+        negative=(
+            ("nl", "De Lijn rijdt vanaf morgen weer normaal."),
+            ("en", "The bus was not a disaster at all today."),
+        ),
     ),
     Rule(
         "context.group_mention",

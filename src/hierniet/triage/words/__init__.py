@@ -40,6 +40,7 @@ LIST_KEYS: dict[str, str] = {
     "praise": "words of praise (geweldig, genial, amazing, toll)",
     "praise_pairs": "two-word praise (trop bon, so good)",
     "complaint_cues": "words that mark a complaint (weer, retard, late, Verspatung)",
+    "negative_judgements": "words that judge something badly (chaos, honteux, disgrace, Zumutung)",
     "possessives": "possessives that make a group word name particular people (your kids, ta fille)",
     "demonstratives": "demonstratives that make an ambiguous plural slur name a group (die, ces, those)",
     "collectives": "collective nouns of name-calling (bende, bande de, bunch of)",
