@@ -47,3 +47,24 @@ def test_violence_toward_a_protected_group_is_hate_too(triage: Triage) -> None:
 def test_reports_negations_and_banter_are_not_threats_by_rule(triage: Triage, text: str) -> None:
     verdict = _verdict(triage, text)
     assert "threat.violence_intended" not in verdict.rules_fired, verdict.reasons
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Als ik die parkeerwachter nog eens tegenkom, dan ...",
+        "Si je recroise ce livreur...",
+        "If I ever run into that referee again...",
+        "Wenn ich diesen Kontrolleur erwische ...",
+    ],
+)
+def test_a_meeting_announced_and_left_unsaid_is_a_threat(triage: Triage, text: str) -> None:
+    verdict = _verdict(triage, text)
+    assert "pattern.encounter_threat" in verdict.rules_fired, verdict.reasons
+
+
+@pytest.mark.parametrize(
+    "text", ["Als ik Sofie tegenkom... ik heb haar al zo lang niet gezien!", "Si je trouve le temps... je passerai."]
+)
+def test_a_friendly_meeting_is_not_an_encounter_threat(triage: Triage, text: str) -> None:
+    assert "pattern.encounter_threat" not in _verdict(triage, text).rules_fired

@@ -168,6 +168,20 @@ _RAW: tuple[tuple[str, Label, float, str], ...] = (
      r"(uw|je|jouw|zijn|haar|ta|ton|tes|sa|son|ses|your|his|her|dein|deine|seine|ihre)\s+"
      r"(dochter|zoon|kinderen|kind|kids|vrouw|man|lief|ouders|familie|moeder|fille|fils|enfants|gosses|femme|mari|famille|mere|mère|"
      r"daughter|son|children|wife|husband|family|mother|tochter|sohn|kinder|frau|mann|familie|mutter)\b"),
+    # --- a meeting announced and the rest left unsaid: "als ik die controleur tegenkom, dan ..." ---
+    (
+        "encounter_threat",
+        Label.THREAT,
+        0.75,
+        r"\b(als|wanneer|moest) (ik|k|we|wij) (\w+ ){0,2}(die|dien|den|dat|hem|haar|u|je|jou|jullie)\b( \w+){0,4} "
+        r"(tegenkom|tegenkomen|tegen het lijf loop|te pakken krijg|vastkrijg)\b[^.!?]{0,20}?(\bdan\b\s*)?(\.\s?\.)"
+        r"|\bsi (je|j'|on) ?(\w+ ){0,2}(le |la |l'|te |t'|vous |les )?(croise|recroise|chope|attrape|tombe sur)\b"
+        r"(( \w+){0,2} (ce|cette|cet|ces|le|la|les) \w+)?[^.!?]{0,15}?(\.\s?\.)"
+        r"|\bif (i|we) (ever )?(\w+ ){0,2}(catch|meet|run into|get hold of|find) (him|her|you|them|that|this|those)\b"
+        r"[^.!?]{0,25}?(\.\s?\.)"
+        r"|\bwenn (ich|wir) (\w+ ){0,2}(den|die|dich|ihn|sie|euch|diesen|diese)\b( \w+){0,3} "
+        r"(erwische|erwischen|treffe|treffen|in die finger bekomme?)\b[^.!?]{0,20}?(\.\s?\.)",
+    ),
     ("lucky_to_be_alive", Label.THREAT, 0.75,
      r"\b(blij|content|gelukkig)\s+(zijn|mogen zijn|moogt zijn|mag zijn)?\s*dat\s+(ge|je|gij|jij|hij|ze)\s+nog\s+(leeft|leven|ademt)\b"
      r"|\b(ge|je|gij|jij) moogt blij zijn dat (ge|je|gij|jij) nog (leeft|ademt)\b"
