@@ -61,3 +61,13 @@ def test_quoted_hate_condemned_elsewhere_and_a_negation_before_a_comma_are_not_h
 
 def test_a_group_denied_humanity_is_still_hate(triage: Triage) -> None:
     assert Label.HATE in _labels(triage, "Homo's zijn geen mensen.")
+
+
+@pytest.mark.parametrize("text", ["They're parasites, not refugees.", "Ce sont des rats, pas des réfugiés."])
+def test_a_correction_after_the_predicate_does_not_deny_it(triage: Triage, text: str) -> None:
+    assert Label.HATE in _labels(triage, text)
+
+
+@pytest.mark.parametrize("text", ["Not all refugees are parasites.", "Niet alle vluchtelingen zijn parasieten."])
+def test_a_negated_generalisation_is_not_hate(triage: Triage, text: str) -> None:
+    assert Label.HATE not in _labels(triage, text)

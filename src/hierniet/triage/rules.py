@@ -405,7 +405,10 @@ def _group_rules(ctx: Context, result: RuleResult) -> None:
             # A predicate negative in itself ("ne supporte pas", "can't stand") carries its own "ne": no denial.
             inherent = any(own[0] <= p <= own[1] for p in ctx.negator_positions)
             denied = not inherent and ctx.negated(pred.first, floor=max(0, floor - 3))
-            if denied or ctx.negated(ident.first, window=2, skip=own):
+            # "Niet alle moslims zijn ...": a negator before the group denies what follows it; in "they're vermin,
+            # not refugees" the predicate came first and the "not" only corrects the name.
+            group_denied = ident.first < pred.first and ctx.negated(ident.first, window=2, skip=own)
+            if denied or group_denied:
                 result.flags.add("negation")
                 result.damp_model(Label.HATE, 0.5)
                 words = ctx.nt.original_text(pred.first, pred.last)
@@ -506,6 +509,33 @@ def _negated_in_phrase(ctx: Context, index: int, window: int, floor: int) -> boo
         and "," not in ctx.nt.original[tokens[p].end : tokens[index].start]
         for p in range(max(floor, index - window), index)
     )
+
+
+#: Words that make the next token a noun for one person: "nog een 🐒", "encore un 🐒", "another 🐒".
+_ONE_OF = frozenset({"een", "ne", "nen", "un", "une", "a", "an", "another", "ein", "eine", "einen", "noch"})
+
+
+def _ape_emoji(ctx: Context, result: RuleResult) -> None:
+    """The ape emoji used for a person ("nog een 🐒 in de ploeg", "encore un 🐒"), or the ape with the banana:
+    the racist trope aimed at Black people, whether or not a group is named."""
+    if ctx.counter or ctx.reporting:
+        return
+    tokens = ctx.nt.tokens
+    norms = [t.norm for t in tokens]
+    apes = [i for i, n in enumerate(norms) if n == "emoji_ape"]
+    if not apes:
+        return
+    # "Mijn dochter is een 🐒, ze klimt overal op": a parent's pet name for their own child.
+    as_person = any(i > 0 and norms[i - 1] in _ONE_OF and not ctx.near(ctx.first_person, i, 6) for i in apes)
+    if not (as_person or "emoji_banana" in norms):
+        return
+    token = tokens[apes[0]]
+    words = ctx.nt.original[token.start : token.end]
+    result.raise_score(
+        Label.HATE, 0.85, 3, Reason("triage.ape_trope", f"the ape emoji {words} aimed at a person", words=words)
+    )
+    result.targets[Target.ETHNICITY] += 2
+    result.evidence.append(_pattern_evidence(ctx, token.start, token.end, Label.HATE, "emoji"))
 
 
 def _exclusion_rules(ctx: Context, result: RuleResult) -> None:
@@ -1205,6 +1235,18 @@ RULES: tuple[Rule, ...] = (
             ("nl", "Ik zag moslims. Ze zijn ratten."),
         ),
         negative=(("en", "I met some Muslims at the market. They are not vermin."),),
+    ),
+    Rule(
+        "hate.ape_trope",
+        Label.HATE,
+        Stage.UNIT,
+        "The ape emoji used for a person, or with a banana: the racist trope, with or without a group named.",
+        _ape_emoji,
+        positive=(("nl", "Alweer een 🐒 in de ploeg."), ("fr", "Il retourne à son arbre 🐒🍌")),
+        negative=(
+            ("nl", "Vandaag naar de zoo geweest 🐒🦁"),
+            ("nl", "Mijn dochter is een echte 🐒, ze klimt overal op!"),
+        ),
     ),
     Rule(
         "hate.exclusion_by_origin",
