@@ -84,9 +84,9 @@ def test_evaluate_prints_figures(tmp_path: Path) -> None:
     gold = tmp_path / "gold.jsonl"
     rows = [
         {"id": "1", "lang": "nl", "text": "Jij bent een vuile klootzak", "labels": ["insult"]},
-        {"id": "2", "lang": "nl", "text": "Weeral vertraging, kutservice", "labels": ["criticism"]},
+        {"id": "2", "lang": "nl", "text": "Weeral vertraging, kutservice", "labels": ["criticism"], "action": "reply"},
         {"id": "3", "lang": "fr", "text": "Je sais où tu habites", "labels": ["threat"]},
-        {"id": "4", "lang": "fr", "text": "Merci beaucoup !", "labels": ["ok"]},
+        {"id": "4", "lang": "fr", "text": "Merci beaucoup !", "labels": ["ok"], "action": "hide"},
     ]
     gold.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows) + "\n", encoding="utf-8")
     result = runner.invoke(app, ["evaluate", str(gold), "--json"])
@@ -96,8 +96,11 @@ def test_evaluate_prints_figures(tmp_path: Path) -> None:
     assert report["per_label"]["insult"]["recall"] == 1.0
     assert report["criticism_fp_rate"] == 0.0
     assert set(report["by_language"]) == {"nl", "fr"}
+    # Two rows carry a gold charter step: the complaint's reply agrees, the thanks (gold 'hide') does not.
+    assert report["steps"]["n"] == 2 and report["steps"]["agreement"] == 0.5
+    assert report["steps"]["confusions"] == [{"gold": "hide", "recommended": "none", "count": 1}]
     human = runner.invoke(app, ["evaluate", str(gold)])
-    assert "abuse macro-F1" in human.stdout
+    assert "abuse macro-F1" in human.stdout and "charter step agreement 50.0%" in human.stdout
 
 
 def test_policy_default_round_trips_through_validate(tmp_path: Path) -> None:

@@ -227,6 +227,7 @@ def evaluate(
     from hierniet.domain import Comment, Label
     from hierniet.evaluation import GoldRow
     from hierniet.evaluation import evaluate as run_evaluation
+    from hierniet.policy import default_policy, parse_platform, recommend
 
     gold: list[GoldRow] = []
     try:
@@ -246,6 +247,7 @@ def evaluate(
                     lang=str(row.get("lang", "?")),
                     labels=frozenset(Label(x) for x in row["labels"]),
                     platform=row.get("platform"),
+                    action=str(row["action"]) if row.get("action") else None,
                 )
             )
         except (ValueError, KeyError, TypeError) as exc:
@@ -259,7 +261,12 @@ def evaluate(
             verdicts.extend(pool.classify([Comment(id=g.id, text=g.text, platform=g.platform) for g in chunk]))
             bar.update(task, advance=len(chunk))
     predicted = [frozenset(v.labels) for v in verdicts]
-    report = run_evaluation(gold, predicted)
+    # The step the default policy recommends for a first offence (no author history), as the desk would show.
+    policy = default_policy()
+    steps = [
+        recommend(v, (), policy, parse_platform(g.platform)).step.value for v, g in zip(verdicts, gold, strict=True)
+    ]
+    report = run_evaluation(gold, predicted, steps)
     report["model"] = triage.version
     if as_json:
         typer.echo(json.dumps(report, indent=2, ensure_ascii=False))
@@ -279,6 +286,12 @@ def _print_report(report: dict[str, Any]) -> None:
         f"abuse macro-F1 {report['abuse_macro_f1']:.3f}   criticism false-positive rate "
         f"{report['criticism_fp_rate']:.1%} (of {report['benign_n']})   exact match {report['exact_match']:.1%}"
     )
+    steps = report.get("steps") or {}
+    if steps.get("agreement") is not None:
+        console.print(
+            f"charter step agreement {steps['agreement']:.1%} (of {steps['n']} with a gold step; default policy, "
+            "first offence)"
+        )
     langs = Table(title="per language")
     for column in ("language", "n", "abuse macro-F1", "criticism FP rate", "exact"):
         langs.add_column(column)

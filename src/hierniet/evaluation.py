@@ -3,7 +3,10 @@
 Pure functions: gold rows and predicted label sets in, figures out. The
 criticism false-positive rate is the share of comments labelled only ok or
 criticism that receive any abuse label: the number that says whether the
-engine silences legitimate complaints.
+engine silences legitimate complaints. Where the gold rows carry the charter
+step a moderator would take (`action`) and the caller passes the steps the
+policy recommends, the step agreement is the share of those rows where both
+agree: what a community manager sees on the desk.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ class GoldRow:
     lang: str
     labels: frozenset[Label]
     platform: str | None = None
+    action: str | None = None  # the gold charter step, where the file has one
 
 
 def _prf(tp: int, fp: int, fn: int) -> dict[str, float]:
@@ -71,8 +75,26 @@ def confusions(gold: Sequence[GoldRow], predicted: Sequence[frozenset[Label]], t
     return [{"gold": a, "predicted": b, "count": n} for (a, b), n in counter.most_common(top)]
 
 
-def evaluate(gold: Sequence[GoldRow], predicted: Sequence[frozenset[Label]]) -> dict[str, Any]:
+def step_agreement(gold: Sequence[GoldRow], steps: Sequence[str]) -> dict[str, Any]:
+    """Share of rows with a gold step whose recommended step is the same, and the commonest disagreements."""
+    pairs = [(g.action, s) for g, s in zip(gold, steps, strict=True) if g.action]
+    if not pairs:
+        return {"n": 0, "agreement": None, "confusions": []}
+    agree = sum(1 for a, s in pairs if a == s)
+    counter: Counter[tuple[str, str]] = Counter((a, s) for a, s in pairs if a != s)
+    return {
+        "n": len(pairs),
+        "agreement": round(agree / len(pairs), 4),
+        "confusions": [{"gold": a, "recommended": s, "count": n} for (a, s), n in counter.most_common(10)],
+    }
+
+
+def evaluate(
+    gold: Sequence[GoldRow], predicted: Sequence[frozenset[Label]], steps: Sequence[str] | None = None
+) -> dict[str, Any]:
     overall = score(gold, predicted)
+    if steps is not None:
+        overall["steps"] = step_agreement(gold, steps)
     by_language: dict[str, Any] = {}
     for lang in sorted({g.lang for g in gold}):
         idx = [i for i, g in enumerate(gold) if g.lang == lang]
