@@ -8,7 +8,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import IO, Annotated, Any
+from typing import IO, TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
@@ -16,6 +16,10 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from hierniet import __version__
+
+if TYPE_CHECKING:  # the engine's modules load numpy and the lexicons: imported where a command needs them
+    from hierniet.triage.parallel import TriagePool
+    from hierniet.triage.pipeline import Triage
 
 app = typer.Typer(
     help="hierniet: triage and moderation for the Hier Niet / Pas ici charter.",
@@ -68,7 +72,7 @@ _WORKERS = typer.Option(
 )
 
 
-def _triage_pool(triage: Any, workers: int | None, expected: int | None) -> Any:
+def _triage_pool(triage: Triage, workers: int | None, expected: int | None) -> TriagePool:
     """The engine on several processes, forked before any progress bar starts its thread where the input is
     large enough to be split (`expected` comments; None: unknown, as from standard input, forked on the first
     large batch)."""
@@ -81,7 +85,7 @@ def _triage_pool(triage: Any, workers: int | None, expected: int | None) -> Any:
     return pool
 
 
-def _load_triage() -> Any:
+def _load_triage() -> Triage:
     from hierniet.settings import get_settings
     from hierniet.triage.lexicons import LexiconError
     from hierniet.triage.model import ModelError
