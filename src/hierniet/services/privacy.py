@@ -133,8 +133,26 @@ def _words_masked(text: str, words: Sequence[str]) -> str:
     everything quoted replaced by an ellipsis. The literals go first: words with an apostrophe in them
     (t'es, l'arabe) would otherwise end a quote early and leave the rest."""
     for word in words:
-        text = re.sub(rf"(?<!\w){re.escape(word)}(?!\w)", _ELLIPSIS, text)
+        text = _whole_word_replaced(text, word, _ELLIPSIS)
     return _QUOTED.sub(lambda m: m.group(0)[0] + _ELLIPSIS + m.group(0)[-1], text)
+
+
+def _whole_word_replaced(text: str, word: str, by: str) -> str:
+    """`text` with each copy of `word` that is no part of a longer word replaced (str.replace, not a pattern
+    built from the commenter's words)."""
+    out, start = [], 0
+    while (at := text.find(word, start)) >= 0:
+        end = at + len(word)
+        inside = (at > 0 and _wordy(text[at - 1]) and _wordy(word[0])) or (
+            end < len(text) and _wordy(text[end]) and _wordy(word[-1])
+        )
+        out.append(text[start:at] + (word if inside else by))
+        start = end
+    return "".join(out) + text[start:]
+
+
+def _wordy(char: str) -> bool:
+    return char.isalnum() or char == "_"
 
 
 def _reasons_stripped(
