@@ -309,21 +309,33 @@ def _plan_retention(s: Session, now: datetime, report: PrivacyReport) -> _Work:
     return work
 
 
-def _plan_erasure(s: Session, author_id: int, organisation_ids: Sequence[int], report: PrivacyReport) -> _Work:
-    work = _Work(authors={author_id})
+@dataclass
+class _AuthorRows:
+    """One author's data on some organisations: what an export shows and an erasure erases."""
+
+    comments: list[Comment]
+    # Decisions that name the author, and those about their comments that name no other author; by id.
+    decisions: list[Decision]
+
+
+def _author_rows(s: Session, author_id: int, organisation_ids: Sequence[int]) -> _AuthorRows:
     comments: list[Comment] = []
-    decisions: list[Decision] = []
+    decisions: dict[int, Decision] = {}
     for organisation_id in organisation_ids:
         comments += repo_privacy.author_comments(s, author_id, organisation_id)
-        decisions += repo_privacy.author_decisions(s, author_id, organisation_id)
-    free = _hold(s, report, comments)
-    for c in free:
+        decisions.update({d.id: d for d in repo_privacy.author_decisions(s, author_id, organisation_id)})
+    about = repo_privacy.decisions_of(s, [c.id for c in comments])
+    decisions.update({d.id: d for d in about if d.author_id is None or d.author_id == author_id})
+    return _AuthorRows(comments, [decisions[i] for i in sorted(decisions)])
+
+
+def _plan_erasure(s: Session, author_id: int, rows: _AuthorRows, report: PrivacyReport) -> _Work:
+    work = _Work(authors={author_id})
+    for c in _hold(s, report, rows.comments):
         work.unlink.add(c.id)
         if c.redacted_at is None:
             work.erase[c.id] = c
-    free_ids = [c.id for c in free]
-    decisions += [d for d in repo_privacy.decisions_of(s, free_ids) if d.author_id is None or d.author_id == author_id]
-    for d in decisions:
+    for d in rows.decisions:
         already = d.author_id is None and not d.reply and not d.reason  # redacted by an earlier purge
         if not already and (d.comment_id is None or d.comment_id not in report.kept):
             work.decisions[d.id] = d
@@ -516,7 +528,8 @@ def export_author(store: repo.Store, actor: Actor, author_id: int) -> dict[str, 
         organisations = _author_scope(tx, actor, author_id, "export an author's data")
         author = repo.get_author(tx, author_id)
         assert author is not None
-        comments = [c for o in organisations for c in repo_privacy.author_comments(tx, author_id, o)]
+        rows = _author_rows(tx, author_id, organisations)
+        comments = rows.comments
         ids = [c.id for c in comments]
         revisions: dict[int, list[CommentRevision]] = {}
         for r in repo_privacy.revisions_of(tx, ids):
@@ -524,9 +537,6 @@ def export_author(store: repo.Store, actor: Actor, author_id: int) -> dict[str, 
         verdicts: dict[int, list[Verdict]] = {}
         for v in repo_privacy.verdicts_of(tx, ids):
             verdicts.setdefault(v.comment_id, []).append(v)
-        decisions = {d.id: d for d in repo_privacy.decisions_of(tx, ids)}
-        for o in organisations:
-            decisions.update({d.id: d for d in repo_privacy.author_decisions(tx, author_id, o)})
         channel_orgs = repo_privacy.comment_organisations(tx, ids)
         out: dict[str, Any] = {
             "author": {
@@ -574,7 +584,7 @@ def export_author(store: repo.Store, actor: Actor, author_id: int) -> dict[str, 
                     "reason": d.reason,
                     "at": d.created_at.isoformat(),
                 }
-                for d in sorted(decisions.values(), key=lambda d: d.id)
+                for d in rows.decisions
             ],
         }
         for organisation_id in organisations:
@@ -600,7 +610,7 @@ def erase_author(store: repo.Store, actor: Actor, author_id: int, *, now: dateti
     report = PrivacyReport()
     with store.transaction() as tx:
         organisations = _author_scope(tx, actor, author_id, "erase an author's data")
-        work = _plan_erasure(tx, author_id, organisations, report)
+        work = _plan_erasure(tx, author_id, _author_rows(tx, author_id, organisations), report)
         _fill_report(tx, work, report)
         entry_id = repo_privacy.add_privacy_entry(
             tx,
