@@ -8,7 +8,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import IO, Annotated, Any
+from typing import IO, TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
@@ -16,6 +16,10 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from hierniet import __version__
+
+if TYPE_CHECKING:  # the engine's modules load numpy and the lexicons: imported where a command needs them
+    from hierniet.triage.parallel import TriagePool
+    from hierniet.triage.pipeline import Triage
 
 app = typer.Typer(
     help="hierniet: triage and moderation for the Hier Niet / Pas ici charter.",
@@ -68,7 +72,7 @@ _WORKERS = typer.Option(
 )
 
 
-def _triage_pool(triage: Any, workers: int | None, expected: int | None) -> Any:
+def _triage_pool(triage: Triage, workers: int | None, expected: int | None) -> TriagePool:
     """The engine on several processes, forked before any progress bar starts its thread where the input is
     large enough to be split (`expected` comments; None: unknown, as from standard input, forked on the first
     large batch)."""
@@ -81,7 +85,7 @@ def _triage_pool(triage: Any, workers: int | None, expected: int | None) -> Any:
     return pool
 
 
-def _load_triage() -> Any:
+def _load_triage() -> Triage:
     from hierniet.settings import get_settings
     from hierniet.triage.lexicons import LexiconError
     from hierniet.triage.model import ModelError
@@ -407,6 +411,11 @@ def version() -> None:
 # --- the desk's store: import and db (issue 4) ---------------------------------------------------------
 
 
+def _fail(exc: Exception) -> typer.Exit:
+    err.print(f"[red]error:[/red] {exc}", soft_wrap=True, markup=True, highlight=False)
+    return typer.Exit(2)
+
+
 def _store() -> Any:
     from hierniet.settings import get_settings
     from hierniet.store.db import DatabaseURLError, make_engine
@@ -425,6 +434,24 @@ def _needs_upgrade(store: Any) -> None:
     if current_revision(store.engine) != head_revision():
         err.print("[red]error:[/red] the database is not at the current schema: run `hierniet db upgrade` first")
         raise typer.Exit(2)
+
+
+@contextmanager
+def _cli_store(*, current_schema: bool = True) -> Iterator[Any]:
+    """The desk's store for one command, disposed of when it ends however it ends. With `current_schema`
+    (all but the commands that make the schema) a database not at the current schema stops the command
+    with what to run, and a service's refusal (ServiceError) ends it with its message and exit status 2."""
+    from hierniet.services.errors import ServiceError
+
+    store = _store()
+    try:
+        if current_schema:
+            _needs_upgrade(store)
+        yield store
+    except ServiceError as exc:
+        raise _fail(exc) from None
+    finally:
+        store.dispose()
 
 
 @app.command("import")
@@ -452,7 +479,6 @@ def import_(
     skipped; bad rows are reported with their line number and the rest is kept."""
     from hierniet.connectors.files import InputError
     from hierniet.services.auth import CLI_ACTOR
-    from hierniet.services.errors import ServiceError
     from hierniet.services.importer import ensure_channel, import_file
     from hierniet.services.ingest import ChannelRef
     from hierniet.settings import get_settings
@@ -460,40 +486,37 @@ def import_(
     if file != "-" and not Path(file).is_file():
         err.print(f"[red]error:[/red] {file}: no such file")
         raise typer.Exit(2)
-    store = _store()
-    _needs_upgrade(store)
-    default: ChannelRef | None = None
-    try:
-        if channel is not None:
-            default = ChannelRef.parse(channel)
-            if create_channel:
-                default = ChannelRef(channel_id=ensure_channel(store, CLI_ACTOR, default, organisation))
-    except (ValueError, ServiceError) as exc:
-        err.print(f"[red]error:[/red] {exc}")
-        raise typer.Exit(2) from None
-    triage = _load_triage()
-    total = _count_lines(file)
-    if total is not None and (fmt == "csv" or (fmt is None and file.lower().endswith(".csv"))):
-        total = max(0, total - 1)  # the header
-    with _progress(file != "-") as bar:
-        task = bar.add_task("importing", total=total)
+    with _cli_store() as store:
+        default: ChannelRef | None = None
         try:
-            report = import_file(
-                store,
-                triage,
-                file,
-                actor=CLI_ACTOR,
-                default_channel=default,
-                fmt=fmt,
-                text_column=text_column,
-                id_column=id_column,
-                batch_size=batch_size or get_settings().ingest_batch_size,
-                progress=lambda n: bar.update(task, advance=n),
-                max_text_chars=get_settings().comment_max_chars,
-            )
-        except (InputError, ServiceError) as exc:
-            err.print(f"[red]error:[/red] {exc}")
-            raise typer.Exit(2) from None
+            if channel is not None:
+                default = ChannelRef.parse(channel)
+        except ValueError as exc:
+            raise _fail(exc) from None
+        if default is not None and create_channel:
+            default = ChannelRef(channel_id=ensure_channel(store, CLI_ACTOR, default, organisation))
+        triage = _load_triage()
+        total = _count_lines(file)
+        if total is not None and (fmt == "csv" or (fmt is None and file.lower().endswith(".csv"))):
+            total = max(0, total - 1)  # the header
+        with _progress(file != "-") as bar:
+            task = bar.add_task("importing", total=total)
+            try:
+                report = import_file(
+                    store,
+                    triage,
+                    file,
+                    actor=CLI_ACTOR,
+                    default_channel=default,
+                    fmt=fmt,
+                    text_column=text_column,
+                    id_column=id_column,
+                    batch_size=batch_size or get_settings().ingest_batch_size,
+                    progress=lambda n: bar.update(task, advance=n),
+                    max_text_chars=get_settings().comment_max_chars,
+                )
+            except InputError as exc:
+                raise _fail(exc) from None
     if report.note:
         err.print(f"[yellow]note:[/yellow] {report.note}", highlight=False)
     for line, message in report.rejected:
@@ -502,7 +525,6 @@ def import_(
         f"{report.created} comments stored, {report.edited} edited, {report.duplicates} duplicates skipped, "
         f"{len(report.rejected)} rejected"
     )
-    store.dispose()
 
 
 db_app = typer.Typer(
@@ -522,19 +544,18 @@ def db_upgrade(
     from hierniet.settings import get_settings
     from hierniet.store.migrate import current_revision, upgrade
 
-    store = _store()
-    before = current_revision(store.engine)
-    upgrade(store.engine, revision)
-    after = current_revision(store.engine)
-    where = store.engine.url.render_as_string(hide_password=True)
-    if before != after:
-        err.print(f"{where}: schema {before or 'empty'} -> {after}")
-    else:
-        err.print(f"{where}: schema {after}, up to date")
-    token = get_settings().bootstrap_token
-    if token and bootstrap_admin(store, token):
-        err.print("admin user created with the token of HIERNIET_BOOTSTRAP_TOKEN")
-    store.dispose()
+    with _cli_store(current_schema=False) as store:
+        before = current_revision(store.engine)
+        upgrade(store.engine, revision)
+        after = current_revision(store.engine)
+        where = store.engine.url.render_as_string(hide_password=True)
+        if before != after:
+            err.print(f"{where}: schema {before or 'empty'} -> {after}")
+        else:
+            err.print(f"{where}: schema {after}, up to date")
+        token = get_settings().bootstrap_token
+        if token and bootstrap_admin(store, token):
+            err.print("admin user created with the token of HIERNIET_BOOTSTRAP_TOKEN")
 
 
 @db_app.command("token")
@@ -547,18 +568,11 @@ def db_token(
 ) -> None:
     """Make an API token and print it (once: only its hash is stored)."""
     from hierniet.services.admin import ensure_user_token
-    from hierniet.services.errors import ServiceError
 
-    store = _store()
-    _needs_upgrade(store)
-    try:
+    with _cli_store() as store:
         created = ensure_user_token(store, name=user, role=role, organisation_slug=organisation)
-    except ServiceError as exc:
-        err.print(f"[red]error:[/red] {exc}")
-        raise typer.Exit(2) from None
     typer.echo(created.token)
     err.print(f"token {created.info.prefix}... for {user}; keep it: it is not shown again")
-    store.dispose()
 
 
 user_app = typer.Typer(
@@ -573,11 +587,6 @@ org_app = typer.Typer(
     no_args_is_help=True,
 )
 app.add_typer(org_app, name="org")
-
-
-def _fail(exc: Exception) -> typer.Exit:
-    err.print(f"[red]error:[/red] {exc}", soft_wrap=True, markup=True, highlight=False)
-    return typer.Exit(2)
 
 
 def _new_password(name: str, password_env: str | None, password_stdin: bool) -> str:
@@ -608,7 +617,6 @@ def org_add(
     """Add an organisation (audited); then add its people with `hierniet user add NAME --org SLUG`."""
     from hierniet.services.admin import create_organisation
     from hierniet.services.auth import CLI_ACTOR
-    from hierniet.services.errors import ServiceError
 
     policy_yaml = None
     if policy is not None:
@@ -618,14 +626,8 @@ def org_add(
             raise _fail(
                 ValueError(f"{policy}: cannot read the policy ({getattr(exc, 'strerror', None) or exc})")
             ) from None
-    store = _store()
-    _needs_upgrade(store)
-    try:
+    with _cli_store() as store:
         view = create_organisation(store, CLI_ACTOR, slug=slug, name=name, policy_yaml=policy_yaml)
-    except ServiceError as exc:
-        raise _fail(exc) from None
-    finally:
-        store.dispose()
     what = "its own policy" if view.has_policy else "the default policy"
     err.print(f"organisation {view.slug} ({view.name}) added with {what}", soft_wrap=True)
 
@@ -636,12 +638,8 @@ def org_list() -> None:
     from hierniet.services.admin import list_organisations
     from hierniet.services.auth import CLI_ACTOR
 
-    store = _store()
-    _needs_upgrade(store)
-    try:
+    with _cli_store() as store:
         organisations = list_organisations(store, CLI_ACTOR)
-    finally:
-        store.dispose()
     table = Table(title=f"{len(organisations)} organisation(s)", title_justify="left")
     for column in ("slug", "name", "policy"):
         table.add_column(column)
@@ -667,19 +665,12 @@ def user_add(
     """Add a person to the desk with a password (asked twice, never shown); audited."""
     from hierniet.services.admin import create_user, organisation_id_for
     from hierniet.services.auth import CLI_ACTOR
-    from hierniet.services.errors import ServiceError
 
-    store = _store()
-    _needs_upgrade(store)
-    try:
+    with _cli_store() as store:
         # The organisation is checked before the password is asked: nobody types one in vain.
         organisation_id = organisation_id_for(store, org)
         password = _new_password(name, password_env, password_stdin)
         user = create_user(store, CLI_ACTOR, name=name, role=role, organisation_id=organisation_id, password=password)
-    except ServiceError as exc:
-        raise _fail(exc) from None
-    finally:
-        store.dispose()
     where = f"organisation {org}" if org else "every organisation"
     err.print(f"user {user.name} added (role {user.role}, {where}); they sign in at /desk/login", soft_wrap=True)
 
@@ -690,12 +681,8 @@ def user_list() -> None:
     from hierniet.services.auth import CLI_ACTOR
     from hierniet.services.people import list_people
 
-    store = _store()
-    _needs_upgrade(store)
-    try:
+    with _cli_store() as store:
         people = list_people(store, CLI_ACTOR)
-    finally:
-        store.dispose()
     table = Table(title=f"{len(people)} user(s)", title_justify="left")
     for column in ("name", "role", "organisation", "active", "password"):
         table.add_column(column)
@@ -712,17 +699,10 @@ def user_list() -> None:
 
 def _change_user(name: str, change: Any) -> Any:
     from hierniet.services.auth import CLI_ACTOR
-    from hierniet.services.errors import ServiceError
     from hierniet.services.people import user_id_by_name
 
-    store = _store()
-    _needs_upgrade(store)
-    try:
+    with _cli_store() as store:
         return change(store, CLI_ACTOR, user_id_by_name(store, CLI_ACTOR, name))
-    except ServiceError as exc:
-        raise _fail(exc) from None
-    finally:
-        store.dispose()
 
 
 @user_app.command("disable")
@@ -774,11 +754,8 @@ def user_password(
 ) -> None:
     """Set a person's password for the desk's sign-in (asked twice, never shown); their sessions end."""
     from hierniet.services.admin import ensure_user_password, organisation_id_for
-    from hierniet.services.errors import ServiceError
 
-    store = _store()
-    _needs_upgrade(store)
-    try:
+    with _cli_store() as store:
         if role is not None:
             # Checked before the password is asked: a missing organisation would refuse it afterwards.
             organisation_id_for(store, organisation)
@@ -786,11 +763,6 @@ def user_password(
         user, created = ensure_user_password(
             store, name=name, password=password, role=role, organisation_slug=organisation
         )
-    except ServiceError as exc:
-        err.print(f"[red]error:[/red] {exc}")
-        raise typer.Exit(2) from None
-    finally:
-        store.dispose()
     what = f"user {user.name} created (role {user.role}) with a password" if created else f"password of {user.name} set"
     err.print(f"{what}; they sign in at /desk/login")
 
@@ -821,12 +793,8 @@ def retention_run(
     from hierniet.services.auth import CLI_ACTOR
     from hierniet.services.privacy import run_retention
 
-    store = _store()
-    _needs_upgrade(store)
-    try:
+    with _cli_store() as store:
         report = run_retention(store, CLI_ACTOR, apply=apply)
-    finally:
-        store.dispose()
     for line in report.lines():
         typer.echo(line)
     counts = ", ".join(f"{v} {k.replace('_', ' ')}" for k, v in report.counts().items())
@@ -839,19 +807,11 @@ def retention_run(
 def _author_command(action: str, author_id: int) -> Any:
     from hierniet.services import privacy
     from hierniet.services.auth import CLI_ACTOR
-    from hierniet.services.errors import ServiceError
 
-    store = _store()
-    _needs_upgrade(store)
-    try:
+    with _cli_store() as store:
         if action == "export":
             return privacy.export_author(store, CLI_ACTOR, author_id)
         return privacy.erase_author(store, CLI_ACTOR, author_id)
-    except ServiceError as exc:
-        err.print(f"[red]error:[/red] {exc}")
-        raise typer.Exit(2) from None
-    finally:
-        store.dispose()
 
 
 @author_app.command("export")
@@ -921,17 +881,10 @@ def demo(
     in nl, fr, en and de triaged by the shipped model; plus demo users with known passwords. Running it
     again adds nothing."""
     from hierniet.demo.builder import DESK_URL, build
-    from hierniet.services.errors import ServiceError
 
-    store = _store()
-    triage = _load_triage()
-    try:
-        report = build(store, triage, reset=reset)
-    except ServiceError as exc:
-        err.print(f"[red]error:[/red] {exc}")
-        raise typer.Exit(2) from None
-    where = store.engine.url.render_as_string(hide_password=True)
-    store.dispose()
+    with _cli_store(current_schema=False) as store:
+        report = build(store, _load_triage(), reset=reset)
+        where = store.engine.url.render_as_string(hide_password=True)
     console = Console()
     console.print(f"demo desk in {where}" + (" (started over)" if report.reset else ""))
     console.print(

@@ -25,7 +25,6 @@ Checks any browser test can use (issue 12), as plain functions and as fixtures:
 
 from __future__ import annotations
 
-import dataclasses
 import shutil
 import socket
 import threading
@@ -37,35 +36,12 @@ from typing import Any
 
 import pytest
 
-from hierniet.domain import Comment, Evidence, EvidenceSource, Label, Verdict
-from hierniet.services.auth import CLI_ACTOR, hash_password
-from hierniet.services.ingest import ingest
 from hierniet.settings import Settings
 from hierniet.store import repo, repo_desk
 from hierniet.store.db import make_engine
 from hierniet.store.migrate import upgrade
 from hierniet.store.repo import Store
-from store.dbfixtures import FakeTriage, item
-
-PASSWORD = "correct horse battery staple"
-#: A made-up word standing for a slur (the fake triage reports it as hate evidence from the slur lexicon).
-SLUR = "xslurx"
-
-
-class SeedTriage(FakeTriage):
-    """The fake triage of tests/store/dbfixtures.py, plus slur evidence on SLUR."""
-
-    def classify(self, comments: Sequence[Comment]) -> list[Verdict]:
-        out = []
-        for comment, verdict in zip(comments, super().classify(comments), strict=True):
-            at = comment.text.find(SLUR)
-            if at >= 0:
-                evidence = Evidence(
-                    at, at + len(SLUR), Label.HATE, EvidenceSource.LEXICON, f"nl/slur:{SLUR} (nl/slur.tsv:1)", SLUR
-                )
-                verdict = dataclasses.replace(verdict, evidence=(evidence,))
-            out.append(verdict)
-        return out
+from seed import PASSWORD, SeedTriage, password_hash, seed_comments
 
 
 @dataclass
@@ -99,12 +75,7 @@ def _migrated_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-@pytest.fixture(scope="session")
-def _password_hash() -> str:
-    return hash_password(PASSWORD)
-
-
-def _seed(store: Store, password_hash: str) -> tuple[dict[str, str], dict[str, int], int, int]:
+def _seed(store: Store) -> tuple[dict[str, str], dict[str, int], int, int]:
     with store.transaction() as tx:
         org = repo.add_organisation(tx, slug="stad-gent", name="Stad Gent", policy_yaml=None)
         channel = repo.add_channel(
@@ -119,26 +90,13 @@ def _seed(store: Store, password_hash: str) -> tuple[dict[str, str], dict[str, i
         users = {}
         for role in ("moderator", "lead", "admin"):
             user = repo.add_user(tx, name=f"{role}1", role=role, organisation_id=org.id)
-            repo_desk.set_password_hash(tx, user.id, password_hash)
+            repo_desk.set_password_hash(tx, user.id, password_hash())
             users[role] = user.name
-    ch = channel.id
-    result = ingest(
-        store,
-        SeedTriage(),
-        [
-            item("ok1", "Hoe laat gaat het zwembad open?", channel_id=ch, author="a1", day=1),
-            item("ins1", "insult: jij idioot", channel_id=ch, author="a2", day=2),
-            item("ins2", "insult: stomme ezel", channel_id=ch, author="a3", day=3),
-            item("hate1", f"hate: die {SLUR} moeten weg", channel_id=ch, author="a4", day=4),
-            item("thr1", "threat: ik weet waar je woont", channel_id=ch, author="a5", day=5),
-        ],
-        actor=CLI_ACTOR,
-    )
-    return users, {c.external_id: c.comment_id for c in result.created}, org.id, ch
+    return users, seed_comments(store, channel.id), org.id, channel.id
 
 
 @pytest.fixture
-def live_server(tmp_path: Path, _migrated_template: Path, _password_hash: str) -> Iterator[LiveServer]:
+def live_server(tmp_path: Path, _migrated_template: Path) -> Iterator[LiveServer]:
     import uvicorn
 
     from hierniet.web.app import create_app
@@ -147,7 +105,7 @@ def live_server(tmp_path: Path, _migrated_template: Path, _password_hash: str) -
     shutil.copyfile(_migrated_template, path)
     url = f"sqlite:///{path}"
     store = Store(make_engine(url))
-    users, comments, organisation_id, channel_id = _seed(store, _password_hash)
+    users, comments, organisation_id, channel_id = _seed(store)
     settings = Settings(database_url=url, secret_key="live-server-test-secret-" + "x" * 32)  # type: ignore[arg-type]
     app = create_app(settings, store=store, triage=SeedTriage())
     port = _free_port()
@@ -174,7 +132,6 @@ def live_server(tmp_path: Path, _migrated_template: Path, _password_hash: str) -
         server.should_exit = True
         thread.join(timeout=10)
         store.dispose()
-
 
 
 @pytest.fixture

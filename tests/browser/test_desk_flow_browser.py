@@ -16,9 +16,10 @@ from sqlalchemy import func, select
 from hierniet.services.auth import CLI_ACTOR
 from hierniet.services.ingest import ingest
 from hierniet.store.tables import Decision, Signatory
+from seed import SeedTriage
 from store.dbfixtures import item
 
-from .conftest import LiveServer, SeedTriage
+from .conftest import LiveServer
 
 WIDTHS = {"wide": (1366, 900), "phone": (390, 844)}
 

@@ -18,9 +18,10 @@ import pytest
 
 from hierniet.services.auth import CLI_ACTOR
 from hierniet.services.ingest import ingest
+from seed import SeedTriage
 from store.dbfixtures import item
 
-from .conftest import LiveServer, SeedTriage, open_filters
+from .conftest import LiveServer, open_filters
 
 VIEWPORTS: dict[str, dict[str, int]] = {"1366": {"width": 1366, "height": 900}, "390": {"width": 390, "height": 844}}
 _BELGIAN = re.compile(r"^\d{2}/\d{2}/\d{4} \d{2}:\d{2}$")

@@ -17,9 +17,10 @@ from sqlalchemy import select
 from hierniet.services.auth import CLI_ACTOR
 from hierniet.services.ingest import ingest
 from hierniet.store.tables import AuditEntry, User
+from seed import SeedTriage
 from store.dbfixtures import item
 
-from .conftest import PHONE, VIEWPORTS, LiveServer, SeedTriage, check_axe, check_no_overflow, sign_in
+from .conftest import PHONE, VIEWPORTS, LiveServer, check_axe, check_no_overflow, sign_in
 
 #: A threat (severe: shielded) as long as a real rant: several lines of preview in comfortable rows.
 RANT = "threat: " + " ".join(["ik weet waar je woont en ik kom je daar halen, wacht maar af"] * 4)

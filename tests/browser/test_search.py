@@ -11,17 +11,9 @@ from typing import Any
 
 import pytest
 
-from .conftest import SLUR, LiveServer, open_filters
+from seed import SLUR
 
-VIEWPORTS = {"desktop": (1366, 900), "phone": (390, 844)}
-
-
-def _sign_in(page: Any, server: LiveServer, role: str = "moderator") -> None:
-    page.goto(server.at("/desk/"))
-    page.get_by_label("Name").fill(server.users[role])
-    page.get_by_label("Password").fill(server.password)
-    page.get_by_label("Password").press("Enter")
-    page.wait_for_url(server.at("/desk/"))
+from .conftest import VIEWPORTS, LiveServer, open_filters, sign_in
 
 
 def _row_ids(page: Any) -> list[int]:
@@ -31,9 +23,9 @@ def _row_ids(page: Any) -> list[int]:
 @pytest.mark.parametrize("viewport", list(VIEWPORTS))
 def test_search_from_the_queue(page: Any, live_server: LiveServer, artifacts: Path, viewport: str) -> None:
     server = live_server
-    width, height = VIEWPORTS[viewport]
-    page.set_viewport_size({"width": width, "height": height})
-    _sign_in(page, server)
+    width = VIEWPORTS[viewport]["width"]
+    page.set_viewport_size(VIEWPORTS[viewport])
+    sign_in(page, server)
     box = page.get_by_label("Search the comments and their authors")
     # The box fits the screen, whatever the width (the phone included).
     found = box.bounding_box()
@@ -73,9 +65,8 @@ def test_the_author_page_from_a_comment_and_a_search(
     page: Any, live_server: LiveServer, artifacts: Path, viewport: str
 ) -> None:
     server = live_server
-    width, height = VIEWPORTS[viewport]
-    page.set_viewport_size({"width": width, "height": height})
-    _sign_in(page, server)
+    page.set_viewport_size(VIEWPORTS[viewport])
+    sign_in(page, server)
     page.goto(server.at(f"/desk/comments/{server.comments['thr1']}"))
     page.get_by_role("link", name="a5", exact=True).click()
     page.wait_for_url("**/desk/authors/*")

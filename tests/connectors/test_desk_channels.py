@@ -8,8 +8,9 @@ from collections.abc import Iterator
 import pytest
 
 from hierniet.store.tables import Channel
+from seed import password_hash
 from store.dbfixtures import Desk
-from web.desk_fixtures import Pages, make_app, password_hash, seed_comments
+from web.desk_fixtures import Pages, make_app, seed_comments
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")

@@ -36,9 +36,10 @@ from hierniet.store.tables import Comment, QueuedAction, utcnow
 from hierniet.web.site.content import LANGUAGES
 from hierniet.web.site.routes import page_path
 from security.app_routes import app_routes
+from seed import PASSWORD, SeedTriage, password_hash
 from store import dbfixtures
 from store.dbfixtures import Desk, item
-from web.desk_fixtures import NAMES, PASSWORD, EvidenceTriage, make_app, password_hash, seed_comments
+from web.desk_fixtures import NAMES, make_app, seed_comments
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")
@@ -352,7 +353,7 @@ def _fresh_author(world: World, identity: str) -> int:
     ref = f"fresh-{identity.replace(' ', '-')}-{len(world.params)}"
     result = ingest(
         world.desk.store,
-        EvidenceTriage(),
+        SeedTriage(),
         [item(ref, "insult: jij idioot", channel_id=world.desk.channel_id, author=ref, day=7)],
         actor=CLI_ACTOR,
     )

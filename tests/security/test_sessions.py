@@ -17,9 +17,10 @@ from hierniet.services.auth import CLI_ACTOR
 from hierniet.services.signin_throttle import FORGET_AFTER, LONGEST_WAIT, StoreThrottle, wait_after
 from hierniet.store.repo import Store
 from hierniet.store.tables import AuditEntry, SignInAttempt
+from seed import PASSWORD
 from store import dbfixtures
 from web import desk_fixtures
-from web.desk_fixtures import PASSWORD, Pages, make_app
+from web.desk_fixtures import Pages, make_app
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")

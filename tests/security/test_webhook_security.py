@@ -43,10 +43,11 @@ from hierniet.services.ingest import ingest
 from hierniet.settings import Settings
 from hierniet.store.tables import Channel, Comment, Post
 from hierniet.web.app import create_app
+from seed import SeedTriage
 from store import dbfixtures
 from store.dbfixtures import Desk, FakeTriage
 from web import desk_fixtures
-from web.desk_fixtures import EvidenceTriage, Pages
+from web.desk_fixtures import Pages
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")
@@ -416,7 +417,7 @@ def test_the_desk_shows_no_javascript_link(pages: Pages) -> None:
         tx.add(Post(channel_id=pages.desk.channel_id, external_id="p-9", text="De post", url="javascript:alert(1)"))
     result = ingest(
         pages.desk.store,
-        EvidenceTriage(),
+        SeedTriage(),
         [{"id": "x1", "text": "Hallo", "channel_id": pages.desk.channel_id, "thread": "p-9"}],
         actor=CLI_ACTOR,
     )

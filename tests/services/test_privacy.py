@@ -9,10 +9,10 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from hierniet.domain import Comment as DomainComment
-from hierniet.domain import Reason
+from hierniet.domain import Evidence, EvidenceSource, Label, Reason
 from hierniet.domain import Verdict as DomainVerdict
 from hierniet.services import decisions, privacy
 from hierniet.services.errors import Forbidden, NotFound
@@ -154,7 +154,8 @@ def test_erasure_leaves_no_quote_in_a_reasons_values(desk: Desk) -> None:
         first, second = s.scalars(select(Verdict.reasons)).one()
     assert first == {"code": "triage.insult_reported", "params": {"words": "…"}, "text": "'…' is reported speech"}
     assert second["params"] == {"label": "insult", "evidence": [["…", "lexicon", "nl/insult.tsv:3"]]}
-    assert "Peeters" not in json.dumps([first, second]) and "idioot" not in json.dumps(second["params"])
+    assert "Peeters" not in json.dumps([first, second]) and "idioot" not in json.dumps([first, second])
+    assert second["text"] == 'Evidence for insult: "…" (lexicon)'
     assert _comment(desk, cid).text == ""
 
 
@@ -363,3 +364,112 @@ def test_the_purge_is_due_once_a_day(desk: Desk) -> None:
     privacy.run_retention(desk.store, desk.actors["root"], apply=True)
     assert not privacy.retention_due(desk.store)
     assert privacy.retention_due(desk.store, datetime.now(UTC) + timedelta(days=1, minutes=1))
+
+
+# --- an erasure leaves no copy of the words anywhere -------------------------------------------------------
+
+WORD = "Kwakkelbroek"  # a word no table holds unless it came from this comment
+SAID = f"t'es een {WORD}"  # with an apostrophe: quotes in the reasons cannot be told apart by the quote mark
+QUOTING_TEXT = f"insult: {SAID}, echt waar"
+
+
+class QuotingTriage(FakeTriage):
+    """The fake classifier, quoting the comment the way the real one does: an evidence span with what was said,
+    reasons that quote it in their text and their values, and one plain-text reason (as older verdicts keep)."""
+
+    def classify(self, comments: Sequence[DomainComment]) -> list[DomainVerdict]:
+        out = []
+        for c, v in zip(comments, super().classify(comments), strict=True):
+            start = c.text.find(SAID)
+            if start < 0:
+                out.append(v)
+                continue
+            span = Evidence(start, start + len(SAID), Label.INSULT, EvidenceSource.MODEL, "model reading", SAID)
+            word = Evidence(
+                c.text.find(WORD), c.text.find(WORD) + len(WORD), Label.INSULT, EvidenceSource.LEXICON, "nl:3", WORD
+            )
+            reasons = (
+                Reason("triage.model", f"the model reads '{SAID}' as insult (0.93)", words=SAID, label="insult"),
+                Reason("triage.group_emoji", f"emoji {WORD} next to a group name", words=WORD),
+                f"'{SAID}' used as an insult",
+            )
+            fields = {f: getattr(v, f) for f in v.__dataclass_fields__}
+            out.append(DomainVerdict(**{**fields, "evidence": (span, word), "reasons": reasons}))
+        return out
+
+
+def _holding(desk: Desk, needle: str) -> list[str]:
+    """Every row of every table (the search's own included) that holds `needle`, in any case, as text."""
+    needle = needle.lower()
+    found = []
+    with desk.store.session() as s:
+        if s.get_bind().dialect.name == "sqlite":
+            names = s.scalars(text("SELECT name FROM sqlite_master WHERE type = 'table'")).all()
+            for name in names:
+                for row in s.execute(text(f'SELECT * FROM "{name}"')):
+                    for value in row:
+                        as_text = value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value)
+                        if needle in as_text.lower():
+                            found.append(f"{name}: {as_text[:120]}")
+        else:
+            names = s.scalars(text("SELECT tablename FROM pg_tables WHERE schemaname = current_schema()")).all()
+            for name in names:
+                for (row,) in s.execute(text(f'SELECT t::text FROM "{name}" t')):
+                    if needle in row.lower():
+                        found.append(f"{name}: {row[:120]}")
+    return found
+
+
+def test_an_erasure_leaves_no_copy_of_the_words_in_any_table(desk: Desk) -> None:
+    posted = NOW - timedelta(days=5)
+    created = ingest(
+        desk.store,
+        QuotingTriage(),
+        [_item("c1", QUOTING_TEXT, desk.channel_id, posted, author="vlaskoper", author_name="Jef Vlaskoper")],
+        actor=desk.actors["root"],
+        now=posted,
+    ).created
+    cid = created[0].comment_id
+    # The words go into the comment's edit history, a person's reason and reply, and the audit trail.
+    ingest(
+        desk.store,
+        QuotingTriage(),
+        [_item("c1", f"{QUOTING_TEXT}!", desk.channel_id, posted, author="vlaskoper", edited=True)],
+        actor=desk.actors["root"],
+        now=posted + timedelta(hours=1),
+    )
+    privacy.hold_evidence(desk.store, desk.actors["lead"], cid, hold=True, reason=f"zei '{WORD}' tegen Jan")
+    privacy.hold_evidence(desk.store, desk.actors["lead"], cid, hold=False, reason=f"'{WORD}': geen zaak")
+    decisions.record_decision(
+        desk.store,
+        desk.actors["lead"],
+        cid,
+        decisions.DecisionIn(step="refer", reason=f"noemt iemand {WORD}", reply=f"'{WORD}' zeggen we hier niet."),
+        now=posted + timedelta(hours=2),
+    )
+    assert _holding(desk, WORD) and _holding(desk, "Vlaskoper")
+    with desk.store.session() as s:
+        [rec_reasons] = s.scalars(select(Recommendation.reasons).order_by(Recommendation.id.desc()).limit(1))
+    assert WORD in json.dumps(rec_reasons)  # the policy quotes the evidence too
+
+    author_id = _comment(desk, cid).author_id
+    assert author_id is not None
+    report = privacy.erase_author(desk.store, desk.actors["lead"], author_id, now=NOW)
+    assert report.erased == [cid] and report.authors == [author_id]
+
+    assert _holding(desk, WORD) == [], "\n".join(_holding(desk, WORD))
+    assert _holding(desk, WORD[2:-2]) == []  # nor a stem of it (the search's indexes)
+    assert _holding(desk, "Vlaskoper") == []
+    # What the audit trail needs stays: who did what to which comment, with which step and labels.
+    with desk.store.session() as s:
+        entries = {e.action: e for e in s.scalars(select(AuditEntry).where(AuditEntry.subject_id == str(cid)))}
+        [verdict] = s.scalars(select(Verdict).order_by(Verdict.id.desc()).limit(1))
+    assert entries["decision.edit"].detail["step"] == "refer"
+    assert entries["decision.edit"].user_id == desk.actors["lead"].user_id
+    assert entries["comment.evidence_hold"].actor == desk.actors["lead"].name
+    assert [r["code"] for r in verdict.reasons if isinstance(r, dict)] == ["triage.model", "triage.group_emoji"]
+    assert verdict.reasons[0]["params"]["label"] == "insult" and verdict.labels == ["insult"]
+    assert [(e["label"], e["source"], e["detail"]) for e in verdict.evidence] == [
+        ("insult", "model", "model reading"),
+        ("insult", "lexicon", "nl:3"),
+    ]

@@ -15,9 +15,10 @@ from hierniet.settings import Settings, get_settings
 from hierniet.store import repo
 from hierniet.store.tables import AuditEntry, Decision, User
 from hierniet.web.desk import security
+from seed import PASSWORD
 
 from . import desk_fixtures
-from .desk_fixtures import NAMES, PASSWORD, Pages, make_app, text_of
+from .desk_fixtures import NAMES, Pages, make_app, text_of
 
 pages = desk_fixtures.pages
 

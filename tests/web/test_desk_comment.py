@@ -10,9 +10,10 @@ from sqlalchemy import select
 from hierniet.services.auth import CLI_ACTOR
 from hierniet.services.ingest import ingest
 from hierniet.store.tables import AuditEntry, Comment, Decision, Post
+from seed import SLUR, SeedTriage
 
 from . import desk_fixtures
-from .desk_fixtures import SLUR, EvidenceTriage, Pages, make_app, text_of
+from .desk_fixtures import Pages, make_app, text_of
 
 pages = desk_fixtures.pages
 
@@ -206,7 +207,7 @@ def test_the_post_it_answers(pages: Pages) -> None:
         )
     result = ingest(
         pages.desk.store,
-        EvidenceTriage(),
+        SeedTriage(),
         [
             {"id": "p1", "text": "insult: sukkels", "channel_id": pages.desk.channel_id, "thread": "post-7"},
             {"id": "p2", "text": "insult: sukkels", "channel_id": pages.desk.channel_id, "thread": "post-8"},
@@ -223,7 +224,7 @@ def test_the_post_it_answers(pages: Pages) -> None:
 def test_an_edited_comment_shows_its_earlier_text_shielded_when_severe(pages: Pages) -> None:
     comment = pages.comments["hate1"]
     softened = {"id": "hate1", "text": "sorry, dat was fout", "channel_id": pages.desk.channel_id, "edited": True}
-    result = ingest(pages.desk.store, EvidenceTriage(), [softened], actor=CLI_ACTOR)
+    result = ingest(pages.desk.store, SeedTriage(), [softened], actor=CLI_ACTOR)
     assert [e.comment_id for e in result.edited] == [comment]
     pages.login("moderator")
     r = pages.get(f"/desk/comments/{comment}")
@@ -247,7 +248,7 @@ def test_edited_after_a_decision_and_removed_on_the_platform_are_shown(pages: Pa
     decided, removed = pages.comments["ins1"], pages.comments["ins2"]
     decisions.record_decision(pages.desk.store, pages.desk.actors["moderator"], decided, decisions.DecisionIn("refer"))
     edit = {"id": "ins1", "text": "insult: jij sukkel", "channel_id": pages.desk.channel_id, "edited": True}
-    ingest(pages.desk.store, EvidenceTriage(), [edit], actor=CLI_ACTOR)
+    ingest(pages.desk.store, SeedTriage(), [edit], actor=CLI_ACTOR)
     with pages.desk.store.transaction() as tx:
         channel = repo.get_channel(tx, pages.desk.channel_id)
         assert channel is not None
@@ -258,10 +259,10 @@ def test_edited_after_a_decision_and_removed_on_the_platform_are_shown(pages: Pa
     page = text_of(pages.get(f"/desk/comments/{removed}").text)
     assert "Removed on the platform (" in page and "removed on the platform" in page  # the notice and the status
     waiting = pages.get("/desk/").text
-    assert f"/desk/comments/{removed}\"" not in waiting and f"/desk/comments/{decided}\"" not in waiting
+    assert f'/desk/comments/{removed}"' not in waiting and f'/desk/comments/{decided}"' not in waiting
     listed = pages.get("/desk/", params={"status": "any"}).text
     assert "edited after the decision: look again" in text_of(listed)
-    assert f"/desk/comments/{removed}\"" in pages.get("/desk/", params={"status": "removed"}).text
+    assert f'/desk/comments/{removed}"' in pages.get("/desk/", params={"status": "removed"}).text
     pages.post("/desk/settings", {"shield": "blur", "locale": "nl"})
     dutch = text_of(pages.get(f"/desk/comments/{decided}").text)
     assert "Bewerkt op het platform na een beslissing: kijk opnieuw." in dutch

@@ -12,10 +12,11 @@ from sqlalchemy import func, select, update
 from hierniet.services.auth import CLI_ACTOR
 from hierniet.services.ingest import ingest
 from hierniet.store.tables import AuditEntry, Comment, Decision, QueuedAction, Signatory
+from seed import SeedTriage
 from store.dbfixtures import item
 
 from . import desk_fixtures
-from .desk_fixtures import EvidenceTriage, Pages, make_app, text_of
+from .desk_fixtures import Pages, make_app, text_of
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")
@@ -30,7 +31,7 @@ def _persistent_troll(pages: Pages) -> int:
     """Three insults by one author: the third is recommended 'block' (referred -> hidden -> blocked)."""
     result = ingest(
         pages.desk.store,
-        EvidenceTriage(),
+        SeedTriage(),
         [
             item(f"troll{n}", f"insult: sukkel nummer {n}", channel_id=pages.desk.channel_id, author="troll", day=n)
             for n in (1, 2, 3)
@@ -115,7 +116,7 @@ def _history(html: str) -> str:
 def test_the_authors_history_neither_counts_the_comment_itself_nor_shows_it_twice(pages: Pages) -> None:
     ingest(
         pages.desk.store,
-        EvidenceTriage(),
+        SeedTriage(),
         [item("solo", "insult: sukkel", channel_id=pages.desk.channel_id, author="solo", day=2)],
         actor=CLI_ACTOR,
     )
@@ -303,7 +304,7 @@ def test_the_same_join_request_twice_is_stored_once_and_said(pages: Pages) -> No
     assert other.headers["location"] == "/fr/join?sent=1"  # type: ignore[attr-defined]
     pages.login("root")
     page = pages.get("/desk/signatories")
-    first_id = re.search(r'/desk/signatories/(\d+)/approve', page.text)
+    first_id = re.search(r"/desk/signatories/(\d+)/approve", page.text)
     assert first_id is not None
     r = pages.post(f"/desk/signatories/{first_id.group(1)}/approve")
     assert "is now listed as a signatory." in text_of(r.text.split('<main id="main"')[0])

@@ -8,9 +8,10 @@ import warnings
 from sqlalchemy import select
 
 from hierniet.store.tables import AuditEntry, Comment, Decision
+from seed import SLUR
 
 from . import desk_fixtures
-from .desk_fixtures import SLUR, Pages, make_app, text_of
+from .desk_fixtures import Pages, make_app, text_of
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")

@@ -9,9 +9,10 @@ import pytest
 
 from hierniet.services import decisions
 from hierniet.services.decisions import DecisionIn
+from seed import SLUR
 
 from . import desk_fixtures
-from .desk_fixtures import SLUR, Pages, text_of
+from .desk_fixtures import Pages, text_of
 
 pages = desk_fixtures.pages
 

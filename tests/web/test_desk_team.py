@@ -141,6 +141,11 @@ def test_a_facebook_report_is_a_todo_on_the_comment_page_done_by_hand(pages: Pag
     assert f"done by hand by {NAMES['moderator']}" in text_of(r.text)
     [entry] = _audit(pages, "action.done_by_hand")
     assert entry.detail["action"] == "report"
+    # Ticked once, it is done: a second tick (another tab) is told so, where it came from.
+    again = pages.post(f"/desk/outbox/{actions['report'].id}/done", {"next": f"/desk/comments/{cid}"})
+    assert again.url.path == f"/desk/comments/{cid}"
+    assert "cannot be ticked done by hand: it is neither a to-do nor failed" in text_of(again.text)
+    assert len(_audit(pages, "action.done_by_hand")) == 1
     # The same page in Dutch says it in Dutch.
     pages.post("/desk/language", {"locale": "nl", "next": f"/desk/comments/{cid}"})
     dutch = text_of(pages.get(f"/desk/comments/{cid}").text)

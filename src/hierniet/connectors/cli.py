@@ -11,6 +11,8 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from hierniet.cli import _cli_store
+
 channel_app = typer.Typer(
     name="channel",
     help="Connect channels to their platforms: credentials (encrypted), connector settings.",
@@ -23,21 +25,6 @@ err = Console(stderr=True, soft_wrap=True)
 def _fail(message: str) -> typer.Exit:
     err.print(f"[red]error:[/red] {message}")
     return typer.Exit(2)
-
-
-def _store() -> Any:
-    from hierniet.settings import get_settings
-    from hierniet.store.db import DatabaseURLError, make_engine
-    from hierniet.store.migrate import current_revision, head_revision
-    from hierniet.store.repo import Store
-
-    try:
-        store = Store(make_engine(get_settings().database_url))
-    except DatabaseURLError as exc:
-        raise _fail(str(exc)) from None
-    if current_revision(store.engine) != head_revision():
-        raise _fail("the database is not at the current schema: run `hierniet db upgrade` first")
-    return store
 
 
 def _secret_value(name: str, value: str) -> str:
@@ -79,12 +66,10 @@ def channel_add(
     from hierniet.services.auth import CLI_ACTOR
     from hierniet.services.connections import connect_channel, parse_pairs
     from hierniet.services.credentials import CredentialsError
-    from hierniet.services.errors import ServiceError
     from hierniet.settings import get_settings
     from hierniet.store import repo
 
-    store = _store()
-    try:
+    with _cli_store() as store:
         secrets = {k: _secret_value(k, v) for k, v in parse_pairs(secret or [], "--secret").items()}
         organisation_id = None
         if org is not None:
@@ -93,22 +78,21 @@ def channel_add(
             if found is None:
                 raise _fail(f"no organisation {org!r}: create it first (POST /api/v1/organisations)")
             organisation_id = found.id
-        view = connect_channel(
-            store,
-            get_settings(),
-            CLI_ACTOR,
-            platform=platform,
-            external_id=external_id,
-            secrets=secrets,
-            config=parse_pairs(config or [], "--config"),
-            organisation_id=organisation_id,
-            name=name,
-            replace=replace,
-        )
-    except (ServiceError, CredentialsError, ConfigError) as exc:
-        raise _fail(str(exc)) from None
-    finally:
-        store.dispose()
+        try:
+            view = connect_channel(
+                store,
+                get_settings(),
+                CLI_ACTOR,
+                platform=platform,
+                external_id=external_id,
+                secrets=secrets,
+                config=parse_pairs(config or [], "--config"),
+                organisation_id=organisation_id,
+                name=name,
+                replace=replace,
+            )
+        except (CredentialsError, ConfigError) as exc:
+            raise _fail(str(exc)) from None
     masked = ", ".join(f"{k} {v}" for k, v in sorted(view.credentials.items()))
     err.print(f"channel {view.id} ({view.platform}/{view.external_id}) connected: {masked}")
     if "webhook" in view.receives:
@@ -121,9 +105,8 @@ def channel_list(as_json: Annotated[bool, typer.Option("--json", help="Print JSO
     from hierniet.services.auth import CLI_ACTOR
     from hierniet.services.connections import list_connections
 
-    store = _store()
-    views = list_connections(store, CLI_ACTOR)
-    store.dispose()
+    with _cli_store() as store:
+        views = list_connections(store, CLI_ACTOR)
     if as_json:
         for v in views:
             typer.echo(
@@ -166,15 +149,9 @@ def channel_remove(
     """Disconnect a channel: wipe its secrets and stop polling it and sending its actions. Comments stay."""
     from hierniet.services.auth import CLI_ACTOR
     from hierniet.services.connections import disconnect_channel
-    from hierniet.services.errors import ServiceError
 
-    store = _store()
-    try:
+    with _cli_store() as store:
         view = disconnect_channel(store, CLI_ACTOR, channel_id)
-    except ServiceError as exc:
-        raise _fail(str(exc)) from None
-    finally:
-        store.dispose()
     err.print(f"channel {view.id} ({view.platform}/{view.external_id}) disconnected; its secrets are wiped")
 
 
@@ -222,7 +199,6 @@ def worker(
             options.rates[platform] = float(value)
     except (ServiceError, ValueError) as exc:
         raise _fail(f"--rate: {exc}") from None
-    store = _store()
     cached: list[Any] = []
 
     def triage() -> Any:
@@ -233,15 +209,14 @@ def worker(
             cached.append(load_triage(get_settings().model_dir))
         return cached[0]
 
-    runner = Worker(store, get_settings(), options, triage=triage)
-    signal.signal(signal.SIGTERM, lambda *_: runner.stop.set())
-    try:
-        report = runner.run(max_rounds=1 if once else None)
-    except KeyboardInterrupt:
-        runner.stop.set()
-        raise typer.Exit(130) from None
-    finally:
-        store.dispose()
+    with _cli_store() as store:
+        runner = Worker(store, get_settings(), options, triage=triage)
+        signal.signal(signal.SIGTERM, lambda *_: runner.stop.set())
+        try:
+            report = runner.run(max_rounds=1 if once else None)
+        except KeyboardInterrupt:
+            runner.stop.set()
+            raise typer.Exit(130) from None
     err.print(
         f"worker {options.worker_id}: {report.done} done, {report.failed} failed, {report.retried} to retry, "
         f"{report.put_back} put back, {len(report.polls)} polls"

@@ -95,26 +95,86 @@ def _pii_stripped(pii: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
     return [{**p, "value": "", "text": "", "redacted": True} for p in pii]
 
 
-_QUOTED = re.compile(r"'[^']*'")
+#: Quoted words in a reason's text: triage and the policy quote the comment between these marks.
+_QUOTED = re.compile(r"'[^']*'|\"[^\"]*\"|“[^”]*”|‘[^’]*’|«[^»]*»")
+_ELLIPSIS = "…"
+
+
+def _said(reasons: Sequence[str | dict[str, Any]]) -> set[str]:
+    """The commenter's words a reason's values quote (`words`, `group`, `evidence`'s first items)."""
+    out: set[str] = set()
+    for reason in reasons:
+        if not isinstance(reason, dict):
+            continue
+        for name, value in dict(reason.get("params") or {}).items():
+            if name not in QUOTING_PARAMS:
+                continue
+            for v in value if isinstance(value, list) else [value]:
+                first = v[0] if isinstance(v, list) and v else v
+                if isinstance(first, str):
+                    out.add(first)
+    return out
+
+
+def _words_of(texts: Iterable[str], verdicts: Sequence[Verdict], reasons: Iterable[Sequence[Any]]) -> list[str]:
+    """Every literal copy of a comment's words that reasons or audit lines can hold, longest first: its texts,
+    the spans its verdicts' evidence and personal data say, and what the reasons' values quote."""
+    words = set(texts)
+    for v in verdicts:
+        words.update(str(e.get("text") or "") for e in v.evidence)
+        words.update(str(p.get("text") or "") for p in v.pii)
+    for rs in reasons:
+        words.update(_said(rs))
+    return sorted((w for w in {w.strip() for w in words} if w and w != _ELLIPSIS), key=len, reverse=True)
+
+
+def _words_masked(text: str, words: Sequence[str]) -> str:
+    """`text` with every copy of `words` (whole words only: a short evidence word inside another stays) and
+    everything quoted replaced by an ellipsis. The literals go first: words with an apostrophe in them
+    (t'es, l'arabe) would otherwise end a quote early and leave the rest."""
+    for word in words:
+        text = _whole_word_replaced(text, word, _ELLIPSIS)
+    return _QUOTED.sub(lambda m: m.group(0)[0] + _ELLIPSIS + m.group(0)[-1], text)
+
+
+def _whole_word_replaced(text: str, word: str, by: str) -> str:
+    """`text` with each copy of `word` that is no part of a longer word replaced (str.replace, not a pattern
+    built from the commenter's words)."""
+    out, start = [], 0
+    while (at := text.find(word, start)) >= 0:
+        end = at + len(word)
+        inside = (at > 0 and _wordy(text[at - 1]) and _wordy(word[0])) or (
+            end < len(text) and _wordy(text[end]) and _wordy(word[-1])
+        )
+        out.append(text[start:at] + (word if inside else by))
+        start = end
+    return "".join(out) + text[start:]
+
+
+def _wordy(char: str) -> bool:
+    return char.isalnum() or char == "_"
 
 
 def _reasons_stripped(
-    reasons: Sequence[str | dict[str, Any]], known: Sequence[tuple[str, str]], *, quotes: bool
+    reasons: Sequence[str | dict[str, Any]], known: Sequence[tuple[str, str]], *, words: Sequence[str] | None
 ) -> list[str | dict[str, Any]]:
-    """Triage's reasons quote the comment's words ('...' is reported speech): gone with its text. A reason
-    stored with its code keeps its code; the values that quote the comment go the same way as the text."""
+    """Reasons without personal data (`known`), and with `words` given (an erasure), without the comment's
+    words either: triage and the policy quote them in the text and in the values. A reason stored with its
+    code keeps its code and the values that do not quote."""
     out: list[str | dict[str, Any]] = []
     for reason in reasons:
         if isinstance(reason, dict):
             params = {
-                name: _quote_stripped(value) if quotes and name in QUOTING_PARAMS else _pii_replaced(value, known)
+                name: _quote_stripped(value)
+                if words is not None and name in QUOTING_PARAMS
+                else _pii_replaced(value, known)
                 for name, value in dict(reason.get("params") or {}).items()
             }
             text = _pii_replaced(str(reason.get("text", "")), known)
-            out.append({**reason, "params": params, "text": _QUOTED.sub("'…'", text) if quotes else text})
+            out.append({**reason, "params": params, "text": _words_masked(text, words) if words is not None else text})
             continue
         reason = _pii_replaced(reason, known)
-        out.append(_QUOTED.sub("'…'", reason) if quotes else reason)
+        out.append(_words_masked(reason, words) if words is not None else reason)
     return out
 
 
@@ -133,9 +193,9 @@ def _quote_stripped(value: Any) -> Any:
     """A quoting value with the commenter's words replaced by an ellipsis ([words, source, detail] lists
     keep their source and detail)."""
     if isinstance(value, str):
-        return "…" if value else value
+        return _ELLIPSIS if value else value
     if isinstance(value, list):
-        return [[("…" if v[0] else v[0]), *v[1:]] if isinstance(v, list) and v else "…" for v in value]
+        return [[(_ELLIPSIS if v[0] else v[0]), *v[1:]] if isinstance(v, list) and v else _ELLIPSIS for v in value]
     return value
 
 
@@ -249,21 +309,33 @@ def _plan_retention(s: Session, now: datetime, report: PrivacyReport) -> _Work:
     return work
 
 
-def _plan_erasure(s: Session, author_id: int, organisation_ids: Sequence[int], report: PrivacyReport) -> _Work:
-    work = _Work(authors={author_id})
+@dataclass
+class _AuthorRows:
+    """One author's data on some organisations: what an export shows and an erasure erases."""
+
+    comments: list[Comment]
+    # Decisions that name the author, and those about their comments that name no other author; by id.
+    decisions: list[Decision]
+
+
+def _author_rows(s: Session, author_id: int, organisation_ids: Sequence[int]) -> _AuthorRows:
     comments: list[Comment] = []
-    decisions: list[Decision] = []
+    decisions: dict[int, Decision] = {}
     for organisation_id in organisation_ids:
         comments += repo_privacy.author_comments(s, author_id, organisation_id)
-        decisions += repo_privacy.author_decisions(s, author_id, organisation_id)
-    free = _hold(s, report, comments)
-    for c in free:
+        decisions.update({d.id: d for d in repo_privacy.author_decisions(s, author_id, organisation_id)})
+    about = repo_privacy.decisions_of(s, [c.id for c in comments])
+    decisions.update({d.id: d for d in about if d.author_id is None or d.author_id == author_id})
+    return _AuthorRows(comments, [decisions[i] for i in sorted(decisions)])
+
+
+def _plan_erasure(s: Session, author_id: int, rows: _AuthorRows, report: PrivacyReport) -> _Work:
+    work = _Work(authors={author_id})
+    for c in _hold(s, report, rows.comments):
         work.unlink.add(c.id)
         if c.redacted_at is None:
             work.erase[c.id] = c
-    free_ids = [c.id for c in free]
-    decisions += [d for d in repo_privacy.decisions_of(s, free_ids) if d.author_id is None or d.author_id == author_id]
-    for d in decisions:
+    for d in rows.decisions:
         already = d.author_id is None and not d.reply and not d.reason  # redacted by an earlier purge
         if not already and (d.comment_id is None or d.comment_id not in report.kept):
             work.decisions[d.id] = d
@@ -288,46 +360,97 @@ def _fill_report(s: Session, work: _Work, report: PrivacyReport) -> None:
         report.kept.pop(cid, None)
 
 
-def _apply(s: Session, work: _Work, report: PrivacyReport, entry_id: int, now: datetime) -> None:
-    for cid, c in sorted(work.pii.items()):
-        verdicts = repo_privacy.verdicts_of(s, [cid])
-        known = _known_pii(verdicts)
-        text, _ = redact_pii(c.text, known)
-        repo_privacy.set_comment(s, cid, text=text, pii_redacted_at=now)
-        for r in repo_privacy.revisions_of(s, [cid]):
-            redacted, kinds = redact_pii(r.text, known)
-            if kinds:
-                repo_privacy.redact_revision(s, r.id, redacted, entry_id=entry_id)
-        for v in verdicts:
-            if v.pii or any(e.get("source") == "pii" for e in v.evidence):
-                repo_privacy.set_verdict(
-                    s,
-                    v.id,
-                    evidence=_evidence_stripped(v.evidence, only_pii=True),
-                    pii=_pii_stripped(v.pii),
-                    reasons=_reasons_stripped(v.reasons, known, quotes=False),
-                )
-    for cid in sorted(work.erase):
-        repo_privacy.set_comment(s, cid, text="", redacted_at=now, pii_redacted_at=now)
-        for r in repo_privacy.revisions_of(s, [cid]):
-            if r.text:
-                repo_privacy.redact_revision(s, r.id, "", entry_id=entry_id)
-        verdicts = repo_privacy.verdicts_of(s, [cid])
-        known = _known_pii(verdicts)
-        for v in verdicts:
+def _redact_pii(s: Session, cid: int, c: Comment, entry_id: int, now: datetime) -> None:
+    verdicts = repo_privacy.verdicts_of(s, [cid])
+    known = _known_pii(verdicts)
+    text, _ = redact_pii(c.text, known)
+    repo_privacy.set_comment(s, cid, text=text, pii_redacted_at=now)
+    for r in repo_privacy.revisions_of(s, [cid]):
+        redacted, kinds = redact_pii(r.text, known)
+        if kinds:
+            repo_privacy.redact_revision(s, r.id, redacted, entry_id=entry_id)
+    for v in verdicts:
+        if v.pii or any(e.get("source") == "pii" for e in v.evidence):
             repo_privacy.set_verdict(
                 s,
                 v.id,
-                evidence=_evidence_stripped(v.evidence, only_pii=False),
+                evidence=_evidence_stripped(v.evidence, only_pii=True),
                 pii=_pii_stripped(v.pii),
-                reasons=_reasons_stripped(v.reasons, known, quotes=True),
+                reasons=_reasons_stripped(v.reasons, known, words=None),
             )
-    for d in work.decisions.values():
-        repo_privacy.redact_decision(s, d.id, entry_id=entry_id, unlink_author=True)
-    repo_privacy.redact_decision_audit(s, sorted(work.decisions), entry_id=entry_id)
-    repo_privacy.unlink_comment_author(s, sorted(work.unlink))
-    orphans = repo_privacy.orphan_authors(s, sorted(work.authors))
-    repo_privacy.delete_authors(s, orphans)
+    if known:
+        for rec in repo_privacy.recommendations_of(s, [cid]):
+            repo_privacy.set_recommendation(s, rec.id, reasons=_reasons_stripped(rec.reasons, known, words=None))
+
+
+def _erase(s: Session, cid: int, c: Comment, entry_id: int, now: datetime) -> None:
+    """Erase a comment's words from every row that holds them: its text and earlier texts, what its verdicts
+    and recommendations quote, the replies queued for it, and the free text of the audit lines about it."""
+    revisions = repo_privacy.revisions_of(s, [cid])
+    verdicts = repo_privacy.verdicts_of(s, [cid])
+    recommendations = repo_privacy.recommendations_of(s, [cid])
+    known = _known_pii(verdicts)
+    reasons = [v.reasons for v in verdicts] + [r.reasons for r in recommendations]
+    words = _words_of([c.text, *(r.text for r in revisions)], verdicts, reasons)
+    repo_privacy.set_comment(s, cid, text="", redacted_at=now, pii_redacted_at=now)
+    for r in revisions:
+        if r.text:
+            repo_privacy.redact_revision(s, r.id, "", entry_id=entry_id)
+    for v in verdicts:
+        repo_privacy.set_verdict(
+            s,
+            v.id,
+            evidence=_evidence_stripped(v.evidence, only_pii=False),
+            pii=_pii_stripped(v.pii),
+            reasons=_reasons_stripped(v.reasons, known, words=words),
+        )
+    for rec in recommendations:
+        repo_privacy.set_recommendation(s, rec.id, reasons=_reasons_stripped(rec.reasons, known, words=words))
+    actions = repo_privacy.actions_of(s, [cid])
+    for a in actions:
+        finished = a.status in repo_privacy.FINISHED_ACTIONS
+        payload = {k: ("" if finished and k == "text" else _masked(v, words)) for k, v in a.payload.items()}
+        # A person's note on a call done by hand ("done by hand by X: ...") may quote the comment.
+        outcome = a.outcome.split(": ", 1)[0] if a.outcome and a.manual_by is not None else _masked(a.outcome, words)
+        if payload != a.payload or outcome != a.outcome:
+            repo_privacy.set_action(s, a.id, payload=payload, outcome=outcome, last_error=_masked(a.last_error, words))
+    for row in repo_privacy.audit_about(s, [cid], [a.id for a in actions]):
+        # A person's own words about the comment (a decision's reason, an evidence hold's, a note) go; the
+        # rest stays for the audit trail (ids, codes, labels, who did what), without the comment's words.
+        detail = {k: "" if k in _FREE_TEXT and v else _masked(v, words) for k, v in (row.detail or {}).items()}
+        if detail != row.detail and row.redacted_by != entry_id:
+            repo_privacy.redact_audit_detail(s, row.id, detail, entry_id=entry_id)
+
+
+#: The audit details' keys that hold what a person wrote in their own words.
+_FREE_TEXT = frozenset({"reason", "note"})
+
+
+def _masked(value: Any, words: Sequence[str]) -> Any:
+    """Any JSON value with the comment's words masked in its strings."""
+    if isinstance(value, str):
+        return _words_masked(value, words) if words else value
+    if isinstance(value, list):
+        return [_masked(v, words) for v in value]
+    if isinstance(value, dict):
+        return {k: _masked(v, words) for k, v in value.items()}
+    return value
+
+
+def _apply(s: Session, work: _Work, report: PrivacyReport, entry_id: int, now: datetime) -> None:
+    with repo_privacy.overwriting_deleted(s):
+        for cid, c in sorted(work.pii.items()):
+            _redact_pii(s, cid, c, entry_id, now)
+        for cid, c in sorted(work.erase.items()):
+            _erase(s, cid, c, entry_id, now)
+        for d in work.decisions.values():
+            repo_privacy.redact_decision(s, d.id, entry_id=entry_id, unlink_author=True)
+        repo_privacy.redact_decision_audit(s, sorted(work.decisions), entry_id=entry_id)
+        repo_privacy.unlink_comment_author(s, sorted(work.unlink))
+        orphans = repo_privacy.orphan_authors(s, sorted(work.authors))
+        repo_privacy.delete_authors(s, orphans)
+        if work.erase or work.pii or orphans:
+            repo_privacy.compact_search(s)
     report.authors = orphans
     report.applied = True
     report.audit_id = entry_id
@@ -405,7 +528,8 @@ def export_author(store: repo.Store, actor: Actor, author_id: int) -> dict[str, 
         organisations = _author_scope(tx, actor, author_id, "export an author's data")
         author = repo.get_author(tx, author_id)
         assert author is not None
-        comments = [c for o in organisations for c in repo_privacy.author_comments(tx, author_id, o)]
+        rows = _author_rows(tx, author_id, organisations)
+        comments = rows.comments
         ids = [c.id for c in comments]
         revisions: dict[int, list[CommentRevision]] = {}
         for r in repo_privacy.revisions_of(tx, ids):
@@ -413,9 +537,6 @@ def export_author(store: repo.Store, actor: Actor, author_id: int) -> dict[str, 
         verdicts: dict[int, list[Verdict]] = {}
         for v in repo_privacy.verdicts_of(tx, ids):
             verdicts.setdefault(v.comment_id, []).append(v)
-        decisions = {d.id: d for d in repo_privacy.decisions_of(tx, ids)}
-        for o in organisations:
-            decisions.update({d.id: d for d in repo_privacy.author_decisions(tx, author_id, o)})
         channel_orgs = repo_privacy.comment_organisations(tx, ids)
         out: dict[str, Any] = {
             "author": {
@@ -463,7 +584,7 @@ def export_author(store: repo.Store, actor: Actor, author_id: int) -> dict[str, 
                     "reason": d.reason,
                     "at": d.created_at.isoformat(),
                 }
-                for d in sorted(decisions.values(), key=lambda d: d.id)
+                for d in rows.decisions
             ],
         }
         for organisation_id in organisations:
@@ -489,7 +610,7 @@ def erase_author(store: repo.Store, actor: Actor, author_id: int, *, now: dateti
     report = PrivacyReport()
     with store.transaction() as tx:
         organisations = _author_scope(tx, actor, author_id, "erase an author's data")
-        work = _plan_erasure(tx, author_id, organisations, report)
+        work = _plan_erasure(tx, author_id, _author_rows(tx, author_id, organisations), report)
         _fill_report(tx, work, report)
         entry_id = repo_privacy.add_privacy_entry(
             tx,

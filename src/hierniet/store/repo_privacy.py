@@ -8,14 +8,16 @@ Author rows (not append-only) are deleted here once nothing refers to them any m
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, exists, or_, select, update
+from sqlalchemy import delete, exists, or_, select, text, update
 from sqlalchemy.orm import Session
 
+from hierniet.store.search import SQLITE_TABLES
 from hierniet.store.tables import (
     AuditEntry,
     Author,
@@ -25,6 +27,7 @@ from hierniet.store.tables import (
     Decision,
     Organisation,
     QueuedAction,
+    Recommendation,
     Verdict,
     utcnow,
 )
@@ -224,6 +227,47 @@ def redact_decision(session: Session, decision_id: int, *, entry_id: int, unlink
     session.execute(stmt.values(**unlinked))
 
 
+def recommendations_of(session: Session, comment_ids: Sequence[int]) -> list[Recommendation]:
+    rows: list[Recommendation] = []
+    for chunk in _chunks(list(comment_ids)):
+        stmt = select(Recommendation).where(Recommendation.comment_id.in_(chunk)).order_by(Recommendation.id)
+        rows.extend(session.scalars(stmt))
+    return rows
+
+
+def set_recommendation(session: Session, recommendation_id: int, *, reasons: list[str | dict[str, Any]]) -> None:
+    session.execute(update(Recommendation).where(Recommendation.id == recommendation_id).values(reasons=reasons))
+
+
+def actions_of(session: Session, comment_ids: Sequence[int]) -> list[QueuedAction]:
+    rows: list[QueuedAction] = []
+    for chunk in _chunks(list(comment_ids)):
+        rows.extend(session.scalars(select(QueuedAction).where(QueuedAction.comment_id.in_(chunk))))
+    return rows
+
+
+def set_action(session: Session, action_id: int, **values: Any) -> None:
+    session.execute(update(QueuedAction).where(QueuedAction.id == action_id).values(**values))
+
+
+def audit_about(session: Session, comment_ids: Sequence[int], action_ids: Sequence[int]) -> list[AuditEntry]:
+    """The audit entries whose subject is one of these comments or platform calls."""
+    rows: list[AuditEntry] = []
+    for subject_type, ids in (("comment", comment_ids), ("queued_action", action_ids)):
+        for chunk in _chunks(list(ids)):
+            stmt = select(AuditEntry).where(
+                AuditEntry.subject_type == subject_type, AuditEntry.subject_id.in_([str(i) for i in chunk])
+            )
+            rows.extend(session.scalars(stmt.order_by(AuditEntry.id)))
+    return rows
+
+
+def redact_audit_detail(session: Session, audit_id: int, detail: Mapping[str, Any], *, entry_id: int) -> None:
+    session.execute(
+        update(AuditEntry).where(AuditEntry.id == audit_id).values(detail=dict(detail), redacted_by=entry_id)
+    )
+
+
 def redact_decision_audit(session: Session, decision_ids: Sequence[int], *, entry_id: int) -> int:
     """Blank the reason a decision's audit entries repeat; returns how many entries changed."""
     wanted = set(decision_ids)
@@ -233,17 +277,39 @@ def redact_decision_audit(session: Session, decision_ids: Sequence[int], *, entr
     # The entries that repeat a decision's reason: decision.* and author.cleared (hierniet.services.decisions).
     stmt = select(AuditEntry).where(
         or_(AuditEntry.action.like("decision.%"), AuditEntry.action == "author.cleared"),
-        AuditEntry.redacted_by.is_(None),
+        or_(AuditEntry.redacted_by.is_(None), AuditEntry.redacted_by != entry_id),
     )
     for row in session.scalars(stmt):
         detail = dict(row.detail or {})
         if detail.get("decision") in wanted and detail.get("reason"):
-            detail["reason"] = ""
-            session.execute(
-                update(AuditEntry).where(AuditEntry.id == row.id).values(detail=detail, redacted_by=entry_id)
-            )
+            redact_audit_detail(session, row.id, {**detail, "reason": ""}, entry_id=entry_id)
             changed += 1
     return changed
+
+
+@contextmanager
+def overwriting_deleted(session: Session) -> Iterator[None]:
+    """SQLite keeps deleted and overwritten rows' bytes in free pages until they are reused: inside this
+    block it overwrites them with zeros instead (PRAGMA secure_delete), for this connection only."""
+    sqlite = session.get_bind().dialect.name == "sqlite"
+    if sqlite:
+        session.execute(text("PRAGMA secure_delete = ON"))
+    try:
+        yield
+    finally:
+        if sqlite:
+            session.execute(text("PRAGMA secure_delete = OFF"))
+
+
+def compact_search(session: Session) -> None:
+    """Drop erased words from the search's index (SQLite: FTS5 only marks a deleted row's words as deleted,
+    and keeps them in its segments until they merge; 'optimize' merges them all now). PostgreSQL's
+    generated column is recomputed with the row: nothing to do."""
+    if session.get_bind().dialect.name != "sqlite":
+        return
+    session.flush()
+    for table in SQLITE_TABLES:
+        session.execute(text(f"INSERT INTO {table}({table}) VALUES ('optimize')"))
 
 
 def unlink_comment_author(session: Session, comment_ids: Sequence[int]) -> None:

@@ -5,6 +5,7 @@ saved_filters and outbox_desk; the queue and the comment page show the claims (h
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated
 from urllib.parse import urlencode
 
@@ -18,6 +19,7 @@ from hierniet.services.errors import ServiceError
 from hierniet.web.desk import words
 from hierniet.web.desk.context import PREFIX, SignedIn, render, safe_next
 from hierniet.web.desk.security import check_csrf
+from hierniet.web.desk.words import N_
 
 team_router = APIRouter(prefix=PREFIX, include_in_schema=False)
 Csrf = [Depends(check_csrf)]
@@ -127,43 +129,43 @@ def outbox_page(ctx: SignedIn, status: str = "", page: str = "1") -> Response:
     )
 
 
-@team_router.post("/outbox/{action_id}/retry", dependencies=Csrf)
-def retry(ctx: SignedIn, action_id: Id, next: Annotated[str, Form()] = "") -> Response:
+def _outbox_call(
+    ctx: SignedIn, next: str, call: Callable[[], outbox_desk.OutboxItem], *, refused: str, done: str
+) -> Response:
+    """Make one call on an outbox item and go back with what came of it: `done` (with the call's number and
+    kind) or, when the item is no longer in a state for it, `refused`. A refusal of the person (403) or an
+    item they do not see (404) is the error page, as everywhere on the desk."""
     back = safe_next(next, f"{PREFIX}/outbox")
     try:
-        item = outbox_desk.retry(ctx.store, ctx.actor, action_id)
+        item = call()
     except ServiceError as exc:
         if exc.status_code in (403, 404):
             raise
-        ctx.flash(ctx.t("Only a failed call can be retried; this one is no longer failed."), "error")
+        ctx.flash(ctx.t(refused), "error")
         return _redirect(back)
-    ctx.flash(
-        ctx.t(
-            "Call #%(id)s (%(call)s) is queued again.",
-            id=item.id,
-            call=ctx.t(words.CALLS.get(item.action, item.action)),
-        )
-    )
+    ctx.flash(ctx.t(done, id=item.id, call=ctx.t(words.CALLS.get(item.action, item.action))))
     return _redirect(back)
+
+
+@team_router.post("/outbox/{action_id}/retry", dependencies=Csrf)
+def retry(ctx: SignedIn, action_id: Id, next: Annotated[str, Form()] = "") -> Response:
+    return _outbox_call(
+        ctx,
+        next,
+        lambda: outbox_desk.retry(ctx.store, ctx.actor, action_id),
+        refused=N_("Only a failed call can be retried; this one is no longer failed."),
+        done=N_("Call #%(id)s (%(call)s) is queued again."),
+    )
 
 
 @team_router.post("/outbox/{action_id}/done", dependencies=Csrf)
 def done_by_hand(
     ctx: SignedIn, action_id: Id, note: Annotated[str, Form()] = "", next: Annotated[str, Form()] = ""
 ) -> Response:
-    back = safe_next(next, f"{PREFIX}/outbox")
-    try:
-        item = outbox_desk.done_by_hand(ctx.store, ctx.actor, action_id, note=note)
-    except ServiceError as exc:
-        if exc.status_code in (403, 404):
-            raise
-        ctx.flash(ctx.t("This call cannot be ticked done by hand: it is neither a to-do nor failed."), "error")
-        return _redirect(back)
-    ctx.flash(
-        ctx.t(
-            "Call #%(id)s (%(call)s) is ticked done by hand.",
-            id=item.id,
-            call=ctx.t(words.CALLS.get(item.action, item.action)),
-        )
+    return _outbox_call(
+        ctx,
+        next,
+        lambda: outbox_desk.done_by_hand(ctx.store, ctx.actor, action_id, note=note),
+        refused=N_("This call cannot be ticked done by hand: it is neither a to-do nor failed."),
+        done=N_("Call #%(id)s (%(call)s) is ticked done by hand."),
     )
-    return _redirect(back)
