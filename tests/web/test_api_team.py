@@ -55,3 +55,65 @@ def test_the_outbox_over_the_api(api: Api) -> None:
     done = api.post(f"/outbox/{report.id}/done", json={"note": "in the app"})
     assert done.status_code == 200 and done.json()["status"] == "done" and done.json()["done_by"]
     assert api.post(f"/outbox/{report.id}/done", json={}).status_code == 409
+
+
+def test_saved_filters_over_the_api(api: Api) -> None:
+    assert api.get("/me/filters").json() == []
+    made = api.post("/me/filters", json={"name": "  Haat  vandaag ", "query": "label=hate&page=3&status=&severity=2"})
+    assert made.status_code == 201, made.text
+    body = made.json()
+    assert body["name"] == "Haat vandaag" and body["query"] == "label=hate&severity=2"
+    assert body["desk_url"] == "/desk/?label=hate&severity=2"
+    # The same filters as the desk's "My filters": the service's list, each person's own.
+    from hierniet.services import saved_filters
+
+    listed = saved_filters.list_filters(api.desk.store, api.desk.actors["moderator"])
+    assert [(f.id, f.name) for f in listed] == [(body["id"], "Haat vandaag")]
+    assert [f["id"] for f in api.get("/me/filters").json()] == [body["id"]]
+    assert api.get("/me/filters", as_="lead").json() == []
+    # A name already taken is a 409 that says what to do; `replace` gives it the new query.
+    taken = api.post("/me/filters", json={"name": "Haat vandaag", "query": "label=insult"})
+    assert taken.status_code == 409 and "already" in taken.json()["detail"]
+    replaced = api.post("/me/filters", json={"name": "Haat vandaag", "query": "label=insult", "replace": True})
+    assert replaced.status_code == 201 and replaced.json()["id"] == body["id"]
+    assert replaced.json()["query"] == "label=insult"
+    # Bad input: a 422 whose message says how to fix it.
+    nameless = api.post("/me/filters", json={"name": " ", "query": "label=hate"})
+    assert nameless.status_code == 422 and "name" in nameless.json()["detail"]
+    empty = api.post("/me/filters", json={"name": "x", "query": "page=2"})
+    assert empty.status_code == 422 and "choose filters first" in empty.json()["detail"]
+    foreign = api.post("/me/filters", json={"name": "x", "query": "channel_id=3&label=hate"})
+    assert foreign.status_code == 422
+    assert "'channel_id'" in foreign.json()["detail"] and "channel" in foreign.json()["detail"]
+    assert api.post("/me/filters", json={"name": "x"}).status_code == 422
+    assert api.post("/me/filters", json={"name": "x", "query": "label=hate", "colour": 1}).status_code == 422
+    # Someone else's filter, or one that is not there, is a 404 (and stays).
+    assert api.delete(f"/me/filters/{body['id']}", as_="lead").status_code == 404
+    gone = api.delete(f"/me/filters/{body['id']}")
+    assert gone.status_code == 200 and gone.json()["name"] == "Haat vandaag"
+    assert api.delete(f"/me/filters/{body['id']}").status_code == 404
+    assert api.get("/me/filters").json() == []
+
+
+def test_the_last_filter_over_the_api(api: Api) -> None:
+    from hierniet.services import saved_filters
+
+    moderator = api.desk.actors["moderator"]
+    assert api.get("/me/filters/last").json() == {"query": "", "desk_url": "/desk/"}
+    saved_filters.remember_filter(api.desk.store, moderator, "status=any&page=2")
+    assert api.get("/me/filters/last").json() == {"query": "status=any", "desk_url": "/desk/?status=any"}
+    assert api.get("/me/filters/last", as_="lead").json()["query"] == ""
+    put = api.client.put(
+        "/api/v1/me/filters/last",
+        json={"query": "label=hate"},
+        headers={"Authorization": f"Bearer {api.desk.tokens['moderator']}"},
+    )
+    assert put.status_code == 200 and put.json()["query"] == "label=hate"
+    assert saved_filters.last_filter(api.desk.store, moderator) == "label=hate"
+    bad = api.client.put(
+        "/api/v1/me/filters/last",
+        json={"query": "min_severity=2"},
+        headers={"Authorization": f"Bearer {api.desk.tokens['moderator']}"},
+    )
+    assert bad.status_code == 422 and "'min_severity'" in bad.json()["detail"]
+    assert saved_filters.last_filter(api.desk.store, moderator) == "label=hate"

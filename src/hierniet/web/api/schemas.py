@@ -13,6 +13,9 @@ from hierniet.bounds import Id, check_text
 from hierniet.domain import CharterStep, ReportTo
 from hierniet.services.auth import Permission, Role
 from hierniet.services.ingest import CommentIn
+from hierniet.services.saved_filters import FILTER_KEYS
+from hierniet.services.saved_filters import MAX_NAME as MAX_FILTER_NAME
+from hierniet.services.saved_filters import MAX_QUERY as MAX_FILTER_QUERY
 
 T = TypeVar("T")
 
@@ -430,6 +433,36 @@ class MePublic(BaseModel):
     role: Role
     organisation_id: int | None
     permissions: list[Permission]
+
+
+class SavedFilterCreate(_Create):
+    """A queue filter saved under a name, for the person the token belongs to."""
+
+    name: str = Field(max_length=MAX_FILTER_NAME, description="What the desk lists it as (spaces are tidied).")
+    query: str = Field(
+        max_length=4 * MAX_FILTER_QUERY,
+        description="The desk queue's filter as its address's query string, e.g. `label=hate&status=open` "
+        "(names: " + ", ".join(FILTER_KEYS) + "; the page number and empty values are left out).",
+    )
+    replace: bool = Field(
+        False, description="Give a filter of that name the new query; without it a name already taken is a 409."
+    )
+
+
+class SavedFilterPublic(_Public):
+    id: int
+    name: str
+    query: str = Field(description="The filter as the desk queue's query string.")
+    desk_url: str = Field(description="The desk's queue with this filter (relative to the server).")
+
+
+class LastFilterPublic(BaseModel):
+    query: str = Field(description="The filter the person last used on the desk's queue; empty for none.")
+    desk_url: str
+
+
+class LastFilterPut(_Create):
+    query: str = Field(max_length=4 * MAX_FILTER_QUERY, description="The filter to remember; empty forgets it.")
 
 
 class UndoCreate(_Create):
