@@ -186,8 +186,9 @@ def post_undo(comment_id: Id, body: UndoCreate, store: StoreDep, actor: ActorDep
     """A new decision (kind `undo`) that puts the comment back where it stood before `decision_id`, the
     comment's last decision, taken by the caller less than HIERNIET_DESK_UNDO_MINUTES ago (409 otherwise;
     403 for someone else's decision). Its platform calls not sent yet are cancelled; sent ones are taken
-    back where the platform's connector can, and listed in `by_hand` otherwise. The desk's Undo button
-    does the same."""
+    back where the platform's connector can, and listed in `by_hand` otherwise (a block, mute or ban a
+    person can lift is also a to-do in the outbox: `to_do`). Undoing a block or a report to the police takes
+    a lead. The desk's Undo button does the same."""
     window = timedelta(minutes=settings.desk_undo_minutes)
     return undo.undo_decision(store, actor, comment_id, body.decision_id, window=window, reason=body.reason)
 

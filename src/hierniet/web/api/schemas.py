@@ -478,4 +478,8 @@ class UndoPublic(_Public):
     cancelled: list[str] = Field(description="Platform calls cancelled before they were sent.")
     reversed: list[str] = Field(description="Calls queued to take back the ones already sent (e.g. unhide).")
     by_hand: list[str] = Field(description="Sent calls no connector takes back: a person does it on the platform.")
+    to_do: list[str] = Field(
+        default_factory=list,
+        description="Of those, the calls queued as to-dos in the outbox (status `manual`), e.g. `unblock`.",
+    )
     status: str = Field(description="Where the comment stands now.")
