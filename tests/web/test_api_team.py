@@ -139,3 +139,56 @@ def test_undoing_a_block_over_the_api(api: Api) -> None:
     page = api.get("/outbox", params={"status": "manual"}, as_="lead").json()
     assert [i["action"] for i in page["items"]] == ["delete_reply"]
     assert "by hand" in page["items"][0]["answer"]
+
+
+def test_reasons_in_the_language_asked_for(api: Api) -> None:
+    cid = _comment(api, text="hate: ...")
+    english = api.get(f"/comments/{cid}").json()
+    dutch = api.client.get(
+        f"/api/v1/comments/{cid}",
+        headers={"Authorization": f"Bearer {api.desk.tokens['moderator']}", "Accept-Language": "nl-BE,nl;q=0.9"},
+    )
+    french = api.client.get(
+        f"/api/v1/comments/{cid}",
+        headers={"Authorization": f"Bearer {api.desk.tokens['moderator']}", "Accept-Language": "fr-BE, en;q=0.5"},
+    )
+    assert dutch.headers["content-language"] == "nl" and french.headers["content-language"] == "fr"
+    assert "Accept-Language" in dutch.headers["vary"]
+    rec_en, rec_nl, rec_fr = (r["recommendation"] for r in (english, dutch.json(), french.json()))
+    first = next(i for i, d in enumerate(rec_en["reason_details"]) if d["code"] == "policy.first_step")
+    # The English text stays what clients had (the default), the codes and values are the same in every language.
+    assert "the policy's first step is" in rec_en["reasons"][first]
+    assert rec_en["reason_details"][first]["text"] == rec_en["reasons"][first]
+    assert rec_nl["reason_details"][first]["code"] == rec_fr["reason_details"][first]["code"] == "policy.first_step"
+    assert rec_nl["reason_details"][first]["params"] == rec_en["reason_details"][first]["params"]
+    assert "de eerste stap van het beleid is" in rec_nl["reasons"][first]
+    assert "la première étape de la politique est" in rec_fr["reasons"][first]
+    assert rec_nl["reason_details"][first]["text"] == rec_nl["reasons"][first]
+    # Labels and steps are said in words, not as their codes.
+    assert "hide_report" not in rec_nl["reasons"][first] and "hide_report" not in rec_fr["reasons"][first]
+    # A reason without a message id (the stand-in triage's) is said as it is, with a null code.
+    assert dutch.json()["verdict"]["reason_details"][0] == {"code": None, "params": {}, "text": "fake: hate"}
+    # A language the desk does not speak falls back to English.
+    spanish = api.client.get(
+        f"/api/v1/comments/{cid}",
+        headers={"Authorization": f"Bearer {api.desk.tokens['moderator']}", "Accept-Language": "es"},
+    )
+    assert spanish.headers["content-language"] == "en" and spanish.json()["recommendation"] == rec_en
+
+
+def test_the_audit_log_in_words_in_the_language_asked_for(api: Api) -> None:
+    cid = _comment(api)
+    made = api.post(f"/comments/{cid}/decisions", json={"step": "hide_report"}, headers={"Accept-Language": "fr"})
+    assert made.status_code == 201, made.text
+    # The reason the desk wrote for the decision, in the caller's language (a person's own words stay as typed).
+    assert made.json()["reason"] == "recommandation acceptée"
+    headers = {"Authorization": f"Bearer {api.desk.tokens['lead']}", "Accept-Language": "nl"}
+    page = api.client.get("/api/v1/audit", params={"action": "decision"}, headers=headers).json()
+    entry = page["items"][0]
+    assert entry["action"] == "decision.accept" and entry["detail"]["step"] == "hide_report"
+    assert entry["action_text"] == "beslissing: aanbeveling aanvaard"
+    words = dict((name, value) for name, value in entry["detail_text"])
+    assert words and "hide_report" not in " ".join(words.values())
+    assert "aanbeveling aanvaard" in words.values()
+    english = api.get("/audit", params={"action": "decision"}, as_="lead").json()["items"][0]
+    assert english["action_text"] == "decision: recommendation accepted"

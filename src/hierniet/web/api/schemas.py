@@ -124,6 +124,19 @@ class PagePublic(_Public, Generic[T]):
     offset: int
 
 
+class ReasonPublic(_Public):
+    """One reason with what it is made of, so that a client can say it in a language of its own."""
+
+    code: str | None = Field(
+        description="The reason's message id (e.g. `policy.first_step`); null for a reason kept as text only."
+    )
+    params: dict[str, Any] = Field(
+        description="The values the sentence is made of: labels, steps and severities as codes, scores as "
+        "numbers, days as ISO dates."
+    )
+    text: str = Field(description="The reason in the language the request asked for (Accept-Language).")
+
+
 class VerdictPublic(_Public):
     version: int
     language: str
@@ -135,7 +148,10 @@ class VerdictPublic(_Public):
     evidence: list[dict[str, Any]]
     pii: list[dict[str, Any]]
     model_version: str
-    reasons: list[str]
+    reasons: list[str] = Field(description="Why, in the language the request asked for (Accept-Language; en).")
+    reason_details: list[ReasonPublic] = Field(
+        default_factory=list, description="The same reasons with their message ids and values."
+    )
     rules_fired: list[str] = Field(description="named triage rules that raised a label of this verdict")
     suppressed_by: list[str] = Field(description="named rules that held a label back (rule/why)")
     created_at: datetime
@@ -147,7 +163,10 @@ class RecommendationPublic(_Public):
     reports: list[str]
     auto: bool
     reply: str
-    reasons: list[str]
+    reasons: list[str] = Field(description="Why, in the language the request asked for (Accept-Language; en).")
+    reason_details: list[ReasonPublic] = Field(
+        default_factory=list, description="The same reasons with their message ids and values."
+    )
     language: str
     alert_lead: bool
     policy_version: str
@@ -352,6 +371,10 @@ class AuditEntryPublic(_Public):
     subject_id: str | None
     organisation_id: int | None
     detail: dict[str, Any]
+    action_text: str = Field("", description="The action in words, in the language the request asked for.")
+    detail_text: list[list[str]] = Field(
+        default_factory=list, description="The details in words: [name, value] pairs, in the request's language."
+    )
 
 
 # --- administration ------------------------------------------------------------------------------------
