@@ -88,6 +88,53 @@ def test_a_moderator_is_offered_only_their_steps_and_sees_a_refusal_at_the_top(
         assert s.scalar(select(func.count(Decision.id)).where(Decision.comment_id == comment)) == 0
 
 
+def _help_keys(page: Any) -> dict[str, str]:
+    """The keyboard help dialog's rows: key -> what it does, as the dialog lists them."""
+    rows = page.locator("#help tr")
+    out: dict[str, str] = {}
+    for i in range(rows.count()):
+        cells = rows.nth(i).locator("td")
+        if cells.count() == 2:
+            out[cells.nth(0).inner_text().strip()] = cells.nth(1).inner_text().strip()
+    return out
+
+
+def test_the_keyboard_help_lists_only_the_keys_of_offered_buttons(
+    page: Any, live_server: LiveServer, artifacts: Path
+) -> None:
+    server = live_server
+    page.set_viewport_size({"width": 1366, "height": 900})
+    comment = _troll(server)
+    _sign_in(page, server)
+    page.goto(server.at(f"/desk/comments/{comment}"))
+    page.keyboard.press("?")
+    page.locator("#help").wait_for()
+    keys = _help_keys(page)
+    page.screenshot(path=str(artifacts / "flow-help-moderator-1366.png"), full_page=False)
+    # The recommended step is a block, a lead's: its buttons are not offered, so neither are their keys.
+    assert "a" not in keys and "b" not in keys, keys
+    assert "Accept the recommendation" not in keys.values() and "Block the author" not in keys.values()
+    # Every decision key the help lists is a button on the page, and the other way round.
+    buttons = page.locator("#decide-form button[data-key]")
+    offered = {buttons.nth(i).get_attribute("data-key") for i in range(buttons.count())}
+    decision_keys = {k for k in keys if k not in ("v", "t", "u", "Esc", "?")}
+    assert decision_keys == offered and "e" in offered
+    # Pressing a key that is not listed does nothing: no decision is recorded.
+    page.keyboard.press("Escape")
+    page.keyboard.press("b")
+    page.wait_for_timeout(300)
+    with server.store.session() as s:
+        assert s.scalar(select(func.count(Decision.id)).where(Decision.comment_id == comment)) == 0
+    # A lead is offered the block: the same comment's help lists its keys.
+    page.context.clear_cookies()
+    _sign_in(page, server, "lead")
+    page.goto(server.at(f"/desk/comments/{comment}"))
+    page.keyboard.press("?")
+    page.locator("#help").wait_for()
+    lead_keys = _help_keys(page)
+    assert lead_keys.get("a") == "Accept the recommendation" and lead_keys.get("b") == "Block the author"
+
+
 def test_undo_a_decision(page: Any, live_server: LiveServer, artifacts: Path, width: str) -> None:
     server = live_server
     comment = server.comments["ins1"]

@@ -25,7 +25,7 @@ class GraphComment:
 
 class FakeGraph:
     """Facebook Page comments: POST /{id} is_hidden|hide, DELETE /{id}, POST /{id}/comments|replies,
-    GET /{id}?fields=..., GET /{id}/comments|replies, POST /{page}/blocked."""
+    GET /{id}?fields=..., GET /{id}/comments|replies, POST and DELETE /{page}/blocked."""
 
     def __init__(self, server: FakePlatform, page_id: str) -> None:
         self.server = server
@@ -37,6 +37,7 @@ class FakeGraph:
         self.lock = threading.Lock()
         self.on_effect: Any = None  # called (action, comment id) after an effect, before the answer
         server.route("POST", rf"{GRAPH}/{page_id}/blocked", self._block)
+        server.route("DELETE", rf"{GRAPH}/{page_id}/blocked", self._unblock)
         server.route("POST", rf"{GRAPH}/(?P<cid>[^/]+)/(comments|replies)", self._reply)
         server.route("GET", rf"{GRAPH}/(?P<cid>[^/]+)/(comments|replies)", self._replies)
         server.route("POST", rf"{GRAPH}/(?P<cid>[^/]+)", self._hide)
@@ -135,6 +136,13 @@ class FakeGraph:
             self.blocked.add(user)
             self._effect("ban_from_page", user)
         return Reply(200, {user: True})
+
+    def _unblock(self, req: Request) -> Reply:
+        user = req.arg("user") or ""
+        with self.lock:
+            self.blocked.discard(user)
+            self._effect("unban_from_page", user)
+        return Reply(200, {"success": True})
 
 
 class FakeYouTube:

@@ -281,6 +281,7 @@ class FakePDS:
         platform.route("POST", r"/xrpc/com.atproto.repo.putRecord", self.put_record)
         platform.route("POST", r"/xrpc/com.atproto.repo.createRecord", self.create_record)
         platform.route("GET", r"/xrpc/com.atproto.repo.listRecords", self.list_records)
+        platform.route("POST", r"/xrpc/com.atproto.repo.deleteRecord", self.delete_record)
         platform.route("GET", r"/xrpc/app.bsky.feed.getPosts", self.get_posts)
         platform.route("POST", r"/xrpc/com.atproto.moderation.createReport", self.create_report)
 
@@ -325,6 +326,13 @@ class FakePDS:
         rkey = f"3lnew{self.revision}"
         self.records[(body["collection"], rkey)] = {"cid": f"bafy-new{self.revision}", "value": body["record"]}
         return Reply(200, {"uri": f"at://{ORG}/{body['collection']}/{rkey}", "cid": f"bafy-new{self.revision}"})
+
+    def delete_record(self, request: Request) -> Reply:
+        assert self._authorised(request)
+        body = request.json
+        assert body["repo"] == ORG
+        self.records.pop((body["collection"], body["rkey"]), None)
+        return Reply(200, {})
 
     def list_records(self, request: Request) -> Reply:
         collection = request.arg("collection")
@@ -429,6 +437,20 @@ def test_block_once(pds: tuple[FakePlatform, FakePDS], http: httpx.Client) -> No
     assert conn.apply(action).detail == "already blocked on Bluesky"
     assert conn.check_applied(action) is True
     assert len(platform.calls("POST", r"/xrpc/com.atproto.repo.createRecord")) == 1
+
+
+def test_an_undone_block_deletes_the_block_record(pds: tuple[FakePlatform, FakePDS], http: httpx.Client) -> None:
+    platform, state = pds
+    conn = connector(http, base_url=platform.url)
+    block = OutboxAction(id=2, action="block", comment_external_id=REPLY, author_external_id=TROLL)
+    assert conn.apply(block).kind is OutcomeKind.DONE
+    unblock = OutboxAction(id=3, action="unblock", comment_external_id=REPLY, author_external_id=TROLL)
+    assert conn.check_applied(unblock) is False
+    outcome = conn.apply(unblock)
+    assert outcome.kind is OutcomeKind.DONE and outcome.detail == "unblocked on Bluesky"
+    assert not [k for k in state.records if k[0] == "app.bsky.graph.block"]
+    assert conn.check_applied(unblock) is True and conn.check_applied(block) is False
+    assert conn.apply(unblock).detail == "not blocked on Bluesky"  # again: nothing to delete
 
 
 def test_report_goes_to_the_moderation_service(pds: tuple[FakePlatform, FakePDS], http: httpx.Client) -> None:

@@ -344,6 +344,18 @@ def test_block_mute_and_report(server: MastodonServer, http: httpx.Client) -> No
     relation = server.as_user("org_token", "GET", "/api/v1/accounts/relationships", params={"id[]": troll_id})[0]
     assert conn.check_applied(OutboxAction(id=2, action="mute", comment_external_id="1", author_external_id=troll_id))
     assert relation["blocking"] and relation["muting"]
+    # An undone decision takes the block and the mute back (connectors.base.reversal).
+    for name in ("unblock", "unmute", "unblock"):
+        outcome = conn.apply(
+            OutboxAction(id=7, action=name, comment_external_id=troll["id"], author_external_id=troll_id)
+        )
+        assert outcome.kind is OutcomeKind.DONE, outcome
+    relation = server.as_user("org_token", "GET", "/api/v1/accounts/relationships", params={"id[]": troll_id})[0]
+    assert not relation["blocking"] and not relation["muting"]
+    unmuted = OutboxAction(id=7, action="unmute", comment_external_id="1", author_external_id=troll_id)
+    assert conn.check_applied(unmuted) is True
+    muted = OutboxAction(id=2, action="mute", comment_external_id="1", author_external_id=troll_id)
+    assert conn.check_applied(muted) is False
 
     report = conn.apply(
         OutboxAction(

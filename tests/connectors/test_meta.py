@@ -191,6 +191,10 @@ def test_page_actions_reach_the_graph_api(graph: FakeGraph, http: httpx.Client) 
     assert "already" in conn.apply(action("delete_reply", platform_ref="c1_r1")).detail
     assert conn.apply(action("delete_reply")).kind is OutcomeKind.FAILED  # no id: by hand
     assert conn.apply(action("ban_from_page")).kind is OutcomeKind.DONE and graph.blocked == {"u1"}
+    # An undone block lifts the ban (DELETE /{page}/blocked); lifting it twice is harmless.
+    assert conn.apply(action("unban_from_page")).kind is OutcomeKind.DONE and graph.blocked == set()
+    assert conn.apply(action("unblock")).kind is OutcomeKind.DONE and graph.blocked == set()
+    assert graph.effects[("unban_from_page", "u1")] == 2
     assert conn.apply(action("delete", "c2")).kind is OutcomeKind.DONE and graph.comments["c2"].deleted
     # Deleting again: Graph says the object does not exist; the goal is met.
     again = conn.apply(action("delete", "c2"))

@@ -168,6 +168,21 @@ def test_reply_mute_block_report(platform: FakePlatform, http: httpx.Client) -> 
     assert report.kind is OutcomeKind.FAILED and "by hand" in report.detail
 
 
+def test_an_undone_mute_is_taken_back(platform: FakePlatform, http: httpx.Client) -> None:
+    platform.route("DELETE", rf"/2/users/{ORG}/muting/\d+", lambda r: Reply(200, {"data": {"muting": False}}))
+    platform.fail("DELETE", rf"/2/users/{ORG}/blocking/\d+", [Reply(403, fixture("error_block_enterprise.json"))])
+    conn = connector(http, platform)
+    unmute = conn.apply(OutboxAction(id=7, action="unmute", comment_external_id="1", author_external_id="2244994945"))
+    assert unmute.kind is OutcomeKind.DONE and unmute.detail == "unmuted on X"
+    assert [c.path for c in platform.calls("DELETE", rf"/2/users/{ORG}/muting/\d+")] == [
+        f"/2/users/{ORG}/muting/2244994945"
+    ]
+    with pytest.raises(PermanentError, match="unblock the author by hand"):
+        conn.apply(OutboxAction(id=8, action="unblock", comment_external_id="1", author_external_id="2244994945"))
+    nobody = conn.apply(OutboxAction(id=9, action="unmute", comment_external_id="1"))
+    assert nobody.kind is OutcomeKind.FAILED and "unknown" in nobody.detail
+
+
 def test_check_applied_finds_a_sent_reply(platform: FakePlatform, http: httpx.Client) -> None:
     platform.route("GET", rf"/2/users/{ORG}/tweets", lambda r: Reply(200, fixture("own_tweets.json")))
     conn = connector(http, platform)

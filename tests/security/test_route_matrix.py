@@ -170,6 +170,11 @@ ACCESS: dict[tuple[str, str], Access] = {
     ("GET", "/api/v1/outbox"): Access(LEADS, note="manage_outbox"),
     ("POST", "/api/v1/outbox/{action_id}/retry"): Access(LEADS, note="manage_outbox; 409 unless failed"),
     ("POST", "/api/v1/outbox/{action_id}/done"): Access(OF_A, note="a to-do: anyone who decides; failed: leads"),
+    ("GET", "/api/v1/me/filters"): Access(SIGNED_IN, note="one's own saved filters"),
+    ("POST", "/api/v1/me/filters"): Access(SIGNED_IN, note="one's own saved filters"),
+    ("DELETE", "/api/v1/me/filters/{filter_id}"): Access(frozenset({MOD_A}), note="only the filter's owner"),
+    ("GET", "/api/v1/me/filters/last"): Access(SIGNED_IN),
+    ("PUT", "/api/v1/me/filters/last"): Access(SIGNED_IN),
     ("GET", "/api/v1/signatories"): Access(CHARTER_ADMIN),
     ("GET", "/api/v1/signatories/{signatory_id}"): Access(CHARTER_ADMIN),
     ("POST", "/api/v1/signatories/{signatory_id}/approve"): Access(CHARTER_ADMIN),
@@ -188,6 +193,8 @@ API_BODIES: dict[tuple[str, str], dict[str, Any]] = {
     ("PUT", "/api/v1/comments/{comment_id}/evidence"): {"hold": True, "reason": "matrix test"},
     ("PUT", "/api/v1/comments/{comment_id}/assignment"): {"user_id": "{user_id}"},
     ("POST", "/api/v1/organisations"): {"slug": "matrix-org", "name": "Matrix"},
+    ("POST", "/api/v1/me/filters"): {"name": "matrix api", "query": "status=any"},
+    ("PUT", "/api/v1/me/filters/last"): {"query": "status=any"},
     ("POST", "/api/v1/users"): {"name": "matrix-user", "role": "moderator", "organisation_id": "{organisation_id}"},
 }
 
@@ -321,6 +328,9 @@ class Caller:
         if (method, template) in FRESH_AUTHOR:
             # Erasure removes the author: every identity gets an author of organisation A of its own.
             path = path.replace("{author_id}", str(_fresh_author(self.world, self.identity)))
+        if (method, template) in FRESH_FILTER:
+            # The desk's delete and the API's delete each need moderator A's filter still there.
+            path = path.replace("{filter_id}", str(_fresh_filter(self.world, self.identity)))
         for name, value in self.world.params.items():
             path = path.replace("{" + name + "}", value)
         assert "{" not in path, f"no value for a parameter of {template}: add one to World.params"
@@ -347,6 +357,17 @@ class Caller:
 
 #: Routes that destroy what they name: each call gets its own object.
 FRESH_AUTHOR = frozenset({("DELETE", "/api/v1/authors/{author_id}")})
+
+
+#: Routes that delete moderator A's filter: each call gets a filter of its own (moderator A's).
+FRESH_FILTER = frozenset({("DELETE", "/api/v1/me/filters/{filter_id}")})
+
+
+def _fresh_filter(world: World, identity: str) -> int:
+    owner = world.desk.actors["moderator"].user_id
+    assert owner is not None
+    with world.desk.store.transaction() as tx:
+        return repo_team.save_filter(tx, owner, f"fresh {identity}", "status=any", utcnow()).id
 
 
 def _fresh_author(world: World, identity: str) -> int:

@@ -196,3 +196,24 @@ def test_a_decided_removed_comment_keeps_its_decision_and_its_report(desk: Desk,
     assert {status for action, status in after.items() if action != "report"} == {"cancelled"}
     [audit] = _audit(desk, "comment.removed_on_platform")
     assert audit.detail["kept"] == ["report"] and audit.detail["status"] == "decided"
+
+
+def test_an_undos_lifting_of_a_ban_outlives_the_comments_removal(desk: Desk, fake_triage: FakeTriage) -> None:
+    from datetime import timedelta
+
+    from sqlalchemy import update
+
+    from hierniet.services import undo
+    from hierniet.store.tables import QueuedAction
+
+    cid = _ingest(desk, fake_triage, item("c1", "insult: idioot", channel_id=desk.channel_id)).created[0].comment_id
+    lead = desk.actors["lead"]
+    made = decisions.record_decision(desk.store, lead, cid, decisions.DecisionIn(step="block", reason="blijft"))
+    with desk.store.transaction() as tx:
+        tx.execute(update(QueuedAction).where(QueuedAction.comment_id == cid).values(status="done"))
+    undo.undo_decision(desk.store, lead, cid, made.id, window=timedelta(minutes=10))
+    _remove(desk, "c1")
+    with desk.store.session() as s:
+        after = {a.action: a.status for a in repo.actions_for_comment(s, cid)}
+    # The author is banned whatever became of the comment: lifting the ban still goes out; unhiding does not.
+    assert after["unban_from_page"] == "queued" and after["unhide"] == "cancelled"

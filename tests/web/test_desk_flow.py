@@ -243,7 +243,7 @@ def test_undo_reverses_sent_calls_where_the_platform_can_and_lists_the_rest(page
     assert "Decision undone" in page
     # Facebook unhides and deletes the reply by its id; a report sent cannot be taken back: a person does it.
     assert _actions(pages, comment)[3:] == [("unhide", "queued"), ("delete_reply", "queued")]
-    assert "Take back by hand on the platform (no API does it): report." in text_of(_top(r.text))
+    assert "Take back by hand on the platform (no API does it): report to the platform." in text_of(_top(r.text))
     with pages.desk.store.session() as s:
         audit = s.scalars(select(AuditEntry).where(AuditEntry.action == "decision.undo")).one()
         undo = s.scalars(select(Decision).where(Decision.kind == "undo")).one()
@@ -251,6 +251,31 @@ def test_undo_reverses_sent_calls_where_the_platform_can_and_lists_the_rest(page
     assert audit.detail["reversed"] == ["unhide", "delete_reply"] and audit.detail["by_hand"] == ["report"]
     assert ref["platform_ref"] == "c1_r1"
     assert undo.step == "none" and undo.user_id == pages.desk.actors["lead"].user_id
+
+
+def test_undoing_a_block_no_api_lifts_leaves_a_to_do_on_the_comment(pages: Pages) -> None:
+    from hierniet.store.tables import Channel
+
+    comment = pages.comments["ins1"]
+    with pages.desk.store.transaction() as tx:
+        # A YouTube channel: its API bans an author with the comment's rejection and never lifts a ban.
+        tx.execute(update(Channel).where(Channel.id == pages.desk.channel_id).values(platform="youtube"))
+    pages.login("lead")
+    pages.get(f"/desk/comments/{comment}")
+    pages.post(f"/desk/comments/{comment}/decide", {"action": "block", "reason": "blijft schelden"})
+    with pages.desk.store.transaction() as tx:
+        tx.execute(update(QueuedAction).where(QueuedAction.comment_id == comment).values(status="done"))
+    r = pages.get(f"/desk/comments/{comment}")
+    decision = re.search(r'name="decision" value="(\d+)"', r.text)
+    assert decision is not None
+    r = pages.post(f"/desk/comments/{comment}/undo", {"decision": decision.group(1)})
+    top = text_of(_top(r.text))
+    assert "Take back by hand on the platform (no API does it): reject and ban the author" in top
+    assert "To do by hand, listed under the comment's platform actions: unblock the author" in top
+    assert ("unblock", "manual") in _actions(pages, comment)
+    actions = r.text.split('class="platform-actions"')[1].split("</ul>")[0]
+    todo = actions.split("unblock the author")[1].split("</li>")[0]
+    assert "To do by hand" in text_of(todo) and "Done by hand" in todo
 
 
 def test_only_the_decider_may_undo_and_only_within_the_window(pages: Pages) -> None:

@@ -277,3 +277,21 @@ def test_triages_reasons_are_said_in_each_language(real_triage: object) -> None:
             said = _said_in(locale, reason)
             assert said != str(reason), (locale, reason.code, said)
             assert not RAW.search(said), (locale, reason.code, said)
+
+
+def test_every_audit_action_the_services_write_has_words() -> None:
+    """The audit page and the API's `action_text` say each action in words: a new action without them would
+    show its code (as `decision.undo` and `user.filter_saved` did)."""
+    from hierniet.services.views import DecisionKind
+    from hierniet.web.desk.audit_words import ACTIONS
+
+    src = Path(__file__).resolve().parents[2] / "src" / "hierniet"
+    written = {
+        m
+        for path in src.rglob("*.py")
+        for m in re.findall(r'action="([a-z_]+\.[a-z_.]+)"', path.read_text(encoding="utf-8"))
+    }
+    written |= {f"decision.{kind.value}" for kind in DecisionKind if kind is not DecisionKind.CLEAR_AUTHOR}
+    assert "decision.undo" in written and "user.filter_saved" in written
+    missing = sorted(written - set(ACTIONS))
+    assert missing == [], f"give these audit actions words in hierniet.web.desk.audit_words.ACTIONS: {missing}"

@@ -387,6 +387,16 @@ REVERSALS: Mapping[str, str] = {
 IRREVERSIBLE: frozenset[str] = frozenset({"delete", "reject", "reject_and_ban_author", "report"})
 
 
+#: What a person does on the platform to take a call back when no connector can: the reversing call, and the
+#: ban of a rejected YouTube comment's author, which YouTube Studio lifts (the comment itself stays rejected).
+BY_HAND_REVERSALS: Mapping[str, str] = {**REVERSALS, "reject_and_ban_author": "unblock"}
+
+
+def reversal_by_hand(action: str) -> str | None:
+    """The call a person makes on the platform to take `action` back (a to-do), None when nothing can."""
+    return BY_HAND_REVERSALS.get(action)
+
+
 def reversal(platform: str, action: str, *, hide_action: str = "hide") -> str | None:
     """The call that takes `action` back on `platform` when its connector can make it, else None (by hand)."""
     wanted = hide_action if action == "unhide" else REVERSALS.get(action)

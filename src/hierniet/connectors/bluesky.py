@@ -121,9 +121,11 @@ def _now() -> str:
 class BlueskyConnector(Connector):
     platform: ClassVar[Platform] = Platform.BLUESKY
     receives: ClassVar[frozenset[str]] = frozenset({"poll"})
-    actions: ClassVar[frozenset[str]] = frozenset({"hide_reply", "hide", "unhide", "block", "report", "reply"})
+    actions: ClassVar[frozenset[str]] = frozenset(
+        {"hide_reply", "hide", "unhide", "block", "unblock", "report", "reply"}
+    )
     # Hiding reads the threadgate first (a hidden reply stays hidden); blocking lists the blocks first.
-    idempotent_actions: ClassVar[frozenset[str]] = frozenset({"hide_reply", "hide", "unhide", "block"})
+    idempotent_actions: ClassVar[frozenset[str]] = frozenset({"hide_reply", "hide", "unhide", "block", "unblock"})
     required_credentials: ClassVar[tuple[str, ...]] = ("app_password",)
     default_config: ClassVar[dict[str, Any]] = {
         "base_url": "https://bsky.social",
@@ -324,6 +326,8 @@ class BlueskyConnector(Connector):
                 return self._gate(action, hide=name != "unhide")
             if name == "block":
                 return self._block(action)
+            if name == "unblock":
+                return self._unblock(action)
             if name == "report":
                 return self._report(action)
             if name == "reply":
@@ -377,16 +381,39 @@ class BlueskyConnector(Connector):
             return ActionOutcome.done("hidden on Bluesky" if hide else "visible again on Bluesky")
         raise RateLimited("the thread's threadgate keeps changing: trying again later", retry_after=10.0)
 
-    def _blocked(self, subject: str) -> bool:
+    def _block_records(self, subject: str) -> list[str]:
+        """The uris of the organisation's block records of `subject` (within max_block_pages pages)."""
         params: dict[str, Any] = {"repo": self.did(), "collection": BLOCK, "limit": 100}
+        found: list[str] = []
         for _ in range(int(self.setting("max_block_pages"))):
             page = self._xrpc("GET", "com.atproto.repo.listRecords", params=params)
-            if any((r.get("value") or {}).get("subject") == subject for r in page.get("records") or []):
-                return True
+            found += [
+                str(r.get("uri"))
+                for r in page.get("records") or []
+                if (r.get("value") or {}).get("subject") == subject and r.get("uri")
+            ]
             if not page.get("cursor"):
-                return False
+                break
             params["cursor"] = page["cursor"]
-        return False
+        return found
+
+    def _blocked(self, subject: str) -> bool:
+        return bool(self._block_records(subject))
+
+    def _unblock(self, action: OutboxAction) -> ActionOutcome:
+        """Take back a block (an undone decision): delete the organisation's block records of the author."""
+        subject = action.author_external_id
+        if not subject or not subject.startswith("did:"):
+            return ActionOutcome.failed("cannot unblock on Bluesky: the comment's author (a DID) is unknown")
+        uris = self._block_records(subject)
+        for uri in uris:
+            _, collection, rkey = split_uri(uri)
+            self._xrpc(
+                "POST",
+                "com.atproto.repo.deleteRecord",
+                json={"repo": self.did(), "collection": collection or BLOCK, "rkey": rkey},
+            )
+        return ActionOutcome.done("unblocked on Bluesky" if uris else "not blocked on Bluesky")
 
     def _block(self, action: OutboxAction) -> ActionOutcome:
         subject = action.author_external_id
@@ -468,8 +495,8 @@ class BlueskyConnector(Connector):
 
     def check_applied(self, action: OutboxAction) -> bool | None:
         """A reply: found among the organisation's latest posts (same parent, same text). Reports: cannot tell."""
-        if action.action == "block" and action.author_external_id:
-            return self._blocked(action.author_external_id)
+        if action.action in ("block", "unblock") and action.author_external_id:
+            return self._blocked(action.author_external_id) is (action.action == "block")
         if action.action != "reply":
             return None
         text = str(action.payload.get("text") or "").strip()

@@ -123,11 +123,21 @@ class _NoStreaming(Exception):
     """The server has no streaming API (or not at that address): this session is REST only."""
 
 
+#: The calls on the author's account: the relationship field each sets, to what, and the outcome's words.
+#: Unblock and unmute take back a block or a mute when a decision is undone (connectors.base.reversal).
+_RELATIONS: dict[str, tuple[str, bool, str]] = {
+    "block": ("blocking", True, "blocked"),
+    "mute": ("muting", True, "muted"),
+    "unblock": ("blocking", False, "unblocked"),
+    "unmute": ("muting", False, "unmuted"),
+}
+
+
 class MastodonConnector(Connector):
     platform: ClassVar[Platform] = Platform.MASTODON
     receives: ClassVar[frozenset[str]] = frozenset({"poll"})
-    actions: ClassVar[frozenset[str]] = frozenset({"reply", "block", "mute", "report"})
-    idempotent_actions: ClassVar[frozenset[str]] = frozenset({"block", "mute"})
+    actions: ClassVar[frozenset[str]] = frozenset({"reply", "block", "mute", "unblock", "unmute", "report"})
+    idempotent_actions: ClassVar[frozenset[str]] = frozenset({"block", "mute", "unblock", "unmute"})
     sends_idempotency_keys: ClassVar[bool] = True
     required_credentials: ClassVar[tuple[str, ...]] = ("access_token",)
     default_config: ClassVar[dict[str, Any]] = {
@@ -341,11 +351,11 @@ class MastodonConnector(Connector):
         name = action.action
         if name == "reply":
             return self._reply(action)
-        if name in ("block", "mute"):
+        if name in _RELATIONS:
             if not action.author_external_id:
                 return ActionOutcome.failed(f"cannot {name} on Mastodon: the comment's author is unknown")
             self._call("POST", f"/api/v1/accounts/{action.author_external_id}/{name}", what=f"{name} the author")
-            return ActionOutcome.done("blocked on Mastodon" if name == "block" else "muted on Mastodon")
+            return ActionOutcome.done(f"{_RELATIONS[name][2]} on Mastodon")
         if name == "report":
             return self._report(action)
         return self.unsupported(action)
@@ -377,15 +387,15 @@ class MastodonConnector(Connector):
     def check_applied(self, action: OutboxAction) -> bool | None:
         """A reply: the organisation's answer is among the comment's replies (the Idempotency-Key lasts only an
         hour on Mastodon). Blocks and mutes: the relationship. Reports: Mastodon cannot tell."""
-        if action.action in ("block", "mute") and action.author_external_id:
+        if action.action in _RELATIONS and action.author_external_id:
             relations = self._call(
                 "GET",
                 "/api/v1/accounts/relationships",
                 what="reading the relationship",
                 params={"id[]": action.author_external_id},
             ).json()
-            field = "blocking" if action.action == "block" else "muting"
-            return bool(relations and isinstance(relations[0], dict) and relations[0].get(field))
+            field, wanted, _ = _RELATIONS[action.action]
+            return bool(relations and isinstance(relations[0], dict) and relations[0].get(field)) is wanted
         if action.action != "reply":
             return None
         text = str(action.payload.get("text") or "").strip()

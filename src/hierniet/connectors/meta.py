@@ -292,10 +292,10 @@ class FacebookConnector(_MetaConnector):
     hide_field: ClassVar[str] = "is_hidden"
     reply_edge: ClassVar[str] = "comments"
     actions: ClassVar[frozenset[str]] = frozenset(
-        {"hide", "unhide", "delete", "reply", "delete_reply", "ban_from_page", "block"}
+        {"hide", "unhide", "delete", "reply", "delete_reply", "ban_from_page", "block", "unban_from_page", "unblock"}
     )
     idempotent_actions: ClassVar[frozenset[str]] = frozenset(
-        {"hide", "unhide", "delete", "delete_reply", "ban_from_page", "block"}
+        {"hide", "unhide", "delete", "delete_reply", "ban_from_page", "block", "unban_from_page", "unblock"}
     )
 
     def _change(self, entry: Mapping[str, Any], change: Mapping[str, Any], result: WebhookResult) -> None:
@@ -348,6 +348,15 @@ class FacebookConnector(_MetaConnector):
                 "POST", f"{self.channel.external_id}/blocked", what=f"ban {user} from the Page", data={"user": user}
             )
             return ActionOutcome.done("banned from the Page")
+        if action.action in ("unban_from_page", "unblock"):
+            # An undone decision lifts the ban: DELETE /{page-id}/blocked with the same user.
+            user = action.author_external_id
+            if not user:
+                return ActionOutcome.failed("the comment has no known author: lift the ban by hand on the Page")
+            self._graph(
+                "DELETE", f"{self.channel.external_id}/blocked", what=f"lift the ban of {user}", params={"user": user}
+            )
+            return ActionOutcome.done("ban from the Page lifted")
         return self.unsupported(action)
 
 

@@ -64,9 +64,13 @@ def _problem(exc: PermanentError) -> str:
 class XConnector(Connector):
     platform: ClassVar[Platform] = Platform.X
     receives: ClassVar[frozenset[str]] = frozenset({"poll"})
-    actions: ClassVar[frozenset[str]] = frozenset({"hide_reply", "hide", "unhide", "reply", "mute", "block"})
+    actions: ClassVar[frozenset[str]] = frozenset(
+        {"hide_reply", "hide", "unhide", "reply", "mute", "block", "unmute", "unblock"}
+    )
     # Hiding a hidden reply, muting a muted or blocking a blocked account leaves the same state.
-    idempotent_actions: ClassVar[frozenset[str]] = frozenset({"hide_reply", "hide", "unhide", "mute", "block"})
+    idempotent_actions: ClassVar[frozenset[str]] = frozenset(
+        {"hide_reply", "hide", "unhide", "mute", "block", "unmute", "unblock"}
+    )
     required_credentials: ClassVar[tuple[str, ...]] = ("access_token",)
     default_config: ClassVar[dict[str, Any]] = {
         "base_url": "https://api.x.com",
@@ -192,6 +196,8 @@ class XConnector(Connector):
             return self._reply(action)
         if name in ("mute", "block"):
             return self._relation(action, name)
+        if name in ("unmute", "unblock"):
+            return self._end_relation(action, name)
         return self.unsupported(action)
 
     def _hide(self, action: OutboxAction, *, hidden: bool) -> ActionOutcome:
@@ -256,6 +262,26 @@ class XConnector(Connector):
         if (data.get("data") or {}).get(path) is not True:
             raise PermanentError(f"X did not confirm the {name}: {data}")
         return ActionOutcome.done(f"{'blocked' if name == 'block' else 'muted'} on X")
+
+    def _end_relation(self, action: OutboxAction, name: str) -> ActionOutcome:
+        """Take back a mute or a block (an undone decision): DELETE /2/users/{me}/muting|blocking/{target}."""
+        target = action.author_external_id
+        if not target:
+            return ActionOutcome.failed(f"cannot {name} on X: the comment's author is unknown")
+        path = "blocking" if name == "unblock" else "muting"
+        try:
+            data = self._call("DELETE", f"/2/users/{self._user_id}/{path}/{target}", what=f"{name} {target} on X")
+        except PermanentError as exc:
+            if exc.status == 403 and name == "unblock":
+                raise PermanentError(
+                    "X lets apps unblock accounts only on its Enterprise plan: unblock the author by hand in the X "
+                    f"app. X said: {_problem(exc)}",
+                    status=403,
+                ) from None
+            raise self._explained(exc, f"{name} the author") from None
+        if (data.get("data") or {}).get(path) is not False:
+            raise PermanentError(f"X did not confirm the {name}: {data}")
+        return ActionOutcome.done(f"{'unblocked' if name == 'unblock' else 'unmuted'} on X")
 
     def check_applied(self, action: OutboxAction) -> bool | None:
         """A reply is found among the account's latest posts (same parent, same text); others are idempotent."""

@@ -153,19 +153,17 @@ def record_decision(
         if not reason:
             reason = "accepted the recommendation" if kind is DecisionKind.ACCEPT else "edited the recommendation"
 
-        row = repo.append_decision(
+        row = append_decision(
             tx,
-            comment_id=comment.id,
-            author_id=comment.author_id,
-            organisation_id=channel.organisation_id,
-            user_id=_user_id(actor),
-            recommendation_id=rec.id if rec is not None else None,
+            actor,
+            loaded,
+            rec,
             kind=kind.value,
             step=step.value,
             reply=reply,
             reports=[r.value for r in reports],
             reason=reason,
-            created_at=now,
+            now=now,
         )
         # Deciding again is the "look again" an edit after the earlier decision asked for.
         repo.set_comment_state(
@@ -233,6 +231,37 @@ def lead_checks(
     return checks
 
 
+def append_decision(
+    tx: Session,
+    actor: Actor,
+    loaded: _Loaded,
+    rec: t.Recommendation | None,
+    *,
+    kind: str,
+    step: str,
+    reason: str,
+    now: datetime | None,
+    reply: str = "",
+    reports: Sequence[str] = (),
+) -> t.Decision:
+    """A person's decision on a loaded comment as a new row (decisions are append-only): the one place that
+    says whose decision it is, on which comment, author and organisation, after which recommendation."""
+    return repo.append_decision(
+        tx,
+        comment_id=loaded.comment.id,
+        author_id=loaded.comment.author_id,
+        organisation_id=loaded.channel.organisation_id,
+        user_id=_user_id(actor),
+        recommendation_id=rec.id if rec is not None else None,
+        kind=kind,
+        step=step,
+        reply=reply,
+        reports=list(reports),
+        reason=reason,
+        created_at=now,
+    )
+
+
 def _user_id(actor: Actor) -> int:
     if actor.user_id is None:
         raise InvalidInput(
@@ -263,11 +292,19 @@ def _queue_calls(
     # A to-do for a person ("manual") is live like a queued call: not queued twice, cancelled when unwanted.
     live = [a for a in existing if a.status in (ActionStatus.QUEUED, ActionStatus.DONE, ActionStatus.MANUAL)]
     have = {a.action for a in live}
-    repo.set_action_status(
-        tx,
-        [a.id for a in live if a.status in (ActionStatus.QUEUED, ActionStatus.MANUAL) and a.action not in calls],
-        ActionStatus.CANCELLED,
-    )
+    backs = _reversals(existing, live)
+    pending = (ActionStatus.QUEUED, ActionStatus.MANUAL)
+    # A call an undo takes back (unhide, unblock, ...) stays whatever a later decision wants: the author is
+    # unblocked even when the next step is a mere reply. Only a decision that wants the call again changes it.
+    cancel = [a.id for a in live if a.status in pending and a.action not in calls and a.id not in backs]
+    for call, taken_back in _taken_back(live, backs).items():
+        if call not in calls:
+            continue
+        unsent = [b.id for b in taken_back if b.status in pending and b.sent_at is None]
+        cancel += unsent  # never sent: the call still stands, nothing to make again
+        if len(unsent) < len(taken_back):
+            have.discard(call)  # taken back on the platform: make it again
+    repo.set_action_status(tx, cancel, ActionStatus.CANCELLED)
     wanted = [c for c in calls if c not in have or (c == "reply" and _reply_changed(live, reply))]
     if unhide is not None and any(a.status == ActionStatus.DONE and a.action == unhide for a in live):
         # The comment was hidden by an earlier step that no longer stands: show it again.
@@ -289,6 +326,28 @@ def _queue_calls(
     )
 
 
+def _reversals(existing: Sequence[t.QueuedAction], live: Sequence[t.QueuedAction]) -> dict[int, str]:
+    """The live calls an undo queued to take a call back (payload `reverses`), each with the call it reverses."""
+    by_id = {a.id: a for a in existing}
+    out: dict[int, str] = {}
+    for a in live:
+        target = a.payload.get("reverses") if isinstance(a.payload, dict) else None
+        if isinstance(target, int) and target in by_id:
+            out[a.id] = by_id[target].action
+    return out
+
+
+def _taken_back(live: Sequence[t.QueuedAction], backs: dict[int, str]) -> dict[str, list[t.QueuedAction]]:
+    """Per call, its reversals when they are newer than the call's own latest row (the call is taken back)."""
+    out: dict[str, list[t.QueuedAction]] = {}
+    for call in set(backs.values()):
+        rows = [a.id for a in live if a.action == call and a.id not in backs]
+        reversing = [a for a in live if backs.get(a.id) == call]
+        if not rows or max(rows) < max(b.id for b in reversing):
+            out[call] = reversing
+    return out
+
+
 def _reply_changed(live: Sequence[t.QueuedAction], reply: str) -> bool:
     replies = [a for a in live if a.action == "reply"]
     return bool(replies) and all(a.payload.get("text") != reply for a in replies)
@@ -306,17 +365,15 @@ def escalate(
             message = f"comment {comment_id} is already escalated: a lead decides on it"
             raise Conflict(message, reason=Reason("error.already_escalated", message, comment_id=comment_id))
         rec = repo.latest_recommendation(tx, comment.id)
-        row = repo.append_decision(
+        row = append_decision(
             tx,
-            comment_id=comment.id,
-            author_id=comment.author_id,
-            organisation_id=channel.organisation_id,
-            user_id=_user_id(actor),
-            recommendation_id=rec.id if rec is not None else None,
+            actor,
+            loaded,
+            rec,
             kind=DecisionKind.ESCALATE.value,
             step=CharterStep.REVIEW.value,
             reason=reason.strip() or "escalated to a lead",
-            created_at=now,
+            now=now,
         )
         repo.set_comment_state(tx, comment.id, status=CommentStatus.ESCALATED.value)
         repo_team.release(tx, [comment.id])  # a lead takes it from here
@@ -583,6 +640,7 @@ __all__ = [
     "DecisionIn",
     "EditIn",
     "Retriaged",
+    "append_decision",
     "apply_edits",
     "clear_author",
     "escalate",

@@ -27,8 +27,11 @@ from hierniet.services.views import CommentStatus
 from hierniet.store import repo
 from hierniet.store.tables import Channel
 
-#: Queued calls that still make sense once the comment is gone: they are about its author, or report it.
-KEPT_AFTER_REMOVAL: frozenset[str] = frozenset({"report", "block", "ban_from_page", "mute"})
+#: Queued calls that still make sense once the comment is gone: they are about its author (an undo's lifting
+#: of a block, a ban or a mute included), or report it.
+KEPT_AFTER_REMOVAL: frozenset[str] = frozenset(
+    {"report", "block", "ban_from_page", "mute", "unblock", "unban_from_page", "unmute"}
+)
 
 CANCEL_REASON = "cancelled: the comment was removed on the platform"
 

@@ -23,6 +23,21 @@ MAX_NAME = 100
 MAX_QUERY = 1000
 #: Not part of a filter: where one is in the list, and the queue's own commands.
 _NOT_FILTERS = frozenset({"page", "clear", "csrf_token"})
+#: The filters of the desk queue's address (hierniet.web.desk.routes.QueueForm): a saved filter holds only
+#: these, so one sent through the API in another shape is refused rather than kept and silently ignored.
+FILTER_KEYS = (
+    "q",
+    "channel",
+    "label",
+    "language",
+    "severity",
+    "status",
+    "author",
+    "since",
+    "until",
+    "order",
+    "assigned",
+)
 _PREFERENCE = "queue_filter"
 
 
@@ -53,8 +68,31 @@ def list_filters(store: repo.Store, actor: Actor) -> list[SavedFilterView]:
         return [SavedFilterView(f.id, f.name, f.query) for f in repo_team.saved_filters(s, actor.user_id)]
 
 
-def save_filter(store: repo.Store, actor: Actor, name: str, query: str) -> SavedFilterView:
-    """Save the queue's filter under `name` (saving again under the same name replaces it)."""
+def unknown_keys(query: str) -> list[str]:
+    """The names in a filter's query string that the desk queue does not read, in their order."""
+    found = [k for k, _ in parse_qsl(query, keep_blank_values=True) if k not in FILTER_KEYS]
+    return list(dict.fromkeys(found))
+
+
+def known_only(query: str) -> str:
+    """The filter with only the names the queue reads (the desk saves what its own address holds)."""
+    return urlencode([(k, v) for k, v in parse_qsl(normalise(query)) if k in FILTER_KEYS])
+
+
+def _check_keys(query: str) -> None:
+    if unknown := unknown_keys(query):
+        raise InvalidInput(
+            f"the queue has no filter {', '.join(repr(k) for k in unknown[:5])}: a filter is the query string "
+            f"of the desk queue's address, with {', '.join(FILTER_KEYS)} (for example 'label=hate&status=open')"
+        )
+
+
+def save_filter(store: repo.Store, actor: Actor, name: str, query: str, *, replace: bool = True) -> SavedFilterView:
+    """Save the queue's filter under `name`.
+
+    Saving again under the same name replaces that filter's query (the desk's "save"); with `replace`
+    False a name already taken is a Conflict, so that a program never overwrites a filter by accident.
+    """
     user_id = _person(actor)
     name = " ".join(name.split())
     if not name:
@@ -66,8 +104,14 @@ def save_filter(store: repo.Store, actor: Actor, name: str, query: str) -> Saved
         raise InvalidInput("the queue has no filter to save: choose filters first, then save them")
     if len(query) > MAX_QUERY:
         raise InvalidInput(f"the filter is too long to save (at most {MAX_QUERY} characters)")
+    _check_keys(query)
     with store.transaction() as tx:
         existing = repo_team.saved_filters(tx, user_id)
+        if not replace and any(f.name == name for f in existing):
+            raise Conflict(
+                f"you have a saved filter named '{name}' already: choose another name, delete that one first, "
+                "or save with replace set to replace its query"
+            )
         if len(existing) >= MAX_FILTERS and all(f.name != name for f in existing):
             raise Conflict(f"you have {MAX_FILTERS} saved filters already: delete one first")
         row = repo_team.save_filter(tx, user_id, name, query, utcnow())
@@ -124,13 +168,30 @@ def remember_filter(store: repo.Store, actor: Actor, query: str) -> None:
             repo_desk.set_preferences(tx, row.id, {**(row.preferences or {}), _PREFERENCE: query})
 
 
+def set_last_filter(store: repo.Store, actor: Actor, query: str) -> str:
+    """Remember `query` as this person's last filter, as the queue would (the API's way); "" forgets it.
+
+    Unlike the queue's own remembering, a filter the queue cannot read is refused (InvalidInput)."""
+    _person(actor)
+    query = normalise(query)
+    if len(query) > MAX_QUERY:
+        raise InvalidInput(f"the filter is too long to remember (at most {MAX_QUERY} characters)")
+    _check_keys(query)
+    remember_filter(store, actor, query)
+    return last_filter(store, actor)
+
+
 __all__ = [
+    "FILTER_KEYS",
     "MAX_FILTERS",
     "SavedFilterView",
     "delete_filter",
+    "known_only",
     "last_filter",
     "list_filters",
     "normalise",
     "remember_filter",
     "save_filter",
+    "set_last_filter",
+    "unknown_keys",
 ]

@@ -8,25 +8,29 @@ comment waits again), so the author's history no longer counts the undone step.
 
 The outbox follows: the undone decision's calls not sent yet are cancelled; the ones already sent (or on
 their way) are taken back where the platform's connector can (unhide, unblock, delete the reply,
-`connectors.base.reversal`), and otherwise listed for a person to take back by hand on the platform (the
-undo's reason and audit line name them). When an earlier decision stands again, its calls are queued again.
+`connectors.base.reversal`); otherwise a call a person can take back (a block, a mute, a ban, a hide) becomes
+a to-do in the outbox (state "manual", with what to do in words), and a call nothing takes back (a deleted
+comment, a report) is named in the undo's reason and audit line. When an earlier decision stands again, its
+calls are queued again.
 
 Only the person who decided may undo, within `Settings.desk_undo_minutes` of the decision; afterwards (or
-for someone else's decision) a new decision is the way, with its reason.
+for someone else's decision) a new decision is the way, with its reason. Undoing a lead's step (a block, a
+report to the police) takes a lead, as changing it would: a person whose role changed meanwhile cannot.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from hierniet.connectors.base import reversal
-from hierniet.domain import CharterStep
+from hierniet.connectors.base import reversal, reversal_by_hand
+from hierniet.domain import CharterStep, ReportTo
 from hierniet.policy import parse_platform
 from hierniet.services import audit, convert
 from hierniet.services.actions import ActionStatus, action_rows, platform_calls
+from hierniet.services.actions import by_hand as by_hand_call
 from hierniet.services.auth import Actor, Permission, require
-from hierniet.services.decisions import _load, _queue_calls, _reports, _user_id
+from hierniet.services.decisions import SEVERE_STEPS, _load, _queue_calls, _reports, _user_id, append_decision
 from hierniet.services.errors import Conflict, Forbidden
 from hierniet.services.views import CommentDetail, CommentStatus, DecisionKind, DecisionView
 from hierniet.store import repo
@@ -56,6 +60,13 @@ class UndoResult:
     reversed: list[str]  # reversing calls queued (e.g. "unhide")
     by_hand: list[str]  # sent calls no connector can take back: a person does it on the platform
     status: str  # where the comment stands now
+    #: The to-dos queued for a person (state "manual"): the call to make on the platform by hand, e.g. "unblock".
+    to_do: list[str] = field(default_factory=list)
+
+
+def _lead_step(step: str, reports: list[str]) -> bool:
+    """True for a decision only a lead may take, and so change or undo (decisions.lead_checks)."""
+    return CharterStep(step) in SEVERE_STEPS or ReportTo.POLICE.value in reports
 
 
 def undoable(
@@ -67,6 +78,8 @@ def undoable(
         return None
     last = detail.decisions[-1]
     if last.kind not in UNDOABLE_KINDS or last.user != actor.name or now - last.created_at > window:
+        return None
+    if _lead_step(last.step, list(last.reports)) and not actor.can(Permission.DECIDE_SEVERE):
         return None
     return Undoable(last.id, last.step, last.created_at, last.created_at + window)
 
@@ -101,6 +114,8 @@ def undo_decision(
                 f"{actor.name} did not take decision {decision_id}: only the person who decided may undo it; "
                 "decide anew instead, with a reason"
             )
+        if _lead_step(undone.step, list(undone.reports or [])):
+            require(actor, Permission.DECIDE_SEVERE, f"undo a '{undone.step}' decision")
         if now - undone.created_at > window:
             minutes = int(window.total_seconds() // 60)
             raise Conflict(
@@ -150,34 +165,24 @@ def undo_decision(
         ]
         backs: list[tuple[t.QueuedAction, str]] = []
         by_hand: list[str] = []
+        to_do: list[tuple[t.QueuedAction, str]] = []
         for action in sent:
             if action.action in calls:
                 continue  # the decision that stands again wants it too
             back = reversal(channel.platform, action.action, hide_action=caps.hide_action)
             if back == "delete_reply" and not action.platform_ref:
                 back = None  # the platform never said the reply's id: nothing to address it by
-            if back is None:
-                by_hand.append(action.action)
-            else:
+            if back is not None:
                 backs.append((action, back))
+                continue
+            by_hand.append(action.action)
+            if (manual := reversal_by_hand(action.action)) is not None:
+                to_do.append((action, manual))
 
         words = reason.strip() or f"undid decision {undone.id} ({undone.kind} '{undone.step}')"
         if by_hand:
             words += "; take back by hand on the platform: " + ", ".join(by_hand)
-        row = repo.append_decision(
-            tx,
-            comment_id=comment.id,
-            author_id=comment.author_id,
-            organisation_id=channel.organisation_id,
-            user_id=_user_id(actor),
-            recommendation_id=rec.id if rec is not None else None,
-            kind=UNDO,
-            step=restored_step,
-            reply="",
-            reports=[],
-            reason=words,
-            created_at=now,
-        )
+        row = append_decision(tx, actor, loaded, rec, kind=UNDO, step=restored_step, reason=words, now=now)
         repo.cancel_actions(tx, [a.id for a in unsent], f"cancelled: decision {undone.id} was undone", now=now)
         # An earlier decision that stands again gets its calls back (those not queued or done already).
         # Calls on their way are left to the worker (cancelling them would not stop them): reversed below.
@@ -190,6 +195,23 @@ def undo_decision(
             # A call still on its way is taken back after its lease, not raced; a reply is deleted by its id.
             queued["not_before"] = max(now, action.lease_until or now)
             queued["payload"] = {"reverses": action.id, "platform_ref": action.platform_ref}
+            repo.insert_many(tx, t.QueuedAction, [queued])
+        for action, manual in to_do:
+            (queued,) = action_rows(
+                comment_id=comment.id, channel_id=channel.id, calls=[manual], reply="", now=now, decision_id=row.id
+            )
+            # A to-do for a person on the desk's outbox and the comment's page; the worker never sends it.
+            queued["status"] = ActionStatus.MANUAL
+            queued["payload"] = {"reverses": action.id, "platform_ref": action.platform_ref}
+            why = (
+                f"the {channel.platform} connector has no API for '{manual}'"
+                if by_hand_call(channel.platform, manual)
+                else "the platform never said the reply's id"
+            )
+            queued["last_error"] = (
+                f"decision {undone.id} was undone, but '{action.action}' cannot be taken back through the "
+                f"platform's API ({why}): do '{manual}' by hand on the platform, then tick it done"
+            )
             repo.insert_many(tx, t.QueuedAction, [queued])
         reversed_calls = [back for _action, back in backs]
         repo.set_comment_state(tx, comment.id, status=status, decided_step=decided_step)
@@ -209,6 +231,7 @@ def undo_decision(
                 "cancelled": [a.action for a in unsent],
                 "reversed": reversed_calls,
                 "by_hand": by_hand,
+                "to_do": [manual for _action, manual in to_do],
             },
         )
         user = repo.get_user(tx, row.user_id)
@@ -220,6 +243,7 @@ def undo_decision(
             reversed=reversed_calls,
             by_hand=by_hand,
             status=status,
+            to_do=[manual for _action, manual in to_do],
         )
 
 

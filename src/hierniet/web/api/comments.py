@@ -12,6 +12,8 @@ from fastapi.responses import JSONResponse
 from hierniet.bounds import Id
 from hierniet.services import decisions, privacy, queue, undo
 from hierniet.services.ingest import CommentIn, ingest
+from hierniet.web.api import language
+from hierniet.web.api.language import LocaleDep
 from hierniet.web.api.schemas import (
     CommentPublic,
     DecisionCreate,
@@ -135,10 +137,13 @@ def post_retriage(body: RetriageCreate, store: StoreDep, triage: TriageDep, acto
 
 
 @router.get("/{comment_id}", response_model=CommentPublic, summary="One comment with everything about it")
-def get_comment(comment_id: Id, store: StoreDep, actor: ActorDep) -> Any:
+def get_comment(comment_id: Id, store: StoreDep, actor: ActorDep, locale: LocaleDep) -> Any:
     """The comment, its latest verdict and recommendation, the decisions, the queued platform calls and the
-    author's history on the organisation (with the entries that count as strikes now)."""
-    return queue.comment_detail(store, actor, comment_id)
+    author's history on the organisation (with the entries that count as strikes now).
+
+    The reasons are in the language `Accept-Language` asks for (nl, fr, de; en otherwise), each also with its
+    message id and values in `reason_details`."""
+    return language.comment_public(queue.comment_detail(store, actor, comment_id), locale)
 
 
 @router.post(
@@ -147,13 +152,13 @@ def get_comment(comment_id: Id, store: StoreDep, actor: ActorDep) -> Any:
     status_code=status.HTTP_201_CREATED,
     summary="Record a person's decision",
 )
-def post_decision(comment_id: Id, body: DecisionCreate, store: StoreDep, actor: ActorDep) -> Any:
+def post_decision(comment_id: Id, body: DecisionCreate, store: StoreDep, actor: ActorDep, locale: LocaleDep) -> Any:
     """Accept (the recommended step), edit (its reply or reports) or override (another step, with a reason).
 
     Moderators may not decide `block` or `police`, report to the police, or decide on an escalated
     comment: those need a lead (403 otherwise).
     """
-    return decisions.record_decision(
+    made = decisions.record_decision(
         store,
         actor,
         comment_id,
@@ -164,6 +169,7 @@ def post_decision(comment_id: Id, body: DecisionCreate, store: StoreDep, actor: 
             reports=tuple(r.value for r in body.reports) if body.reports is not None else None,
         ),
     )
+    return language.decision_public(made, locale)
 
 
 @router.post(
@@ -186,8 +192,9 @@ def post_undo(comment_id: Id, body: UndoCreate, store: StoreDep, actor: ActorDep
     """A new decision (kind `undo`) that puts the comment back where it stood before `decision_id`, the
     comment's last decision, taken by the caller less than HIERNIET_DESK_UNDO_MINUTES ago (409 otherwise;
     403 for someone else's decision). Its platform calls not sent yet are cancelled; sent ones are taken
-    back where the platform's connector can, and listed in `by_hand` otherwise. The desk's Undo button
-    does the same."""
+    back where the platform's connector can, and listed in `by_hand` otherwise (a block, mute or ban a
+    person can lift is also a to-do in the outbox: `to_do`). Undoing a block or a report to the police takes
+    a lead. The desk's Undo button does the same."""
     window = timedelta(minutes=settings.desk_undo_minutes)
     return undo.undo_decision(store, actor, comment_id, body.decision_id, window=window, reason=body.reason)
 

@@ -13,6 +13,9 @@ from hierniet.bounds import Id, check_text
 from hierniet.domain import CharterStep, ReportTo
 from hierniet.services.auth import Permission, Role
 from hierniet.services.ingest import CommentIn
+from hierniet.services.saved_filters import FILTER_KEYS
+from hierniet.services.saved_filters import MAX_NAME as MAX_FILTER_NAME
+from hierniet.services.saved_filters import MAX_QUERY as MAX_FILTER_QUERY
 
 T = TypeVar("T")
 
@@ -121,6 +124,19 @@ class PagePublic(_Public, Generic[T]):
     offset: int
 
 
+class ReasonPublic(_Public):
+    """One reason with what it is made of, so that a client can say it in a language of its own."""
+
+    code: str | None = Field(
+        description="The reason's message id (e.g. `policy.first_step`); null for a reason kept as text only."
+    )
+    params: dict[str, Any] = Field(
+        description="The values the sentence is made of: labels, steps and severities as codes, scores as "
+        "numbers, days as ISO dates."
+    )
+    text: str = Field(description="The reason in the language the request asked for (Accept-Language).")
+
+
 class VerdictPublic(_Public):
     version: int
     language: str
@@ -132,7 +148,10 @@ class VerdictPublic(_Public):
     evidence: list[dict[str, Any]]
     pii: list[dict[str, Any]]
     model_version: str
-    reasons: list[str]
+    reasons: list[str] = Field(description="Why, in the language the request asked for (Accept-Language; en).")
+    reason_details: list[ReasonPublic] = Field(
+        default_factory=list, description="The same reasons with their message ids and values."
+    )
     rules_fired: list[str] = Field(description="named triage rules that raised a label of this verdict")
     suppressed_by: list[str] = Field(description="named rules that held a label back (rule/why)")
     created_at: datetime
@@ -144,7 +163,10 @@ class RecommendationPublic(_Public):
     reports: list[str]
     auto: bool
     reply: str
-    reasons: list[str]
+    reasons: list[str] = Field(description="Why, in the language the request asked for (Accept-Language; en).")
+    reason_details: list[ReasonPublic] = Field(
+        default_factory=list, description="The same reasons with their message ids and values."
+    )
     language: str
     alert_lead: bool
     policy_version: str
@@ -349,6 +371,10 @@ class AuditEntryPublic(_Public):
     subject_id: str | None
     organisation_id: int | None
     detail: dict[str, Any]
+    action_text: str = Field("", description="The action in words, in the language the request asked for.")
+    detail_text: list[list[str]] = Field(
+        default_factory=list, description="The details in words: [name, value] pairs, in the request's language."
+    )
 
 
 # --- administration ------------------------------------------------------------------------------------
@@ -432,6 +458,36 @@ class MePublic(BaseModel):
     permissions: list[Permission]
 
 
+class SavedFilterCreate(_Create):
+    """A queue filter saved under a name, for the person the token belongs to."""
+
+    name: str = Field(max_length=MAX_FILTER_NAME, description="What the desk lists it as (spaces are tidied).")
+    query: str = Field(
+        max_length=4 * MAX_FILTER_QUERY,
+        description="The desk queue's filter as its address's query string, e.g. `label=hate&status=open` "
+        "(names: " + ", ".join(FILTER_KEYS) + "; the page number and empty values are left out).",
+    )
+    replace: bool = Field(
+        False, description="Give a filter of that name the new query; without it a name already taken is a 409."
+    )
+
+
+class SavedFilterPublic(_Public):
+    id: int
+    name: str
+    query: str = Field(description="The filter as the desk queue's query string.")
+    desk_url: str = Field(description="The desk's queue with this filter (relative to the server).")
+
+
+class LastFilterPublic(BaseModel):
+    query: str = Field(description="The filter the person last used on the desk's queue; empty for none.")
+    desk_url: str
+
+
+class LastFilterPut(_Create):
+    query: str = Field(max_length=4 * MAX_FILTER_QUERY, description="The filter to remember; empty forgets it.")
+
+
 class UndoCreate(_Create):
     """Undo the last decision on a comment, taken by the caller within the desk's undo window."""
 
@@ -445,4 +501,8 @@ class UndoPublic(_Public):
     cancelled: list[str] = Field(description="Platform calls cancelled before they were sent.")
     reversed: list[str] = Field(description="Calls queued to take back the ones already sent (e.g. unhide).")
     by_hand: list[str] = Field(description="Sent calls no connector takes back: a person does it on the platform.")
+    to_do: list[str] = Field(
+        default_factory=list,
+        description="Of those, the calls queued as to-dos in the outbox (status `manual`), e.g. `unblock`.",
+    )
     status: str = Field(description="Where the comment stands now.")

@@ -22,16 +22,22 @@ ACTIONS: dict[str, str] = {
     "decision.override": N_("decision: another step"),
     "decision.escalate": N_("escalated to a lead"),
     "decision.clear_author": N_("author's record cleared"),
+    "decision.undo": N_("decision undone"),
     "comment.revealed": N_("severe comment revealed"),
     "comment.retriaged": N_("comment triaged again"),
     "comment.edited_on_platform": N_("comment edited on the platform"),
     "comment.removed_on_platform": N_("comment removed on the platform"),
     "comments.removed_on_platform": N_("comments removed on the platform"),
     "comment.evidence_hold": N_("kept as evidence"),
+    "comment.evidence_released": N_("no longer kept as evidence"),
+    "comment.assigned": N_("comment assigned"),
+    "comment.taken_over": N_("comment taken over"),
     "comments.ingested": N_("comments received"),
     "action.done": N_("platform call done"),
     "action.failed": N_("platform call failed"),
     "action.cancelled": N_("platform call cancelled"),
+    "action.retried": N_("platform call queued again"),
+    "action.done_by_hand": N_("platform call done by hand"),
     "author.cleared": N_("author's record cleared"),
     "author.exported": N_("author's data exported"),
     "privacy.erasure": N_("author's data erased"),
@@ -54,6 +60,8 @@ ACTIONS: dict[str, str] = {
     "user.password_changed": N_("password changed"),
     "user.password_set": N_("password set"),
     "user.preferences": N_("settings saved"),
+    "user.filter_saved": N_("queue filter saved"),
+    "user.filter_deleted": N_("queue filter deleted"),
 }
 
 #: The subject of an entry.
@@ -118,6 +126,14 @@ KEYS: dict[str, str] = {
     "config": N_("settings"),
     "prefix": N_("token prefix"),
     "unknown": N_("unknown"),
+    # An undo's details (hierniet.services.undo) and a saved filter's.
+    "undone": N_("undone decision"),
+    "restored": N_("step again"),
+    "reversed": N_("taken back through the API"),
+    "by_hand": N_("to take back by hand"),
+    "to_do": N_("to do by hand"),
+    "query": N_("filter"),
+    "note": N_("note"),
 }
 
 #: Which words table shows the values of a detail.
@@ -134,6 +150,12 @@ _VALUE_WORDS: dict[str, str] = {
     "status": "status",
     "previous_status": "status",
     "action": "call",
+    "restored": "step",
+    "reversed": "call",
+    "by_hand": "call",
+    "to_do": "call",
+    "cancelled": "call",
+    "kept": "call",
 }
 
 #: How a person revealed a comment, and through which door they came.

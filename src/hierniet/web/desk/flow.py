@@ -44,7 +44,15 @@ def undo_decision(ctx: SignedIn, comment_id: Id, decision: Annotated[int, Form()
         ctx.flash(
             ctx.t(
                 "Take back by hand on the platform (no API does it): %(calls)s.",
-                calls=", ".join(result.by_hand),
+                calls=", ".join(ctx.t(words.CALLS.get(call, call)) for call in result.by_hand),
+            ),
+            "error",
+        )
+    if result.to_do:
+        ctx.flash(
+            ctx.t(
+                "To do by hand, listed under the comment's platform actions: %(calls)s.",
+                calls=", ".join(ctx.t(words.CALLS.get(call, call)) for call in result.to_do),
             ),
             "error",
         )

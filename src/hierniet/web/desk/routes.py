@@ -6,6 +6,7 @@ message for the next page, or with the same page and the error when something mu
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, time, timedelta
 from typing import Annotated, Any
@@ -439,7 +440,9 @@ def _comment_page(ctx: DeskContext, comment_id: int) -> Response:
         actions=[(name, words.ACTION_KEYS[name]) for name in words.ACTIONS if name in offered.offered],
         offers=offered,
         undo=undo.undoable(ctx.store, actor, detail, window=timedelta(minutes=ctx.settings.desk_undo_minutes)),
-        shortcuts=_COMMENT_SHORTCUTS,
+        shortcuts=_comment_shortcuts(
+            offered.offered, shielded=shield is not None or any(r.shield is not None for r in revisions)
+        ),
         holder=holder,
         comment_id=comment_id,
         people=claims.assignable(ctx.store, actor, comment_id) if actor.can(Permission.ASSIGN) else [],
@@ -679,11 +682,15 @@ _QUEUE_SHORTCUTS: list[tuple[str, str]] = [
     ("?", N_("show this help")),
 ]
 
-_COMMENT_SHORTCUTS: list[tuple[str, str]] = [
-    *((key, words.ACTIONS[name]) for name, key in words.ACTION_KEYS.items()),
-    ("v", N_("reveal the comment")),
-    ("t", N_("edit the reply")),
-    ("u", N_("back to the queue")),
-    ("Esc", N_("leave the text field (shortcuts work again)")),
-    ("?", N_("show this help")),
-]
+
+def _comment_shortcuts(offered: Sequence[str], *, shielded: bool) -> list[tuple[str, str]]:
+    """The comment page's keys: a decision's key only where its button is offered to this person (a moderator's
+    help lists no lead's step, issue 12), and "v" only while something on the page is shielded to reveal."""
+    return [
+        *((words.ACTION_KEYS[name], words.ACTIONS[name]) for name in words.ACTIONS if name in offered),
+        *([("v", N_("reveal the comment"))] if shielded else []),
+        ("t", N_("edit the reply")),
+        ("u", N_("back to the queue")),
+        ("Esc", N_("leave the text field (shortcuts work again)")),
+        ("?", N_("show this help")),
+    ]

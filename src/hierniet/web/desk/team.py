@@ -63,6 +63,8 @@ def assign(ctx: SignedIn, comment_id: Id, user_id: Annotated[str, Form()] = "") 
 
 @team_router.post("/filters", dependencies=Csrf)
 def save_filter(ctx: SignedIn, name: Annotated[str, Form()] = "", query: Annotated[str, Form()] = "") -> Response:
+    # A name the queue does not read (typed into the address by hand) is not part of the filter: left out.
+    query = saved_filters.known_only(query)
     back = f"{PREFIX}/" + (f"?{saved_filters.normalise(query)}" if saved_filters.normalise(query) else "")
     try:
         saved = saved_filters.save_filter(ctx.store, ctx.actor, name, query)

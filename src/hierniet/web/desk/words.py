@@ -150,6 +150,10 @@ CALLS: dict[str, str] = {
     "mute": N_("mute the author"),
     "ban_author": N_("ban the author"),
     "delete_reply": N_("delete the reply"),
+    # The calls an undo makes to take a block, a mute or a ban back (connectors.base.REVERSALS).
+    "unblock": N_("unblock the author"),
+    "unmute": N_("unmute the author"),
+    "unban_from_page": N_("lift the author's ban from the page"),
 }
 
 #: What a platform's answer means (hierniet.services.outbox_desk.reason_of), before the answer itself.
