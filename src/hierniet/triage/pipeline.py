@@ -443,23 +443,25 @@ class Triage:
                 start, end = analysis.units[best].unit.start, analysis.units[best].unit.end
                 what = "this clause"
             said = analysis.text[start:end]
+            # The figure in words is the verdict's own (rounded as stored), so "0.895" reads 0.90 everywhere.
+            shown = round(scores[label], 4)
             evidence.append(
                 Evidence(
                     start,
                     end,
                     label,
                     EvidenceSource.MODEL,
-                    f"model reading of {what}: score {scores[label]:.2f}",
+                    f"model reading of {what}: score {shown:.2f}",
                     said,
                 )
             )
             reasons.append(
                 Reason(
                     "triage.model",
-                    f"the model reads '{_clip(said)}' as {label.value} ({scores[label]:.2f})",
+                    f"the model reads '{_clip(said)}' as {label.value} ({shown:.2f})",
                     words=_clip(said),
                     label=label.value,
-                    score=scores[label],
+                    score=shown,
                 )
             )
         targets: Counter[Target] = Counter(rules.targets)
