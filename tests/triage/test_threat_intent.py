@@ -68,3 +68,31 @@ def test_a_meeting_announced_and_left_unsaid_is_a_threat(triage: Triage, text: s
 )
 def test_a_friendly_meeting_is_not_an_encounter_threat(triage: Triage, text: str) -> None:
     assert "pattern.encounter_threat" not in _verdict(triage, text).rules_fired
+
+
+@pytest.mark.parametrize(
+    ("text", "why"),
+    [
+        ("Vrijdag om 17u wacht ik die controleur op aan de stelplaats en dan sla ik hem in elkaar.", "a time"),
+        ("Ik kom met een mes naar jullie loket als ze mijn uitkering nog eens stoppen.", "a weapon"),
+    ],
+)
+def test_a_concrete_threat_is_severity_four(triage: Triage, text: str, why: str) -> None:
+    verdict = _verdict(triage, text)
+    assert Label.THREAT in verdict.labels and int(verdict.severity) == 4, (verdict.labels, verdict.severity)
+    assert any(getattr(r, "code", "") == "triage.concrete_threat" and why in r for r in verdict.reasons)
+
+
+def test_a_vague_threat_stays_severity_three(triage: Triage) -> None:
+    verdict = _verdict(triage, "Iemand zou die scheidsrechter eens een lesje moeten leren.")
+    assert Label.THREAT in verdict.labels and int(verdict.severity) == 3, (verdict.labels, verdict.severity)
+
+
+def test_a_scam_with_a_link_is_medium_spam_and_a_profile_link_is_no_advert(triage: Triage) -> None:
+    scam = _verdict(
+        triage, "Uw pakket wacht op verzending, betaal de douanekosten van 1,99 € via bpost-levering-be.info/betaal"
+    )
+    assert Label.SPAM in scam.labels and int(scam.severity) == 2, (scam.labels, scam.severity)
+    # A social network's address points at a person, not a shop: no link cue for the advert rule.
+    profile = _verdict(triage, "Dit is zijn profiel: facebook.com/jan.peeters.gent")
+    assert "spam.cues" not in profile.rules_fired

@@ -307,7 +307,12 @@ _RAW: tuple[tuple[str, Label, float, str], ...] = (
         "link",
         Label.SPAM,
         0.25,
-        r"(https?://|www\.|bit\.ly|tinyurl|t\.me/|wa\.me/|\b\w+\.(ru|xyz|top|click|shop|store)\b)",
+        r"(https?://|www\.|bit\.ly|tinyurl|t\.me/|wa\.me/|\b\w+\.(ru|xyz|top|click|shop|store)\b"
+        # a bare domain, as scams write them to slip past link filters: "bpost-be-suivi.info/colis"
+        # (social networks' own addresses point at a person or a page, not at a shop)
+        r"|(?<![@\w.-])(?!(facebook|instagram|tiktok|twitter|youtube|linkedin|x|fb|threads|bsky)\.)"
+        r"[a-z0-9]+(-[a-z0-9]+)*\.(be|win|info|com|net|org|eu|io|biz|online|site|live|app|link)(/\S*)?"
+        r"(?![\w@-]))",
     ),
 )
 

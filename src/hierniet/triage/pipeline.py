@@ -11,6 +11,7 @@ package.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -477,6 +478,14 @@ class Triage:
             (rules.severity.get(label, _DEFAULT_SEVERITY[label]) for label in abuse),
             default=0,
         )
+        if Label.THREAT in labels and severity < 4:
+            concrete = _concrete_threat(analysis, labels)
+            if concrete:
+                # A threat that says when, where, with what or that the author knows who: the charter's police step.
+                severity = 4
+                reasons.append(
+                    Reason("triage.concrete_threat", f"the threat is concrete ({concrete})", detail=concrete)
+                )
         target: Target | None = targets.most_common(1)[0][0] if Label.HATE in labels and targets else None
         scores_out: dict[Label, float] = {label: round(s, 4) for label, s in scores.items()}
         scores_out[Label.OK] = round(1.0 - max((scores[label] for label in ABUSE_LABELS), default=0.0), 4)
@@ -498,6 +507,43 @@ class Triage:
             rules_fired=fired,
             suppressed_by=tuple(rules.suppressed),
         )
+
+
+#: When a threat says when: a day, a part of the day, an hour.
+_WHEN = re.compile(
+    r"\b(morgen|vanavond|vannacht|straks|maandag|dinsdag|woensdag|donderdag|vrijdag|zaterdag|zondag|demain|ce soir|"
+    r"cette nuit|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|tomorrow|tonight|monday|tuesday|wednesday|"
+    r"thursday|friday|saturday|sunday|heute abend|montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonntag)\b"
+    r"|\b\d{1,2} ?(u|h|:) ?\d{0,2}\b",
+    re.IGNORECASE,
+)
+#: With what: weapons named.
+_WEAPON = re.compile(
+    r"\b(mes|messen|messer|couteau|couteaux|knife|knives|pistool|geweer|flingue|pistolet|gun|waffe|pistole|"
+    r"barre de fer|ijzeren staaf|honkbalknuppel|batte|baseball bat|knuppel|jerrycan|molotov|bom|bombe|bomb)\b",
+    re.IGNORECASE,
+)
+#: The patterns that say the author knows who or where the person is.
+_KNOWS = frozenset({"veiled_family_threat", "doxx_named_whereabouts", "doxx_schedule_time", "doxx_whereabouts_time"})
+
+
+def _concrete_threat(analysis: Analysis, labels: Sequence[Label]) -> str:
+    """What makes a threat concrete, in words ("" when nothing does): a time, a weapon, personal data, or the
+    author saying they know who or where the person is."""
+    text = analysis.text
+    if Label.DOXXING in labels or analysis.pii:
+        return "personal data"
+    if any(rule.startswith("pattern.veiled") for rule in analysis.rules.fired) or any(
+        p in analysis.rules.fired for p in (f"pattern.{name}" for name in _KNOWS)
+    ):
+        return "knows who or where"
+    if _WEAPON.search(text) or any(
+        t.norm in ("emoji_knife", "emoji_gun", "emoji_bomb", "emoji_axe") for t in analysis.normalized.tokens
+    ):
+        return "a weapon"
+    if _WHEN.search(text):
+        return "a time"
+    return ""
 
 
 def _hate_in_quotes(unit: UnitAnalysis, quotes: list[tuple[int, int]]) -> bool:

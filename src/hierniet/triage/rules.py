@@ -901,8 +901,18 @@ def _spam_rules(ctx: Context, result: RuleResult) -> None:
     else:
         score = 0.2 if cues else 0.0
     if score:
+        # An advert that sends readers to a link or a phone number is how scams and phishing work: medium
+        # severity, so the default policy also reports it to the platform; a bare advert stays low.
+        baited = (
+            bool(links)
+            or strength >= 2.5
+            or any(p.kind in (PIIKind.PHONE, PIIKind.EMAIL, PIIKind.IBAN) for p in ctx.pii)
+        )
         result.raise_score(
-            Label.SPAM, score, 1, Reason("triage.spam_cues", "advertising or scam cues") if score >= 0.5 else None
+            Label.SPAM,
+            score,
+            2 if baited else 1,
+            Reason("triage.spam_cues", "advertising or scam cues") if score >= 0.5 else None,
         )
         for hit in cues:
             result.evidence.append(_evidence(ctx, hit, Label.SPAM))
