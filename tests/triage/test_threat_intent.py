@@ -73,14 +73,14 @@ def test_a_friendly_meeting_is_not_an_encounter_threat(triage: Triage, text: str
 @pytest.mark.parametrize(
     ("text", "why"),
     [
-        ("Vrijdag om 17u wacht ik die controleur op aan de stelplaats en dan sla ik hem in elkaar.", "a time"),
-        ("Ik kom met een mes naar jullie loket als ze mijn uitkering nog eens stoppen.", "a weapon"),
+        ("Vrijdag om 17u wacht ik die controleur op aan de stelplaats en dan sla ik hem in elkaar.", "time"),
+        ("Ik kom met een mes naar jullie loket als ze mijn uitkering nog eens stoppen.", "weapon"),
     ],
 )
 def test_a_concrete_threat_is_severity_four(triage: Triage, text: str, why: str) -> None:
     verdict = _verdict(triage, text)
     assert Label.THREAT in verdict.labels and int(verdict.severity) == 4, (verdict.labels, verdict.severity)
-    assert any(getattr(r, "code", "") == "triage.concrete_threat" and why in r for r in verdict.reasons)
+    assert f"triage.concrete_threat_{why}" in [getattr(r, "code", "") for r in verdict.reasons]
 
 
 def test_a_vague_threat_stays_severity_three(triage: Triage) -> None:

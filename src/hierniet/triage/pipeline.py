@@ -483,9 +483,8 @@ class Triage:
             if concrete:
                 # A threat that says when, where, with what or that the author knows who: the charter's police step.
                 severity = 4
-                reasons.append(
-                    Reason("triage.concrete_threat", f"the threat is concrete ({concrete})", detail=concrete)
-                )
+                code, said = _CONCRETE[concrete]
+                reasons.append(Reason(code, f"the threat is concrete: {said}"))
         target: Target | None = targets.most_common(1)[0][0] if Label.HATE in labels and targets else None
         scores_out: dict[Label, float] = {label: round(s, 4) for label, s in scores.items()}
         scores_out[Label.OK] = round(1.0 - max((scores[label] for label in ABUSE_LABELS), default=0.0), 4)
@@ -527,22 +526,30 @@ _WEAPON = re.compile(
 _KNOWS = frozenset({"veiled_family_threat", "doxx_named_whereabouts", "doxx_schedule_time", "doxx_whereabouts_time"})
 
 
+#: What can make a threat concrete: the reason's code, and how the API and the CLI say it.
+_CONCRETE = {
+    "data": ("triage.concrete_threat_data", "it names personal data"),
+    "knows": ("triage.concrete_threat_knows", "the author says they know who or where the person is"),
+    "weapon": ("triage.concrete_threat_weapon", "it names a weapon"),
+    "time": ("triage.concrete_threat_time", "it says when"),
+}
+
+
 def _concrete_threat(analysis: Analysis, labels: Sequence[Label]) -> str:
-    """What makes a threat concrete, in words ("" when nothing does): a time, a weapon, personal data, or the
-    author saying they know who or where the person is."""
+    """What makes a threat concrete (a key of _CONCRETE), or "" when nothing does."""
     text = analysis.text
     if Label.DOXXING in labels or analysis.pii:
-        return "personal data"
+        return "data"
     if any(rule.startswith("pattern.veiled") for rule in analysis.rules.fired) or any(
         p in analysis.rules.fired for p in (f"pattern.{name}" for name in _KNOWS)
     ):
-        return "knows who or where"
+        return "knows"
     if _WEAPON.search(text) or any(
         t.norm in ("emoji_knife", "emoji_gun", "emoji_bomb", "emoji_axe") for t in analysis.normalized.tokens
     ):
-        return "a weapon"
+        return "weapon"
     if _WHEN.search(text):
-        return "a time"
+        return "time"
     return ""
 
 

@@ -55,9 +55,7 @@ MESSAGES: dict[str, str] = {
     "policy.no_report": N_("%(platform)s offers no way to report: keep the evidence instead."),
     "policy.silent": N_("No reply: the policy keeps %(label)s unanswered."),
     "policy.also_criticism": N_("Also criticism: answer the complaint as well; criticism itself is never hidden."),
-    "policy.criticism": N_(
-        "Criticism gets an answer, not a hide: the reply routes the commenter to customer service."
-    ),
+    "policy.criticism": N_("Criticism gets an answer, not a hide: the reply routes the commenter to customer service."),
     "policy.distress": N_(
         "Someone may be in distress: a caring reply with the helpline, and the team lead is alerted."
     ),
@@ -144,6 +142,14 @@ MESSAGES: dict[str, str] = {
     "triage.wished": N_("“%(words)s” wished on someone."),
     "triage.distress": N_("Signs of distress: “%(words)s”."),
     "triage.spam_cues": N_("Advertising or scam cues."),
+    "triage.staff_insulted": N_("“%(words)s”: the insult is aimed at the service's staff, so it is a complaint too."),
+    "triage.service_judged": N_("“%(words)s” about the service: a complaint."),
+    "triage.violence_intended": N_("“%(words)s”: violence said as an intent."),
+    "triage.ape_trope": N_("The ape emoji %(words)s aimed at a person: a racist trope."),
+    "triage.concrete_threat_data": N_("The threat is concrete: it names personal data."),
+    "triage.concrete_threat_knows": N_("The threat is concrete: the author says they know who or where the person is."),
+    "triage.concrete_threat_weapon": N_("The threat is concrete: it names a weapon."),
+    "triage.concrete_threat_time": N_("The threat is concrete: it says when."),
     "triage.own_data": N_("Personal data (%(kind)s) found, but it looks like the commenter's own or an advert's."),
     "triage.personal_data": N_("Personal data in the comment: %(kind)s."),
     "triage.pattern": N_("A known phrasing of %(label)s."),
