@@ -262,7 +262,7 @@ def _counts_as_counter(hit: Hit, norms: list[str], negators: set[int], nt: Norma
 def _condemned_claim(norms: list[str], nt: NormalizedText) -> bool:
     """A sentence that reports a claim to condemn it: "zeggen dat ... is walgelijk", "stop met beweren dat"."""
     v = vocab()
-    stops = {i for i in range(len(norms)) if phrase_at(v.stop, norms, i)}
+    stops = set(phrase_starts(v.stop, norms))
     if v.saying.isdisjoint(norms) and not stops:
         return False
     for i, norm in enumerate(norms):
@@ -282,6 +282,17 @@ def _condemned_claim(norms: list[str], nt: NormalizedText) -> bool:
 def phrase_at(phrases: frozenset[tuple[str, ...]], norms: list[str], i: int) -> bool:
     """One of the phrases starts at token i."""
     return any(tuple(norms[i : i + len(p)]) == p for p in _by_first_word(phrases).get(norms[i], ()))
+
+
+def phrase_starts(phrases: frozenset[tuple[str, ...]], norms: list[str]) -> list[int]:
+    """Every token index where one of the phrases starts (one pass; most tokens cost one dict miss)."""
+    table = _by_first_word(phrases)
+    out = []
+    for i, norm in enumerate(norms):
+        candidates = table.get(norm)
+        if candidates and any(tuple(norms[i : i + len(p)]) == p for p in candidates):
+            out.append(i)
+    return out
 
 
 @cache
@@ -741,7 +752,7 @@ def _staff_insulted(ctx: Context, result: RuleResult) -> None:
         return
     norms = [t.norm for t in ctx.nt.tokens]
     staff = vocab().staff
-    named = next((i for i in range(len(norms)) if phrase_at(staff, norms, i)), None)
+    named = next(iter(phrase_starts(staff, norms)), None)
     if named is None:
         return
     words = ctx.nt.original_text(named, named)
@@ -806,18 +817,20 @@ def _violence_intended(ctx: Context, result: RuleResult) -> None:
     an intent (first person, future, a modal, a condition, a day), not negated, reported or condemned. The
     fixed phrases of the threat lexicon name the second person; this reads any person, so conditional,
     collective and third-person threats are caught the same way in every language."""
-    if ctx.counter or (ctx.reporting and not ctx.second_person) or _JOKING.search(ctx.nt.original):
+    if ctx.counter or (ctx.reporting and not ctx.second_person):
         return
     v = vocab()
     norms = [t.norm for t in ctx.nt.tokens]
-    if not any(phrase_at(v.intent, norms, j) for j in range(len(norms))):
+    violent = phrase_starts(v.violence, norms)
+    arsons = set(phrase_starts(v.arson, norms))
+    if not (violent or arsons) or not phrase_starts(v.intent, norms) or _JOKING.search(ctx.nt.original):
         return
     people = {h.first for h in ctx.hits(LexCategory.IDENTITY, LexCategory.SLUR, LexCategory.OTHER_GROUP)}
     places = {h.first for h in ctx.hits(LexCategory.GROUP_PLACE)}
-    staff = {j for j in range(len(norms)) if phrase_at(v.staff, norms, j)}
-    for i in range(len(norms)):
-        arson = phrase_at(v.arson, norms, i)
-        if not (arson or phrase_at(v.violence, norms, i)) or ctx.negated(i, window=3) or i in ctx.quoted:
+    staff = set(phrase_starts(v.staff, norms))
+    for i in sorted(arsons.union(violent)):
+        arson = i in arsons
+        if ctx.negated(i, window=3) or i in ctx.quoted:
             continue
         window = range(max(0, i - 5), min(len(norms), i + 6))
         aimed = any(norms[j] in v.victims for j in window) or bool(people | staff) or ctx.near(ctx.second_person, i)
@@ -1105,11 +1118,11 @@ def _service_judged(ctx: Context, result: RuleResult) -> None:
     v = vocab()
     norms = [t.norm for t in ctx.nt.tokens]
     service = ctx.hits(LexCategory.SERVICE)
-    staff = any(phrase_at(v.staff, norms, i) for i in range(len(norms)))
+    staff = bool(phrase_starts(v.staff, norms))
     if not service and not staff:
         return
-    for i in range(len(norms)):
-        if not phrase_at(v.negative_judgements, norms, i) or ctx.negated(i, window=3):
+    for i in phrase_starts(v.negative_judgements, norms):
+        if ctx.negated(i, window=3):
             continue
         words = ctx.nt.original_text(i, i)
         result.raise_score(

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import cache
 
 from hierniet.domain import Target
@@ -165,8 +165,11 @@ def alternative_units(nt: NormalizedText, units: list[Unit], names: frozenset[in
 
 def unit_text(nt: NormalizedText, unit: Unit) -> NormalizedText:
     """The unit as a text of its own: its tokens re-numbered from 0, spans still in the comment's text."""
+    # Built directly rather than with dataclasses.replace: this runs for every token of every clause, and
+    # replace() cost 3 % of triage.
     tokens: tuple[Token, ...] = tuple(
-        replace(t, index=k, sentence=0) for k, t in enumerate(nt.tokens[unit.first : unit.last + 1])
+        Token(t.norm, t.start, t.end, t.masked, t.joined, t.emoji, t.stretched, k, 0)
+        for k, t in enumerate(nt.tokens[unit.first : unit.last + 1])
     )
     return NormalizedText(nt.original, tokens)
 
