@@ -96,3 +96,21 @@ def test_a_scam_with_a_link_is_medium_spam_and_a_profile_link_is_no_advert(triag
     # A social network's address points at a person, not a shop: no link cue for the advert rule.
     profile = _verdict(triage, "Dit is zijn profiel: facebook.com/jan.peeters.gent")
     assert "spam.cues" not in profile.rules_fired
+
+
+def test_laughter_tempers_a_threat_only_the_model_read_but_never_a_rule_threat(triage: Triage) -> None:
+    banter = _verdict(triage, "Ik vermoord mijn broer als hij nog één keer mijn fiets leent zonder te vragen 😂😂")
+    assert Label.THREAT not in banter.labels, banter.scores
+    real = _verdict(triage, "Ik steek je neer 😂")
+    assert Label.THREAT in real.labels
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Mijn portefeuille ligt nog op de bus van 17u, wie hem vindt mag mij bellen: 0485 12 34 56. Merci!",
+        "Bel gewoon de klantendienst op 02 201 23 45, die helpen je snel.",
+    ],
+)
+def test_the_commenters_own_number_or_a_service_line_is_not_doxxing(triage: Triage, text: str) -> None:
+    assert Label.DOXXING not in _verdict(triage, text).labels

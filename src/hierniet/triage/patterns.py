@@ -300,7 +300,13 @@ _RAW: tuple[tuple[str, Label, float, str], ...] = (
         r"\b(mijn|m'n|mn|mon|ma|mes|my|mein|meine|meinem)\s+(gsm|gsm-nummer|gsmnummer|nummer|telefoonnummer|adres|e-?mail|"
         r"mailadres|rekeningnummer|klantnummer|numero|numéro|adresse|telephone|téléphone|number|phone number|address|"
         r"nummerplaat|plaque|iban|handynummer|telefonnummer|kundennummer)\b|\b(bel me|bel mij|contacteer me|contacteer mij|"
-        r"appelez-moi|rappelez-moi|contactez-moi|call me|contact me|ruf mich|ruft mich|ik woon|j'habite|i live|ich wohne)\b",
+        r"appelez-moi|rappelez-moi|contactez-moi|call me|contact me|ruf mich|ruft mich|ik woon|j'habite|i live|ich wohne)\b"
+        # "wie hem vindt mag mij bellen", "vous pouvez m'appeler", "text me on"
+        r"|\b(mij|me) (bellen|contacteren|sms'en|een berichtje sturen)\b|\bm'?(appeler|contacter|ecrire|écrire)\b"
+        r"|\b(text|ring|phone) me\b|\bmich (anrufen|kontaktieren)\b"
+        # a service's own line is not a person's data: "bel de klantendienst op 02 201 23 45"
+        r"|\b(klantendienst|infolijn|helpdesk|onthaal|callcenter|service client|service clientele|accueil|customer service|"
+        r"helpline|hotline|kundendienst|kundenservice)\b[^.!?\d]{0,20}\d",
     ),
     # --- links and contact bait, for spam ---
     (

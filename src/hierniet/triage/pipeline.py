@@ -41,7 +41,7 @@ from hierniet.triage.model import HOSTILITY, TriageModel
 from hierniet.triage.normalize import NormalizedText, fold_aligned, normalize
 from hierniet.triage.patterns import find_patterns
 from hierniet.triage.pii import find_pii
-from hierniet.triage.rules import RuleResult, Stage, build_context, run_rules
+from hierniet.triage.rules import RuleResult, Stage, build_context, joking, run_rules
 from hierniet.triage.units import (
     Unit,
     alternative_units,
@@ -172,6 +172,8 @@ _HOSTILE_CUES = (
 _BARE_MENTION = 0.8
 #: How much hostility aimed at no one in particular still counts as an insult (the rest is a complaint's anger).
 _UNAIMED_HOSTILITY = 0.4
+#: How much the model's threat counts, with no rule behind it, in a comment that laughs ("😂", "mdr", "grapje").
+_JEST = 0.35
 #: How much a fully quoted clause still counts when another clause of the comment condemns or reports it.
 _QUOTED_MENTION = 0.35
 
@@ -355,12 +357,16 @@ class Triage:
         whole = model_p[0] if len(model_p) else zeros
 
         def damp(label: Label) -> float:
-            return max([u.rules.damp.get(label, 1.0) for u in units] or [1.0])
+            # Clauses damp only where every clause says so; a rule of the whole comment (the commenter's own
+            # data) damps the whole comment.
+            unit = max([u.rules.damp.get(label, 1.0) for u in units] or [1.0])
+            return unit * analysis.comment_rules.damp.get(label, 1.0)
 
         raw: dict[Label, float] = {}
         carrier: dict[Label, int | None] = {}
         hostility = float(whole[heads[HOSTILITY]]) if HOSTILITY in heads else 0.0
         aimed = 1.0 if any(u.addressed for u in units) else _UNAIMED_HOSTILITY
+        jest = joking(analysis.text)
         for label in SCORED_LABELS:
             if label is Label.HATE:
                 continue
@@ -370,6 +376,10 @@ class Triage:
                 m = float(whole[heads[label.value]]) * damp(label) if label.value in heads else 0.0
             unit_rules = [u.rules.scores.get(label, 0.0) for u in units]
             rule = analysis.rule_score(label)
+            if label is Label.THREAT and rule < 0.2 and jest:
+                # "Ik vermoord mijn maat als hij dat nog eens zegt 😂": the model alone reads hyperbole as a
+                # threat; with laughter beside it, it must be surer (a rule's threat is never damped).
+                m *= _JEST
             raw[label] = 1.0 - (1.0 - m) * (1.0 - rule)
             carrier[label] = unit_rules.index(rule) if rule > 0.0 and rule in unit_rules else None
         condemned = any(u.rules.flags & {"counter_speech", "reported"} for u in units)
