@@ -71,3 +71,21 @@ def test_a_correction_after_the_predicate_does_not_deny_it(triage: Triage, text:
 @pytest.mark.parametrize("text", ["Not all refugees are parasites.", "Niet alle vluchtelingen zijn parasieten."])
 def test_a_negated_generalisation_is_not_hate(triage: Triage, text: str) -> None:
     assert Label.HATE not in _labels(triage, text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Wij mietjes van het koor hebben de wedstrijd gewonnen!",
+        "Moi, vieille gouine de 58 ans, je vous remercie pour cette belle soirée.",
+    ],
+)
+def test_a_reclaimed_word_about_oneself_is_not_hate_even_when_the_reader_is_thanked(triage: Triage, text: str) -> None:
+    assert Label.HATE not in _labels(triage, text)
+
+
+@pytest.mark.parametrize(
+    "text", ["T'es qu'un pédé, moi je suis normal.", "Jij bent een vuile flikker, ik ben normaal."]
+)
+def test_a_reclaimable_slur_aimed_at_the_reader_is_hate(triage: Triage, text: str) -> None:
+    assert Label.HATE in _labels(triage, text)

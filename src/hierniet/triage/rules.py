@@ -392,7 +392,9 @@ def _group_rules(ctx: Context, result: RuleResult) -> None:
             continue
         target = ident.entry.target
         sentence = ctx.sentence(ident.first)
-        self_reference = ctx.near(ctx.first_person, ident.first, window=3) and not ctx.second_person
+        self_reference = ctx.near(ctx.first_person, ident.first, window=3) and not _near_in_phrase(
+            ctx, ctx.second_person, ident.first, 5
+        )
         for pred in predicates:
             inside = ident.first <= pred.first and pred.last <= ident.last
             if inside or ctx.sentence(pred.first) != sentence:
@@ -444,7 +446,8 @@ def _group_rules(ctx: Context, result: RuleResult) -> None:
                     )
                 )
                 continue
-            if self_reference and pred.entry.category in (LexCategory.INSULT,):
+            if self_reference and (pred.entry.category is LexCategory.INSULT or pred.entry.has(Flag.RECLAIMABLE)):
+                # "Moi, vieux pédé de 60 ans": the speaker's words about themselves.
                 continue
             category = pred.entry.category
             score = {
@@ -508,6 +511,19 @@ def _group_rules(ctx: Context, result: RuleResult) -> None:
                 if target:
                     result.targets[target] += 1
                 result.evidence.append(_pattern_evidence(ctx, token.start, token.end, Label.HATE, "emoji"))
+
+
+def _near_in_phrase(ctx: Context, positions: frozenset[int], index: int, window: int) -> bool:
+    """A position within `window` tokens of `index` with no comma between them: "t'es qu'un pédé" addresses
+    the reader, "moi, vieux pédé de 60 ans, je vous dis merci" does not."""
+    tokens = ctx.nt.tokens
+    for p in positions:
+        if abs(p - index) > window or ctx.sentence(p) != ctx.sentence(index):
+            continue
+        a, b = sorted((p, index))
+        if "," not in ctx.nt.original[tokens[a].end : tokens[b].start]:
+            return True
+    return False
 
 
 def _negated_in_phrase(ctx: Context, index: int, window: int, floor: int) -> bool:
@@ -614,7 +630,13 @@ def _slur_rules(ctx: Context, result: RuleResult) -> None:
                 Reason("triage.slur_quoted", f"slur '{words}' is quoted or condemned, not used", words=words)
             )
             continue
-        if entry.has(Flag.RECLAIMABLE) and ctx.near(ctx.first_person, hit.first, window=8) and not ctx.second_person:
+        # "Moi, vieux pédé de 60 ans, je vous dis merci": the reader addressed elsewhere in the clause does not
+        # make the speaker's word about themselves a slur at the reader; only a "you" right beside it does.
+        if (
+            entry.has(Flag.RECLAIMABLE)
+            and ctx.near(ctx.first_person, hit.first, window=8)
+            and not _near_in_phrase(ctx, ctx.second_person, hit.first, 5)
+        ):
             result.flags.add("reclaimed")
             words = ctx.nt.original_text(hit.first, hit.last)
             result.reasons.append(
@@ -810,6 +832,8 @@ _JOKING = re.compile(r"[😂🤣😆😹]|\b(haha+|hihi|lol|mdr|ptdr|jk|just kid
 def joking(text: str) -> bool:
     """Laughter or "just kidding" in the text: hyperbole ("ik vermoord hem 😂") rather than intent."""
     return bool(_JOKING.search(text))
+
+
 #: Words that point an arson verb at a place (dat gemeentehuis, ce centre, this place).
 _PLACE_POINTERS = frozenset(
     {"ce", "cet", "cette", "dat", "dit", "het", "heel", "this", "that", "das", "dieses", "diesen"}
