@@ -11,7 +11,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, nullcontext
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any, TypeVar
 
@@ -29,6 +29,7 @@ from sqlalchemy import (
     select,
     update,
 )
+from sqlalchemy import text as sql_text
 from sqlalchemy.orm import Session, sessionmaker
 
 from hierniet.store import repo_team
@@ -600,35 +601,70 @@ def queue(
 ) -> tuple[list[tuple[Comment, Channel, Author | None]], int, bool]:
     """One page of the queue, the number of comments matching and whether that number is exact.
 
-    With `count_limit` the count stops once it passes max(count_limit, offset + limit) matches: the number
-    is then that bound and not exact ("more than ..."), and a count of 80,000 matches costs no more than one
-    of a thousand (issue 12). The page itself is read in the order's index (0012) and stops once full."""
+    With `count_limit` the matches are first looked for in no order, at most max(count_limit, offset +
+    limit) + 1 of them (issue 12). Where no more turn up, the number is exact and the page is sorted from
+    among them, found by id: a search for a rare word never walks the whole order index looking for rows
+    that are not there. Past it, the number is that bound and not exact ("more than ..."), and the page is
+    read in the order's index (0012), which stops once the page is full: matches are then plenty."""
     base = (
         select(Comment, Channel, Author)
         .join(Channel, Comment.channel_id == Channel.id)
         .outerjoin(Author, Comment.author_id == Author.id)
     )
-    stmt = _filtered(base, q)
-    total, exact = _count(session, q, None if count_limit is None else max(count_limit, offset + limit))
+    order: tuple[ColumnElement[Any], ...]
     if q.order == "newest":
-        stmt = stmt.order_by(Comment.posted_at.desc(), Comment.id.desc())
+        order = (Comment.posted_at.desc(), Comment.id.desc())
     elif q.order == "oldest":
-        stmt = stmt.order_by(Comment.posted_at, Comment.id)
+        order = (Comment.posted_at.asc(), Comment.id.asc())
     else:
-        stmt = stmt.order_by(Comment.severity.desc(), Comment.posted_at, Comment.id)
+        order = (Comment.severity.desc(), Comment.posted_at.asc(), Comment.id.asc())
+    _index_reads_are_cheap(session)
+    if count_limit is None:
+        total = session.scalar(_filtered(select(func.count(Comment.id)).join(Channel), q)) or 0
+        stmt, exact = _filtered(base, q), True
+    else:
+        bound = max(count_limit, offset + limit)
+        ids = _first_matches(session, q, bound + 1)
+        exact = len(ids) <= bound
+        if exact and not ids:
+            return [], 0, True
+        total = len(ids) if exact else bound
+        stmt = base.where(Comment.id.in_(ids)) if exact else _filtered(base, q)
     rows: list[tuple[Comment, Channel, Author | None]] = [
-        (c, ch, a) for c, ch, a in session.execute(stmt.limit(limit).offset(offset))
+        (c, ch, a) for c, ch, a in session.execute(stmt.order_by(*order).limit(limit).offset(offset))
     ]
     return rows, total, exact
 
 
-def _count(session: Session, q: QueueQuery, bound: int | None) -> tuple[int, bool]:
-    """How many comments match `q`, counting at most `bound` + 1 of them; (bound, False) past it."""
-    if bound is None:
-        return session.scalar(_filtered(select(func.count(Comment.id)).join(Channel), q)) or 0, True
-    matches = _filtered(select(Comment.id).join(Channel), q).limit(bound + 1).subquery()
-    found = session.scalar(select(func.count()).select_from(matches)) or 0
-    return (found, True) if found <= bound else (bound, False)
+def _first_matches(session: Session, q: QueueQuery, n: int) -> list[int]:
+    """The ids of `n` comments matching `q`, in no order (fewer where fewer match).
+
+    With a search, on PostgreSQL, the comments holding the words are a MATERIALIZED common table expression,
+    read lazily, with the other filters applied to each as it comes: the planner plans the words as a whole,
+    through the full-text index, and the LIMIT still stops the read after `n`. Planned with the LIMIT, it
+    guessed that `n` matches would turn up soon and read comments in sequence or in an index's order, hundreds
+    of thousands of them at a million; planned as a whole with the filters inside, it hashed every label row
+    of the label filter first (issue 12)."""
+    if not q.search or session.get_bind().dialect.name != "postgresql":
+        return list(session.scalars(_filtered(select(Comment.id).join(Channel), q).limit(n)))
+    words = (
+        select(Comment.id)
+        .where(CommentMatches(q.search, Comment.__table__.c.author_id))
+        .cte("words")
+        .prefix_with("MATERIALIZED", dialect="postgresql")
+    )
+    stmt = select(Comment.id).select_from(words).join(Comment, Comment.id == words.c.id).join(Channel)
+    return list(session.scalars(_filtered(stmt, replace(q, search=())).limit(n)))
+
+
+def _index_reads_are_cheap(session: Session) -> None:
+    """PostgreSQL, for the rest of this transaction: a page read through an index costs little more than one
+    read in sequence (random_page_cost 1.1, the usual value where the data is in memory or on SSD, rather than
+    the default 4, which assumes spinning disks). With the default the planner looks for the first 1,001 matches
+    of a search by reading comments in sequence, hundreds of thousands of them at a million, rather than
+    through the full-text index (issue 12). SET LOCAL ends with the transaction: nothing else is changed."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(sql_text("SET LOCAL random_page_cost = 1.1"))
 
 
 def counts(session: Session, q: QueueQuery) -> dict[str, dict[str, int]]:
@@ -658,7 +694,8 @@ def label_counts_within(session: Session, q: QueueQuery, limit: int) -> dict[str
     Only the first limit + 1 matches are read, and their labels then looked up by id (which keeps both
     planners from walking every label row instead): counting each label of every match costs a second or
     so at a million comments."""
-    ids = list(session.scalars(_filtered(select(Comment.id).join(Channel), q).limit(limit + 1)))
+    _index_reads_are_cheap(session)
+    ids = _first_matches(session, q, limit + 1)
     if len(ids) > limit:
         return None
     if not ids:
