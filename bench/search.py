@@ -186,9 +186,9 @@ def fill(store: Any, n: int, rng: random.Random) -> dict[str, Any]:
     next_id = 1
     postgres = store.engine.dialect.name == "postgresql"
     if postgres:
-        # Building the indexes once after the load is several times faster than keeping them up to date row by
-        # row (the GIN index above all): the secondary indexes of the three filled tables are dropped here and
-        # created again, as the migrations wrote them, below.
+        # The secondary indexes of the three filled tables are dropped here and created again, as the migrations
+        # wrote them, after the load (below), rather than kept up to date row by row (the GIN index above all).
+        # At 100,000 comments that was not shown faster on the loaded machine (74 s against 65 s before).
         with store.engine.begin() as c:
             rebuild = list(
                 c.execute(
