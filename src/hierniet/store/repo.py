@@ -27,6 +27,7 @@ from sqlalchemy import (
     insert,
     or_,
     select,
+    true,
     update,
 )
 from sqlalchemy import text as sql_text
@@ -644,12 +645,15 @@ def _first_matches(session: Session, q: QueueQuery, n: int) -> list[int]:
     through the full-text index, and the LIMIT still stops the read after `n`. Planned with the LIMIT, it
     guessed that `n` matches would turn up soon and read comments in sequence or in an index's order, hundreds
     of thousands of them at a million; planned as a whole with the filters inside, it hashed every label row
-    of the label filter first (issue 12)."""
+    of the label filter first, or read a third of the status index to AND it in (issue 12). The language goes
+    inside (no index has it, so it is tested on the row the words found): a word with a language few of its
+    comments have is then not looked up again for each of them."""
     if not q.search or session.get_bind().dialect.name != "postgresql":
         return list(session.scalars(_filtered(select(Comment.id).join(Channel), q).limit(n)))
     words = (
         select(Comment.id)
         .where(CommentMatches(q.search, Comment.__table__.c.author_id))
+        .where(Comment.language == q.language if q.language else true())
         .cte("words")
         .prefix_with("MATERIALIZED", dialect="postgresql")
     )
