@@ -225,3 +225,30 @@ def test_the_migration_indexes_what_is_already_stored(tmp_path: Path, fake_triag
     assert [i.external_id for i in found.items] == ["x"]
     assert [a.external_id for a in search.matching_authors(old, CLI_ACTOR, "vieux")] == ["vieux"]
     old.dispose()
+
+
+def test_past_the_count_limit_the_total_is_a_floor_and_labels_are_not_counted(
+    filled: Desk, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Issue 12's speed target: the queue counts at most COUNT_LIMIT matches (or to the end of the page asked
+    # for), and the sidebar's label counts only where no more than that match. The moderator sees 3 "racis*".
+    monkeypatch.setattr(queue, "COUNT_LIMIT", 2)
+    moderator = filled.actors["moderator"]
+    none = QueueFilters(q="racis* jan*", status=("any",))  # "jan" is in no text of theirs, "racis" in no name
+    assert queue.queue(filled.store, moderator, none, limit=1).total == 0
+    assert queue.label_counts(filled.store, moderator, none) == {}
+    f = QueueFilters(q="racis*", status=("any",), order="oldest")
+    first = queue.queue(filled.store, moderator, f, limit=1)
+    assert (first.total, first.total_exact) == (2, False)  # more than 2
+    assert [i.external_id for i in first.items] == ["fr"]
+    # Further on the count goes to the end of the page asked for: it then finds them all.
+    last = queue.queue(filled.store, moderator, f, limit=2, offset=1)
+    assert (last.total, last.total_exact) == (3, True)
+    assert [i.external_id for i in last.items] == ["nl", "en"]
+    assert queue.label_counts(filled.store, moderator, f) is None
+    assert queue.counts(filled.store, moderator, f).by_label == {"ok": 1, "insult": 1, "hate": 1}  # counts all
+    # Within the limit both are exact.
+    f = QueueFilters(q="racis*", status=("any",), order="oldest", author_id=_author_id(filled, "p2"))
+    page = queue.queue(filled.store, moderator, f, limit=1)
+    assert (page.total, page.total_exact) == (2, True)
+    assert queue.label_counts(filled.store, moderator, f) == {"insult": 1, "hate": 1}

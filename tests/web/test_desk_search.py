@@ -139,3 +139,32 @@ def test_the_api_searches_with_q_like_the_page(pages: Pages) -> None:
     assert r.status_code == 422 and "no word" in r.json()["detail"]
     r = pages.client.get("/api/v1/queue", params={"q": "x" * 201}, headers=headers)
     assert r.status_code == 422
+
+
+def test_past_the_count_limit_the_queue_says_more_than_and_still_pages_on(
+    pages: Pages, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Issue 12: counting every match of a large queue is what made its page slow; past the limit the page
+    # says "more than", keeps its next link, and lists the labels without numbers.
+    from hierniet.services import queue
+
+    monkeypatch.setattr(queue, "COUNT_LIMIT", 1)
+    pages.client.app.state.settings.desk_page_size = 1  # type: ignore[attr-defined]
+    pages.login("moderator")
+    r = pages.get("/desk/?q=insult*&status=any")
+    assert _ids(r.text) == _by_key(pages, "ins1")
+    assert "more than 1 comments" in r.text
+    assert "Page 1 of more than 1" in r.text
+    assert "Labels are counted where 1 comments or fewer match." in r.text
+    assert 'class="badge"' not in r.text.split('id="labels-title"')[1].split("</aside>")[0]
+    found = re.search(r'<a href="([^"]+)" rel="next">', r.text)
+    assert found
+    r = pages.get(found.group(1).replace("&amp;", "&"))
+    assert _ids(r.text) == _by_key(pages, "ins2")
+    assert "Page 2 of 2" in r.text  # counted to the end of this page: exact again
+    assert 'rel="next"' not in r.text
+    # In the person's language, as the desk's other words.
+    pages.post("/desk/settings", {"shield": "blur", "locale": "fr"})
+    r = pages.get("/desk/?q=insult*&status=any")
+    assert "plus de 1 commentaires" in text_of(r.text)
+    assert "Page 1 sur plus de 1" in text_of(r.text)

@@ -28,6 +28,9 @@ from hierniet.store.tables import utcnow
 ANY_STATUS = "any"
 ORDERS = ("severity", "oldest", "newest")
 MAX_LIMIT = 500
+#: Comments counted beyond which the queue's total and its label counts read "more than" (issue 12): counting
+#: 80,000 matches to print the number costs more than finding the page, and reads no differently to a person.
+COUNT_LIMIT = 1000
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,12 +111,15 @@ def to_query(actor: Actor, f: QueueFilters, *, with_status: bool = True) -> repo
 def queue(
     store: repo.Store, actor: Actor, filters: QueueFilters, *, limit: int = 50, offset: int = 0
 ) -> Page[QueueItem]:
-    """The comments matching `filters`, most severe (then oldest) first unless `order` says otherwise."""
+    """The comments matching `filters`, most severe (then oldest) first unless `order` says otherwise.
+
+    The total is exact up to COUNT_LIMIT matches (or the end of this page, past that); beyond, the page's
+    `total_exact` is False and `total` is that bound: more comments match."""
     require(actor, Permission.READ_QUEUE, "read the queue")
     _paging(limit, offset)
     query = to_query(actor, filters)
     with store.session() as s:
-        rows, total = repo.queue(s, query, limit=limit, offset=offset)
+        rows, total, exact = repo.queue(s, query, limit=limit, offset=offset, count_limit=COUNT_LIMIT)
     items = [
         QueueItem(
             id=c.id,
@@ -138,7 +144,7 @@ def queue(
         )
         for c, _channel, a in rows
     ]
-    return Page(items=items, total=total, limit=limit, offset=offset)
+    return Page(items=items, total=total, limit=limit, offset=offset, total_exact=exact)
 
 
 def comment_detail(store: repo.Store, actor: Actor, comment_id: int, *, now: datetime | None = None) -> CommentDetail:
@@ -203,11 +209,14 @@ def comment_detail(store: repo.Store, actor: Actor, comment_id: int, *, now: dat
     )
 
 
-def label_counts(store: repo.Store, actor: Actor, filters: QueueFilters | None = None) -> dict[str, int]:
-    """How many comments per label under the filters: `counts(...).by_label` without the other four queries."""
+def label_counts(store: repo.Store, actor: Actor, filters: QueueFilters | None = None) -> dict[str, int] | None:
+    """How many comments per label under the filters (the desk's sidebar); None where more than COUNT_LIMIT
+    comments match: counting the labels of every match is what made a large queue's page slow (issue 12).
+    `counts(...).by_label` counts them all."""
     require(actor, Permission.READ_QUEUE, "read the counts")
+    query = to_query(actor, filters or QueueFilters(status=(ANY_STATUS,)))
     with store.session() as s:
-        return repo.label_counts(s, to_query(actor, filters or QueueFilters(status=(ANY_STATUS,))))
+        return repo.label_counts_within(s, query, COUNT_LIMIT)
 
 
 def counts(store: repo.Store, actor: Actor, filters: QueueFilters | None = None) -> Counts:

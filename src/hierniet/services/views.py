@@ -186,6 +186,8 @@ class Page(Generic[T]):
     total: int
     limit: int
     offset: int
+    # False where the count stopped early (the queue past COUNT_LIMIT matches): more than `total` match.
+    total_exact: bool = True
 
 
 @dataclass(frozen=True, slots=True)

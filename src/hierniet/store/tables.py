@@ -151,6 +151,9 @@ class Comment(Base):
         Index("ix_comments_queue", "status", "severity", "posted_at"),
         Index("ix_comments_channel_posted", "channel_id", "posted_at"),
         Index("ix_comments_author_posted", "author_id", "posted_at"),
+        # The queue's orders by time (0012): oldest first, and newest first read backwards; the severity order's
+        # index follows the class (its DESC needs the column).
+        Index("ix_comments_posted_id", "posted_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -185,6 +188,11 @@ class Comment(Base):
     redacted_at: Mapped[datetime | None] = mapped_column()
     pii_redacted_at: Mapped[datetime | None] = mapped_column()
     evidence_hold: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+# The queue's default order (0012), most severe then oldest, so a page is read in order and the scan stops once
+# it is full instead of sorting every match.
+Index("ix_comments_severity_order", Comment.severity.desc(), Comment.posted_at, Comment.id)
 
 
 class Verdict(Base):

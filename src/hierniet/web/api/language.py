@@ -102,7 +102,9 @@ def audit_page(page: Page[Any], locale: str, zone_name: str) -> PagePublic[Audit
         public = AuditEntryPublic.model_validate(entry)
         public.action_text, public.detail_text = audit_words_of(public.action, public.detail, locale, zone)
         items.append(public)
-    return PagePublic[AuditEntryPublic](items=items, total=page.total, limit=page.limit, offset=page.offset)
+    return PagePublic[AuditEntryPublic](
+        items=items, total=page.total, total_exact=page.total_exact, limit=page.limit, offset=page.offset
+    )
 
 
 __all__ = [

@@ -119,7 +119,12 @@ class QueueItemPublic(_Public):
 
 class PagePublic(_Public, Generic[T]):
     items: list[T]
-    total: int = Field(description="Items matching the filters, over all pages.")
+    total: int = Field(description="Items matching the filters, over all pages (see total_exact).")
+    total_exact: bool = Field(
+        True,
+        description="False where the count stopped early: more than `total` items match. The queue counts "
+        "up to 1,000 matches, or to the end of the page asked for if that is further (GET /counts counts all).",
+    )
     limit: int
     offset: int
 

@@ -11,7 +11,7 @@ from fastapi.responses import Response
 from hierniet.bounds import Id
 from hierniet.services import desk, queue, search
 from hierniet.web.desk.context import PREFIX, SignedIn, render
-from hierniet.web.desk.routes import Row
+from hierniet.web.desk.routes import Row, page_count
 
 authors_router = APIRouter(prefix=PREFIX, include_in_schema=False)
 
@@ -36,7 +36,7 @@ def author_page(ctx: SignedIn, author_id: Id, page: int = 1) -> Response:
         )
         for item in found.comments.items
     ]
-    pages = max(1, -(-found.comments.total // size))
+    pages = page_count(found.comments, size)
     here = f"{PREFIX}/authors/{author_id}"
     return render(
         ctx,
@@ -45,8 +45,9 @@ def author_page(ctx: SignedIn, author_id: Id, page: int = 1) -> Response:
         organisations=found.organisations,
         rows=rows,
         total=found.comments.total,
+        total_exact=found.comments.total_exact,
         page_number=min(page, pages),
         pages=pages,
         prev_url=f"{here}?page={page - 1}" if page > 1 else None,
-        next_url=f"{here}?page={page + 1}" if page < pages else None,
+        next_url=f"{here}?page={page + 1}" if page < pages or not found.comments.total_exact else None,
     )

@@ -33,7 +33,7 @@ from hierniet.services import (
 from hierniet.services.auth import Permission
 from hierniet.services.errors import ServiceError
 from hierniet.services.signin_throttle import SignInThrottle
-from hierniet.services.views import CommentStatus
+from hierniet.services.views import CommentStatus, Page
 from hierniet.web.desk import dates, words
 from hierniet.web.desk.context import PREFIX, Context, DeskContext, SignedIn, render, safe_next
 from hierniet.web.desk.security import check_csrf
@@ -292,6 +292,14 @@ def _known_choices(form: QueueForm, ctx: DeskContext, errors: list[str]) -> Queu
     return replace(form, **cleared) if cleared else form
 
 
+def page_count(page: Page[Any], size: int) -> int:
+    """Pages of `size` a queue page's total fills; where the total is a floor ("more than"), the whole pages
+    it fills, so "page 3 of more than 40" stays true."""
+    if page.total_exact:
+        return max(1, -(-page.total // size))
+    return max(1, page.total // size)
+
+
 @router.get("/")
 def queue_page(ctx: SignedIn) -> Response:
     actor = ctx.actor
@@ -341,18 +349,21 @@ def queue_page(ctx: SignedIn) -> Response:
                 holder=holders.get(item.id),
             )
         )
-    pages = max(1, -(-page.total // size))
+    pages = page_count(page, size)
     return render(
         ctx,
         "queue.html",
         form=form,
         rows=rows,
         total=page.total,
+        total_exact=page.total_exact,
         page_number=min(form.page, pages),
         pages=pages,
         prev_url=form.url(page=form.page - 1) if form.page > 1 else None,
-        next_url=form.url(page=form.page + 1) if form.page < pages else None,
-        by_label=sorted(by_label.items(), key=lambda kv: (-kv[1], kv[0])),
+        next_url=form.url(page=form.page + 1) if form.page < pages or not page.total_exact else None,
+        # None where too many comments match to count their labels (the labels are listed without numbers).
+        by_label=None if by_label is None else sorted(by_label.items(), key=lambda kv: (-kv[1], kv[0])),
+        count_limit=queue.COUNT_LIMIT,
         channels=admin.list_channels(ctx.store, actor),
         labels=[label.value for label in Label],
         languages_filter=[language.value for language in Language],
