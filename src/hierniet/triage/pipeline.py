@@ -39,7 +39,7 @@ from hierniet.triage.lexicons import LANGUAGES, Flag, LexCategory, LexEntry, Lex
 from hierniet.triage.matcher import Hit, LexiconIndex, is_common_in
 from hierniet.triage.model import HOSTILITY, TriageModel
 from hierniet.triage.normalize import NormalizedText, fold_aligned, normalize
-from hierniet.triage.patterns import find_patterns
+from hierniet.triage.patterns import PatternHit, find_patterns
 from hierniet.triage.pii import find_pii
 from hierniet.triage.rules import RuleResult, Stage, build_context, joking, run_rules
 from hierniet.triage.units import (
@@ -209,12 +209,24 @@ class Triage:
         """Language, normalisation, lexicons, patterns, PII and rules, clause by clause: the explainable part."""
         texts = [c.text[:MAX_CHARS] for c in comments]
         languages = detect_languages(texts, [c.language_hint for c in comments])
-        out: list[Analysis] = []
-        for comment, text, (language, confidence) in zip(comments, texts, languages, strict=True):
-            out.append(self._analyse_one(comment, text, language, confidence))
-        return out
+        readings = [
+            self._read(comment, text, language, confidence)
+            for comment, text, (language, confidence) in zip(comments, texts, languages, strict=True)
+        ]
+        # Brussels comments switch language from one sentence to the next ("... Fijne dag nog."): the clauses of
+        # every comment of the batch are identified in one call (one call per comment cost 9 % of triage).
+        asked = [(r, u) for r in readings for u in r.asked]
+        found = detect_languages(
+            [r.text[u.start : u.end] for r, u in asked],
+            [r.language.value if r.language != Language.OTHER else None for r, _ in asked],
+        )
+        by_reading: dict[int, dict[tuple[int, int], tuple[Language, float]]] = {}
+        for (r, u), result in zip(asked, found, strict=True):
+            by_reading.setdefault(id(r), {})[(u.start, u.end)] = result
+        return [self._analyse_units(r, by_reading.get(id(r), {})) for r in readings]
 
-    def _analyse_one(self, comment: Comment, text: str, language: Language, confidence: float) -> Analysis:
+    def _read(self, comment: Comment, text: str, language: Language, confidence: float) -> _Reading:
+        """The comment as a whole: normalised, matched, its rules run, and cut into the clauses read next."""
         nt = normalize(text)
         lang = language.value if language != Language.OTHER else "en"
         index = self.indexes.get(language.value, self.indexes[Language.OTHER.value])
@@ -223,18 +235,27 @@ class Triage:
         pii = tuple(find_pii(text))
         comment_ctx = build_context(nt, lang, hits, patterns, pii)
         comment_rules = run_rules(comment_ctx, Stage.COMMENT)
-        merged = RuleResult()
-        merged.merge(comment_rules)
-        units: list[UnitAnalysis] = []
-        earlier: tuple[Target, ...] = ()
         primary = split_units(nt)
         names = frozenset(i for h in hits if h.entry.category in _NAME_CATEGORIES for i in range(h.first, h.last + 1))
         alternatives = alternative_units(nt, primary, names)
         readings = sorted([*primary, *alternatives], key=lambda u: (u.start, -u.end))
-        # Brussels comments switch language from one sentence to the next ("... Fijne dag nog."): each clause of a
-        # longer comment is matched against the lexicons of its own language, the comment's as the hint.
-        unit_languages = self._unit_languages(text, primary, readings, language, confidence)
-        for unit, (unit_language, _) in zip(readings, unit_languages, strict=True):
+        # The clauses whose language is asked: the primary ones where there are several, else the second readings.
+        if len(readings) == 1:
+            asked: list[Unit] = []
+        else:
+            asked = primary if len(primary) > 1 else [u for u in readings if u.alternative]
+        return _Reading(
+            comment, text, language, confidence, nt, lang, hits, patterns, pii, comment_rules, primary, readings, asked
+        )
+
+    def _analyse_units(self, r: _Reading, found: dict[tuple[int, int], tuple[Language, float]]) -> Analysis:
+        nt, text, language, lang, hits, patterns, pii = r.nt, r.text, r.language, r.lang, r.hits, r.patterns, r.pii
+        merged = RuleResult()
+        merged.merge(r.comment_rules)
+        units: list[UnitAnalysis] = []
+        earlier: tuple[Target, ...] = ()
+        unit_languages = _unit_languages(r, found)
+        for unit, (unit_language, _) in zip(r.readings, unit_languages, strict=True):
             unt = unit_text(nt, unit)
             if unit_language in (language, Language.OTHER):
                 u_lang, u_hits = lang, unit_hits(hits, unit)
@@ -272,42 +293,24 @@ class Triage:
             embed_text, char_text = model_texts(masked_text(unt, u_hits, u_lang)) if targets else ("", "")
             units.append(UnitAnalysis(unit, rules, targets, addressed, cued, embed_text, char_text))
             merged.merge(rules)
-        if len(comment.text) > MAX_CHARS:
+        if len(r.comment.text) > MAX_CHARS:
             merged.reasons.append(
                 Reason("triage.truncated", f"only the first {MAX_CHARS} characters were read", limit=MAX_CHARS)
             )
-        embed_text, char_text = model_texts(masked_text(nt, hits, lang))
+        embed_text, char_text = _whole_model_texts(nt, hits, lang)
         return Analysis(
-            comment, text, language, confidence, nt, tuple(units), comment_rules, merged, pii, embed_text, char_text
+            r.comment,
+            text,
+            language,
+            r.confidence,
+            nt,
+            tuple(units),
+            r.comment_rules,
+            merged,
+            pii,
+            embed_text,
+            char_text,
         )
-
-    @staticmethod
-    def _unit_languages(
-        text: str, primary: list[Unit], readings: list[Unit], language: Language, confidence: float
-    ) -> list[tuple[Language, float]]:
-        """Each reading's language: the primary units' own where there are several, a second reading's its
-        primary unit's (or its own when the comment is one unit read twice)."""
-        if len(readings) == 1:
-            return [(language, confidence)]
-        asked = primary if len(primary) > 1 else [u for u in readings if u.alternative]
-        hint = language.value if language != Language.OTHER else None
-        found = dict(
-            zip(
-                [(u.start, u.end) for u in asked],
-                detect_languages([text[u.start : u.end] for u in asked], [hint] * len(asked)),
-                strict=True,
-            )
-        )
-        out: list[tuple[Language, float]] = []
-        for u in readings:
-            if (u.start, u.end) in found:
-                out.append(found[(u.start, u.end)])
-            else:
-                parent = next((p for p in primary if p.start <= u.start and u.end <= p.end), None)
-                out.append(
-                    found.get((parent.start, parent.end), (language, confidence)) if parent else (language, confidence)
-                )
-        return out
 
     def model_inputs(self, text: str, language: str | None = None) -> tuple[str, str]:
         """What the model reads of a whole text (training examples): group names masked, links and handles too."""
@@ -568,6 +571,49 @@ def _hate_in_quotes(unit: UnitAnalysis, quotes: list[tuple[int, int]]) -> bool:
     marks, so the clause quotes the hate (another clause condemns it) rather than says it."""
     found = [e for e in unit.rules.evidence if e.label is Label.HATE]
     return bool(found) and all(any(a < e.start and e.end <= b for a, b in quotes) for e in found)
+
+
+@dataclass(frozen=True, slots=True)
+class _Reading:
+    """A comment read as a whole, before its clauses are: what Triage._read hands to Triage._analyse_units."""
+
+    comment: Comment
+    text: str
+    language: Language
+    confidence: float
+    nt: NormalizedText
+    lang: str  # the lexicons' language ("en" for a comment in no language of ours)
+    hits: list[Hit]
+    patterns: list[PatternHit]
+    pii: tuple[PIIMatch, ...]
+    comment_rules: RuleResult
+    primary: list[Unit]
+    readings: list[Unit]  # the primary clauses and the second readings, in order
+    asked: list[Unit]  # the clauses whose own language is identified
+
+
+def _unit_languages(r: _Reading, found: dict[tuple[int, int], tuple[Language, float]]) -> list[tuple[Language, float]]:
+    """Each reading's language: the primary units' own where there are several, a second reading's its
+    primary unit's (or its own when the comment is one unit read twice)."""
+    whole = (r.language, r.confidence)
+    if len(r.readings) == 1:
+        return [whole]
+    out: list[tuple[Language, float]] = []
+    for u in r.readings:
+        if (u.start, u.end) in found:
+            out.append(found[(u.start, u.end)])
+        else:
+            parent = next((p for p in r.primary if p.start <= u.start and u.end <= p.end), None)
+            out.append(found.get((parent.start, parent.end), whole) if parent else whole)
+    return out
+
+
+def _whole_model_texts(nt: NormalizedText, hits: list[Hit], language: str) -> tuple[str, str]:
+    """What the model reads of the whole comment. Where no group name was masked, the comment's normalised
+    text is the char n-grams' text already: normalising it again cost 5 % of triage."""
+    masked = masked_text(nt, hits, language)
+    unmasked = bool(nt.tokens) and masked == nt.original[nt.tokens[0].start : nt.tokens[-1].end]
+    return model_texts(masked, nt.text if unmasked else None)
 
 
 def _insulted_beside_hate(units: Sequence[UnitAnalysis]) -> bool:

@@ -229,6 +229,9 @@ class Context:
 def _quoted_tokens(nt: NormalizedText) -> frozenset[int]:
     """Tokens between a pair of quotation marks (a quote is a mention, not a use)."""
     text = nt.original
+    if not any(mark in text for mark in _QUOTES):
+        # Most comments quote nothing; this runs for every clause, over the whole comment.
+        return frozenset()
     spans: list[tuple[int, int]] = []
     opening: int | None = None
     for i, ch in enumerate(text):
