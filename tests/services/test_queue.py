@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from hierniet.bounds import MAX_ID
 from hierniet.services import authors, decisions, queue
 from hierniet.services.audit import audit_log
 from hierniet.services.decisions import DecisionIn
@@ -72,6 +73,14 @@ def test_queue_filters_by_channel_and_author(filled: Desk) -> None:
 def test_paging(filled: Desk) -> None:
     page = queue.queue(filled.store, filled.actors["moderator"], QueueFilters(status=("any",)), limit=2, offset=2)
     assert (page.total, page.limit, page.offset, [i.external_id for i in page.items]) == (5, 2, 2, ["spam", "ok"])
+
+
+def test_an_offset_as_large_as_the_api_allows_is_an_empty_page(filled: Desk) -> None:
+    # The API takes any 64-bit offset; the capped count adds the page to it, which overflowed SQLite's LIMIT.
+    searched = QueueFilters(status=("any",), q="spam")
+    for filters in (QueueFilters(status=("any",)), searched):
+        page = queue.queue(filled.store, filled.actors["moderator"], filters, limit=100, offset=MAX_ID)
+        assert page.items == [] and page.offset == MAX_ID
 
 
 @pytest.mark.parametrize(

@@ -33,6 +33,7 @@ from sqlalchemy import (
 from sqlalchemy import text as sql_text
 from sqlalchemy.orm import Session, sessionmaker
 
+from hierniet.bounds import MAX_ID
 from hierniet.store import repo_team
 from hierniet.store.search import AuthorMatches, CommentMatches, Term
 from hierniet.store.tables import (
@@ -624,7 +625,9 @@ def queue(
         total = session.scalar(_filtered(select(func.count(Comment.id)).join(Channel), q)) or 0
         stmt, exact = _filtered(base, q), True
     else:
-        bound = max(count_limit, offset + limit)
+        # Clamped below the largest integer SQLite and PostgreSQL take: an offset near it (the API allows any
+        # 64-bit id as an offset) would otherwise overflow the LIMIT.
+        bound = min(max(count_limit, offset + limit), MAX_ID - 1)
         ids = _first_matches(session, q, bound + 1)
         exact = len(ids) <= bound
         if exact and not ids:
