@@ -65,6 +65,13 @@ def _count_lines(path: str) -> int | None:
         return None
 
 
+# How `user add` and `user password` take a new password other than by asking for it twice.
+_PasswordEnv = Annotated[
+    str | None, typer.Option(help="Take the password from this environment variable instead of asking.")
+]
+_PasswordStdin = Annotated[
+    bool, typer.Option("--password-stdin", help="Read the password from standard input instead of asking.")
+]
 _WORKERS = typer.Option(
     "--workers",
     min=1,
@@ -655,12 +662,8 @@ def user_add(
     org: Annotated[
         str | None, typer.Option("--org", "--organisation", help="Their organisation's slug (default: every one).")
     ] = None,
-    password_env: Annotated[
-        str | None, typer.Option(help="Take the password from this environment variable instead of asking.")
-    ] = None,
-    password_stdin: Annotated[
-        bool, typer.Option("--password-stdin", help="Read the password from standard input instead of asking.")
-    ] = False,
+    password_env: _PasswordEnv = None,
+    password_stdin: _PasswordStdin = False,
 ) -> None:
     """Add a person to the desk with a password (asked twice, never shown); audited."""
     from hierniet.services.admin import create_user, organisation_id_for
@@ -745,12 +748,8 @@ def user_password(
         str | None,
         typer.Option("--organisation", "--org", help="Organisation slug of a new user (default: every organisation)."),
     ] = None,
-    password_env: Annotated[
-        str | None, typer.Option(help="Take the password from this environment variable instead of asking.")
-    ] = None,
-    password_stdin: Annotated[
-        bool, typer.Option("--password-stdin", help="Read the password from standard input instead of asking.")
-    ] = False,
+    password_env: _PasswordEnv = None,
+    password_stdin: _PasswordStdin = False,
 ) -> None:
     """Set a person's password for the desk's sign-in (asked twice, never shown); their sessions end."""
     from hierniet.services.admin import ensure_user_password, organisation_id_for
