@@ -6,6 +6,8 @@ templates show it translated through `word(kind, code)`.
 
 from __future__ import annotations
 
+from hierniet.services.outbox_desk import PLATFORM_NAMES
+
 
 def N_(message: str) -> str:
     """Mark a message for extraction without translating it here."""
@@ -203,18 +205,9 @@ PII_KINDS: dict[str, str] = {
     "address": N_("address"),
 }
 
-#: Platforms by their proper names (the same in every language, kept here so none shows as a code).
-PLATFORMS: dict[str, str] = {
-    "facebook": "Facebook",
-    "instagram": "Instagram",
-    "x": "X",
-    "linkedin": "LinkedIn",
-    "youtube": "YouTube",
-    "tiktok": "TikTok",
-    "mastodon": "Mastodon",
-    "bluesky": "Bluesky",
-    "other": N_("this channel"),
-}
+#: Platforms by their proper names (the same in every language: the outbox's own table, so none shows as a
+#: code), and the words for a channel on no platform we know.
+PLATFORMS: dict[str, str] = {**PLATFORM_NAMES, "other": N_("this channel")}
 
 #: Where a comment is reported besides the step on the channel.
 REPORTS: dict[str, str] = {
