@@ -215,15 +215,15 @@ class Triage:
         ]
         # Brussels comments switch language from one sentence to the next ("... Fijne dag nog."): the clauses of
         # every comment of the batch are identified in one call (one call per comment cost 9 % of triage).
-        asked = [(r, u) for r in readings for u in r.asked]
+        asked = [(n, u) for n, r in enumerate(readings) for u in r.asked]
         found = detect_languages(
-            [r.text[u.start : u.end] for r, u in asked],
-            [r.language.value if r.language != Language.OTHER else None for r, _ in asked],
+            [readings[n].text[u.start : u.end] for n, u in asked],
+            [readings[n].language.value if readings[n].language != Language.OTHER else None for n, _ in asked],
         )
-        by_reading: dict[int, dict[tuple[int, int], tuple[Language, float]]] = {}
-        for (r, u), result in zip(asked, found, strict=True):
-            by_reading.setdefault(id(r), {})[(u.start, u.end)] = result
-        return [self._analyse_units(r, by_reading.get(id(r), {})) for r in readings]
+        by_reading: list[dict[tuple[int, int], tuple[Language, float]]] = [{} for _ in readings]
+        for (n, u), result in zip(asked, found, strict=True):
+            by_reading[n][(u.start, u.end)] = result
+        return [self._analyse_units(r, languages_of) for r, languages_of in zip(readings, by_reading, strict=True)]
 
     def _read(self, comment: Comment, text: str, language: Language, confidence: float) -> _Reading:
         """The comment as a whole: normalised, matched, its rules run, and cut into the clauses read next."""
@@ -535,8 +535,11 @@ _WEAPON = re.compile(
     r"barre de fer|ijzeren staaf|honkbalknuppel|batte|baseball bat|knuppel|jerrycan|molotov|bom|bombe|bomb)\b",
     re.IGNORECASE,
 )
-#: The patterns that say the author knows who or where the person is.
-_KNOWS = frozenset({"veiled_family_threat", "doxx_named_whereabouts", "doxx_schedule_time", "doxx_whereabouts_time"})
+#: The patterns that say the author knows who or where the person is (besides every veiled_threat_*), as fired.
+_KNOWS = frozenset(
+    f"pattern.{name}"
+    for name in ("veiled_family_threat", "doxx_named_whereabouts", "doxx_schedule_time", "doxx_whereabouts_time")
+)
 
 
 #: What can make a threat concrete: the reason's code, and how the API and the CLI say it.
@@ -553,9 +556,8 @@ def _concrete_threat(analysis: Analysis, labels: Sequence[Label]) -> str:
     text = analysis.text
     if Label.DOXXING in labels or analysis.pii:
         return "data"
-    if any(rule.startswith("pattern.veiled") for rule in analysis.rules.fired) or any(
-        p in analysis.rules.fired for p in (f"pattern.{name}" for name in _KNOWS)
-    ):
+    fired = analysis.rules.fired
+    if not _KNOWS.isdisjoint(fired) or any(rule.startswith("pattern.veiled_threat") for rule in fired):
         return "knows"
     if _WEAPON.search(text) or any(
         t.norm in ("emoji_knife", "emoji_gun", "emoji_bomb", "emoji_axe") for t in analysis.normalized.tokens
