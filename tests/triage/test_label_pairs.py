@@ -89,3 +89,20 @@ def test_a_reclaimed_word_about_oneself_is_not_hate_even_when_the_reader_is_than
 )
 def test_a_reclaimable_slur_aimed_at_the_reader_is_hate(triage: Triage, text: str) -> None:
     assert Label.HATE in _labels(triage, text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Que quelqu'un lui mette une balle, à ce ministre.",
+        "I hope someone pushes that alderman under a tram.",
+    ],
+)
+def test_a_threat_with_no_abusive_word_is_not_also_an_insult(triage: Triage, text: str) -> None:
+    labels = _labels(triage, text)
+    assert Label.THREAT in labels and Label.INSULT not in labels, labels
+
+
+def test_a_threat_with_name_calling_keeps_the_insult(triage: Triage) -> None:
+    labels = _labels(triage, "Ik maak je af, vuile klootzak.")
+    assert {Label.THREAT, Label.INSULT} <= labels, labels

@@ -444,6 +444,16 @@ class Triage:
         if Label.HATE in labels and Label.INSULT in labels and not _insulted_beside_hate(analysis.units):
             labels.remove(Label.INSULT)
             scores[Label.INSULT] = min(scores[Label.INSULT], 0.49)
+        # A threat reads hostile as a whole, and the model then also calls it an insult; without an abusive word
+        # found by a rule, the hostility is the threat's own ("que quelqu'un lui mette une balle") and the
+        # insult label would only send the charter's reply for name-calling beside the threat's report.
+        if (
+            Label.THREAT in labels
+            and Label.INSULT in labels
+            and analysis.rule_score(Label.INSULT) < thresholds.get(Label.INSULT, 0.5)
+        ):
+            labels.remove(Label.INSULT)
+            scores[Label.INSULT] = min(scores[Label.INSULT], 0.49)
         evidence = list(rules.evidence)
         reasons: list[str] = list(rules.reasons)
         for label in labels:
