@@ -59,6 +59,8 @@ def test_group_derogation_is_hate(text: str, language: str, target: Target | Non
         ("Wie moslims ratten noemt, is zelf een racist", "nl", "counter_speech"),
         ("Calling refugees vermin is racism", "en", "counter_speech"),
         ("Als flikkers met een kindje zijn we hier superblij", "nl", "reclaimed"),
+        ("Trotse flikker hier, fijne Pride iedereen", "nl", "reclaimed"),
+        ("Fière gouine, et alors ?", "fr", "reclaimed"),
     ],
 )
 def test_negation_counter_speech_and_reclaimed_use_are_not_hate(text: str, language: str, flag: str) -> None:
@@ -67,6 +69,16 @@ def test_negation_counter_speech_and_reclaimed_use_are_not_hate(text: str, langu
     assert flag in result.flags
     if flag != "reclaimed":
         assert result.damp.get(Label.HATE, 1.0) < 1.0  # the model is damped too
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [("Those proud dykes are disgusting", "en"), ("Trotse flikkers, walgelijk volk", "nl")],
+)
+def test_pride_does_not_reclaim_a_word_used_with_contempt(text: str, language: str) -> None:
+    result = rules(text, language)
+    assert result.scores.get(Label.HATE, 0.0) >= 0.7, result.reasons
+    assert "reclaimed" not in result.flags
 
 
 def test_disclaimer_is_not_counter_speech() -> None:
@@ -125,6 +137,7 @@ def test_doxxing_and_own_data() -> None:
 
 def test_self_harm_and_spam() -> None:
     assert score("Ik wil niet meer leven", "nl", Label.SELF_HARM) >= 0.8
+    assert score("Ik zie het echt niet meer zitten, alles is kapot", "nl", Label.SELF_HARM) >= 0.8
     assert score("Gagnez 500€ par jour avec la crypto, cliquez ici", "fr", Label.SPAM) >= 0.7
 
 

@@ -103,6 +103,9 @@ def test_laughter_tempers_a_threat_only_the_model_read_but_never_a_rule_threat(t
     assert Label.THREAT not in banter.labels, banter.scores
     real = _verdict(triage, "Ik steek je neer 😂")
     assert Label.THREAT in real.labels
+    # A skull is laughter in chat ("I'm dead"), as is "xD".
+    exams = _verdict(triage, "ik ga nog dood aan die chemie-examens 💀💀")
+    assert Label.THREAT not in exams.labels, exams.scores
 
 
 @pytest.mark.parametrize(

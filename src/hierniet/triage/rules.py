@@ -68,6 +68,7 @@ class Vocab:
     arson: frozenset[tuple[str, ...]]
     intent: frozenset[tuple[str, ...]]
     victims: frozenset[str]
+    pride: frozenset[str]
 
 
 @cache
@@ -104,6 +105,7 @@ def vocab() -> Vocab:
         arson=union_phrases("arson"),
         intent=union_phrases("intent"),
         victims=union("victims"),
+        pride=union("pride"),
     )
 
 
@@ -622,6 +624,10 @@ def _negated_permission(ctx: Context, result: RuleResult) -> None:
         return
 
 
+#: Lexicon categories whose words, in the same clause, show a group word is used with contempt.
+_DESPISING = (LexCategory.HOSTILE, LexCategory.DEHUMANIZING, LexCategory.THREAT, LexCategory.INSULT)
+
+
 def _slur_rules(ctx: Context, result: RuleResult) -> None:
     for hit in ctx.hits(LexCategory.SLUR):
         entry = hit.entry
@@ -635,9 +641,17 @@ def _slur_rules(ctx: Context, result: RuleResult) -> None:
             continue
         # "Moi, vieux pédé de 60 ans, je vous dis merci": the reader addressed elsewhere in the clause does not
         # make the speaker's word about themselves a slur at the reader; only a "you" right beside it does.
+        # "Proud dyke, see you at Pride": a word of pride right before it makes the word a self-designation too,
+        # unless it points at others ("those proud dykes") or the clause despises them ("... disgust me").
+        proud = (
+            hit.first > 0
+            and ctx.nt.tokens[hit.first - 1].norm in vocab().pride
+            and not (hit.first > 1 and ctx.nt.tokens[hit.first - 2].norm in vocab().demonstratives)
+            and not any(ctx.hits(category) for category in _DESPISING)
+        )
         if (
             entry.has(Flag.RECLAIMABLE)
-            and ctx.near(ctx.first_person, hit.first, window=8)
+            and (proud or ctx.near(ctx.first_person, hit.first, window=8))
             and not _near_in_phrase(ctx, ctx.second_person, hit.first, 5)
         ):
             result.flags.add("reclaimed")
@@ -829,7 +843,10 @@ def _threat_rules(ctx: Context, result: RuleResult) -> None:
 
 
 #: Laughter or "just kidding" in the clause: "ik vermoord mijn maat als hij dat nog eens zegt 😂" is banter.
-_JOKING = re.compile(r"[😂🤣😆😹]|\b(haha+|hihi|lol|mdr|ptdr|jk|just kidding|je rigole|grapje|spass)\b", re.IGNORECASE)
+# (💀, "I'm dead", is laughter in chat, as is "xD".)
+_JOKING = re.compile(
+    r"[😂🤣😆😹💀]|\b(haha+|hihi|lol|mdr|ptdr|jk|xd|just kidding|je rigole|grapje|spass)\b", re.IGNORECASE
+)
 
 
 def joking(text: str) -> bool:

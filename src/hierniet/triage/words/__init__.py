@@ -52,6 +52,7 @@ LIST_KEYS: dict[str, str] = {
     "arson": "verbs of setting fire to or blowing up a place (in brand steken, cramer, burn down, anzunden)",
     "intent": "words that make violence an intent: first person, future, modal, condition (ga, vais, gonna, werde)",
     "victims": "object pronouns and body parts that make violence aimed at a person (hem, la, him, ihn, kop)",
+    "pride": "words of pride that make a reclaimable word a self-designation (trotse, fière, proud, stolze)",
 }
 #: Words written as they are (not normalised): what a group or a person is replaced with before the model reads.
 TEXT_KEYS: dict[str, str] = {
