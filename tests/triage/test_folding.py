@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
 import re
 
 import pytest
@@ -13,7 +15,9 @@ from hierniet.triage.patterns import compiled_patterns, find_patterns
 
 def _all_patterns() -> list[tuple[str, re.Pattern[str]]]:
     found = [(p.name, p.regex) for p in compiled_patterns()]
-    found += [(name, value) for name, value in vars(rules).items() if isinstance(value, re.Pattern)]
+    for module in pkgutil.iter_modules(rules.__path__):
+        loaded = importlib.import_module(f"{rules.__name__}.{module.name}")
+        found += [(f"{module.name}.{name}", v) for name, v in vars(loaded).items() if isinstance(v, re.Pattern)]
     return found
 
 

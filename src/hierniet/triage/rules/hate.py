@@ -1,0 +1,376 @@
+"""Hate: a protected group attacked in a clause (predicate, slur, exclusion, dehumanising emoji), referred
+back to, or held back where the clause negates, condemns, quotes or reclaims."""
+
+from __future__ import annotations
+
+import re
+
+from hierniet.domain import Label, Reason, Target
+from hierniet.triage.lexicons import Flag, LexCategory
+from hierniet.triage.normalize import fold_aligned, fold_pattern
+from hierniet.triage.rules.common import (
+    group_in_span,
+    hate_against,
+    hit_evidence,
+    mentioned_not_used,
+    near_in_phrase,
+    negated_in_phrase,
+    overlaps,
+    particular,
+    pattern_evidence,
+)
+from hierniet.triage.rules.context import DEHUMANISING_EMOJI, THREAT_EMOJI, Context, RuleResult, vocab
+
+
+def group_rules(ctx: Context, result: RuleResult) -> None:
+    """Group name + hostile / dehumanising / insulting / violent words -> hate."""
+    identities = [h for h in ctx.hits(LexCategory.IDENTITY)]
+    if not identities:
+        return
+    predicates = ctx.hits(
+        LexCategory.HOSTILE, LexCategory.DEHUMANIZING, LexCategory.INSULT, LexCategory.THREAT, LexCategory.SLUR
+    )
+    emoji = [t.index for t in ctx.nt.tokens if t.norm in DEHUMANISING_EMOJI | THREAT_EMOJI]
+    positives = ctx.hits(LexCategory.POSITIVE)
+    for ident in identities:
+        if particular(ctx, ident):
+            continue
+        target = ident.entry.target
+        sentence = ctx.sentence(ident.first)
+        self_reference = ctx.near(ctx.first_person, ident.first, window=3) and not near_in_phrase(
+            ctx, ctx.second_person, ident.first, 5
+        )
+        for pred in predicates:
+            inside = ident.first <= pred.first and pred.last <= ident.last
+            if inside or ctx.sentence(pred.first) != sentence:
+                continue
+            # "zijn allemaal", "sont une menace", "are a threat" say something of their subject: the group
+            # must come first ("wij zijn allemaal mensen, joden en moslims" says nothing against them).
+            if pred.entry.tokens[0] in vocab().copulas and ident.first > pred.first:
+                continue
+            distance = 0 if overlaps(pred, ident) else max(pred.first - ident.last, ident.first - pred.last)
+            # An ambiguous word ("ik haat", "hate", "clowns") needs the group name right next to it.
+            if pred.entry.has(Flag.AMBIGUOUS) and pred.entry.category != LexCategory.DEHUMANIZING and distance > 3:
+                continue
+            plural = ident.entry.has(Flag.PLURAL)
+            # "de vrouw aan het loket is een trut" insults one person; only a group is hated.
+            if pred.entry.category == LexCategory.INSULT and not plural:
+                continue
+            if distance > (8 if plural else 3):
+                continue
+            floor = min(pred.first, ident.first)
+            own = (pred.first, pred.last)
+            # A predicate negative in itself ("ne supporte pas", "can't stand") carries its own "ne": no denial.
+            inherent = any(own[0] <= p <= own[1] for p in ctx.negator_positions)
+            denied = not inherent and ctx.negated(pred.first, floor=max(0, floor - 3))
+            # "Niet alle moslims zijn ...": a negator before the group denies what follows it; in "they're vermin,
+            # not refugees" the predicate came first and the "not" only corrects the name.
+            group_denied = ident.first < pred.first and ctx.negated(ident.first, window=2, skip=own)
+            if denied or group_denied:
+                result.flags.add("negation")
+                result.damp_model(Label.HATE, 0.5)
+                words = ctx.nt.original_text(pred.first, pred.last)
+                group = ctx.nt.original_text(ident.first, ident.last)
+                result.reasons.append(
+                    Reason(
+                        "triage.negated_hate",
+                        f"'{words}' about '{group}' is negated: not counted as hate",
+                        words=words,
+                        group=group,
+                    )
+                )
+                continue
+            if mentioned_not_used(ctx, pred) or ctx.counter or ctx.reported_near(pred.first):
+                result.flags.add("counter_speech")
+                result.damp_model(Label.HATE, 0.35)
+                result.damp_model(Label.INSULT, 0.6)
+                result.reasons.append(
+                    Reason(
+                        "triage.counter_speech",
+                        "hostile words about a group are quoted or condemned (counter-speech): not counted as hate",
+                    )
+                )
+                continue
+            if self_reference and (pred.entry.category is LexCategory.INSULT or pred.entry.has(Flag.RECLAIMABLE)):
+                # "Moi, vieux pédé de 60 ans": the speaker's words about themselves.
+                continue
+            category = pred.entry.category
+            score = {
+                LexCategory.DEHUMANIZING: 0.92,
+                LexCategory.SLUR: 0.92,
+                LexCategory.THREAT: 0.9,
+                LexCategory.HOSTILE: 0.85,
+                LexCategory.INSULT: 0.8,
+            }[category]
+            severity = 4 if category == LexCategory.THREAT else 3 if category != LexCategory.INSULT else 2
+            severity = max(severity, min(pred.entry.severity, 4)) if category != LexCategory.INSULT else severity
+            words = ctx.nt.original_text(pred.first, pred.last)
+            group = ctx.nt.original_text(ident.first, ident.last)
+            result.raise_score(
+                Label.HATE,
+                score,
+                severity,
+                Reason(
+                    "triage.group_hate",
+                    f"'{words}' ({category.value}) about the group '{group}' ({target.value if target else '?'})",
+                    words=words,
+                    category=category.value,
+                    group=group,
+                    target=target.value if target else None,
+                ),
+            )
+            if target:
+                result.targets[target] += 2
+            result.evidence.append(hit_evidence(ctx, pred, Label.HATE))
+            result.evidence.append(hit_evidence(ctx, ident, Label.HATE))
+            if category == LexCategory.THREAT:
+                result.raise_score(Label.THREAT, 0.85, 4, Reason("triage.group_violence", "violence against a group"))
+                result.evidence.append(hit_evidence(ctx, pred, Label.THREAT))
+        # "X zijn geen mensen", "X ne sont pas les bienvenus": a negated positive derogates.
+        for pos in positives:
+            if ctx.sentence(pos.first) != sentence or overlaps(pos, ident) or pos.first < ident.first:
+                continue
+            if negated_in_phrase(ctx, pos.first, 5, ident.last + 1) and not (ctx.counter or self_reference):
+                group = ctx.nt.original_text(ident.first, ident.last)
+                words = ctx.nt.original_text(pos.first, pos.last)
+                result.raise_score(
+                    Label.HATE,
+                    0.8,
+                    3,
+                    Reason("triage.denies_group", f"denies '{group}' '{words}'", group=group, words=words),
+                )
+                if target:
+                    result.targets[target] += 1
+                result.evidence.append(hit_evidence(ctx, pos, Label.HATE))
+                result.evidence.append(hit_evidence(ctx, ident, Label.HATE))
+        for index in emoji:
+            if ctx.sentence(index) == sentence and not ctx.counter:
+                token = ctx.nt.tokens[index]
+                words = ctx.nt.original[token.start : token.end]
+                result.raise_score(
+                    Label.HATE,
+                    0.85,
+                    3,
+                    Reason("triage.group_emoji", f"emoji {words} next to a group name", words=words),
+                )
+                if target:
+                    result.targets[target] += 1
+                result.evidence.append(pattern_evidence(ctx, token.start, token.end, Label.HATE, "emoji"))
+
+
+_ONE_OF = frozenset({"een", "ne", "nen", "un", "une", "a", "an", "another", "ein", "eine", "einen", "noch"})
+
+
+def ape_emoji(ctx: Context, result: RuleResult) -> None:
+    """The ape emoji used for a person ("nog een 🐒 in de ploeg", "encore un 🐒"), or the ape with the banana:
+    the racist trope aimed at Black people, whether or not a group is named."""
+    if ctx.counter or ctx.reporting:
+        return
+    tokens = ctx.nt.tokens
+    norms = [t.norm for t in tokens]
+    apes = [i for i, n in enumerate(norms) if n == "emoji_ape"]
+    if not apes:
+        return
+    # "Mijn dochter is een 🐒, ze klimt overal op": a parent's pet name for their own child.
+    as_person = any(i > 0 and norms[i - 1] in _ONE_OF and not ctx.near(ctx.first_person, i, 6) for i in apes)
+    if not (as_person or "emoji_banana" in norms):
+        return
+    token = tokens[apes[0]]
+    words = ctx.nt.original[token.start : token.end]
+    result.raise_score(
+        Label.HATE, 0.85, 3, Reason("triage.ape_trope", f"the ape emoji {words} aimed at a person", words=words)
+    )
+    result.targets[Target.ETHNICITY] += 2
+    result.evidence.append(pattern_evidence(ctx, token.start, token.end, Label.HATE, "emoji"))
+
+
+def exclusion_rules(ctx: Context, result: RuleResult) -> None:
+    """ "Terug naar je land", "retourne dans ton pays", "go back to your country": exclusion by origin."""
+    for hit in ctx.hits(LexCategory.HOSTILE):
+        words = set(hit.entry.tokens)
+        if not words & vocab().country_words or ctx.counter or mentioned_not_used(ctx, hit):
+            continue
+        if ctx.negated(hit.first, window=2):
+            continue
+        directed = bool(words & vocab().second_person[ctx.language]) or ctx.near(ctx.second_person, hit.first, 6)
+        said = ctx.nt.original_text(hit.first, hit.last)
+        result.raise_score(
+            Label.HATE,
+            0.85 if directed else 0.7,
+            3,
+            Reason("triage.exclusion_origin", f"'{said}': exclusion because of origin", words=said),
+        )
+        result.targets[Target.NATIONALITY] += 1
+        result.evidence.append(hit_evidence(ctx, hit, Label.HATE))
+
+
+# Exclusion said through a negated permission: "no X should be allowed to live here", "geen enkele X mag hier
+# wonen", "aucun X ne devrait vivre ici", "X haben hier nichts verloren". The "no" belongs to the phrase, so
+# the negation rules would read it as harmless; a group named in the same sentence makes it hate.
+_EXCLUSION_RX = re.compile(
+    fold_pattern(
+        r"\bno (\w+ ){0,3}(should|must|may|can) (ever )?be (allowed|permitted) to (live|stay|settle|work|come) "
+        r"(here|in this country)\b"
+        r"|\b(geen|geen enkele|geen enkel) (\w+ ){0,4}(mag|mogen) (hier|in dit land|in ons land) (nog )?"
+        r"(wonen|blijven|komen)\b"
+        r"|\baucun(e|s)? (\w+ ){0,5}ne (devrait|doit|devraient|doivent) (avoir le droit de )?"
+        r"(vivre|rester|habiter|venir) "
+        r"(ici|dans ce pays|chez nous)\b|\bn'?ont rien a faire (ici|chez nous|dans ce pays)\b"
+        r"|\bhaben hier nichts (zu suchen|verloren)\b"
+        r"|\bgehoren nicht (hierher|hierhin|zu uns|nach deutschland|nach belgien)\b"
+    )
+)
+
+
+def negated_permission(ctx: Context, result: RuleResult) -> None:
+    if ctx.counter or not ctx.hits(LexCategory.IDENTITY):
+        return
+    for match in _EXCLUSION_RX.finditer(fold_aligned(ctx.nt.original)):
+        ident = group_in_span(ctx, match.start(), match.end(), lambda _i: True)
+        if ident is None:
+            continue
+        said = ctx.nt.original[match.start() : match.end()]
+        why = (f"'{said}': the group ", " is excluded")
+        hate_against(ctx, result, ident, 0.85, 3, "triage.group_excluded", why, said)
+        result.evidence.append(
+            pattern_evidence(ctx, match.start(), match.end(), Label.HATE, "exclusion by negated permission")
+        )
+        return
+
+
+#: Lexicon categories whose words, in the same clause, show a group word is used with contempt.
+_DESPISING = (LexCategory.HOSTILE, LexCategory.DEHUMANIZING, LexCategory.THREAT, LexCategory.INSULT)
+
+
+def slur_rules(ctx: Context, result: RuleResult) -> None:
+    for hit in ctx.hits(LexCategory.SLUR):
+        entry = hit.entry
+        if mentioned_not_used(ctx, hit) or ctx.reported_near(hit.first) or (ctx.counter and not ctx.second_person):
+            result.flags.add("counter_speech")
+            result.damp_model(Label.HATE, 0.4)
+            words = ctx.nt.original_text(hit.first, hit.last)
+            result.reasons.append(
+                Reason("triage.slur_quoted", f"slur '{words}' is quoted or condemned, not used", words=words)
+            )
+            continue
+        # "Moi, vieux pédé de 60 ans, je vous dis merci": the reader addressed elsewhere in the clause does not
+        # make the speaker's word about themselves a slur at the reader; only a "you" right beside it does.
+        # "Proud dyke, see you at Pride": a word of pride right before it makes the word a self-designation too,
+        # unless it points at others ("those proud dykes") or the clause despises them ("... disgust me").
+        proud = (
+            hit.first > 0
+            and ctx.nt.tokens[hit.first - 1].norm in vocab().pride
+            and not (hit.first > 1 and ctx.nt.tokens[hit.first - 2].norm in vocab().demonstratives)
+            and not any(ctx.hits(category) for category in _DESPISING)
+        )
+        if (
+            entry.has(Flag.RECLAIMABLE)
+            and (proud or ctx.near(ctx.first_person, hit.first, window=8))
+            and not near_in_phrase(ctx, ctx.second_person, hit.first, 5)
+        ):
+            result.flags.add("reclaimed")
+            words = ctx.nt.original_text(hit.first, hit.last)
+            result.reasons.append(
+                Reason("triage.reclaimed", f"'{words}' is used by the speaker about themselves", words=words)
+            )
+            continue
+        if ctx.negated(hit.first, window=3):
+            result.flags.add("negation")
+            continue
+        grouped = hit.first > 0 and ctx.nt.tokens[hit.first - 1].norm in vocab().demonstratives
+        if entry.has(Flag.AMBIGUOUS) and entry.has(Flag.PLURAL) and grouped:
+            words = ctx.nt.original_text(hit.first - 1, hit.last)
+            result.raise_score(
+                Label.HATE, 0.75, 3, Reason("triage.group_slur", f"'{words}' names a group by a slur", words=words)
+            )
+            if entry.target:
+                result.targets[entry.target] += 2
+            result.evidence.append(hit_evidence(ctx, hit, Label.HATE))
+            continue
+        if entry.has(Flag.AMBIGUOUS):
+            # "aap", "mongool", "singe": an insult at a person; hate only next to a group name.
+            if ctx.second_person or hit.first <= 1:
+                words = ctx.nt.original_text(hit.first, hit.last)
+                result.raise_score(
+                    Label.INSULT, 0.75, 2, Reason("triage.slur_insult", f"'{words}' used as an insult", words=words)
+                )
+                result.evidence.append(hit_evidence(ctx, hit, Label.INSULT))
+            continue
+        words = ctx.nt.original_text(hit.first, hit.last)
+        result.raise_score(
+            Label.HATE,
+            0.9 if hit.how != "fuzzy" else 0.8,
+            max(3, entry.severity),
+            Reason(
+                "triage.slur",
+                f"slur '{words}' ({entry.target.value if entry.target else '?'})",
+                words=words,
+                target=entry.target.value if entry.target else None,
+            ),
+        )
+        if entry.target:
+            result.targets[entry.target] += 3
+        result.evidence.append(hit_evidence(ctx, hit, Label.HATE))
+
+
+def refers_back(ctx: Context, result: RuleResult) -> None:
+    """ "I met some Muslims yesterday. They are vermin.": dehumanising or hostile words in a clause that refers
+    back to a group named before are hate against that group."""
+    if not ctx.inherited or ctx.counter or ctx.hits(LexCategory.IDENTITY):
+        return
+    for hit in ctx.hits(LexCategory.DEHUMANIZING, LexCategory.HOSTILE):
+        if hit.entry.has(Flag.AMBIGUOUS) or mentioned_not_used(ctx, hit) or ctx.negated(hit.first, window=4):
+            continue
+        words = ctx.nt.original_text(hit.first, hit.last)
+        result.raise_score(
+            Label.HATE,
+            0.85,
+            3,
+            Reason(
+                "triage.inherited_hate",
+                f"'{words}' ({hit.entry.category.value}) about the group named before "
+                f"({', '.join(t.value for t in ctx.inherited)})",
+                words=words,
+                category=hit.entry.category.value,
+                targets=[t.value for t in ctx.inherited],
+            ),
+        )
+        for target in ctx.inherited:
+            result.targets[target] += 2
+        result.evidence.append(hit_evidence(ctx, hit, Label.HATE))
+        return
+
+
+def counter_context(ctx: Context, result: RuleResult) -> None:
+    if ctx.counter:
+        # Condemning hate uses the same words as hate; the model cannot tell them apart.
+        result.flags.add("counter_speech")
+        result.damp_model(Label.HATE, 0.5)
+        result.damp_model(Label.INSULT, 0.7)
+
+
+def group_mention(ctx: Context, result: RuleResult) -> None:
+    # "Ik heb niets tegen moslims", "nothing against", "rien contre", "nichts gegen": a stated absence of hostility.
+    if any(t.norm in vocab().against and ctx.negated(t.index, window=3) for t in ctx.nt.tokens):
+        result.flags.add("negation")
+    # A group named with nothing hostile, in a clause that negates, condemns or praises: the model reads the
+    # clause with the group's name masked, but the clause's own cues still weigh ("wij zijn allemaal mensen,
+    # joden en moslims").
+    if result.scores.get(Label.HATE, 0.0) < 0.5 and ctx.hits(LexCategory.IDENTITY) and not ctx.hits(LexCategory.SLUR):
+        names = ctx.hits(LexCategory.IDENTITY)
+        # "people" in "gay people" is part of the name, not a positive word about it.
+        if any(
+            not ctx.negated(h.first, window=3) and not any(overlaps(h, n) for n in names)
+            for h in ctx.hits(LexCategory.POSITIVE)
+        ):
+            result.flags.add("positive_mention")
+        if result.flags & {"negation", "counter_speech", "positive_mention"}:
+            result.damp_model(Label.HATE, 0.35)
+        result.flags.add("identity_mention")
+    if not result.targets:
+        for hit in ctx.hits(LexCategory.IDENTITY):
+            if hit.entry.target:
+                result.targets[hit.entry.target] += 1
+
+
+#: Flags that say a rule held a label back; recorded as `suppressed_by` ("hate.slur/counter_speech").

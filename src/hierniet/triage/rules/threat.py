@@ -1,0 +1,105 @@
+"""Threats: the threat lexicon, weapon emoji aimed at someone, and violence or arson said as an intent."""
+
+from __future__ import annotations
+
+import re
+
+from hierniet.domain import Label, Reason
+from hierniet.triage.lexicons import Flag, LexCategory
+from hierniet.triage.rules.common import hit_evidence, mentioned_not_used, pattern_evidence
+from hierniet.triage.rules.context import THREAT_EMOJI, Context, RuleResult, phrase_starts, vocab
+
+
+def threat_rules(ctx: Context, result: RuleResult) -> None:
+    for hit in ctx.hits(LexCategory.THREAT):
+        words = ctx.nt.original_text(hit.first, hit.last)
+        if mentioned_not_used(ctx, hit) or (ctx.reporting and ctx.counter):
+            result.flags.add("reported")
+            result.damp_model(Label.THREAT, 0.5)
+            result.reasons.append(
+                Reason("triage.threat_reported", f"threat words '{words}' are reported or condemned", words=words)
+            )
+            continue
+        if ctx.negated(hit.first, window=2) and hit.entry.severity < 4:
+            continue
+        if hit.entry.has(Flag.AMBIGUOUS) and not (
+            ctx.near(ctx.second_person, hit.first, 6) or ctx.hits(LexCategory.IDENTITY)
+        ):
+            # "ophangen", "na de match": everyday words unless aimed at someone or a group.
+            continue
+        multiword = hit.last > hit.first
+        directed = ctx.near(ctx.second_person, hit.first, 8) or multiword
+        score = 0.88 if directed else 0.6
+        if ctx.reporting and not ctx.second_person:
+            score = 0.4
+        result.raise_score(
+            Label.THREAT,
+            score,
+            max(3, hit.entry.severity),
+            Reason("triage.threat", f"threat '{words}'", words=words),
+        )
+        result.evidence.append(hit_evidence(ctx, hit, Label.THREAT))
+    for token in ctx.nt.tokens:
+        if token.norm in THREAT_EMOJI and ctx.second_person and not ctx.counter:
+            result.raise_score(Label.THREAT, 0.6, 3, Reason("triage.weapon_emoji", "weapon emoji aimed at someone"))
+            result.evidence.append(pattern_evidence(ctx, token.start, token.end, Label.THREAT, "emoji"))
+
+
+#: Laughter or "just kidding" in the clause: "ik vermoord mijn maat als hij dat nog eens zegt 😂" is banter.
+# (💀, "I'm dead", is laughter in chat, as is "xD".)
+_JOKING = re.compile(
+    r"[😂🤣😆😹💀]|\b(haha+|hihi|lol|mdr|ptdr|jk|xd|just kidding|je rigole|grapje|spass)\b", re.IGNORECASE
+)
+
+
+def joking(text: str) -> bool:
+    """Laughter or "just kidding" in the text: hyperbole ("ik vermoord hem 😂") rather than intent."""
+    return bool(_JOKING.search(text))
+
+
+#: Words that point an arson verb at a place (dat gemeentehuis, ce centre, this place).
+_PLACE_POINTERS = frozenset(
+    {"ce", "cet", "cette", "dat", "dit", "het", "heel", "this", "that", "das", "dieses", "diesen"}
+)
+
+
+def violence_intended(ctx: Context, result: RuleResult) -> None:
+    """ "Als hij weer doorrijdt, sla ik zijn kop tegen het stuur", "on les aide à partir à coups de batte",
+    "Ik steek dat gemeentehuis in brand": violence (or arson) done to a person, a group or a place, said as
+    an intent (first person, future, a modal, a condition, a day), not negated, reported or condemned. The
+    fixed phrases of the threat lexicon name the second person; this reads any person, so conditional,
+    collective and third-person threats are caught the same way in every language."""
+    if ctx.counter or (ctx.reporting and not ctx.second_person):
+        return
+    v = vocab()
+    norms = [t.norm for t in ctx.nt.tokens]
+    violent = phrase_starts(v.violence, norms)
+    arsons = set(phrase_starts(v.arson, norms))
+    if not (violent or arsons) or not phrase_starts(v.intent, norms) or joking(ctx.nt.original):
+        return
+    people = {h.first for h in ctx.hits(LexCategory.IDENTITY, LexCategory.SLUR, LexCategory.OTHER_GROUP)}
+    places = {h.first for h in ctx.hits(LexCategory.GROUP_PLACE)}
+    staff = set(phrase_starts(v.staff, norms))
+    for i in sorted(arsons.union(violent)):
+        arson = i in arsons
+        if ctx.negated(i, window=3) or i in ctx.quoted:
+            continue
+        window = range(max(0, i - 5), min(len(norms), i + 6))
+        aimed = any(norms[j] in v.victims for j in window) or bool(people | staff) or ctx.near(ctx.second_person, i)
+        if arson:
+            aimed = aimed or bool(places) or any(norms[j] in _PLACE_POINTERS | v.demonstratives for j in window)
+        if not aimed:
+            continue
+        words = ctx.nt.original_text(i, i)
+        result.raise_score(
+            Label.THREAT,
+            0.75,
+            3,
+            Reason("triage.violence_intended", f"'{words}': violence said as an intent", words=words),
+        )
+        result.evidence.append(
+            pattern_evidence(
+                ctx, ctx.nt.tokens[i].start, ctx.nt.tokens[i].end, Label.THREAT, "violence said as an intent"
+            )
+        )
+        return
