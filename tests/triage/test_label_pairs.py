@@ -106,3 +106,8 @@ def test_a_threat_with_no_abusive_word_is_not_also_an_insult(triage: Triage, tex
 def test_a_threat_with_name_calling_keeps_the_insult(triage: Triage) -> None:
     labels = _labels(triage, "Ik maak je af, vuile klootzak.")
     assert {Label.THREAT, Label.INSULT} <= labels, labels
+
+
+@pytest.mark.parametrize("text", ["Bravo les filles, quelle finale !", "Proficiat aan alle vrouwen van het team!"])
+def test_congratulations_to_a_group_are_not_hate(triage: Triage, text: str) -> None:
+    assert Label.HATE not in _labels(triage, text)

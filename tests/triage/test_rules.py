@@ -81,6 +81,20 @@ def test_pride_does_not_reclaim_a_word_used_with_contempt(text: str, language: s
     assert "reclaimed" not in result.flags
 
 
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("Hen ratten noemen zegt meer over jou dan over hen", "nl"),
+        ("Les traiter de rats en dit long sur toi", "fr"),
+        ("Calling them rats says everything about you", "en"),
+    ],
+)
+def test_a_slur_turned_back_on_its_speaker_is_counter_speech(text: str, language: str) -> None:
+    result = rules(text, language)
+    assert "counter_speech" in result.flags, result.reasons
+    assert result.scores.get(Label.HATE, 0.0) < 0.5
+
+
 def test_disclaimer_is_not_counter_speech() -> None:
     result = rules("Ik ben geen racist, maar moslims zijn ratten", "nl")
     assert result.scores.get(Label.HATE, 0.0) >= 0.7

@@ -83,9 +83,36 @@ def test_a_concrete_threat_is_severity_four(triage: Triage, text: str, why: str)
     assert f"triage.concrete_threat_{why}" in [getattr(r, "code", "") for r in verdict.reasons]
 
 
+@pytest.mark.parametrize(
+    "text",
+    ["Hoffentlich gibt es bald wieder Busse am Sonntag.", "Vanavond hoop ik eindelijk eens op tijd thuis te zijn."],
+)
+def test_a_day_named_in_a_harmless_comment_never_makes_it_severity_four(triage: Triage, text: str) -> None:
+    # The model alone may misread a hope as a wish of harm; a day beside it must not send it to the police.
+    verdict = _verdict(triage, text)
+    assert int(verdict.severity) < 4, (verdict.labels, verdict.severity, verdict.reasons)
+
+
 def test_a_vague_threat_stays_severity_three(triage: Triage) -> None:
     verdict = _verdict(triage, "Iemand zou die scheidsrechter eens een lesje moeten leren.")
     assert Label.THREAT in verdict.labels and int(verdict.severity) == 3, (verdict.labels, verdict.severity)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Snelle lening nodig? Tot €50.000 zonder controle, stuur ons je kaartnummer in PM.",
+        "Derniers billets -50%, paiement par virement uniquement, écris-moi en privé !",
+    ],
+)
+def test_an_advert_that_asks_for_money_or_card_details_is_a_medium_scam(triage: Triage, text: str) -> None:
+    verdict = _verdict(triage, text)
+    assert Label.SPAM in verdict.labels and int(verdict.severity) == 2, (verdict.labels, verdict.severity)
+
+
+def test_a_plain_advert_stays_low(triage: Triage) -> None:
+    verdict = _verdict(triage, "Volg mij voor make-up tips 💄💄 @beaute_gent 💄 nieuwe video elke dag!")
+    assert Label.SPAM not in verdict.labels or int(verdict.severity) == 1, (verdict.labels, verdict.severity)
 
 
 def test_a_scam_with_a_link_is_medium_spam_and_a_profile_link_is_no_advert(triage: Triage) -> None:

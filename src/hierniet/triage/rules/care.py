@@ -6,7 +6,7 @@ from __future__ import annotations
 from hierniet.domain import Evidence, EvidenceSource, Label, PIIKind, Reason
 from hierniet.triage.lexicons import Flag, LexCategory
 from hierniet.triage.rules.common import hit_evidence, mentioned_not_used, pattern_evidence
-from hierniet.triage.rules.context import DOXXING_KINDS, SEXUAL_EMOJI, Context, RuleResult
+from hierniet.triage.rules.context import DOXXING_KINDS, SEXUAL_EMOJI, Context, RuleResult, phrase_starts, vocab
 
 
 def sexual_rules(ctx: Context, result: RuleResult) -> None:
@@ -69,12 +69,17 @@ def spam_rules(ctx: Context, result: RuleResult) -> None:
         score = 0.45
     else:
         score = 0.2 if cues else 0.0
+    # A scam asks for money, card or identity details: whether the rules or the model alone find the advert,
+    # it is medium severity, so the default policy reports it to the platform; a plain advert stays low.
+    scam = bool(phrase_starts(vocab().scam_cues, [t.norm for t in ctx.nt.tokens]))
+    if scam and not ctx.counter:
+        result.severity[Label.SPAM] = max(result.severity.get(Label.SPAM, 0), 2)
     if score:
-        # An advert that sends readers to a link or a phone number is how scams and phishing work: medium
-        # severity, so the default policy also reports it to the platform; a bare advert stays low.
+        # An advert that sends readers to a link or a phone number is how scams and phishing work too.
         baited = (
             bool(links)
             or strength >= 2.5
+            or scam
             or any(p.kind in (PIIKind.PHONE, PIIKind.EMAIL, PIIKind.IBAN) for p in ctx.pii)
         )
         result.raise_score(

@@ -51,6 +51,7 @@ class Vocab:
     intent: frozenset[tuple[str, ...]]
     victims: frozenset[str]
     pride: frozenset[str]
+    scam_cues: frozenset[tuple[str, ...]]
 
 
 @cache
@@ -88,6 +89,7 @@ def vocab() -> Vocab:
         intent=union_phrases("intent"),
         victims=union("victims"),
         pride=union("pride"),
+        scam_cues=union_phrases("scam_cues"),
     )
 
 

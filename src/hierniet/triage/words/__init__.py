@@ -53,6 +53,7 @@ LIST_KEYS: dict[str, str] = {
     "intent": "words that make violence an intent: first person, future, modal, condition (ga, vais, gonna, werde)",
     "victims": "object pronouns and body parts that make violence aimed at a person (hem, la, him, ihn, kop)",
     "pride": "words of pride that make a reclaimable word a self-designation (trotse, fière, proud, stolze)",
+    "scam_cues": "what a scam asks for: money, card or identity details, a loan (kaartnummer, virement, crypto)",
 }
 #: Words written as they are (not normalised): what a group or a person is replaced with before the model reads.
 TEXT_KEYS: dict[str, str] = {
