@@ -58,7 +58,7 @@ from hierniet.triage.units import (
 #: The raw score an abuse label needs when no rule found a trace of it (the model alone). Threats weigh most
 #: on a person and are the label the model over-reads most in everyday idioms ("mourir de rire", "hang ze op").
 _MODEL_ONLY_DEFAULT = 0.5
-MODEL_ONLY_MIN: dict[Label, float] = {Label.THREAT: 0.5, Label.HATE: 0.6}
+MODEL_ONLY_MIN: dict[Label, float] = {Label.THREAT: 0.5, Label.HATE: 0.6, Label.INSULT: 0.6}
 #: Labels a verdict scores (ok is what is left when none applies).
 SCORED_LABELS: tuple[Label, ...] = tuple(label for label in Label if label != Label.OK)
 
@@ -573,7 +573,9 @@ def _concrete_threat(analysis: Analysis, labels: Sequence[Label]) -> str:
         t.norm in ("emoji_knife", "emoji_gun", "emoji_bomb", "emoji_axe") for t in analysis.normalized.tokens
     ):
         return "weapon"
-    if _WHEN.search(text):
+    # A day or an hour is in every other comment ("hopefully buses run again on Sunday"): it makes a threat
+    # concrete only when a rule, not the model alone, found the threat.
+    if _WHEN.search(text) and analysis.rule_score(Label.THREAT) >= 0.5:
         return "time"
     return ""
 
