@@ -17,7 +17,7 @@ import unicodedata
 #: Repost markers at the start of a post, repeated (``RT @a: RT @b: ...``), in the four desk languages.
 _PREFIX = re.compile(
     r"^(?:\s*(?:rt|mt|via|repost|reposted|retweet|partage|partagé|gedeeld|delen|doorsturen|teilen|geteilt|fwd?|tr)"
-    r"\b\s*(?:@[\w.]+)?\s*[:>\-–—]*\s*)+",
+    r"\b(?:\s*(?:aub|a\.u\.b\.?|svp|s\.v\.p\.?|pls|please|bitte)\b)?\s*(?:@[\w.]+)?\s*[:>\-–—!]*\s*)+",
     re.IGNORECASE,
 )
 _URL = re.compile(r"(?:https?://|www\.)\S+|\b[\w-]+\.(?:be|com|org|net|eu|ly|co|gl|me)/\S*", re.IGNORECASE)
