@@ -80,8 +80,10 @@ def test_shipped_gazetteer_holds_all_municipalities() -> None:
 
 
 def test_a_damaged_file_says_how_to_fix_it() -> None:
-    header = "id\tname\tkind\tmunicipality\tmunicipality_name\tregion\tlat\tlon\tpopulation\tpostcodes\tnames\tambiguous"
-    with pytest.raises(GazetteerError, match="line 2: 3 fields.*make_gazetteer"):
+    header = (
+        "id\tname\tkind\tmunicipality\tmunicipality_name\tregion\tlat\tlon\tpopulation\tpostcodes\tnames\tambiguous"
+    )
+    with pytest.raises(GazetteerError, match=r"line 2: 3 fields.*make_gazetteer"):
         parse(header + "\nx\ty\tz\n")
     with pytest.raises(GazetteerError, match="line 2"):
         parse(header + "\nx\tX\tplace\t1\tX\tVLG\tnorth\t4.0\t0\t\tX\t\n")

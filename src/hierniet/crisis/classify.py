@@ -38,7 +38,7 @@ class ModelError(ValueError):
 
 @dataclass(frozen=True)
 class CrisisModel:
-    kind_weights: np.ndarray  # (4, 512)
+    kind_weights: np.ndarray  # (4, 514): the embedding, then the offer and request word features
     kind_bias: np.ndarray  # (4,)
     need_weights: np.ndarray  # (8, 512)
     need_bias: np.ndarray  # (8,)
@@ -47,10 +47,15 @@ class CrisisModel:
     offer_threshold: float
     request_threshold: float
     need_thresholds: np.ndarray  # (8,)
+    #: The offer threshold for a post with an offer word in it ("wij bieden", "je propose", "kostenlos").
+    offer_cue_threshold: float = 1.0
     card: dict[str, Any] = field(default_factory=dict)
 
-    def kind_probabilities(self, embeddings: np.ndarray) -> np.ndarray:
-        logits = embeddings @ self.kind_weights.T + self.kind_bias
+    def kind_probabilities(self, embeddings: np.ndarray, cues: np.ndarray | None = None) -> np.ndarray:
+        """`cues`: per post (offer word, request word) as 0/1, the two features after the embedding."""
+        if cues is None:
+            cues = np.zeros((embeddings.shape[0], 2), np.float32)
+        logits = kind_features(embeddings, cues) @ self.kind_weights.T + self.kind_bias
         logits -= logits.max(axis=1, keepdims=True)
         exp = np.exp(logits)
         probabilities: np.ndarray = exp / exp.sum(axis=1, keepdims=True)
@@ -60,10 +65,11 @@ class CrisisModel:
         probabilities: np.ndarray = 1.0 / (1.0 + np.exp(-(embeddings @ self.need_weights.T + self.need_bias)))
         return probabilities
 
-    def kinds(self, probabilities: np.ndarray) -> list[Kind]:
+    def kinds(self, probabilities: np.ndarray, offer_cues: Sequence[bool] | None = None) -> list[Kind]:
         out: list[Kind] = []
-        for row in probabilities:
-            if row[1] >= self.offer_threshold:
+        for i, row in enumerate(probabilities):
+            cue = offer_cues is not None and offer_cues[i]
+            if row[1] >= (min(self.offer_threshold, self.offer_cue_threshold) if cue else self.offer_threshold):
                 out.append("offer")
             elif row[0] >= self.request_threshold:
                 out.append("request")
@@ -80,13 +86,26 @@ class CrisisModel:
             need_weights=self.need_weights.astype(np.float32),
             need_bias=self.need_bias.astype(np.float32),
         )
-        card = dict(self.card)
+        card = self.card  # the thresholds are kept in the card the caller holds too
         card["thresholds"] = {
             "offer": round(float(self.offer_threshold), 4),
+            "offer_with_offer_words": round(float(self.offer_cue_threshold), 4),
             "request": round(float(self.request_threshold), 4),
             "needs": {n: round(float(t), 4) for n, t in zip(NEEDS, self.need_thresholds, strict=True)},
         }
         (folder / "model.json").write_text(json.dumps(card, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+#: The offer and request word features weigh like a strong direction of the (unit-length) embedding.
+CUE_SCALE = 1.0
+
+
+def kind_features(embeddings: np.ndarray, cues: np.ndarray) -> np.ndarray:
+    return np.hstack([embeddings, np.asarray(cues, np.float32).reshape(-1, 2) * CUE_SCALE])
+
+
+def cue_matrix(words: NeedWords, texts: Sequence[str]) -> np.ndarray:
+    return np.array([words.cues(t) for t in texts], np.float32).reshape(-1, 2)
 
 
 def load_model(folder: Path | None = None) -> CrisisModel:
@@ -119,6 +138,7 @@ def _load(folder: Path) -> CrisisModel:
             offer_threshold=float(thresholds["offer"]),
             request_threshold=float(thresholds["request"]),
             need_thresholds=np.array([float(thresholds["needs"][n]) for n in NEEDS], np.float32),
+            offer_cue_threshold=float(thresholds["offer_with_offer_words"]),
             card=card,
         )
     except KeyError as exc:
@@ -219,9 +239,10 @@ class CrisisReader:
         if not texts:
             return []
         embeddings = np.asarray(self.embedder.encode(list(texts)), np.float32)
-        kind_p = self.model.kind_probabilities(embeddings)
+        cues = cue_matrix(self.words, texts)
+        kind_p = self.model.kind_probabilities(embeddings, cues)
         need_p = self.model.need_probabilities(embeddings)
-        kinds = self.model.kinds(kind_p)
+        kinds = self.model.kinds(kind_p, [bool(c) for c in cues[:, 0]])
         languages = detect_languages(list(texts), list(hints) if hints is not None else None)
         out = []
         for i, text in enumerate(texts):

@@ -28,10 +28,13 @@ from typing import Any
 
 import numpy as np
 
-from hierniet.crisis.classify import KINDS, CrisisModel, CrisisReader
+from hierniet.crisis.classify import KINDS, CrisisModel, CrisisReader, cue_matrix, kind_features
 from hierniet.crisis.words import NEEDS, need_words
 
 Progress = Callable[[str, int, int], None]
+#: Needs read from the word lists alone: only the own examples label animals, too few for a head that does not
+#: fire on every post that mentions a home.
+WORDS_ONLY = frozenset({"animals"})
 
 #: disaster-response columns -> the crisis needs (animals: none; only own examples and words name them).
 DR_NEEDS: dict[str, tuple[str, ...]] = {
@@ -210,8 +213,17 @@ def fit(examples: Sequence[Example], embeddings: np.ndarray, config: CrisisTrain
     fit_rows = parts == "fit"
     kinds = np.array([KINDS.index(e.kind) if e.kind in KINDS else -1 for e in examples])
     rows = fit_rows & (kinds >= 0)
+    # Each kind weighs the same in total: offers come from a few hundred own examples against thousands of
+    # requests and reports, and would otherwise never win.
+    balance = np.ones(len(examples))
+    for k in range(len(KINDS)):
+        members = rows & (kinds == k)
+        if members.any():
+            balance[members] = weights[rows].sum() / len(KINDS) / weights[members].sum()
+    words = need_words()
+    cues = cue_matrix(words, [e.text for e in examples])
     kind_head = LogisticRegression(C=config.c, max_iter=3000)
-    kind_head.fit(embeddings[rows], kinds[rows], sample_weight=weights[rows])
+    kind_head.fit(kind_features(embeddings, cues)[rows], kinds[rows], sample_weight=weights[rows] * balance[rows])
     # Classes the fit saw, in KINDS order (all four are there: offers come from the own examples).
     order = [list(kind_head.classes_).index(k) for k in range(len(KINDS))]
     kind_w = kind_head.coef_[order]
@@ -219,6 +231,9 @@ def fit(examples: Sequence[Example], embeddings: np.ndarray, config: CrisisTrain
     need_w = np.zeros((len(NEEDS), embeddings.shape[1]))
     need_b = np.zeros(len(NEEDS))
     for n, need in enumerate(NEEDS):
+        if need in WORDS_ONLY:
+            need_b[n] = -10.0
+            continue
         mask = fit_rows & np.array([need in e.labelled for e in examples])
         gold = np.array([need in e.needs for e in examples])
         if gold[mask].any() and not gold[mask].all():
@@ -229,11 +244,15 @@ def fit(examples: Sequence[Example], embeddings: np.ndarray, config: CrisisTrain
             need_b[n] = -10.0
     model = CrisisModel(kind_w, kind_b, need_w, need_b, 0.5, 0.5, np.full(len(NEEDS), 0.5))
     tune = parts == "tune"
-    kind_p = model.kind_probabilities(embeddings[tune])
+    kind_p = model.kind_probabilities(embeddings[tune], cues[tune])
     gold_kind = kinds[tune]
     w_tune = weights[tune]
-    offer_t = _best_threshold(kind_p[:, 1], gold_kind == 1, w_tune)
-    not_offer = kind_p[:, 1] < offer_t
+    offer_cue = cues[tune, 0] > 0
+    offer_t = _best_threshold(kind_p[~offer_cue, 1], gold_kind[~offer_cue] == 1, w_tune[~offer_cue])
+    cue_t = offer_t
+    if offer_cue.any():
+        cue_t = min(offer_t, _best_threshold(kind_p[offer_cue, 1], gold_kind[offer_cue] == 1, w_tune[offer_cue]))
+    not_offer = kind_p[:, 1] < np.where(offer_cue, cue_t, offer_t)
     request_t = _best_threshold(kind_p[not_offer, 0], gold_kind[not_offer] == 0, w_tune[not_offer])
     need_p = model.need_probabilities(embeddings[tune])
     tuned_examples = [e for e, t in zip(examples, tune, strict=True) if t]
@@ -243,12 +262,13 @@ def fit(examples: Sequence[Example], embeddings: np.ndarray, config: CrisisTrain
         gold = np.array([need in e.needs for e in tuned_examples])
         if mask.any() and gold[mask].any():
             need_t[n] = _best_threshold(need_p[mask, n], gold[mask], w_tune[mask])
-    return CrisisModel(kind_w, kind_b, need_w, need_b, offer_t, request_t, need_t)
+    return CrisisModel(kind_w, kind_b, need_w, need_b, offer_t, request_t, need_t, cue_t)
 
 
 def evaluate_examples(model: CrisisModel, examples: Sequence[Example], embeddings: np.ndarray) -> dict[str, Any]:
-    """Figures of the model alone (no word lists) on labelled examples: kind, request, offer, each need."""
-    kinds = model.kinds(model.kind_probabilities(embeddings))
+    """Figures on labelled examples: kind (with the offer words), request, offer, each need (model alone)."""
+    cues = cue_matrix(need_words(), [e.text for e in examples])
+    kinds = model.kinds(model.kind_probabilities(embeddings, cues), [bool(c) for c in cues[:, 0]])
     need_p = model.need_probabilities(embeddings)
     gold = [e.kind for e in examples]
     figures: dict[str, Any] = {
