@@ -9,11 +9,13 @@ most common words of the four languages (wordfreq). A repost is an exact copy, o
 prefix (`RT @user:`, `Partagé :`, ...), another short link, the phone number written another way, an emoji or
 hashtag added, or one edit: a word dropped, a word added, a typo, two words swapped.
 
-Prints the posts per second of hierniet.crisis.collapse.collapse (the generation is not timed), the wall time,
-the clusters found against the true ones, purity (the share of posts whose cluster's majority message is
-theirs: merging two messages lowers it), completeness (the share of posts in their message's largest cluster:
-splitting one message lowers it), the peak RSS of the process and the load average, and one SUMMARY line
-against the targets (<= 60 s for 1,000,000 posts, purity >= 0.95). Run by hand, nice'd, never as a timed test.
+Prints the posts per second of hierniet.crisis.collapse.collapse (the generation is not timed), the wall
+time, the CPU seconds it used (this process and its normalising workers: on a busy machine they say what the
+run takes with its cores to itself), the clusters found against the true ones, purity (the share of posts
+whose cluster's majority message is theirs: merging two messages lowers it), completeness (the share of posts
+in their message's largest cluster: splitting one message lowers it), the peak RSS of the process and the load
+average, and one SUMMARY line against the targets (<= 60 s for 1,000,000 posts, purity >= 0.95). Run by hand,
+nice'd, never as a timed test.
 """
 
 from __future__ import annotations
@@ -175,8 +177,13 @@ def main(argv: list[str] | None = None) -> int:
     posts, truth = generate(args.posts, args.originals, args.distinct_share, args.seed)
     generated = time.perf_counter() - t0
     t1 = time.perf_counter()
+    cpu_before = time.process_time()
+    children_before = resource.getrusage(resource.RUSAGE_CHILDREN)
     result = collapse(posts, workers=args.workers)
     wall = time.perf_counter() - t1
+    cpu = time.process_time() - cpu_before
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    worker_cpu = (children.ru_utime + children.ru_stime) - (children_before.ru_utime + children_before.ru_stime)
     pure, complete = purity(result.assignment, truth)
     true_clusters = len(set(truth))
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -184,6 +191,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"posts {len(posts):,} ({args.originals:,} originals reposted, {args.distinct_share:.0%} distinct posts)")
     print(f"  generated in {generated:.1f} s (not timed)")
     print(f"  collapse wall time {wall:.1f} s, {len(posts) / wall:,.0f} posts/s")
+    # CPU seconds do not grow with the machine's load the way wall time does: on a busy machine they tell what
+    # the same run would take with its cores to itself (wall >= the largest of main and workers' shares).
+    print(f"  CPU time {cpu:.1f} s in this process + {worker_cpu:.1f} s in {args.workers} normalising workers")
     found = len(result.clusters)
     print(f"  distinct canonical keys {result.distinct_keys:,}; clusters {found:,} (true {true_clusters:,})")
     print(f"  purity {pure:.4f}, completeness {complete:.4f}")
