@@ -857,6 +857,10 @@ def _mount_subcommands() -> None:
     from hierniet.web.site.cli import site_app
 
     app.add_typer(site_app, name="site")
+    # The crisis desk's engine (issue 15).
+    from hierniet.crisis.cli import crisis_app
+
+    app.add_typer(crisis_app, name="crisis")
 
 
 def main() -> None:
