@@ -156,7 +156,7 @@ def test_the_cap_withholds_severe_comments_and_refuses_their_reveal(desk: Desk) 
     moderator = desk.actors["moderator"]
     _reveal(desk, "moderator", 999, utcnow())
     standing = wellbeing.standing(desk.store, moderator, BRUSSELS, 25)
-    offer = wellbeing.offering(desk.store, moderator, standing)
+    offer = standing.offering
     assert offer.withheld(["hate"], 3) == wellbeing.CAPPED
     assert offer.withheld(["insult"], 2) is None
     with pytest.raises(InvalidInput, match="left to your colleagues") as refused:
@@ -169,9 +169,8 @@ def test_the_cap_withholds_severe_comments_and_refuses_their_reveal(desk: Desk) 
 def test_the_rotation_is_set_by_a_lead_audited_and_routes_its_labels(desk: Desk) -> None:
     lead, moderator = desk.actors["lead"], desk.actors["moderator"]
     assert lead.user_id is not None
-    nobody = wellbeing.Standing(0, 0, 0, 0, 25, 0, 0)
     # Without anyone on the rotation, everything is offered to everyone.
-    assert wellbeing.offering(desk.store, moderator, nobody).withheld(["threat"], 4) is None
+    assert wellbeing.standing(desk.store, moderator, BRUSSELS, 25).offering.withheld(["threat"], 4) is None
     # People without a desk password (machine accounts) cannot be put on it.
     with pytest.raises(InvalidInput, match="not a person of this organisation"):
         wellbeing.set_rotation(desk.store, lead, [lead.user_id])
@@ -185,12 +184,12 @@ def test_the_rotation_is_set_by_a_lead_audited_and_routes_its_labels(desk: Desk)
         wellbeing.set_rotation(desk.store, lead, [desk.actors["root"].user_id or 0])
     wellbeing.set_rotation(desk.store, lead, [lead.user_id])
     wellbeing.set_rotation(desk.store, lead, [lead.user_id])  # no change: no second audit line
-    to_moderator = wellbeing.offering(desk.store, moderator, nobody)
+    to_moderator = wellbeing.standing(desk.store, moderator, BRUSSELS, 25).offering
     assert to_moderator.withheld(["threat"], 3) == wellbeing.ROTATION
     assert to_moderator.withheld(["self_harm"], 1) == wellbeing.ROTATION
     assert to_moderator.withheld(["hate"], 4) == wellbeing.ROTATION  # critical: the rotation's whatever the label
     assert to_moderator.withheld(["hate"], 3) is None
-    assert wellbeing.offering(desk.store, lead, nobody).withheld(["threat"], 4) is None
+    assert wellbeing.standing(desk.store, lead, BRUSSELS, 25).offering.withheld(["threat"], 4) is None
     assert [(p.name, p.on_rotation) for p in wellbeing.rotation(desk.store, lead)] == [
         ("admin1", False),
         ("lead1", True),
@@ -201,4 +200,4 @@ def test_the_rotation_is_set_by_a_lead_audited_and_routes_its_labels(desk: Desk)
         assert s.scalar(select(func.count()).select_from(DeskActivity)) == 0
     assert len(entries) == 1 and entries[0].detail == {"members": ["lead1"], "added": ["lead1"], "removed": []}
     wellbeing.set_rotation(desk.store, lead, [])
-    assert wellbeing.offering(desk.store, moderator, nobody).withheld(["threat"], 4) is None
+    assert wellbeing.standing(desk.store, moderator, BRUSSELS, 25).offering.withheld(["threat"], 4) is None

@@ -42,7 +42,7 @@ def test_my_days_count_what_i_revealed_and_my_minutes(pages: Pages) -> None:
     # Today's row: 1 revealed, 1 seen shielded, 1 minute; then 13 empty days.
     assert re.search(r"Minutes in the queue \S+ 1 1 1 ", page), page
     assert page.count(" 0 0 0") == 13
-    assert '<th scope="row">' in r.text and "<caption>" in r.text
+    assert '<th scope="row">' in r.text and '<caption id="my-days">' in r.text
 
 
 def test_the_team_page_has_no_names_and_only_leads_see_it(pages: Pages) -> None:

@@ -94,6 +94,30 @@ def stretch_minutes(minutes: Sequence[datetime], now: datetime) -> int:
 
 # --- today, for one person -------------------------------------------------------------------------------
 
+SEVERITY_OF_NAME = {name: int(severity) for severity, name in SEVERITY_NAMES.items()}
+
+
+@dataclass(frozen=True, slots=True)
+class Offering:
+    """What a person is offered of severe content now: their standing and the organisation's rotation."""
+
+    capped: bool = False
+    rotation_labels: frozenset[str] = frozenset()
+    rotation_from: int = 5  # above every severity: none by severity
+    rotation: frozenset[int] = frozenset()
+    on_rotation: bool = False
+
+    def is_rotations(self, labels: Iterable[str], severity: int) -> bool:
+        return severity >= self.rotation_from or any(label in self.rotation_labels for label in labels)
+
+    def withheld(self, labels: Sequence[str], severity: int) -> str | None:
+        """CAPPED or ROTATION when this comment is not offered to this person (it stays in the queue)."""
+        if self.capped and is_severe(labels, severity):
+            return CAPPED
+        if self.rotation and not self.on_rotation and self.is_rotations(labels, severity):
+            return ROTATION
+        return None
+
 
 @dataclass(frozen=True, slots=True)
 class Standing:
@@ -106,6 +130,8 @@ class Standing:
     break_after_severe: int
     break_after_minutes: int
     cap: int
+    # What of the severe content is offered to the person now (the cap, the rotation).
+    offering: Offering = Offering()
 
     @property
     def severe_break_due(self) -> bool:
@@ -133,18 +159,25 @@ def standing(
     revealed: int | None = None,
     now: datetime | None = None,
 ) -> Standing:
-    """Today's figures of this person; `revealed` when the page already counted today's reveals."""
+    """Today's figures of this person, and what is offered to them; `revealed` when the page already counted
+    today's reveals. One session: every desk page asks for it."""
     now = now or utcnow()
-    policy = policy_of(store, actor.organisation_id)
     since = day_start(now, zone)
     rows: list[tuple[int, datetime, int]] = []
-    if actor.user_id is not None:
-        with store.session() as s:
+    members: set[int] = set()
+    with store.session() as s:
+        organisation = repo.get_organisation(s, actor.organisation_id) if actor.organisation_id is not None else None
+        if actor.user_id is not None:
             rows = repo_wellbeing.activity_since(s, [actor.user_id], since)
             if revealed is None:
                 revealed = repo_desk.reveal_counts(s, [actor.user_id], since)[actor.user_id]
+        if actor.organisation_id is not None:
+            members = repo_wellbeing.rotation_of(s, actor.organisation_id)
+    policy = policy_for(None, organisation.policy_yaml if organisation else None).wellbeing
+    revealed = revealed or 0
+    capped = policy.daily_severe_cap > 0 and revealed >= policy.daily_severe_cap
     return Standing(
-        revealed=revealed or 0,
+        revealed=revealed,
         seen=sum(n for _, _, n in rows),
         minutes=len(rows),
         stretch=stretch_minutes([m for _, m, _ in rows], now),
@@ -153,6 +186,13 @@ def standing(
         ),
         break_after_minutes=policy.break_after_minutes,
         cap=policy.daily_severe_cap,
+        offering=Offering(
+            capped=capped,
+            rotation_labels=frozenset(label.value for label in policy.rotation_labels),
+            rotation_from=SEVERITY_OF_NAME[policy.rotation_from_severity],
+            rotation=frozenset(members),
+            on_rotation=actor.user_id in members,
+        ),
     )
 
 
@@ -266,47 +306,6 @@ def team_days(
 
 
 # --- the daily cap and the rotation ----------------------------------------------------------------------
-
-SEVERITY_OF_NAME = {name: int(severity) for severity, name in SEVERITY_NAMES.items()}
-
-
-@dataclass(frozen=True, slots=True)
-class Offering:
-    """What a person is offered of severe content now: their standing and the organisation's rotation."""
-
-    capped: bool
-    cap: int
-    rotation_labels: frozenset[str]
-    rotation_from: int
-    rotation: frozenset[int]
-    on_rotation: bool
-
-    def is_rotations(self, labels: Iterable[str], severity: int) -> bool:
-        return severity >= self.rotation_from or any(label in self.rotation_labels for label in labels)
-
-    def withheld(self, labels: Sequence[str], severity: int) -> str | None:
-        """CAPPED or ROTATION when this comment is not offered to this person (it stays in the queue)."""
-        if self.capped and is_severe(labels, severity):
-            return CAPPED
-        if self.rotation and not self.on_rotation and self.is_rotations(labels, severity):
-            return ROTATION
-        return None
-
-
-def offering(store: repo.Store, actor: Actor, standing_now: Standing) -> Offering:
-    policy = policy_of(store, actor.organisation_id)
-    members: set[int] = set()
-    if actor.organisation_id is not None:
-        with store.session() as s:
-            members = repo_wellbeing.rotation_of(s, actor.organisation_id)
-    return Offering(
-        capped=standing_now.capped,
-        cap=standing_now.cap,
-        rotation_labels=frozenset(label.value for label in policy.rotation_labels),
-        rotation_from=SEVERITY_OF_NAME[policy.rotation_from_severity],
-        rotation=frozenset(members),
-        on_rotation=actor.user_id in members,
-    )
 
 
 def check_reveal(

@@ -339,7 +339,7 @@ def queue_page(ctx: SignedIn) -> Response:
     holders = claims.holders(ctx.store, actor, [i.id for i in page.items])
     prefs = ctx.preferences
     wellbeing.note_activity(ctx.store, actor)
-    offering = wellbeing.offering(ctx.store, actor, ctx.standing)
+    offering = ctx.standing.offering
     rows = []
     for item in page.items:
         shield = None if item.id in ctx.revealed else desk.shield_for(item.labels, item.severity, prefs)
@@ -428,7 +428,7 @@ def _comment_page(ctx: DeskContext, comment_id: int) -> Response:
     severe = desk.is_severe(labels, severity)
     withheld = None
     if comment_id not in ctx.revealed:
-        withheld = wellbeing.offering(ctx.store, actor, ctx.standing).withheld(labels, severity)
+        withheld = ctx.standing.offering.withheld(labels, severity)
     if severe and ctx.preferences.shield == "show" and comment_id not in ctx.revealed and withheld is None:
         # Shown without a click: it still counts for the person's day.
         desk.record_reveal(ctx.store, actor, comment_id, how="shown")
