@@ -255,3 +255,40 @@ def test_the_worker_delivers_alerts_in_its_round(desk: Desk, hooks: FakePlatform
         report = worker.run_once()
     assert report.alerts.done == 1
     assert len(hooks.requests) == 3
+
+
+def _cli(desk: Desk, monkeypatch: pytest.MonkeyPatch, **env: str) -> Any:
+    import typer
+    from typer.testing import CliRunner
+
+    from hierniet.connectors.cli import worker
+    from hierniet.settings import get_settings
+
+    # `hierniet worker` as main() mounts it, alone in an app of its own (mounting twice would clash).
+    app = typer.Typer()
+    app.command("worker")(worker)
+    app.command("noop")(lambda: None)  # two commands, so the command's name is read as on the real CLI
+
+    monkeypatch.setenv("HIERNIET_DATABASE_URL", desk.store.engine.url.render_as_string(hide_password=False))
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    get_settings.cache_clear()
+    try:
+        return CliRunner().invoke(app, ["worker", "--once", "--no-poll", "--no-retention"])
+    finally:
+        get_settings.cache_clear()
+
+
+def test_the_worker_command_refuses_bad_alert_settings(desk: Desk, monkeypatch: pytest.MonkeyPatch) -> None:
+    result = _cli(desk, monkeypatch, HIERNIET_ALERT_WEBHOOKS='{"url": "https://x"}')
+    assert result.exit_code == 2
+    assert "HIERNIET_ALERT_WEBHOOKS must be a JSON list" in " ".join(result.output.split())
+
+
+def test_the_worker_command_says_what_it_sent(desk: Desk, hooks: FakePlatform, monkeypatch: pytest.MonkeyPatch) -> None:
+    _ingest(desk, item("t1", THREAT_TEXT, channel_id=desk.channel_id))
+    webhooks = json.dumps([{"url": f"{hooks.url}/hook/slack", "format": "slack"}])
+    result = _cli(desk, monkeypatch, HIERNIET_ALERT_WEBHOOKS=webhooks)
+    assert result.exit_code == 0, result.output
+    assert "alerts to the lead: 1 sent, 0 to retry, 0 given up" in " ".join(result.output.split())
+    assert len(hooks.calls("POST", "/hook/slack")) == 1
