@@ -77,6 +77,23 @@ class Settings(BaseSettings):
     api_max_body_bytes: int = 16_000_000
     #: How long a webhook event is remembered by the replay guard (seconds).
     webhook_replay_window_s: int = 7 * 24 * 3600
+    #: Where people reach this desk from outside (e.g. `https://desk.example.org`): alerts link to the comment
+    #: at this address plus /desk/comments/ID. Unset: alerts say the comment's number without a link.
+    public_url: str | None = None
+    #: The SMTP server that sends alerts to the lead (hierniet.services.alerts); unset: no e-mail is sent.
+    smtp_host: str | None = None
+    smtp_port: int = 587
+    smtp_user: str | None = None
+    smtp_password: SecretStr | None = None
+    #: The sender of alert e-mails.
+    smtp_from: str = "hierniet@localhost"
+    #: Upgrade the SMTP connection with STARTTLS before signing in (turn off only for a local relay).
+    smtp_starttls: bool = True
+    #: Addresses (comma-separated) told of every alert of every organisation, besides the ones its policy lists.
+    alert_email_to: str | None = None
+    #: Webhooks told of every alert, as JSON: `[{"url": "https://...", "format": "slack"}]` (teams, slack or
+    #: matrix), besides the ones an organisation's policy lists.
+    alert_webhooks: str | None = None
 
 
 @cache

@@ -116,6 +116,9 @@ ACCESS: dict[tuple[str, str], Access] = {
     ("POST", "/desk/settings/password"): Access(SIGNED_IN),
     ("POST", "/desk/density"): Access(SIGNED_IN),
     ("GET", "/desk/team"): Access(LEADS),
+    ("GET", "/desk/me/wellbeing"): Access(SIGNED_IN, note="one's own figures"),
+    ("GET", "/desk/team/wellbeing"): Access(LEADS, note="read_audit; no names"),
+    ("POST", "/desk/team/rotation"): Access(LEADS, note="assign"),
     ("GET", "/desk/audit"): Access(LEADS),
     ("GET", "/desk/channels"): Access(ADMINS),
     ("POST", "/desk/channels"): Access(ADMINS),
@@ -175,6 +178,10 @@ ACCESS: dict[tuple[str, str], Access] = {
     ("DELETE", "/api/v1/me/filters/{filter_id}"): Access(frozenset({MOD_A}), note="only the filter's owner"),
     ("GET", "/api/v1/me/filters/last"): Access(SIGNED_IN),
     ("PUT", "/api/v1/me/filters/last"): Access(SIGNED_IN),
+    ("GET", "/api/v1/me/wellbeing"): Access(SIGNED_IN, note="one's own figures"),
+    ("GET", "/api/v1/team/wellbeing"): Access(LEADS, note="read_audit; no names"),
+    ("GET", "/api/v1/team/rotation"): Access(LEADS, note="assign"),
+    ("PUT", "/api/v1/team/rotation"): Access(LEADS, note="assign; 422 for an admin of every organisation"),
     ("GET", "/api/v1/signatories"): Access(CHARTER_ADMIN),
     ("GET", "/api/v1/signatories/{signatory_id}"): Access(CHARTER_ADMIN),
     ("POST", "/api/v1/signatories/{signatory_id}/approve"): Access(CHARTER_ADMIN),
@@ -195,6 +202,7 @@ API_BODIES: dict[tuple[str, str], dict[str, Any]] = {
     ("POST", "/api/v1/organisations"): {"slug": "matrix-org", "name": "Matrix"},
     ("POST", "/api/v1/me/filters"): {"name": "matrix api", "query": "status=any"},
     ("PUT", "/api/v1/me/filters/last"): {"query": "status=any"},
+    ("PUT", "/api/v1/team/rotation"): {"user_ids": []},
     ("POST", "/api/v1/users"): {"name": "matrix-user", "role": "moderator", "organisation_id": "{organisation_id}"},
 }
 

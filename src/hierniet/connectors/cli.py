@@ -209,6 +209,13 @@ def worker(
             cached.append(load_triage(get_settings().model_dir))
         return cached[0]
 
+    from hierniet.services.alerts import AlertSettingsError, installation_targets
+
+    try:
+        installation_targets(get_settings())  # a bad HIERNIET_ALERT_* stops the worker here, not at the first alert
+    except AlertSettingsError as exc:
+        err.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(2) from None
     with _cli_store() as store:
         runner = Worker(store, get_settings(), options, triage=triage)
         signal.signal(signal.SIGTERM, lambda *_: runner.stop.set())
@@ -221,6 +228,13 @@ def worker(
         f"worker {options.worker_id}: {report.done} done, {report.failed} failed, {report.retried} to retry, "
         f"{report.put_back} put back, {len(report.polls)} polls"
     )
+    if report.alerts.claimed:
+        err.print(
+            f"alerts to the lead: {report.alerts.done} sent, {report.alerts.retried} to retry, "
+            f"{report.alerts.failed} given up"
+        )
+        for error in dict.fromkeys(report.alerts.errors):
+            err.print(f"[yellow]alert:[/yellow] {error}")
     if report.retention is not None:
         err.print("retention purge: " + ", ".join(f"{v} {k.replace('_', ' ')}" for k, v in report.retention.items()))
     for p in report.polls:

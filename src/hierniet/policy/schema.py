@@ -189,6 +189,51 @@ class Retention(_Model):
     pii_days: int = Field(ge=1)
 
 
+class Wellbeing(_Model):
+    """What the desk does for the people who read the worst comments (issue 13): break nudges, a daily cap
+    on severe items offered to one person, and the labels routed to the organisation's severe rotation."""
+
+    #: Minutes of work in the queue without a break (a gap of BREAK_GAP_MINUTES) before a break is suggested.
+    break_after_minutes: int = Field(default=90, ge=0, le=1440)
+    #: Severe items revealed in a day before a break is suggested; None: the installation's
+    #: HIERNIET_DESK_BREAK_AFTER.
+    break_after_severe: int | None = Field(default=None, ge=0, le=10000)
+    #: Severe items one person may reveal in a day; past it, severe items are no longer offered to them.
+    daily_severe_cap: int = Field(default=0, ge=0, le=10000)
+    #: Labels whose comments go to the people on the severe rotation first.
+    rotation_labels: tuple[Label, ...] = (Label.THREAT, Label.SELF_HARM)
+    #: From this severity on a comment goes to the rotation whatever its labels.
+    rotation_from_severity: SeverityName = "critical"
+
+
+class AlertWebhook(_Model):
+    url: str = Field(min_length=1)
+    format: Literal["teams", "slack", "matrix"]
+
+    @field_validator("url")
+    @classmethod
+    def _web_address(cls, value: str) -> str:
+        if not value.startswith(("https://", "http://")):
+            raise ValueError("a webhook address starts with https://")
+        return value
+
+
+class Alerts(_Model):
+    """Who is told at once of a critical threat or a person in distress (issue 13); the installation's
+    HIERNIET_ALERT_EMAIL_TO and HIERNIET_ALERT_WEBHOOKS are told as well."""
+
+    email: tuple[str, ...] = ()
+    webhooks: tuple[AlertWebhook, ...] = ()
+
+    @field_validator("email")
+    @classmethod
+    def _addresses(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        for address in value:
+            if "@" not in address.strip("@") or any(ch.isspace() for ch in address):
+                raise ValueError(f"{address!r} is not an e-mail address")
+        return value
+
+
 class Policy(_Model):
     name: str = Field(min_length=1)
     version: str = Field(min_length=1)
@@ -201,6 +246,8 @@ class Policy(_Model):
     helplines: dict[ReplyLanguage, Helpline]
     replies: Replies = Replies(min_language_confidence=0.5)
     retention: Retention
+    wellbeing: Wellbeing = Wellbeing()
+    alerts: Alerts = Alerts()
 
     _source: str = PrivateAttr(default="")
 

@@ -44,7 +44,7 @@ from hierniet.bounds import Id, check_language_hint, check_text, check_when, par
 from hierniet.domain import Comment as TriageComment
 from hierniet.domain import HistoryEntry, Platform, Recommendation, Verdict
 from hierniet.policy import Policy, parse_platform, recommend
-from hierniet.services import audit, decisions, privacy
+from hierniet.services import alerts, audit, decisions, privacy
 from hierniet.services.actions import action_rows
 from hierniet.services.auth import Actor, Permission, require
 from hierniet.services.convert import is_web_url
@@ -60,7 +60,7 @@ from hierniet.services.views import (
     RejectedItem,
 )
 from hierniet.settings import DEFAULT_COMMENT_MAX_CHARS
-from hierniet.store import repo
+from hierniet.store import repo, repo_alerts
 from hierniet.store.tables import Channel, Comment, Organisation, QueuedAction, VerdictLabel, utcnow
 from hierniet.store.tables import Recommendation as RecommendationRow
 from hierniet.store.tables import Verdict as VerdictRow
@@ -711,6 +711,16 @@ def _create(
                 platform=i.channel.platform,
             )
     repo.insert_many(tx, QueuedAction, actions)
+    # Alerts to the lead are only queued here (a row for the few comments that call for one); the worker
+    # delivers them, so a slow mail server never slows ingestion.
+    repo_alerts.add_alerts(
+        tx,
+        [
+            row
+            for i, cid in zip(items, comment_ids, strict=True)
+            for row in alerts.alert_rows(cid, i.organisation.id, i.channel.id, _v(i).labels, _v(i).severity, received)
+        ],
+    )
 
     per_org: dict[int, list[int]] = {}
     for i, cid in zip(items, comment_ids, strict=True):
@@ -754,6 +764,18 @@ def _store(
                 actor,
                 [decisions.EditIn(_stored(i), i.data.text, _v(i)) for i in sorted(edits, key=lambda e: e.index)],
                 now=received,
+            )
+            # An edit can turn a comment into a threat or a cry for help: alerted then (once per kind).
+            repo_alerts.add_alerts(
+                tx,
+                [
+                    row
+                    for i in edits
+                    if (again := edited.get(_stored(i))) is not None
+                    for row in alerts.alert_rows(
+                        again.comment_id, i.organisation.id, i.channel.id, again.labels, again.severity, received
+                    )
+                ],
             )
 
     for i, cid in zip(items, comment_ids, strict=True):

@@ -42,7 +42,7 @@ from typing import Any
 import httpx
 
 from hierniet.connectors import base
-from hierniet.services import connections, privacy
+from hierniet.services import alerts, connections, privacy
 from hierniet.services import credentials as creds
 from hierniet.services.actions import ActionStatus
 from hierniet.services.auth import Actor, Role
@@ -99,6 +99,8 @@ class RoundReport:
     polls: list[connections.PollReport] = field(default_factory=list)
     # The counts of the retention purge this round applied, if it was due (PrivacyReport.counts()).
     retention: dict[str, int] | None = None
+    # Alerts to the lead delivered, retried and given up this round (hierniet.services.alerts).
+    alerts: alerts.AlertReport = field(default_factory=alerts.AlertReport)
 
     def add(self, other: RoundReport) -> None:
         self.claimed += other.claimed
@@ -109,6 +111,10 @@ class RoundReport:
         self.skipped += other.skipped
         self.polls += other.polls
         self.retention = other.retention or self.retention
+        self.alerts.claimed += other.alerts.claimed
+        self.alerts.done += other.alerts.done
+        self.alerts.retried += other.alerts.retried
+        self.alerts.failed += other.alerts.failed
 
 
 class RateLimiter:
@@ -203,8 +209,17 @@ class Worker:
             with ThreadPoolExecutor(max_workers=max(1, min(8, len(due))), thread_name_prefix="hn-poll") as pool:
                 polls = [pool.submit(self._poll, channel, http) for channel in due]
                 report.add(self._send_batch(http, now))
+                report.alerts = self._alerts(http, now)
                 report.polls.extend(future.result() for future in polls)
         return report
+
+    def _alerts(self, http: httpx.Client, now: datetime | None) -> alerts.AlertReport:
+        options = alerts.DeliveryOptions(worker_id=self.options.worker_id)
+        try:
+            return alerts.deliver_due(self.store, self.settings, http, options, now=now, rng=self.rng)
+        except Exception:  # the outbox must go on; the alerts are tried again next round
+            log.exception("delivering alerts failed")
+            return alerts.AlertReport()
 
     def _retention(self, now: datetime | None) -> dict[str, int] | None:
         """The daily purge; its schedule is the audit log's last "privacy.retention" entry, shared by workers."""

@@ -514,3 +514,56 @@ class SavedFilter(Base):
     name: Mapped[str] = mapped_column(String(100))
     query: Mapped[str] = mapped_column(String(1000))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class DeskActivity(Base):
+    """A minute in which a person worked in the desk's queue (0013): one row per person per minute, written by
+    the first desk request of that minute, so time in the queue costs one small write a minute at most.
+    `severe_seen` counts the severe comments opened shielded in that minute (seen, not revealed)."""
+
+    __tablename__ = "desk_activity"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
+    # UTC, cut to the minute.
+    minute: Mapped[datetime] = mapped_column(primary_key=True)
+    severe_seen: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+
+
+class SevereRotation(Base):
+    """Who of an organisation is on the severe rotation (0013): comments with the policy's rotation labels
+    are offered to them first; a lead sets it (audited)."""
+
+    __tablename__ = "severe_rotation"
+
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
+    added_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    added_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Alert(Base):
+    """An alert to the lead (0013): a critical threat or someone in distress on one comment, one per comment
+    and kind, delivered by the worker by e-mail and webhooks with retries. It never holds the comment's text
+    or its author; `delivered` lists the targets already reached, so a retry does not tell them twice."""
+
+    __tablename__ = "alerts"
+    __table_args__ = (
+        UniqueConstraint("comment_id", "kind"),
+        Index("ix_alerts_status_due", "status", "not_before"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    comment_id: Mapped[int] = mapped_column(ForeignKey("comments.id"))
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"))
+    channel_id: Mapped[int] = mapped_column(ForeignKey("channels.id"))
+    kind: Mapped[str] = mapped_column(String(16))
+    severity: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    status: Mapped[str] = mapped_column(String(16), default="queued")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    not_before: Mapped[datetime] = mapped_column(default=utcnow)
+    claimed_by: Mapped[str | None] = mapped_column(String(100))
+    lease_until: Mapped[datetime | None] = mapped_column()
+    delivered: Mapped[list[str]] = mapped_column(JSONType, default=list)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    finished_at: Mapped[datetime | None] = mapped_column()

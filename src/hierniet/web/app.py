@@ -28,6 +28,7 @@ from hierniet.web.desk.flow import flow_router as desk_flow_router
 from hierniet.web.desk.people import people_router as desk_people_router
 from hierniet.web.desk.signatories import signatories_router as desk_signatories_router
 from hierniet.web.desk.team import team_router as desk_team_router
+from hierniet.web.desk.wellbeing import wellbeing_router as desk_wellbeing_router
 from hierniet.web.errors import install_error_handlers
 from hierniet.web.hooks import router as hooks_router
 from hierniet.web.site.routes import site_router
@@ -109,6 +110,7 @@ def create_app(
     app.include_router(desk_signatories_router)  # the desk's page for the charter's join requests (issue 5)
     app.include_router(desk_authors_router)  # the desk's author page (issue 12)
     app.include_router(desk_team_router)  # claims, assignments, saved filters, the outbox (issue 12)
+    app.include_router(desk_wellbeing_router)  # one's own days, the team's exposure, the rotation (issue 13)
     app.include_router(desk_flow_router)  # undoing a decision on the desk (issue 12)
     app.include_router(basics_router)  # /favicon.ico (issue 12)
     # Outermost: a HEAD runs as the GET it stands for, through every other middleware (issue 12).

@@ -62,6 +62,9 @@ ACTIONS: dict[str, str] = {
     "user.preferences": N_("settings saved"),
     "user.filter_saved": N_("queue filter saved"),
     "user.filter_deleted": N_("queue filter deleted"),
+    "alert.done": N_("alert sent to the lead"),
+    "alert.failed": N_("alert to the lead failed"),
+    "rotation.set": N_("severe rotation changed"),
 }
 
 #: The subject of an entry.
@@ -98,6 +101,12 @@ KEYS: dict[str, str] = {
     "external_id": N_("id on the platform"),
     "external_ids": N_("ids on the platform"),
     "status": N_("status"),
+    "kind": N_("kind"),
+    "targets": N_("told"),
+    "error": N_("error"),
+    "members": N_("on the rotation"),
+    "added": N_("added"),
+    "removed": N_("removed"),
     "previous_status": N_("previous status"),
     "language": N_("language"),
     "model": N_("model"),

@@ -18,7 +18,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
 from hierniet import __version__
-from hierniet.services import desk
+from hierniet.services import desk, wellbeing
 from hierniet.services.auth import Actor, Permission
 from hierniet.settings import Settings
 from hierniet.store.repo import Store
@@ -104,6 +104,19 @@ class DeskContext:
         if self.user is None:
             return set()
         return desk.revealed_today(self.store, self.user.actor, self.zone)
+
+    @cached_property
+    def standing(self) -> wellbeing.Standing:
+        """Where this person stands today against their organisation's wellbeing policy (breaks, the cap)."""
+        if self.user is None:
+            return wellbeing.Standing(0, 0, 0, 0, self.settings.desk_break_after, 0, 0)
+        return wellbeing.standing(
+            self.store, self.user.actor, self.zone, self.settings.desk_break_after, revealed=len(self.revealed)
+        )
+
+    def forget_standing(self) -> None:
+        """Count again after this request changed it (a reveal)."""
+        self.__dict__.pop("standing", None)
 
     def flash(self, text: str, kind: str = "ok") -> None:
         """A message for the next page this person sees (announced politely to screen readers)."""
@@ -263,7 +276,8 @@ def render(ctx: DeskContext, template: str, status_code: int = 200, /, **values:
     """The page `template` (under templates/desk/) in the request's language, with the header's facts."""
     i18n.set_locale(ctx.locale)
     revealed_count = len(ctx.revealed) if ctx.user else 0
-    break_after = ctx.settings.desk_break_after
+    standing = ctx.standing
+    break_after = standing.break_after_severe
     context: dict[str, Any] = {
         "ctx": ctx,
         "user": ctx.user,
@@ -274,7 +288,8 @@ def render(ctx: DeskContext, template: str, status_code: int = 200, /, **values:
         "flashes": ctx.pop_flashes(),
         "revealed_count": revealed_count,
         "break_after": break_after,
-        "break_due": ctx.user is not None and desk.break_due(revealed_count, break_after),
+        "break_due": ctx.user is not None and standing.break_due,
+        "standing": standing,
         "helplines": desk.HELPLINES,
         "languages": i18n.LANGUAGE_NAMES,
         "can_audit": ctx.can(Permission.READ_AUDIT),

@@ -173,6 +173,14 @@ MESSAGES: dict[str, str] = {
     "error.wrong_password": N_("The current password is not right: type it again."),
     "error.no_recommendation": N_("Comment #%(comment_id)s has no recommendation to accept: choose a step."),
     "error.nothing_selected": N_("No comment selected: tick the comments to decide on."),
+    "error.daily_cap": N_(
+        "You have revealed %(count)s severe items today, your organisation's daily limit is %(cap)s: this one is "
+        "left to your colleagues."
+    ),
+    "error.rotation_no_organisation": N_(
+        "The severe rotation belongs to one organisation: sign in as a lead or admin of that organisation."
+    ),
+    "error.rotation_stranger": N_("Not a person of this organisation: choose people from the list."),
     "error.no_comment": N_("There is no comment #%(comment_id)s, or it is not one of your organisation's."),
 }
 

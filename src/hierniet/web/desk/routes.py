@@ -29,6 +29,7 @@ from hierniet.services import (
     saved_filters,
     search,
     undo,
+    wellbeing,
 )
 from hierniet.services.auth import Permission
 from hierniet.services.errors import ServiceError
@@ -255,6 +256,8 @@ class Row:
     shield: str | None
     severe: bool
     holder: claims.Holder | None = None
+    # Why this severe comment is not offered to this person (hierniet.services.wellbeing), or None.
+    withheld: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -335,9 +338,14 @@ def queue_page(ctx: SignedIn) -> Response:
     evidence = desk.preview_evidence(ctx.store, actor, [i.id for i in page.items])
     holders = claims.holders(ctx.store, actor, [i.id for i in page.items])
     prefs = ctx.preferences
+    wellbeing.note_activity(ctx.store, actor)
+    offering = ctx.standing.offering
     rows = []
     for item in page.items:
         shield = None if item.id in ctx.revealed else desk.shield_for(item.labels, item.severity, prefs)
+        withheld = None if item.id in ctx.revealed else offering.withheld(item.labels, item.severity)
+        if withheld is not None:
+            shield = shield or "mask"
         rows.append(
             Row(
                 item=item,
@@ -347,6 +355,7 @@ def queue_page(ctx: SignedIn) -> Response:
                 shield=shield,
                 severe=desk.is_severe(item.labels, item.severity),
                 holder=holders.get(item.id),
+                withheld=withheld,
             )
         )
     pages = page_count(page, size)
@@ -417,11 +426,18 @@ def _comment_page(ctx: DeskContext, comment_id: int) -> Response:
     labels = verdict.labels if verdict else []
     severity = verdict.severity if verdict else 0
     severe = desk.is_severe(labels, severity)
-    if severe and ctx.preferences.shield == "show" and comment_id not in ctx.revealed:
+    withheld = None
+    if comment_id not in ctx.revealed:
+        withheld = ctx.standing.offering.withheld(labels, severity)
+    if severe and ctx.preferences.shield == "show" and comment_id not in ctx.revealed and withheld is None:
         # Shown without a click: it still counts for the person's day.
         desk.record_reveal(ctx.store, actor, comment_id, how="shown")
         ctx.revealed.add(comment_id)
     shield = None if comment_id in ctx.revealed else desk.shield_for(labels, severity, ctx.preferences)
+    if withheld is not None:
+        shield = shield or "mask"
+    # Seen shielded counts apart from revealed: both weigh on a person (issue 13).
+    wellbeing.note_activity(ctx.store, actor, severe_seen=severe and shield is not None)
     # Only the buttons this person may press: a moderator is not offered a lead's step (issue 12).
     offered = offers.offers(actor, detail)
     recommendation = detail.recommendation
@@ -445,6 +461,7 @@ def _comment_page(ctx: DeskContext, comment_id: int) -> Response:
         revisions=revisions,
         text=desk.segments(detail.text, verdict.evidence if verdict else []),
         shield=shield,
+        withheld=withheld,
         severe=severe,
         original_reply=reply,
         form=form,
@@ -539,10 +556,12 @@ def reveal(
     how: Annotated[str, Form()] = "click",
     next: Annotated[str, Form()] = "",
 ) -> Response:
+    wellbeing.check_reveal(ctx.store, ctx.actor, comment_id, ctx.standing, ctx.revealed)
     desk.record_reveal(ctx.store, ctx.actor, comment_id, how=how if how in ("click", "key") else "click")
     ctx.revealed.add(comment_id)
     count = len(ctx.revealed)
-    due = desk.break_due(count, ctx.settings.desk_break_after)
+    ctx.forget_standing()
+    due = ctx.standing.break_due
     if _wants_json(ctx.request):
         message = ctx.t("Comment #%(id)s revealed. Severe items revealed today: %(count)s.", id=comment_id, count=count)
         if due:

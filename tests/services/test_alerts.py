@@ -1,0 +1,294 @@
+"""Alerts to the lead (hierniet.services.alerts): queued once per comment and kind by ingestion, delivered
+by the worker to a real SMTP server (aiosmtpd) and real HTTP webhooks on loopback, retried on failure, and
+never carrying the comment's text or its author."""
+
+from __future__ import annotations
+
+import json
+import random
+import socket
+from collections.abc import Iterator
+from datetime import timedelta
+from email import message_from_bytes
+from typing import Any
+
+import httpx
+import pytest
+from aiosmtpd.controller import Controller
+from sqlalchemy import select
+
+from connectors.fakeserver import FakePlatform, Reply
+from hierniet.services import alerts
+from hierniet.services.auth import CLI_ACTOR
+from hierniet.services.ingest import ingest
+from hierniet.services.outbox import Worker, WorkerOptions
+from hierniet.settings import Settings
+from hierniet.store import repo
+from hierniet.store.tables import Alert, AuditEntry, utcnow
+from store.dbfixtures import Desk, FakeTriage, item
+
+THREAT_TEXT = "threat: ik weet waar je woont, Jan"
+DISTRESS_TEXT = "selfharm: ik kan niet meer"
+AUTHOR = "Piet Geheim"
+
+
+class _Inbox:
+    def __init__(self) -> None:
+        self.messages: list[tuple[str, list[str], bytes]] = []
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        self.messages.append((envelope.mail_from, list(envelope.rcpt_tos), envelope.content))
+        return "250 OK"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture
+def smtp() -> Iterator[tuple[_Inbox, int]]:
+    inbox = _Inbox()
+    port = _free_port()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        yield inbox, port
+    finally:
+        controller.stop()
+
+
+@pytest.fixture
+def hooks() -> Iterator[FakePlatform]:
+    with FakePlatform() as fake:
+        fake.route("POST", r"/hook/.*", lambda req: Reply(200, {"ok": True}))
+        yield fake
+
+
+def _settings(port: int, fake: FakePlatform, **extra: Any) -> Settings:
+    webhooks = [{"url": f"{fake.url}/hook/{fmt}", "format": fmt} for fmt in ("slack", "teams", "matrix")]
+    values: dict[str, Any] = {
+        "smtp_host": "127.0.0.1",
+        "smtp_port": port,
+        "smtp_starttls": False,
+        "smtp_from": "desk@example.org",
+        "alert_email_to": "lead@example.org, second@example.org",
+        "alert_webhooks": json.dumps(webhooks),
+        "public_url": "https://desk.example.org/",
+        **extra,
+    }
+    return Settings(**values)
+
+
+def _ingest(desk: Desk, *records: dict[str, object]) -> dict[str, int]:
+    result = ingest(desk.store, FakeTriage(), list(records), actor=CLI_ACTOR)
+    assert not result.rejected, result.rejected
+    return {c.external_id: c.comment_id for c in result.created}
+
+
+def _alerts(desk: Desk) -> list[Alert]:
+    with desk.store.session() as s:
+        return list(s.scalars(select(Alert).order_by(Alert.id)))
+
+
+def test_alert_kinds_follow_the_issue() -> None:
+    assert alerts.alert_kinds(["threat"], 4) == ["threat"]
+    assert alerts.alert_kinds(["threat"], 3) == []
+    assert alerts.alert_kinds(["self_harm"], 1) == ["self_harm"]
+    assert alerts.alert_kinds(["threat", "self_harm"], 4) == ["threat", "self_harm"]
+    assert alerts.alert_kinds(["insult", "hate"], 4) == []
+
+
+def test_ingestion_queues_one_alert_per_comment_and_kind(desk: Desk) -> None:
+    ids = _ingest(
+        desk,
+        item("t1", THREAT_TEXT, channel_id=desk.channel_id, author_name=AUTHOR),
+        item("s1", DISTRESS_TEXT, channel_id=desk.channel_id, day=2),
+        item("i1", "insult: idioot", channel_id=desk.channel_id, day=3),
+    )
+    # The same comments again (a platform's retry): duplicates, no second alert.
+    again = ingest(
+        desk.store,
+        FakeTriage(),
+        [
+            item("t1", THREAT_TEXT, channel_id=desk.channel_id),
+            item("s1", DISTRESS_TEXT, channel_id=desk.channel_id, day=2),
+        ],
+        actor=CLI_ACTOR,
+    )
+    assert len(again.duplicates) == 2
+    rows = _alerts(desk)
+    assert [(a.comment_id, a.kind, a.severity, a.status) for a in rows] == [
+        (ids["t1"], "threat", 4, "queued"),
+        (ids["s1"], "self_harm", 3, "queued"),
+    ]
+    assert all(a.organisation_id == desk.organisation_id and a.channel_id == desk.channel_id for a in rows)
+
+
+def test_an_edit_into_a_threat_is_alerted_once(desk: Desk) -> None:
+    ids = _ingest(desk, item("e1", "Hoe laat open?", channel_id=desk.channel_id))
+    assert _alerts(desk) == []
+    ingest(desk.store, FakeTriage(), [item("e1", THREAT_TEXT, channel_id=desk.channel_id)], actor=CLI_ACTOR)
+    ingest(desk.store, FakeTriage(), [item("e1", THREAT_TEXT + "!", channel_id=desk.channel_id)], actor=CLI_ACTOR)
+    assert [(a.comment_id, a.kind) for a in _alerts(desk)] == [(ids["e1"], "threat")]
+
+
+def test_delivery_by_email_and_three_webhook_formats_without_the_text(
+    desk: Desk, smtp: tuple[_Inbox, int], hooks: FakePlatform
+) -> None:
+    inbox, port = smtp
+    ids = _ingest(desk, item("t1", THREAT_TEXT, channel_id=desk.channel_id, author="jan99", author_name=AUTHOR))
+    settings = _settings(port, hooks)
+    with httpx.Client() as http:
+        report = alerts.deliver_due(desk.store, settings, http)
+    assert (report.claimed, report.done, report.retried, report.failed) == (1, 1, 0, 0)
+
+    link = f"https://desk.example.org/desk/comments/{ids['t1']}"
+    assert len(inbox.messages) == 1
+    sender, recipients, raw = inbox.messages[0]
+    assert sender == "desk@example.org"
+    assert sorted(recipients) == ["lead@example.org", "second@example.org"]
+    mail = message_from_bytes(raw)
+    body = mail.get_payload(decode=True).decode()  # type: ignore[union-attr]
+    assert "Critical threat" in str(mail["Subject"]) and "Stad Gent" in str(mail["Subject"])
+    assert link in body and "critical" in body and "gent (facebook)" in body
+
+    slack = hooks.calls("POST", "/hook/slack")[0].json
+    assert set(slack) == {"text"} and f"<{link}|Open on the desk>" in slack["text"]
+    teams = hooks.calls("POST", "/hook/teams")[0].json
+    card = teams["attachments"][0]
+    assert teams["type"] == "message" and card["contentType"] == "application/vnd.microsoft.card.adaptive"
+    assert card["content"]["type"] == "AdaptiveCard"
+    assert card["content"]["actions"] == [{"type": "Action.OpenUrl", "title": "Open on the desk", "url": link}]
+    facts = {f["title"]: f["value"] for f in card["content"]["body"][1]["facts"]}
+    assert facts["Severity"] == "4 (critical)" and facts["Organisation"] == "Stad Gent"
+    matrix = hooks.calls("POST", "/hook/matrix")[0].json
+    assert set(matrix) == {"text", "html", "username"} and f'href="{link}"' in matrix["html"]
+
+    everything = raw + b"".join(r.body for r in hooks.requests)
+    for secret in ("ik weet waar je woont", "Jan", AUTHOR, "jan99"):
+        assert secret.encode() not in everything, secret
+
+    [alert] = _alerts(desk)
+    assert alert.status == "done" and alert.attempts == 1 and len(alert.delivered) == 5
+    # Webhook addresses are secrets: only digests of them are stored.
+    assert not any(hooks.url in key for key in alert.delivered)
+    with desk.store.session() as s:
+        audit = s.scalars(select(AuditEntry).where(AuditEntry.action == "alert.done")).one()
+    assert audit.subject_id == str(ids["t1"]) and audit.detail["kind"] == "threat"
+    assert audit.organisation_id == desk.organisation_id
+
+
+def test_a_failing_webhook_is_retried_without_telling_the_others_twice(
+    desk: Desk, smtp: tuple[_Inbox, int], hooks: FakePlatform
+) -> None:
+    inbox, port = smtp
+    _ingest(desk, item("s1", DISTRESS_TEXT, channel_id=desk.channel_id))
+    hooks.fail("POST", r"/hook/teams", [Reply(503, {}), Reply(500, {})])
+    settings = _settings(port, hooks)
+    rng = random.Random(1)
+    with httpx.Client() as http:
+        first = alerts.deliver_due(desk.store, settings, http, rng=rng)
+        assert (first.done, first.retried) == (0, 1)
+        [alert] = _alerts(desk)
+        assert alert.status == "queued" and alert.attempts == 1 and alert.not_before > utcnow()
+        assert "teams webhook" in (alert.last_error or "") and hooks.url not in (alert.last_error or "")
+        # Not due yet: nothing happens.
+        assert alerts.deliver_due(desk.store, settings, http, rng=rng).claimed == 0
+        later = utcnow() + timedelta(hours=2)
+        second = alerts.deliver_due(desk.store, settings, http, now=later, rng=rng)
+        assert (second.claimed, second.retried) == (1, 1)
+        third = alerts.deliver_due(desk.store, settings, http, now=later + timedelta(hours=2), rng=rng)
+        assert third.done == 1
+    assert len(inbox.messages) == 1
+    assert len(hooks.calls("POST", "/hook/slack")) == 1
+    assert len(hooks.calls("POST", "/hook/matrix")) == 1
+    assert len(hooks.calls("POST", "/hook/teams")) == 3
+    [alert] = _alerts(desk)
+    assert alert.status == "done" and alert.attempts == 3 and alert.last_error is None
+
+
+def test_an_unreachable_smtp_server_gives_up_after_the_last_attempt(desk: Desk, hooks: FakePlatform) -> None:
+    _ingest(desk, item("t1", THREAT_TEXT, channel_id=desk.channel_id))
+    settings = _settings(_free_port(), hooks, alert_webhooks=None)
+    options = alerts.DeliveryOptions(max_attempts=2, timeout_s=2)
+    now = utcnow()
+    with httpx.Client() as http:
+        assert alerts.deliver_due(desk.store, settings, http, options, now=now).retried == 1
+        assert alerts.deliver_due(desk.store, settings, http, options, now=now + timedelta(days=1)).failed == 1
+        assert alerts.deliver_due(desk.store, settings, http, options, now=now + timedelta(days=2)).claimed == 0
+    [alert] = _alerts(desk)
+    assert alert.status == "failed" and alert.delivered == [] and "e-mail" in (alert.last_error or "")
+    with desk.store.session() as s:
+        assert s.scalars(select(AuditEntry).where(AuditEntry.action == "alert.failed")).one()
+
+
+def test_the_policy_adds_its_own_targets(desk: Desk, hooks: FakePlatform, smtp: tuple[_Inbox, int]) -> None:
+    inbox, port = smtp
+    policy = (
+        "extends: default\nalerts:\n  email: [gent-lead@example.org]\n"
+        f"  webhooks: [{{url: '{hooks.url}/hook/own', format: slack}}]\n"
+    )
+    with desk.store.transaction() as tx:
+        repo.get_organisation(tx, desk.organisation_id).policy_yaml = policy  # type: ignore[union-attr]
+    _ingest(desk, item("t1", THREAT_TEXT, channel_id=desk.channel_id))
+    settings = _settings(port, hooks, alert_email_to=None, alert_webhooks=None)
+    with httpx.Client() as http:
+        assert alerts.deliver_due(desk.store, settings, http).done == 1
+    assert [m[1] for m in inbox.messages] == [["gent-lead@example.org"]]
+    assert len(hooks.calls("POST", "/hook/own")) == 1
+
+
+def test_bad_installation_settings_say_how_to_fix_them() -> None:
+    with pytest.raises(alerts.AlertSettingsError, match="JSON list"):
+        alerts.installation_targets(Settings(alert_webhooks='[{"url": "https://x", "format": "irc"}]'))
+    with pytest.raises(alerts.AlertSettingsError, match="commas"):
+        alerts.installation_targets(Settings(alert_email_to="lead example.org"))
+
+
+def test_the_worker_delivers_alerts_in_its_round(desk: Desk, hooks: FakePlatform) -> None:
+    _ingest(desk, item("s1", DISTRESS_TEXT, channel_id=desk.channel_id))
+    settings = _settings(1, hooks, smtp_host=None, alert_email_to=None)
+    with httpx.Client() as http:
+        worker = Worker(desk.store, settings, WorkerOptions(poll=False, retention=False), http=http)
+        report = worker.run_once()
+    assert report.alerts.done == 1
+    assert len(hooks.requests) == 3
+
+
+def _cli(desk: Desk, monkeypatch: pytest.MonkeyPatch, **env: str) -> Any:
+    import typer
+    from typer.testing import CliRunner
+
+    from hierniet.connectors.cli import worker
+    from hierniet.settings import get_settings
+
+    # `hierniet worker` as main() mounts it, alone in an app of its own (mounting twice would clash).
+    app = typer.Typer()
+    app.command("worker")(worker)
+    app.command("noop")(lambda: None)  # two commands, so the command's name is read as on the real CLI
+
+    monkeypatch.setenv("HIERNIET_DATABASE_URL", desk.store.engine.url.render_as_string(hide_password=False))
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    get_settings.cache_clear()
+    try:
+        return CliRunner().invoke(app, ["worker", "--once", "--no-poll", "--no-retention"])
+    finally:
+        get_settings.cache_clear()
+
+
+def test_the_worker_command_refuses_bad_alert_settings(desk: Desk, monkeypatch: pytest.MonkeyPatch) -> None:
+    result = _cli(desk, monkeypatch, HIERNIET_ALERT_WEBHOOKS='{"url": "https://x"}')
+    assert result.exit_code == 2
+    assert "HIERNIET_ALERT_WEBHOOKS must be a JSON list" in " ".join(result.output.split())
+
+
+def test_the_worker_command_says_what_it_sent(desk: Desk, hooks: FakePlatform, monkeypatch: pytest.MonkeyPatch) -> None:
+    _ingest(desk, item("t1", THREAT_TEXT, channel_id=desk.channel_id))
+    webhooks = json.dumps([{"url": f"{hooks.url}/hook/slack", "format": "slack"}])
+    result = _cli(desk, monkeypatch, HIERNIET_ALERT_WEBHOOKS=webhooks)
+    assert result.exit_code == 0, result.output
+    assert "alerts to the lead: 1 sent, 0 to retry, 0 given up" in " ".join(result.output.split())
+    assert len(hooks.calls("POST", "/hook/slack")) == 1
