@@ -11,7 +11,7 @@ import zipfile
 
 import pytest
 
-from hierniet.services import decisions, evidence, outbox_desk
+from hierniet.services import decisions, evidence, evidence_text, outbox_desk
 from hierniet.services.actions import ActionStatus
 from hierniet.services.decisions import DecisionIn
 from hierniet.services.errors import Forbidden, InvalidInput, NotFound
@@ -229,5 +229,5 @@ def test_the_unia_text_names_the_protected_ground_in_each_language() -> None:
         "de": "Er richtet sich gegen Menschen wegen ihrer Religion oder Weltanschauung.",
     }
     for language, ground in expected.items():
-        text = evidence.evidence_text.statement(doc, "unia", language)
+        text = evidence_text.statement(doc, "unia", language)
         assert ground in text and "Troll (troll99)" in text and "https://www.facebook.com/p1?comment_id=9" in text

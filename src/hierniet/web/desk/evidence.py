@@ -13,7 +13,7 @@ from fastapi import APIRouter, Depends, Form
 from fastapi.responses import RedirectResponse, Response
 
 from hierniet.bounds import Id
-from hierniet.services import evidence
+from hierniet.services import evidence, evidence_text
 from hierniet.services.auth import Permission
 from hierniet.services.errors import ServiceError
 from hierniet.services.views import CommentDetail
@@ -48,7 +48,7 @@ def panel(ctx: DeskContext, detail: CommentDetail, *, shielded: bool) -> Evidenc
     named: set[str] = set(detail.recommendation.reports) if detail.recommendation else set()
     for d in detail.decisions:
         named |= set(d.reports)
-    language = ctx.locale if ctx.locale in evidence.evidence_text.LANGUAGES else "en"
+    language = ctx.locale if ctx.locale in evidence_text.LANGUAGES else "en"
     reports = [
         Report(
             purpose=purpose,
@@ -61,13 +61,13 @@ def panel(ctx: DeskContext, detail: CommentDetail, *, shielded: bool) -> Evidenc
         for purpose in _REPORTS
         if purpose in named
     ]
-    return EvidencePanel(reports=reports, purposes=evidence.evidence_text.PURPOSES)
+    return EvidencePanel(reports=reports, purposes=evidence_text.PURPOSES)
 
 
 @evidence_router.post("/comments/{comment_id}/evidence", dependencies=[Depends(check_csrf)])
 def make_pack(ctx: SignedIn, comment_id: Id, purpose: Annotated[str, Form()] = "") -> Response:
     """The pack as a download, in the person's language; a refusal comes back at the top of the comment's page."""
-    language = ctx.locale if ctx.locale in evidence.evidence_text.LANGUAGES else "en"
+    language = ctx.locale if ctx.locale in evidence_text.LANGUAGES else "en"
     try:
         pack = evidence.make_pack(
             ctx.store, ctx.actor, comment_ids=[comment_id], purpose=purpose, language=language, zone=ctx.zone
