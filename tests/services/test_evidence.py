@@ -87,6 +87,11 @@ def test_a_comment_pack_holds_the_context_and_its_hashes_are_audited(desk: Desk,
         (ids["t1"], False),
     ]
     assert c["verdict"]["labels"] == ["hate"] and c["verdict"]["severity"] == 3
+    # The author's record on this organisation, newest first: the threat after it, not the comment on VZW X.
+    assert [(a["id"], a["labels"], a["packed"]) for a in c["author_comments"]] == [
+        (ids["t1"], ["threat"], False),
+        (ids["h1"], ["hate"], True),
+    ]
     assert [d["step"] for d in c["decisions"]] == ["hide"]
     assert [e["action"] for e in c["audit"]] == ["decision.override", "action.to_do_added"]
     # The to-do "send the Unia form" is on the comment, in the pack, and listed with the platform calls.

@@ -51,6 +51,8 @@ PDF_FILE = "evidence.pdf"
 JSON_FILE = "evidence.json"
 #: The most comments one pack holds (an author's or a raid's); a longer list is refused, not cut.
 MAX_COMMENTS = 200
+#: The author's comments on the organisation listed in a pack (their record there), newest first.
+AUTHOR_COMMENTS = 50
 #: Comments of the thread shown before and after the packed one.
 THREAD_BEFORE = 5
 THREAD_AFTER = 5
@@ -201,6 +203,11 @@ def _comment_doc(store: repo.Store, actor: Actor, comment_id: int, zone: tzinfo)
         thread = repo_evidence.thread_around(s, comment, before=THREAD_BEFORE, after=THREAD_AFTER)
         authors = {a.id: a for a in (repo.get_author(s, c.author_id) for c in thread if c.author_id) if a}
         trail = repo_evidence.trail(s, comment_id, [a.id for a in d.actions])
+        record = (
+            repo_evidence.author_comments_on(s, author.id, channel.organisation_id, limit=AUTHOR_COMMENTS)
+            if author is not None
+            else []
+        )
     for entry in trail:
         as_of = max(as_of, _aware(entry.at))
     post = d.post
@@ -255,6 +262,21 @@ def _comment_doc(store: repo.Store, actor: Actor, comment_id: int, zone: tzinfo)
         "decisions": d.decisions,
         "actions": d.actions,
         "author_history": d.author_history,
+        # Every earlier step is in author_history only within the policy's window: the record lists the rest.
+        "author_comments": [
+            {
+                "id": c.id,
+                "posted_at": c.posted_at,
+                "text": c.text,
+                "labels": list(c.labels),
+                "severity": c.severity,
+                "status": c.status,
+                "step": c.step,
+                "decided_step": c.decided_step,
+                "packed": c.id == d.id,
+            }
+            for c in record
+        ],
         "audit": [
             {
                 "id": e.id,
@@ -381,7 +403,8 @@ def _pdf(doc: Mapping[str, Any], zone: tzinfo) -> bytes:
         w.field("link", c["url"] or w.w("no_link"))
         author = c["author"]
         if author:
-            w.field("author", f"{author['name']} ({w.w('account')}: {author['external_id']}, #{author['id']})")
+            handle = author["external_id"]
+            w.field("author", f"{author['name'] or handle} ({w.w('account')}: {handle}, #{author['id']})")
         w.field("posted", _time(c["posted_at"], zone))
         w.field("received", _time(c["received_at"], zone))
         if c["edited_at"]:
@@ -449,6 +472,14 @@ def _pdf(doc: Mapping[str, Any], zone: tzinfo) -> bytes:
                 who = "person" if h["by_person"] else "machine"
                 ref = f" #{h['comment_id']}" if h["comment_id"] else ""
                 w.line(f"{_time(h['when'], zone)} · {h['step']} · {who}{ref} {h['note']}".rstrip(), size=9)
+        if len(c["author_comments"]) > 1:
+            w.heading(w.w("author_comments"), 11)
+            for a in c["author_comments"]:
+                marker = f" ← {w.w('this_comment')}" if a["packed"] else ""
+                labels = evidence_text.label_words(a["labels"], language)
+                step = a["decided_step"] or a["step"]
+                w.line(f"#{a['id']} · {_time(a['posted_at'], zone)} · {labels} · {step}{marker}", size=9)
+                w.quote(a["text"])
         w.heading(w.w("audit"), 11)
         for e in c["audit"]:
             detail = json.dumps(e["detail"], sort_keys=True, ensure_ascii=False)

@@ -48,6 +48,18 @@ def comments_of_author(session: Session, author_id: int, organisation_id: int | 
     return list(session.scalars(stmt.order_by(Comment.posted_at, Comment.id).limit(limit)))
 
 
+def author_comments_on(session: Session, author_id: int, organisation_id: int, *, limit: int) -> list[Comment]:
+    """The author's latest comments on one organisation's channels, newest first (their record there)."""
+    stmt = (
+        select(Comment)
+        .join(Channel, Comment.channel_id == Channel.id)
+        .where(Comment.author_id == author_id, Channel.organisation_id == organisation_id)
+        .order_by(Comment.posted_at.desc(), Comment.id.desc())
+        .limit(limit)
+    )
+    return list(session.scalars(stmt))
+
+
 def trail(
     session: Session, comment_id: int, action_ids: Sequence[int], *, leave_out: Sequence[str] = ()
 ) -> list[AuditEntry]:
