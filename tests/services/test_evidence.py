@@ -16,7 +16,7 @@ from hierniet.services.actions import ActionStatus
 from hierniet.services.decisions import DecisionIn
 from hierniet.services.errors import Forbidden, InvalidInput, NotFound
 from hierniet.services.ingest import ingest
-from hierniet.store import repo
+from hierniet.store import repo, repo_privacy
 from hierniet.store.tables import AuditEntry
 from store.dbfixtures import Desk, FakeTriage, item
 
@@ -118,7 +118,11 @@ def test_a_comment_pack_holds_the_context_and_its_hashes_are_audited(desk: Desk,
 def test_the_same_record_packs_to_the_same_bytes_and_verifies(desk: Desk, fake_triage: FakeTriage) -> None:
     ids = _seed(desk, fake_triage)
     lead = desk.actors["lead"]
+    decisions.record_decision(desk.store, lead, ids["t1"], DecisionIn(step="hide", reason="bedreiging"))
     first = evidence.make_pack(desk.store, lead, comment_ids=[ids["t1"]], purpose="police", language="fr")
+    # The police report is a to-do on the comment: an open case, which retention and erasure leave alone.
+    with desk.store.session() as s:
+        assert repo_privacy.open_cases(s, [ids["t1"]]) == {ids["t1"]: "report in progress"}
     second = evidence.make_pack(desk.store, lead, comment_ids=[ids["t1"]], purpose="police", language="fr")
     assert first.data == second.data and second.todos == []
     assert len(_audit(desk, "evidence.packed")) == 2
