@@ -186,6 +186,10 @@ def test_an_author_pack_holds_their_comments_on_the_organisations_one_sees(desk:
     # The lead of Stad Gent sees troll's two comments there, not the one on VZW X.
     assert doc["subject"] == {"kind": "author", "comment_ids": [ids["h1"], ids["t1"]], "author_id": author_id}
     assert doc["author"]["external_id"] == "troll" and pack.todos == []
+    # The author's record is listed once, with the first comment; the second one points to it.
+    first, second = doc["comments"]
+    assert first["author_record_with"] == ids["h1"] and len(first["author_comments"]) == 2
+    assert second["author_record_with"] == ids["h1"] and second["author_comments"] == []
     report = _files(pack.data)["report.txt"].decode()
     assert report.startswith("Darstellung des Sachverhalts\n") and report.count("Kommentar #") == 2
     everything = evidence.make_pack(desk.store, root, author_id=author_id, purpose="lawyer", language="en")
@@ -240,3 +244,18 @@ def test_the_unia_text_names_the_protected_ground_in_each_language() -> None:
     for language, ground in expected.items():
         text = evidence_text.statement(doc, "unia", language)
         assert ground in text and "Troll (troll99)" in text and "https://www.facebook.com/p1?comment_id=9" in text
+
+
+def test_a_list_of_comments_packs_like_a_raid(desk: Desk, fake_triage: FakeTriage) -> None:
+    ids = _seed(desk, fake_triage)
+    lead = desk.actors["lead"]
+    pack = evidence.make_pack(
+        desk.store, lead, comment_ids=[ids["t1"], ids["h1"], ids["r1"], ids["t1"]], purpose="unia", language="nl"
+    )
+    doc = json.loads(_files(pack.data)["evidence.json"])
+    # Each comment once, in the order given; troll's record goes with the first of troll's, bert's with his.
+    assert doc["subject"] == {"kind": "comments", "comment_ids": [ids["t1"], ids["h1"], ids["r1"]], "author_id": None}
+    assert [c["author_record_with"] for c in doc["comments"]] == [ids["t1"], ids["t1"], ids["r1"]]
+    assert pack.filename == "hierniet-evidence-comments-unia.zip" and len(pack.todos) == 3
+    assert _files(pack.data)["unia.txt"].decode().count("Reactie #") == 3
+    assert evidence.verify_pack(desk.store, lead, pack.data).ok

@@ -190,7 +190,11 @@ def _local(value: datetime | None, zone: tzinfo) -> str:
     return _aware(value).astimezone(zone).strftime("%d/%m/%Y %H:%M:%S") if value is not None else ""
 
 
-def _comment_doc(store: repo.Store, actor: Actor, comment_id: int, zone: tzinfo) -> tuple[dict[str, Any], datetime]:
+def _comment_doc(
+    store: repo.Store, actor: Actor, comment_id: int, zone: tzinfo, records: dict[tuple[int, int], int]
+) -> tuple[dict[str, Any], datetime]:
+    """One comment's part of the pack. `records` maps (author, organisation) to the comment that holds that
+    author's record there: an author's pack lists their record once, not once per comment."""
     first = queue.comment_detail(store, actor, comment_id)
     as_of = _stamp(first)
     # The author's strikes depend on "now": read them as of the record, so the same record packs the same.
@@ -203,11 +207,15 @@ def _comment_doc(store: repo.Store, actor: Actor, comment_id: int, zone: tzinfo)
         thread = repo_evidence.thread_around(s, comment, before=THREAD_BEFORE, after=THREAD_AFTER)
         authors = {a.id: a for a in (repo.get_author(s, c.author_id) for c in thread if c.author_id) if a}
         trail = repo_evidence.trail(s, comment_id, [a.id for a in d.actions])
+        key = (author.id, channel.organisation_id) if author is not None else None
+        holder = records.get(key) if key is not None else None
         record = (
             repo_evidence.author_comments_on(s, author.id, channel.organisation_id, limit=AUTHOR_COMMENTS)
-            if author is not None
+            if author is not None and holder is None
             else []
         )
+        if key is not None and holder is None:
+            records[key] = comment_id
     for entry in trail:
         as_of = max(as_of, _aware(entry.at))
     post = d.post
@@ -262,6 +270,8 @@ def _comment_doc(store: repo.Store, actor: Actor, comment_id: int, zone: tzinfo)
         "decisions": d.decisions,
         "actions": d.actions,
         "author_history": d.author_history,
+        #: The comment of this pack whose "author_comments" is the author's record (this one, or an earlier one).
+        "author_record_with": holder if holder is not None else (d.id if key is not None else None),
         # Every earlier step is in author_history only within the policy's window: the record lists the rest.
         "author_comments": [
             {
@@ -311,8 +321,9 @@ def gather(
     ids = _comment_ids(store, actor, comment_ids, author_id)
     comments: list[dict[str, Any]] = []
     as_of: datetime | None = None
+    records: dict[tuple[int, int], int] = {}
     for cid in ids:
-        doc, stamp = _comment_doc(store, actor, cid, zone)
+        doc, stamp = _comment_doc(store, actor, cid, zone, records)
         comments.append(doc)
         as_of = stamp if as_of is None else max(as_of, stamp)
     assert as_of is not None
@@ -351,26 +362,34 @@ class _Writer:
     def w(self, key: str) -> str:
         return evidence_text.word(key, self.language)
 
+    def put(self, text: str, height: float, **style: Any) -> None:
+        """`text` at the left margin, wrapped to the page's width. fpdf2's multi_cell costs some twenty times a
+        cell, and an author's pack prints thousands of lines that fit on one: those go out as a cell."""
+        if "\n" not in text and self.pdf.get_string_width(text) < self.pdf.epw - 2 * self.pdf.c_margin:
+            self.pdf.cell(0, height, text, new_x="LMARGIN", new_y="NEXT", **style)
+        else:
+            self.pdf.multi_cell(0, height, text, new_x="LMARGIN", new_y="NEXT", **style)
+
     def heading(self, text: str, size: int = 13) -> None:
         self.pdf.ln(2)
         self.pdf.set_font(pdfdoc.FAMILY, "B", size)
-        self.pdf.multi_cell(0, 7, text, new_x="LMARGIN", new_y="NEXT")
+        self.put(text, 7)
         self.pdf.set_font(pdfdoc.FAMILY, "", 10)
 
     def field(self, key: str, value: Any) -> None:
         self.pdf.set_font(pdfdoc.FAMILY, "B", 10)
-        self.pdf.multi_cell(0, 5, f"{self.w(key)}:", new_x="LMARGIN", new_y="NEXT")
+        self.put(f"{self.w(key)}:", 5)
         self.pdf.set_font(pdfdoc.FAMILY, "", 10)
-        self.pdf.multi_cell(0, 5, str(value) if value not in (None, "") else "-", new_x="LMARGIN", new_y="NEXT")
+        self.put(str(value) if value not in (None, "") else "-", 5)
 
     def line(self, text: str, *, mono: bool = False, size: int = 10) -> None:
         self.pdf.set_font(pdfdoc.MONO if mono else pdfdoc.FAMILY, "", size)
-        self.pdf.multi_cell(0, 5, text, new_x="LMARGIN", new_y="NEXT")
+        self.put(text, 5)
         self.pdf.set_font(pdfdoc.FAMILY, "", 10)
 
     def quote(self, text: str) -> None:
         self.pdf.set_fill_color(240, 240, 240)
-        self.pdf.multi_cell(0, 5, text or "-", fill=True, border=1, new_x="LMARGIN", new_y="NEXT")
+        self.put(text or "-", 5, fill=True, border=1)
 
 
 def _time(value: str | None, zone: tzinfo) -> str:
@@ -465,7 +484,11 @@ def _pdf(doc: Mapping[str, Any], zone: tzinfo) -> bytes:
             for a in c["actions"]:
                 w.line(f"{_time(a['created_at'], zone)} · {a['action']} · {a['status']} {a['outcome'] or ''}".strip())
         history = c["author_history"]
-        if history:
+        if c["author_record_with"] not in (None, c["id"]):
+            # The author's history and record are printed once, with the first of their comments in the pack.
+            w.heading(w.w("history"), 11)
+            w.line(f"{w.w('see')} {w.w('comment').lower()} #{c['author_record_with']}")
+        elif history:
             w.heading(w.w("history"), 11)
             w.line(f"{w.w('strikes')}: {history['strikes']}")
             for h in history["entries"]:

@@ -202,6 +202,7 @@ WORDS: dict[str, dict[str, str]] = {
         "en": "The thread around the comment",
         "de": "Gesprächsverlauf um den Kommentar",
     },
+    "see": {"nl": "Zie", "fr": "Voir", "en": "See", "de": "Siehe"},
     "this_comment": {"nl": "deze reactie", "fr": "ce commentaire", "en": "this comment", "de": "dieser Kommentar"},
     "verdict": {
         "nl": "Beoordeling (automatisch)",
