@@ -68,6 +68,8 @@ def panel(ctx: DeskContext, detail: CommentDetail, *, shielded: bool) -> Evidenc
 def make_pack(ctx: SignedIn, comment_id: Id, purpose: Annotated[str, Form()] = "") -> Response:
     """The pack as a download, in the person's language; a refusal comes back at the top of the comment's page."""
     language = ctx.locale if ctx.locale in evidence_text.LANGUAGES else "en"
+    # Who may make packs is checked before anything else: a moderator is refused (403), not sent back.
+    evidence.require_pack(ctx.actor)
     try:
         pack = evidence.make_pack(
             ctx.store, ctx.actor, comment_ids=[comment_id], purpose=purpose, language=language, zone=ctx.zone
