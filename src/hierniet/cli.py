@@ -844,6 +844,100 @@ def author_erase(
     err.print(f"author {author_id}: {len(report.erased)} comment(s) erased, {gone}{kept}")
 
 
+# --- evidence packs for Unia, the police or a lawyer (issue 13) ----------------------------------------------
+
+
+@app.command()
+def evidence(
+    target: Annotated[
+        str | None,
+        typer.Argument(help="The comment's id; or `verify` to check the pack named after it.", show_default=False),
+    ] = None,
+    pack_file: Annotated[
+        Path | None, typer.Argument(help="With `verify`: the pack (.zip) to check.", show_default=False)
+    ] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Where to write the pack (.zip).")] = None,
+    author: Annotated[
+        int | None, typer.Option("--author", help="Pack every comment of this author (their id) instead.")
+    ] = None,
+    purpose: Annotated[
+        str, typer.Option("--for", help="Who the pack is for: unia, police or lawyer (its text file follows).")
+    ] = "lawyer",
+    language: Annotated[str, typer.Option("--lang", help="The language of its texts: nl, fr, en or de.")] = "en",
+) -> None:
+    """Make an evidence pack (`hierniet evidence COMMENT_ID -o FILE.zip`, or `--author AUTHOR_ID`), or check one
+    against the audit log (`hierniet evidence verify FILE.zip`; exit status 1 when a file was changed).
+
+    A pack holds the comment unmasked with its context (evidence.pdf, evidence.json), the text for Unia's form
+    or a statement (unia.txt, report.txt) and MANIFEST.sha256; its hashes are recorded in the audit log."""
+    from hierniet.services import evidence as packs
+    from hierniet.services.auth import CLI_ACTOR
+    from hierniet.settings import get_settings
+
+    if target == "verify":
+        if pack_file is None:
+            raise _fail(ValueError("name the pack to check: hierniet evidence verify FILE.zip"))
+        try:
+            data = pack_file.read_bytes()
+        except OSError as exc:
+            raise _fail(ValueError(f"{pack_file}: cannot read it ({exc.strerror or exc})")) from None
+        with _cli_store() as store:
+            result = packs.verify_pack(store, CLI_ACTOR, data)
+        for check in result.files:
+            typer.echo(f"{'OK     ' if check.ok else 'CHANGED'}  {check.found or '(missing)':64}  {check.name}")
+        for problem in result.problems:
+            err.print(f"[red]{problem}[/red]", markup=True, highlight=False)
+        if not result.ok:
+            err.print(f"{pack_file}: [red]does not match the audit log[/red]", markup=True, highlight=False)
+            raise typer.Exit(1)
+        same = "byte for byte the ZIP made" if result.same_zip else "the same files (the ZIP itself was repacked)"
+        when = result.packed_at.isoformat() if result.packed_at else "?"
+        err.print(
+            f"{pack_file}: matches audit entry #{result.entry_id} ({result.purpose}, made by {result.packed_by} at "
+            f"{when}, comments {', '.join(map(str, result.comment_ids))}): {same}",
+            highlight=False,
+        )
+        return
+    if pack_file is not None:
+        raise _fail(ValueError(f"unexpected {pack_file}: give one comment id, or `verify FILE.zip`"))
+    comment_ids: list[int] = []
+    if target is not None:
+        if not target.isdigit():
+            raise _fail(ValueError(f"{target!r} is no comment id: give a number, `--author ID` or `verify FILE.zip`"))
+        comment_ids.append(int(target))
+    if not comment_ids and author is None:
+        raise _fail(ValueError("name what to pack: hierniet evidence COMMENT_ID -o FILE.zip (or --author ID)"))
+    if output is None:
+        raise _fail(ValueError("name the file to write with -o FILE.zip"))
+    if output.is_dir():
+        raise _fail(ValueError(f"{output} is a folder: give a file name such as {output / 'evidence.zip'}"))
+    with _cli_store() as store:
+        pack = packs.make_pack(
+            store,
+            CLI_ACTOR,
+            comment_ids=comment_ids,
+            author_id=author,
+            purpose=purpose.strip().lower(),
+            language=language.strip().lower(),
+            zone=packs.zone_of(get_settings().desk_timezone),
+        )
+    try:
+        output.write_bytes(pack.data)
+    except OSError as exc:
+        # The pack is audited already: say so, so that a person does not think nothing was recorded.
+        raise _fail(
+            ValueError(f"{output}: cannot write it ({exc.strerror or exc}); the pack was audited, make it again")
+        ) from None
+    for name, digest in sorted(pack.files.items()):
+        typer.echo(f"{digest}  {name}")
+    err.print(
+        f"{output}: evidence pack for {pack.purpose} ({len(pack.comment_ids)} comment(s)), manifest SHA-256 "
+        f"{pack.manifest_sha256}, ZIP SHA-256 {pack.zip_sha256}; recorded in the audit log"
+        + (f"; to-do added to the comment(s): outbox {', '.join(map(str, pack.todos))}" if pack.todos else ""),
+        highlight=False,
+    )
+
+
 def _mount_subcommands() -> None:
     from hierniet.policy.cli import policy_app
 

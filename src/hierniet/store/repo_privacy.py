@@ -131,6 +131,11 @@ def comment_organisations(session: Session, comment_ids: Sequence[int]) -> dict[
     return out
 
 
+#: Reports as outbox rows: to the platform, and the to-dos an evidence pack leaves for Unia or the police
+#: (hierniet.services.evidence.TODO_CALLS); one still open holds the comment, as any report in progress.
+REPORT_CALLS = ("report", "report_unia", "report_police")
+
+
 def open_cases(session: Session, comment_ids: Sequence[int]) -> dict[int, str]:
     """Which of these comments an open case holds, and why: undecided, a report in progress, or evidence."""
     held: dict[int, str] = {}
@@ -144,7 +149,7 @@ def open_cases(session: Session, comment_ids: Sequence[int]) -> dict[int, str]:
                 held[cid] = "not decided yet"
         in_progress = select(QueuedAction.comment_id).where(
             QueuedAction.comment_id.in_(chunk),
-            QueuedAction.action == "report",
+            QueuedAction.action.in_(REPORT_CALLS),
             QueuedAction.status.not_in(FINISHED_ACTIONS),
         )
         for cid in session.scalars(in_progress.distinct()):
@@ -162,7 +167,7 @@ def reported_comments(session: Session, comment_ids: Sequence[int]) -> set[int]:
             if reports and cid is not None:
                 out.add(cid)
         sent = select(QueuedAction.comment_id).where(
-            QueuedAction.comment_id.in_(chunk), QueuedAction.action == "report", QueuedAction.status == "done"
+            QueuedAction.comment_id.in_(chunk), QueuedAction.action.in_(REPORT_CALLS), QueuedAction.status == "done"
         )
         out.update(session.scalars(sent))
     return out

@@ -24,6 +24,7 @@ from hierniet.web.deps import IngestSlots, TriageHolder
 from hierniet.web.desk import install_desk
 from hierniet.web.desk.authors import authors_router as desk_authors_router
 from hierniet.web.desk.channels import channels_router as desk_channels_router
+from hierniet.web.desk.evidence import evidence_router as desk_evidence_router
 from hierniet.web.desk.flow import flow_router as desk_flow_router
 from hierniet.web.desk.people import people_router as desk_people_router
 from hierniet.web.desk.signatories import signatories_router as desk_signatories_router
@@ -112,6 +113,7 @@ def create_app(
     app.include_router(desk_team_router)  # claims, assignments, saved filters, the outbox (issue 12)
     app.include_router(desk_wellbeing_router)  # one's own days, the team's exposure, the rotation (issue 13)
     app.include_router(desk_flow_router)  # undoing a decision on the desk (issue 12)
+    app.include_router(desk_evidence_router)  # evidence packs and the text for Unia or the police (issue 13)
     app.include_router(basics_router)  # /favicon.ico (issue 12)
     # Outermost: a HEAD runs as the GET it stands for, through every other middleware (issue 12).
     app.add_middleware(HeadAsGet)

@@ -38,6 +38,9 @@ ACTIONS: dict[str, str] = {
     "action.cancelled": N_("platform call cancelled"),
     "action.retried": N_("platform call queued again"),
     "action.done_by_hand": N_("platform call done by hand"),
+    "action.to_do_added": N_("to-do added"),
+    "evidence.packed": N_("evidence pack made"),
+    "evidence.verified": N_("evidence pack checked"),
     "author.cleared": N_("author's record cleared"),
     "author.exported": N_("author's data exported"),
     "privacy.erasure": N_("author's data erased"),
@@ -78,6 +81,7 @@ SUBJECTS: dict[str, str] = {
     "token": N_("API token"),
     "action": N_("platform call"),
     "privacy": N_("data protection"),
+    "evidence_pack": N_("evidence pack"),
 }
 
 #: The name of each detail.
@@ -143,6 +147,17 @@ KEYS: dict[str, str] = {
     "to_do": N_("to do by hand"),
     "query": N_("filter"),
     "note": N_("note"),
+    # An evidence pack's details (hierniet.services.evidence).
+    "purpose": N_("for"),
+    "comment_ids": N_("comments"),
+    "author_id": N_("author"),
+    "files": N_("files and their SHA-256"),
+    "manifest_sha256": N_("SHA-256 of the manifest"),
+    "zip_sha256": N_("SHA-256 of the ZIP"),
+    "filename": N_("file name"),
+    "todos": N_("to-dos added"),
+    "ok": N_("matches the audit log"),
+    "entry_id": N_("audit entry"),
 }
 
 #: Which words table shows the values of a detail.
@@ -165,13 +180,14 @@ _VALUE_WORDS: dict[str, str] = {
     "to_do": "call",
     "cancelled": "call",
     "kept": "call",
+    "purpose": "purpose",
 }
 
 #: How a person revealed a comment, and through which door they came.
 _HOW: dict[str, str] = {"click": N_("by a click"), "key": N_("with the key v"), "shown": N_("shown as it is")}
 _VIA: dict[str, str] = {"desk": N_("the desk"), "api": N_("the API"), "cli": N_("the command line")}
 #: Details that name another record: shown as "#3".
-_REFERENCES = frozenset({"decision", "decision_id", "comment_id"})
+_REFERENCES = frozenset({"decision", "decision_id", "comment_id", "comment_ids", "author_id", "entry_id", "todos"})
 
 
 def action_name(action: str) -> str:

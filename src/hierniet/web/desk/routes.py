@@ -37,6 +37,7 @@ from hierniet.services.signin_throttle import SignInThrottle
 from hierniet.services.views import CommentStatus, Page
 from hierniet.web.desk import dates, words
 from hierniet.web.desk.context import PREFIX, Context, DeskContext, SignedIn, render, safe_next
+from hierniet.web.desk.evidence import panel as evidence_panel
 from hierniet.web.desk.security import check_csrf
 from hierniet.web.desk.words import N_
 
@@ -475,6 +476,7 @@ def _comment_page(ctx: DeskContext, comment_id: int) -> Response:
         comment_id=comment_id,
         people=claims.assignable(ctx.store, actor, comment_id) if actor.can(Permission.ASSIGN) else [],
         platform_actions=outbox_desk.comment_actions(ctx.store, actor, comment_id),
+        evidence=evidence_panel(ctx, detail, shielded=shield is not None),
     )
 
 

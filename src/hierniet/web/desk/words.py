@@ -156,6 +156,16 @@ CALLS: dict[str, str] = {
     "unblock": N_("unblock the author"),
     "unmute": N_("unmute the author"),
     "unban_from_page": N_("lift the author's ban from the page"),
+    # Reports outside the platform, to-dos an evidence pack leaves (hierniet.services.evidence.TODO_CALLS).
+    "report_unia": N_("send the report to Unia (online form)"),
+    "report_police": N_("file a report with the police"),
+}
+
+#: Who an evidence pack is for (hierniet.services.evidence_text.PURPOSES).
+PURPOSES: dict[str, str] = {
+    "unia": "Unia",
+    "police": N_("the police"),
+    "lawyer": N_("a lawyer"),
 }
 
 #: What a platform's answer means (hierniet.services.outbox_desk.reason_of), before the answer itself.
@@ -260,4 +270,5 @@ TABLES: dict[str, dict[str, str]] = {
     "report": REPORTS,
     "category": CATEGORIES,
     "call_status": CALL_STATUSES,
+    "purpose": PURPOSES,
 }

@@ -176,6 +176,29 @@
     button.addEventListener("click", openHelp);
   });
 
+  /* --- copying the text for Unia or the police (issue 13) ------------------------------------------- */
+
+  // The button stays hidden without JavaScript: the text is in a read-only box to select by hand.
+  document.querySelectorAll("[data-copy]").forEach(function (button) {
+    var box = document.getElementById(button.getAttribute("data-copy"));
+    var status = button.parentNode.querySelector(".copy-status");
+    if (!box) return;
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      function done() { if (status) status.textContent = button.getAttribute("data-copied") || ""; }
+      function byHand() {
+        box.focus();
+        box.select();
+        try { if (document.execCommand("copy")) done(); } catch (e) { /* selected: the person copies it */ }
+      }
+      if (navigator.clipboard && window.isSecureContext) {
+        navigator.clipboard.writeText(box.value).then(done, byHand);
+      } else {
+        byHand();
+      }
+    });
+  });
+
   /* --- selecting comments in the queue -------------------------------------------------------------- */
 
   var selectAll = document.querySelector("[data-select-all]");
