@@ -50,6 +50,10 @@ _DYNAMIC: dict[tuple[str, str], str] = {
         "escaped literal parts of one masked word joined by bounded gaps (.{0,2}), anchored at both ends, "
         "and matched against short lexicon words only, never against the comment"
     ),
+    ("crisis/words.py", "build"): (
+        "an alternation of escaped literal words (from the crisis word lists), each opened by \\b and joined by "
+        "single \\s; a prefix entry ends in one \\w*: no two quantifiers can share characters"
+    ),
 }
 
 # Repeated to 20,000 characters: the shapes that make backtracking patterns blow up

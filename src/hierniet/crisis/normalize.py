@@ -20,7 +20,7 @@ _PREFIX = re.compile(
     r"\b(?:\s*(?:aub|a\.u\.b\.?|svp|s\.v\.p\.?|pls|please|bitte)\b)?\s*(?:@[\w.]+)?\s*[:>\-–—!]*\s*)+",
     re.IGNORECASE,
 )
-_URL = re.compile(r"(?:https?://|www\.)\S+|\b[\w-]+\.(?:be|com|org|net|eu|ly|co|gl|me)/\S*", re.IGNORECASE)
+_URL = re.compile(r"(?:https?://|www\.)\S+|(?<![\w-])[\w-]+\.(?:be|com|org|net|eu|ly|co|gl|me)/\S*", re.IGNORECASE)
 _MENTION = re.compile(r"(?<![\w@])@[\w.]+")
 # A Belgian number in any usual writing: +32 / 0032 / 0, then 8 or 9 digits with spaces, dots, slashes or dashes.
 # It starts with '+' or '0' so that the regex engine can skip to those characters instead of trying every one.
