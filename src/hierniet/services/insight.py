@@ -1,0 +1,379 @@
+"""The insight figures (issue 13): what came in, what waits, how fast people decide, what the machine did alone,
+criticism kept visible and the reports filed, for one organisation (or a few of its channels) and a period.
+
+One typed result (`Insight`) that the desk's dashboard, GET /api/v1/insight, its CSV and the transparency
+report (hierniet.services.transparency) all read. The period is whole days of the desk's time zone
+(Europe/Brussels), both ends included; the counts are grouped in SQL (hierniet.store.repo_insight).
+
+What the figures mean (docs/desk.md, "Insight"):
+- a comment belongs to the period by the moment it was posted; the backlog is what waits now, whatever the period;
+- "automatic": the policy applied its step alone (status auto); "by a person": a person's decision stands;
+  "other step": a person's standing step differs from the recommendation's;
+- time to decision: from the comment's arrival in hierniet to the first person's decision (accept, edit or
+  override), median and 90th percentile by nearest rank;
+- criticism: comments that carry the label now, by what became of them: answered (reply, refer, care), left as
+  they are (none, review), hidden (any hiding step), still waiting, or removed on the platform first;
+- reports: people's decisions that name the body, plus the policy's own steps where it applied them alone.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from zoneinfo import ZoneInfo
+
+from hierniet.domain import CharterStep, Label, ReportTo
+from hierniet.policy.schema import HIDING_STEPS
+from hierniet.services.auth import Actor, Permission, require
+from hierniet.services.errors import InvalidInput, NotFound
+from hierniet.store import repo, repo_insight
+from hierniet.store.repo import Store
+from hierniet.store.tables import Channel, Comment, Organisation, utcnow
+
+DEFAULT_ZONE = "Europe/Brussels"
+#: The longest period one request may ask for; a longer one is asked for in parts.
+MAX_DAYS = 3 * 366
+#: The default period: the last 30 days, today included.
+DEFAULT_DAYS = 30
+#: The backlog's age buckets: under an hour, a day, three days, a week, and older.
+BACKLOG_EDGES: tuple[float, ...] = (3600.0, 86400.0, 3 * 86400.0, 7 * 86400.0)
+BACKLOG_BUCKETS: tuple[str, ...] = ("lt_1h", "lt_1d", "lt_3d", "lt_7d", "ge_7d")
+#: The outcome of a criticism comment, in the order the figures show them.
+CRITICISM_OUTCOMES: tuple[str, ...] = ("answered", "left", "hidden", "waiting", "removed")
+_ANSWERED = frozenset({CharterStep.REPLY, CharterStep.REFER, CharterStep.CARE})
+#: The comment statuses in the order the figures show them.
+STATUSES: tuple[str, ...] = ("auto", "decided", "clear", "open", "escalated", "removed")
+REPORT_BODIES: tuple[str, ...] = tuple(r.value for r in ReportTo)
+
+
+@dataclass(frozen=True, slots=True)
+class DayCount:
+    day: date
+    comments: int
+    acting: int  # comments with a severity above none: something to act on
+
+
+@dataclass(frozen=True, slots=True)
+class Backlog:
+    waiting: int
+    buckets: tuple[tuple[str, int], ...]  # (BACKLOG_BUCKETS key, comments)
+    oldest_at: datetime | None
+    oldest_age_s: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class DecisionTime:
+    decided: int  # comments with a person's decision (accept, edit, override)
+    median_s: float | None
+    p90_s: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class Decisions:
+    automatic: int  # the policy applied its step alone
+    by_person: int  # a person's decision stands
+    other_step: int  # ... with another step than the recommendation's
+    clear: int  # nothing to act on
+    kinds: tuple[tuple[str, int], ...]  # every decision people recorded, by kind
+
+    @property
+    def followed(self) -> int:
+        return self.by_person - self.other_step
+
+
+@dataclass(frozen=True, slots=True)
+class Criticism:
+    total: int
+    outcomes: tuple[tuple[str, int], ...]  # (CRITICISM_OUTCOMES key, comments)
+
+    def count(self, outcome: str) -> int:
+        return dict(self.outcomes).get(outcome, 0)
+
+    @property
+    def kept_visible(self) -> int:
+        return self.count("answered") + self.count("left")
+
+
+@dataclass(frozen=True, slots=True)
+class Reports:
+    by_person: tuple[tuple[str, int], ...]  # (body, reports)
+    automatic: tuple[tuple[str, int], ...]
+
+    def total(self, body: str) -> int:
+        return dict(self.by_person).get(body, 0) + dict(self.automatic).get(body, 0)
+
+
+@dataclass(frozen=True, slots=True)
+class Insight:
+    """The figures of one organisation (or every one the actor sees: `organisation` None) over [start, end]."""
+
+    organisation: Organisation | None
+    channels: tuple[Channel, ...]
+    start: date
+    end: date  # included
+    zone: str
+    computed_at: datetime
+    total: int
+    days: tuple[DayCount, ...]
+    by_channel: tuple[tuple[str, int], ...]  # (channel name, comments), most first
+    by_platform: tuple[tuple[str, int], ...]
+    by_language: tuple[tuple[str, int], ...]
+    by_label: tuple[tuple[str, int], ...]
+    by_status: tuple[tuple[str, int], ...]
+    backlog: Backlog
+    decision_time: DecisionTime
+    decisions: Decisions
+    criticism: Criticism
+    reports: Reports
+    notes: tuple[str, ...] = field(default=())
+
+
+def zone_of(name: str) -> tzinfo:
+    try:
+        return ZoneInfo(name)
+    except (ValueError, KeyError):
+        return UTC
+
+
+def default_period(now: datetime | None = None, zone_name: str = DEFAULT_ZONE) -> tuple[date, date]:
+    today = (now or utcnow()).astimezone(zone_of(zone_name)).date()
+    return today - timedelta(days=DEFAULT_DAYS - 1), today
+
+
+def check_period(start: date, end: date) -> None:
+    if end < start:
+        raise InvalidInput(
+            f"the period ends ({end.isoformat()}) before it starts ({start.isoformat()}): swap the dates"
+        )
+    if (end - start).days + 1 > MAX_DAYS:
+        raise InvalidInput(f"the period has {(end - start).days + 1} days: ask for at most {MAX_DAYS} days at a time")
+
+
+def utc_bounds(start: date, end: date, zone: tzinfo) -> tuple[datetime, datetime]:
+    """[the desk's midnight starting `start`, the one ending `end`) in UTC."""
+    lo = datetime.combine(start, time(0), tzinfo=zone).astimezone(UTC)
+    hi = datetime.combine(end + timedelta(days=1), time(0), tzinfo=zone).astimezone(UTC)
+    return lo, hi
+
+
+def resolve_organisation(store: Store, actor: Actor, slug: str | None) -> Organisation | None:
+    """The organisation the actor asks for (by slug), their own when they name none (None: a person of every
+    organisation, who sees them all). One they do not see is answered as one that does not exist."""
+    require(actor, Permission.READ_INSIGHT, "see the team's figures")
+    with store.session() as s:
+        if slug:
+            org = repo.organisation_by_slug(s, slug.strip())
+            if org is None or not actor.sees(org.id):
+                raise NotFound(f"no organisation '{slug.strip()[:64]}' that you may see: check the slug")
+            return org
+        if actor.organisation_id is not None:
+            return repo.get_organisation(s, actor.organisation_id)
+    return None
+
+
+def _nearest_rank(n: int, p: float) -> int:
+    return max(0, math.ceil(p * n) - 1)
+
+
+def _sorted(counts: dict[str, int]) -> tuple[tuple[str, int], ...]:
+    return tuple(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+
+
+def _criticism_outcome(status: str, decided_step: str | None, step: str) -> str:
+    if status in repo_insight.WAITING:
+        return "waiting"
+    if status == "removed":
+        return "removed"
+    standing = decided_step if status == "decided" and decided_step else step
+    try:
+        as_step = CharterStep(standing)
+    except ValueError:
+        return "left"
+    if as_step in HIDING_STEPS:
+        return "hidden"
+    return "answered" if as_step in _ANSWERED else "left"
+
+
+def _report_counts(rows: list[tuple[list[str], int]]) -> tuple[tuple[str, int], ...]:
+    counts: Counter[str] = Counter()
+    for reports, n in rows:
+        for body in set(reports):
+            counts[body] += n
+    return tuple((body, counts.get(body, 0)) for body in REPORT_BODIES)
+
+
+def insight(
+    store: Store,
+    actor: Actor,
+    *,
+    organisation: str | None = None,
+    start: date | None = None,
+    end: date | None = None,
+    channel_ids: tuple[int, ...] = (),
+    zone_name: str = DEFAULT_ZONE,
+    now: datetime | None = None,
+) -> Insight:
+    """The figures for the organisation (slug; the actor's own when None) over [start, end] in `zone_name`."""
+    org = resolve_organisation(store, actor, organisation)
+    now = now or utcnow()
+    if start is None or end is None:
+        default_start, default_end = default_period(now, zone_name)
+        start, end = start or default_start, end or default_end
+    check_period(start, end)
+    zone = zone_of(zone_name)
+    lo, hi = utc_bounds(start, end, zone)
+    with store.session() as s:
+        channels = repo.list_channels(s, org.id if org is not None else None)
+        if channel_ids:
+            unknown = set(channel_ids) - {c.id for c in channels}
+            if unknown:
+                raise InvalidInput(
+                    f"channel {min(unknown)} is not one of this organisation's channels: choose one of "
+                    + ", ".join(str(c.id) for c in channels)
+                )
+            channels = [c for c in channels if c.id in set(channel_ids)]
+        scope = repo_insight.Scope(tuple(c.id for c in channels) or (-1,), lo, hi)
+
+        per_day: dict[date, list[int]] = {start + timedelta(days=i): [0, 0] for i in range((end - start).days + 1)}
+        for hour, n, acting in repo_insight.hourly(s, scope):
+            day = hour.astimezone(zone).date()
+            if day in per_day:
+                per_day[day][0] += n
+                per_day[day][1] += acting
+        days = tuple(DayCount(d, v[0], v[1]) for d, v in per_day.items())
+        total = sum(d.comments for d in days)
+
+        names = {str(c.id): c.name or c.external_id for c in channels}
+        by_channel = _sorted(
+            {names.get(k, k): v for k, v in repo_insight.count_by(s, scope, Comment.channel_id).items()}
+        )
+        by_status_raw = repo_insight.count_by(s, scope, Comment.status)
+        by_status = tuple((st, by_status_raw.get(st, 0)) for st in STATUSES) + tuple(
+            (st, n) for st, n in sorted(by_status_raw.items()) if st not in STATUSES
+        )
+        labels = repo_insight.label_counts(s, scope)
+        by_label = tuple((lb.value, labels.get(lb.value, 0)) for lb in Label) + tuple(
+            (lb, n) for lb, n in sorted(labels.items()) if lb not in {x.value for x in Label}
+        )
+
+        waiting_counts = repo_insight.backlog(s, scope.channel_ids, now, BACKLOG_EDGES)
+        oldest = repo_insight.oldest_waiting(s, scope.channel_ids)
+        backlog = Backlog(
+            waiting=sum(waiting_counts),
+            buckets=tuple(zip(BACKLOG_BUCKETS, waiting_counts, strict=True)),
+            oldest_at=oldest,
+            oldest_age_s=max(0.0, (now - oldest).total_seconds()) if oldest else None,
+        )
+
+        n_decided, delays = repo_insight.decision_delays(s, scope)
+        decision_time = DecisionTime(
+            decided=n_decided,
+            median_s=repo_insight.nth_delay(s, delays, _nearest_rank(n_decided, 0.5)) if n_decided else None,
+            p90_s=repo_insight.nth_delay(s, delays, _nearest_rank(n_decided, 0.9)) if n_decided else None,
+        )
+
+        by_person, other_step = repo_insight.decided(s, scope)
+        decisions = Decisions(
+            automatic=by_status_raw.get("auto", 0),
+            by_person=by_person,
+            other_step=other_step,
+            clear=by_status_raw.get("clear", 0),
+            kinds=_sorted(repo_insight.decision_kinds(s, scope)),
+        )
+
+        outcomes: Counter[str] = Counter()
+        for status, decided_step, step, n in repo_insight.outcomes_of_label(s, scope, Label.CRITICISM.value):
+            outcomes[_criticism_outcome(status, decided_step, step)] += n
+        criticism = Criticism(
+            total=sum(outcomes.values()),
+            outcomes=tuple((k, outcomes.get(k, 0)) for k in CRITICISM_OUTCOMES),
+        )
+
+        reports = Reports(
+            by_person=_report_counts(repo_insight.person_reports(s, scope)),
+            automatic=_report_counts(repo_insight.automatic_reports(s, scope)),
+        )
+
+        return Insight(
+            organisation=org,
+            channels=tuple(channels),
+            start=start,
+            end=end,
+            zone=zone_name,
+            computed_at=now,
+            total=total,
+            days=days,
+            by_channel=by_channel,
+            by_platform=_sorted(repo_insight.count_by(s, scope, Comment.platform)),
+            by_language=_sorted(repo_insight.count_by(s, scope, Comment.language)),
+            by_label=by_label,
+            by_status=by_status,
+            backlog=backlog,
+            decision_time=decision_time,
+            decisions=decisions,
+            criticism=criticism,
+            reports=reports,
+        )
+
+
+# --- the figure tables, as CSV and as plain data ------------------------------------------------------------
+
+
+def tables(result: Insight) -> list[tuple[str, list[tuple[str, float | int | str]]]]:
+    """The figures as named tables of (key, value): what the CSV holds, one row per figure."""
+    dt = result.decision_time
+    b = result.backlog
+    return [
+        ("volume_per_day", [(d.day.isoformat(), d.comments) for d in result.days]),
+        ("acting_per_day", [(d.day.isoformat(), d.acting) for d in result.days]),
+        ("channel", list(result.by_channel)),
+        ("platform", list(result.by_platform)),
+        ("language", list(result.by_language)),
+        ("label", list(result.by_label)),
+        ("status", list(result.by_status)),
+        ("backlog", [("waiting", b.waiting), *b.buckets, ("oldest_age_s", round(b.oldest_age_s or 0.0))]),
+        (
+            "decision_time",
+            [
+                ("decided", dt.decided),
+                ("median_s", round(dt.median_s) if dt.median_s is not None else ""),
+                ("p90_s", round(dt.p90_s) if dt.p90_s is not None else ""),
+            ],
+        ),
+        (
+            "decisions",
+            [
+                ("automatic", result.decisions.automatic),
+                ("by_person", result.decisions.by_person),
+                ("followed", result.decisions.followed),
+                ("other_step", result.decisions.other_step),
+            ],
+        ),
+        ("decision_kind", list(result.decisions.kinds)),
+        ("criticism", [("total", result.criticism.total), *result.criticism.outcomes]),
+        ("reports_by_person", list(result.reports.by_person)),
+        ("reports_automatic", list(result.reports.automatic)),
+    ]
+
+
+def to_csv(result: Insight) -> str:
+    """table,key,value rows (with a header), the organisation and period in the first rows."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(["table", "key", "value"])
+    org = result.organisation
+    writer.writerow(["period", "organisation", org.slug if org else "*"])
+    writer.writerow(["period", "from", result.start.isoformat()])
+    writer.writerow(["period", "to", result.end.isoformat()])
+    writer.writerow(["period", "time_zone", result.zone])
+    writer.writerow(["period", "comments", result.total])
+    for name, rows in tables(result):
+        for key, value in rows:
+            # A channel's name is typed by people: a leading =, +, - or @ would be a formula in a spreadsheet.
+            safe = f"'{key}" if key[:1] in ("=", "+", "-", "@") else key
+            writer.writerow([name, safe, value])
+    return out.getvalue()
