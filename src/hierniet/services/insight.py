@@ -21,9 +21,11 @@ from __future__ import annotations
 import csv
 import io
 import math
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from hierniet.domain import CharterStep, Label, ReportTo
@@ -377,3 +379,116 @@ def to_csv(result: Insight) -> str:
             safe = f"'{key}" if key[:1] in ("=", "+", "-", "@") else key
             writer.writerow([name, safe, value])
     return out.getvalue()
+
+
+# --- the transparency report's data: the figures, the charter's address and a few masked examples -----------
+
+_MENTION = re.compile(r"@[\w.\-]+")
+_LINK = re.compile(r"https?://\S+|www\.\S+", re.IGNORECASE)
+#: The labels whose hidden comments may serve as examples, most telling first.
+EXAMPLE_LABELS: tuple[str, ...] = ("hate", "threat", "insult", "sexual", "provocation", "spam", "doxxing")
+EXAMPLE_LENGTH = 160
+
+
+@dataclass(frozen=True, slots=True)
+class Example:
+    """A comment as the report may quote it: slurs and words the triage flagged masked, personal data,
+    mentions and links replaced, cut short; never its author."""
+
+    label: str
+    language: str
+    day: date
+    step: str
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Transparency:
+    insight: Insight
+    name: str  # the organisation's name, or the installation's words for all
+    language: str  # the organisation's language (its policy's), the report's default
+    charter_urls: dict[str, str]
+    criticism_examples: tuple[Example, ...]
+    hidden_examples: tuple[Example, ...]
+
+
+def masked(text: str, evidence: list[dict[str, Any]], limit: int = EXAMPLE_LENGTH) -> tuple[str, int]:
+    """The text fit to publish: personal data redacted, every flagged word (lexicon or pattern evidence, slurs
+    first) masked to its first letter, mentions and links replaced, at most `limit` characters; and how many
+    flagged words it masked."""
+    from hierniet.services import privacy
+    from hierniet.services.desk import mask_word, segments
+
+    # Redaction keeps the text's length, so the evidence's offsets still fit it.
+    redacted, _kinds = privacy.redact_pii(text)
+    out = []
+    hidden = 0
+    for seg in segments(redacted, evidence, mask_slurs=True, limit=limit):
+        flagged = any(m.source in ("lexicon", "pattern") for m in seg.marks)
+        if seg.masked or (flagged and seg.text.strip()):
+            hidden += 1
+        out.append(mask_word(seg.text) if flagged and not seg.masked and seg.text.strip() else seg.text)
+    quoted = _LINK.sub("[link]", "".join(out))
+    return _MENTION.sub("@•••", quoted), hidden
+
+
+def _example(
+    comment: Comment, evidence: list[dict[str, Any]], label: str, step: str, zone: tzinfo, *, needs_mask: bool
+) -> Example | None:
+    """The comment as an example; None when `needs_mask` and no flagged word could be found to mask (triage
+    judged it from the whole text): a hidden comment whose words cannot be masked is never quoted."""
+    text, hidden = masked(comment.text, evidence)
+    if needs_mask and not hidden:
+        return None
+    return Example(
+        label=label,
+        language=comment.language,
+        day=comment.posted_at.astimezone(zone).date(),
+        step=step,
+        text=text,
+    )
+
+
+def transparency(store: Store, actor: Actor, result: Insight, *, examples: int = 3) -> Transparency:
+    """What the transparency report prints besides the figures (the actor must see them: `result` is theirs)."""
+    from hierniet.services.policies import policy_for
+
+    require(actor, Permission.READ_INSIGHT, "see the team's figures")
+    zone = zone_of(result.zone)
+    lo, hi = utc_bounds(result.start, result.end, zone)
+    scope = repo_insight.Scope(tuple(c.id for c in result.channels) or (-1,), lo, hi)
+    org = result.organisation
+    policy = policy_for(None, org.policy_yaml if org else None, organisation_name=org.name if org else None)
+    languages = [lang for lang in ("nl", "fr", "en", "de") if lang in policy.charter.urls]
+    urls: dict[str, str] = {lang: policy.charter.url_for(lang) for lang in languages}
+    criticism: list[Example] = []
+    hidden: list[Example] = []
+    with store.session() as s:
+        for comment, verdict in repo_insight.example_rows(
+            s, scope, label=Label.CRITICISM.value, statuses=("decided", "auto", "clear"), limit=20
+        ):
+            outcome = _criticism_outcome(comment.status, comment.decided_step, comment.step)
+            if outcome in ("answered", "left") and len(criticism) < examples:
+                step = comment.decided_step or comment.step
+                found = _example(comment, verdict.evidence, Label.CRITICISM.value, step, zone, needs_mask=False)
+                criticism += [found] if found else []
+        for label in EXAMPLE_LABELS:
+            if len(hidden) >= examples + 1:
+                break
+            for comment, verdict in repo_insight.example_rows(
+                s, scope, label=label, statuses=("decided", "auto"), limit=5
+            ):
+                if _criticism_outcome(comment.status, comment.decided_step, comment.step) == "hidden":
+                    step = comment.decided_step or comment.step
+                    found = _example(comment, verdict.evidence, label, step, zone, needs_mask=True)
+                    if found:
+                        hidden.append(found)
+                        break
+    return Transparency(
+        insight=result,
+        name=org.name if org else "",
+        language=policy.organisation.language,
+        charter_urls=urls,
+        criticism_examples=tuple(criticism),
+        hidden_examples=tuple(hidden),
+    )

@@ -189,7 +189,8 @@ def decision_delays(session: Session, scope: Scope) -> tuple[int, Any]:
 def nth_delay(session: Session, seconds: Any, rank: int) -> float:
     """The `rank`-th smallest (from 0) of the delays subquery."""
     value = session.scalar(select(seconds.c.seconds).order_by(seconds.c.seconds).limit(1).offset(rank))
-    return max(0.0, float(value or 0.0))
+    # SQLite counts in fractions of a day (julianday): its last digits are noise below a millisecond.
+    return round(max(0.0, float(value or 0.0)), 3)
 
 
 def backlog(session: Session, channel_ids: Sequence[int], now: datetime, edges: Sequence[float]) -> list[int]:

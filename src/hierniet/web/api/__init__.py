@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from hierniet.web.api import admin, audit, authors, comments, me, queue, signatories, team
+from hierniet.web.api import admin, audit, authors, comments, insight, me, queue, signatories, team
 
 api_router = APIRouter(prefix="/api/v1")
 api_router.include_router(comments.router)
@@ -15,3 +15,4 @@ api_router.include_router(admin.router)
 api_router.include_router(signatories.router)
 api_router.include_router(team.router)
 api_router.include_router(me.router)
+api_router.include_router(insight.router)
