@@ -62,7 +62,7 @@ def bar_chart(
     """Horizontal bars, one per (name, value), each with its value written at its end; longest first as given."""
     pid = _id(title, key)
     bar_h, gap, top = 22, 8, 8
-    label_w = min(220, max(60, 8 * max((len(n) for n, _ in rows), default=4)))
+    label_w = min(240, max(90, 8 * max((len(n) for n, _ in rows), default=4) + 16))
     value_w = 70
     plot_w = max(80, width - label_w - value_w - 16)
     height = top * 2 + max(1, len(rows)) * (bar_h + gap)
