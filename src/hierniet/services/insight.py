@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import csv
 import io
-import math
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -177,10 +176,6 @@ def resolve_organisation(store: Store, actor: Actor, slug: str | None) -> Organi
     return None
 
 
-def _nearest_rank(n: int, p: float) -> int:
-    return max(0, math.ceil(p * n) - 1)
-
-
 def _sorted(counts: dict[str, int]) -> tuple[tuple[str, int], ...]:
     return tuple(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
 
@@ -249,21 +244,41 @@ def insight(
         days = tuple(DayCount(d, v[0], v[1]) for d, v in per_day.items())
         total = sum(d.comments for d in days)
 
-        names = {str(c.id): c.name or c.external_id for c in channels}
-        by_channel = _sorted(
-            {names.get(k, k): v for k, v in repo_insight.count_by(s, scope, Comment.channel_id).items()}
-        )
-        by_status_raw = repo_insight.count_by(s, scope, Comment.status)
+        names = {c.id: c.name or c.external_id for c in channels}
+        per_channel: Counter[str] = Counter()
+        per_platform: Counter[str] = Counter()
+        per_language: Counter[str] = Counter()
+        by_status_raw: Counter[str] = Counter()
+        for channel_id, platform, language, status, n in repo_insight.breakdown(s, scope):
+            per_channel[names.get(channel_id, str(channel_id))] += n
+            per_platform[platform] += n
+            per_language[language] += n
+            by_status_raw[status] += n
         by_status = tuple((st, by_status_raw.get(st, 0)) for st in STATUSES) + tuple(
             (st, n) for st, n in sorted(by_status_raw.items()) if st not in STATUSES
         )
-        labels = repo_insight.label_counts(s, scope)
+
+        labels: Counter[str] = Counter()
+        outcomes: Counter[str] = Counter()
+        by_person = other_step = 0
+        for label_list, status, decided_step, step, n in repo_insight.outcomes(s, scope):
+            for label in set(label_list):
+                labels[label] += n
+            if Label.CRITICISM.value in label_list:
+                outcomes[_criticism_outcome(status, decided_step, step)] += n
+            if status == "decided":
+                by_person += n
+                other_step += n if decided_step != step else 0
+        known = {x.value for x in Label}
         by_label = tuple((lb.value, labels.get(lb.value, 0)) for lb in Label) + tuple(
-            (lb, n) for lb, n in sorted(labels.items()) if lb not in {x.value for x in Label}
+            (lb, n) for lb, n in sorted(labels.items()) if lb not in known
+        )
+        criticism = Criticism(
+            total=sum(outcomes.values()),
+            outcomes=tuple((k, outcomes.get(k, 0)) for k in CRITICISM_OUTCOMES),
         )
 
-        waiting_counts = repo_insight.backlog(s, scope.channel_ids, now, BACKLOG_EDGES)
-        oldest = repo_insight.oldest_waiting(s, scope.channel_ids)
+        waiting_counts, oldest = repo_insight.backlog(s, scope.channel_ids, now, BACKLOG_EDGES)
         backlog = Backlog(
             waiting=sum(waiting_counts),
             buckets=tuple(zip(BACKLOG_BUCKETS, waiting_counts, strict=True)),
@@ -271,32 +286,28 @@ def insight(
             oldest_age_s=max(0.0, (now - oldest).total_seconds()) if oldest else None,
         )
 
-        n_decided, delays = repo_insight.decision_delays(s, scope)
+        n_decided, delays = repo_insight.decision_delays(s, scope, (0.5, 0.9))
         decision_time = DecisionTime(
             decided=n_decided,
-            median_s=repo_insight.nth_delay(s, delays, _nearest_rank(n_decided, 0.5)) if n_decided else None,
-            p90_s=repo_insight.nth_delay(s, delays, _nearest_rank(n_decided, 0.9)) if n_decided else None,
+            median_s=delays[0] if delays else None,
+            p90_s=delays[1] if delays else None,
         )
 
-        by_person, other_step = repo_insight.decided(s, scope)
+        kinds: Counter[str] = Counter()
+        person_reports: list[tuple[list[str], int]] = []
+        for kind, reports_list, n in repo_insight.decisions_by_kind(s, scope):
+            kinds[kind] += n
+            if kind in repo_insight.PERSON_KINDS:
+                person_reports.append((reports_list, n))
         decisions = Decisions(
             automatic=by_status_raw.get("auto", 0),
             by_person=by_person,
             other_step=other_step,
             clear=by_status_raw.get("clear", 0),
-            kinds=_sorted(repo_insight.decision_kinds(s, scope)),
+            kinds=_sorted(dict(kinds)),
         )
-
-        outcomes: Counter[str] = Counter()
-        for status, decided_step, step, n in repo_insight.outcomes_of_label(s, scope, Label.CRITICISM.value):
-            outcomes[_criticism_outcome(status, decided_step, step)] += n
-        criticism = Criticism(
-            total=sum(outcomes.values()),
-            outcomes=tuple((k, outcomes.get(k, 0)) for k in CRITICISM_OUTCOMES),
-        )
-
         reports = Reports(
-            by_person=_report_counts(repo_insight.person_reports(s, scope)),
+            by_person=_report_counts(person_reports),
             automatic=_report_counts(repo_insight.automatic_reports(s, scope)),
         )
 
@@ -309,9 +320,9 @@ def insight(
             computed_at=now,
             total=total,
             days=days,
-            by_channel=by_channel,
-            by_platform=_sorted(repo_insight.count_by(s, scope, Comment.platform)),
-            by_language=_sorted(repo_insight.count_by(s, scope, Comment.language)),
+            by_channel=_sorted(dict(per_channel)),
+            by_platform=_sorted(dict(per_platform)),
+            by_language=_sorted(dict(per_language)),
             by_label=by_label,
             by_status=by_status,
             backlog=backlog,

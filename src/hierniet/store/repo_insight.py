@@ -9,6 +9,7 @@ hours, and neither backend needs a time-zone database that way (SQLite has none)
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -76,76 +77,41 @@ def hourly(session: Session, scope: Scope) -> list[tuple[datetime, int, int]]:
     return [(_as_utc(h), int(n), int(acting or 0)) for h, n, acting in session.execute(stmt)]
 
 
-def count_by(session: Session, scope: Scope, column: Any) -> dict[str, int]:
-    """Comments of the scope by one of their own columns (channel_id, platform, language, status)."""
-    stmt = select(column, func.count()).where(_in_scope(scope)).group_by(column)
-    return {str(key): int(n) for key, n in session.execute(stmt)}
-
-
-def _current_labels() -> Any:
-    return (
-        select()
-        .select_from(Comment)
-        .join(Verdict, and_(Verdict.comment_id == Comment.id, Verdict.version == Comment.verdict_version))
-        .join(VerdictLabel, VerdictLabel.verdict_id == Verdict.id)
-    )
-
-
-def label_counts(session: Session, scope: Scope) -> dict[str, int]:
-    """Comments of the scope by the labels of their current verdict (a comment counts once per label)."""
+def breakdown(session: Session, scope: Scope) -> list[tuple[int, str, str, str, int]]:
+    """(channel id, platform, language, status, comments) for the scope: one scan for every count by a column."""
     stmt = (
-        _current_labels()
-        .add_columns(VerdictLabel.label, func.count())
+        select(Comment.channel_id, Comment.platform, Comment.language, Comment.status, func.count())
         .where(_in_scope(scope))
-        .group_by(VerdictLabel.label)
+        .group_by(Comment.channel_id, Comment.platform, Comment.language, Comment.status)
     )
-    return {str(label): int(n) for label, n in session.execute(stmt)}
+    return [(int(ch), str(p), str(lang), str(st), int(n)) for ch, p, lang, st, n in session.execute(stmt)]
 
 
-def outcomes_of_label(session: Session, scope: Scope, label: str) -> list[tuple[str, str | None, str, int]]:
-    """(status, a person's step, the recommended step, comments) for the comments that carry `label` now."""
+def outcomes(session: Session, scope: Scope) -> list[tuple[list[str], str, str | None, str, int]]:
+    """(labels, status, a person's step, the recommended step, comments) for the scope, grouped in one scan.
+
+    The labels are the comment's own projection of its current verdict (a handful of distinct lists), so
+    neither the verdicts nor their label rows are read: the label counts, what became of criticism and the
+    people's steps against the recommendations all come from these few rows."""
     stmt = (
-        _current_labels()
-        .add_columns(Comment.status, Comment.decided_step, Comment.step, func.count())
-        .where(_in_scope(scope), VerdictLabel.label == label)
-        .group_by(Comment.status, Comment.decided_step, Comment.step)
+        select(Comment.labels, Comment.status, Comment.decided_step, Comment.step, func.count())
+        .where(_in_scope(scope))
+        .group_by(Comment.labels, Comment.status, Comment.decided_step, Comment.step)
     )
-    return [(str(st), dec, str(step), int(n)) for st, dec, step, n in session.execute(stmt)]
+    return [(list(lb or []), str(st), dec, str(step), int(n)) for lb, st, dec, step, n in session.execute(stmt)]
 
 
-def decided(session: Session, scope: Scope) -> tuple[int, int]:
-    """(comments a person decided, of which with another step than the recommendation's), from the comments'
-    standing state: an undone decision no longer counts, and a re-decided comment counts once."""
-    stmt = select(
-        func.count(),
-        func.sum(case((Comment.decided_step != Comment.step, 1), else_=0)),
-    ).where(_in_scope(scope), Comment.status == "decided")
-    n, overridden = session.execute(stmt).one()
-    return int(n or 0), int(overridden or 0)
-
-
-def decision_kinds(session: Session, scope: Scope) -> dict[str, int]:
-    """The people's decisions on the scope's comments by kind (accept, edit, override, escalate, undo, ...)."""
+def decisions_by_kind(session: Session, scope: Scope) -> list[tuple[str, list[str], int]]:
+    """(kind, reports, decisions) for the people's decisions on the scope's comments, grouped by kind and list
+    of reports (a handful of distinct lists: any subset of platform, Unia, police). A report once filed stays
+    filed, so an undone decision's reports count."""
     stmt = (
-        select(Decision.kind, func.count())
+        select(Decision.kind, Decision.reports, func.count())
         .join(Comment, Decision.comment_id == Comment.id)
         .where(_in_scope(scope))
-        .group_by(Decision.kind)
+        .group_by(Decision.kind, Decision.reports)
     )
-    return {str(kind): int(n) for kind, n in session.execute(stmt)}
-
-
-def person_reports(session: Session, scope: Scope) -> list[tuple[list[str], int]]:
-    """(reports, decisions) for the people's decisions on the scope's comments, grouped by their list of reports
-    (a handful of distinct lists: any subset of platform, Unia, police). A report once filed stays filed, so an
-    undone decision's reports count."""
-    stmt = (
-        select(Decision.reports, func.count())
-        .join(Comment, Decision.comment_id == Comment.id)
-        .where(_in_scope(scope), Decision.kind.in_(PERSON_KINDS))
-        .group_by(Decision.reports)
-    )
-    return [(list(reports or []), int(n)) for reports, n in session.execute(stmt)]
+    return [(str(kind), list(reports or []), int(n)) for kind, reports, n in session.execute(stmt)]
 
 
 def automatic_reports(session: Session, scope: Scope) -> list[tuple[list[str], int]]:
@@ -166,9 +132,8 @@ def automatic_reports(session: Session, scope: Scope) -> list[tuple[list[str], i
     return [(list(reports or []), int(n)) for reports, n in session.execute(stmt)]
 
 
-def decision_delays(session: Session, scope: Scope) -> tuple[int, Any]:
-    """How many of the scope's comments a person decided, and a subquery of the seconds from each one's arrival
-    (received_at) to its first person's decision (column `seconds`), for the service's percentiles."""
+def _delays(session: Session, scope: Scope) -> Any:
+    """The seconds from each decided comment's arrival (received_at) to its first person's decision."""
     first = (
         select(Decision.comment_id.label("comment_id"), func.min(Decision.created_at).label("at"))
         .join(Comment, Decision.comment_id == Comment.id)
@@ -176,46 +141,62 @@ def decision_delays(session: Session, scope: Scope) -> tuple[int, Any]:
         .group_by(Decision.comment_id)
         .subquery()
     )
-    seconds = (
+    return (
         select(_seconds(session, first.c.at, Comment.received_at).label("seconds"))
         .select_from(first)
         .join(Comment, Comment.id == first.c.comment_id)
         .subquery()
     )
-    n = int(session.scalar(select(func.count()).select_from(seconds)) or 0)
-    return n, seconds
 
 
-def nth_delay(session: Session, seconds: Any, rank: int) -> float:
-    """The `rank`-th smallest (from 0) of the delays subquery."""
-    value = session.scalar(select(seconds.c.seconds).order_by(seconds.c.seconds).limit(1).offset(rank))
+def _clean(value: Any) -> float:
     # SQLite counts in fractions of a day (julianday): its last digits are noise below a millisecond.
     return round(max(0.0, float(value or 0.0)), 3)
 
 
-def backlog(session: Session, channel_ids: Sequence[int], now: datetime, edges: Sequence[float]) -> list[int]:
-    """Comments of these channels waiting for a person now, by age since arrival: one count per bucket, the
-    bucket edges in seconds (ascending); the last bucket is everything older than the last edge."""
+def decision_delays(session: Session, scope: Scope, fractions: Sequence[float]) -> tuple[int, list[float]]:
+    """How many of the scope's comments a person decided, and the delays from arrival to the first person's
+    decision at each fraction (nearest rank: the value at rank ceil(p * n)); no delays when none was decided."""
+    seconds = _delays(session, scope)
+    if _postgres(session):
+        # percentile_disc is the nearest rank; one pass over the delays for the count and every fraction.
+        columns = [func.count()] + [func.percentile_disc(p).within_group(seconds.c.seconds) for p in fractions]
+        row = session.execute(select(*columns).select_from(seconds)).one()
+        n = int(row[0] or 0)
+        return n, [_clean(v) for v in row[1:]] if n else []
+    n = int(session.scalar(select(func.count()).select_from(seconds)) or 0)
+    if not n:
+        return 0, []
+    out = []
+    for p in fractions:
+        rank = max(0, math.ceil(p * n) - 1)
+        value = session.scalar(select(seconds.c.seconds).order_by(seconds.c.seconds).limit(1).offset(rank))
+        out.append(_clean(value))
+    return n, out
+
+
+def backlog(
+    session: Session, channel_ids: Sequence[int], now: datetime, edges: Sequence[float]
+) -> tuple[list[int], datetime | None]:
+    """Comments of these channels waiting for a person now, by age since arrival (one count per bucket, the
+    edges in seconds, ascending; the last bucket is everything older than the last edge), and the oldest's
+    arrival."""
     age = _seconds(session, literal(now, Comment.received_at.type), Comment.received_at)
     whens = [(age < edge, i) for i, edge in enumerate(edges)]
     bucket = case(*whens, else_=len(edges)).label("bucket")
     stmt = (
-        select(bucket, func.count())
+        select(bucket, func.count(), func.min(Comment.received_at))
         .where(Comment.channel_id.in_(list(channel_ids)), Comment.status.in_(WAITING))
         .group_by(bucket)
     )
     counts = [0] * (len(edges) + 1)
-    for i, n in session.execute(stmt):
+    oldest: datetime | None = None
+    for i, n, first in session.execute(stmt):
         counts[int(i)] = int(n)
-    return counts
-
-
-def oldest_waiting(session: Session, channel_ids: Sequence[int]) -> datetime | None:
-    stmt = select(func.min(Comment.received_at)).where(
-        Comment.channel_id.in_(list(channel_ids)), Comment.status.in_(WAITING)
-    )
-    value = session.scalar(stmt)
-    return _as_utc(value) if value is not None else None
+        if first is not None:
+            at = _as_utc(first)
+            oldest = at if oldest is None or at < oldest else oldest
+    return counts, oldest
 
 
 def example_rows(
