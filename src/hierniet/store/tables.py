@@ -25,6 +25,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -204,6 +205,16 @@ class Comment(Base):
     pii_redacted_at: Mapped[datetime | None] = mapped_column()
     evidence_hold: Mapped[bool] = mapped_column(Boolean, default=False)
 
+
+# What waits for a person now, by channel and arrival (0013): the insight backlog counts it without reading the
+# organisation's other comments.
+Index(
+    "ix_comments_waiting",
+    Comment.channel_id,
+    Comment.received_at,
+    postgresql_where=text("status IN ('open', 'escalated')"),
+    sqlite_where=text("status IN ('open', 'escalated')"),
+)
 
 # The queue's default order (0012), most severe then oldest, so a page is read in order and the scan stops once
 # it is full instead of sorting every match.
