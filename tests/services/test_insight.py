@@ -74,6 +74,8 @@ def test_bad_periods_say_how_to_fix_them(desk: Desk) -> None:
         insight.insight(desk.store, lead, start=date(2026, 3, 5), end=date(2026, 3, 1))
     with pytest.raises(InvalidInput, match="at most"):
         insight.insight(desk.store, lead, start=date(2020, 1, 1), end=date(2026, 1, 1))
+    with pytest.raises(InvalidInput, match="outside the years"):
+        insight.insight(desk.store, lead, start=date(9999, 12, 31), end=date(9999, 12, 31))
     with pytest.raises(InvalidInput, match="not one of this organisation's channels"):
         insight.insight(desk.store, lead, start=START, end=END, channel_ids=(desk.other_channel_id,))
 

@@ -106,6 +106,8 @@ def test_bad_dates_are_said_and_the_default_period_shown(pages: Pages) -> None:
     pages.login("lead")
     r = pages.get("/desk/insight?from=32/13/2026&to=x")
     assert r.status_code == 200 and "Write the dates as dd/mm/yyyy" in text_of(r.text)
+    far = pages.get("/desk/insight?from=01/01/9999&to=31/12/9999")
+    assert far.status_code == 200 and "Write the dates as dd/mm/yyyy" in text_of(far.text)
     swapped = pages.get("/desk/insight?from=04/03/2026&to=01/03/2026")
     assert "the dates are swapped" in text_of(swapped.text) and "10 comments in the period" in text_of(swapped.text)
 

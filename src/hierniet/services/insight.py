@@ -145,7 +145,16 @@ def default_period(now: datetime | None = None, zone_name: str = DEFAULT_ZONE) -
     return today - timedelta(days=DEFAULT_DAYS - 1), today
 
 
+#: The days a period may cover: beyond them there are no comments, and the calendar's arithmetic overflows.
+FIRST_DAY, LAST_DAY = date(1970, 1, 1), date(2999, 12, 31)
+
+
 def check_period(start: date, end: date) -> None:
+    if not (FIRST_DAY <= start <= LAST_DAY and FIRST_DAY <= end <= LAST_DAY):
+        raise InvalidInput(
+            f"the period {start.isoformat()} to {end.isoformat()} lies outside the years 1970 to 2999: "
+            "choose days in between"
+        )
     if end < start:
         raise InvalidInput(
             f"the period ends ({end.isoformat()}) before it starts ({start.isoformat()}): swap the dates"

@@ -195,7 +195,7 @@ def _period(ctx: Any, from_: str, to: str) -> tuple[date, date, list[str]]:
     errors: list[str] = []
     a = dates.parse_day(from_) if from_.strip() else start
     b = dates.parse_day(to) if to.strip() else end
-    if a is None or b is None:
+    if a is None or b is None or not all(service.FIRST_DAY <= d <= service.LAST_DAY for d in (a, b)):
         errors.append(ctx.t("Write the dates as dd/mm/yyyy, for example 01/03/2026. Showing the last 30 days."))
         return start, end, errors
     if b < a:
