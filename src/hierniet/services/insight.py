@@ -233,6 +233,7 @@ def insight(
     zone = zone_of(zone_name)
     lo, hi = utc_bounds(start, end, zone)
     with store.session() as s:
+        repo_insight.prepare(s)
         channels = repo.list_channels(s, org.id if org is not None else None)
         if channel_ids:
             unknown = set(channel_ids) - {c.id for c in channels}

@@ -12,10 +12,10 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, func, literal, literal_column, select
+from sqlalchemy import ColumnElement, and_, case, func, literal, literal_column, select, text
 from sqlalchemy.orm import Session
 
 from hierniet.store.tables import Comment, Decision, Recommendation, Verdict, VerdictLabel
@@ -66,6 +66,13 @@ def _seconds(session: Session, later: Any, earlier: Any) -> Any:
     return (func.julianday(later) - func.julianday(earlier)) * 86400.0
 
 
+def prepare(session: Session) -> None:
+    """Ready the session for the figures' queries: on PostgreSQL without JIT compilation, which costs tens of
+    milliseconds a query and pays off only for scans far longer than a period's (for this transaction only)."""
+    if _postgres(session):
+        session.execute(text("SET LOCAL jit = off"))
+
+
 def hourly(session: Session, scope: Scope) -> list[tuple[datetime, int, int]]:
     """(UTC hour, comments, comments needing action: severity above none) for each hour that has comments."""
     hour = _hour(session, Comment.posted_at).label("hour")
@@ -105,12 +112,29 @@ def decisions_by_kind(session: Session, scope: Scope) -> list[tuple[str, list[st
     """(kind, reports, decisions) for the people's decisions on the scope's comments, grouped by kind and list
     of reports (a handful of distinct lists: any subset of platform, Unia, police). A report once filed stays
     filed, so an undone decision's reports count."""
-    stmt = (
-        select(Decision.kind, Decision.reports, func.count())
-        .join(Comment, Decision.comment_id == Comment.id)
-        .where(_in_scope(scope))
-        .group_by(Decision.kind, Decision.reports)
-    )
+    if _postgres(session):
+        # Each comment of the period looks its decisions up by index (LATERAL): a plain join would read every
+        # decision ever recorded to find the period's.
+        found = (
+            select(Decision.kind, Decision.reports)
+            .where(Decision.comment_id == Comment.id)
+            .correlate(Comment)
+            .lateral("found")
+        )
+        stmt = (
+            select(found.c.kind, found.c.reports, func.count())
+            .select_from(Comment)
+            .join(found, literal(True))
+            .where(_in_scope(scope))
+            .group_by(found.c.kind, found.c.reports)
+        )
+    else:
+        stmt = (
+            select(Decision.kind, Decision.reports, func.count())
+            .join(Comment, Decision.comment_id == Comment.id)
+            .where(_in_scope(scope))
+            .group_by(Decision.kind, Decision.reports)
+        )
     return [(str(kind), list(reports or []), int(n)) for kind, reports, n in session.execute(stmt)]
 
 
@@ -133,16 +157,23 @@ def automatic_reports(session: Session, scope: Scope) -> list[tuple[list[str], i
 
 
 def _delays(session: Session, scope: Scope) -> Any:
-    """The seconds from each decided comment's arrival (received_at) to its first person's decision."""
-    first = func.min(Decision.created_at)
-    return (
-        select(_seconds(session, first, Comment.received_at).label("seconds"))
-        .select_from(Decision)
-        .join(Comment, Decision.comment_id == Comment.id)
-        .where(_in_scope(scope), Decision.kind.in_(PERSON_KINDS))
-        .group_by(Comment.id, Comment.received_at)
+    """The seconds from the arrival (received_at) of each comment whose person's decision stands to that person's
+    first decision on it. Read from the scope's decided comments, each looking its decisions up by index, so
+    the decisions of other periods are never read."""
+    first = (
+        select(func.min(Decision.created_at))
+        .where(Decision.comment_id == Comment.id, Decision.kind.in_(PERSON_KINDS))
+        .correlate(Comment)
+        .scalar_subquery()
+    )
+    decided = (
+        select(first.label("at"), Comment.received_at.label("received_at"))
+        .where(_in_scope(scope), Comment.status == "decided")
         .subquery()
     )
+    # A decided comment without a person's accept, edit or override (an imported state) has no delay: NULL,
+    # which count() and the percentiles leave out.
+    return select(_seconds(session, decided.c.at, decided.c.received_at).label("seconds")).subquery()
 
 
 def _clean(value: Any) -> float:
@@ -156,17 +187,20 @@ def decision_delays(session: Session, scope: Scope, fractions: Sequence[float]) 
     seconds = _delays(session, scope)
     if _postgres(session):
         # percentile_disc is the nearest rank; one pass over the delays for the count and every fraction.
-        columns = [func.count()] + [func.percentile_disc(p).within_group(seconds.c.seconds) for p in fractions]
+        columns = [func.count(seconds.c.seconds)] + [
+            func.percentile_disc(p).within_group(seconds.c.seconds) for p in fractions
+        ]
         row = session.execute(select(*columns).select_from(seconds)).one()
         n = int(row[0] or 0)
         return n, [_clean(v) for v in row[1:]] if n else []
-    n = int(session.scalar(select(func.count()).select_from(seconds)) or 0)
+    n = int(session.scalar(select(func.count(seconds.c.seconds))) or 0)
     if not n:
         return 0, []
     out = []
     for p in fractions:
         rank = max(0, math.ceil(p * n) - 1)
-        value = session.scalar(select(seconds.c.seconds).order_by(seconds.c.seconds).limit(1).offset(rank))
+        ordered = select(seconds.c.seconds).where(seconds.c.seconds.is_not(None)).order_by(seconds.c.seconds)
+        value = session.scalar(ordered.limit(1).offset(rank))
         out.append(_clean(value))
     return n, out
 
@@ -183,8 +217,12 @@ def backlog(
     """Comments of these channels waiting for a person now, by age since arrival (one count per bucket, the
     edges in seconds, ascending; the last bucket is everything older than the last edge), and the oldest's
     arrival."""
-    age = _seconds(session, literal(now, Comment.received_at.type), Comment.received_at)
-    whens = [(age < edge, i) for i, edge in enumerate(edges)]
+    # Arrival against each edge's moment (computed here), not an age per row: plain comparisons, read in the
+    # partial index's order.
+    whens = [
+        (Comment.received_at > literal(now - timedelta(seconds=edge), Comment.received_at.type), i)
+        for i, edge in enumerate(edges)
+    ]
     bucket = case(*whens, else_=len(edges)).label("bucket")
     stmt = (
         select(bucket, func.count(), func.min(Comment.received_at))
