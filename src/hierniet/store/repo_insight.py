@@ -22,6 +22,10 @@ from hierniet.store.tables import Comment, Decision, Recommendation, Verdict, Ve
 
 #: Decisions that take (or keep) a step on the comment: what "a person decided" means for the figures.
 PERSON_KINDS: tuple[str, ...] = ("accept", "edit", "override")
+#: The statuses of a comment a person decided on, escalated, or whose decision was undone: the only ones with
+#: decisions that count (automatic and clear comments have none; a removed one at most an escalation, as a
+#: comment is marked removed only while nobody decided), so the others need no look-up.
+WITH_DECISIONS: tuple[str, ...] = ("decided", "open", "escalated")
 #: The comment statuses that wait for a person.
 WAITING: tuple[str, ...] = ("open", "escalated")
 
@@ -125,14 +129,14 @@ def decisions_by_kind(session: Session, scope: Scope) -> list[tuple[str, list[st
             select(found.c.kind, found.c.reports, func.count())
             .select_from(Comment)
             .join(found, literal(True))
-            .where(_in_scope(scope))
+            .where(_in_scope(scope), Comment.status.in_(WITH_DECISIONS))
             .group_by(found.c.kind, found.c.reports)
         )
     else:
         stmt = (
             select(Decision.kind, Decision.reports, func.count())
             .join(Comment, Decision.comment_id == Comment.id)
-            .where(_in_scope(scope))
+            .where(_in_scope(scope), Comment.status.in_(WITH_DECISIONS))
             .group_by(Decision.kind, Decision.reports)
         )
     return [(str(kind), list(reports or []), int(n)) for kind, reports, n in session.execute(stmt)]
