@@ -1027,6 +1027,51 @@ def uvicorn_options(host: str, port: int, *, reload: bool = False, log_level: st
 
 
 @app.command()
+def report(
+    org: Annotated[str, typer.Option("--org", help="The organisation's slug (`hierniet org list`).")],
+    from_: Annotated[str, typer.Option("--from", help="First day: dd/mm/yyyy or yyyy-mm-dd.")],
+    to: Annotated[str, typer.Option("--to", help="Last day, included: dd/mm/yyyy or yyyy-mm-dd.")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="FILE.pdf, FILE.html or FILE.csv.")],
+    lang: Annotated[str | None, typer.Option(help="nl, fr, en or de; default the organisation's language.")] = None,
+) -> None:
+    """The transparency report of an organisation for a period (days in the desk's time zone), as a PDF or an
+    HTML page to publish, or its figures as CSV (issue 13)."""
+    from hierniet.services import insight
+    from hierniet.services.auth import CLI_ACTOR
+    from hierniet.settings import get_settings
+    from hierniet.web.desk import report as report_doc
+
+    kind = output.suffix.lower().lstrip(".")
+    if kind not in ("pdf", "html", "csv"):
+        raise _fail(ValueError(f"{output}: name a file ending in .pdf, .html or .csv"))
+    if lang is not None and lang not in report_doc.LANGUAGES:
+        raise _fail(ValueError(f"unknown language {lang!r}: use one of {', '.join(report_doc.LANGUAGES)}"))
+    days = []
+    for option, text in (("--from", from_), ("--to", to)):
+        day = report_doc.day_of(text)
+        if day is None:
+            raise _fail(ValueError(f"{option} {text!r} is no day: write it as dd/mm/yyyy or yyyy-mm-dd"))
+        days.append(day)
+    zone = get_settings().desk_timezone
+    with _cli_store() as store:
+        result = insight.insight(store, CLI_ACTOR, organisation=org, start=days[0], end=days[1], zone_name=zone)
+        if kind == "csv":
+            content: str | bytes = insight.to_csv(result)
+        else:
+            data = insight.transparency(store, CLI_ACTOR, result)
+            language = report_doc.language_of(data, lang)
+            content = report_doc.pdf(data, language) if kind == "pdf" else report_doc.html(data, language)
+    try:
+        if isinstance(content, bytes):
+            output.write_bytes(content)
+        else:
+            output.write_text(content, encoding="utf-8", newline="")
+    except OSError as exc:
+        raise _fail(ValueError(f"{output}: cannot write it ({exc.strerror or exc})")) from None
+    err.print(f"{output}: {result.total} comments of {org} from {days[0]} to {days[1]}", soft_wrap=True)
+
+
+@app.command()
 def serve(
     host: Annotated[str, typer.Option(help="Address to listen on (0.0.0.0: every interface).")] = "127.0.0.1",
     port: Annotated[int, typer.Option(min=1, max=65535, help="Port to listen on.")] = 8000,

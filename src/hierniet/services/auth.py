@@ -34,6 +34,7 @@ class Permission(StrEnum):
     MANAGE_PERSONAL_DATA = "manage_personal_data"  # export or erase an author's data, keep a comment as evidence
     ASSIGN = "assign"  # give a comment to a person of the team
     MANAGE_OUTBOX = "manage_outbox"  # the outbox: every platform call, retry a failed one, mark one done by hand
+    READ_INSIGHT = "read_insight"  # the team's figures: the insight dashboard and the transparency report
     MANAGE_USERS = "manage_users"  # users and their API tokens
     MANAGE_CHANNELS = "manage_channels"
     MANAGE_ORGANISATIONS = "manage_organisations"
@@ -49,6 +50,7 @@ _LEAD = _MODERATOR | {
     Permission.MANAGE_PERSONAL_DATA,
     Permission.ASSIGN,
     Permission.MANAGE_OUTBOX,
+    Permission.READ_INSIGHT,
 }
 _ADMIN = _LEAD | {Permission.MANAGE_USERS, Permission.MANAGE_CHANNELS, Permission.MANAGE_ORGANISATIONS}
 

@@ -26,6 +26,7 @@ from hierniet.web.desk.authors import authors_router as desk_authors_router
 from hierniet.web.desk.channels import channels_router as desk_channels_router
 from hierniet.web.desk.evidence import evidence_router as desk_evidence_router
 from hierniet.web.desk.flow import flow_router as desk_flow_router
+from hierniet.web.desk.insight import insight_router as desk_insight_router
 from hierniet.web.desk.people import people_router as desk_people_router
 from hierniet.web.desk.signatories import signatories_router as desk_signatories_router
 from hierniet.web.desk.team import team_router as desk_team_router
@@ -48,6 +49,7 @@ TAGS = [
     {"name": "audit", "description": "The append-only audit log (lead and admin)."},
     {"name": "admin", "description": "Organisations, channels, users and API tokens (admin)."},
     {"name": "signatories", "description": "Requests to sign the charter from the public site (admin)."},
+    {"name": "insight", "description": "The team's figures for a period, as JSON or CSV (lead and admin)."},
 ]
 
 
@@ -118,4 +120,5 @@ def create_app(
     # Outermost: a HEAD runs as the GET it stands for, through every other middleware (issue 12).
     app.add_middleware(HeadAsGet)
     app.include_router(desk_people_router)  # the desk's pages for people and organisations (issue 12)
+    app.include_router(desk_insight_router)  # the insight dashboard and the transparency report (issue 13)
     return app

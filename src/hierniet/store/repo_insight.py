@@ -1,0 +1,264 @@
+"""The queries of the insight dashboard and the transparency report (issue 13): counts grouped in SQL over one
+organisation's channels and one period, never the comments themselves (but for a few masked examples).
+
+Same rules as hierniet.store.repo: no commits here. The period is half-open, [start, end), in UTC; the service
+(hierniet.services.insight) turns the desk's days (Europe/Brussels) into it. Days are grouped by the UTC hour
+here and folded into the desk's days by the service: every offset of the desk's time zone is a whole number of
+hours, and neither backend needs a time-zone database that way (SQLite has none).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, case, func, literal, literal_column, select, text
+from sqlalchemy.orm import Session
+
+from hierniet.store.tables import Comment, Decision, Recommendation, Verdict, VerdictLabel
+
+#: Decisions that take (or keep) a step on the comment: what "a person decided" means for the figures.
+PERSON_KINDS: tuple[str, ...] = ("accept", "edit", "override")
+#: The statuses of a comment a person decided on, escalated, or whose decision was undone: the only ones with
+#: decisions that count (automatic and clear comments have none; a removed one at most an escalation, as a
+#: comment is marked removed only while nobody decided), so the others need no look-up.
+WITH_DECISIONS: tuple[str, ...] = ("decided", "open", "escalated")
+#: The comment statuses that wait for a person.
+WAITING: tuple[str, ...] = ("open", "escalated")
+
+
+@dataclass(frozen=True, slots=True)
+class Scope:
+    """The channels (all of one organisation, or a chosen few) and the period [start, end) in UTC."""
+
+    channel_ids: tuple[int, ...]
+    start: datetime
+    end: datetime
+
+
+def _postgres(session: Session) -> bool:
+    return session.get_bind().dialect.name == "postgresql"
+
+
+def _in_scope(scope: Scope) -> ColumnElement[bool]:
+    return and_(
+        Comment.channel_id.in_(scope.channel_ids),
+        Comment.posted_at >= scope.start,
+        Comment.posted_at < scope.end,
+    )
+
+
+def _hour(session: Session, column: Any) -> Any:
+    if _postgres(session):
+        return func.date_trunc("hour", func.timezone("UTC", column))
+    return func.strftime("%Y-%m-%d %H:00:00", column)
+
+
+def _as_utc(value: Any) -> datetime:
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    assert isinstance(value, datetime)
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def _seconds(session: Session, later: Any, earlier: Any) -> Any:
+    if _postgres(session):
+        return func.extract("epoch", later - earlier)
+    return (func.julianday(later) - func.julianday(earlier)) * 86400.0
+
+
+def prepare(session: Session) -> None:
+    """Ready the session for the figures' queries: on PostgreSQL without JIT compilation, which costs tens of
+    milliseconds a query and pays off only for scans far longer than a period's (for this transaction only)."""
+    if _postgres(session):
+        session.execute(text("SET LOCAL jit = off"))
+
+
+def hourly(session: Session, scope: Scope) -> list[tuple[datetime, int, int]]:
+    """(UTC hour, comments, comments needing action: severity above none) for each hour that has comments."""
+    hour = _hour(session, Comment.posted_at).label("hour")
+    stmt = (
+        select(hour, func.count(), func.sum(case((Comment.severity > 0, 1), else_=0)))
+        .where(_in_scope(scope))
+        .group_by(hour)
+    )
+    return [(_as_utc(h), int(n), int(acting or 0)) for h, n, acting in session.execute(stmt)]
+
+
+def breakdown(session: Session, scope: Scope) -> list[tuple[int, str, str, str, int]]:
+    """(channel id, platform, language, status, comments) for the scope: one scan for every count by a column."""
+    stmt = (
+        select(Comment.channel_id, Comment.platform, Comment.language, Comment.status, func.count())
+        .where(_in_scope(scope))
+        .group_by(Comment.channel_id, Comment.platform, Comment.language, Comment.status)
+    )
+    return [(int(ch), str(p), str(lang), str(st), int(n)) for ch, p, lang, st, n in session.execute(stmt)]
+
+
+def outcomes(session: Session, scope: Scope) -> list[tuple[list[str], str, str | None, str, int]]:
+    """(labels, status, a person's step, the recommended step, comments) for the scope, grouped in one scan.
+
+    The labels are the comment's own projection of its current verdict (a handful of distinct lists), so
+    neither the verdicts nor their label rows are read: the label counts, what became of criticism and the
+    people's steps against the recommendations all come from these few rows."""
+    stmt = (
+        select(Comment.labels, Comment.status, Comment.decided_step, Comment.step, func.count())
+        .where(_in_scope(scope))
+        .group_by(Comment.labels, Comment.status, Comment.decided_step, Comment.step)
+    )
+    return [(list(lb or []), str(st), dec, str(step), int(n)) for lb, st, dec, step, n in session.execute(stmt)]
+
+
+def decisions_by_kind(session: Session, scope: Scope) -> list[tuple[str, list[str], int]]:
+    """(kind, reports, decisions) for the people's decisions on the scope's comments, grouped by kind and list
+    of reports (a handful of distinct lists: any subset of platform, Unia, police). A report once filed stays
+    filed, so an undone decision's reports count."""
+    if _postgres(session):
+        # Each comment of the period looks its decisions up by index (LATERAL): a plain join would read every
+        # decision ever recorded to find the period's.
+        found = (
+            select(Decision.kind, Decision.reports)
+            .where(Decision.comment_id == Comment.id)
+            .correlate(Comment)
+            .lateral("found")
+        )
+        stmt = (
+            select(found.c.kind, found.c.reports, func.count())
+            .select_from(Comment)
+            .join(found, literal(True))
+            .where(_in_scope(scope), Comment.status.in_(WITH_DECISIONS))
+            .group_by(found.c.kind, found.c.reports)
+        )
+    else:
+        stmt = (
+            select(Decision.kind, Decision.reports, func.count())
+            .join(Comment, Decision.comment_id == Comment.id)
+            .where(_in_scope(scope), Comment.status.in_(WITH_DECISIONS))
+            .group_by(Decision.kind, Decision.reports)
+        )
+    return [(str(kind), list(reports or []), int(n)) for kind, reports, n in session.execute(stmt)]
+
+
+def automatic_reports(session: Session, scope: Scope) -> list[tuple[list[str], int]]:
+    """(reports, comments) for the comments whose latest recommendation the policy applied on its own."""
+    latest = (
+        select(func.max(Recommendation.id))
+        .where(Recommendation.comment_id == Comment.id)
+        .correlate(Comment)
+        .scalar_subquery()
+    )
+    stmt = (
+        select(Recommendation.reports, func.count())
+        .select_from(Comment)
+        .join(Recommendation, Recommendation.id == latest)
+        .where(_in_scope(scope), Comment.status == "auto", Recommendation.auto.is_(True))
+        .group_by(Recommendation.reports)
+    )
+    return [(list(reports or []), int(n)) for reports, n in session.execute(stmt)]
+
+
+def _delays(session: Session, scope: Scope) -> Any:
+    """The seconds from the arrival (received_at) of each comment whose person's decision stands to that person's
+    first decision on it. Read from the scope's decided comments, each looking its decisions up by index, so
+    the decisions of other periods are never read."""
+    first = (
+        select(func.min(Decision.created_at))
+        .where(Decision.comment_id == Comment.id, Decision.kind.in_(PERSON_KINDS))
+        .correlate(Comment)
+        .scalar_subquery()
+    )
+    decided = (
+        select(first.label("at"), Comment.received_at.label("received_at"))
+        .where(_in_scope(scope), Comment.status == "decided")
+        .subquery()
+    )
+    # A decided comment without a person's accept, edit or override (an imported state) has no delay: NULL,
+    # which count() and the percentiles leave out.
+    return select(_seconds(session, decided.c.at, decided.c.received_at).label("seconds")).subquery()
+
+
+def _clean(value: Any) -> float:
+    # SQLite counts in fractions of a day (julianday): its last digits are noise below a millisecond.
+    return round(max(0.0, float(value or 0.0)), 3)
+
+
+def decision_delays(session: Session, scope: Scope, fractions: Sequence[float]) -> tuple[int, list[float]]:
+    """How many of the scope's comments a person decided, and the delays from arrival to the first person's
+    decision at each fraction (nearest rank: the value at rank ceil(p * n)); no delays when none was decided."""
+    seconds = _delays(session, scope)
+    if _postgres(session):
+        # percentile_disc is the nearest rank; one pass over the delays for the count and every fraction.
+        columns = [func.count(seconds.c.seconds)] + [
+            func.percentile_disc(p).within_group(seconds.c.seconds) for p in fractions
+        ]
+        row = session.execute(select(*columns).select_from(seconds)).one()
+        n = int(row[0] or 0)
+        return n, [_clean(v) for v in row[1:]] if n else []
+    n = int(session.scalar(select(func.count(seconds.c.seconds))) or 0)
+    if not n:
+        return 0, []
+    out = []
+    for p in fractions:
+        rank = max(0, math.ceil(p * n) - 1)
+        ordered = select(seconds.c.seconds).where(seconds.c.seconds.is_not(None)).order_by(seconds.c.seconds)
+        value = session.scalar(ordered.limit(1).offset(rank))
+        out.append(_clean(value))
+    return n, out
+
+
+def _waiting() -> ColumnElement[bool]:
+    # Spelt as the partial index ix_comments_waiting's condition (0014), constants included, so the planner
+    # can prove the index covers it.
+    return Comment.status.in_([literal_column(f"'{status}'") for status in WAITING])
+
+
+def backlog(
+    session: Session, channel_ids: Sequence[int], now: datetime, edges: Sequence[float]
+) -> tuple[list[int], datetime | None]:
+    """Comments of these channels waiting for a person now, by age since arrival (one count per bucket, the
+    edges in seconds, ascending; the last bucket is everything older than the last edge), and the oldest's
+    arrival."""
+    # Arrival against each edge's moment (computed here), not an age per row: plain comparisons, read in the
+    # partial index's order.
+    whens = [
+        (Comment.received_at > literal(now - timedelta(seconds=edge), Comment.received_at.type), i)
+        for i, edge in enumerate(edges)
+    ]
+    bucket = case(*whens, else_=len(edges)).label("bucket")
+    stmt = (
+        select(bucket, func.count(), func.min(Comment.received_at))
+        .where(Comment.channel_id.in_(list(channel_ids)), _waiting())
+        .group_by(bucket)
+    )
+    counts = [0] * (len(edges) + 1)
+    oldest: datetime | None = None
+    for i, n, first in session.execute(stmt):
+        counts[int(i)] = int(n)
+        if first is not None:
+            at = _as_utc(first)
+            oldest = at if oldest is None or at < oldest else oldest
+    return counts, oldest
+
+
+def example_rows(
+    session: Session, scope: Scope, *, label: str, statuses: Sequence[str], limit: int
+) -> list[tuple[Comment, Verdict]]:
+    """A few comments of the scope carrying `label`, in one of `statuses`, with their current verdict (for the
+    report's masked examples); erased texts left out. The most recent first."""
+    stmt = (
+        select(Comment, Verdict)
+        .join(Verdict, and_(Verdict.comment_id == Comment.id, Verdict.version == Comment.verdict_version))
+        .join(VerdictLabel, VerdictLabel.verdict_id == Verdict.id)
+        .where(
+            _in_scope(scope),
+            VerdictLabel.label == label,
+            Comment.status.in_(list(statuses)),
+            Comment.redacted_at.is_(None),
+        )
+        .order_by(Comment.posted_at.desc(), Comment.id.desc())
+        .limit(limit)
+    )
+    return [(c, v) for c, v in session.execute(stmt)]

@@ -1,0 +1,178 @@
+"""Small server-rendered SVG plots for the desk's pages and printable reports (issue 13): no script, no CDN.
+
+Each plot is one <svg role="img"> named by its <title> and described by its <desc> (aria-labelledby), with the
+values written beside the bars or at the ends of the lines, and series told apart by dash pattern and marker
+shape as well as colour, so no reader depends on colour alone. A page shows the plot's numbers in a table
+beside it too (the desk's `figure_table` macro); a screen reader reads the table, the plot is a picture of it.
+
+    bar_chart("Comments per label", [("insult", 12), ("spam", 3)], unit="comments")
+    day_series("Comments per day", ["01/03", "02/03"], {"all": [4, 7], "to act on": [1, 2]})
+
+Both return markupsafe.Markup (safe to put in a Jinja template as it is; every text in it is escaped).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Mapping, Sequence
+from html import escape
+
+from markupsafe import Markup
+
+#: Dark enough on white for text and lines (contrast >= 4.5:1), and apart from each other for colour-blind
+#: readers; the dash patterns and markers tell the series apart without colour.
+COLOURS: tuple[str, ...] = ("#1d4f91", "#a4262c", "#1b6e3a", "#5c3c92", "#8a4b08", "#0f5f6b")
+DASHES: tuple[str, ...] = ("", "7 4", "2 3", "9 3 2 3", "4 4", "12 4")
+MARKERS: tuple[str, ...] = ("circle", "square", "triangle", "diamond", "circle", "square")
+TEXT = "#1a1a1a"
+GRID = "#6b6b6b"
+
+
+def _id(title: str, key: str | None) -> str:
+    base = key or re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")[:40] or "plot"
+    return "plot-" + base + "-" + hashlib.sha1(title.encode("utf-8")).hexdigest()[:6]
+
+
+def _number(value: float) -> str:
+    if float(value).is_integer():
+        return f"{int(value):,}".replace(",", "\u202f")
+    return f"{value:.1f}"
+
+
+def _svg_open(pid: str, title: str, desc: str, width: int, height: int) -> list[str]:
+    return [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="plot" role="img" viewBox="0 0 {width} {height}" '
+        f'width="100%" preserveAspectRatio="xMinYMin meet" aria-labelledby="{pid}-t {pid}-d" id="{pid}" '
+        f'font-family="DejaVu Sans, Verdana, sans-serif" font-size="13">',
+        f'<title id="{pid}-t">{escape(title)}</title>',
+        f'<desc id="{pid}-d">{escape(desc)}</desc>',
+    ]
+
+
+def bar_chart(
+    title: str,
+    rows: Sequence[tuple[str, float]],
+    *,
+    unit: str = "",
+    desc: str = "",
+    key: str | None = None,
+    width: int = 560,
+) -> Markup:
+    """Horizontal bars, one per (name, value), each with its value written at its end; longest first as given."""
+    pid = _id(title, key)
+    bar_h, gap, top = 22, 8, 8
+    label_w = min(240, max(90, 8 * max((len(n) for n, _ in rows), default=4) + 16))
+    value_w = 70
+    plot_w = max(80, width - label_w - value_w - 16)
+    height = top * 2 + max(1, len(rows)) * (bar_h + gap)
+    biggest = max((v for _, v in rows), default=0.0) or 1.0
+    summary = "; ".join(f"{n}: {_number(v)}" + (f" {unit}" if unit else "") for n, v in rows)
+    out = _svg_open(pid, title, desc or summary, width, height)
+    if not rows:
+        out.append(f'<text x="0" y="{top + 15}" fill="{TEXT}">–</text>')
+    for i, (name, value) in enumerate(rows):
+        y = top + i * (bar_h + gap)
+        w = max(0.0, plot_w * value / biggest)
+        out.append(
+            f'<text x="{label_w - 6}" y="{y + bar_h * 0.7:.1f}" text-anchor="end" fill="{TEXT}">{escape(name)}</text>'
+        )
+        out.append(
+            f'<rect x="{label_w}" y="{y}" width="{w:.1f}" height="{bar_h}" fill="{COLOURS[0]}" '
+            f'stroke="{COLOURS[0]}"><title>{escape(name)}: {_number(value)}</title></rect>'
+        )
+        out.append(f'<text x="{label_w + w + 6:.1f}" y="{y + bar_h * 0.7:.1f}" fill="{TEXT}">{_number(value)}</text>')
+    out.append(
+        f'<line x1="{label_w}" y1="{top - 2}" x2="{label_w}" y2="{height - top + 2}" stroke="{GRID}" stroke-width="1"/>'
+    )
+    out.append("</svg>")
+    return Markup("".join(out))
+
+
+def _marker(shape: str, x: float, y: float, colour: str) -> str:
+    if shape == "square":
+        return f'<rect x="{x - 3.5:.1f}" y="{y - 3.5:.1f}" width="7" height="7" fill="{colour}"/>'
+    if shape == "triangle":
+        points = f"{x:.1f},{y - 4.5:.1f} {x + 4.5:.1f},{y + 3.5:.1f} {x - 4.5:.1f},{y + 3.5:.1f}"
+        return f'<polygon points="{points}" fill="{colour}"/>'
+    if shape == "diamond":
+        points = f"{x:.1f},{y - 5:.1f} {x + 5:.1f},{y:.1f} {x:.1f},{y + 5:.1f} {x - 5:.1f},{y:.1f}"
+        return f'<polygon points="{points}" fill="{colour}"/>'
+    return f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3.5" fill="{colour}"/>'
+
+
+def day_series(
+    title: str,
+    days: Sequence[str],
+    series: Mapping[str, Sequence[float]],
+    *,
+    unit: str = "",
+    desc: str = "",
+    key: str | None = None,
+    width: int = 640,
+    height: int = 260,
+) -> Markup:
+    """One line per series over the days (labels as the page writes them), with a legend that names each
+    line by its pattern and marker, and the axis's largest value written out (the values are in the table beside
+    the plot). A single day is drawn as markers only."""
+    pid = _id(title, key)
+    names = list(series)
+    left, right, top = 48, 16, 12
+    legend_h = 22 * ((len(names) + 1) // 2)
+    bottom = 34 + legend_h
+    plot_w, plot_h = width - left - right, height - top - bottom
+    biggest = max((max(v, default=0.0) for v in series.values()), default=0.0)
+    scale = biggest or 1.0
+    n = max(1, len(days))
+
+    def x(i: int) -> float:
+        return left + (plot_w * (i + 0.5) / n)
+
+    def y(v: float) -> float:
+        return top + plot_h - plot_h * v / scale
+
+    totals = "; ".join(f"{name}: {_number(sum(values))}" for name, values in series.items())
+    span = f"{days[0]} – {days[-1]}" if days else ""
+    out = _svg_open(pid, title, desc or f"{span}. {totals}" + (f" {unit}" if unit else ""), width, height)
+    # Axis: zero and the largest value, written out.
+    for value in (0.0, biggest):
+        yy = y(value)
+        out.append(
+            f'<line x1="{left}" y1="{yy:.1f}" x2="{width - right}" y2="{yy:.1f}" stroke="{GRID}" '
+            f'stroke-width="{1 if value == 0 else 0.5}"/>'
+        )
+        out.append(f'<text x="{left - 6}" y="{yy + 4:.1f}" text-anchor="end" fill="{TEXT}">{_number(value)}</text>')
+    # Day labels: at most about ten, evenly spread, first and last always.
+    step = max(1, -(-len(days) // 10))
+    for i, label in enumerate(days):
+        if i % step == 0 or i == len(days) - 1:
+            out.append(
+                f'<text x="{x(i):.1f}" y="{top + plot_h + 16}" text-anchor="middle" fill="{TEXT}" '
+                f'font-size="11">{escape(label)}</text>'
+            )
+    for k, name in enumerate(names):
+        colour, dash, marker = COLOURS[k % len(COLOURS)], DASHES[k % len(DASHES)], MARKERS[k % len(MARKERS)]
+        values = list(series[name])
+        points = " ".join(f"{x(i):.1f},{y(v):.1f}" for i, v in enumerate(values))
+        if len(values) > 1:
+            dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
+            out.append(
+                f'<polyline points="{points}" fill="none" stroke="{colour}" stroke-width="2"{dash_attr}>'
+                f"<title>{escape(name)}</title></polyline>"
+            )
+        # Markers on every point when the days are few; otherwise only at the ends, to stay legible.
+        for i, v in enumerate(values):
+            if len(values) <= 45 or i in (0, len(values) - 1):
+                out.append(_marker(marker, x(i), y(v), colour))
+        # Legend: the line's pattern and marker, then its name.
+        lx = left + (k % 2) * (plot_w // 2)
+        ly = top + plot_h + 34 + 22 * (k // 2)
+        dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
+        out.append(
+            f'<line x1="{lx}" y1="{ly - 4}" x2="{lx + 34}" y2="{ly - 4}" stroke="{colour}" stroke-width="2"'
+            f"{dash_attr}/>"
+        )
+        out.append(_marker(marker, lx + 17, ly - 4, colour))
+        out.append(f'<text x="{lx + 42}" y="{ly}" fill="{TEXT}">{escape(name)}</text>')
+    out.append("</svg>")
+    return Markup("".join(out))
