@@ -43,6 +43,9 @@ def test_my_days_count_what_i_revealed_and_my_minutes(pages: Pages) -> None:
     assert re.search(r"Minutes in the queue \S+ 1 1 1 ", page), page
     assert page.count(" 0 0 0") == 13
     assert '<th scope="row">' in r.text and '<caption id="my-days">' in r.text
+    # A plot of the same days above the table, drawn on the server, named for screen readers.
+    plot = r.text.split("<svg", 1)[1].split("</svg>", 1)[0]
+    assert 'role="img"' in plot and "<title" in plot and "Severe items per day" in plot
 
 
 def test_the_team_page_has_no_names_and_only_leads_see_it(pages: Pages) -> None:
@@ -57,6 +60,8 @@ def test_the_team_page_has_no_names_and_only_leads_see_it(pages: Pages) -> None:
     assert "moderator1" not in table and "lead1" not in table
     # Today: 2 people worked (moderator: 1 revealed, 1 minute; lead: 1 minute), median revealed 0.5, most 1.
     assert re.search(r"</time></th>\s*<td>2</td>\s*<td>0\.5</td>\s*<td>1</td>", table), table
+    plot = r.text.split("<svg", 1)[1].split("</svg>", 1)[0]
+    assert "Severe items revealed per day" in plot and "moderator1" not in plot
 
 
 def test_a_lead_sets_the_rotation_and_the_others_see_its_comments_shielded(pages: Pages) -> None:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Mapping, Sequence
+from datetime import date
 from html import escape
 
 from markupsafe import Markup
@@ -27,6 +28,11 @@ DASHES: tuple[str, ...] = ("", "7 4", "2 3", "9 3 2 3", "4 4", "12 4")
 MARKERS: tuple[str, ...] = ("circle", "square", "triangle", "diamond", "circle", "square")
 TEXT = "#1a1a1a"
 GRID = "#6b6b6b"
+
+
+def day_label(day: date) -> str:
+    """A day as a plot's axis writes it: short, the same in every language (07/12)."""
+    return day.strftime("%d/%m")
 
 
 def _id(title: str, key: str | None) -> str:

@@ -77,10 +77,6 @@ def duration(seconds: float | None, t: Callable[..., str]) -> str:
     return t("%(d)s d %(h)s h", d=days, h=hours)
 
 
-def _day_label(day: date) -> str:
-    return day.strftime("%d/%m")
-
-
 def figures(result: service.Insight, t: Callable[..., str], number: Callable[[float], str]) -> list[Figure]:
     """The dashboard's plots with their tables, in the words of the page (`t` translates, `number` formats)."""
 
@@ -99,7 +95,7 @@ def figures(result: service.Insight, t: Callable[..., str], number: Callable[[fl
         )
 
     decided_by = {k: t(v) for k, v in DECISION_WORDS.items()}
-    days = [_day_label(d.day) for d in result.days]
+    days = [plots.day_label(d.day) for d in result.days]
     comments, acting = t("All comments"), t("To act on")
     day_plot = plots.day_series(
         t("Comments per day"),

@@ -13,6 +13,7 @@ from hierniet.bounds import MAX_ID
 from hierniet.services import wellbeing
 from hierniet.services.auth import Permission
 from hierniet.services.errors import ServiceError
+from hierniet.web import plots
 from hierniet.web.desk.context import PREFIX, SignedIn, render
 from hierniet.web.desk.security import check_csrf
 
@@ -23,8 +24,16 @@ Csrf = [Depends(check_csrf)]
 @wellbeing_router.get("/me/wellbeing")
 def my_wellbeing(ctx: SignedIn) -> Response:
     days = wellbeing.my_days(ctx.store, ctx.actor, ctx.zone)
-    # The figures as a table; a chart of the same days goes above it when hierniet.web.plots is merged.
-    return render(ctx, "wellbeing.html", days=days, policy=wellbeing.policy_of(ctx.store, ctx.actor.organisation_id))
+    # The plot shows the shape of the days; the table below it holds the same figures for every reader.
+    plot = plots.day_series(
+        ctx.t("Severe items per day"),
+        [plots.day_label(d.day) for d in days],
+        {ctx.t("Revealed"): [d.revealed for d in days], ctx.t("Seen shielded"): [d.seen for d in days]},
+        key="my-severe",
+    )
+    return render(
+        ctx, "wellbeing.html", days=days, plot=plot, policy=wellbeing.policy_of(ctx.store, ctx.actor.organisation_id)
+    )
 
 
 @wellbeing_router.get("/team/wellbeing")
@@ -32,11 +41,17 @@ def team_wellbeing(ctx: SignedIn) -> Response:
     days = wellbeing.team_days(ctx.store, ctx.actor, ctx.zone, ctx.settings.desk_break_after)
     people = wellbeing.rotation(ctx.store, ctx.actor) if ctx.can(Permission.ASSIGN) else []
     policy = wellbeing.policy_of(ctx.store, ctx.actor.organisation_id)
-    # The figures as a table; a chart of the team's days goes above it when hierniet.web.plots is merged.
+    plot = plots.day_series(
+        ctx.t("Severe items revealed per day"),
+        [plots.day_label(d.day) for d in days],
+        {ctx.t("Median"): [d.revealed_median for d in days], ctx.t("Most"): [d.revealed_max for d in days]},
+        key="team-severe",
+    )
     return render(
         ctx,
         "team_wellbeing.html",
         days=days,
+        plot=plot,
         people=people,
         policy=policy,
         rotation_from=wellbeing.SEVERITY_OF_NAME[policy.rotation_from_severity],
