@@ -16,7 +16,7 @@ from hierniet.training.synth.schema import Filler, LanguageData, Ref, SynthError
 
 #: Bump whenever templates, fillers or the rendering change: a model records
 #: which version of the synthetic data it was trained on.
-SYNTH_VERSION = "2026.12.16"
+SYNTH_VERSION = "2026.12.17"
 LANGUAGES: tuple[str, ...] = ("nl", "fr", "en", "de")
 #: Share of examples that get a harmless sentence before or after (same labels).
 HARMLESS_SHARE = 0.2
