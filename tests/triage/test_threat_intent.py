@@ -102,7 +102,7 @@ def test_a_vague_threat_stays_severity_three(triage: Triage) -> None:
     "text",
     [
         "Snelle lening nodig? Tot €50.000 zonder controle, stuur ons je kaartnummer in PM.",
-        "Derniers billets -50%, paiement par virement uniquement, écris-moi en privé !",
+        "Prêt rapide sans contrôle ! Jusqu'à 20.000 €, envoyez votre numéro de carte en privé.",
     ],
 )
 def test_an_advert_that_asks_for_money_or_card_details_is_a_medium_scam(triage: Triage, text: str) -> None:
