@@ -438,19 +438,16 @@ class Triage:
             rules.reasons.append(
                 Reason("triage.advert_data", "the personal data belongs to an advert (spam), not to a third person")
             )
-        # Hostility toward a group, read as hate, is not also an insult: name-calling of the group ("ces femmes
-        # sont idiotes") is part of the hate. It is an insult too only where a clause that names no protected
-        # group aims hostile words at someone (the reader, a handle, a politician).
-        if Label.HATE in labels and Label.INSULT in labels and not _insulted_beside_hate(analysis.units):
-            labels.remove(Label.INSULT)
-            scores[Label.INSULT] = min(scores[Label.INSULT], 0.49)
-        # A threat reads hostile as a whole, and the model then also calls it an insult; without an abusive word
-        # found by a rule, the hostility is the threat's own ("que quelqu'un lui mette une balle") and the
-        # insult label would only send the charter's reply for name-calling beside the threat's report.
-        if (
-            Label.THREAT in labels
-            and Label.INSULT in labels
-            and analysis.rule_score(Label.INSULT) < thresholds.get(Label.INSULT, 0.5)
+        # An insult beside hate or a threat is usually their own hostility, not a second offence:
+        # - name-calling of a group read as hate ("ces femmes sont idiotes") is part of the hate; it is an insult
+        #   too only where a clause that names no protected group aims hostile words at someone (the reader, a
+        #   handle, a politician);
+        # - a threat reads hostile as a whole and the model then also calls it an insult; without an abusive word
+        #   found by a rule ("que quelqu'un lui mette une balle") the insult would only add the charter's reply
+        #   for name-calling beside the threat's report.
+        if Label.INSULT in labels and (
+            (Label.HATE in labels and not _insulted_beside_hate(analysis.units))
+            or (Label.THREAT in labels and analysis.rule_score(Label.INSULT) < thresholds.get(Label.INSULT, 0.5))
         ):
             labels.remove(Label.INSULT)
             scores[Label.INSULT] = min(scores[Label.INSULT], 0.49)
