@@ -71,7 +71,7 @@ def spam_rules(ctx: Context, result: RuleResult) -> None:
         score = 0.2 if cues else 0.0
     # A scam asks for money, card or identity details: whether the rules or the model alone find the advert,
     # it is medium severity, so the default policy reports it to the platform; a plain advert stays low.
-    scam = bool(phrase_starts(vocab().scam_cues, [t.norm for t in ctx.nt.tokens]))
+    scam = bool(phrase_starts(vocab().scam_cues, ctx.norms))
     if scam and not ctx.counter:
         result.severity[Label.SPAM] = max(result.severity.get(Label.SPAM, 0), 2)
     if score:

@@ -166,6 +166,7 @@ class Context:
     quoted: frozenset[int]  # token indices inside quotation marks
     counter: bool
     reporting: bool
+    norms: tuple[str, ...]  # each token's normalised form, read by most rules (built once per clause)
     patterns: tuple[PatternHit, ...] = ()
     pii: tuple[PIIMatch, ...] = ()
     # The protected grounds of a group named in an earlier clause that this one refers back to ("They are ...").
@@ -235,7 +236,7 @@ def _quoted_tokens(nt: NormalizedText) -> frozenset[int]:
 
 
 def after_collective(ctx: Context, hit: Hit) -> bool:
-    norms = [t.norm for t in ctx.nt.tokens]
+    norms = ctx.norms
     return any(tuple(norms[max(0, hit.first - len(c)) : hit.first]) == c for c in vocab().collectives)
 
 
@@ -268,12 +269,12 @@ def _condemned_claim(norms: list[str], nt: NormalizedText) -> bool:
     return False
 
 
-def phrase_at(phrases: frozenset[tuple[str, ...]], norms: list[str], i: int) -> bool:
+def phrase_at(phrases: frozenset[tuple[str, ...]], norms: Sequence[str], i: int) -> bool:
     """One of the phrases starts at token i."""
     return any(tuple(norms[i : i + len(p)]) == p for p in _by_first_word(phrases).get(norms[i], ()))
 
 
-def phrase_starts(phrases: frozenset[tuple[str, ...]], norms: list[str]) -> list[int]:
+def phrase_starts(phrases: frozenset[tuple[str, ...]], norms: Sequence[str]) -> list[int]:
     """Every token index where one of the phrases starts (one pass; most tokens cost one dict miss)."""
     table = _by_first_word(phrases)
     out = []
@@ -339,6 +340,7 @@ def build_context(
         quoted=_quoted_tokens(nt),
         counter=counter,
         reporting=bool(by_category.get(LexCategory.REPORTING)),
+        norms=tuple(norms),
         patterns=tuple(patterns),
         pii=tuple(pii),
         inherited=tuple(inherited),

@@ -11,7 +11,7 @@ from hierniet.triage.rules.context import Context, RuleResult, phrase_starts, vo
 def criticism_rules(ctx: Context, result: RuleResult) -> None:
     service = ctx.hits(LexCategory.SERVICE)
     profanity = ctx.hits(LexCategory.PROFANITY)
-    norms = [t.norm for t in ctx.nt.tokens]
+    norms = ctx.norms
     praise = [
         t.index
         for t in ctx.nt.tokens
@@ -51,7 +51,7 @@ def service_judged(ctx: Context, result: RuleResult) -> None:
     if ctx.hits(LexCategory.IDENTITY, LexCategory.SLUR) or "praise" in result.flags:
         return
     v = vocab()
-    norms = [t.norm for t in ctx.nt.tokens]
+    norms = ctx.norms
     service = ctx.hits(LexCategory.SERVICE)
     staff = bool(phrase_starts(v.staff, norms))
     if not service and not staff:

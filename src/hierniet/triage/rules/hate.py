@@ -261,7 +261,7 @@ def slur_rules(ctx: Context, result: RuleResult) -> None:
             hit.first > 0
             and ctx.nt.tokens[hit.first - 1].norm in vocab().pride
             and not (hit.first > 1 and ctx.nt.tokens[hit.first - 2].norm in vocab().demonstratives)
-            and not any(ctx.hits(category) for category in _DESPISING)
+            and not ctx.hits(*_DESPISING)
         )
         if (
             entry.has(Flag.RECLAIMABLE)

@@ -99,7 +99,7 @@ def staff_insulted(ctx: Context, result: RuleResult) -> None:
         return
     if "@" in ctx.nt.original:
         return
-    norms = [t.norm for t in ctx.nt.tokens]
+    norms = ctx.norms
     staff = vocab().staff
     named = next(iter(phrase_starts(staff, norms)), None)
     if named is None:

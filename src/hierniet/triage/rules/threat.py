@@ -72,7 +72,7 @@ def violence_intended(ctx: Context, result: RuleResult) -> None:
     if ctx.counter or (ctx.reporting and not ctx.second_person):
         return
     v = vocab()
-    norms = [t.norm for t in ctx.nt.tokens]
+    norms = ctx.norms
     violent = phrase_starts(v.violence, norms)
     arsons = set(phrase_starts(v.arson, norms))
     if not (violent or arsons) or not phrase_starts(v.intent, norms) or joking(ctx.nt.original):
