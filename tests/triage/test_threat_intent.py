@@ -144,3 +144,33 @@ def test_laughter_tempers_a_threat_only_the_model_read_but_never_a_rule_threat(t
 )
 def test_the_commenters_own_number_or_a_service_line_is_not_doxxing(triage: Triage, text: str) -> None:
     assert Label.DOXXING not in _verdict(triage, text).labels
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Zondag verwelkomen we de nieuwe Syrische buren met een etentje, wie doet mee?",
+        "We're celebrating Pride at the town hall on Saturday, who's in?",
+        "Am Sonntag feiern wir mit den Flüchtlingen im Jugendzentrum, wer macht mit?",
+        "Morgen gaan we met de klas de synagoge bezoeken op de opendeurdag.",
+        "On va aller danser avec nos amis gays samedi soir, qui vient ?",
+    ],
+)
+def test_a_friendly_plan_with_a_group_and_a_day_is_neither_threat_nor_hate(triage: Triage, text: str) -> None:
+    verdict = _verdict(triage, text)
+    assert not {Label.THREAT, Label.HATE} & set(verdict.labels), (verdict.labels, verdict.reasons)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "We'll give those refugees a warm welcome with baseball bats.",
+        "Je vais te souhaiter la bienvenue avec mon couteau.",
+        "Ik ga die leraar eens goed bedanken, hij zal het niet vergeten 🔪",
+        "We will celebrate when the last one of you is dead.",
+    ],
+)
+def test_a_friendly_word_made_ironic_by_a_weapon_or_death_stays_a_threat(triage: Triage, text: str) -> None:
+    verdict = _verdict(triage, text)
+    assert Label.THREAT in verdict.labels, (verdict.labels, verdict.reasons)
+    assert "context.benign_act/benign_act" not in verdict.suppressed_by

@@ -52,6 +52,8 @@ class Vocab:
     victims: frozenset[str]
     pride: frozenset[str]
     scam_cues: frozenset[tuple[str, ...]]
+    benign_acts: frozenset[tuple[str, ...]]
+    harm_words: frozenset[tuple[str, ...]]
 
 
 @cache
@@ -90,6 +92,8 @@ def vocab() -> Vocab:
         victims=union("victims"),
         pride=union("pride"),
         scam_cues=union_phrases("scam_cues"),
+        benign_acts=union_phrases("benign_acts"),
+        harm_words=union_phrases("harm_words"),
     )
 
 

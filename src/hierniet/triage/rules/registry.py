@@ -26,9 +26,11 @@ from hierniet.triage.rules.hate import (
 )
 from hierniet.triage.rules.insult import insult_rules, staff_insulted
 from hierniet.triage.rules.pattern_rules import pattern_rules
-from hierniet.triage.rules.threat import threat_rules, violence_intended
+from hierniet.triage.rules.threat import benign_act, threat_rules, violence_intended
 
-SUPPRESSING_FLAGS = frozenset({"negation", "counter_speech", "reported", "reclaimed", "own_data", "praise"})
+SUPPRESSING_FLAGS = frozenset(
+    {"negation", "counter_speech", "reported", "reclaimed", "own_data", "praise", "benign_act"}
+)
 
 
 class Stage(StrEnum):
@@ -168,6 +170,17 @@ RULES: tuple[Rule, ...] = (
             ("nl", "De chauffeur werd gisteren in elkaar geslagen, schandalig."),
             ("fr", "Je ne vais jamais le frapper, je ne suis pas violent."),
             ("en", "We will kill it at the concert tomorrow."),
+        ),
+    ),
+    Rule(
+        "context.benign_act",
+        Label.THREAT,
+        Stage.UNIT,
+        "A friendly act (welcoming, celebrating, an open day) and no word of violence or contempt: a plan.",
+        benign_act,
+        negative=(
+            ("fr", "On va aller danser avec nos amis gays samedi soir, qui vient ?"),
+            ("en", "We will celebrate Eid with our Muslim neighbours on Sunday."),
         ),
     ),
     Rule(

@@ -103,3 +103,36 @@ def violence_intended(ctx: Context, result: RuleResult) -> None:
             )
         )
         return
+
+
+def benign_act(ctx: Context, result: RuleResult) -> None:
+    """ "On va aller danser avec nos amis gays samedi soir, qui vient ?", "Zondag verwelkomen we de nieuwe
+    buren": a friendly act done with or for people (welcoming, celebrating, dancing, an open day) is a plan,
+    not a threat. The model has seen many threats made of "we" + a day + a group or its place, and reads such
+    plans as threats against the group; in a clause with a friendly act and no word of violence, contempt or
+    expulsion it is damped there (a rule's threat is never damped). "Visit" and "meet" are not friendly
+    acts here: "we'll pay them a visit" and "meet me outside" are the classic veiled threats."""
+    v = vocab()
+    norms = ctx.norms
+    acts = [i for i in phrase_starts(v.benign_acts, norms) if not ctx.negated(i, window=3)]
+    if not acts or ctx.counter:
+        return
+    hostile = ctx.hits(
+        LexCategory.THREAT, LexCategory.SLUR, LexCategory.HOSTILE, LexCategory.DEHUMANIZING, LexCategory.INSULT
+    )
+    # "help them back to their country" is an expulsion, "a warm welcome with baseball bats" irony.
+    if (
+        hostile
+        or phrase_starts(v.violence, norms)
+        or phrase_starts(v.arson, norms)
+        or phrase_starts(v.harm_words, norms)
+        or any(n in v.country_words or n in THREAT_EMOJI for n in norms)
+    ):
+        return
+    words = ctx.nt.original_text(acts[0], acts[0])
+    result.flags.add("benign_act")
+    result.damp_model(Label.THREAT, 0.4)
+    result.damp_model(Label.HATE, 0.5)
+    result.reasons.append(
+        Reason("triage.benign_act", f"'{words}' is a friendly act: a plan, not a threat", words=words)
+    )

@@ -54,6 +54,8 @@ LIST_KEYS: dict[str, str] = {
     "victims": "object pronouns and body parts that make violence aimed at a person (hem, la, him, ihn, kop)",
     "pride": "words of pride that make a reclaimable word a self-designation (trotse, fière, proud, stolze)",
     "scam_cues": "what a scam asks for: money, card or identity details, a loan (kaartnummer, virement, crypto)",
+    "benign_acts": "friendly acts with or for people, no threat (verwelkomen, fêter, celebrate)",
+    "harm_words": "weapons, death and blood, which turn a friendly word into irony (mes, couteau, baseball bat, tot)",
 }
 #: Words written as they are (not normalised): what a group or a person is replaced with before the model reads.
 TEXT_KEYS: dict[str, str] = {
