@@ -7,9 +7,11 @@ outbox actions. Both sides are written against this module only.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
+from typing import Any, Protocol
 
 from hierniet.domain import Reason
 
@@ -107,3 +109,19 @@ class Raid:
     @property
     def joiners(self) -> tuple[str, ...]:
         return tuple(m.author for m in self.members if m.role is MemberRole.JOINER)
+
+
+class RaidDetector(Protocol):
+    """What `hierniet.raids.detector.RaidDetector` offers the service side (the worker, `hierniet raids
+    detect`). It is incremental: events are fed in arrival order, findings are asked for at a moment, and its
+    whole state (sliding windows, baselines, who was in which earlier raid) is a JSON-able dict that the store
+    keeps, so a restarted worker picks up where it stopped and a brigade's core is known on its second raid."""
+
+    def observe(self, events: Sequence[RaidEvent]) -> None:
+        """Take new events (any order within the batch; an event seen before is ignored)."""
+
+    def findings(self, now: datetime) -> list[Raid]:
+        """The bursts open or closed since the last call, raids and criticism storms, as they stand at `now`."""
+
+    def state(self) -> dict[str, Any]:
+        """Everything needed to rebuild this detector (`RaidDetector.from_state`), as JSON-able data."""
