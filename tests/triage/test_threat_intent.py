@@ -174,3 +174,36 @@ def test_a_friendly_word_made_ironic_by_a_weapon_or_death_stays_a_threat(triage:
     verdict = _verdict(triage, text)
     assert Label.THREAT in verdict.labels, (verdict.labels, verdict.reasons)
     assert "context.benign_act/benign_act" not in verdict.suppressed_by
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Als ik die controleur nog één keer tegenkom, dan weet ik wat ik doe.",
+        "Si je croise encore ce voisin dans l'escalier, je sais ce que je vais faire.",
+        "If that landlord shows up here again, I know what I'll do.",
+        "Wenn der Kerl nochmal vor meiner Tür steht, weiß ich was ich tue.",
+        "Let maar op, die gaan het hier niet lang overleven.",
+        "They won't last long in this street, believe me.",
+    ],
+)
+def test_harm_left_unsaid_after_a_condition_or_foretold_is_a_threat(triage: Triage, text: str) -> None:
+    verdict = _verdict(triage, text)
+    assert Label.THREAT in verdict.labels, (verdict.labels, verdict.reasons)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Competence, not a threat: no condition before "I know what I do", or the sentence goes on.
+        "Laat mij maar doen, ik weet wat ik doe.",
+        "Als de lift weer stilvalt, dan weet ik wat ik doe: ik bel meteen de dienst.",
+        "Si le train est encore supprimé, je sais ce que je vais faire : je prends le bus.",
+        "If the app crashes again, I know what I'll do next time: call the helpdesk.",
+        # Plants and batteries do not count as people.
+        "Die plantjes gaan het niet lang overleven in die hitte.",
+    ],
+)
+def test_competence_and_plans_are_not_threats(triage: Triage, text: str) -> None:
+    verdict = _verdict(triage, text)
+    assert Label.THREAT not in verdict.labels, (verdict.labels, verdict.reasons)

@@ -182,6 +182,22 @@ _RAW: tuple[tuple[str, Label, float, str], ...] = (
         r"|\bwenn (ich|wir) (\w+ ){0,2}(den|die|dich|ihn|sie|euch|diesen|diese)\b( \w+){0,3} "
         r"(erwische|erwischen|treffe|treffen|in die finger bekomme?)\b[^.!?]{0,20}?(\.\s?\.)",
     ),
+    # --- a condition and then "I know what I'll do": the harm left unsaid ("als ik nog één X zie, dan weet ik wat
+    # ik doe"); "ik weet wat ik doe" alone is competence, so the condition must come first ---
+    ("conditional_unsaid", Label.THREAT, 0.75,
+     r"\b(als|wanneer|moest)\b[^.!?]{3,80}?\bdan (weet|weten) (ik|k|we|wij) (wel |al |heel goed |goed )?wat (ik|k|we|wij) "
+     r"(ga |gaan |zal |zullen |moet |moeten )?(doe|doen)\b(?=\s*([.!…]|$))"
+     r"|\bsi\b[^.!?]{3,80}?,\s*(alors )?(je|on) (sais|sait) (bien |très bien |tres bien )?ce que (je|j'|on) ?"
+     r"(vais faire|ferai|fera|va faire)\b(?=\s*([.!…]|$))"
+     r"|\bif\b[^.!?]{3,80}?,?\s*(then )?(i|we) know (exactly )?what (i|we)('ll| will| am going to| are going to|'m going to|'re going to) do\b(?=\s*([.!…]|$))"
+     r"|\bwenn\b[^.!?]{3,80}?,?\s*(dann )?(weiß|weiss|wissen) (ich|wir) (genau |schon )?was (ich|wir) (tue|tun|mache|machen)\b(?=\s*([.!…]|$))"),
+    # --- harm foretold to people: "die gaan het hier niet lang overleven". Pronoun subjects only: "die plantjes
+    # gaan het niet lang overleven" is about plants, and a noun subject cannot be told from them here ---
+    ("survival_foretold", Label.THREAT, 0.7,
+     r"\b(ze|zij|die|jullie|ge|gij|je|jij|hij)\s+(gaan|gaat|zullen|zal|zult)\s+(het\s+)?(hier\s+)?(niet|nooit)\s+lang\s+(meer\s+)?overleven\b"
+     r"|\b(ils|elles|vous|tu|il)\s+(ne|n')\s*(vont|va|vas|allez)\s+pas\s+(survivre|faire long feu)\s*(longtemps|ici)?\b"
+     r"|\b(they|you|he)\s+(won't|will not|are not going to|aren't going to)\s+(survive|last)\s+(long|much longer)\b"
+     r"|\b(sie|ihr|du|er)\s+(werden|werdet|wirst|wird)\s+(hier\s+)?nicht\s+(mehr\s+)?lange\s+überleben\b"),
     ("lucky_to_be_alive", Label.THREAT, 0.75,
      r"\b(blij|content|gelukkig)\s+(zijn|mogen zijn|moogt zijn|mag zijn)?\s*dat\s+(ge|je|gij|jij|hij|ze)\s+nog\s+(leeft|leven|ademt)\b"
      r"|\b(ge|je|gij|jij) moogt blij zijn dat (ge|je|gij|jij) nog (leeft|ademt)\b"
