@@ -207,3 +207,52 @@ def test_harm_left_unsaid_after_a_condition_or_foretold_is_a_threat(triage: Tria
 def test_competence_and_plans_are_not_threats(triage: Triage, text: str) -> None:
     verdict = _verdict(triage, text)
     assert Label.THREAT not in verdict.labels, (verdict.labels, verdict.reasons)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Als de politie niks doet, dan ruimen wij die Roma zelf wel op.",
+        "Wenn der Staat nichts tut, räumen wir die Ausländer selbst aus dem Viertel.",
+        "Vanavond trekken we met de mannen naar het opvangcentrum. Ge zult ervan horen.",
+        "Ce soir on passe au foyer des migrants, faudra pas pleurer après.",
+    ],
+)
+def test_collective_threats_against_a_group_are_threat_and_hate(triage: Triage, text: str) -> None:
+    verdict = _verdict(triage, text)
+    assert {Label.THREAT, Label.HATE} <= set(verdict.labels), (verdict.labels, verdict.reasons)
+
+
+def test_a_negation_in_the_condition_does_not_reach_the_main_clause(triage: Triage) -> None:
+    # "niks" belongs to "als de politie niks doet"; the comma ends its reach.
+    verdict = _verdict(triage, "Als de politie niks doet, dan ruimen wij die Roma zelf wel op.")
+    assert "threat.group_cleansed" in verdict.rules_fired, verdict.rules_fired
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Zaterdag gaan we samen met de vluchtelingen het park opruimen.",
+        "Les migrants du centre vont nettoyer la plage demain, bravo à eux.",
+        "We're heading to the refugee centre tonight with clothes and toys.",
+        "Hij is gewaarschuwd voor de gladheid en rijdt voorzichtig.",
+        "Avoid this restaurant at all costs, you've been warned.",
+    ],
+)
+def test_cleaning_with_a_group_gifts_and_warnings_about_weather_are_not_threats(triage: Triage, text: str) -> None:
+    verdict = _verdict(triage, text)
+    assert Label.THREAT not in verdict.labels, (verdict.labels, verdict.reasons)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Morgen staan we aan hun deur. Ze zijn gewaarschuwd.",
+        "On sait où ils habitent. Ils sont prévenus.",
+        "A few of us are heading to their office tonight. They've been warned.",
+        "Nächste Woche sind wir wieder da. Die werden sich wundern.",
+    ],
+)
+def test_a_warning_left_hanging_is_a_threat(triage: Triage, text: str) -> None:
+    verdict = _verdict(triage, text)
+    assert Label.THREAT in verdict.labels, (verdict.labels, verdict.reasons)

@@ -191,6 +191,17 @@ _RAW: tuple[tuple[str, Label, float, str], ...] = (
      r"(vais faire|ferai|fera|va faire)\b(?=\s*([.!…]|$))"
      r"|\bif\b[^.!?]{3,80}?,?\s*(then )?(i|we) know (exactly )?what (i|we)('ll| will| am going to| are going to|'m going to|'re going to) do\b(?=\s*([.!…]|$))"
      r"|\bwenn\b[^.!?]{3,80}?,?\s*(dann )?(weiß|weiss|wissen) (ich|wir) (genau |schon )?was (ich|wir) (tue|tun|mache|machen)\b(?=\s*([.!…]|$))"),
+    # --- a warning left hanging over third parties: "ze zijn gewaarschuwd", "ils vont le sentir passer". Third
+    # person only, and ending the sentence: "you've been warned" under a review warns readers about a product ---
+    ("warned_off", Label.THREAT, 0.7,
+     r"\b(ze|zij|die|hij)\s+(zijn|is)\s+(bij deze\s+)?(gewaarschuwd|verwittigd)(?=\s*([.!…]|$))"
+     r"|\b(ze|zij|die|hij)\s+(gaan|gaat|zullen|zal)\s+het\s+(nog\s+)?geweten\s+hebben(?=\s*([.!…]|$))"
+     r"|\b(ils|elles|il)\s+(sont|est)\s+(prevenus?|prévenus?|avertis?)(?=\s*([.!…]|$))"
+     r"|\b(ils|elles|il)\s+(vont|va)\s+le\s+sentir\s+passer\b"
+     r"|\b(they'?ve|they have|he'?s|he has)\s+been\s+warned(?=\s*([.!…]|$))"
+     r"|\b(they|he)\s+(won'?t|will not)\s+know\s+what\s+hit\s+(them|him)\b"
+     r"|\b(die|sie|er)\s+(sind|ist)\s+(hiermit\s+)?gewarnt(?=\s*([.!…]|$))"
+     r"|\b(die|sie)\s+werden\s+sich\s+(noch\s+)?wundern(?=\s*([.!…]|$))"),
     # --- harm foretold to people: "die gaan het hier niet lang overleven". Pronoun subjects only: "die plantjes
     # gaan het niet lang overleven" is about plants, and a noun subject cannot be told from them here ---
     ("survival_foretold", Label.THREAT, 0.7,

@@ -54,6 +54,8 @@ class Vocab:
     scam_cues: frozenset[tuple[str, ...]]
     benign_acts: frozenset[tuple[str, ...]]
     harm_words: frozenset[tuple[str, ...]]
+    cleansing: frozenset[tuple[str, ...]]
+    comitative: frozenset[tuple[str, ...]]
 
 
 @cache
@@ -94,6 +96,8 @@ def vocab() -> Vocab:
         scam_cues=union_phrases("scam_cues"),
         benign_acts=union_phrases("benign_acts"),
         harm_words=union_phrases("harm_words"),
+        cleansing=union_phrases("cleansing"),
+        comitative=union_phrases("comitative"),
     )
 
 
@@ -197,8 +201,16 @@ class Context:
             p in self.negator_positions
             and self.sentence(p) == sentence
             and not (skip is not None and skip[0] <= p <= skip[1])
+            and not self._clause_break(p, first)
             for p in range(lo, first)
         )
+
+    def _clause_break(self, before: int, after: int) -> bool:
+        """A comma, semicolon or colon between two tokens: "als de politie niks doet, dan ..." ends the
+        negation's clause before the main one starts."""
+        tokens = self.nt.tokens
+        between = self.nt.original[tokens[before].end : tokens[after].start]
+        return any(c in between for c in ",;:")
 
     def reported_near(self, index: int) -> bool:
         """Someone else's words reported by the commenter ("hij noemde me ...", "on m'a traité de ...")."""

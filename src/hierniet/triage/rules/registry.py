@@ -26,7 +26,7 @@ from hierniet.triage.rules.hate import (
 )
 from hierniet.triage.rules.insult import insult_rules, staff_insulted
 from hierniet.triage.rules.pattern_rules import pattern_rules
-from hierniet.triage.rules.threat import benign_act, threat_rules, violence_intended
+from hierniet.triage.rules.threat import benign_act, group_cleansed, threat_rules, violence_intended
 
 SUPPRESSING_FLAGS = frozenset(
     {"negation", "counter_speech", "reported", "reclaimed", "own_data", "praise", "benign_act"}
@@ -170,6 +170,24 @@ RULES: tuple[Rule, ...] = (
             ("nl", "De chauffeur werd gisteren in elkaar geslagen, schandalig."),
             ("fr", "Je ne vais jamais le frapper, je ne suis pas violent."),
             ("en", "We will kill it at the concert tomorrow."),
+        ),
+    ),
+    Rule(
+        "threat.group_cleansed",
+        Label.THREAT,
+        Stage.UNIT,
+        "A group of people cleaned, cleared or got rid of, said as the speaker's intent: expulsion or violence.",
+        group_cleansed,
+        positive=(
+            ("nl", "Als de politie niks doet, dan ruimen wij die Roma zelf wel op."),
+            ("fr", "On va nettoyer le quartier de ces migrants, vous allez voir."),
+            ("de", "Wenn der Staat nichts tut, räumen wir die Ausländer selbst aus dem Viertel."),
+            ("en", "We will clean out the immigrants from this town ourselves."),
+        ),
+        negative=(
+            ("nl", "Zaterdag gaan we samen met de vluchtelingen het park opruimen."),
+            ("fr", "Les migrants du centre vont nettoyer la plage demain, bravo."),
+            ("en", "We will clean the beach tomorrow, who's in?"),
         ),
     ),
     Rule(

@@ -136,3 +136,53 @@ def benign_act(ctx: Context, result: RuleResult) -> None:
     result.reasons.append(
         Reason("triage.benign_act", f"'{words}' is a friendly act: a plan, not a threat", words=words)
     )
+
+
+def group_cleansed(ctx: Context, result: RuleResult) -> None:
+    """ "Dan ruimen wij die Roma zelf wel op", "on va nettoyer la cité de ces Roms", "wir säubern das Viertel
+    von den Ausländern": cleaning, clearing or getting rid of a group of people, said as the speaker's intent,
+    is the vocabulary of expulsion and violence. Streets, attics and beaches are cleaned every day, so a group
+    must be named in the clause; the speaker must be the one acting ("de vluchtelingen ruimen morgen het park
+    op" is volunteering); and a group the speaker acts with ("met de nieuwkomers het park opruimen") is no
+    object of it."""
+    if ctx.counter or ctx.reporting:
+        return
+    v = vocab()
+    norms = ctx.norms
+    speaker = set(ctx.first_person) | ({i for i, n in enumerate(norms) if n == "on"} if ctx.language == "fr" else set())
+    # The speaker is the verb's subject: "on va nettoyer", "ruimen wij", "we will clean out" (not "la Belgique
+    # devrait se débarrasser des X qui nous pompent", where "nous" is an object elsewhere).
+    cleans = [
+        i
+        for i in phrase_starts(v.cleansing, norms)
+        if not ctx.negated(i, window=3) and i not in ctx.quoted and any(-3 <= s - i <= 2 for s in speaker)
+    ]
+    if not cleans or not phrase_starts(v.intent, norms) or joking(ctx.nt.original):
+        return
+    together = phrase_starts(v.comitative, norms)
+    groups = [
+        h
+        for h in ctx.hits(LexCategory.IDENTITY, LexCategory.SLUR)
+        # "met de vluchtelingen", "samen met onze Syrische buren": an article or two between.
+        if not any(0 < h.first - i <= 4 for i in together)
+    ]
+    if not groups:
+        return
+    words = ctx.nt.original_text(cleans[0], cleans[0])
+    group = ctx.nt.original_text(groups[0].first, groups[0].last)
+    result.raise_score(
+        Label.THREAT,
+        0.75,
+        3,
+        Reason(
+            "triage.group_cleansed",
+            f"'{words}' done to '{group}': a group of people cleared away",
+            words=words,
+            group=group,
+        ),
+    )
+    result.evidence.append(
+        pattern_evidence(
+            ctx, ctx.nt.tokens[cleans[0]].start, ctx.nt.tokens[cleans[0]].end, Label.THREAT, "a group cleared away"
+        )
+    )

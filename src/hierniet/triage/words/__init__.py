@@ -56,6 +56,8 @@ LIST_KEYS: dict[str, str] = {
     "scam_cues": "what a scam asks for: money, card or identity details, a loan (kaartnummer, virement, crypto)",
     "benign_acts": "friendly acts with or for people, no threat (verwelkomen, fêter, celebrate)",
     "harm_words": "weapons, death and blood, which turn a friendly word into irony (mes, couteau, baseball bat, tot)",
+    "cleansing": "verbs of clearing that, done to a group of people, mean expulsion (opruimen, nettoyer, clean out)",
+    "comitative": "prepositions of doing something together with someone (met, avec, with, mit)",
 }
 #: Words written as they are (not normalised): what a group or a person is replaced with before the model reads.
 TEXT_KEYS: dict[str, str] = {

@@ -112,7 +112,12 @@ MESSAGES: dict[str, str] = {
     ),
     # --- triage (hierniet.triage) ---
     "triage.negated_hate": N_("“%(words)s” about “%(group)s” is negated: not counted as hate."),
-    "triage.benign_act": N_("“%(words)s” is a friendly act (a plan, not a threat): the model's threat and hate are damped."),
+    "triage.benign_act": N_(
+        "“%(words)s” is a friendly act (a plan, not a threat): the model's threat and hate are damped."
+    ),
+    "triage.group_cleansed": N_(
+        "“%(words)s” done to “%(group)s”: a group of people cleared away (expulsion or violence)."
+    ),
     "triage.counter_speech": N_(
         "Hostile words about a group are quoted or condemned (counter-speech): not counted as hate."
     ),
