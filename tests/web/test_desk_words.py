@@ -202,7 +202,8 @@ def _codes_in_source() -> set[str]:
     for folder in ("policy", "triage", "services"):
         for path in (SRC / folder).rglob("*.py"):
             text = path.read_text(encoding="utf-8")
-            if "Reason(" not in text:
+            # Reasons are built with Reason(...) or, for hate against a group, by rules.common.hate_against(...).
+            if "Reason(" not in text and "hate_against(" not in text:
                 continue
             codes |= {c for c in _CODE.findall(text) if not c.endswith(".")}
             codes |= {f"policy.suggested.{c}" for c in _SUGGESTED.findall(text)}

@@ -24,6 +24,7 @@ from hierniet.triage.rules.hate import (
     refers_back,
     slur_rules,
 )
+from hierniet.triage.rules.implicit import implicit_derogation
 from hierniet.triage.rules.insult import insult_rules, staff_insulted
 from hierniet.triage.rules.pattern_rules import pattern_rules
 from hierniet.triage.rules.threat import benign_act, group_cleansed, threat_rules, violence_intended
@@ -123,6 +124,25 @@ RULES: tuple[Rule, ...] = (
         negated_permission,
         positive=(("en", "No Muslims should be allowed to live here."), ("nl", "Geen enkele moslim mag hier wonen.")),
         negative=(("en", "No dogs should be allowed to live here."),),
+    ),
+    Rule(
+        "hate.implicit_derogation",
+        Label.HATE,
+        Stage.UNIT,
+        "A named group called untrustworthy, refused a job, a home or a marriage, or confined to the kitchen.",
+        implicit_derogation,
+        positive=(
+            ("nl", "Moslims kun je gewoon niet vertrouwen."),
+            ("fr", "Je n'embaucherais jamais un Noir dans mon entreprise."),
+            ("en", "Women belong in the kitchen, not in parliament."),
+            ("de", "Muslimen kann man einfach nicht vertrauen."),
+        ),
+        negative=(
+            ("en", "You just can't trust the weather forecast in Belgium."),
+            ("nl", "Ik zou nooit een andere kapper kiezen, de mijne is top."),
+            ("en", "Women should stay at home when they are ill, says the doctor."),
+            ("nl", "Het is onzin dat je moslims niet kan vertrouwen."),
+        ),
     ),
     Rule(
         "insult.name_calling",

@@ -118,6 +118,11 @@ MESSAGES: dict[str, str] = {
     "triage.group_cleansed": N_(
         "“%(words)s” done to “%(group)s”: a group of people cleared away (expulsion or violence)."
     ),
+    "triage.group_distrusted": N_("“%(words)s”: the group “%(group)s” is called untrustworthy."),
+    "triage.group_refused": N_(
+        "“%(words)s”: someone of the group “%(group)s” would be refused a job, a home or a marriage."
+    ),
+    "triage.group_confined": N_("“%(words)s”: the group “%(group)s” is sent back to the kitchen."),
     "triage.counter_speech": N_(
         "Hostile words about a group are quoted or condemned (counter-speech): not counted as hate."
     ),

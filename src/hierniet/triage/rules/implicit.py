@@ -1,0 +1,93 @@
+"""Implicit derogation: a protected group called untrustworthy, refused a job, a home or a marriage, or sent
+back to the kitchen, with no hostile word for the lexicons to find.
+
+Each shape is a phrase (in `_SHAPES`, folded like the text) that only becomes hate with a group named, not for
+particular people ("mijn Turkse buurman"), in the same sentence: "you can't trust the weather forecast" and
+"ik zou nooit een andere kapper kiezen" stay harmless. Counter-speech in the clause ("het is onzin dat je
+moslims niet kan vertrouwen") holds them back like every hate rule."""
+
+from __future__ import annotations
+
+import re
+
+from hierniet.domain import Label
+from hierniet.triage.lexicons import LexCategory
+from hierniet.triage.normalize import fold_aligned, fold_pattern
+from hierniet.triage.rules.common import group_in_span, hate_against, pattern_evidence
+from hierniet.triage.rules.context import Context, RuleResult, phrase_starts, vocab
+
+# A condition after the phrase makes it advice, not a role: "women should stay at home when they are ill".
+_NO_CONDITION = r"(?![^.!?]{0,25}\b(als|wanneer|indien|quand|si|lorsque|when|if|wenn|falls)\b)"
+
+_SHAPES: tuple[tuple[str, str, re.Pattern[str]], ...] = tuple(
+    (code, why, re.compile(fold_pattern(rx), re.IGNORECASE))
+    for code, why, rx in (
+        (
+            "triage.group_distrusted",
+            "the group is called untrustworthy",
+            r"\b(kun|kan|kunt|mag) (je|ge|men|u|ik|we) (\w+ ){0,3}(niet|nooit|geen \w+) (\w+ ){0,1}vertrouwen\b"
+            r"|\b(zijn|is) (\w+ ){0,2}(niet|nooit) (te vertrouwen|betrouwbaar)\b|\bvertrouw (nooit|geen enkele?)\b"
+            r"|\bne (\w+ ){0,1}(peut|peux|peuvent) (pas|jamais) (\w+ ){0,2}faire confiance\b"
+            r"|\b(peut|peux) (pas|jamais) (\w+ ){0,2}faire confiance\b"
+            r"|\b(sont|est) (\w+ ){0,1}(pas|jamais) (\w+ )?(fiables?|dignes? de confiance)\b"
+            r"|\bne (vous )?fiez jamais\b|\bjamais confiance (a|aux|en)\b"
+            r"|\b(can'?t|cannot|can not|never|don'?t) (ever |really |just )?trust\b"
+            r"|\b(can'?t|cannot|can never|should never|must never) be trusted\b"
+            r"|\b(are|is) (not|never) (to be )?trust(worthy|ed)\b"
+            r"|\bkann man (\w+ ){0,2}(nicht|nie|niemals) (\w+ ){0,2}(vertrauen|trauen)\b"
+            r"|\b(sind|ist) (\w+ ){0,2}(nicht|nie) (\w+ )?vertrauenswurdig\b|\btrau (nie|niemals|keinem|keiner)\b",
+        ),
+        (
+            "triage.group_refused",
+            "a member of the group would be refused a job, a home or a marriage",
+            r"\b(ik|wij|we|k) (zou|zouden|ga|gaan|zal|zullen|wil|willen) (\w+ ){0,1}(nooit|geen)\b (\w+ ){0,4}"
+            r"(aannemen|in dienst nemen|aanwerven|verhuren|laten huren|trouwen|daten|binnenlaten|tewerkstellen)\b"
+            r"|\b(je|j|on|nous)\s*(ne |n')?(embaucherai[st]?|embaucherions|louerai[st]?|epouserai[st]?|engagerai[st]?"
+            r"|accepterai[st]?|sortirai[st]?) (jamais|pas)\b"
+            r"|\b(i|we)\s*(would|will|'d|'ll)? ?(never|not|n'?t) (ever )?(hire|employ|rent to|rent my \w+ to|date|marry"
+            r"|let \w+ in|serve)\b"
+            r"|\b(ich|wir) (wurde|wurden|werde|werden) (\w+ ){0,3}(nie|niemals|keinen|keine|nicht) (\w+ ){0,3}"
+            r"(einstellen|anstellen|vermieten|heiraten|daten|reinlassen|bedienen)\b"
+            r"|\b(liever dood dan|plutot mourir que|plutot crever que|i'?d rather die than|rather be dead than"
+            r"|lieber tot als)\b",
+        ),
+        (
+            "triage.group_confined",
+            "the group is sent back to the kitchen",
+            r"\b(horen|hoort|moeten|moet|blijven|blijf)\b (\w+ ){0,3}(in de keuken|achter het aanrecht"
+            r"|achter de kookpot|aan de haard)\b"
+            + _NO_CONDITION
+            + r"|\b(devraient|doivent|devrait|doit|faut qu'?elles?) (\w+ ){0,2}(rester|retourner|rentrer) (\w+ ){0,1}"
+            r"(a la maison|au foyer|a la cuisine|aux fourneaux|derriere les fourneaux)\b"
+            + _NO_CONDITION
+            + r"|\bleur place est (a la cuisine|a la maison|au foyer|aux fourneaux|derriere les fourneaux)\b"
+            r"|\b(should|must|need to|ought to) (\w+ ){0,1}(stay|be kept|go back|get back) (\w+ ){0,1}"
+            r"(at home|in the kitchen|to the kitchen)\b"
+            + _NO_CONDITION
+            + r"|\b(belong|belongs) in the kitchen\b|\bplace is in the kitchen\b|\bbarefoot and pregnant\b"
+            r"|\b(gehoren|gehort|sollten|sollen|mussen) (\w+ ){0,2}(in die kuche|an den herd|hinter den herd)\b",
+        ),
+    )
+)
+
+
+def implicit_derogation(ctx: Context, result: RuleResult) -> None:
+    """A group called untrustworthy ("moslims kun je niet vertrouwen"), refused a job, a home or a marriage
+    ("je n'embaucherais jamais un Noir", "liever dood dan met een Turk trouwen") or confined to the kitchen
+    ("vrouwen horen achter het aanrecht"): hate with no hostile word. The "rather die than" of a refusal is
+    a figure of speech, not a threat: the model's threat is damped there."""
+    if ctx.counter or not ctx.hits(LexCategory.IDENTITY):
+        return
+    folded = fold_aligned(ctx.nt.original)
+    for code, why, rx in _SHAPES:
+        for match in rx.finditer(folded):
+            ident = group_in_span(ctx, match.start(), match.end(), lambda _i: True)
+            if ident is None:
+                continue
+            said = ctx.nt.original[match.start() : match.end()]
+            hate_against(ctx, result, ident, 0.8, 2, code, (f"'{said}': ", f" ({why})"), said)
+            result.evidence.append(pattern_evidence(ctx, match.start(), match.end(), Label.HATE, why))
+            if not phrase_starts(vocab().violence, ctx.norms):
+                # "Liever dood dan ...", "women should stay at home": a refusal or a role, not a threat.
+                result.damp_model(Label.THREAT, 0.4)
+            return

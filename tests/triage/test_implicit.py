@@ -1,0 +1,57 @@
+"""Implicit derogation: hate with no hostile word (distrust, refusal, confinement to the kitchen), and the
+harmless sentences of the same shape. Sentences written for this test, not taken from the development set
+or the frozen split."""
+
+from __future__ import annotations
+
+import pytest
+
+from hierniet.domain import Comment, Label, Verdict
+from hierniet.triage.pipeline import Triage
+
+
+def _verdict(triage: Triage, text: str) -> Verdict:
+    return triage.classify([Comment(id="1", text=text)])[0]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Moslims kun je gewoon niet vertrouwen.",
+        "On ne peut pas faire confiance aux musulmans.",
+        "You just can't trust Muslims.",
+        "Muslimen kann man einfach nicht vertrauen.",
+        "Je n'embaucherais jamais un Noir dans mon entreprise.",
+        "Les femmes devraient rester à la maison avec les enfants.",
+        "Vrouwen horen in de keuken, niet in de gemeenteraad.",
+        "Women should stay at home and look after the kids.",
+    ],
+)
+def test_implicit_derogation_of_a_group_is_hate(triage: Triage, text: str) -> None:
+    verdict = _verdict(triage, text)
+    assert Label.HATE in verdict.labels, (verdict.labels, verdict.reasons)
+    assert "hate.implicit_derogation" in verdict.rules_fired, verdict.rules_fired
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Liever dood dan met een Turk trouwen.", "I'd rather die than have a gay son.", "Women should stay at home."],
+)
+def test_a_refusal_or_a_role_is_hate_not_a_threat(triage: Triage, text: str) -> None:
+    verdict = _verdict(triage, text)
+    assert Label.HATE in verdict.labels and Label.THREAT not in verdict.labels, (verdict.labels, verdict.reasons)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Je kunt de weersvoorspelling in België gewoon niet vertrouwen.",
+        "Ik zou nooit een andere kapper kiezen, de mijne is top.",
+        "Women should stay at home when they are ill, says the doctor.",
+        "Het is onzin dat je moslims niet kan vertrouwen.",
+        "Mijn Turkse buurvrouw kan ik altijd vertrouwen met de sleutels.",
+    ],
+)
+def test_the_same_shapes_without_a_group_or_condemned_are_not_hate(triage: Triage, text: str) -> None:
+    verdict = _verdict(triage, text)
+    assert Label.HATE not in verdict.labels, (verdict.labels, verdict.reasons)
