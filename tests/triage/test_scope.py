@@ -80,6 +80,20 @@ def test_a_harmless_sentence_never_lowers_the_verdict(data: st.DataObject, harml
     assert labels <= set(verdict.labels), f"{combined!r}: {labels} lost, got {verdict.labels} {verdict.reasons}"
 
 
+def test_no_harmless_sentence_lowers_any_caught_example() -> None:
+    # The property above, exhaustively: every caught example with every harmless sentence, before and after,
+    # in one batch, so a failure is found on every run and not only when the random draw hits it.
+    combos = [
+        (text, labels, f"{h} {text}" if before else f"{text} {h}")
+        for text, labels in caught()
+        for h in HARMLESS
+        for before in (True, False)
+    ]
+    verdicts = default_triage().classify([Comment(id=str(i), text=c[2]) for i, c in enumerate(combos)])
+    lost = [c[2] for c, v in zip(combos, verdicts, strict=True) if not c[1] <= set(v.labels)]
+    assert lost == [], f"{len(lost)} of {len(combos)} lose their label, e.g. {lost[:5]}"
+
+
 def test_most_hateful_examples_are_caught() -> None:
     # The property above is only worth something if it runs over many caught examples.
     assert len(caught()) >= 100
@@ -141,3 +155,9 @@ def test_hostility_toward_a_protected_group_is_hate_toward_others_an_insult(tria
     )
     assert Label.HATE in hate.labels and hate.target is not None, hate.reasons
     assert Label.HATE not in insult.labels, insult.reasons
+
+
+def test_an_emoji_before_a_capital_ends_a_sentence() -> None:
+    # Chat writes emoji as full stops: the harmless sentence after it is a unit of its own.
+    assert len(split_units(normalize("Zurück in die Küche, Mädels 😂 Eerlijk is eerlijk:"))) == 2
+    assert len(split_units(normalize("Super leuk 😂 echt waar"))) == 1

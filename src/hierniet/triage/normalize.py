@@ -312,6 +312,14 @@ def _join_spaced_letters(raw: list[tuple[str, int, int]], text: str) -> list[tup
     return out
 
 
+def emoji_full_stop(text: str, prev_end: int, start: int, previous: Token) -> bool:
+    """Chat ends sentences with emoji: "Zurück in die Küche, Mädels 😂 Eerlijk is eerlijk" is two sentences.
+    An emoji (a token or a symbol between the words) followed by a capitalised word starts a new one."""
+    if not text[start : start + 1].isupper():
+        return False
+    return previous.emoji or any(unicodedata.category(c) == "So" for c in text[prev_end:start])
+
+
 def normalize(text: str) -> NormalizedText:
     """Tokenise and normalise a comment. Pure and deterministic."""
     raw = _raw_tokens(text)
@@ -319,7 +327,9 @@ def normalize(text: str) -> NormalizedText:
     sentence = 0
     prev_end = 0
     for word, start, end, joined in _join_spaced_letters(raw, text):
-        if _SENTENCE_END_RE.search(text, prev_end, start) and tokens:
+        if tokens and (
+            _SENTENCE_END_RE.search(text, prev_end, start) or emoji_full_stop(text, prev_end, start, tokens[-1])
+        ):
             sentence += 1
         prev_end = end
         if word in EMOJI_WORDS:

@@ -24,7 +24,7 @@ from functools import cache
 from hierniet.domain import Target
 from hierniet.triage.lexicons import Flag, LexCategory
 from hierniet.triage.matcher import Hit
-from hierniet.triage.normalize import NormalizedText, Token
+from hierniet.triage.normalize import NormalizedText, Token, emoji_full_stop
 from hierniet.triage.rules import phrase_at, vocab
 from hierniet.triage.words import load_words
 
@@ -79,7 +79,9 @@ def split_units(nt: NormalizedText) -> list[Unit]:
     contrast = vocab().contrast
     for i in range(1, len(tokens)):
         gap_start, gap_end = tokens[i - 1].end, tokens[i].start
-        boundary = any(not inside_quote(m.start()) for m in _END.finditer(text, gap_start, gap_end))
+        boundary = any(not inside_quote(m.start()) for m in _END.finditer(text, gap_start, gap_end)) or (
+            emoji_full_stop(text, gap_start, tokens[i].start, tokens[i - 1]) and not inside_quote(gap_start)
+        )
         # A contrastive conjunction opens a clause of its own, unless the clause before it is one word.
         # "nothing but vermin", "niets dan ratten": after a negator the conjunction restricts, it opens nothing.
         if (
