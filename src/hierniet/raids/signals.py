@@ -1,0 +1,189 @@
+"""The raid detector's signals, each a small pure function over plain values (hierniet.raids.detector combines
+them): a burst against a baseline, shares of abuse, unknown authors and new accounts, near-duplicate text
+clusters (MinHash LSH, rensa), shared hashtags and links, calls to arms, and co-action with earlier raids.
+
+Every regex here is linear (no nested or overlapping repetition: tests/security/test_redos.py checks them).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime, timedelta
+from itertools import pairwise
+
+#: Words: letters and digits (any script). One character class repeated once: linear.
+_WORD = re.compile(r"[^\W_]+")
+#: Hashtags and links as written; each a single repeated class after a fixed prefix: linear.
+_HASHTAG = re.compile(r"#[^\W_]\w*")
+_LINK = re.compile(r"https?://[^\s<>\"']+")
+
+#: Calls to arms in the desk's languages, as words (matched on word boundaries after normalising): steering
+#: people from elsewhere onto a post or a person is how a brigade is recruited.
+CALLS_TO_ARMS: tuple[str, ...] = (
+    # nl
+    "iedereen naar",
+    "allemaal naar",
+    "massaal naar",
+    "iedereen reageren",
+    "laat van je horen",
+    "kom allemaal",
+    "iedereen hierheen",
+    "spam ze",
+    # fr
+    "tous sur",
+    "tous à",
+    "tous chez",
+    "allez tous",
+    "tout le monde sur",
+    "venez tous",
+    "tous ensemble sur",
+    "inondez",
+    # en
+    "everyone go to",
+    "everybody go to",
+    "everyone to",
+    "all go to",
+    "flood their",
+    "let them hear",
+    "everyone pile on",
+    "go spam",
+    # de
+    "alle zu",
+    "alle auf",
+    "alle hin",
+    "geht alle",
+    "kommt alle",
+    "alle rüber",
+)
+
+
+def words(text: str) -> list[str]:
+    """The text's words in lower case (hashtags keep their word, links their parts)."""
+    return _WORD.findall(text.lower())
+
+
+def shingles(tokens: Sequence[str]) -> list[str]:
+    """Words and word pairs: one changed word in a ten-word text keeps about two thirds of them."""
+    if not tokens:
+        return [""]
+    return [*tokens, *(f"{a} {b}" for a, b in pairwise(tokens))]
+
+
+def tags_and_links(text: str) -> frozenset[str]:
+    """Hashtags (lower case) and links (without a trailing full stop or comma) a text carries."""
+    found = {t.lower() for t in _HASHTAG.findall(text)}
+    found.update(link.rstrip(".,;:!?)") for link in _LINK.findall(text))
+    return frozenset(found)
+
+
+def call_to_arms(text: str) -> str | None:
+    """The call to arms a text makes ("iedereen naar ..."), or None."""
+    padded = f" {' '.join(words(text))} "
+    for phrase in CALLS_TO_ARMS:
+        if f" {' '.join(words(phrase))} " in padded:
+            return phrase
+    return None
+
+
+def ewma_advance(ewma: float, alpha: float, idle_minutes: int) -> float:
+    """The baseline after `idle_minutes` minutes without a comment."""
+    if idle_minutes <= 0:
+        return ewma
+    return ewma * (1.0 - alpha) ** idle_minutes
+
+
+def ewma_step(ewma: float, alpha: float, count: int) -> float:
+    """The baseline after one minute with `count` comments."""
+    return (1.0 - alpha) * ewma + alpha * count
+
+
+def burst_threshold(baseline_per_minute: float, window_minutes: int, factor: float, floor: int) -> float:
+    """How many comments in a window make a burst: `factor` times what the baseline expects, three standard
+    deviations above it (Poisson), and never fewer than `floor`."""
+    expected = baseline_per_minute * window_minutes
+    return max(float(floor), factor * expected, expected + 3.0 * math.sqrt(expected))
+
+
+def is_burst(
+    count: int,
+    authors: int,
+    baseline_per_minute: float,
+    window_minutes: int,
+    factor: float,
+    min_comments: int,
+    min_authors: int,
+) -> bool:
+    """A window with far more comments than its baseline expects, from enough distinct authors."""
+    return authors >= min_authors and count >= burst_threshold(
+        baseline_per_minute, window_minutes, factor, min_comments
+    )
+
+
+def share(part: int, whole: int) -> float:
+    return part / whole if whole else 0.0
+
+
+def is_new_account(created: datetime | None, at: datetime, new_account_days: float) -> bool:
+    """The platform says the account was made shortly before it commented."""
+    return created is not None and at - created <= timedelta(days=new_account_days)
+
+
+def shared_markers(markers_by_author: Mapping[str, Iterable[str]], min_authors: int, min_share: float) -> set[str]:
+    """Hashtags and links used by enough of a burst's authors to be the burst's own (a brigade's slogan or the
+    link its call to arms circulates)."""
+    users: Counter[str] = Counter()
+    for markers in markers_by_author.values():
+        users.update(set(markers))
+    needed = max(min_authors, math.ceil(min_share * len(markers_by_author)))
+    return {m for m, n in users.items() if n >= needed}
+
+
+def near_duplicate_groups(
+    texts: Sequence[str], threshold: float, min_words: int, num_perm: int = 64, num_bands: int = 16, seed: int = 14
+) -> list[int]:
+    """For each text, the index of the first text of its near-duplicate group (itself when it leads one).
+
+    Texts with fewer than `min_words` words lead their own group unless copied exactly ("Super!" said by many
+    people is not copy-paste). MinHash LSH (rensa) proposes candidates among the group leaders only, so a chain
+    of edits cannot glue two messages together; a candidate joins when the estimated Jaccard similarity of
+    words and word pairs reaches `threshold`.
+    """
+    from rensa import RMinHash, RMinHashLSH
+
+    leader = list(range(len(texts)))
+    exact: dict[str, int] = {}
+    tokens: list[list[str]] = []
+    todo: list[int] = []
+    for i, text in enumerate(texts):
+        toks = words(text)
+        key = " ".join(toks)
+        first = exact.get(key)
+        if first is not None:
+            leader[i] = first
+            tokens.append([])
+            continue
+        exact[key] = i
+        tokens.append(toks)
+        if len(toks) >= min_words:
+            todo.append(i)
+    if not todo:
+        return leader
+    hashes = RMinHash.from_token_sets([shingles(tokens[i]) for i in todo], num_perm, seed)
+    lsh = RMinHashLSH(threshold, num_perm, num_bands)
+    by_slot: dict[int, int] = {}
+    for slot, (i, mine) in enumerate(zip(todo, hashes, strict=True)):
+        best, best_score = -1, threshold
+        for other in sorted(lsh.query(mine)):
+            score = mine.jaccard(hashes[other])
+            if score >= best_score and (best < 0 or score > best_score):
+                best, best_score = other, score
+        if best >= 0:
+            leader[i] = by_slot[best]
+        else:
+            lsh.insert(slot, mine)
+            by_slot[slot] = i
+    # Exact copies follow their original's group.
+    return [leader[leader[i]] if leader[i] != i else i for i in range(len(texts))]
