@@ -208,7 +208,11 @@ class RaidDetector:
         self._author_raids: dict[str, list[str]] = {}  # "org\x1fauthor" -> raid keys
         self._latest = 0  # the latest minute observed
         self._pruned = 0
-        self._clusters: dict[str, tuple[int, list[int]]] = {}  # burst -> (events clustered, leaders); a cache
+        # Caches, rebuilt from the rest after a restart (not in the state): near-duplicate groups per burst, a
+        # comment's markers and call to arms, and each burst's reading as of its last growth.
+        self._clusters: dict[str, signals.NearDuplicates] = {}
+        self._features: dict[str, tuple[frozenset[str], str | None]] = {}
+        self._readings: dict[str, tuple[int, Raid | None]] = {}
 
     # --- observing -------------------------------------------------------------------------------------------
 
@@ -343,13 +347,19 @@ class RaidDetector:
                 self._close(burst, series)
         found: dict[str, Raid] = {}
         for burst in list(self._bursts.values()):
-            raid = self._read(burst)
+            cached = self._readings.get(burst.id)
+            if cached is not None and cached[0] == len(burst.events):
+                raid = cached[1]
+            else:
+                raid = self._read(burst)
+                self._readings[burst.id] = (len(burst.events), raid)
             if raid is not None:
                 found[burst.id] = raid
         raids = self._merge_targets(found)
         for burst in [b for b in self._bursts.values() if b.closed]:
             del self._bursts[burst.id]
             self._clusters.pop(burst.id, None)
+            self._readings.pop(burst.id, None)
         self._prune(minute)
         return sorted(raids, key=lambda r: (r.started_at, r.key))
 
@@ -420,10 +430,13 @@ class RaidDetector:
                     )
                 )
         clusters.sort(key=lambda c: -c.count)
-        markers = {a: set().union(*(signals.tags_and_links(e.text) for e in es)) for a, es in by_author.items()}
+        marks = [self._marks(e) for e in events]
+        markers: dict[str, set[str]] = {}
+        for e, (tags, _) in zip(events, marks, strict=True):
+            markers.setdefault(e.author, set()).update(tags)
         shared = signals.shared_markers(markers, s.marker_min_authors, s.marker_min_share)
-        calls = {i: c for i, e in enumerate(events) if (c := signals.call_to_arms(e.text)) is not None}
-        slogan = {i for i, e in enumerate(events) if shared and signals.tags_and_links(e.text) & shared}
+        calls = {i: call for i, (_, call) in enumerate(marks) if call is not None}
+        slogan = {i for i, (tags, _) in enumerate(marks) if shared and tags & shared}
         copy_share = signals.share(len(copied), n)
         coordination = signals.share(len(copied | slogan | set(calls)), n)
         recurring = self._recurring(burst, set(authors))
@@ -670,14 +683,18 @@ class RaidDetector:
         return target if n >= 0.3 * len(events) else None
 
     def _leaders(self, burst_id: str, events: list[RaidEvent]) -> list[int]:
-        """Near-duplicate groups of the burst's texts, recomputed only when the burst grew."""
-        cached = self._clusters.get(burst_id)
-        if cached is not None and cached[0] == len(events):
-            return cached[1]
-        s = self.settings
-        leaders = signals.near_duplicate_groups([e.text for e in events], s.copy_threshold, s.copy_min_words)
-        self._clusters[burst_id] = (len(events), leaders)
-        return leaders
+        """Near-duplicate groups of the burst's texts; only the texts added since the last call are hashed."""
+        groups = self._clusters.get(burst_id)
+        if groups is None or len(groups.leaders) > len(events):
+            s = self.settings
+            groups = self._clusters[burst_id] = signals.NearDuplicates(s.copy_threshold, s.copy_min_words)
+        return groups.add([e.text for e in events[len(groups.leaders) :]])
+
+    def _marks(self, e: RaidEvent) -> tuple[frozenset[str], str | None]:
+        found = self._features.get(e.comment_id)
+        if found is None:
+            found = self._features[e.comment_id] = (signals.tags_and_links(e.text), signals.call_to_arms(e.text))
+        return found
 
     def _recurring(self, burst: _Burst, authors: set[str]) -> dict[str, tuple[str, ...]]:
         """Authors of this burst who were members of an earlier raid together with at least `coaction_min` - 1
@@ -725,6 +742,7 @@ class RaidDetector:
         needed.update(i for ser in self._series.values() for i in ser.recent)
         window = max(self._latest, now) - s.window_minutes
         self._events = {i: e for i, e in self._events.items() if i in needed or self._seen.get(i, -1) >= window}
+        self._features = {i: f for i, f in self._features.items() if i in self._events}
         idle = now - s.series_idle_minutes
         for key in [k for k, ser in self._series.items() if ser.burst is None and ser.seen_last < idle]:
             del self._series[key]

@@ -12,7 +12,9 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime, timedelta
+from functools import cache
 from itertools import pairwise
+from typing import Any
 
 #: Words: letters and digits (any script). One character class repeated once: linear.
 _WORD = re.compile(r"[^\W_]+")
@@ -79,11 +81,16 @@ def tags_and_links(text: str) -> frozenset[str]:
     return frozenset(found)
 
 
+@cache
+def _call_phrases() -> tuple[tuple[str, str], ...]:
+    return tuple((phrase, f" {' '.join(words(phrase))} ") for phrase in CALLS_TO_ARMS)
+
+
 def call_to_arms(text: str) -> str | None:
     """The call to arms a text makes ("iedereen naar ..."), or None."""
     padded = f" {' '.join(words(text))} "
-    for phrase in CALLS_TO_ARMS:
-        if f" {' '.join(words(phrase))} " in padded:
+    for phrase, padded_phrase in _call_phrases():
+        if padded_phrase in padded:
             return phrase
     return None
 
@@ -141,49 +148,61 @@ def shared_markers(markers_by_author: Mapping[str, Iterable[str]], min_authors: 
     return {m for m, n in users.items() if n >= needed}
 
 
-def near_duplicate_groups(
-    texts: Sequence[str], threshold: float, min_words: int, num_perm: int = 64, num_bands: int = 16, seed: int = 14
-) -> list[int]:
-    """For each text, the index of the first text of its near-duplicate group (itself when it leads one).
+class NearDuplicates:
+    """Near-duplicate groups of a growing list of texts: `add` takes the new texts and gives every text's group
+    leader (the index of the first text of its group; itself when it leads one).
 
     Texts with fewer than `min_words` words lead their own group unless copied exactly ("Super!" said by many
     people is not copy-paste). MinHash LSH (rensa) proposes candidates among the group leaders only, so a chain
     of edits cannot glue two messages together; a candidate joins when the estimated Jaccard similarity of
-    words and word pairs reaches `threshold`.
+    words and word pairs reaches `threshold`. Incremental, because a burst grows minute by minute.
     """
-    from rensa import RMinHash, RMinHashLSH
 
-    leader = list(range(len(texts)))
-    exact: dict[str, int] = {}
-    tokens: list[list[str]] = []
-    todo: list[int] = []
-    for i, text in enumerate(texts):
-        toks = words(text)
-        key = " ".join(toks)
-        first = exact.get(key)
-        if first is not None:
-            leader[i] = first
-            tokens.append([])
-            continue
-        exact[key] = i
-        tokens.append(toks)
-        if len(toks) >= min_words:
-            todo.append(i)
-    if not todo:
-        return leader
-    hashes = RMinHash.from_token_sets([shingles(tokens[i]) for i in todo], num_perm, seed)
-    lsh = RMinHashLSH(threshold, num_perm, num_bands)
-    by_slot: dict[int, int] = {}
-    for slot, (i, mine) in enumerate(zip(todo, hashes, strict=True)):
-        best, best_score = -1, threshold
-        for other in sorted(lsh.query(mine)):
-            score = mine.jaccard(hashes[other])
-            if score >= best_score and (best < 0 or score > best_score):
-                best, best_score = other, score
-        if best >= 0:
-            leader[i] = by_slot[best]
-        else:
-            lsh.insert(slot, mine)
-            by_slot[slot] = i
-    # Exact copies follow their original's group.
-    return [leader[leader[i]] if leader[i] != i else i for i in range(len(texts))]
+    def __init__(self, threshold: float, min_words: int, num_perm: int = 64, num_bands: int = 16,
+                 seed: int = 14) -> None:  # fmt: skip
+        from rensa import RMinHashLSH
+
+        self.threshold, self.min_words, self.num_perm, self.seed = threshold, min_words, num_perm, seed
+        self.leaders: list[int] = []
+        self._exact: dict[str, int] = {}
+        self._lsh = RMinHashLSH(threshold, num_perm, num_bands)
+        self._hashes: dict[int, Any] = {}
+
+    def add(self, texts: Sequence[str]) -> list[int]:
+        from rensa import RMinHash
+
+        base = len(self.leaders)
+        todo: list[tuple[int, list[str]]] = []
+        for k, text in enumerate(texts):
+            i = base + k
+            toks = words(text)
+            key = " ".join(toks)
+            first = self._exact.get(key)
+            if first is not None:
+                self.leaders.append(first)  # resolved below once `first` has its group
+                continue
+            self._exact[key] = i
+            self.leaders.append(i)
+            if len(toks) >= self.min_words:
+                todo.append((i, shingles(toks)))
+        if todo:
+            hashes = RMinHash.from_token_sets([sh for _, sh in todo], self.num_perm, self.seed)
+            for (i, _), mine in zip(todo, hashes, strict=True):
+                best, best_score = -1, self.threshold
+                for other in sorted(self._lsh.query(mine)):
+                    score = mine.jaccard(self._hashes[other])
+                    if score >= best_score and (best < 0 or score > best_score):
+                        best, best_score = other, score
+                if best >= 0:
+                    self.leaders[i] = best
+                else:
+                    self._lsh.insert(i, mine)
+                    self._hashes[i] = mine
+        for i in range(base, len(self.leaders)):
+            self.leaders[i] = self.leaders[self.leaders[i]]
+        return self.leaders
+
+
+def near_duplicate_groups(texts: Sequence[str], threshold: float, min_words: int) -> list[int]:
+    """For each text, the index of the first text of its near-duplicate group (see NearDuplicates)."""
+    return list(NearDuplicates(threshold, min_words).add(texts))

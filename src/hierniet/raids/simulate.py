@@ -318,6 +318,7 @@ class _Generator:
         #: Brigade families per organisation: accounts that come back in a later brigade.
         self.families: dict[str, list[list[str]]] = {org: [] for org in ORGANISATIONS}
         self.family_brigades: dict[tuple[str, int], list[str]] = {}
+        self.hits: list[tuple[datetime, set[str]]] = []  # what each brigade aimed at, and when
 
     def _old_account(self) -> datetime:
         return self.start - timedelta(days=self.rng.uniform(200, 4000))
@@ -428,11 +429,15 @@ class _Generator:
         """One brigade: a core copying slogans in the first minutes, joiners insulting after them."""
         rng = self.rng
         org = rng.choice(list(ORGANISATIONS))
-        live = [p for p in posts if p.organisation == org and p.at <= at]
-        if not live:
+        # Two brigades on one post or person within hours would be one burst: the truth could not tell them
+        # apart, so a brigade keeps off what another one hit in the last six hours.
+        busy = {x for when, hit in self.hits if at - when < timedelta(hours=6) for x in hit}
+        live = [p for p in posts if p.organisation == org and p.at <= at and p.id not in busy]
+        staff = [s for s in STAFF[org] if s[0] not in busy]
+        if not live or not staff:
             return
         on_person = rng.random() < 0.35
-        target_id, name = rng.choice(STAFF[org])
+        target_id, name = rng.choice(staff)
         if on_person:
             aimed = rng.sample(live[-6:], k=min(len(live[-6:]), rng.randint(2, 4)))
         else:
@@ -442,7 +447,8 @@ class _Generator:
                     "",
                     "de stad" if aimed[0].lang == "nl" else "la ville" if aimed[0].lang == "fr" else "the city",
                 )
-        size = int(round(math.exp(rng.uniform(math.log(10), math.log(200)))))
+        self.hits.append((at, {p.id for p in aimed} | {target_id}))
+        size = round(math.exp(rng.uniform(math.log(10), math.log(200))))
         # Recurring accounts: a brigade of this organisation may bring back part of an earlier family.
         families = self.families[org]
         recurring: list[str] = []
@@ -535,8 +541,10 @@ class _Generator:
             if tram and rng.random() < 0.5:
                 self.viral(rng.choice(tram))
             n = int(self.brigades_per_day) + (1 if rng.random() < self.brigades_per_day % 1 else 0)
-            for _ in range(n):
-                at = self.start + timedelta(days=day, hours=rng.uniform(3, 20), seconds=rng.randrange(60))
+            times = sorted(
+                self.start + timedelta(days=day, hours=rng.uniform(3, 20), seconds=rng.randrange(60)) for _ in range(n)
+            )
+            for at in times:
                 self.brigade(len(self.brigades), posts, at)
 
 
