@@ -42,6 +42,8 @@ from hierniet.raids import signals
 from hierniet.raids.types import MemberRole, Raid, RaidEvent, RaidKind, RaidMember, TextCluster
 
 STATE_VERSION = 1
+#: The series a burst is counted in: a post's comments, a target's, or a post's abusive comments.
+_SERIES_KINDS = {"p": "post", "t": "target", "a": "abuse"}
 _EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
 
 
@@ -150,6 +152,7 @@ class _Burst:
     baseline: float
     events: list[str] = field(default_factory=list)
     closed: bool = False
+    series: str = "p"  # what it was counted in: a post ("p"), a target ("t") or a post's abuse ("a")
 
 
 def _event_dict(e: RaidEvent) -> dict[str, Any]:
@@ -240,6 +243,10 @@ class RaidDetector:
                     times[1] = minute
             if e.post is not None:
                 self._count(f"p\x1f{e.organisation}\x1f{e.post}", e, minute)
+                if e.abusive:
+                    # The post's abuse alone: a brigade on a post that is already busy (a viral post) is a
+                    # burst of abuse inside a burst of comments.
+                    self._count(f"a\x1f{e.organisation}\x1f{e.post}", e, minute)
             for target in e.targets:
                 self._count(f"t\x1f{e.organisation}\x1f{target}", e, minute)
 
@@ -281,14 +288,16 @@ class RaidDetector:
     def _open(self, key: str, series: _Series, e: RaidEvent, window: list[str], minute: int) -> None:
         start_at = min(self._events[i].posted_at for i in window)
         kind, org, name = key.split("\x1f", 2)
-        burst_id = f"{org}:{'post' if kind == 'p' else 'target'}:{name}:{start_at.strftime('%Y-%m-%dT%H:%MZ')}"
+        what = _SERIES_KINDS[kind]
+        burst_id = f"{org}:{what}:{name}:{start_at.strftime('%Y-%m-%dT%H:%MZ')}"
         burst = _Burst(
             id=burst_id,
             organisation=org,
-            post=name if kind == "p" else None,
+            post=name if kind in "pa" else None,
             target=name if kind == "t" else None,
             start=_minute(start_at),
             opened=minute,
+            series=kind,
             baseline=series.ewma,
             events=list(window),
         )
@@ -355,7 +364,7 @@ class RaidDetector:
                 self._readings[burst.id] = (len(burst.events), raid)
             if raid is not None:
                 found[burst.id] = raid
-        raids = self._merge_targets(found)
+        raids = self._merge(found, {b.id: b.series for b in self._bursts.values()})
         for burst in [b for b in self._bursts.values() if b.closed]:
             del self._bursts[burst.id]
             self._clusters.pop(burst.id, None)
@@ -363,26 +372,27 @@ class RaidDetector:
         self._prune(minute)
         return sorted(raids, key=lambda r: (r.started_at, r.key))
 
-    def _merge_targets(self, found: dict[str, Raid]) -> list[Raid]:
-        """A target's burst that is mostly one post's burst is that burst (named after its target), not a
-        second finding."""
-        posts = {k: r for k, r in found.items() if r.post is not None}
-        out = dict(posts)
-        for key, raid in found.items():
-            if raid.post is not None:
-                continue
+    def _merge(self, found: dict[str, Raid], series: dict[str, str]) -> list[Raid]:
+        """One finding per attack: a target's or a post's abuse burst that is mostly (half its comments) inside
+        a finding of the same kind already kept is that finding (named after its target), not a second one.
+        Post bursts are kept first, then targets' (across posts), then abuse bursts."""
+        order = {"p": 0, "t": 1, "a": 2}
+        kept: list[Raid] = []
+        for key in sorted(found, key=lambda k: (order[series.get(k, "p")], k)):
+            raid = found[key]
             ids = set(raid.comment_ids)
-            best, overlap = None, 0
-            for other in posts.values():
-                n = len(ids.intersection(other.comment_ids))
-                if n > overlap:
-                    best, overlap = other, n
-            if best is not None and overlap >= 0.5 * len(ids):
-                if best.target is None:
-                    out[best.key] = _with_target(best, raid.target)
+            best, overlap = -1, 0
+            for n, other in enumerate(kept):
+                if other.kind is raid.kind:
+                    common = len(ids.intersection(other.comment_ids))
+                    if common > overlap:
+                        best, overlap = n, common
+            if best >= 0 and overlap >= 0.5 * len(ids):
+                if kept[best].target is None and raid.target is not None:
+                    kept[best] = _with_target(kept[best], raid.target)
                 continue
-            out[key] = raid
-        return list(out.values())
+            kept.append(raid)
+        return kept
 
     def _read(self, burst: _Burst) -> Raid | None:
         s = self.settings

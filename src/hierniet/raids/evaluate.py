@@ -125,8 +125,9 @@ def run(sim: Simulation, settings: DetectorSettings | None = None, restart_every
     return _score(sim, first_raid, last, spent, restarts)
 
 
-def _score(sim: Simulation, first_raid: dict[str, datetime], last: dict[str, Raid], spent: float,
-           restarts: int) -> RunResult:  # fmt: skip
+def _score(
+    sim: Simulation, first_raid: dict[str, datetime], last: dict[str, Raid], spent: float, restarts: int
+) -> RunResult:
     result = RunResult(days=sim.days, events=len(sim.events), seconds=spent, restarts=restarts)
     authors = {b.id: set(b.authors) for b in sim.brigades}
     matched: dict[str, list[Raid]] = {b.id: [] for b in sim.brigades}
@@ -169,7 +170,7 @@ def _score(sim: Simulation, first_raid: dict[str, datetime], last: dict[str, Rai
                 recurring_recognised=recognised,
                 found=found,
                 predicted=len(predicted),
-            )  # fmt: skip
+            )
         )
     result.storms = sum(1 for e in sim.episodes if e.kind == "criticism_storm")
     storm_posts = {e.post for e in sim.episodes if e.kind == "criticism_storm"}

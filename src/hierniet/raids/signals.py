@@ -158,8 +158,9 @@ class NearDuplicates:
     words and word pairs reaches `threshold`. Incremental, because a burst grows minute by minute.
     """
 
-    def __init__(self, threshold: float, min_words: int, num_perm: int = 64, num_bands: int = 16,
-                 seed: int = 14) -> None:  # fmt: skip
+    def __init__(
+        self, threshold: float, min_words: int, num_perm: int = 64, num_bands: int = 16, seed: int = 14
+    ) -> None:
         from rensa import RMinHashLSH
 
         self.threshold, self.min_words, self.num_perm, self.seed = threshold, min_words, num_perm, seed

@@ -76,94 +76,212 @@ _SUFFIX = {
 }
 _VIRAL = {
     "nl": [
-        "Wat een prachtig nieuws voor onze stad", "Ik ben er zeker bij met de kinderen", "Eindelijk, hier keken we naar uit",
-        "Super gedaan, proficiat aan iedereen die eraan werkte", "Zalig, dit gaan we delen met de buren",
-        "Wie gaat er mee zaterdag?", "Mijn dochter is helemaal enthousiast", "Dat ziet er echt schitterend uit",
-        "Fijn dat er eens iets positiefs gebeurt", "Goed bezig, zo zie ik het graag", "Prachtige foto's trouwens",
-        "Ik heb het al doorgestuurd naar mijn moeder", "Hopelijk is het weer een beetje mee",
+        "Wat een prachtig nieuws voor onze stad",
+        "Ik ben er zeker bij met de kinderen",
+        "Eindelijk, hier keken we naar uit",
+        "Super gedaan, proficiat aan iedereen die eraan werkte",
+        "Zalig, dit gaan we delen met de buren",
+        "Wie gaat er mee zaterdag?",
+        "Mijn dochter is helemaal enthousiast",
+        "Dat ziet er echt schitterend uit",
+        "Fijn dat er eens iets positiefs gebeurt",
+        "Goed bezig, zo zie ik het graag",
+        "Prachtige foto's trouwens",
+        "Ik heb het al doorgestuurd naar mijn moeder",
+        "Hopelijk is het weer een beetje mee",
     ],
     "fr": [
-        "Quelle belle nouvelle pour notre ville", "J'y serai avec les enfants, c'est sûr", "Enfin, on attendait ça depuis longtemps",
-        "Bravo à toutes les équipes qui ont travaillé dessus", "Génial, je partage avec les voisins",
-        "Qui vient samedi ?", "Ma fille est ravie", "Ça a l'air vraiment magnifique",
-        "Ça fait plaisir de voir une bonne nouvelle", "Belles photos au passage", "J'ai déjà envoyé le lien à ma mère",
+        "Quelle belle nouvelle pour notre ville",
+        "J'y serai avec les enfants, c'est sûr",
+        "Enfin, on attendait ça depuis longtemps",
+        "Bravo à toutes les équipes qui ont travaillé dessus",
+        "Génial, je partage avec les voisins",
+        "Qui vient samedi ?",
+        "Ma fille est ravie",
+        "Ça a l'air vraiment magnifique",
+        "Ça fait plaisir de voir une bonne nouvelle",
+        "Belles photos au passage",
+        "J'ai déjà envoyé le lien à ma mère",
         "Pourvu qu'il fasse beau",
     ],
     "en": [
-        "What great news for the city", "We will definitely come with the kids", "Finally, we have been waiting for this",
-        "Well done to everyone who worked on it", "Lovely, sharing this with the neighbours", "Who is coming on Saturday?",
-        "My daughter is so excited", "That looks absolutely wonderful", "Nice to see some good news for once",
-        "Beautiful pictures by the way", "Already sent it to my mum", "Hope the weather plays along",
+        "What great news for the city",
+        "We will definitely come with the kids",
+        "Finally, we have been waiting for this",
+        "Well done to everyone who worked on it",
+        "Lovely, sharing this with the neighbours",
+        "Who is coming on Saturday?",
+        "My daughter is so excited",
+        "That looks absolutely wonderful",
+        "Nice to see some good news for once",
+        "Beautiful pictures by the way",
+        "Already sent it to my mum",
+        "Hope the weather plays along",
     ],
-}  # fmt: skip
+}
 _COMPLAINT = {
     "nl": (
-        ["Weeral staking.", "Alweer een storing.", "Derde keer deze maand.", "Geen tram te zien.", "Opnieuw vertraging.",
-         "Zoveelste keer.", "Niets rijdt.", "Weer een dag verloren."],
-        ["Ik kom te laat op mijn werk", "mijn kinderen staan in de kou te wachten", "ik mis mijn examen",
-         "ik betaal een abonnement voor niets", "de vervangbussen zijn nergens te bespeuren",
-         "ik sta hier al 40 minuten", "niemand laat iets weten", "de app zegt nog altijd dat alles rijdt"],
-        ["Dit is onaanvaardbaar.", "Wanneer wordt dit opgelost?", "Ik wil mijn geld terug.", "Communiceer beter aub.",
-         "Belachelijk.", "Ik ben het echt beu.", "Hoe moeilijk kan het zijn?", "Wie betaalt mijn taxi?"],
+        [
+            "Weeral staking.",
+            "Alweer een storing.",
+            "Derde keer deze maand.",
+            "Geen tram te zien.",
+            "Opnieuw vertraging.",
+            "Zoveelste keer.",
+            "Niets rijdt.",
+            "Weer een dag verloren.",
+        ],
+        [
+            "Ik kom te laat op mijn werk",
+            "mijn kinderen staan in de kou te wachten",
+            "ik mis mijn examen",
+            "ik betaal een abonnement voor niets",
+            "de vervangbussen zijn nergens te bespeuren",
+            "ik sta hier al 40 minuten",
+            "niemand laat iets weten",
+            "de app zegt nog altijd dat alles rijdt",
+        ],
+        [
+            "Dit is onaanvaardbaar.",
+            "Wanneer wordt dit opgelost?",
+            "Ik wil mijn geld terug.",
+            "Communiceer beter aub.",
+            "Belachelijk.",
+            "Ik ben het echt beu.",
+            "Hoe moeilijk kan het zijn?",
+            "Wie betaalt mijn taxi?",
+        ],
     ),
     "fr": (
-        ["Encore une grève.", "Encore une panne.", "Troisième fois ce mois-ci.", "Aucun tram en vue.",
-         "Encore du retard.", "Pour la énième fois.", "Rien ne roule.", "Encore une journée perdue."],
-        ["je vais arriver en retard au travail", "mes enfants attendent dans le froid", "je rate mon examen",
-         "je paie un abonnement pour rien", "les bus de remplacement sont introuvables", "j'attends depuis 40 minutes",
-         "personne ne prévient", "l'appli dit toujours que tout roule"],
-        ["C'est inadmissible.", "Quand est-ce que ce sera réglé ?", "Je veux être remboursé.",
-         "Communiquez mieux svp.", "C'est ridicule.", "J'en ai vraiment marre.", "C'est si difficile ?",
-         "Qui paie mon taxi ?"],
+        [
+            "Encore une grève.",
+            "Encore une panne.",
+            "Troisième fois ce mois-ci.",
+            "Aucun tram en vue.",
+            "Encore du retard.",
+            "Pour la énième fois.",
+            "Rien ne roule.",
+            "Encore une journée perdue.",
+        ],
+        [
+            "je vais arriver en retard au travail",
+            "mes enfants attendent dans le froid",
+            "je rate mon examen",
+            "je paie un abonnement pour rien",
+            "les bus de remplacement sont introuvables",
+            "j'attends depuis 40 minutes",
+            "personne ne prévient",
+            "l'appli dit toujours que tout roule",
+        ],
+        [
+            "C'est inadmissible.",
+            "Quand est-ce que ce sera réglé ?",
+            "Je veux être remboursé.",
+            "Communiquez mieux svp.",
+            "C'est ridicule.",
+            "J'en ai vraiment marre.",
+            "C'est si difficile ?",
+            "Qui paie mon taxi ?",
+        ],
     ),
     "en": (
-        ["Another strike.", "Another breakdown.", "Third time this month.", "No tram in sight.", "Delayed again.",
-         "For the umpteenth time.", "Nothing is running.", "Another day lost."],
-        ["I will be late for work", "my kids are waiting in the cold", "I am missing my exam",
-         "I pay a season ticket for nothing", "the replacement buses are nowhere to be seen",
-         "I have been waiting for 40 minutes", "nobody tells us anything", "the app still says everything runs"],
-        ["This is unacceptable.", "When will this be fixed?", "I want a refund.", "Please communicate better.",
-         "Ridiculous.", "I am really fed up.", "How hard can it be?", "Who pays for my taxi?"],
+        [
+            "Another strike.",
+            "Another breakdown.",
+            "Third time this month.",
+            "No tram in sight.",
+            "Delayed again.",
+            "For the umpteenth time.",
+            "Nothing is running.",
+            "Another day lost.",
+        ],
+        [
+            "I will be late for work",
+            "my kids are waiting in the cold",
+            "I am missing my exam",
+            "I pay a season ticket for nothing",
+            "the replacement buses are nowhere to be seen",
+            "I have been waiting for 40 minutes",
+            "nobody tells us anything",
+            "the app still says everything runs",
+        ],
+        [
+            "This is unacceptable.",
+            "When will this be fixed?",
+            "I want a refund.",
+            "Please communicate better.",
+            "Ridiculous.",
+            "I am really fed up.",
+            "How hard can it be?",
+            "Who pays for my taxi?",
+        ],
     ),
-}  # fmt: skip
+}
 #: Brigade slogans: {name} is the target (or the organisation), {tag} the brigade's hashtag.
 _SLOGAN = {
     "nl": [
-        "{name} is een corrupte idioot, weg met die clown {tag}", "Wat een stelletje debielen rond {name}, rot op {tag}",
+        "{name} is een corrupte idioot, weg met die clown {tag}",
+        "Wat een stelletje debielen rond {name}, rot op {tag}",
         "{name} is een waardeloze leugenaar, iedereen naar deze pagina {tag}",
         "Vuile profiteurs, {name} en co verdienen geen cent van ons belastinggeld {tag}",
     ],
     "fr": [
-        "{name} est une ordure corrompue, dégage {tag}", "Bande de connards autour de {name}, dégagez tous {tag}",
+        "{name} est une ordure corrompue, dégage {tag}",
+        "Bande de connards autour de {name}, dégagez tous {tag}",
         "{name} n'est qu'une menteuse incapable et une abrutie, tous sur cette page {tag}",
         "Sales profiteurs, {name} et sa clique de crétins ne méritent rien {tag}",
     ],
     "en": [
-        "{name} is a corrupt idiot, get lost you clown {tag}", "What a bunch of morons around {name}, piss off {tag}",
+        "{name} is a corrupt idiot, get lost you clown {tag}",
+        "What a bunch of morons around {name}, piss off {tag}",
         "{name} is a pathetic lying moron, everyone go to this page {tag}",
         "Filthy parasites, {name} and the other idiots deserve nothing {tag}",
     ],
-}  # fmt: skip
+}
 _INSULT = {
     "nl": (
         ["{name},", "Hey {name},", "Zeg {name},", "", "Jullie daar,", "Allemaal,"],
-        ["ge zijt een waardeloze trut", "wat een idioot", "stelletje debielen", "rot toch op, klootzak",
-         "ge zijt een lachertje en een sukkel", "wat een zielige clown", "vuile leugenaar", "stomme idioot"],
+        [
+            "ge zijt een waardeloze trut",
+            "wat een idioot",
+            "stelletje debielen",
+            "rot toch op, klootzak",
+            "ge zijt een lachertje en een sukkel",
+            "wat een zielige clown",
+            "vuile leugenaar",
+            "stomme idioot",
+        ],
         ["", "", " 🤡", " 🤮", "!!", " echt waar"],
     ),
     "fr": (
         ["{name},", "Hé {name},", "Dis donc {name},", "", "Vous là,", "Tous,"],
-        ["t'es qu'une pauvre conne", "quel abruti", "bande de connards", "dégage, espèce d'ordure",
-         "t'es une incapable et une idiote", "quel clown pathétique", "sale menteuse", "espèce de crétin"],
+        [
+            "t'es qu'une pauvre conne",
+            "quel abruti",
+            "bande de connards",
+            "dégage, espèce d'ordure",
+            "t'es une incapable et une idiote",
+            "quel clown pathétique",
+            "sale menteuse",
+            "espèce de crétin",
+        ],
         ["", "", " 🤡", " 🤮", " !!", " franchement"],
     ),
     "en": (
         ["{name},", "Hey {name},", "Listen {name},", "", "You lot,", "All of you,"],
-        ["you are a pathetic idiot", "what a moron", "bunch of morons", "piss off, you scumbag",
-         "you are a useless clown", "what a pathetic loser", "filthy liar", "stupid idiot"],
+        [
+            "you are a pathetic idiot",
+            "what a moron",
+            "bunch of morons",
+            "piss off, you scumbag",
+            "you are a useless clown",
+            "what a pathetic loser",
+            "filthy liar",
+            "stupid idiot",
+        ],
         ["", "", " 🤡", " 🤮", "!!", " seriously"],
     ),
-}  # fmt: skip
+}
 _CALL = {
     "nl": ["Iedereen naar {where}!", "Allemaal naar {where}, laat van je horen"],
     "fr": ["Tous sur {where} !", "Allez tous sur {where}, inondez-les"],
@@ -228,21 +346,32 @@ class Simulation:
             "events": len(self.events),
             "brigades": [
                 {
-                    "id": b.id, "organisation": b.organisation, "post": b.post, "target": b.target,
-                    "started_at": b.started_at.isoformat(), "size": b.size, "authors": list(b.authors),
-                    "core": list(b.core), "recurring": list(b.recurring), "earlier": list(b.earlier),
+                    "id": b.id,
+                    "organisation": b.organisation,
+                    "post": b.post,
+                    "target": b.target,
+                    "started_at": b.started_at.isoformat(),
+                    "size": b.size,
+                    "authors": list(b.authors),
+                    "core": list(b.core),
+                    "recurring": list(b.recurring),
+                    "earlier": list(b.earlier),
                     "comment_ids": list(b.comment_ids),
                 }
                 for b in self.brigades
             ],
             "episodes": [
                 {
-                    "id": e.id, "kind": e.kind, "organisation": e.organisation, "post": e.post,
-                    "started_at": e.started_at.isoformat(), "comment_ids": list(e.comment_ids),
+                    "id": e.id,
+                    "kind": e.kind,
+                    "organisation": e.organisation,
+                    "post": e.post,
+                    "started_at": e.started_at.isoformat(),
+                    "comment_ids": list(e.comment_ids),
                 }
                 for e in self.episodes
             ],
-        }  # fmt: skip
+        }
 
     def write(self, events_path: Any, truth_path: Any) -> None:
         """Events as JSONL (hierniet.raids.detector.event_to_dict) and the truth as JSON."""
@@ -311,7 +440,7 @@ class _Generator:
             org: [f"{org.split('-')[0]}-r{i:04d}" for i in range(250 if org == "stad-demostad" else 150)]
             for org in ORGANISATIONS
         }
-        for org, people in self.regulars.items():
+        for people in self.regulars.values():
             for person in people:
                 self.history[person] = self.rng.random() < 0.75
                 self.created[person] = self._old_account() if self.rng.random() < 0.6 else None
@@ -327,8 +456,16 @@ class _Generator:
         self.n += 1
         return f"sim-{self.n:07d}"
 
-    def _add(self, post: _Post, author: str, at: datetime, text: str, abusive: bool = False,
-             criticism: bool = False, targets: tuple[str, ...] = ()) -> str:  # fmt: skip
+    def _add(
+        self,
+        post: _Post,
+        author: str,
+        at: datetime,
+        text: str,
+        abusive: bool = False,
+        criticism: bool = False,
+        targets: tuple[str, ...] = (),
+    ) -> str:
         cid = self._id()
         self.raw.append(
             _Raw(
@@ -343,7 +480,7 @@ class _Generator:
                 abusive,
                 criticism,
                 targets,
-            )  # fmt: skip
+            )
         )
         return cid
 
@@ -378,8 +515,17 @@ class _Generator:
                     demo = self.rng.choice(mine)
                     at = self.start + timedelta(days=day, hours=self.rng.uniform(1, 13))
                     disruption = any(w in demo["text"].lower() for w in ("staking", "grève", "disrupted", "streik"))
-                    out.append(_Post(f"{demo['id']}~d{day}p{k}", org, demo["channel"], self.channels[demo["channel"]][1],
-                                     demo["lang"], at, disruption))  # fmt: skip
+                    out.append(
+                        _Post(
+                            f"{demo['id']}~d{day}p{k}",
+                            org,
+                            demo["channel"],
+                            self.channels[demo["channel"]][1],
+                            demo["lang"],
+                            at,
+                            disruption,
+                        )
+                    )
         return sorted(out, key=lambda p: p.at)
 
     def normal(self, post: _Post) -> None:
@@ -503,7 +649,7 @@ class _Generator:
                 recurring=tuple(sorted(recurring)),
                 earlier=tuple(earlier),
                 comment_ids=tuple(ids),
-            )  # fmt: skip
+            )
         )
 
     def _edit(self, text: str) -> str:
@@ -564,9 +710,14 @@ def _triage_flags(texts: Sequence[str]) -> dict[str, tuple[bool, bool]]:
     return out
 
 
-def simulate(seed: int = 14, days: int = 3, flags_from: Flags = "triage", brigades_per_day: float = 4.0,
-             start: datetime | None = None,
-             classify: Callable[[Sequence[str]], dict[str, tuple[bool, bool]]] | None = None) -> Simulation:  # fmt: skip
+def simulate(
+    seed: int = 14,
+    days: int = 3,
+    flags_from: Flags = "triage",
+    brigades_per_day: float = 4.0,
+    start: datetime | None = None,
+    classify: Callable[[Sequence[str]], dict[str, tuple[bool, bool]]] | None = None,
+) -> Simulation:
     """A seeded timeline of `days` days with its truth (see the module's docstring).
 
     `flags_from="triage"` (the default) reads `abusive` and `criticism` with the shipped triage engine (or
@@ -604,7 +755,7 @@ def simulate(seed: int = 14, days: int = 3, flags_from: Flags = "triage", brigad
                 author_known=gen.history.get(r.author, False) or seen < r.at - timedelta(hours=1),
                 account_created_at=gen.created.get(r.author),
                 targets=r.targets,
-            )  # fmt: skip
+            )
         )
     kept = {e.comment_id for e in events}
     brigades = [b for b in gen.brigades if b.started_at < end]
@@ -620,8 +771,16 @@ def simulate(seed: int = 14, days: int = 3, flags_from: Flags = "triage", brigad
             b.recurring,
             b.earlier,
             tuple(i for i in b.comment_ids if i in kept),
-        )  # fmt: skip
+        )
         for b in brigades
     ]
-    return Simulation(seed=seed, days=days, start=start, end=end, flags_from=flags_from, events=events,
-                      brigades=brigades, episodes=gen.episodes)  # fmt: skip
+    return Simulation(
+        seed=seed,
+        days=days,
+        start=start,
+        end=end,
+        flags_from=flags_from,
+        events=events,
+        brigades=brigades,
+        episodes=gen.episodes,
+    )
