@@ -34,6 +34,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field, fields
+from dataclasses import replace as _replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -216,6 +217,8 @@ class RaidDetector:
         self._clusters: dict[str, signals.NearDuplicates] = {}
         self._features: dict[str, tuple[frozenset[str], str | None]] = {}
         self._readings: dict[str, tuple[int, Raid | None]] = {}
+        # Burst -> the key its attack was reported under (bursts counted in several series are one finding).
+        self._alias: dict[str, str] = {}
 
     # --- observing -------------------------------------------------------------------------------------------
 
@@ -356,43 +359,98 @@ class RaidDetector:
                 self._close(burst, series)
         found: dict[str, Raid] = {}
         for burst in list(self._bursts.values()):
-            cached = self._readings.get(burst.id)
-            if cached is not None and cached[0] == len(burst.events):
-                raid = cached[1]
-            else:
-                raid = self._read(burst)
-                self._readings[burst.id] = (len(burst.events), raid)
+            raid = self._reading(burst)
             if raid is not None:
                 found[burst.id] = raid
-        raids = self._merge(found, {b.id: b.series for b in self._bursts.values()})
+        raids = []
+        for group in self._groups(found):
+            # A group keeps the key it was first reported under, even after the burst that led it closed.
+            key = next((self._alias[b.id] for b in group if b.id in self._alias), group[0].id)
+            for b in group:
+                self._alias[b.id] = key
+            raid = self._merged(group, found)
+            raids.append(raid if raid.key == key else _replace(raid, key=key))
+        for raid in raids:
+            if raid.kind is RaidKind.RAID:
+                self._remember(raid)
         for burst in [b for b in self._bursts.values() if b.closed]:
             del self._bursts[burst.id]
             self._clusters.pop(burst.id, None)
-            self._readings.pop(burst.id, None)
+            for key in [k for k in self._readings if k == burst.id or k.startswith(f"{burst.id}+")]:
+                del self._readings[key]
+            self._alias.pop(burst.id, None)
         self._prune(minute)
         return sorted(raids, key=lambda r: (r.started_at, r.key))
 
-    def _merge(self, found: dict[str, Raid], series: dict[str, str]) -> list[Raid]:
-        """One finding per attack: a target's or a post's abuse burst that is mostly (half its comments) inside
-        a finding of the same kind already kept is that finding (named after its target), not a second one.
-        Post bursts are kept first, then targets' (across posts), then abuse bursts."""
+    def _reading(self, burst: _Burst) -> Raid | None:
+        """The burst read as it stands (read again only when it grew)."""
+        cached = self._readings.get(burst.id)
+        if cached is not None and cached[0] == len(burst.events):
+            return cached[1]
+        raid = self._read(burst)
+        self._readings[burst.id] = (len(burst.events), raid)
+        return raid
+
+    def _groups(self, found: dict[str, Raid]) -> list[list[_Burst]]:
+        """Bursts that are one attack: findings of the same kind of which one has half its comments in the
+        other (a brigade on one post is also a burst of the person it names and of the post's abuse; a brigade
+        against a person across posts is also a burst on each post). Each group is led by the burst that opened
+        first, so its key stays the group's for its life."""
         order = {"p": 0, "t": 1, "a": 2}
-        kept: list[Raid] = []
-        for key in sorted(found, key=lambda k: (order[series.get(k, "p")], k)):
-            raid = found[key]
-            ids = set(raid.comment_ids)
-            best, overlap = -1, 0
-            for n, other in enumerate(kept):
-                if other.kind is raid.kind:
-                    common = len(ids.intersection(other.comment_ids))
-                    if common > overlap:
-                        best, overlap = n, common
-            if best >= 0 and overlap >= 0.5 * len(ids):
-                if kept[best].target is None and raid.target is not None:
-                    kept[best] = _with_target(kept[best], raid.target)
-                continue
-            kept.append(raid)
-        return kept
+        bursts = sorted((self._bursts[k] for k in found), key=lambda b: (b.opened, order[b.series], b.id))
+        rank = {b.id: n for n, b in enumerate(bursts)}
+        ids = {b.id: set(found[b.id].comment_ids) for b in bursts}
+        leader = {b.id: b.id for b in bursts}
+
+        def head(k: str) -> str:
+            while leader[k] != k:
+                k = leader[k]
+            return k
+
+        for i, a in enumerate(bursts):
+            for b in bursts[i + 1 :]:
+                ha, hb = head(a.id), head(b.id)
+                if found[a.id].kind is not found[b.id].kind or ha == hb:
+                    continue
+                common = len(ids[a.id] & ids[b.id])
+                if common and common >= 0.5 * min(len(ids[a.id]), len(ids[b.id])):
+                    if rank[ha] < rank[hb]:
+                        leader[hb] = ha
+                    else:
+                        leader[ha] = hb
+        groups: dict[str, list[_Burst]] = {}
+        for b in bursts:
+            groups.setdefault(head(b.id), []).append(b)
+        return list(groups.values())
+
+    def _merged(self, group: list[_Burst], found: dict[str, Raid]) -> Raid:
+        """One finding for a group of bursts: read again over all their comments, under the first one's key."""
+        lead = group[0]
+        if len(group) == 1:
+            return found[lead.id]
+        events: dict[str, None] = {}
+        for b in group:
+            events.update(dict.fromkeys(i for i in b.events if i in self._events))
+        posts = {self._events[i].post for i in events}
+        targets = [b.target for b in group if b.target] + [t for b in group if (t := found[b.id].target)]
+        union = _Burst(
+            id=lead.id,
+            organisation=lead.organisation,
+            post=lead.post if lead.post is not None and posts == {lead.post} else None,
+            target=targets[0] if targets else None,
+            start=min(b.start for b in group),
+            opened=lead.opened,
+            baseline=lead.baseline,
+            series=lead.series,
+            events=sorted(events, key=lambda i: (self._events[i].posted_at, i)),
+        )
+        key = f"{lead.id}+" + "+".join(sorted(b.id for b in group[1:]))
+        cached = self._readings.get(key)
+        if cached is not None and cached[0] == len(union.events) and cached[1] is not None:
+            return cached[1]
+        raid = self._read(union) or found[lead.id]
+        self._readings[key] = (len(union.events), raid)
+        return raid
 
     def _read(self, burst: _Burst) -> Raid | None:
         s = self.settings
@@ -570,7 +628,10 @@ class RaidDetector:
         member_ids: list[str] = []
         for author, es in by_author.items():
             mine = [index[e.comment_id] for e in es]
-            took_part = any(e.abusive for e in es) or any(i in coordinated for i in mine) or author in recurring
+            # Copying or carrying the slogan makes a member of an author new to the organisation; a regular
+            # who writes "congratulations" like many others does not become one.
+            coordinating = author not in known and any(i in coordinated for i in mine)
+            took_part = any(e.abusive for e in es) or coordinating or author in recurring
             if not took_part:
                 continue
             earlier = recurring.get(author, ())
@@ -653,7 +714,6 @@ class RaidDetector:
                     raids=earlier_keys[:10],
                 )
             )
-        self._remember(burst, [m.author for m in members])
         return Raid(
             key=burst.id,
             kind=RaidKind.RAID,
@@ -668,7 +728,7 @@ class RaidDetector:
             abusive_comment_ids=abusive_ids,
             clusters=tuple(clusters[:10]),
             reasons=tuple(reasons),
-            channels=tuple(sorted({e.channel for e in events if e.author in by_author})),
+            channels=tuple(sorted({e.channel for e in events if e.comment_id in set(member_ids)})),
         )
 
     @staticmethod
@@ -726,17 +786,20 @@ class RaidDetector:
                 out[author] = tuple(earlier)
         return out
 
-    def _remember(self, burst: _Burst, authors: list[str]) -> None:
-        record = self._raids.get(burst.id)
+    def _remember(self, raid: Raid) -> None:
+        """Keep a reported raid's members, so the next raid with several of them knows its recurring core."""
+        record = self._raids.get(raid.key)
         if record is None:
-            record = self._raids[burst.id] = {"org": burst.organisation, "start": burst.start, "authors": []}
+            record = self._raids[raid.key] = {
+                "org": raid.organisation, "start": _minute(raid.started_at), "authors": []
+            }  # fmt: skip
         old = set(record["authors"])
-        for author in authors:
-            if author in old:
+        for member in raid.members:
+            if member.author in old:
                 continue
-            record["authors"].append(author)
-            keys = self._author_raids.setdefault(f"{burst.organisation}\x1f{author}", [])
-            keys.append(burst.id)
+            record["authors"].append(member.author)
+            keys = self._author_raids.setdefault(f"{raid.organisation}\x1f{member.author}", [])
+            keys.append(raid.key)
             del keys[:-10]
 
     # --- memory ----------------------------------------------------------------------------------------------
@@ -748,9 +811,12 @@ class RaidDetector:
         self._pruned = now
         horizon = max(self._latest, now) - s.horizon_minutes
         self._seen = {i: m for i, m in self._seen.items() if m >= horizon}
+        window = max(self._latest, now) - s.window_minutes
+        for series in self._series.values():
+            # Only the last window's comments can still start a burst.
+            series.recent = [i for i in series.recent if self._seen.get(i, -1) >= window]
         needed = {i for b in self._bursts.values() for i in b.events}
         needed.update(i for ser in self._series.values() for i in ser.recent)
-        window = max(self._latest, now) - s.window_minutes
         self._events = {i: e for i, e in self._events.items() if i in needed or self._seen.get(i, -1) >= window}
         self._features = {i: f for i, f in self._features.items() if i in self._events}
         idle = now - s.series_idle_minutes
@@ -807,6 +873,7 @@ class RaidDetector:
                     "baseline": b.baseline,
                     "events": list(b.events),
                     "closed": b.closed,
+                    "series": b.series,
                 }
                 for b in self._bursts.values()
             ],
@@ -816,6 +883,7 @@ class RaidDetector:
                 k: {"org": r["org"], "start": r["start"], "authors": list(r["authors"])} for k, r in self._raids.items()
             },
             "author_raids": {k: list(v) for k, v in self._author_raids.items()},
+            "alias": dict(self._alias),
         }
 
     @classmethod
@@ -857,6 +925,7 @@ class RaidDetector:
                     baseline=float(b["baseline"]),
                     events=list(b["events"]),
                     closed=bool(b["closed"]),
+                    series=str(b["series"]),
                 )
                 for b in state["bursts"]
             }
@@ -867,15 +936,10 @@ class RaidDetector:
                 for k, r in state["raids"].items()
             }
             detector._author_raids = {k: list(v) for k, v in state["author_raids"].items()}
+            detector._alias = {str(k): str(v) for k, v in state["alias"].items()}
         except (KeyError, TypeError, ValueError, IndexError) as exc:
             raise ValueError(f"the raid detector state is damaged ({exc!r}): start a fresh detector") from None
         return detector
-
-
-def _with_target(raid: Raid, target: str | None) -> Raid:
-    from dataclasses import replace
-
-    return replace(raid, target=target)
 
 
 __all__ = ["DetectorSettings", "RaidDetector", "event_from_dict", "event_to_dict"]
