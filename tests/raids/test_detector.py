@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from hierniet.raids.detector import DetectorSettings, RaidDetector, event_from_dict, event_to_dict
-from hierniet.raids.types import MemberRole, RaidEvent, RaidKind
+from hierniet.raids.types import MemberRole, Raid, RaidEvent, RaidKind
 
 T0 = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
 ORG = "stad-demostad"
@@ -52,9 +52,9 @@ def brigade(start: float, authors: list[str], post: str | None = "p1", channel: 
     return out
 
 
-def feed(detector: RaidDetector, events: list[RaidEvent], until: float) -> dict[str, list]:
+def feed(detector: RaidDetector, events: list[RaidEvent], until: float) -> dict[str, list[tuple[int, Raid]]]:
     """Minute by minute, as the worker does; every finding as it was reported, by key."""
-    reported: dict[str, list] = {}
+    reported: dict[str, list[tuple[int, Raid]]] = {}
     events = sorted(events, key=lambda e: e.posted_at)
     i = 0
     for minute in range(1, int(until) + 1):
@@ -108,8 +108,8 @@ def test_abuse_from_regulars_in_their_own_words_is_not_a_raid() -> None:
 
 def test_a_criticism_storm_is_said_to_be_one_and_is_not_a_raid() -> None:
     complaints = [
-        ev(f"customer{i}", 150 + i * 0.25, f"Weeral staking, ik kom te laat op mijn werk voor de {i}e keer", author_known=True,
-           criticism=True, abusive=i % 8 == 0)
+        ev(f"customer{i}", 150 + i * 0.25, f"Weeral staking, ik kom te laat op mijn werk voor de {i}e keer",
+           author_known=True, criticism=True, abusive=i % 8 == 0)
         for i in range(40)
     ]  # fmt: skip
     reported = feed(RaidDetector(), everyday() + complaints, 200)
@@ -207,11 +207,11 @@ def test_a_damaged_state_is_refused_clearly() -> None:
 
 
 def test_bad_input_is_refused_clearly() -> None:
-    naive = RaidEvent("x", ORG, "c", "facebook", "p", "a", datetime(2026, 3, 2), "t")  # noqa: DTZ001
+    naive = RaidEvent("x", ORG, "c", "facebook", "p", "a", datetime(2026, 3, 2), "t")
     with pytest.raises(ValueError, match="time zone"):
         RaidDetector().observe([naive])
     with pytest.raises(ValueError, match="time zone"):
-        RaidDetector().findings(datetime(2026, 3, 2))  # noqa: DTZ001
+        RaidDetector().findings(datetime(2026, 3, 2))
     with pytest.raises(ValueError, match="min_comments"):
         DetectorSettings(min_comments=0)
     with pytest.raises(ValueError, match="0 or more"):

@@ -214,7 +214,7 @@ class RaidDetector:
         self._pruned = 0
         # Caches, rebuilt from the rest after a restart (not in the state): near-duplicate groups per burst, a
         # comment's markers and call to arms, and each burst's reading as of its last growth.
-        self._clusters: dict[str, signals.NearDuplicates] = {}
+        self._clusters: dict[str, tuple[list[str], signals.NearDuplicates]] = {}
         self._features: dict[str, tuple[frozenset[str], str | None]] = {}
         self._readings: dict[str, tuple[int, Raid | None]] = {}
         # Burst -> the key its attack was reported under (bursts counted in several series are one finding).
@@ -375,9 +375,10 @@ class RaidDetector:
                 self._remember(raid)
         for burst in [b for b in self._bursts.values() if b.closed]:
             del self._bursts[burst.id]
-            self._clusters.pop(burst.id, None)
             for key in [k for k in self._readings if k == burst.id or k.startswith(f"{burst.id}+")]:
                 del self._readings[key]
+            for key in [k for k in self._clusters if k == burst.id or k.startswith(f"{burst.id}+")]:
+                del self._clusters[key]
             self._alias.pop(burst.id, None)
         self._prune(minute)
         return sorted(raids, key=lambda r: (r.started_at, r.key))
@@ -448,11 +449,11 @@ class RaidDetector:
         cached = self._readings.get(key)
         if cached is not None and cached[0] == len(union.events) and cached[1] is not None:
             return cached[1]
-        raid = self._read(union) or found[lead.id]
+        raid = self._read(union, key) or found[lead.id]
         self._readings[key] = (len(union.events), raid)
         return raid
 
-    def _read(self, burst: _Burst) -> Raid | None:
+    def _read(self, burst: _Burst, cache_key: str | None = None) -> Raid | None:
         s = self.settings
         events = [self._events[i] for i in burst.events if i in self._events]
         if not events:
@@ -481,7 +482,7 @@ class RaidDetector:
         unknown_share = signals.share(len(authors) - len(known), len(authors))
         new_share = signals.share(len(new_accounts), len(authors))
         # Text reuse.
-        leaders = self._leaders(burst.id, events)
+        leaders = self._leaders(cache_key or burst.id, events)
         groups: dict[int, list[int]] = {}
         for i, lead in enumerate(leaders):
             groups.setdefault(lead, []).append(i)
@@ -641,7 +642,9 @@ class RaidDetector:
             members.append(self._member(author, es, first, MemberRole.CORE if core else MemberRole.JOINER, earlier))
             member_ids.extend(e.comment_id for e in es)
         members.sort(key=lambda m: (m.role is not MemberRole.CORE, m.first_at, m.author))
-        abusive_ids = tuple(e.comment_id for e in abusive if e.author in {m.author for m in members})
+        member_authors = {m.author for m in members}
+        member_set = set(member_ids)
+        abusive_ids = tuple(e.comment_id for e in abusive if e.author in member_authors)
         started = min((m.first_at for m in members), default=_at(burst.start))
         n_members = len(members)
         reasons.append(
@@ -719,7 +722,7 @@ class RaidDetector:
             kind=RaidKind.RAID,
             organisation=burst.organisation,
             post=burst.post,
-            target=burst.target or self._main_target([e for e in events if e.comment_id in set(member_ids)]),
+            target=burst.target or self._main_target([e for e in events if e.comment_id in member_set]),
             score=score,
             started_at=started,
             last_at=max(e.posted_at for e in events),
@@ -728,7 +731,7 @@ class RaidDetector:
             abusive_comment_ids=abusive_ids,
             clusters=tuple(clusters[:10]),
             reasons=tuple(reasons),
-            channels=tuple(sorted({e.channel for e in events if e.comment_id in set(member_ids)})),
+            channels=tuple(sorted({e.channel for e in events if e.comment_id in member_set})),
         )
 
     @staticmethod
@@ -752,13 +755,18 @@ class RaidDetector:
         target, n = counts.most_common(1)[0]
         return target if n >= 0.3 * len(events) else None
 
-    def _leaders(self, burst_id: str, events: list[RaidEvent]) -> list[int]:
-        """Near-duplicate groups of the burst's texts; only the texts added since the last call are hashed."""
-        groups = self._clusters.get(burst_id)
-        if groups is None or len(groups.leaders) > len(events):
+    def _leaders(self, cache_key: str, events: list[RaidEvent]) -> list[int]:
+        """Near-duplicate groups of the burst's texts; only the texts added since the last call are hashed (all
+        of them again when the list changed otherwise, as when a group of bursts gained one)."""
+        cached = self._clusters.get(cache_key)
+        ids = [e.comment_id for e in events]
+        if cached is None or cached[0] != ids[: len(cached[0])]:
             s = self.settings
-            groups = self._clusters[burst_id] = signals.NearDuplicates(s.copy_threshold, s.copy_min_words)
-        return groups.add([e.text for e in events[len(groups.leaders) :]])
+            cached = self._clusters[cache_key] = ([], signals.NearDuplicates(s.copy_threshold, s.copy_min_words))
+        done, groups = cached
+        fresh = events[len(done) :]
+        done.extend(ids[len(done) :])
+        return groups.add([e.text for e in fresh])
 
     def _marks(self, e: RaidEvent) -> tuple[frozenset[str], str | None]:
         found = self._features.get(e.comment_id)
