@@ -187,7 +187,13 @@ class NearDuplicates:
             if len(toks) >= self.min_words:
                 todo.append((i, shingles(toks)))
         if todo:
-            hashes = RMinHash.from_token_sets([sh for _, sh in todo], self.num_perm, self.seed)
+            # One RMinHash per text: from_token_sets spreads a batch over threads, which costs milliseconds a
+            # call, far more than the few texts a burst gains in a minute.
+            hashes = []
+            for _, sh in todo:
+                one = RMinHash(self.num_perm, self.seed)
+                one.update(sh)
+                hashes.append(one)
             for (i, _), mine in zip(todo, hashes, strict=True):
                 best, best_score = -1, self.threshold
                 for other in sorted(self._lsh.query(mine)):
