@@ -99,6 +99,9 @@ class DetectorSettings:
     #: Members whose first comment came this many minutes after the burst's start are joiners (unless copying
     #: or recurring).
     core_minutes: int = 5
+    #: A growing burst is read again once it grew by this share, or after this many minutes, or when it ends.
+    reread_growth: float = 0.1
+    reread_minutes: int = 3
     #: Comment ids remembered against duplicates, and how late an event may arrive (minutes).
     horizon_minutes: int = 360
     #: Series without a comment for this long are dropped (their baseline is close to zero anyway).
@@ -154,6 +157,9 @@ class _Burst:
     events: list[str] = field(default_factory=list)
     closed: bool = False
     series: str = "p"  # what it was counted in: a post ("p"), a target ("t") or a post's abuse ("a")
+    # The burst is read over its first `read_n` comments, as it stood at minute `read_minute` (see _reading).
+    read_n: int = 0
+    read_minute: int = 0
 
 
 def _event_dict(e: RaidEvent) -> dict[str, Any]:
@@ -359,7 +365,7 @@ class RaidDetector:
                 self._close(burst, series)
         found: dict[str, Raid] = {}
         for burst in list(self._bursts.values()):
-            raid = self._reading(burst)
+            raid = self._reading(burst, minute)
             if raid is not None:
                 found[burst.id] = raid
         raids = []
@@ -383,13 +389,21 @@ class RaidDetector:
         self._prune(minute)
         return sorted(raids, key=lambda r: (r.started_at, r.key))
 
-    def _reading(self, burst: _Burst) -> Raid | None:
-        """The burst read as it stands (read again only when it grew)."""
+    def _reading(self, burst: _Burst, minute: int) -> Raid | None:
+        """The burst read as it stands. Reading a burst costs time in proportion to its size, so a growing
+        burst is read again once it grew by `reread_growth`, after `reread_minutes`, or when it closes; what
+        was read last (its first `read_n` comments) is in the state, so a restarted detector reports the same."""
+        s = self.settings
+        n = len(burst.events)
+        if n != burst.read_n and (
+            burst.closed or n >= burst.read_n * (1 + s.reread_growth) or minute - burst.read_minute >= s.reread_minutes
+        ):
+            burst.read_n, burst.read_minute = n, minute
         cached = self._readings.get(burst.id)
-        if cached is not None and cached[0] == len(burst.events):
+        if cached is not None and cached[0] == burst.read_n:
             return cached[1]
-        raid = self._read(burst)
-        self._readings[burst.id] = (len(burst.events), raid)
+        raid = self._read(burst, upto=burst.read_n)
+        self._readings[burst.id] = (burst.read_n, raid)
         return raid
 
     def _groups(self, found: dict[str, Raid]) -> list[list[_Burst]]:
@@ -431,7 +445,7 @@ class RaidDetector:
             return found[lead.id]
         events: dict[str, None] = {}
         for b in group:
-            events.update(dict.fromkeys(i for i in b.events if i in self._events))
+            events.update(dict.fromkeys(i for i in b.events[: b.read_n] if i in self._events))
         posts = {self._events[i].post for i in events}
         targets = [b.target for b in group if b.target] + [t for b in group if (t := found[b.id].target)]
         union = _Burst(
@@ -453,9 +467,10 @@ class RaidDetector:
         self._readings[key] = (len(union.events), raid)
         return raid
 
-    def _read(self, burst: _Burst, cache_key: str | None = None) -> Raid | None:
+    def _read(self, burst: _Burst, cache_key: str | None = None, upto: int | None = None) -> Raid | None:
         s = self.settings
-        events = [self._events[i] for i in burst.events if i in self._events]
+        ids = burst.events if upto is None else burst.events[:upto]
+        events = [self._events[i] for i in ids if i in self._events]
         if not events:
             return None
         start = _at(burst.start)
@@ -882,6 +897,8 @@ class RaidDetector:
                     "events": list(b.events),
                     "closed": b.closed,
                     "series": b.series,
+                    "read_n": b.read_n,
+                    "read_minute": b.read_minute,
                 }
                 for b in self._bursts.values()
             ],
@@ -934,6 +951,8 @@ class RaidDetector:
                     events=list(b["events"]),
                     closed=bool(b["closed"]),
                     series=str(b["series"]),
+                    read_n=int(b["read_n"]),
+                    read_minute=int(b["read_minute"]),
                 )
                 for b in state["bursts"]
             }
