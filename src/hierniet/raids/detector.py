@@ -528,14 +528,14 @@ class RaidDetector:
             unknown_share >= s.unknown_share
             or new_share >= s.new_account_share
             or coordination >= s.coordination_share
-            or len(recurring) >= s.coaction_min
+            or bool(recurring)
         )
         score = (
             0.4 * min(1.0, abuse_share / 0.6)
             + 0.2 * unknown_share
             + 0.1 * new_share
             + 0.2 * min(1.0, coordination / 0.5)
-            + (0.1 if len(recurring) >= s.coaction_min else 0.0)
+            + (0.1 if recurring else 0.0)
         )
         score = round(min(1.0, score), 3)
         crit_share = signals.share(criticism, n)
@@ -722,7 +722,7 @@ class RaidDetector:
                     phrases=[p for p, _ in phrases],
                 )
             )
-        if len(recurring) >= s.coaction_min:
+        if recurring:
             earlier_keys = sorted({k for keys in recurring.values() for k in keys})
             reasons.append(
                 Reason(
@@ -790,8 +790,9 @@ class RaidDetector:
         return found
 
     def _recurring(self, burst: _Burst, authors: set[str]) -> dict[str, tuple[str, ...]]:
-        """Authors of this burst who were members of an earlier raid together with at least `coaction_min` - 1
-        other authors of this burst: the co-action weight of a pair is the raids they shared."""
+        """The recurring core: authors of this burst who were members of an earlier raid together with another
+        author of this burst (a co-action edge, weighted by the raids the pair shared), when at least
+        `coaction_min` authors have such an edge. Each with the earlier raids that tie them to the others."""
         s = self.settings
         out: dict[str, tuple[str, ...]] = {}
         for author in authors:
@@ -801,13 +802,13 @@ class RaidDetector:
             earlier = []
             for key in keys:
                 raid = self._raids.get(key)
-                if key == burst.id or raid is None or raid["start"] >= burst.start:
+                if key == burst.id or key == self._alias.get(burst.id) or raid is None or raid["start"] >= burst.start:
                     continue
-                if len(authors.intersection(raid["authors"])) >= s.coaction_min:
+                if len(authors.intersection(raid["authors"])) >= 2:
                     earlier.append(key)
             if earlier:
                 out[author] = tuple(earlier)
-        return out
+        return out if len(out) >= s.coaction_min else {}
 
     def _remember(self, raid: Raid) -> None:
         """Keep a reported raid's members, so the next raid with several of them knows its recurring core."""
