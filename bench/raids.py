@@ -50,8 +50,9 @@ def _side_by_side(sims: list[Simulation]) -> Simulation:
         )
     events.sort(key=lambda e: e.posted_at)
     first = sims[0]
-    return Simulation(seed=first.seed, days=first.days, start=first.start, end=first.end,
-                      flags_from=first.flags_from, events=events)  # fmt: skip
+    return Simulation(
+        seed=first.seed, days=first.days, start=first.start, end=first.end, flags_from=first.flags_from, events=events
+    )
 
 
 def _throughput(sim: Simulation) -> tuple[float, float, int]:
@@ -124,10 +125,16 @@ def main(argv: list[str] | None = None) -> int:
     small = [b for b in brigades if b.size < 15]
 
     print(f"runs {args.runs} x {args.days} day(s), seeds {args.seed}..{args.seed + args.runs - 1}, flags from {flags}")
-    print(f"  {events:,} comments, {len(brigades)} brigades ({len(big)} of >= 15 accounts), {storms} storms; "
-          f"simulated in {generated:.1f} s (not timed); detector restarted {sum(r.restarts for r in results)} times")  # fmt: skip
-    print(f"  detection delay (>= 15 accounts): median {percentile(delays, 50):.0f} s, p95 {percentile(delays, 95):.0f} s;"
-          f" within 5 min {within:.1%} ({len(big) - len(delays)} missed)")  # fmt: skip
+    restarts = sum(r.restarts for r in results)
+    print(
+        f"  {events:,} comments, {len(brigades)} brigades ({len(big)} of >= 15 accounts), {storms} storms; "
+        f"simulated in {generated:.1f} s (not timed); detector restarted {restarts} times"
+    )
+    median, p95 = percentile(delays, 50), percentile(delays, 95)
+    print(
+        f"  detection delay (>= 15 accounts): median {median:.0f} s, p95 {p95:.0f} s; "
+        f"within 5 min {within:.1%} ({len(big) - len(delays)} missed)"
+    )
     small_found = sum(1 for b in small if b.delay_s is not None)
     print(f"  brigades of 10-14 accounts detected: {small_found} of {len(small)}")
     print(f"  membership precision {precision:.3f}, recall {recall:.3f}, F1 {f1:.3f}")
@@ -135,18 +142,28 @@ def main(argv: list[str] | None = None) -> int:
     print(f"  criticism storms recognised {storms_found} of {storms}")
     print(f"  recurring core recognised on its next raid: {recognised} of {recurring}")
 
-    side = _side_by_side([simulate(seed=args.seed + 100 + k, days=args.days, flags_from="intent",
-                                   brigades_per_day=args.brigades_per_day) for k in range(args.scale)])  # fmt: skip
+    side = _side_by_side(
+        [
+            simulate(
+                seed=args.seed + 100 + k, days=args.days, flags_from="intent", brigades_per_day=args.brigades_per_day
+            )
+            for k in range(args.scale)
+        ]
+    )
     minute_rate, bulk_rate, state_bytes = _throughput(side)
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"throughput on {args.scale} runs side by side ({len(side.events):,} comments): "
-          f"{minute_rate:,.0f} comments/s fed minute by minute, {bulk_rate:,.0f} in bulk")  # fmt: skip
+    print(
+        f"throughput on {args.scale} runs side by side ({len(side.events):,} comments): "
+        f"{minute_rate:,.0f} comments/s fed minute by minute, {bulk_rate:,.0f} in bulk"
+    )
     print(f"  peak RSS {rss:,.0f} MiB (with the triage model); detector state {state_bytes / 1024:,.0f} KiB as JSON")
     ok = within >= TARGET_WITHIN_5_MIN and f1 >= TARGET_F1 and on_episodes == 0 and recognised == recurring
     ok = ok and minute_rate >= TARGET_THROUGHPUT
-    print(f"SUMMARY within5 {within:.3f} (>= {TARGET_WITHIN_5_MIN}) F1 {f1:.3f} (>= {TARGET_F1}) "
-          f"false/day {false / days:.2f} on-episodes {on_episodes} (0) recurring {recognised}/{recurring} "
-          f"throughput {minute_rate:,.0f}/s (>= {TARGET_THROUGHPUT:,.0f}) -> {'MET' if ok else 'NOT MET'}")  # fmt: skip
+    print(
+        f"SUMMARY within5 {within:.3f} (>= {TARGET_WITHIN_5_MIN}) F1 {f1:.3f} (>= {TARGET_F1}) "
+        f"false/day {false / days:.2f} on-episodes {on_episodes} (0) recurring {recognised}/{recurring} "
+        f"throughput {minute_rate:,.0f}/s (>= {TARGET_THROUGHPUT:,.0f}) -> {'MET' if ok else 'NOT MET'}"
+    )
     return 0
 
 
