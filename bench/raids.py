@@ -33,7 +33,8 @@ from datetime import timedelta
 
 from hierniet.raids.detector import RaidDetector
 from hierniet.raids.evaluate import RunResult, percentile, run
-from hierniet.raids.simulate import Simulation, simulate
+from hierniet.raids.simulate import Flags, Simulation, simulate
+from hierniet.raids.types import RaidEvent
 
 TARGET_WITHIN_5_MIN = 0.95
 TARGET_F1 = 0.85
@@ -42,7 +43,7 @@ TARGET_THROUGHPUT = 1_000.0
 
 def _side_by_side(sims: list[Simulation]) -> Simulation:
     """One timeline holding several runs, each with its organisations and ids made its own."""
-    events = []
+    events: list[RaidEvent] = []
     for k, sim in enumerate(sims):
         events.extend(
             replace(e, comment_id=f"{k}:{e.comment_id}", organisation=f"{e.organisation}#{k}", author=f"{k}:{e.author}")
@@ -93,7 +94,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--intent-flags", action="store_true", help="skip triage (flags from the generator)")
     parser.add_argument("--restart-every", type=int, default=30, help="minutes between detector restarts")
     args = parser.parse_args(argv)
-    flags = "intent" if args.intent_flags else "triage"
+    flags: Flags = "intent" if args.intent_flags else "triage"
 
     results: list[RunResult] = []
     sims: list[Simulation] = []
