@@ -101,7 +101,7 @@ class DetectorSettings:
     core_minutes: int = 5
     #: A growing burst is read again once it grew by this share, or after this many minutes, or when it ends.
     reread_growth: float = 0.1
-    reread_minutes: int = 3
+    reread_minutes: int = 10
     #: Comment ids remembered against duplicates, and how late an event may arrive (minutes).
     horizon_minutes: int = 360
     #: Series without a comment for this long are dropped (their baseline is close to zero anyway).
@@ -359,9 +359,10 @@ class RaidDetector:
         if now.tzinfo is None:
             raise ValueError(f"now ({now}) has no time zone (give UTC)")
         minute = _minute(now)
-        for series in self._series.values():
-            burst = self._bursts.get(series.burst) if series.burst else None
-            if burst is not None and not burst.closed and self._quiet(series, minute, burst):
+        for burst in self._bursts.values():
+            name = burst.target if burst.series == "t" else burst.post
+            series = self._series.get(f"{burst.series}\x1f{burst.organisation}\x1f{name}")
+            if not burst.closed and series is not None and self._quiet(series, minute, burst):
                 self._close(burst, series)
         found: dict[str, Raid] = {}
         for burst in list(self._bursts.values()):
@@ -422,11 +423,14 @@ class RaidDetector:
                 k = leader[k]
             return k
 
-        for i, a in enumerate(bursts):
-            for b in bursts[i + 1 :]:
-                ha, hb = head(a.id), head(b.id)
-                if found[a.id].kind is not found[b.id].kind or ha == hb:
-                    continue
+        # Only bursts of one organisation and one kind can be one attack: compare within those buckets.
+        buckets: dict[tuple[str, RaidKind], list[_Burst]] = {}
+        for b in bursts:
+            buckets.setdefault((b.organisation, found[b.id].kind), []).append(b)
+        pairs = ((a, b) for bucket in buckets.values() for i, a in enumerate(bucket) for b in bucket[i + 1 :])
+        for a, b in pairs:
+            ha, hb = head(a.id), head(b.id)
+            if ha != hb:
                 common = len(ids[a.id] & ids[b.id])
                 if common and common >= 0.5 * min(len(ids[a.id]), len(ids[b.id])):
                     if rank[ha] < rank[hb]:
