@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from hierniet.raids import types as contract
 from hierniet.raids.detector import DetectorSettings, RaidDetector, event_from_dict, event_to_dict
 from hierniet.raids.types import MemberRole, Raid, RaidEvent, RaidKind
 
@@ -229,6 +230,13 @@ def test_memory_is_bounded() -> None:
     assert len(state["seen"]) <= 60  # the last hour's ids only
     assert len(state["events"]) <= 10
     assert len(state["series"]) <= 3  # posts idle for two hours are forgotten
+
+
+def test_it_keeps_the_contract() -> None:
+    # The service side (hierniet.services.raids) is written against the Protocol in hierniet.raids.types.
+    detector: contract.RaidDetector = RaidDetector()
+    detector.observe([])
+    assert detector.findings(T0) == [] and RaidDetector.from_state(detector.state()).state() == detector.state()
 
 
 def test_events_round_trip_as_dicts() -> None:
