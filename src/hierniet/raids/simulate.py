@@ -34,6 +34,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from importlib import resources
+from pathlib import Path
 from typing import Any, Literal
 
 from hierniet.raids.detector import event_to_dict
@@ -373,7 +374,7 @@ class Simulation:
             ],
         }
 
-    def write(self, events_path: Any, truth_path: Any) -> None:
+    def write(self, events_path: str | Path, truth_path: str | Path) -> None:
         """Events as JSONL (hierniet.raids.detector.event_to_dict) and the truth as JSON."""
         with open(events_path, "w", encoding="utf-8") as out:
             for e in self.events:
