@@ -590,6 +590,9 @@ class RaidDetector:
                     known_share=round(known_share, 3),
                     abuse_share=round(abuse_share, 3),
                     copy_share=round(copy_share, 3),
+                    criticism_percent=round(crit_share * 100),
+                    known_percent=round(known_share * 100),
+                    abuse_percent=round(abuse_share * 100),
                 ),
             )
             storm_members = tuple(
@@ -671,6 +674,7 @@ class RaidDetector:
                 "raids.abuse_share",
                 f"{abuse_share:.0%} of the comments in the burst are abusive",
                 share=round(abuse_share, 3),
+                percent=round(abuse_share * 100),
                 abusive=len(abusive),
                 comments=len(events),
             )
@@ -683,6 +687,7 @@ class RaidDetector:
                     f"{unknown_share:.0%} of the authors ({unknown}) never commented on the organisation's "
                     "channels before",
                     share=round(unknown_share, 3),
+                    percent=round(unknown_share * 100),
                     authors=unknown,
                 )
             )
@@ -694,6 +699,7 @@ class RaidDetector:
                     "before they commented",
                     accounts=len(new_accounts),
                     share=round(new_share, 3),
+                    percent=round(new_share * 100),
                     days=s.new_account_days,
                 )
             )
@@ -704,6 +710,7 @@ class RaidDetector:
                     f"{len(copied)} comments ({copy_share:.0%}) are copies of {len(clusters)} texts, with small edits",
                     comments=len(copied),
                     share=round(copy_share, 3),
+                    percent=round(copy_share * 100),
                     clusters=len(clusters),
                 )
             )
