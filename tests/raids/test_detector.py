@@ -242,3 +242,16 @@ def test_it_keeps_the_contract() -> None:
 def test_events_round_trip_as_dicts() -> None:
     e = ev("a", 1, "tekst", account_created_at=T0, targets=("jan.claes",), abusive=True)
     assert event_from_dict(json.loads(json.dumps(event_to_dict(e)))) == e
+
+
+def test_the_detector_remembers_who_has_history() -> None:
+    # The same accounts, once seen by the detector two hours before (author_known stays False: the caller did
+    # not know them), are no longer unknown: the copy-paste still makes it a raid.
+    accounts = [f"troll{i}" for i in range(20)]
+    hello = [ev(a, 10 + i, f"Hallo, ik ben nieuw hier en heet {a}", "p9") for i, a in enumerate(accounts)]
+    reported = feed(RaidDetector(), everyday() + hello + brigade(150, accounts), 200)
+    raid = next(v[-1][1] for v in reported.values() if v[-1][1].post == "p1")
+    codes = {r.code for r in raid.reasons}
+    assert "raids.unknown_authors" not in codes and "raids.copy_paste" in codes
+    fresh = feed(RaidDetector(), everyday() + brigade(150, accounts), 200)
+    assert "raids.unknown_authors" in {r.code for v in fresh.values() for r in v[-1][1].reasons}
