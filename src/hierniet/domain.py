@@ -269,7 +269,6 @@ class Verdict:
 
 # --- The charter as data: what the policy engine returns (hierniet.policy) ------------------------------
 
-
 class CharterStep(StrEnum):
     """One rung of the charter's answer to a comment, mildest first (see docs/concepts.md)."""
 
@@ -326,7 +325,8 @@ class HistoryEntry:
         # Naive datetimes make "within the last 90 days" depend on the server's clock zone.
         if self.when.tzinfo is None or self.when.utcoffset() is None:
             raise ValueError(
-                f"HistoryEntry.when must be timezone-aware, got {self.when!r}; use datetime.now(UTC) or attach a tzinfo"
+                f"HistoryEntry.when must be timezone-aware, got {self.when!r}; "
+                "use datetime.now(UTC) or attach a tzinfo"
             )
 
 

@@ -231,7 +231,9 @@ def _label_step(
     rules = policy.label(label)
     sev_name = SEVERITY_NAMES[severity]
     base = rules.step_for(severity)
-    score = f"score {cand.score:.2f} >= threshold {rules.threshold:.2f}" if cand.score is not None else "no score"
+    score = (
+        f"score {cand.score:.2f} >= threshold {rules.threshold:.2f}" if cand.score is not None else "no score"
+    )
     reasons.append(
         Reason(
             "policy.first_step" if cand.score is not None else "policy.first_step_unscored",
@@ -334,7 +336,11 @@ def _read_history(history: Sequence[HistoryEntry], policy: Policy, now: datetime
     effective: list[HistoryEntry] = []
     lowered = 0
     for e in entries:
-        if e.comment_id is not None and e.comment_id in latest_person and latest_person[e.comment_id] is not e:
+        if (
+            e.comment_id is not None
+            and e.comment_id in latest_person
+            and latest_person[e.comment_id] is not e
+        ):
             if STEP_RANK[e.step] > STEP_RANK[latest_person[e.comment_id].step]:
                 lowered += 1
             continue
@@ -343,7 +349,8 @@ def _read_history(history: Sequence[HistoryEntry], policy: Policy, now: datetime
         record.reasons.append(
             Reason(
                 "policy.lowered",
-                f"A person lowered {lowered} earlier step(s) of this author; their decision counts, not the machine's.",
+                f"A person lowered {lowered} earlier step(s) of this author; "
+                "their decision counts, not the machine's.",
                 count=lowered,
             )
         )
@@ -366,7 +373,9 @@ def _person_decision(comment_id: str, history: Sequence[HistoryEntry]) -> Histor
     return max(mine, key=lambda e: e.when) if mine else None
 
 
-def _police(counted: Sequence[_Candidate], severity: Severity, policy: Policy) -> tuple[Label | None, list[Reason]]:
+def _police(
+    counted: Sequence[_Candidate], severity: Severity, policy: Policy
+) -> tuple[Label | None, list[Reason]]:
     """The label that calls for the police (if any) and why."""
     for c in counted:
         floor = policy.label(c.label).reports.police
@@ -384,7 +393,9 @@ def _police(counted: Sequence[_Candidate], severity: Severity, policy: Policy) -
     labels = {c.label for c in counted}
     if policy.police.doxxing_with_threat and {Label.DOXXING, Label.THREAT} <= labels:
         return Label.DOXXING, [
-            Reason("policy.police_doxxing", "Report to the police: personal data published together with a threat.")
+            Reason(
+                "policy.police_doxxing", "Report to the police: personal data published together with a threat."
+            )
         ]
     return None, []
 
@@ -502,7 +513,8 @@ def _adapt_to_platform(
         reasons.append(
             Reason(
                 "policy.no_block",
-                f"{title} cannot block through its API: hide and report instead (block by hand in the app if needed).",
+                f"{title} cannot block through its API: hide and report instead "
+                "(block by hand in the app if needed).",
                 platform=platform.value,
             )
         )
@@ -556,7 +568,8 @@ def _adapt_to_platform(
                 reasons.append(
                     Reason(
                         "policy.cannot_hide_refer",
-                        f"{title} can neither hide nor delete a comment: reply with the charter link and report it.",
+                        f"{title} can neither hide nor delete a comment: "
+                        "reply with the charter link and report it.",
                         platform=platform.value,
                     )
                 )
@@ -681,7 +694,10 @@ def _auto(
 
 def _language(verdict: Verdict, policy: Policy, reasons: list[Reason]) -> str:
     lang = reply_language(verdict.language, policy)
-    if lang == verdict.language.value and verdict.language_confidence >= policy.replies.min_language_confidence:
+    if (
+        lang == verdict.language.value
+        and verdict.language_confidence >= policy.replies.min_language_confidence
+    ):
         return lang
     fallback = policy.organisation.language
     if lang == verdict.language.value:

@@ -74,10 +74,13 @@ def templates(language: str) -> ReplyTemplates:
             step = CharterStep(step_name)
         except ValueError:
             raise ReplyTemplateError(
-                f"{name}: steps.{step_name} is not a charter step; use one of {', '.join(s.value for s in CharterStep)}"
+                f"{name}: steps.{step_name} is not a charter step; use one of "
+                f"{', '.join(s.value for s in CharterStep)}"
             ) from None
         if not isinstance(by_label, dict) or "default" not in by_label:
-            raise ReplyTemplateError(f"{name}: steps.{step_name} needs a `default:` text for labels without their own")
+            raise ReplyTemplateError(
+                f"{name}: steps.{step_name} needs a `default:` text for labels without their own"
+            )
         steps[step] = {}
         for label_name, text_value in by_label.items():
             if label_name not in known_labels:

@@ -61,7 +61,9 @@ HIDING_STEPS: frozenset[CharterStep] = frozenset(
 )
 
 #: Steps that need a person whatever the policy says.
-NEVER_AUTO_STEPS: frozenset[CharterStep] = frozenset({CharterStep.POLICE, CharterStep.REVIEW, CharterStep.CARE})
+NEVER_AUTO_STEPS: frozenset[CharterStep] = frozenset(
+    {CharterStep.POLICE, CharterStep.REVIEW, CharterStep.CARE}
+)
 
 #: Labels whose recommendation is never applied automatically.
 NEVER_AUTO_LABELS: frozenset[Label] = frozenset({Label.DEFAMATION, Label.SELF_HARM})
@@ -299,7 +301,9 @@ class PolicyError(ValueError):
         lines = [issue.render(self.source) for issue in self.issues]
         if len(lines) == 1:
             return lines[0]
-        return f"{self.source}: {len(lines)} problems in this policy:\n" + "\n".join(f"  {li}" for li in lines)
+        return f"{self.source}: {len(lines)} problems in this policy:\n" + "\n".join(
+            f"  {li}" for li in lines
+        )
 
 
 # --- loading -------------------------------------------------------------------------------------------
@@ -406,7 +410,10 @@ def parse_policy(text: str, *, source: str = "<policy>") -> Policy:
     except ValidationError as exc:
         raise PolicyError(source, _pydantic_issues(exc.errors(), root, inherited)) from None
 
-    issues = [_locate(issue_loc, problem, fix, root, inherited) for issue_loc, problem, fix in _semantic_checks(policy)]
+    issues = [
+        _locate(issue_loc, problem, fix, root, inherited)
+        for issue_loc, problem, fix in _semantic_checks(policy)
+    ]
     if issues:
         raise PolicyError(source, issues)
     policy._source = source
@@ -539,7 +546,9 @@ _RELATED: dict[tuple[str | int, ...], tuple[str | int, ...]] = {
 }
 
 
-def _locate(loc: Sequence[str | int], problem: str, fix: str, root: yaml.Node, inherited: bool) -> PolicyIssue:
+def _locate(
+    loc: Sequence[str | int], problem: str, fix: str, root: yaml.Node, inherited: bool
+) -> PolicyIssue:
     node, key_node, matched = _walk(root, loc)
     field = _dotted(loc)
     if matched < len(loc) and tuple(loc) in _RELATED:
@@ -608,7 +617,9 @@ def _dict_value_model(ann: Any) -> type[BaseModel] | None:
     return None
 
 
-def _pydantic_issues(errors: Sequence[Mapping[str, Any]], root: yaml.Node, inherited: bool) -> list[PolicyIssue]:
+def _pydantic_issues(
+    errors: Sequence[Mapping[str, Any]], root: yaml.Node, inherited: bool
+) -> list[PolicyIssue]:
     """One issue per real mistake: the knock-on errors pydantic adds around it are dropped."""
     bad_keys = [tuple(e["loc"][:-1]) for e in errors if e["loc"] and e["loc"][-1] == "[key]"]
     extras = {tuple(e["loc"]) for e in errors if e["type"] == "extra_forbidden"}
@@ -620,7 +631,8 @@ def _pydantic_issues(errors: Sequence[Mapping[str, Any]], root: yaml.Node, inher
             continue
         # "window_days missing" next to "window_dayz unknown" is one typo, reported once (with a suggestion).
         if err["type"] == "missing" and any(
-            x[:-1] == loc[:-1] and difflib.get_close_matches(str(loc[-1]), [str(x[-1])], cutoff=0.6) for x in extras
+            x[:-1] == loc[:-1] and difflib.get_close_matches(str(loc[-1]), [str(x[-1])], cutoff=0.6)
+            for x in extras
         ):
             continue
         kept.append(err)
@@ -717,10 +729,16 @@ def _issue_from_pydantic(err: Mapping[str, Any], root: yaml.Node, inherited: boo
             inherited,
         )
     if kind in ("float_parsing", "float_type", "int_parsing", "int_type", "int_from_float"):
-        want = "a whole number of days, e.g. 90" if kind.startswith("int") else "a number between 0 and 1, e.g. 0.5"
+        want = (
+            "a whole number of days, e.g. 90"
+            if kind.startswith("int")
+            else "a number between 0 and 1, e.g. 0.5"
+        )
         if kind.startswith("int") and leaf.endswith("threshold"):
             want = "a number between 0 and 1, e.g. 0.5"
-        return _locate(loc, f"{value!r} is not a number.", f"write {want} (no quotes, no % sign).", root, inherited)
+        return _locate(
+            loc, f"{value!r} is not a number.", f"write {want} (no quotes, no % sign).", root, inherited
+        )
     if kind in ("bool_parsing", "bool_type"):
         return _locate(loc, f"{value!r} is not true or false.", "write true or false.", root, inherited)
     if kind in ("dict_type", "model_type", "model_attributes_type"):
@@ -829,7 +847,8 @@ def _semantic_checks(policy: Policy) -> Iterator[tuple[tuple[str | int, ...], st
             if label in (Label.CRITICISM, Label.OK) and step not in (CharterStep.NONE, CharterStep.REPLY):
                 yield (
                     loc,
-                    f"'{step.value}' for {label.value}: the charter answers criticism, it never hides or refers it.",
+                    f"'{step.value}' for {label.value}: the charter answers criticism, it never hides "
+                    "or refers it.",
                     "use reply (or none).",
                 )
             if label is Label.SELF_HARM and step is not CharterStep.CARE:

@@ -152,7 +152,9 @@ def verify_password(password: str, stored: str | None) -> bool:
         scheme, n, r, p, salt, digest = stored.split("$")
         if scheme != "scrypt":
             return False
-        candidate = hashlib.scrypt(password.encode("utf-8"), salt=bytes.fromhex(salt), n=int(n), r=int(r), p=int(p))
+        candidate = hashlib.scrypt(
+            password.encode("utf-8"), salt=bytes.fromhex(salt), n=int(n), r=int(r), p=int(p)
+        )
     except ValueError:
         return False
     return secrets.compare_digest(candidate.hex(), digest)

@@ -580,7 +580,11 @@ def _retriage_loaded(
         }
         status = comment.status
         decided = status == CommentStatus.DECIDED
-        held = decided or status == CommentStatus.REMOVED or (status == CommentStatus.ESCALATED and not was_alert)
+        held = (
+            decided
+            or status == CommentStatus.REMOVED
+            or (status == CommentStatus.ESCALATED and not was_alert)
+        )
         revision = edited.get(comment.id)
         more_severe = int(verdict.severity) > previous["severity"]
         if revision is not None and decided:

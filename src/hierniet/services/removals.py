@@ -58,7 +58,9 @@ def record_removals(
         previous = comment.status
         waits_for_lead = previous == CommentStatus.ESCALATED and comment.alert_lead
         leaves_queue = previous != CommentStatus.DECIDED and not waits_for_lead
-        repo.mark_removed(tx, comment.id, removed_at=now, status=CommentStatus.REMOVED.value if leaves_queue else None)
+        repo.mark_removed(
+            tx, comment.id, removed_at=now, status=CommentStatus.REMOVED.value if leaves_queue else None
+        )
         # A to-do for a person (a call the platform has no API for) is pending like a queued call.
         pending = (ActionStatus.QUEUED, ActionStatus.MANUAL)
         queued = [a for a in repo.actions_for_comment(tx, comment.id) if a.status in pending]

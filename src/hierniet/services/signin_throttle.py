@@ -65,7 +65,9 @@ def _key(name: str, address: str) -> tuple[str, str]:
 class StoreThrottle:
     """The throttle in the store's `sign_in_attempts` table (SQLite or PostgreSQL)."""
 
-    def __init__(self, store: repo.Store, free_attempts: int, *, clock: Callable[[], datetime] = utcnow) -> None:
+    def __init__(
+        self, store: repo.Store, free_attempts: int, *, clock: Callable[[], datetime] = utcnow
+    ) -> None:
         self.store = store
         self.free_attempts = free_attempts
         self._clock = clock

@@ -36,6 +36,7 @@ MAX_TEXT_CHARS = 2000
 CRISISLEX_MAX_EN = 4000
 
 
+
 class DataError(Exception):
     """A data file is missing, unreadable or not in the expected shape."""
 
@@ -188,7 +189,10 @@ _INFOS: tuple[DatasetInfo, ...] = (
             "2015); verify before commercial use"
         ),
         commercial_ok=True,
-        mapping=("CLASS 1 -> spam, CLASS 0 -> ok, weight 1. Music-video comments; spam is self-promotion and links."),
+        mapping=(
+            "CLASS 1 -> spam, CLASS 0 -> ok, weight 1. Music-video comments; spam is self-promotion "
+            "and links."
+        ),
     ),
 )
 
@@ -239,7 +243,9 @@ class _Collector:
             return
         self._seen.add(text)
         self.examples.append(
-            TrainingExample(text=text, lang=lang, labels=labels, target=target, source=self.source, weight=weight)
+            TrainingExample(
+                text=text, lang=lang, labels=labels, target=target, source=self.source, weight=weight
+            )
         )
 
 
@@ -293,7 +299,9 @@ def _read_table(path: Path, required: Sequence[str], *, delimiter: str = ",") ->
     try:
         header = next(reader)
     except StopIteration:
-        raise DataError(f"data file {path} is empty; expected a header row with {', '.join(required)}") from None
+        raise DataError(
+            f"data file {path} is empty; expected a header row with {', '.join(required)}"
+        ) from None
     except csv.Error as exc:
         raise DataError(f"{path}: cannot parse the header row: {exc}") from exc
     keys = [_column_key(name) for name in header]
@@ -422,7 +430,9 @@ _EDOS_THREAT_PREFIX = "1."
 
 def _load_edos(folder: Path) -> list[TrainingExample]:
     out = _Collector("edos")
-    for row in _read_table(folder / "edos_labelled_aggregated.csv", ("text", "label_sexist", "label_category")):
+    for row in _read_table(
+        folder / "edos_labelled_aggregated.csv", ("text", "label_sexist", "label_category")
+    ):
         sexist = row["label_sexist"].strip().lower()
         if sexist == "sexist":
             threat = row["label_category"].strip().startswith(_EDOS_THREAT_PREFIX)
@@ -660,7 +670,9 @@ def load_public(
     return examples
 
 
-def stratified_subsample(examples: Sequence[TrainingExample], limit: int, rng: random.Random) -> list[TrainingExample]:
+def stratified_subsample(
+    examples: Sequence[TrainingExample], limit: int, rng: random.Random
+) -> list[TrainingExample]:
     """At most `limit` examples, keeping the share of each (labels, target, lang) stratum.
 
     Strata smaller than limit / 10 are kept whole, so rare labels, targets and

@@ -149,7 +149,6 @@ def _fit(
     weights = np.array(
         [e.weight * (config.own_weight if e.source.startswith("own:") else 1.0) for e in examples], dtype=np.float64
     )
-
     def fit_head(head: str) -> tuple[np.ndarray, float]:
         rows = np.array([labels_head(e, head) for e in examples], dtype=bool)
         y = np.array([head_target(head, e.labels) for e in examples], dtype=np.int8)[rows]

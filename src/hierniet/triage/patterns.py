@@ -121,101 +121,53 @@ _RAW: tuple[tuple[str, Label, float, str], ...] = (
         r"mardi|mercredi|jeudi|vendredi|samedi|dimanche|day|morning|evening|monday|tuesday|wednesday|thursday|friday|saturday|"
         r"sunday|tag|morgen|montag|dienstag|mittwoch|donnerstag|freitag)",
     ),
-    (
-        "doxx_handle",
-        Label.DOXXING,
-        0.75,
-        r"\b(zijn|haar|z'n|sa|son|ses|his|her|sein|seine|ihr|ihre)\s+(insta|instagram|facebook|fb|tiktok|snap|snapchat|twitter|linkedin)\b"
-        r"|\b(insta|instagram|tiktok|snap)\s+(is|c'?est|:)?\s*@\w+",
-    ),
-    (
-        "doxx_named_whereabouts",
-        Label.DOXXING,
-        0.7,
-        r"\b(heet|noemt|s'appelle|s appelle|is called|named|heisst|heißt)\s+\w+[^.?!]{0,60}\b(woont|werkt|zit|habite|vit|bosse|travaille|lives|works|wohnt|arbeitet)\b",
-    ),
-    (
-        "doxx_schedule_time",
-        Label.DOXXING,
-        0.65,
-        r"\b(werkt|zit|staat|parkeert|rijdt|travaille|bosse|finit|sort|est au|parks?|works|drives|arbeitet|steht)\b[^.?!]{0,50}"
-        r"\b(elke|iedere|tous les|chaque|every|jeden|jede)\b[^.?!]{0,30}\b\d{1,2}\s?(u|h|:)\s?\d{0,2}\b"
-        r"|\b(van|de|from|von)\s+\d{1,2}\s?(u|h|:)?\d{0,2}\s+(tot|a|à|to|bis)\s+\d{1,2}\s?(u|h|:)\d{0,2}\b[^.?!]{0,40}\b(elke|tous les|every|jeden)\b",
-    ),
-    (
-        "doxx_whereabouts_time",
-        Label.DOXXING,
-        0.75,
-        r"\b(il|elle|hij|zij|ze|he|she|er|sie)\s+(sort|sortent|finit|termine|commence|quitte|stationne|gare|werkt|stopt|begint|vertrekt|parkeert|works|finishes|starts|leaves|parks|arbeitet|parkt)\b[^.?!]{0,50}\b\d{1,2}\s?(h|u|:)\s?\d{0,2}\b"
-        r"|\b(il|elle|hij|zij|ze|he|she|er|sie)\s+(est|is|zit|staat|sits|ist)\s+(au|a la|à la|aan|op|in|at|an|am)\b[^.?!]{0,40}\b(de|van|from|von)\s+\d{1,2}\s?(h|u|:)?\s?\d{0,2}\s+(a|à|tot|to|bis)\s+\d{1,2}\s?(h|u|:)",
-    ),
+    ("doxx_handle", Label.DOXXING, 0.75,
+     r"\b(zijn|haar|z'n|sa|son|ses|his|her|sein|seine|ihr|ihre)\s+(insta|instagram|facebook|fb|tiktok|snap|snapchat|twitter|linkedin)\b"
+     r"|\b(insta|instagram|tiktok|snap)\s+(is|c'?est|:)?\s*@\w+"),
+    ("doxx_named_whereabouts", Label.DOXXING, 0.7,
+     r"\b(heet|noemt|s'appelle|s appelle|is called|named|heisst|heißt)\s+\w+[^.?!]{0,60}\b(woont|werkt|zit|habite|vit|bosse|travaille|lives|works|wohnt|arbeitet)\b"),
+    ("doxx_schedule_time", Label.DOXXING, 0.65,
+     r"\b(werkt|zit|staat|parkeert|rijdt|travaille|bosse|finit|sort|est au|parks?|works|drives|arbeitet|steht)\b[^.?!]{0,50}"
+     r"\b(elke|iedere|tous les|chaque|every|jeden|jede)\b[^.?!]{0,30}\b\d{1,2}\s?(u|h|:)\s?\d{0,2}\b"
+     r"|\b(van|de|from|von)\s+\d{1,2}\s?(u|h|:)?\d{0,2}\s+(tot|a|à|to|bis)\s+\d{1,2}\s?(u|h|:)\d{0,2}\b[^.?!]{0,40}\b(elke|tous les|every|jeden)\b"),
+    ("doxx_whereabouts_time", Label.DOXXING, 0.75,
+     r"\b(il|elle|hij|zij|ze|he|she|er|sie)\s+(sort|sortent|finit|termine|commence|quitte|stationne|gare|werkt|stopt|begint|vertrekt|parkeert|works|finishes|starts|leaves|parks|arbeitet|parkt)\b[^.?!]{0,50}\b\d{1,2}\s?(h|u|:)\s?\d{0,2}\b"
+     r"|\b(il|elle|hij|zij|ze|he|she|er|sie)\s+(est|is|zit|staat|sits|ist)\s+(au|a la|à la|aan|op|in|at|an|am)\b[^.?!]{0,40}\b(de|van|from|von)\s+\d{1,2}\s?(h|u|:)?\s?\d{0,2}\s+(a|à|tot|to|bis)\s+\d{1,2}\s?(h|u|:)"),
     # --- veiled threats: meeting someone "to talk", knowing who or where they are ---
-    (
-        "veiled_threat_nl",
-        Label.THREAT,
-        0.75,
-        r"\b(dan|en dan) zien we (wel|nog) (wie|wat|eens)\b|\bik (weet|ken) (wie|waar) (ge|gij|je|jij|gulle|jullie) (zijt|bent|woont|werkt|woont)\b"
-        r"|\b(ik|we|wij) (wacht|wachten|staan) (u|je|jou|jullie|hem|haar) (wel |nog |ne keer |eens |maar )*(op|aan)\b"
-        r"|\b(een|ne) lesje (leren|geven)\b|\bzin om (zijn|haar|z'n) (banden|auto|ruiten|wagen)\b"
-        r"|\b(we|wij) (komen|gaan) (u|je|jou|hem|haar|jullie) (eens |ne keer |nog )*(halen|opzoeken|bezoeken)\b"
-        r"|\bwe weten (waar|wie)\b",
-    ),
-    (
-        "direct_threat_nl",
-        Label.THREAT,
-        0.85,
-        r"\b(sla|slaan|sloeg|maak|maken|steek|steken|schiet|schieten|timmer|trap|snij|rij)\s+(ik|we|wij|k)\s+(u|je|jou|hem|haar|jullie|ze|die)\s+(\w+\s+){0,3}(kapot|dood|af|neer|in elkaar|lens|verrot|plat|het ziekenhuis in)\b"
-        r"|\b(ik|we|wij|k)\s+(ga|gaan)\s+(u|je|jou|hem|haar|jullie)\s+(\w+\s+){0,2}(vinden|zoeken|pakken|krijgen|kapotmaken|afmaken)\b",
-    ),
-    (
-        "direct_threat_fr",
-        Label.THREAT,
-        0.8,
-        r"\b(je|j|on)\s*'?\s*(vais|va|vas)\s+(te|le|la|les|vous)\s+(retrouver|trouver|choper|attraper|defoncer|défoncer|buter|tuer|niquer)\b",
-    ),
-    (
-        "direct_threat_en",
-        Label.THREAT,
-        0.8,
-        r"\b(i|we)\s*('ll|will|'m going to|am going to|are going to|gonna)\s+(find|get|hunt|catch|hurt|beat|kill)\s+(you|him|her|them)\b",
-    ),
-    (
-        "veiled_threat_fr",
-        Label.THREAT,
-        0.75,
-        r"\bon (va|ira|vas) (aller )?(lui|te|leur|vous) (parler|rendre (une )?visite|dire bonjour|expliquer)\b"
-        r"|\b(je|on) (sait|sais|connait|connais) (qui (c'?est|tu es|t'?es)|ou (tu|il|elle) (habite|vit|bosse|travaille))\b"
-        r"|\bon verra (bien )?qui\b|\bviens (le )?(dire|repeter|répéter) (ca|ça)?\s*(en face|a la|à la|au)\b"
-        r"|\bsi t'?as des couilles\b|\bon (t'?attend|l'?attend|vous attend|les attend)\b"
-        r"|\b(allez|va) (lui|la|le|leur) (dire bonjour|rendre visite|faire un coucou)\b|\b(lui|leur|te) (apprendre|donner) une lecon\b"
-        r"|\bon (connait|connaît|sait) (ton|son|sa|ta|leur|l') ?adresse\b",
-    ),
-    (
-        "veiled_threat_en",
-        Label.THREAT,
-        0.75,
-        r"\bwe know where (you|he|she|they)\b|\bi know who you are\b|\b(someone|somebody) (should|needs to|ought to) teach (him|her|them|you) a lesson\b"
-        r"|\bteach (him|her|them|you) a lesson\b|\b(pay|paying) (him|her|them|you) a (little )?visit\b|\bsay (that|it) to my face\b"
-        r"|\bsee you (after|outside|soon)\b[^.?!]{0,20}(😈|🔪|👊|\bbro\b)|\bwe('re| are) coming for you\b",
-    ),
-    (
-        "veiled_threat_de",
-        Label.THREAT,
-        0.75,
-        r"\bwir wissen wo (du|er|sie)\b|\bich weiss wer du bist\b|\bich weiß wer du bist\b|\b(eine|ne) lektion (erteilen|lernen)\b"
-        r"|\bwir (besuchen|holen) (dich|ihn|sie)\b|\bwir sehen uns noch\b|\bsag (das|es) mir ins gesicht\b",
-    ),
+    ("veiled_threat_nl", Label.THREAT, 0.75,
+     r"\b(dan|en dan) zien we (wel|nog) (wie|wat|eens)\b|\bik (weet|ken) (wie|waar) (ge|gij|je|jij|gulle|jullie) (zijt|bent|woont|werkt|woont)\b"
+     r"|\b(ik|we|wij) (wacht|wachten|staan) (u|je|jou|jullie|hem|haar) (wel |nog |ne keer |eens |maar )*(op|aan)\b"
+     r"|\b(een|ne) lesje (leren|geven)\b|\bzin om (zijn|haar|z'n) (banden|auto|ruiten|wagen)\b"
+     r"|\b(we|wij) (komen|gaan) (u|je|jou|hem|haar|jullie) (eens |ne keer |nog )*(halen|opzoeken|bezoeken)\b"
+     r"|\bwe weten (waar|wie)\b"),
+    ("direct_threat_nl", Label.THREAT, 0.85,
+     r"\b(sla|slaan|sloeg|maak|maken|steek|steken|schiet|schieten|timmer|trap|snij|rij)\s+(ik|we|wij|k)\s+(u|je|jou|hem|haar|jullie|ze|die)\s+(\w+\s+){0,3}(kapot|dood|af|neer|in elkaar|lens|verrot|plat|het ziekenhuis in)\b"
+     r"|\b(ik|we|wij|k)\s+(ga|gaan)\s+(u|je|jou|hem|haar|jullie)\s+(\w+\s+){0,2}(vinden|zoeken|pakken|krijgen|kapotmaken|afmaken)\b"),
+    ("direct_threat_fr", Label.THREAT, 0.8,
+     r"\b(je|j|on)\s*'?\s*(vais|va|vas)\s+(te|le|la|les|vous)\s+(retrouver|trouver|choper|attraper|defoncer|défoncer|buter|tuer|niquer)\b"),
+    ("direct_threat_en", Label.THREAT, 0.8,
+     r"\b(i|we)\s*('ll|will|'m going to|am going to|are going to|gonna)\s+(find|get|hunt|catch|hurt|beat|kill)\s+(you|him|her|them)\b"),
+    ("veiled_threat_fr", Label.THREAT, 0.75,
+     r"\bon (va|ira|vas) (aller )?(lui|te|leur|vous) (parler|rendre (une )?visite|dire bonjour|expliquer)\b"
+     r"|\b(je|on) (sait|sais|connait|connais) (qui (c'?est|tu es|t'?es)|ou (tu|il|elle) (habite|vit|bosse|travaille))\b"
+     r"|\bon verra (bien )?qui\b|\bviens (le )?(dire|repeter|répéter) (ca|ça)?\s*(en face|a la|à la|au)\b"
+     r"|\bsi t'?as des couilles\b|\bon (t'?attend|l'?attend|vous attend|les attend)\b"
+     r"|\b(allez|va) (lui|la|le|leur) (dire bonjour|rendre visite|faire un coucou)\b|\b(lui|leur|te) (apprendre|donner) une lecon\b"
+     r"|\bon (connait|connaît|sait) (ton|son|sa|ta|leur|l') ?adresse\b"),
+    ("veiled_threat_en", Label.THREAT, 0.75,
+     r"\bwe know where (you|he|she|they)\b|\bi know who you are\b|\b(someone|somebody) (should|needs to|ought to) teach (him|her|them|you) a lesson\b"
+     r"|\bteach (him|her|them|you) a lesson\b|\b(pay|paying) (him|her|them|you) a (little )?visit\b|\bsay (that|it) to my face\b"
+     r"|\bsee you (after|outside|soon)\b[^.?!]{0,20}(😈|🔪|👊|\bbro\b)|\bwe('re| are) coming for you\b"),
+    ("veiled_threat_de", Label.THREAT, 0.75,
+     r"\bwir wissen wo (du|er|sie)\b|\bich weiss wer du bist\b|\bich weiß wer du bist\b|\b(eine|ne) lektion (erteilen|lernen)\b"
+     r"|\bwir (besuchen|holen) (dich|ihn|sie)\b|\bwir sehen uns noch\b|\bsag (das|es) mir ins gesicht\b"),
     # --- veiled threats against someone's family, safety or life ---
-    (
-        "veiled_family_threat",
-        Label.THREAT,
-        0.8,
-        r"\b(ik|we|wij|k|je|j'?|on|nous|i|ich|wir)\s*(weet|weten|ken|kennen|sais|sait|savons|connais|connait|know|weiss|weiß|weis|wissen|kenne),?\s+"
-        r"(waar|wanneer|hoe laat|ou|où|quand|a quelle heure|à quelle heure|where|when|wo|wann)\s+"
-        r"(uw|je|jouw|zijn|haar|ta|ton|tes|sa|son|ses|your|his|her|dein|deine|seine|ihre)\s+"
-        r"(dochter|zoon|kinderen|kind|kids|vrouw|man|lief|ouders|familie|moeder|fille|fils|enfants|gosses|femme|mari|famille|mere|mère|"
-        r"daughter|son|children|wife|husband|family|mother|tochter|sohn|kinder|frau|mann|familie|mutter)\b",
-    ),
+    ("veiled_family_threat", Label.THREAT, 0.8,
+     r"\b(ik|we|wij|k|je|j'?|on|nous|i|ich|wir)\s*(weet|weten|ken|kennen|sais|sait|savons|connais|connait|know|weiss|weiß|weis|wissen|kenne),?\s+"
+     r"(waar|wanneer|hoe laat|ou|où|quand|a quelle heure|à quelle heure|where|when|wo|wann)\s+"
+     r"(uw|je|jouw|zijn|haar|ta|ton|tes|sa|son|ses|your|his|her|dein|deine|seine|ihre)\s+"
+     r"(dochter|zoon|kinderen|kind|kids|vrouw|man|lief|ouders|familie|moeder|fille|fils|enfants|gosses|femme|mari|famille|mere|mère|"
+     r"daughter|son|children|wife|husband|family|mother|tochter|sohn|kinder|frau|mann|familie|mutter)\b"),
     # --- a meeting announced and the rest left unsaid: "als ik die controleur tegenkom, dan ..." ---
     (
         "encounter_threat",
@@ -230,69 +182,45 @@ _RAW: tuple[tuple[str, Label, float, str], ...] = (
         r"|\bwenn (ich|wir) (\w+ ){0,2}(den|die|dich|ihn|sie|euch|diesen|diese)\b( \w+){0,3} "
         r"(erwische|erwischen|treffe|treffen|in die finger bekomme?)\b[^.!?]{0,20}?(\.\s?\.)",
     ),
-    (
-        "lucky_to_be_alive",
-        Label.THREAT,
-        0.75,
-        r"\b(blij|content|gelukkig)\s+(zijn|mogen zijn|moogt zijn|mag zijn)?\s*dat\s+(ge|je|gij|jij|hij|ze)\s+nog\s+(leeft|leven|ademt)\b"
-        r"|\b(ge|je|gij|jij) moogt blij zijn dat (ge|je|gij|jij) nog (leeft|ademt)\b"
-        r"|\b(estime|estimez)[- ](toi|vous) heureu(x|se|ses)? d'?(etre|être) encore (en vie|vivante?s?)\b"
-        r"|\b(you'?re|you are|he'?s|she'?s) lucky (you'?re|you are|he'?s|she'?s|to be) still (alive|breathing|standing)\b"
-        r"|\bsei (froh|dankbar),? dass du noch lebst\b",
-    ),
-    (
-        "watch_your_back",
-        Label.THREAT,
-        0.7,
-        # Only the menacing turns: "fais attention quand tu rentres, il pleut" is care, "fais gaffe à toi" is not.
-        r"\bwatch your back\b|\bkijk (maar|maar goed) uit,? (als|wanneer) (ge|je|gij|jij) ('s avonds |s avonds |vannacht )?(naar huis|buiten|alleen)\b"
-        r"|\b(fais|faites) gaffe (a|à) (toi|vous)\b[^.?!]{0,30}\b(quand|le soir|la nuit|en rentrant)\b"
-        r"|\bpass (bloss|bloß|lieber) auf,? wenn du (nachts |abends )?(heim|nach hause|allein)\b",
-    ),
+    ("lucky_to_be_alive", Label.THREAT, 0.75,
+     r"\b(blij|content|gelukkig)\s+(zijn|mogen zijn|moogt zijn|mag zijn)?\s*dat\s+(ge|je|gij|jij|hij|ze)\s+nog\s+(leeft|leven|ademt)\b"
+     r"|\b(ge|je|gij|jij) moogt blij zijn dat (ge|je|gij|jij) nog (leeft|ademt)\b"
+     r"|\b(estime|estimez)[- ](toi|vous) heureu(x|se|ses)? d'?(etre|être) encore (en vie|vivante?s?)\b"
+     r"|\b(you'?re|you are|he'?s|she'?s) lucky (you'?re|you are|he'?s|she'?s|to be) still (alive|breathing|standing)\b"
+     r"|\bsei (froh|dankbar),? dass du noch lebst\b"),
+    ("watch_your_back", Label.THREAT, 0.7,
+     # Only the menacing turns: "fais attention quand tu rentres, il pleut" is care, "fais gaffe à toi" is not.
+     r"\bwatch your back\b|\bkijk (maar|maar goed) uit,? (als|wanneer) (ge|je|gij|jij) ('s avonds |s avonds |vannacht )?(naar huis|buiten|alleen)\b"
+     r"|\b(fais|faites) gaffe (a|à) (toi|vous)\b[^.?!]{0,30}\b(quand|le soir|la nuit|en rentrant)\b"
+     r"|\bpass (bloss|bloß|lieber) auf,? wenn du (nachts |abends )?(heim|nach hause|allein)\b"),
     # --- wishes of death and calls to hang someone, whatever the pronoun or the verb's tense ---
-    (
-        "death_wish_nl",
-        Label.THREAT,
-        0.8,
-        r"\b(ik )?hoop dat (ge|gij|je|jij|hij|zij|ze|jullie|die|dien|hen) (\w+ ){0,6}(doodgaa?n?t?|sterft|sterven|creperen|crepeert|kreperen|krepeert|verrekt|verrekken|kanker krijgt|kanker krijgen)\b"
-        r"|\bik wens (je|jou|u|hem|haar|hen|ze|jullie|die \w+) (\w+ ){0,3}(de dood|een dodelijk \w+|kanker)\b"
-        # "hang ze op" ends the clause or names the gallows: "hang ze op in de gang" (posters) does not count
-        r"|\b(hang|hangt|knoop) (ze|hem|haar|hen|die \w+|dien \w+) (allemaal )?op( aan (de|een|den) \w+)?(?=\s*([,.!?]|$))",
-    ),
-    (
-        "death_wish_fr",
-        Label.THREAT,
-        0.8,
-        r"\bje (te|lui|leur|vous) souhaite (de |la |une )?(crever|mourir|creuver|clamser|la mort|mort lente|cancer)\b"
-        r"|\bqu'?(ils|elles|il|elle|tu|vous) (\w+ ){0,2}(crevent|creve|creves|crevez|meurent|meure|clamsent)\b(?! de rire)"
-        r"|\bj'?espere qu'?(ils|elles|il|elle|tu|vous) (vont|va|vas|allez) (\w+ ){0,2}(crever|mourir|clamser)\b(?! de rire)"
-        r"|\b(faut|faudrait|il faut|on devrait) (les|le|la) pendre\b|\bpendez[- ](les|le|la)\b"
-        # "je te plante" (stab) but not "je te plante un arbre"
-        r"|\b(je|j'?) ?(te|le|la|vous) (plante|bute|tue|creve|saigne|egorge)\b(?!\s+(un|une|des|du|le|la|les|ce|cette|mon|ton|son)\b)",
-    ),
-    (
-        "death_wish_en",
-        Label.THREAT,
-        0.8,
-        r"\bi hope (that )?(you|u|they|he|she|every|all|those|these|that|the)\b(?:(?!\b(?:don'?t|doesn'?t|won'?t|never|not|if)\b)[^.?!]){0,40}?"
-        r"\b(die|dies|rot and die|rots and dies|burn in hell|burns in hell|choke|chokes|get cancer|gets cancer)\b"
-        r"|\bhang (them|him|her|'?em|the \w+)( all)? (from (a|the) (nearest )?(tree|lamp ?posts?|bridge|balcony|gallows|town hall|city hall)|by the neck|high)\b"
-        r"|\b(i'?ll|i will|gonna|going to) (shank|stab|knife|gut) (you|him|her|them)\b"
-        # verbs done only to people ("the plan should be executed" is not a threat: such verbs need a person)
-        r"|\b(should|must|need to|ought to|deserve to|have to) (all |each |every one )?(be )?(shot|hanged|gassed|"
-        r"exterminated|lynched|slaughtered|beheaded|strung up)\b"
-        r"|\b(they|them|these people|those people|all of them|every one of them) (should|must|need to|ought to|deserve to) "
-        r"(all )?(be )?(killed|burned|burnt|wiped out|put down|executed|die)\b",
-    ),
-    (
-        "death_wish_de",
-        Label.THREAT,
-        0.8,
-        r"\b(hangt|hangen|knupft) (sie|ihn|die|den|diese|diesen|alle) (\w+ ){0,5}auf\b"
-        r"|\b(gehoren|gehort|sollte man|muss man|sollen) (\w+ ){0,4}(aufgehangt|aufgeknupft|aufhangen|aufknupfen)\b"
-        r"|\bich wunsche (dir|euch|ihm|ihr|ihnen|diesen \w+|den \w+) (\w+ ){0,2}den tod\b"
-        r"|\b(stech|steche) (ich )?(dich|ihn|sie) ab\b",
-    ),
+    ("death_wish_nl", Label.THREAT, 0.8,
+     r"\b(ik )?hoop dat (ge|gij|je|jij|hij|zij|ze|jullie|die|dien|hen) (\w+ ){0,6}(doodgaa?n?t?|sterft|sterven|creperen|crepeert|kreperen|krepeert|verrekt|verrekken|kanker krijgt|kanker krijgen)\b"
+     r"|\bik wens (je|jou|u|hem|haar|hen|ze|jullie|die \w+) (\w+ ){0,3}(de dood|een dodelijk \w+|kanker)\b"
+     # "hang ze op" ends the clause or names the gallows: "hang ze op in de gang" (posters) does not count
+     r"|\b(hang|hangt|knoop) (ze|hem|haar|hen|die \w+|dien \w+) (allemaal )?op( aan (de|een|den) \w+)?(?=\s*([,.!?]|$))"),
+    ("death_wish_fr", Label.THREAT, 0.8,
+     r"\bje (te|lui|leur|vous) souhaite (de |la |une )?(crever|mourir|creuver|clamser|la mort|mort lente|cancer)\b"
+     r"|\bqu'?(ils|elles|il|elle|tu|vous) (\w+ ){0,2}(crevent|creve|creves|crevez|meurent|meure|clamsent)\b(?! de rire)"
+     r"|\bj'?espere qu'?(ils|elles|il|elle|tu|vous) (vont|va|vas|allez) (\w+ ){0,2}(crever|mourir|clamser)\b(?! de rire)"
+     r"|\b(faut|faudrait|il faut|on devrait) (les|le|la) pendre\b|\bpendez[- ](les|le|la)\b"
+     # "je te plante" (stab) but not "je te plante un arbre"
+     r"|\b(je|j'?) ?(te|le|la|vous) (plante|bute|tue|creve|saigne|egorge)\b(?!\s+(un|une|des|du|le|la|les|ce|cette|mon|ton|son)\b)"),
+    ("death_wish_en", Label.THREAT, 0.8,
+     r"\bi hope (that )?(you|u|they|he|she|every|all|those|these|that|the)\b(?:(?!\b(?:don'?t|doesn'?t|won'?t|never|not|if)\b)[^.?!]){0,40}?"
+     r"\b(die|dies|rot and die|rots and dies|burn in hell|burns in hell|choke|chokes|get cancer|gets cancer)\b"
+     r"|\bhang (them|him|her|'?em|the \w+)( all)? (from (a|the) (nearest )?(tree|lamp ?posts?|bridge|balcony|gallows|town hall|city hall)|by the neck|high)\b"
+     r"|\b(i'?ll|i will|gonna|going to) (shank|stab|knife|gut) (you|him|her|them)\b"
+     # verbs done only to people ("the plan should be executed" is not a threat: such verbs need a person)
+     r"|\b(should|must|need to|ought to|deserve to|have to) (all |each |every one )?(be )?(shot|hanged|gassed|"
+     r"exterminated|lynched|slaughtered|beheaded|strung up)\b"
+     r"|\b(they|them|these people|those people|all of them|every one of them) (should|must|need to|ought to|deserve to) "
+     r"(all )?(be )?(killed|burned|burnt|wiped out|put down|executed|die)\b"),
+    ("death_wish_de", Label.THREAT, 0.8,
+     r"\b(hangt|hangen|knupft) (sie|ihn|die|den|diese|diesen|alle) (\w+ ){0,5}auf\b"
+     r"|\b(gehoren|gehort|sollte man|muss man|sollen) (\w+ ){0,4}(aufgehangt|aufgeknupft|aufhangen|aufknupfen)\b"
+     r"|\bich wunsche (dir|euch|ihm|ihr|ihnen|diesen \w+|den \w+) (\w+ ){0,2}den tod\b"
+     r"|\b(stech|steche) (ich )?(dich|ihn|sie) ab\b"),
     # --- accusations of crime or misconduct (defamation needs a person to review) ---
     (
         "accuse_nl",
