@@ -955,6 +955,10 @@ def _mount_subcommands() -> None:
     from hierniet.crisis.cli import crisis_app
 
     app.add_typer(crisis_app, name="crisis")
+    # Raids and pile-ons (issue 14): the simulation, and the detector run over the store.
+    from hierniet.raids.cli import raids_app
+
+    app.add_typer(raids_app, name="raids")
 
 
 def main() -> None:

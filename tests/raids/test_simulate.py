@@ -7,11 +7,10 @@ import json
 from collections.abc import Sequence
 from pathlib import Path
 
-import typer
 from typer.testing import CliRunner
 
+from hierniet.cli import _mount_subcommands, app
 from hierniet.demo.builder import ORGANISATIONS as DEMO_ORGANISATIONS
-from hierniet.raids.cli import raids_app
 from hierniet.raids.detector import event_from_dict
 from hierniet.raids.simulate import ORGANISATIONS, simulate
 
@@ -74,8 +73,8 @@ def test_triage_reads_the_flags_when_asked() -> None:
 
 
 def test_cli_writes_events_and_truth(tmp_path: Path) -> None:
-    app = typer.Typer()
-    app.add_typer(raids_app, name="raids")
+    # Through `hierniet` itself, as an operator types it.
+    _mount_subcommands()
     out = tmp_path / "sim"
     result = CliRunner().invoke(app, ["raids", "simulate", "--out", str(out), "--days", "1", "--seed", "9",
                                       "--intent-flags"])  # fmt: skip

@@ -110,6 +110,28 @@ MESSAGES: dict[str, str] = {
     "policy.reply_language_other": N_(
         "Reply in %(fallback)s, the organisation's language: the comment is in %(language)s."
     ),
+    # --- raids (hierniet.raids.detector) ---
+    "raids.burst": N_(
+        "%(comments)s comments from %(authors)s authors in %(minutes)s minutes, where about %(expected)s were expected."
+    ),
+    "raids.criticism_storm": N_(
+        "A criticism storm, not a raid: %(criticism_percent)s %% of the comments are complaints, "
+        "%(known_percent)s %% of the authors have history with the organisation and %(abuse_percent)s %% of the "
+        "comments are abusive. Answer it, do not hide it."
+    ),
+    "raids.abuse_share": N_("%(percent)s %% of the comments in the burst are abusive."),
+    "raids.unknown_authors": N_(
+        "%(percent)s %% of the authors (%(authors)s) never commented on the organisation's channels before."
+    ),
+    "raids.new_accounts": N_(
+        "%(accounts)s accounts (%(percent)s %%) were made at most %(days)s days before they commented."
+    ),
+    "raids.copy_paste": N_(
+        "%(comments)s comments (%(percent)s %%) are copies of %(clusters)s texts, with small edits."
+    ),
+    "raids.shared_tags": N_("%(comments)s comments carry the same hashtags or links."),
+    "raids.call_to_arms": N_("%(comments)s comments call others to join in."),
+    "raids.recurring_core": N_("%(authors)s of the authors took part together in earlier raids."),
     # --- triage (hierniet.triage) ---
     "triage.negated_hate": N_("“%(words)s” about “%(group)s” is negated: not counted as hate."),
     "triage.benign_act": N_(
