@@ -347,7 +347,9 @@ class RaidCommentView:
 
 @dataclass(frozen=True, slots=True)
 class ClusterView:
-    text: str  # the canonical text, masked like a severe text (hierniet.services.insight.masked)
+    # The canonical text, masked like a severe text (hierniet.services.insight.masked); None when it is abuse
+    # with no flagged word to mask (the desk then links to its comments, shielded as usual).
+    text: str | None
     count: int
     comment_ids: list[int]
 
@@ -503,11 +505,14 @@ def raid_detail(store: repo.Store, actor: Actor, raid_id: int, *, undo_window: t
             for rc, c, ch in comment_rows
         ]
         clusters = []
+        abusive_ids = {rc.comment_id for rc, _, _ in comment_rows if rc.abusive}
         for cluster in row.clusters or []:
             ids = [int(i) for i in cluster.get("comment_ids", [])]
             verdict = repo.latest_verdict(s, ids[0]) if ids else None
-            text, _hidden = masked(str(cluster.get("text", "")), list(verdict.evidence) if verdict else [])
-            clusters.append(ClusterView(text=text, count=int(cluster.get("count", len(ids))), comment_ids=ids))
+            text, hidden = masked(str(cluster.get("text", "")), list(verdict.evidence) if verdict else [])
+            # Abuse whose words triage could not point at is not quoted at all (as the insight examples do).
+            shown = None if abusive_ids.intersection(ids) and not hidden else text
+            clusters.append(ClusterView(text=shown, count=int(cluster.get("count", len(ids))), comment_ids=ids))
         users = {u.id: u.name for u in repo.list_users(s)}
         actions = [
             ActionView(
@@ -640,8 +645,9 @@ def _decide_each(
     failed: dict[int, str] = {}
     for comment_id in targets:
         try:
+            # No reply: answering each member of a brigade feeds it (and is 300 replies nobody asked for).
             view = decisions.record_decision(
-                store, actor, comment_id, decisions.DecisionIn(step=step, reason=reason), now=now
+                store, actor, comment_id, decisions.DecisionIn(step=step, reason=reason, reply=""), now=now
             )
         except ServiceError as exc:
             if exc.status_code == 403 and not made and not failed:
