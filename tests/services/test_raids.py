@@ -308,3 +308,61 @@ def test_the_raid_alert_names_the_raid_and_links_to_its_page_without_text(desk: 
     assert message.link == f"https://desk.example.org/desk/raids/{raid_id}"
     text = message.text()
     assert f"#{raid_id}" in text and "idioot" not in text and "troll" not in text and "Raid" in text
+
+
+# --- the command and the worker -------------------------------------------------------------------------------
+
+
+def test_raids_detect_prints_what_it_found(
+    desk: Desk, fake_triage: FakeTriage, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import json
+
+    import typer
+    from typer.testing import CliRunner
+
+    from hierniet.raids.detect_cli import detect
+    from hierniet.settings import get_settings
+
+    if desk.store.engine.dialect.name != "sqlite":
+        pytest.skip("the command opens the store by its URL: the SQLite file is enough to show it")
+    _brigade(desk, fake_triage)
+    monkeypatch.setenv("HIERNIET_DATABASE_URL", desk.store.engine.url.render_as_string(hide_password=False))
+    monkeypatch.setattr(raids, "real_detector", make_double)
+    get_settings.cache_clear()
+    app = typer.Typer()
+    app.command()(detect)
+    app.command("noop")(lambda: None)  # two commands: typer then routes by name, as under `hierniet raids`
+    try:
+        result = CliRunner().invoke(app, ["detect", "--org", "stad-gent", "--json"])
+        again = CliRunner().invoke(app, ["detect", "--org", "nobody"])
+    finally:
+        get_settings.cache_clear()
+    assert result.exit_code == 0, result.output
+    (row,) = [json.loads(line) for line in result.stdout.splitlines() if line.startswith("{")]
+    assert row["kind"] == "raid" and row["post_id"] == "p1" and len(row["members"]) == 6
+    assert "6 comments read; 1 new" in result.output
+    assert again.exit_code == 2 and "no organisation 'nobody'" in again.output
+
+
+def test_the_worker_looks_for_raids_and_goes_on_after_a_restart(desk: Desk, fake_triage: FakeTriage) -> None:
+    from hierniet.services.outbox import Worker, WorkerOptions
+
+    settings = Settings(database_url="sqlite://", raid_detect_interval_s=30)
+    options = WorkerOptions(poll=False, retention=False)
+    clock = [100.0]
+    worker = Worker(desk.store, settings, options, make_detector=make_double)
+    worker.clock = lambda: clock[0]
+    _brigade(desk, fake_triage, n=3)
+    now = START + timedelta(hours=1)
+    assert worker.run_once(now=now).raids.read == 3
+    assert worker.run_once(now=now).raids is None  # not due again before 30 seconds
+    # A restart: a new worker with a new detector built from the state in the store reads only what is new.
+    _ingest(
+        desk, fake_triage, _items(desk, [("troll9", "insult: weg")], start=START + timedelta(minutes=2), prefix="r")
+    )
+    restarted = Worker(desk.store, settings, options, make_detector=make_double)
+    report = restarted.run_once(now=now).raids
+    assert report.read == 1 and len(report.new) == 1 and report.alerted == report.new
+    off = Worker(desk.store, Settings(database_url="sqlite://", raid_detect_interval_s=0), options)
+    assert off.run_once(now=now).raids is None

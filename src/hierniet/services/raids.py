@@ -152,7 +152,7 @@ def run_detection(
     now: datetime | None = None,
     *,
     organisation_id: int | None = None,
-    make_detector: MakeDetector = real_detector,
+    make_detector: MakeDetector | None = None,
     close_after: timedelta = timedelta(hours=6),
     staff: Mapping[int, Sequence[str]] | None = None,
     batch: int = BATCH,
@@ -160,6 +160,8 @@ def run_detection(
     """Feed the detector the comments stored since its last run, store what it finds, alert the lead of a new
     raid, and keep its state; one organisation, or each in turn."""
     now = now or utcnow()
+    # Looked up at each call (not bound as a default) so a test or the lead can swap the detector in one place.
+    make_detector = make_detector or real_detector
     report = DetectionReport()
     with store.session() as s:
         if organisation_id is not None and repo.get_organisation(s, organisation_id) is None:
