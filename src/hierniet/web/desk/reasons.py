@@ -112,7 +112,9 @@ MESSAGES: dict[str, str] = {
     ),
     # --- triage (hierniet.triage) ---
     "triage.negated_hate": N_("“%(words)s” about “%(group)s” is negated: not counted as hate."),
-    "triage.benign_act": N_("“%(words)s” is a friendly act (a plan, not a threat): the model's threat and hate are damped."),
+    "triage.benign_act": N_(
+        "“%(words)s” is a friendly act (a plan, not a threat): the model's threat and hate are damped."
+    ),
     "triage.counter_speech": N_(
         "Hostile words about a group are quoted or condemned (counter-speech): not counted as hate."
     ),
