@@ -3,7 +3,7 @@
 The real detector (`hierniet.raids.detector.RaidDetector`) is built in parallel by another helper against the
 same contract (hierniet.raids.types); until it is merged, these tests drive the service side with this double,
 which keeps the contract (observe / findings / JSON-able state / from_state) with the plainest rule: on one
-post, `min_authors` or more authors within `window` make a burst; it is a raid when at least half of its
+post, `min_authors` or more authors within `window` (from some comment on) make a burst; it is a raid when at least half of its
 comments are abusive, else a criticism storm. Authors of the burst's first two minutes are the core; an author
 of an earlier raid is core too and carries that raid's key. After merging, the lead switches the end-to-end
 test to the real detector.
@@ -44,12 +44,12 @@ class ScriptedDetector:
         out = []
         for (org, post), events in sorted(by_post.items()):
             events.sort(key=lambda e: (e.posted_at, e.comment_id))
-            start = events[0].posted_at
-            burst = [e for e in events if e.posted_at - start <= self.window]
-            authors = {e.author for e in burst}
-            if len(authors) < self.min_authors:
-                continue
-            out.append(self._raid(org, post, burst))
+            # The first window (from some comment on) with enough authors: earlier quiet traffic is no burst.
+            for first in events:
+                burst = [e for e in events if first.posted_at <= e.posted_at <= first.posted_at + self.window]
+                if len({e.author for e in burst}) >= self.min_authors:
+                    out.append(self._raid(org, post, burst))
+                    break
         return out
 
     def state(self) -> dict[str, Any]:
