@@ -4,9 +4,9 @@ The real detector (`hierniet.raids.detector.RaidDetector`) is built in parallel 
 same contract (hierniet.raids.types); until it is merged, these tests drive the service side with this double,
 which keeps the contract (observe / findings / JSON-able state / from_state) with the plainest rule: on one
 post, `min_authors` or more authors within `window` (from some comment on) make a burst; it is a raid when at
-least half of its comments are abusive, else a criticism storm. Authors of the burst's first two minutes are the core; an author
-of an earlier raid is core too and carries that raid's key. After merging, the lead switches the end-to-end
-test to the real detector.
+least half of its comments are abusive, else a criticism storm. Authors of the burst's first two minutes are
+the core; an author of an earlier raid is core too and carries that raid's key. After merging, the lead
+switches the end-to-end test to the real detector.
 """
 
 from __future__ import annotations
