@@ -367,3 +367,22 @@ def test_the_worker_looks_for_raids_and_goes_on_after_a_restart(desk: Desk, fake
     assert report.read == 1 and len(report.new) == 1 and report.alerted == report.new
     off = Worker(desk.store, Settings(database_url="sqlite://", raid_detect_interval_s=0), options)
     assert off.run_once(now=now).raids is None
+
+
+def test_two_runs_at_once_never_save_over_each_other(desk: Desk, fake_triage: FakeTriage) -> None:
+    _brigade(desk, fake_triage)
+    now = START + timedelta(hours=1)
+    inner: list[raids.DetectionReport] = []
+
+    def make(state: Any) -> ScriptedDetector:
+        # A second run (another worker) starts and saves while this one is reading.
+        if not inner:
+            inner.append(
+                raids.run_detection(desk.store, now, make_detector=make_double, organisation_id=desk.organisation_id)
+            )
+        return make_double(state)
+
+    outer = raids.run_detection(desk.store, now, make_detector=make, organisation_id=desk.organisation_id)
+    assert len(inner[0].new) == 1 and outer.new == [] and outer.updated == []
+    with desk.store.session() as s:
+        assert len(repo_raids.list_raids(s, desk.organisation_id)[0]) == 1

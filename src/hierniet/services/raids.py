@@ -17,6 +17,7 @@ hidden: it offers no hide, hold or block.
 from __future__ import annotations
 
 import importlib
+import logging
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -68,6 +69,8 @@ HOLD_HOW: Mapping[str, str] = {
 HOLD_HOW_OTHER = "Turn comments off or hold them for review on the post, in the platform's own tools."
 #: Mentions: the people a comment addresses (@handle), as the detector's targets want them (lower case, no @).
 _MENTION = re.compile(r"(?<![\w@])@([A-Za-z0-9_][A-Za-z0-9_.]{1,49})")
+
+log = logging.getLogger("hierniet.raids")
 
 MakeDetector = Callable[[Mapping[str, Any] | None], RaidDetector]
 
@@ -202,8 +205,14 @@ def _detect_one(
             if len(rows) < batch:
                 break
     findings = detector.findings(now)
+    started_at = saved.last_comment_id if saved is not None else 0
     # The raids, the state and the cursor in one transaction: a run cut short is read again from the old cursor.
     with store.transaction() as tx:
+        current = repo_raids.detector_state(tx, organisation_id, lock=True)
+        if (current.last_comment_id if current is not None else 0) != started_at:
+            # Another run (a second worker, `hierniet raids detect`) went on meanwhile: its findings stand.
+            log.warning("raid detection for organisation %s skipped: another run saved first", organisation_id)
+            return
         for raid in findings:
             row, new = _upsert(tx, organisation_id, raid, now)
             (report.new if new else report.updated).append(row.id)

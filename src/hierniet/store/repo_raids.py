@@ -31,8 +31,10 @@ STATUSES: tuple[str, ...] = (OPEN, CLOSED, DISMISSED)
 # --- what the detector reads ----------------------------------------------------------------------------------
 
 
-def detector_state(session: Session, organisation_id: int) -> RaidDetectorState | None:
-    return session.get(RaidDetectorState, organisation_id)
+def detector_state(session: Session, organisation_id: int, *, lock: bool = False) -> RaidDetectorState | None:
+    """The detector's stored state; with `lock`, the row is held until the transaction ends (PostgreSQL), so
+    two runs cannot both save over the same cursor."""
+    return session.get(RaidDetectorState, organisation_id, with_for_update=lock or None)
 
 
 def save_detector_state(
