@@ -401,7 +401,7 @@ def _reasons(rows: Sequence[Mapping[str, Any]]) -> list[Reason]:
 
 
 def _summary(s: Any, row: t.Raid, members: list[str]) -> RaidSummary:
-    rows = repo_raids.comments_of(s, row.id)
+    comments, abusive = repo_raids.comment_counts(s, [row.id])[row.id]
     return RaidSummary(
         id=row.id,
         organisation_id=row.organisation_id,
@@ -413,8 +413,8 @@ def _summary(s: Any, row: t.Raid, members: list[str]) -> RaidSummary:
         started_at=row.started_at,
         last_at=row.last_at,
         members=members,
-        comments=len(rows),
-        abusive=sum(1 for rc, _, _ in rows if rc.abusive),
+        comments=comments,
+        abusive=abusive,
         reasons=_reasons(row.reasons),
     )
 
@@ -580,13 +580,14 @@ def banners(store: repo.Store, actor: Actor, *, post: str | None = None) -> list
     """The open raids of the person's organisations (of one post when `post` is given)."""
     with store.session() as s:
         rows = repo_raids.open_raids(s, actor.organisation_id, post=post)
+        counts = repo_raids.comment_counts(s, [r.id for r in rows])
         return [
             Banner(
                 id=r.id,
                 kind=r.kind,
                 post=r.post,
                 target=r.target,
-                comments=len(repo_raids.comments_of(s, r.id)),
+                comments=counts[r.id][0],
                 started_at=r.started_at,
                 linked=actor.can(Permission.MANAGE_RAIDS),
             )

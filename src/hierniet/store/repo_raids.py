@@ -212,6 +212,22 @@ def comments_of(session: Session, raid_id: int) -> list[tuple[RaidComment, Comme
     return [(rc, c, ch) for rc, c, ch in session.execute(stmt)]
 
 
+def comment_counts(session: Session, raid_ids: Sequence[int]) -> dict[int, tuple[int, int]]:
+    """Per raid: its comments and its abusive ones, counted (the queue's banner is on every page load)."""
+    out = {r: (0, 0) for r in raid_ids}
+    if not raid_ids:
+        return out
+    stmt = (
+        select(RaidComment.raid_id, RaidComment.abusive, func.count())
+        .where(RaidComment.raid_id.in_(list(raid_ids)))
+        .group_by(RaidComment.raid_id, RaidComment.abusive)
+    )
+    for raid_id, abusive, n in session.execute(stmt):
+        total, bad = out[int(raid_id)]
+        out[int(raid_id)] = (total + int(n), bad + (int(n) if abusive else 0))
+    return out
+
+
 def author_history(session: Session, organisation_id: int, author_ids: Sequence[int]) -> dict[int, dict[str, int]]:
     """Per author: their comments on the organisation's channels, the person-decided ones that hid or blocked,
     and the raids of the organisation they took part in."""
