@@ -257,7 +257,7 @@ def test_hold_is_a_to_do_saying_what_to_do_and_undo_cancels_it(desk: Desk, fake_
     ids = _brigade(desk, fake_triage)
     (raid_id,) = _run(desk).new
     result = raids.hold_post(desk.store, desk.actors["lead"], raid_id)
-    assert result.done == [ids[0]] and len(result.to_do) == 1
+    assert result.done == [ids[0]] and len(result.to_do) == 1 and result.queued == []
     with desk.store.session() as s:
         row = s.get(QueuedAction, result.to_do[0])
         assert row is not None and (row.action, row.status) == ("hold_new_comments", "manual")
@@ -386,3 +386,37 @@ def test_two_runs_at_once_never_save_over_each_other(desk: Desk, fake_triage: Fa
     assert len(inner[0].new) == 1 and outer.new == [] and outer.updated == []
     with desk.store.session() as s:
         assert len(repo_raids.list_raids(s, desk.organisation_id)[0]) == 1
+
+
+def test_on_bluesky_the_hold_is_sent_by_the_worker_and_its_undo_lifts_it(desk: Desk, fake_triage: FakeTriage) -> None:
+    from hierniet.store import repo
+
+    with desk.store.transaction() as tx:
+        sky = repo.add_channel(
+            tx,
+            organisation_id=desk.organisation_id,
+            platform="bluesky",
+            external_id="did:plc:gent",
+            name="gent.bsky",
+            policy_yaml=None,
+            credentials_ref=None,
+        ).id
+    root = "at://did:plc:gent/app.bsky.feed.post/3root"
+    items = [
+        {**row, "channel_id": sky}
+        for row in _items(desk, [(f"did:plc:troll{i}", "insult: idioot") for i in range(5)], post=root, prefix="b")
+    ]
+    ids = _ingest(desk, fake_triage, items)
+    (raid_id,) = _run(desk).new
+    lead = desk.actors["lead"]
+    result = raids.hold_post(desk.store, lead, raid_id)
+    assert result.to_do == [] and len(result.queued) == 1
+    with desk.store.transaction() as tx:
+        row = tx.get(QueuedAction, result.queued[0])
+        assert row is not None and (row.action, row.status, row.comment_id) == ("hold_new_comments", "queued", ids[0])
+        row.status = "done"  # as the worker records it once Bluesky took it
+    undone = raids.undo_move(desk.store, lead, raid_id, result.action_id, window=WINDOW)
+    assert undone.to_do == [] and len(undone.undone) == 1
+    with desk.store.session() as s:
+        release = s.get(QueuedAction, undone.undone[0])
+        assert release is not None and (release.action, release.status) == ("release_hold", "queued")

@@ -52,9 +52,10 @@ ACTIONS: tuple[str, ...] = (HIDE, HOLD, BLOCK_CORE, EVIDENCE, DISMISS)
 STORM_ACTIONS: tuple[str, ...] = (DISMISS,)
 #: The outbox's to-dos for holding new comments on a post and for lifting that hold again.
 HOLD_CALL, RELEASE_CALL = "hold_new_comments", "release_hold"
-#: What a person does on each platform to hold new comments on one post: no connector has a call for it yet
-#: (YouTube's heldForReview, Bluesky's threadgate and Mastodon's quote and reply limits act on other objects
-#: or on the whole account), so the outbox keeps it as a to-do in these words.
+#: What a person does on each platform to hold new comments on one post. Bluesky's connector does it itself
+#: (the thread's threadgate); elsewhere no API does it for one post (YouTube's heldForReview acts on comments
+#: already there, Mastodon's quote and reply limits on new posts), so the outbox keeps it as a to-do in these
+#: words.
 HOLD_HOW: Mapping[str, str] = {
     "youtube": "In YouTube Studio, open the video's comment settings and choose 'Hold all comments for review'.",
     "bluesky": "Edit the post's interaction settings (threadgate): allow replies only from people you follow or "
@@ -606,6 +607,7 @@ class MoveResult:
     done: list[int]  # comments (or authors, for block_core) the move acted on
     skipped: list[int]  # comments a person had decided already: their decision stands
     to_do: list[int] = field(default_factory=list)  # outbox rows a person carries out by hand
+    queued: list[int] = field(default_factory=list)  # outbox rows the worker sends to the platform
     failed: dict[int, str] = field(default_factory=dict)  # comment -> why the desk refused it
     pack: evidence.EvidencePack | None = None
 
@@ -720,8 +722,8 @@ def hold_how(platform: str) -> str:
 
 
 def hold_post(store: repo.Store, actor: Actor, raid_id: int, *, now: datetime | None = None) -> MoveResult:
-    """Hold new comments on the raid's post: one outbox call per channel the post's raid came through. No
-    connector can make it yet, so it is a to-do saying what to do on the platform (state "manual")."""
+    """Hold new comments on the raid's post: one outbox call per channel the raid came through, sent by the
+    worker where the connector can (Bluesky's threadgate), else a to-do saying what to do there ("manual")."""
     require_raids(actor)
     now = now or utcnow()
     row = _open_for(store, actor, raid_id, HOLD)
@@ -734,6 +736,7 @@ def hold_post(store: repo.Store, actor: Actor, raid_id: int, *, now: datetime | 
         if c.thread_external_id == row.post:
             first.setdefault(ch.id, (c, ch))
     made: list[int] = []
+    by_hand: list[int] = []
     with store.transaction() as tx:
         for comment, channel in first.values():
             can = api_actions(channel.platform) or frozenset()
@@ -758,9 +761,12 @@ def hold_post(store: repo.Store, actor: Actor, raid_id: int, *, now: datetime | 
                 ],
             )
             made += ids
+            if HOLD_CALL not in can:
+                by_hand += ids
     detail = {"outbox": made, "post": row.post, "platforms": sorted({ch.platform for _, ch in first.values()})}
     move = _record_move(store, actor, row, HOLD, detail, now)
-    return MoveResult(move, HOLD, [c.id for c, _ in first.values()], [], to_do=made)
+    sent = [i for i in made if i not in by_hand]
+    return MoveResult(move, HOLD, [c.id for c, _ in first.values()], [], to_do=by_hand, queued=sent)
 
 
 def evidence_pack(
@@ -813,7 +819,7 @@ def dismiss(
 @dataclass(frozen=True, slots=True)
 class UndoMoveResult:
     action_id: int
-    undone: list[int]  # comments whose decision was undone (or outbox rows cancelled)
+    undone: list[int]  # comments whose decision was undone (for a hold: outbox rows cancelled or lifts queued)
     kept: dict[int, str]  # comment -> why its decision stays (someone decided again since)
     to_do: list[int] = field(default_factory=list)
 
@@ -865,6 +871,8 @@ def undo_move(
                     repo.set_action_status(tx, [queued.id], ActionStatus.CANCELLED)
                     undone.append(queued.id)
                 elif queued.status == ActionStatus.DONE:
+                    channel = tx.get(t.Channel, queued.channel_id)
+                    can = api_actions(channel.platform if channel else None) or frozenset()
                     ids = repo.insert_rows(
                         tx,
                         t.QueuedAction,
@@ -874,7 +882,7 @@ def undo_move(
                                 "channel_id": queued.channel_id,
                                 "action": RELEASE_CALL,
                                 "payload": {**(queued.payload or {}), "how": "Lift the hold on new comments."},
-                                "status": ActionStatus.MANUAL,
+                                "status": ActionStatus.QUEUED if RELEASE_CALL in can else ActionStatus.MANUAL,
                                 "attempts": 0,
                                 "not_before": now,
                                 "created_at": now,
@@ -882,7 +890,8 @@ def undo_move(
                             }
                         ],
                     )
-                    to_do += ids
+                    # Lifted by the worker where the connector can (taken back), else a to-do for a person.
+                    (undone if RELEASE_CALL in can else to_do).extend(ids)
         if move.action == DISMISS:
             previous = str(move.detail.get("previous") or repo_raids.OPEN)
             repo_raids.set_status(tx, raid_id, previous, now)

@@ -86,6 +86,7 @@ class MoveResultPublic(_Public):
     done: list[int] = Field(description="The comments (authors, for block_core) the move acted on.")
     skipped: list[int] = Field(description="Comments a person had decided already: their decision stands.")
     to_do: list[int] = Field(description="Outbox to-dos a person carries out on the platform.")
+    queued: list[int] = Field(default_factory=list, description="Outbox calls the worker sends to the platform.")
     failed: dict[int, str]
 
 
@@ -128,6 +129,7 @@ def _moved(result: service.MoveResult) -> MoveResultPublic:
         done=result.done,
         skipped=result.skipped,
         to_do=result.to_do,
+        queued=result.queued,
         failed=result.failed,
     )
 

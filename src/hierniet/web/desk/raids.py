@@ -120,12 +120,19 @@ def hold(ctx: SignedIn, raid_id: Id) -> Response:
             raise
         ctx.flash(ctx.error(exc), "error")
         return _back(raid_id)
-    ctx.flash(
-        ctx.t(
-            "Holding new comments is a to-do in the outbox (%(count)s): no platform lets hierniet do it yet.",
-            count=len(result.to_do),
+    if result.queued:
+        ctx.flash(
+            ctx.t(
+                "New comments are being held on the platform, through the outbox (%(count)s).", count=len(result.queued)
+            )
         )
-    )
+    if result.to_do:
+        ctx.flash(
+            ctx.t(
+                "Holding new comments is a to-do in the outbox (%(count)s): the platform has no API for it.",
+                count=len(result.to_do),
+            )
+        )
     return _back(raid_id)
 
 
