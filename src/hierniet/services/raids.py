@@ -169,7 +169,7 @@ def run_detection(
     report = DetectionReport()
     with store.session() as s:
         if organisation_id is not None and repo.get_organisation(s, organisation_id) is None:
-            raise NotFound(f"no organisation {organisation_id}: list them with `hierniet db organisations`")
+            raise NotFound(f"no organisation {organisation_id}: list them with `hierniet org list`")
         organisations = [organisation_id] if organisation_id is not None else repo_raids.organisations_with_comments(s)
     for org in organisations:
         _detect_one(store, org, now, make_detector, close_after, (staff or {}).get(org, ()), batch, report)
@@ -915,5 +915,5 @@ def organisation_of(store: repo.Store, slug_or_id: str) -> int:
         if found is None and slug_or_id.isdigit():
             found = repo.get_organisation(s, int(slug_or_id))
     if found is None:
-        raise NotFound(f"no organisation {slug_or_id!r}: give its slug (see `hierniet db organisations`)")
+        raise NotFound(f"no organisation {slug_or_id!r}: give its slug (see `hierniet org list`)")
     return found.id
