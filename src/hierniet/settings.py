@@ -60,6 +60,11 @@ class Settings(BaseSettings):
     desk_page_size: int = 25
     #: Minutes during which a person may undo their last decision on a comment (0: no undo).
     desk_undo_minutes: int = Field(default=10, ge=0)
+    #: Seconds between two runs of the raid detector in `hierniet worker` (0: the worker does not look for raids;
+    #: `hierniet raids detect` still does, once).
+    raid_detect_interval_s: float = Field(default=60.0, ge=0)
+    #: Minutes without a new comment after which an open raid is closed: its banner goes, its page stays.
+    raid_close_after_minutes: int = Field(default=360, ge=1)
     #: Sign-in attempts for one name from one address (since the last success there) before each further one
     #: must wait: 1, 2, 4, ... minutes, at most an hour (hierniet.services.signin_throttle). 0 turns it off.
     login_max_failures: int = 5

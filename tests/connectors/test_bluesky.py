@@ -146,7 +146,6 @@ def jetstream() -> Iterator[FakeJetstream]:
     jet.close()
 
 
-
 def connector(http: httpx.Client, **config: Any) -> BlueskyConnector:
     channel = ChannelInfo(id=9, platform="bluesky", external_id=ORG, config=config)
     conn = connector_for("bluesky", channel, {"app_password": "abcd-efgh-ijkl-mnop"}, http)
@@ -568,3 +567,41 @@ def test_an_updated_reply_comes_as_an_edit_after_the_first_version(
         (uri, "jullie zijn traag", False),
         (uri, "jullie zijn oplichters", True),
     ]
+
+
+def test_a_raids_hold_limits_replies_keeps_own_rules_and_lifts_only_its_own(
+    pds: tuple[FakePlatform, FakePDS], http: httpx.Client
+) -> None:
+    """Issue 14: holding new comments on a raided thread gates its replies to people followed or mentioned."""
+    platform, state = pds
+    conn = connector(http, base_url=platform.url)
+    key = ("app.bsky.feed.threadgate", "3lorgpost0001")
+    state.records[key] = {
+        "cid": "bafy-gate",
+        "value": {
+            "$type": "app.bsky.feed.threadgate",
+            "post": ROOT,
+            "createdAt": "2026-01-01T00:00:00Z",
+            "hiddenReplies": [REPLY],
+        },
+    }
+    held = conn.apply(hide(action="hold_new_comments"))
+    assert held.kind is OutcomeKind.DONE and "held on Bluesky" in held.detail
+    gate = state.records[key]["value"]
+    assert [r["$type"] for r in gate["allow"]] == [
+        "app.bsky.feed.threadgate#mentionRule",
+        "app.bsky.feed.threadgate#followingRule",
+    ]
+    assert gate["hiddenReplies"] == [REPLY]  # the hidden replies stay hidden
+    again = conn.apply(hide(action="hold_new_comments"))
+    assert again.kind is OutcomeKind.DONE and "already" in again.detail
+    assert conn.apply(hide(action="release_hold")).kind is OutcomeKind.DONE
+    assert "allow" not in state.records[key]["value"] and state.records[key]["value"]["hiddenReplies"] == [REPLY]
+    # A thread with rules of its own keeps them, through a hold and its release.
+    own = [{"$type": "app.bsky.feed.threadgate#followerRule"}]
+    state.records[key]["value"]["allow"] = own
+    assert "already" in conn.apply(hide(action="hold_new_comments")).detail
+    assert "stay as they are" in conn.apply(hide(action="release_hold")).detail
+    assert state.records[key]["value"]["allow"] == own
+    outside = conn.apply(hide(root=OTHER_ROOT, action="hold_new_comments"))
+    assert outside.kind is OutcomeKind.FAILED and "threads it started" in outside.detail

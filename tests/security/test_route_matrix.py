@@ -31,7 +31,7 @@ from hierniet.services.actions import action_rows
 from hierniet.services.auth import CLI_ACTOR, Role, hash_token, new_token, token_prefix
 from hierniet.services.ingest import ingest
 from hierniet.services.signatories import JoinRequest
-from hierniet.store import repo, repo_desk, repo_team
+from hierniet.store import repo, repo_desk, repo_raids, repo_team
 from hierniet.store.tables import Comment, QueuedAction, utcnow
 from hierniet.web.site.content import LANGUAGES
 from hierniet.web.site.routes import page_path
@@ -121,6 +121,15 @@ ACCESS: dict[tuple[str, str], Access] = {
     ("GET", "/desk/team/wellbeing"): Access(LEADS, note="read_audit; no names"),
     ("POST", "/desk/team/rotation"): Access(LEADS, note="assign"),
     ("GET", "/desk/audit"): Access(LEADS),
+    # Raids (issue 14): manage_raids; blocking the core is a lead's step too (decide_severe).
+    ("GET", "/desk/raids"): Access(LEADS, note="manage_raids"),
+    ("GET", "/desk/raids/{raid_id}"): Access(LEADS, note="manage_raids; another organisation's raid is a 404"),
+    ("POST", "/desk/raids/{raid_id}/hide"): Access(LEADS),
+    ("POST", "/desk/raids/{raid_id}/hold"): Access(LEADS),
+    ("POST", "/desk/raids/{raid_id}/block-core"): Access(LEADS, note="decide_severe too"),
+    ("POST", "/desk/raids/{raid_id}/evidence"): Access(LEADS, note="manage_personal_data too"),
+    ("POST", "/desk/raids/{raid_id}/dismiss"): Access(LEADS),
+    ("POST", "/desk/raids/{raid_id}/moves/{move_id}/undo"): Access(LEADS, note="only the person who moved, inside"),
     ("GET", "/desk/channels"): Access(ADMINS),
     ("POST", "/desk/channels"): Access(ADMINS),
     ("POST", "/desk/channels/{channel_id}/disconnect"): Access(ADMINS),
@@ -189,6 +198,14 @@ ACCESS: dict[tuple[str, str], Access] = {
     ("GET", "/api/v1/me/filters/last"): Access(SIGNED_IN),
     ("PUT", "/api/v1/me/filters/last"): Access(SIGNED_IN),
     ("GET", "/api/v1/me/wellbeing"): Access(SIGNED_IN, note="one's own figures"),
+    ("GET", "/api/v1/raids"): Access(LEADS, note="manage_raids (issue 14)"),
+    ("GET", "/api/v1/raids/{raid_id}"): Access(LEADS, note="manage_raids"),
+    ("POST", "/api/v1/raids/{raid_id}/hide"): Access(LEADS),
+    ("POST", "/api/v1/raids/{raid_id}/hold"): Access(LEADS),
+    ("POST", "/api/v1/raids/{raid_id}/block-core"): Access(LEADS, note="decide_severe too"),
+    ("POST", "/api/v1/raids/{raid_id}/evidence-pack"): Access(LEADS, note="manage_personal_data too"),
+    ("POST", "/api/v1/raids/{raid_id}/dismiss"): Access(LEADS),
+    ("POST", "/api/v1/raids/{raid_id}/moves/{move_id}/undo"): Access(LEADS, note="only the person who moved"),
     ("GET", "/api/v1/team/wellbeing"): Access(LEADS, note="read_audit; no names"),
     ("GET", "/api/v1/team/rotation"): Access(LEADS, note="assign"),
     ("PUT", "/api/v1/team/rotation"): Access(LEADS, note="assign; 422 for an admin of every organisation"),
@@ -213,6 +230,7 @@ API_BODIES: dict[tuple[str, str], dict[str, Any]] = {
     ("POST", "/api/v1/me/filters"): {"name": "matrix api", "query": "status=any"},
     ("PUT", "/api/v1/me/filters/last"): {"query": "status=any"},
     ("PUT", "/api/v1/team/rotation"): {"user_ids": []},
+    ("POST", "/api/v1/raids/{raid_id}/dismiss"): {"reason": "matrix test"},
     ("POST", "/api/v1/users"): {"name": "matrix-user", "role": "moderator", "organisation_id": "{organisation_id}"},
 }
 
@@ -276,6 +294,26 @@ def _seed(desk: Desk) -> World:
         mod_a = desk.actors["moderator"].user_id
         assert mod_a is not None
         filter_id = repo_team.save_filter(tx, mod_a, "matrix", "status=any", utcnow()).id
+        # A raid of organisation A with no comments (its moves then change nothing the other routes read), and
+        # a move on it by lead A for the undo route.
+        raid = repo_raids.add_raid(
+            tx,
+            organisation_id=desk.organisation_id,
+            key="matrix",
+            kind="raid",
+            post="p-matrix",
+            target=None,
+            score=0.9,
+            started_at=utcnow(),
+            last_at=utcnow(),
+            reasons=[],
+            clusters=[],
+            channels=[],
+            status="open",
+        )
+        lead_a = desk.actors["lead"].user_id
+        move_id = repo_raids.add_action(tx, raid_id=raid.id, action="dismiss", user_id=lead_a, detail={}).id
+        raid_id = raid.id
     join = signatories.submit_join(
         desk.store,
         JoinRequest(
@@ -297,6 +335,8 @@ def _seed(desk: Desk) -> World:
         "signatory_id": str(join.id),
         "action_id": str(action_id),
         "filter_id": str(filter_id),
+        "raid_id": str(raid_id),
+        "move_id": str(move_id),
         "platform": "facebook",
         "path": "desk.js",
     }

@@ -62,6 +62,11 @@ from hierniet.domain import Platform
 
 POST = "app.bsky.feed.post"
 THREADGATE = "app.bsky.feed.threadgate"
+#: The rules a raid's hold puts on a thread's gate: only people the organisation follows or mentions may reply.
+HOLD_RULES: tuple[dict[str, str], ...] = (
+    {"$type": "app.bsky.feed.threadgate#mentionRule"},
+    {"$type": "app.bsky.feed.threadgate#followingRule"},
+)
 BLOCK = "app.bsky.graph.block"
 #: The lexicon's maxLength of threadgate.hiddenReplies.
 MAX_HIDDEN = 300
@@ -122,10 +127,12 @@ class BlueskyConnector(Connector):
     platform: ClassVar[Platform] = Platform.BLUESKY
     receives: ClassVar[frozenset[str]] = frozenset({"poll"})
     actions: ClassVar[frozenset[str]] = frozenset(
-        {"hide_reply", "hide", "unhide", "block", "unblock", "report", "reply"}
+        {"hide_reply", "hide", "unhide", "block", "unblock", "report", "reply", "hold_new_comments", "release_hold"}
     )
-    # Hiding reads the threadgate first (a hidden reply stays hidden); blocking lists the blocks first.
-    idempotent_actions: ClassVar[frozenset[str]] = frozenset({"hide_reply", "hide", "unhide", "block", "unblock"})
+    # Hiding and holding read the threadgate first (a hidden reply stays hidden); blocking lists the blocks first.
+    idempotent_actions: ClassVar[frozenset[str]] = frozenset(
+        {"hide_reply", "hide", "unhide", "block", "unblock", "hold_new_comments", "release_hold"}
+    )
     required_credentials: ClassVar[tuple[str, ...]] = ("app_password",)
     default_config: ClassVar[dict[str, Any]] = {
         "base_url": "https://bsky.social",
@@ -324,6 +331,8 @@ class BlueskyConnector(Connector):
         try:
             if name in ("hide_reply", "hide", "unhide"):
                 return self._gate(action, hide=name != "unhide")
+            if name in ("hold_new_comments", "release_hold"):
+                return self._hold(action, hold=name == "hold_new_comments")
             if name == "block":
                 return self._block(action)
             if name == "unblock":
@@ -379,6 +388,53 @@ class BlueskyConnector(Connector):
                     continue
                 raise PermanentError(f"writing the threadgate: {answer.get('message') or answer}", status=400)
             return ActionOutcome.done("hidden on Bluesky" if hide else "visible again on Bluesky")
+        raise RateLimited("the thread's threadgate keeps changing: trying again later", retry_after=10.0)
+
+    def _hold(self, action: OutboxAction, *, hold: bool) -> ActionOutcome:
+        """Hold new replies to a raided thread (issue 14): the root's threadgate lets only people the organisation
+        follows or mentions reply (`allow`). A thread whose gate already limits replies keeps its own rules;
+        lifting the hold removes only the rules the hold set."""
+        org = self.did()
+        root = action.thread_external_id or ""
+        if not root.startswith(f"at://{org}/{POST}/"):
+            return ActionOutcome.failed(
+                "Bluesky lets an account limit replies only in threads it started: this raid is not under one of "
+                "the organisation's own posts."
+            )
+        _, _, rkey = split_uri(root)
+        for _ in range(3):  # someone else may change the threadgate meanwhile: read again and retry
+            current = self._xrpc(
+                "GET",
+                "com.atproto.repo.getRecord",
+                params={"repo": org, "collection": THREADGATE, "rkey": rkey},
+                ok=(400,),
+            )
+            if current.get("status") == 400 and current.get("error") != "RecordNotFound":
+                raise PermanentError(f"reading the threadgate: {current.get('message') or current}", status=400)
+            exists = current.get("status") != 400
+            record = dict(current.get("value") or {}) if exists else {"$type": THREADGATE, "post": root}
+            record.setdefault("createdAt", _now())
+            if hold:
+                if "allow" in record:
+                    return ActionOutcome.done("replies were limited on Bluesky already: the thread's rules stay")
+                record["allow"] = list(HOLD_RULES)
+            else:
+                if record.get("allow") != list(HOLD_RULES):
+                    return ActionOutcome.done("no hold of hierniet's on this thread: its rules stay as they are")
+                record.pop("allow")
+            body: dict[str, Any] = {"repo": org, "collection": THREADGATE, "rkey": rkey, "record": record}
+            if exists and current.get("cid"):
+                body["swapRecord"] = current["cid"]
+            answer = self._xrpc("POST", "com.atproto.repo.putRecord", json=body, ok=(400,))
+            if answer.get("status") == 400:
+                if answer.get("error") == "InvalidSwap":
+                    continue
+                raise PermanentError(f"writing the threadgate: {answer.get('message') or answer}", status=400)
+            return ActionOutcome.done(
+                "new replies held on Bluesky: only people followed or mentioned may reply"
+                if hold
+                else "anyone may reply again on Bluesky"
+            )
         raise RateLimited("the thread's threadgate keeps changing: trying again later", retry_after=10.0)
 
     def _block_records(self, subject: str) -> list[str]:

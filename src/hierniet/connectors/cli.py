@@ -173,6 +173,10 @@ def worker(
         str | None, typer.Option(help="This worker's name in the leases (default host:random).")
     ] = None,
     retention: Annotated[bool, typer.Option(help="Run the retention purge once a day (docs/privacy.md).")] = True,
+    raids: Annotated[
+        bool,
+        typer.Option(help="Look for raids every HIERNIET_RAID_DETECT_INTERVAL_S seconds (docs/raids.md)."),
+    ] = True,
 ) -> None:
     """Carry queued actions out on the platforms (rate-limited, retried with backoff, exactly once) and poll the
     channels of polled platforms. Stops on Ctrl-C or SIGTERM after the action in progress."""
@@ -191,6 +195,7 @@ def worker(
         poll=poll,
         poll_interval_s=poll_interval,
         retention=retention,
+        raids=raids,
     )
     if worker_id:
         options.worker_id = worker_id
@@ -235,6 +240,9 @@ def worker(
         )
         for error in dict.fromkeys(report.alerts.errors):
             err.print(f"[yellow]alert:[/yellow] {error}")
+    if report.raids is not None and (report.raids.new or report.raids.updated):
+        found = report.raids
+        err.print(f"raids: {len(found.new)} new, {len(found.updated)} updated, {found.closed} closed")
     if report.retention is not None:
         err.print("retention purge: " + ", ".join(f"{v} {k.replace('_', ' ')}" for k, v in report.retention.items()))
     for p in report.polls:

@@ -13,6 +13,8 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from hierniet.raids.detect_cli import detect
+
 raids_app = typer.Typer(
     name="raids",
     help="Raids and pile-ons: simulate timelines with brigades in them, detect raids in the store.",
@@ -76,3 +78,7 @@ def simulate_command(
         f"more), {len(sim.episodes)} storms and viral posts: {events}, {truth}",
         highlight=False,
     )
+
+
+# `detect` runs the detector over the store once (the worker runs it continuously): hierniet.services.raids.
+raids_app.command("detect")(detect)

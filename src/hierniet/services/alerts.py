@@ -41,12 +41,15 @@ log = logging.getLogger("hierniet.alerts")
 #: The kinds of alert: a threat of critical severity, and a person in distress.
 THREAT = "threat"
 SELF_HARM = "self_harm"
-KINDS: tuple[str, ...] = (THREAT, SELF_HARM)
+#: A raid found by the raid detector (issue 14, hierniet.services.raids): the alert links to the raid's page.
+RAID = "raid"
+KINDS: tuple[str, ...] = (THREAT, SELF_HARM, RAID)
 
 #: What each kind says in an alert (English: the message goes to a shared channel or inbox).
 TITLES: dict[str, str] = {
     THREAT: "Critical threat",
     SELF_HARM: "Someone may be in distress (self-harm)",
+    RAID: "Raid: a coordinated attack on a post or a person",
 }
 SEVERITY_WORDS: dict[int, str] = {0: "none", 1: "low", 2: "medium", 3: "high", 4: "critical"}
 
@@ -98,6 +101,8 @@ class AlertMessage:
     at: datetime
     comment_id: int
     link: str | None
+    # The raid an alert of kind "raid" is about: the alert names the raid, not its first comment.
+    raid_id: int | None = None
 
     @property
     def title(self) -> str:
@@ -110,13 +115,15 @@ class AlertMessage:
             ("Channel", f"{self.channel} ({self.platform})"),
             ("Severity", f"{self.severity} ({SEVERITY_WORDS.get(self.severity, '?')})"),
             ("When", self.at.strftime("%Y-%m-%d %H:%M UTC")),
-            ("Comment", f"#{self.comment_id}"),
+            ("Raid", f"#{self.raid_id}") if self.raid_id is not None else ("Comment", f"#{self.comment_id}"),
         ]
 
     def text(self) -> str:
         lines = [self.title, "", *(f"{k}: {v}" for k, v in self.facts()), ""]
         if self.link:
             lines.append(f"Open it on the desk (sign in first): {self.link}")
+        elif self.raid_id is not None:
+            lines.append(f"Open raid #{self.raid_id} on the desk.")
         else:
             lines.append(f"Open comment #{self.comment_id} on the desk.")
         if self.kind == SELF_HARM:
@@ -242,7 +249,8 @@ def _backoff(attempts: int, options: DeliveryOptions, rng: random.Random) -> flo
 
 
 def message_for(settings: Settings, alert: repo_alerts.ClaimedAlert) -> AlertMessage:
-    link = f"{settings.public_url.rstrip('/')}/desk/comments/{alert.comment_id}" if settings.public_url else None
+    page = f"raids/{alert.raid_id}" if alert.raid_id is not None else f"comments/{alert.comment_id}"
+    link = f"{settings.public_url.rstrip('/')}/desk/{page}" if settings.public_url else None
     return AlertMessage(
         kind=alert.kind,
         organisation=alert.organisation_name,
@@ -252,6 +260,7 @@ def message_for(settings: Settings, alert: repo_alerts.ClaimedAlert) -> AlertMes
         at=alert.created_at,
         comment_id=alert.comment_id,
         link=link,
+        raid_id=alert.raid_id,
     )
 
 

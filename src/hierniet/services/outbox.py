@@ -84,6 +84,8 @@ class WorkerOptions:
     idle_sleep_s: float = 5.0
     # Run the retention purge (hierniet.services.privacy) when a day has passed since the last one.
     retention: bool = True
+    # Look for raids (hierniet.services.raids) every Settings.raid_detect_interval_s (0 there: never).
+    raids: bool = True
 
 
 @dataclass
@@ -101,6 +103,8 @@ class RoundReport:
     retention: dict[str, int] | None = None
     # Alerts to the lead delivered, retried and given up this round (hierniet.services.alerts).
     alerts: alerts.AlertReport = field(default_factory=alerts.AlertReport)
+    # What the raid detector found this round, if it ran (hierniet.services.raids.DetectionReport).
+    raids: Any = None
 
     def add(self, other: RoundReport) -> None:
         self.claimed += other.claimed
@@ -111,6 +115,7 @@ class RoundReport:
         self.skipped += other.skipped
         self.polls += other.polls
         self.retention = other.retention or self.retention
+        self.raids = other.raids or self.raids
         self.alerts.claimed += other.alerts.claimed
         self.alerts.done += other.alerts.done
         self.alerts.retried += other.alerts.retried
@@ -168,6 +173,7 @@ class Worker:
         http: httpx.Client | None = None,
         rng: random.Random | None = None,
         sleep: Callable[[float], None] = time.sleep,
+        make_detector: Callable[[Any], Any] | None = None,
     ) -> None:
         self.store = store
         self.settings = settings
@@ -179,6 +185,10 @@ class Worker:
         self.limiters: dict[str, RateLimiter] = {}
         self._limiter_lock = threading.Lock()
         self.stop = threading.Event()
+        # The raid detector's factory (None: the real one) and when it last ran (its state lives in the store).
+        self.make_detector = make_detector
+        self._raids_at: float | None = None
+        self.clock: Callable[[], float] = time.monotonic
 
     # ------------------------------------------------------------------ loop
 
@@ -209,9 +219,33 @@ class Worker:
             with ThreadPoolExecutor(max_workers=max(1, min(8, len(due))), thread_name_prefix="hn-poll") as pool:
                 polls = [pool.submit(self._poll, channel, http) for channel in due]
                 report.add(self._send_batch(http, now))
-                report.alerts = self._alerts(http, now)
                 report.polls.extend(future.result() for future in polls)
+                # After the polls, so their comments are read this round, and before the alerts, so a new raid's
+                # alert leaves in the same round.
+                report.raids = self._raids(now)
+                report.alerts = self._alerts(http, now)
         return report
+
+    def _raids(self, now: datetime | None) -> Any:
+        """One run of the raid detector when `raid_detect_interval_s` has passed since the last one."""
+        interval = self.settings.raid_detect_interval_s
+        if not self.options.raids or interval <= 0:
+            return None
+        if self._raids_at is not None and self.clock() - self._raids_at < interval:
+            return None
+        self._raids_at = self.clock()
+        from hierniet.services import raids  # the detector and its service only load when raids are looked for
+
+        try:
+            return raids.run_detection(
+                self.store,
+                now,
+                make_detector=self.make_detector,
+                close_after=timedelta(minutes=self.settings.raid_close_after_minutes),
+            )
+        except Exception:  # the outbox must go on; the comments are read again from the stored cursor next time
+            log.exception("looking for raids failed")
+            return None
 
     def _alerts(self, http: httpx.Client, now: datetime | None) -> alerts.AlertReport:
         options = alerts.DeliveryOptions(worker_id=self.options.worker_id)

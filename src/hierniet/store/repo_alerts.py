@@ -66,6 +66,7 @@ class ClaimedAlert:
     channel_name: str
     platform: str
     channel_policy: str | None
+    raid_id: int | None = None
 
 
 def claimed(session: Session, worker: str, ids: Sequence[int]) -> list[ClaimedAlert]:
@@ -93,6 +94,7 @@ def claimed(session: Session, worker: str, ids: Sequence[int]) -> list[ClaimedAl
             channel_name=c.name or c.external_id,
             platform=c.platform,
             channel_policy=c.policy_yaml,
+            raid_id=a.raid_id,
         )
         for a, o, c in session.execute(stmt)
     ]

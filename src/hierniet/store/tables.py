@@ -593,3 +593,93 @@ class Alert(Base):
     delivered: Mapped[list[str]] = mapped_column(JSONType, default=list)
     last_error: Mapped[str | None] = mapped_column(Text)
     finished_at: Mapped[datetime | None] = mapped_column()
+    # The raid an alert of kind "raid" is about (0015); its comment is the raid's first. No foreign key: SQLite
+    # cannot add one to an existing table, and an alert outlives nothing it names (raids are never deleted).
+    raid_id: Mapped[int | None] = mapped_column(Integer)
+
+
+class Raid(Base):
+    """A raid or a criticism storm the detector found (issue 14), one row per burst, updated as it grows.
+
+    `key` is the detector's stable name for the burst (hierniet.raids.types.Raid.key), unique per organisation,
+    so a later run updates this row instead of adding one. `post` is the platform's id of the post (a comment's
+    thread), `target` the person named or addressed. Status: open while it may grow, closed once quiet,
+    dismissed when a lead said it is not a raid (a machine never reopens a dismissed raid).
+    """
+
+    __tablename__ = "raids"
+    __table_args__ = (
+        UniqueConstraint("organisation_id", "key"),
+        Index("ix_raids_org_status_last", "organisation_id", "status", "last_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"))
+    key: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(20))  # raid, criticism_storm
+    post: Mapped[str | None] = mapped_column(String(200))
+    target: Mapped[str | None] = mapped_column(String(200))
+    score: Mapped[float] = mapped_column(Float)
+    started_at: Mapped[datetime] = mapped_column()
+    last_at: Mapped[datetime] = mapped_column()
+    # Each reason as a mapping (hierniet.domain.Reason: code, message, values), like a verdict's.
+    reasons: Mapped[list[dict[str, Any]]] = mapped_column(JSONType, default=list)
+    # The near-duplicate clusters: [{"text", "count", "comment_ids"}] (the text is shown masked only).
+    clusters: Mapped[list[dict[str, Any]]] = mapped_column(JSONType, default=list)
+    channels: Mapped[list[str]] = mapped_column(JSONType, default=list)
+    status: Mapped[str] = mapped_column(String(16), default="open")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class RaidMember(Base):
+    """An author of a raid: core (first minutes, copied texts, known from an earlier raid) or joiner."""
+
+    __tablename__ = "raid_members"
+
+    raid_id: Mapped[int] = mapped_column(ForeignKey("raids.id"), primary_key=True)
+    author_id: Mapped[int] = mapped_column(ForeignKey("authors.id"), primary_key=True, index=True)
+    role: Mapped[str] = mapped_column(String(16))
+    comments: Mapped[int] = mapped_column(Integer)
+    abusive: Mapped[int] = mapped_column(Integer)
+    first_at: Mapped[datetime] = mapped_column()
+    # The keys of earlier raids this author was a member of (the recurring core of a brigade).
+    earlier_raids: Mapped[list[str]] = mapped_column(JSONType, default=list)
+
+
+class RaidComment(Base):
+    """A comment of a raid, and whether the detector read it as abusive (those are what "hide all" hides)."""
+
+    __tablename__ = "raid_comments"
+
+    raid_id: Mapped[int] = mapped_column(ForeignKey("raids.id"), primary_key=True)
+    comment_id: Mapped[int] = mapped_column(ForeignKey("comments.id"), primary_key=True, index=True)
+    abusive: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class RaidAction(Base):
+    """One move a person made on a raid (hide all, hold, block the core, evidence, dismiss) and what it did, so
+    that it can be undone as one: `detail` lists the decisions and outbox rows it made."""
+
+    __tablename__ = "raid_actions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    raid_id: Mapped[int] = mapped_column(ForeignKey("raids.id"), index=True)
+    action: Mapped[str] = mapped_column(String(32))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    detail: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
+    undone_at: Mapped[datetime | None] = mapped_column()
+    undone_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+
+class RaidDetectorState(Base):
+    """The raid detector's whole state for one organisation (its JSON-able `state()`), and the last comment
+    fed to it: a restarted worker rebuilds the detector from it and reads only newer comments."""
+
+    __tablename__ = "raid_detector_state"
+
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), primary_key=True)
+    state: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
+    last_comment_id: Mapped[int] = mapped_column(Integer, default=0)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -28,6 +28,7 @@ from hierniet.web.desk.evidence import evidence_router as desk_evidence_router
 from hierniet.web.desk.flow import flow_router as desk_flow_router
 from hierniet.web.desk.insight import insight_router as desk_insight_router
 from hierniet.web.desk.people import people_router as desk_people_router
+from hierniet.web.desk.raids import raids_router as desk_raids_router
 from hierniet.web.desk.signatories import signatories_router as desk_signatories_router
 from hierniet.web.desk.team import team_router as desk_team_router
 from hierniet.web.desk.wellbeing import wellbeing_router as desk_wellbeing_router
@@ -121,4 +122,5 @@ def create_app(
     app.add_middleware(HeadAsGet)
     app.include_router(desk_people_router)  # the desk's pages for people and organisations (issue 12)
     app.include_router(desk_insight_router)  # the insight dashboard and the transparency report (issue 13)
+    app.include_router(desk_raids_router)  # raids and criticism storms, and the one-move actions (issue 14)
     return app

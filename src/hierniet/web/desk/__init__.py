@@ -47,9 +47,7 @@ _HTTP_MESSAGES: dict[str, str] = {
 }
 
 
-async def _error_page(
-    request: Request, status_code: int, message: str, error: ServiceError | None = None
-) -> Response:
+async def _error_page(request: Request, status_code: int, message: str, error: ServiceError | None = None) -> Response:
     if _wants_json(request):
         return JSONResponse({"detail": message}, status_code=status_code)
     ctx = await run_in_threadpool(get_context, request, request.app.state.store, request.app.state.settings)

@@ -68,6 +68,12 @@ ACTIONS: dict[str, str] = {
     "alert.done": N_("alert sent to the lead"),
     "alert.failed": N_("alert to the lead failed"),
     "rotation.set": N_("severe rotation changed"),
+    "raid.hide": N_("raid: every abusive comment hidden"),
+    "raid.hold": N_("raid: new comments on the post held"),
+    "raid.block_core": N_("raid: its core blocked"),
+    "raid.evidence": N_("raid: evidence pack made"),
+    "raid.dismiss": N_("raid dismissed: not a raid"),
+    "raid.undo": N_("raid: move undone"),
 }
 
 #: The subject of an entry.
@@ -82,6 +88,7 @@ SUBJECTS: dict[str, str] = {
     "action": N_("platform call"),
     "privacy": N_("data protection"),
     "evidence_pack": N_("evidence pack"),
+    "raid": N_("raid"),
 }
 
 #: The name of each detail.
@@ -158,6 +165,17 @@ KEYS: dict[str, str] = {
     "todos": N_("to-dos added"),
     "ok": N_("matches the audit log"),
     "entry_id": N_("audit entry"),
+    # A raid's moves (hierniet.services.raids).
+    "skipped": N_("left as a person decided"),
+    "failed": N_("refused"),
+    "move": N_("move"),
+    "authors": N_("authors"),
+    "skipped_authors": N_("authors left as a person decided"),
+    "outbox": N_("platform calls"),
+    "post": N_("post"),
+    "platforms": N_("platforms"),
+    "left_out": N_("left out of the pack"),
+    "previous": N_("before"),
 }
 
 #: Which words table shows the values of a detail.

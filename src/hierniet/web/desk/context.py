@@ -297,6 +297,7 @@ def render(ctx: DeskContext, template: str, status_code: int = 200, /, **values:
         "can_manage_channels": ctx.can(Permission.MANAGE_CHANNELS),
         "can_manage_outbox": ctx.can(Permission.MANAGE_OUTBOX),
         "can_read_insight": ctx.can(Permission.READ_INSIGHT),
+        "can_manage_raids": ctx.can(Permission.MANAGE_RAIDS),
         "can_manage_users": ctx.can(Permission.MANAGE_USERS),
         # The charter's join requests are for admins of every organisation (services/signatories.py).
         "can_manage_signatories": ctx.can(Permission.MANAGE_ORGANISATIONS)

@@ -38,6 +38,7 @@ from hierniet.services.views import CommentStatus, Page
 from hierniet.web.desk import dates, words
 from hierniet.web.desk.context import PREFIX, Context, DeskContext, SignedIn, render, safe_next
 from hierniet.web.desk.evidence import panel as evidence_panel
+from hierniet.web.desk.raids import banners as raid_banners
 from hierniet.web.desk.security import check_csrf
 from hierniet.web.desk.words import N_
 
@@ -385,6 +386,7 @@ def queue_page(ctx: SignedIn) -> Response:
         shortcuts=_QUEUE_SHORTCUTS,
         saved=saved_filters.list_filters(ctx.store, actor),
         current_filter=saved_filters.normalise(query),
+        raid_banners=raid_banners(ctx),
     )
 
 
@@ -477,6 +479,8 @@ def _comment_page(ctx: DeskContext, comment_id: int) -> Response:
         people=claims.assignable(ctx.store, actor, comment_id) if actor.can(Permission.ASSIGN) else [],
         platform_actions=outbox_desk.comment_actions(ctx.store, actor, comment_id),
         evidence=evidence_panel(ctx, detail, shielded=shield is not None),
+        # Only the raids on this comment's post: the queue shows every open one.
+        raid_banners=raid_banners(ctx, post=detail.thread) if detail.thread else [],
     )
 
 

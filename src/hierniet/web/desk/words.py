@@ -159,6 +159,9 @@ CALLS: dict[str, str] = {
     # Reports outside the platform, to-dos an evidence pack leaves (hierniet.services.evidence.TODO_CALLS).
     "report_unia": N_("send the report to Unia (online form)"),
     "report_police": N_("file a report with the police"),
+    # A raid's hold on new comments on its post, and lifting it again (hierniet.services.raids): to-dos.
+    "hold_new_comments": N_("hold new comments on the post"),
+    "release_hold": N_("lift the hold on new comments"),
 }
 
 #: Who an evidence pack is for (hierniet.services.evidence_text.PURPOSES).
