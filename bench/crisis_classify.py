@@ -50,8 +50,9 @@ def main() -> None:
     started = time.perf_counter()
     rounds = 20
     for _ in range(rounds):
-        reader.model.kind_probabilities(embeddings, cues, texts[: args.batch])
-        reader.model.need_probabilities(embeddings)
+        grams = reader.model.ngram_matrix(texts[: args.batch])
+        reader.model.kind_probabilities(embeddings, cues, grams=grams)
+        reader.model.need_probabilities(embeddings, grams=grams)
     heads = time.perf_counter() - started
     ngrams = "yes" if reader.model.ngrams is not None else "no"
     print(

@@ -3,7 +3,8 @@
 * kind and needs: logistic heads on the multilingual sentence embedding the triage model uses (so a model trained
   on English disaster messages and the project's own nl/fr/de/en examples reads all four languages), with the
   thresholds chosen on held-back data (hierniet.crisis.train); the kind head also reads hashed word and character
-  n-grams (NgramFeatures: the embedding alone blurs "we need water" and "water is needed there"); a need named
+  n-grams (NgramFeatures: the embedding alone blurs "we need water" and "water is needed there"), and so do the
+  need heads; a need named
   in the word lists (words/*.yaml) is added whatever the model says;
 * where: the gazetteer (hierniet.crisis.places); when and how many: patterns for times, days and counts;
 * contact: the first phone number or e-mail address the PII detector (hierniet.triage.pii) finds;
@@ -107,31 +108,56 @@ class CrisisModel:
     #: The offer threshold for a post with an offer word in it ("wij bieden", "je propose", "kostenlos").
     offer_cue_threshold: float = 1.0
     card: dict[str, Any] = field(default_factory=dict)
-    #: The n-gram features of the kind head and their weights (4, ngrams.size); None: the embedding alone.
+    #: The n-gram features and their weights in the kind head (4, ngrams.size) and the need heads (8,
+    #: ngrams.size); None: the embedding alone.
     ngrams: NgramFeatures | None = None
     ngram_weights: np.ndarray | None = None
+    need_ngram_weights: np.ndarray | None = None
+
+    def ngram_matrix(self, texts: Sequence[str]) -> Any:
+        """The n-gram features of `texts` (None for a model without them): compute once, give to both heads."""
+        return None if self.ngrams is None else self.ngrams.transform(texts)
+
+    def _grams(self, rows: int, texts: Sequence[str] | None, grams: Any, caller: str) -> Any:
+        if grams is None:
+            if texts is None or len(texts) != rows:
+                raise ValueError(f"this crisis model reads n-grams: give {caller} the texts too")
+            grams = self.ngram_matrix(texts)
+        return grams
 
     def kind_probabilities(
-        self, embeddings: np.ndarray, cues: np.ndarray | None = None, texts: Sequence[str] | None = None
+        self,
+        embeddings: np.ndarray,
+        cues: np.ndarray | None = None,
+        texts: Sequence[str] | None = None,
+        *,
+        grams: Any = None,
     ) -> np.ndarray:
         """`cues`: per post (offer word, request word) as 0/1, the two features after the embedding.
 
-        `texts`: the posts themselves, needed when the model reads n-grams (a model without them ignores them).
+        `texts`: the posts themselves, needed when the model reads n-grams (a model without them ignores them);
+        `grams`: their n-gram features (`ngram_matrix`) when already computed.
         """
         if cues is None:
             cues = np.zeros((embeddings.shape[0], 2), np.float32)
         logits = kind_features(embeddings, cues) @ self.kind_weights.T + self.kind_bias
         if self.ngrams is not None and self.ngram_weights is not None:
-            if texts is None or len(texts) != embeddings.shape[0]:
-                raise ValueError("this crisis model reads n-grams: give kind_probabilities the texts too")
-            logits = logits + np.asarray(self.ngrams.transform(texts) @ self.ngram_weights.T)
+            grams = self._grams(embeddings.shape[0], texts, grams, "kind_probabilities")
+            logits = logits + np.asarray(grams @ self.ngram_weights.T)
         logits -= logits.max(axis=1, keepdims=True)
         exp = np.exp(logits)
         probabilities: np.ndarray = exp / exp.sum(axis=1, keepdims=True)
         return probabilities
 
-    def need_probabilities(self, embeddings: np.ndarray) -> np.ndarray:
-        probabilities: np.ndarray = 1.0 / (1.0 + np.exp(-(embeddings @ self.need_weights.T + self.need_bias)))
+    def need_probabilities(
+        self, embeddings: np.ndarray, texts: Sequence[str] | None = None, *, grams: Any = None
+    ) -> np.ndarray:
+        """`texts` (or their `grams`): as for kind_probabilities."""
+        logits = embeddings @ self.need_weights.T + self.need_bias
+        if self.ngrams is not None and self.need_ngram_weights is not None:
+            grams = self._grams(embeddings.shape[0], texts, grams, "need_probabilities")
+            logits = logits + np.asarray(grams @ self.need_ngram_weights.T)
+        probabilities: np.ndarray = 1.0 / (1.0 + np.exp(-logits))
         return probabilities
 
     def kinds(self, probabilities: np.ndarray, offer_cues: Sequence[bool] | None = None) -> list[Kind]:
@@ -158,6 +184,8 @@ class CrisisModel:
             # float16 halves the file; the probabilities move by less than 1e-3 (checked by the trainer's figures,
             # which are computed on the model as loaded back).
             arrays["ngram_weights"] = self.ngram_weights.astype(np.float16)
+            if self.need_ngram_weights is not None:
+                arrays["need_ngram_weights"] = self.need_ngram_weights.astype(np.float16)
             arrays["word_idf"] = self.ngrams.word_idf.astype(np.float16)
             arrays["char_idf"] = self.ngrams.char_idf.astype(np.float16)
         np.savez_compressed(folder / "weights.npz", **arrays)
@@ -217,6 +245,7 @@ def _load(folder: Path) -> CrisisModel:
             card=card,
             ngrams=(NgramFeatures(arrays["word_idf"], arrays["char_idf"]) if "ngram_weights" in arrays else None),
             ngram_weights=arrays.get("ngram_weights"),
+            need_ngram_weights=arrays.get("need_ngram_weights"),
         )
     except KeyError as exc:
         raise ModelError(f"{folder}: the model lacks {exc}; retrain it with `hierniet crisis train`") from None
@@ -225,6 +254,9 @@ def _load(folder: Path) -> CrisisModel:
     ngrams, ngram_weights = model.ngrams, model.ngram_weights
     if ngrams is not None and ngram_weights is not None and ngram_weights.shape != (len(KINDS), ngrams.size):
         raise ModelError(f"{folder}: the n-gram weights do not match the n-gram buckets; retrain the model")
+    need_grams = model.need_ngram_weights
+    if need_grams is not None and (ngrams is None or need_grams.shape != (len(NEEDS), ngrams.size)):
+        raise ModelError(f"{folder}: the need heads' n-gram weights do not match the n-gram buckets; retrain")
     return model
 
 
@@ -320,8 +352,9 @@ class CrisisReader:
             return []
         embeddings = np.asarray(self.embedder.encode(list(texts)), np.float32)
         cues = cue_matrix(self.words, texts)
-        kind_p = self.model.kind_probabilities(embeddings, cues, texts)
-        need_p = self.model.need_probabilities(embeddings)
+        grams = self.model.ngram_matrix(texts)
+        kind_p = self.model.kind_probabilities(embeddings, cues, texts, grams=grams)
+        need_p = self.model.need_probabilities(embeddings, texts, grams=grams)
         kinds = self.model.kinds(kind_p, [bool(c) for c in cues[:, 0]])
         languages = detect_languages(list(texts), list(hints) if hints is not None else None)
         out = []

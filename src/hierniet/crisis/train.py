@@ -5,8 +5,8 @@
   + the project's own nl/fr/de/en examples (crisis/examples/own.jsonl: the only offers, and every animal need),
     each also with a Belgian place added, weighted up
   -> sentence embeddings (the triage model's encoder; cached in --cache), and hashed word and character n-grams
-     for the kind (their idf from the fitted rows)
-  -> one softmax head for the kind, one logistic head per need
+     (their idf from the rows the kind head is fitted on)
+  -> one softmax head for the kind, one logistic head per need (both on the embedding and the n-grams)
   -> thresholds chosen on held-back data: every 5th disaster-response `train` row and own example (by a stable
      hash of its id) is kept out of the fit for that
   -> figures on the disaster-response `validation` split and on the frozen Belgian set (tests/crisis/data), neither
@@ -228,6 +228,7 @@ def fit(examples: Sequence[Example], embeddings: np.ndarray, config: CrisisTrain
     cues = cue_matrix(words, [e.text for e in examples])
     texts = [e.text for e in examples]
     ngrams = None
+    grams: Any = None
     features: Any = kind_features(embeddings, cues)
     if config.word_buckets and config.char_buckets:
         from scipy import sparse
@@ -236,7 +237,8 @@ def fit(examples: Sequence[Example], embeddings: np.ndarray, config: CrisisTrain
         # The idf of the rows the head is fitted on, rounded as it is stored (float16), so that the thresholds
         # are chosen on the model as it will be loaded.
         ngrams = NgramFeatures(_f16(NgramFeatures.idf(word_counts[rows])), _f16(NgramFeatures.idf(char_counts[rows])))
-        features = sparse.hstack([features, ngrams.transform(texts)], format="csr")
+        grams = ngrams.transform(texts)
+        features = sparse.hstack([features, grams], format="csr")
     kind_head = LogisticRegression(C=config.c, max_iter=3000)
     kind_head.fit(features[rows], kinds[rows], sample_weight=weights[rows] * balance[rows])
     # Classes the fit saw, in KINDS order (all four are there: offers come from the own examples).
@@ -247,6 +249,12 @@ def fit(examples: Sequence[Example], embeddings: np.ndarray, config: CrisisTrain
     ngram_w = None if ngrams is None else _f16(kind_head.coef_[order][:, dense:])
     need_w = np.zeros((len(NEEDS), embeddings.shape[1]))
     need_b = np.zeros(len(NEEDS))
+    need_ngram_w = None if ngrams is None else np.zeros((len(NEEDS), ngrams.size), np.float32)
+    need_features: Any = embeddings
+    if grams is not None:
+        from scipy import sparse
+
+        need_features = sparse.hstack([embeddings, grams], format="csr")
     for n, need in enumerate(NEEDS):
         if need in WORDS_ONLY:
             need_b[n] = -10.0
@@ -255,15 +263,27 @@ def fit(examples: Sequence[Example], embeddings: np.ndarray, config: CrisisTrain
         gold = np.array([need in e.needs for e in examples])
         if gold[mask].any() and not gold[mask].all():
             head = LogisticRegression(C=config.c, max_iter=3000)
-            head.fit(embeddings[mask], gold[mask], sample_weight=weights[mask])
-            need_w[n], need_b[n] = head.coef_[0], head.intercept_[0]
+            head.fit(need_features[mask], gold[mask], sample_weight=weights[mask])
+            need_w[n], need_b[n] = head.coef_[0][: embeddings.shape[1]], head.intercept_[0]
+            if need_ngram_w is not None:
+                need_ngram_w[n] = _f16(head.coef_[0][embeddings.shape[1] :])
         else:
             need_b[n] = -10.0
     model = CrisisModel(
-        kind_w, kind_b, need_w, need_b, 0.5, 0.5, np.full(len(NEEDS), 0.5), ngrams=ngrams, ngram_weights=ngram_w
+        kind_w,
+        kind_b,
+        need_w,
+        need_b,
+        0.5,
+        0.5,
+        np.full(len(NEEDS), 0.5),
+        ngrams=ngrams,
+        ngram_weights=ngram_w,
+        need_ngram_weights=need_ngram_w,
     )
     tune = parts == "tune"
-    kind_p = model.kind_probabilities(embeddings[tune], cues[tune], [t for t, m in zip(texts, tune, strict=True) if m])
+    tune_texts = [t for t, m in zip(texts, tune, strict=True) if m]
+    kind_p = model.kind_probabilities(embeddings[tune], cues[tune], tune_texts)
     gold_kind = kinds[tune]
     w_tune = weights[tune]
     offer_cue = cues[tune, 0] > 0
@@ -273,7 +293,7 @@ def fit(examples: Sequence[Example], embeddings: np.ndarray, config: CrisisTrain
         cue_t = min(offer_t, _best_threshold(kind_p[offer_cue, 1], gold_kind[offer_cue] == 1, w_tune[offer_cue]))
     not_offer = kind_p[:, 1] < np.where(offer_cue, cue_t, offer_t)
     request_t = _best_threshold(kind_p[not_offer, 0], gold_kind[not_offer] == 0, w_tune[not_offer])
-    need_p = model.need_probabilities(embeddings[tune])
+    need_p = model.need_probabilities(embeddings[tune], tune_texts)
     tuned_examples = [e for e, t in zip(examples, tune, strict=True) if t]
     need_t = np.full(len(NEEDS), 0.5)
     for n, need in enumerate(NEEDS):
@@ -282,7 +302,17 @@ def fit(examples: Sequence[Example], embeddings: np.ndarray, config: CrisisTrain
         if mask.any() and gold[mask].any():
             need_t[n] = _best_threshold(need_p[mask, n], gold[mask], w_tune[mask])
     return CrisisModel(
-        kind_w, kind_b, need_w, need_b, offer_t, request_t, need_t, cue_t, ngrams=ngrams, ngram_weights=ngram_w
+        kind_w,
+        kind_b,
+        need_w,
+        need_b,
+        offer_t,
+        request_t,
+        need_t,
+        cue_t,
+        ngrams=ngrams,
+        ngram_weights=ngram_w,
+        need_ngram_weights=need_ngram_w,
     )
 
 
@@ -296,7 +326,7 @@ def evaluate_examples(model: CrisisModel, examples: Sequence[Example], embedding
     cues = cue_matrix(need_words(), [e.text for e in examples])
     texts = [e.text for e in examples]
     kinds = model.kinds(model.kind_probabilities(embeddings, cues, texts), [bool(c) for c in cues[:, 0]])
-    need_p = model.need_probabilities(embeddings)
+    need_p = model.need_probabilities(embeddings, texts)
     gold = [e.kind for e in examples]
     figures: dict[str, Any] = {
         "rows": len(examples),
