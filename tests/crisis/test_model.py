@@ -57,6 +57,10 @@ def test_shipped_model_reads_offers_and_requests_of_the_frozen_belgian_set(reade
     _, _, request_f1 = _f1([k == "request" for k in kinds], [r["kind"] == "request" for r in records])
     assert offer_recall >= 0.80  # 0.87 in the card; the target is 0.60
     assert request_f1 >= 0.80  # 0.86 in the card
+    tp = sum(len(set(r["needs"]) & set(g.needs)) for r, g in zip(records, readings, strict=True))
+    fp = sum(len(set(g.needs) - set(r["needs"])) for r, g in zip(records, readings, strict=True))
+    fn = sum(len(set(r["needs"]) - set(g.needs)) for r, g in zip(records, readings, strict=True))
+    assert 2 * tp / (2 * tp + fp + fn) >= 0.65  # needs micro F1 (model and word lists): 0.71 in the card
 
 
 def test_ngram_weights_survive_the_file_and_are_needed(tmp_path: Path) -> None:
