@@ -2,8 +2,10 @@
 
 * kind and needs: logistic heads on the multilingual sentence embedding the triage model uses (so a model trained
   on English disaster messages and the project's own nl/fr/de/en examples reads all four languages), with the
-  thresholds chosen on held-back data (hierniet.crisis.train); a need named in the word lists (words/*.yaml) is
-  added whatever the model says;
+  thresholds chosen on held-back data (hierniet.crisis.train); the kind head also reads hashed word and character
+  n-grams (NgramFeatures: the embedding alone blurs "we need water" and "water is needed there"), and so do the
+  need heads; a need named
+  in the word lists (words/*.yaml) is added whatever the model says;
 * where: the gazetteer (hierniet.crisis.places); when and how many: patterns for times, days and counts;
 * contact: the first phone number or e-mail address the PII detector (hierniet.triage.pii) finds;
 * language: hierniet.triage.language.
@@ -37,6 +39,62 @@ class ModelError(ValueError):
 
 
 @dataclass(frozen=True)
+class NgramFeatures:
+    """Hashed word (1-2) and character (2-5, within words) n-grams, log counts times idf, each block unit length.
+
+    Hashing keeps no vocabulary (nothing to store but the idf per bucket) and reads any language; the idf comes
+    from the rows the head was fitted on. Deterministic: sklearn's HashingVectorizer (murmurhash3, pinned).
+    """
+
+    word_idf: np.ndarray  # (word_buckets,)
+    char_idf: np.ndarray  # (char_buckets,)
+
+    @property
+    def size(self) -> int:
+        return int(self.word_idf.shape[0] + self.char_idf.shape[0])
+
+    @staticmethod
+    def counts(texts: Sequence[str], word_buckets: int, char_buckets: int) -> tuple[Any, Any]:
+        """Log counts (1 + ln n) per bucket, words then characters (scipy CSR matrices)."""
+        from sklearn.feature_extraction.text import HashingVectorizer
+
+        blocks = []
+        for analyzer, ngrams, buckets in (("word", (1, 2), word_buckets), ("char_wb", (2, 5), char_buckets)):
+            hasher = HashingVectorizer(
+                n_features=buckets,
+                analyzer=analyzer,
+                ngram_range=ngrams,
+                alternate_sign=False,
+                norm=None,
+                strip_accents="unicode",
+                lowercase=True,
+                dtype=np.float32,
+            )
+            matrix = hasher.transform(list(texts)).tocsr()
+            matrix.data = (1.0 + np.log(matrix.data)).astype(np.float32)
+            blocks.append(matrix)
+        return blocks[0], blocks[1]
+
+    @staticmethod
+    def idf(matrix: Any) -> np.ndarray:
+        """Smoothed idf (as sklearn's TfidfTransformer) of a count block."""
+        rows = matrix.shape[0]
+        df = np.bincount(matrix.indices, minlength=matrix.shape[1])
+        idf: np.ndarray = (np.log((1.0 + rows) / (1.0 + df)) + 1.0).astype(np.float32)
+        return idf
+
+    def transform(self, texts: Sequence[str]) -> Any:
+        """The features of `texts`: a scipy CSR matrix (len(texts), size)."""
+        from scipy import sparse
+        from sklearn.preprocessing import normalize
+
+        words, chars = self.counts(texts, self.word_idf.shape[0], self.char_idf.shape[0])
+        words = normalize(words.multiply(self.word_idf).tocsr())
+        chars = normalize(chars.multiply(self.char_idf).tocsr())
+        return sparse.hstack([words, chars], format="csr", dtype=np.float32)
+
+
+@dataclass(frozen=True)
 class CrisisModel:
     kind_weights: np.ndarray  # (4, 514): the embedding, then the offer and request word features
     kind_bias: np.ndarray  # (4,)
@@ -50,19 +108,56 @@ class CrisisModel:
     #: The offer threshold for a post with an offer word in it ("wij bieden", "je propose", "kostenlos").
     offer_cue_threshold: float = 1.0
     card: dict[str, Any] = field(default_factory=dict)
+    #: The n-gram features and their weights in the kind head (4, ngrams.size) and the need heads (8,
+    #: ngrams.size); None: the embedding alone.
+    ngrams: NgramFeatures | None = None
+    ngram_weights: np.ndarray | None = None
+    need_ngram_weights: np.ndarray | None = None
 
-    def kind_probabilities(self, embeddings: np.ndarray, cues: np.ndarray | None = None) -> np.ndarray:
-        """`cues`: per post (offer word, request word) as 0/1, the two features after the embedding."""
+    def ngram_matrix(self, texts: Sequence[str]) -> Any:
+        """The n-gram features of `texts` (None for a model without them): compute once, give to both heads."""
+        return None if self.ngrams is None else self.ngrams.transform(texts)
+
+    def _grams(self, rows: int, texts: Sequence[str] | None, grams: Any, caller: str) -> Any:
+        if grams is None:
+            if texts is None or len(texts) != rows:
+                raise ValueError(f"this crisis model reads n-grams: give {caller} the texts too")
+            grams = self.ngram_matrix(texts)
+        return grams
+
+    def kind_probabilities(
+        self,
+        embeddings: np.ndarray,
+        cues: np.ndarray | None = None,
+        texts: Sequence[str] | None = None,
+        *,
+        grams: Any = None,
+    ) -> np.ndarray:
+        """`cues`: per post (offer word, request word) as 0/1, the two features after the embedding.
+
+        `texts`: the posts themselves, needed when the model reads n-grams (a model without them ignores them);
+        `grams`: their n-gram features (`ngram_matrix`) when already computed.
+        """
         if cues is None:
             cues = np.zeros((embeddings.shape[0], 2), np.float32)
         logits = kind_features(embeddings, cues) @ self.kind_weights.T + self.kind_bias
+        if self.ngrams is not None and self.ngram_weights is not None:
+            grams = self._grams(embeddings.shape[0], texts, grams, "kind_probabilities")
+            logits = logits + np.asarray(grams @ self.ngram_weights.T)
         logits -= logits.max(axis=1, keepdims=True)
         exp = np.exp(logits)
         probabilities: np.ndarray = exp / exp.sum(axis=1, keepdims=True)
         return probabilities
 
-    def need_probabilities(self, embeddings: np.ndarray) -> np.ndarray:
-        probabilities: np.ndarray = 1.0 / (1.0 + np.exp(-(embeddings @ self.need_weights.T + self.need_bias)))
+    def need_probabilities(
+        self, embeddings: np.ndarray, texts: Sequence[str] | None = None, *, grams: Any = None
+    ) -> np.ndarray:
+        """`texts` (or their `grams`): as for kind_probabilities."""
+        logits = embeddings @ self.need_weights.T + self.need_bias
+        if self.ngrams is not None and self.need_ngram_weights is not None:
+            grams = self._grams(embeddings.shape[0], texts, grams, "need_probabilities")
+            logits = logits + np.asarray(grams @ self.need_ngram_weights.T)
+        probabilities: np.ndarray = 1.0 / (1.0 + np.exp(-logits))
         return probabilities
 
     def kinds(self, probabilities: np.ndarray, offer_cues: Sequence[bool] | None = None) -> list[Kind]:
@@ -79,13 +174,21 @@ class CrisisModel:
 
     def save(self, folder: Path) -> None:
         folder.mkdir(parents=True, exist_ok=True)
-        np.savez_compressed(
-            folder / "weights.npz",
-            kind_weights=self.kind_weights.astype(np.float32),
-            kind_bias=self.kind_bias.astype(np.float32),
-            need_weights=self.need_weights.astype(np.float32),
-            need_bias=self.need_bias.astype(np.float32),
-        )
+        arrays: dict[str, Any] = {
+            "kind_weights": self.kind_weights.astype(np.float32),
+            "kind_bias": self.kind_bias.astype(np.float32),
+            "need_weights": self.need_weights.astype(np.float32),
+            "need_bias": self.need_bias.astype(np.float32),
+        }
+        if self.ngrams is not None and self.ngram_weights is not None:
+            # float16 halves the file; the probabilities move by less than 1e-3 (checked by the trainer's figures,
+            # which are computed on the model as loaded back).
+            arrays["ngram_weights"] = self.ngram_weights.astype(np.float16)
+            if self.need_ngram_weights is not None:
+                arrays["need_ngram_weights"] = self.need_ngram_weights.astype(np.float16)
+            arrays["word_idf"] = self.ngrams.word_idf.astype(np.float16)
+            arrays["char_idf"] = self.ngrams.char_idf.astype(np.float16)
+        np.savez_compressed(folder / "weights.npz", **arrays)
         card = self.card  # the thresholds are kept in the card the caller holds too
         card["thresholds"] = {
             "offer": round(float(self.offer_threshold), 4),
@@ -140,11 +243,20 @@ def _load(folder: Path) -> CrisisModel:
             need_thresholds=np.array([float(thresholds["needs"][n]) for n in NEEDS], np.float32),
             offer_cue_threshold=float(thresholds["offer_with_offer_words"]),
             card=card,
+            ngrams=(NgramFeatures(arrays["word_idf"], arrays["char_idf"]) if "ngram_weights" in arrays else None),
+            ngram_weights=arrays.get("ngram_weights"),
+            need_ngram_weights=arrays.get("need_ngram_weights"),
         )
     except KeyError as exc:
         raise ModelError(f"{folder}: the model lacks {exc}; retrain it with `hierniet crisis train`") from None
     if model.kind_weights.shape[0] != len(KINDS) or model.need_weights.shape[0] != len(NEEDS):
         raise ModelError(f"{folder}: the weights do not have one row per kind and need; retrain the model")
+    ngrams, ngram_weights = model.ngrams, model.ngram_weights
+    if ngrams is not None and ngram_weights is not None and ngram_weights.shape != (len(KINDS), ngrams.size):
+        raise ModelError(f"{folder}: the n-gram weights do not match the n-gram buckets; retrain the model")
+    need_grams = model.need_ngram_weights
+    if need_grams is not None and (ngrams is None or need_grams.shape != (len(NEEDS), ngrams.size)):
+        raise ModelError(f"{folder}: the need heads' n-gram weights do not match the n-gram buckets; retrain")
     return model
 
 
@@ -240,8 +352,9 @@ class CrisisReader:
             return []
         embeddings = np.asarray(self.embedder.encode(list(texts)), np.float32)
         cues = cue_matrix(self.words, texts)
-        kind_p = self.model.kind_probabilities(embeddings, cues)
-        need_p = self.model.need_probabilities(embeddings)
+        grams = self.model.ngram_matrix(texts)
+        kind_p = self.model.kind_probabilities(embeddings, cues, texts, grams=grams)
+        need_p = self.model.need_probabilities(embeddings, texts, grams=grams)
         kinds = self.model.kinds(kind_p, [bool(c) for c in cues[:, 0]])
         languages = detect_languages(list(texts), list(hints) if hints is not None else None)
         out = []

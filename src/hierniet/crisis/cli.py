@@ -238,7 +238,8 @@ def train_command(
         Path | None, typer.Option("--cache", help="Folder for the embedding cache (retraining skips the slow part).")
     ] = None,
     frozen: Annotated[
-        Path | None, typer.Option("--frozen", help="The frozen Belgian set to report on (never tuned on).")
+        list[Path] | None,
+        typer.Option("--frozen", help="A frozen Belgian set to report on (never tuned on); repeat for several."),
     ] = None,
     seed: Annotated[int, typer.Option(help="Seed (kept in the model card).")] = 15,
 ) -> None:
@@ -249,7 +250,7 @@ def train_command(
 
     if not data.is_dir():
         raise _fail(f"--data {data} is not a folder: give the one holding disaster_response/ (../shared/data)")
-    config = CrisisTrainConfig(data_dir=data, out_dir=out, cache_dir=cache, frozen=frozen, seed=seed)
+    config = CrisisTrainConfig(data_dir=data, out_dir=out, cache_dir=cache, frozen=tuple(frozen or ()), seed=seed)
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), console=err) as bar:
         task = bar.add_task("embedding", total=None)
 

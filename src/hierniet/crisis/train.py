@@ -4,8 +4,9 @@
   + CrisisLexT26 (information / unrelated; its "donations and volunteering" mixes requests and offers: left out)
   + the project's own nl/fr/de/en examples (crisis/examples/own.jsonl: the only offers, and every animal need),
     each also with a Belgian place added, weighted up
-  -> sentence embeddings (the triage model's encoder; cached in --cache)
-  -> one softmax head for the kind, one logistic head per need
+  -> sentence embeddings (the triage model's encoder; cached in --cache), and hashed word and character n-grams
+     (their idf from the rows the kind head is fitted on)
+  -> one softmax head for the kind, one logistic head per need (both on the embedding and the n-grams)
   -> thresholds chosen on held-back data: every 5th disaster-response `train` row and own example (by a stable
      hash of its id) is kept out of the fit for that
   -> figures on the disaster-response `validation` split and on the frozen Belgian set (tests/crisis/data), neither
@@ -28,7 +29,7 @@ from typing import Any
 
 import numpy as np
 
-from hierniet.crisis.classify import KINDS, CrisisModel, CrisisReader, cue_matrix, kind_features
+from hierniet.crisis.classify import KINDS, CrisisModel, CrisisReader, NgramFeatures, cue_matrix, kind_features
 from hierniet.crisis.words import NEEDS, need_words
 
 Progress = Callable[[str, int, int], None]
@@ -61,13 +62,16 @@ class CrisisTrainConfig:
     data_dir: Path
     out_dir: Path
     cache_dir: Path | None = None
-    frozen: Path | None = None
+    frozen: tuple[Path, ...] = ()  # frozen Belgian sets, each reported on apart (never fitted or tuned on)
     seed: int = 15
     own_weight: float = 10.0
     crisislex_per_event: int = 150
     tune_share: int = 5  # every 5th row (by stable hash of its id) is held back to choose the thresholds
     c: float = 1.0
     max_disaster: int | None = None  # a smaller run (tests): the first N rows of each split
+    #: Hashed n-gram buckets of the kind head (0 and 0: the embedding alone, as the first model).
+    word_buckets: int = 1 << 18
+    char_buckets: int = 1 << 18
 
 
 @dataclass(frozen=True)
@@ -222,14 +226,35 @@ def fit(examples: Sequence[Example], embeddings: np.ndarray, config: CrisisTrain
             balance[members] = weights[rows].sum() / len(KINDS) / weights[members].sum()
     words = need_words()
     cues = cue_matrix(words, [e.text for e in examples])
+    texts = [e.text for e in examples]
+    ngrams = None
+    grams: Any = None
+    features: Any = kind_features(embeddings, cues)
+    if config.word_buckets and config.char_buckets:
+        from scipy import sparse
+
+        word_counts, char_counts = NgramFeatures.counts(texts, config.word_buckets, config.char_buckets)
+        # The idf of the rows the head is fitted on, rounded as it is stored (float16), so that the thresholds
+        # are chosen on the model as it will be loaded.
+        ngrams = NgramFeatures(_f16(NgramFeatures.idf(word_counts[rows])), _f16(NgramFeatures.idf(char_counts[rows])))
+        grams = ngrams.transform(texts)
+        features = sparse.hstack([features, grams], format="csr")
     kind_head = LogisticRegression(C=config.c, max_iter=3000)
-    kind_head.fit(kind_features(embeddings, cues)[rows], kinds[rows], sample_weight=weights[rows] * balance[rows])
+    kind_head.fit(features[rows], kinds[rows], sample_weight=weights[rows] * balance[rows])
     # Classes the fit saw, in KINDS order (all four are there: offers come from the own examples).
     order = [list(kind_head.classes_).index(k) for k in range(len(KINDS))]
-    kind_w = kind_head.coef_[order]
+    dense = embeddings.shape[1] + 2
+    kind_w = kind_head.coef_[order][:, :dense]
     kind_b = kind_head.intercept_[order]
+    ngram_w = None if ngrams is None else _f16(kind_head.coef_[order][:, dense:])
     need_w = np.zeros((len(NEEDS), embeddings.shape[1]))
     need_b = np.zeros(len(NEEDS))
+    need_ngram_w = None if ngrams is None else np.zeros((len(NEEDS), ngrams.size), np.float32)
+    need_features: Any = embeddings
+    if grams is not None:
+        from scipy import sparse
+
+        need_features = sparse.hstack([embeddings, grams], format="csr")
     for n, need in enumerate(NEEDS):
         if need in WORDS_ONLY:
             need_b[n] = -10.0
@@ -238,13 +263,27 @@ def fit(examples: Sequence[Example], embeddings: np.ndarray, config: CrisisTrain
         gold = np.array([need in e.needs for e in examples])
         if gold[mask].any() and not gold[mask].all():
             head = LogisticRegression(C=config.c, max_iter=3000)
-            head.fit(embeddings[mask], gold[mask], sample_weight=weights[mask])
-            need_w[n], need_b[n] = head.coef_[0], head.intercept_[0]
+            head.fit(need_features[mask], gold[mask], sample_weight=weights[mask])
+            need_w[n], need_b[n] = head.coef_[0][: embeddings.shape[1]], head.intercept_[0]
+            if need_ngram_w is not None:
+                need_ngram_w[n] = _f16(head.coef_[0][embeddings.shape[1] :])
         else:
             need_b[n] = -10.0
-    model = CrisisModel(kind_w, kind_b, need_w, need_b, 0.5, 0.5, np.full(len(NEEDS), 0.5))
+    model = CrisisModel(
+        kind_w,
+        kind_b,
+        need_w,
+        need_b,
+        0.5,
+        0.5,
+        np.full(len(NEEDS), 0.5),
+        ngrams=ngrams,
+        ngram_weights=ngram_w,
+        need_ngram_weights=need_ngram_w,
+    )
     tune = parts == "tune"
-    kind_p = model.kind_probabilities(embeddings[tune], cues[tune])
+    tune_texts = [t for t, m in zip(texts, tune, strict=True) if m]
+    kind_p = model.kind_probabilities(embeddings[tune], cues[tune], tune_texts)
     gold_kind = kinds[tune]
     w_tune = weights[tune]
     offer_cue = cues[tune, 0] > 0
@@ -254,7 +293,7 @@ def fit(examples: Sequence[Example], embeddings: np.ndarray, config: CrisisTrain
         cue_t = min(offer_t, _best_threshold(kind_p[offer_cue, 1], gold_kind[offer_cue] == 1, w_tune[offer_cue]))
     not_offer = kind_p[:, 1] < np.where(offer_cue, cue_t, offer_t)
     request_t = _best_threshold(kind_p[not_offer, 0], gold_kind[not_offer] == 0, w_tune[not_offer])
-    need_p = model.need_probabilities(embeddings[tune])
+    need_p = model.need_probabilities(embeddings[tune], tune_texts)
     tuned_examples = [e for e, t in zip(examples, tune, strict=True) if t]
     need_t = np.full(len(NEEDS), 0.5)
     for n, need in enumerate(NEEDS):
@@ -262,14 +301,32 @@ def fit(examples: Sequence[Example], embeddings: np.ndarray, config: CrisisTrain
         gold = np.array([need in e.needs for e in tuned_examples])
         if mask.any() and gold[mask].any():
             need_t[n] = _best_threshold(need_p[mask, n], gold[mask], w_tune[mask])
-    return CrisisModel(kind_w, kind_b, need_w, need_b, offer_t, request_t, need_t, cue_t)
+    return CrisisModel(
+        kind_w,
+        kind_b,
+        need_w,
+        need_b,
+        offer_t,
+        request_t,
+        need_t,
+        cue_t,
+        ngrams=ngrams,
+        ngram_weights=ngram_w,
+        need_ngram_weights=need_ngram_w,
+    )
+
+
+def _f16(array: np.ndarray) -> np.ndarray:
+    rounded: np.ndarray = np.asarray(array, np.float16).astype(np.float32)
+    return rounded
 
 
 def evaluate_examples(model: CrisisModel, examples: Sequence[Example], embeddings: np.ndarray) -> dict[str, Any]:
     """Figures on labelled examples: kind (with the offer words), request, offer, each need (model alone)."""
     cues = cue_matrix(need_words(), [e.text for e in examples])
-    kinds = model.kinds(model.kind_probabilities(embeddings, cues), [bool(c) for c in cues[:, 0]])
-    need_p = model.need_probabilities(embeddings)
+    texts = [e.text for e in examples]
+    kinds = model.kinds(model.kind_probabilities(embeddings, cues, texts), [bool(c) for c in cues[:, 0]])
+    need_p = model.need_probabilities(embeddings, texts)
     gold = [e.kind for e in examples]
     figures: dict[str, Any] = {
         "rows": len(examples),
@@ -279,6 +336,8 @@ def evaluate_examples(model: CrisisModel, examples: Sequence[Example], embedding
         "offers_predicted": sum(k == "offer" for k in kinds),
         "needs": {},
     }
+    if any(e.source == "own" for e in examples):
+        figures["per_language"] = _per_language(kinds, gold, [e.language for e in examples])
     for n, need in enumerate(NEEDS):
         rows = [i for i, e in enumerate(examples) if need in e.labelled]
         if rows:
@@ -316,7 +375,22 @@ def evaluate_frozen(reader: CrisisReader, path: Path) -> dict[str, Any]:
         pfn += len(want_places - got_places)
     figures["needs_micro"] = _f1(tp, fp, fn)
     figures["places_micro"] = _f1(ptp, pfp, pfn)
+    figures["per_language"] = _per_language(kinds, gold, [r["lang"] for r in records])
     return figures
+
+
+def _per_language(kinds: Sequence[str], gold: Sequence[str | None], languages: Sequence[str]) -> dict[str, Any]:
+    """Kind accuracy, request P/R/F1 and offer P/R per language (the nl, fr and de figures the issue asks for)."""
+    out: dict[str, Any] = {}
+    for language in sorted(set(languages)):
+        rows = [i for i, lang in enumerate(languages) if lang == language]
+        out[language] = {
+            "rows": len(rows),
+            "kind_accuracy": round(sum(kinds[i] == gold[i] for i in rows) / len(rows), 4),
+            "request": _score([kinds[i] == "request" for i in rows], [gold[i] == "request" for i in rows]),
+            "offer": _score([kinds[i] == "offer" for i in rows], [gold[i] == "offer" for i in rows]),
+        }
+    return out
 
 
 class _CachedEncoder:
@@ -385,9 +459,11 @@ def train(config: CrisisTrainConfig, progress: Progress | None = None) -> dict[s
             "config": settings,
         }
     )
-    if config.frozen is not None and config.frozen.is_file():
+    for path in config.frozen:
+        if not path.is_file():
+            raise FileNotFoundError(f"--frozen {path} is not a file")
         reader = CrisisReader(model=model, embedder=_CachedEncoder(config), words=need_words())
-        figures["frozen_be (never tuned on)"] = evaluate_frozen(reader, config.frozen)
+        figures[f"{path.stem} (never tuned on)"] = evaluate_frozen(reader, path)
     model.card["figures"] = figures
     model.save(config.out_dir)
     return model.card

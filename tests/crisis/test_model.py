@@ -1,0 +1,83 @@
+"""The shipped crisis model reaches its card's figures (issue 15): requests on a fixed sample of the
+disaster-response validation split (never fitted or tuned on), offers and requests on the second frozen Belgian
+set (written before the model was tuned, never fitted or tuned on), and its n-gram part survives the file."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from hierniet.crisis.classify import CrisisReader, ModelError, load_model
+
+SHARED_DATA = Path(os.environ.get("HIERNIET_SHARED_DATA", Path(__file__).resolve().parents[3] / "shared" / "data"))
+FROZEN = Path(__file__).resolve().parent / "data" / "frozen_be2.jsonl"
+#: Every 4th row of the validation split, in file order (a fixed sample of its three genres: 640 rows, 101
+#: requests; the whole split takes a minute). The file is sorted by genre, so its first rows would be SMS alone.
+SAMPLE_STEP = 4
+
+
+def _f1(pred: list[bool], gold: list[bool]) -> tuple[float, float, float]:
+    tp = sum(p and g for p, g in zip(pred, gold, strict=True))
+    fp = sum(p and not g for p, g in zip(pred, gold, strict=True))
+    fn = sum(g and not p for p, g in zip(pred, gold, strict=True))
+    precision = tp / (tp + fp) if tp + fp else 0.0
+    recall = tp / (tp + fn) if tp + fn else 0.0
+    return precision, recall, 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+
+
+@pytest.fixture(scope="module")
+def reader() -> CrisisReader:
+    return CrisisReader()
+
+
+@pytest.mark.skipif(not (SHARED_DATA / "disaster_response").is_dir(), reason="needs ../shared/data")
+def test_shipped_model_finds_requests_in_a_fixed_validation_sample(reader: CrisisReader) -> None:
+    rows = []
+    with (SHARED_DATA / "disaster_response" / "messages_train_validation.csv").open(encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            if row["split"] == "validation" and row["related"] != "2" and row["message"].strip():
+                rows.append(row)
+    rows = rows[::SAMPLE_STEP]
+    readings = reader.read([r["message"] for r in rows], ["en"] * len(rows))
+    precision, recall, f1 = _f1([r.kind == "request" for r in readings], [r["request"] == "1" for r in rows])
+    # The embedding-only model scored F1 0.661 on this sample; the shipped one 0.712 (0.722 on the whole split).
+    assert f1 >= 0.70, (precision, recall, f1)
+
+
+def test_shipped_model_reads_offers_and_requests_of_the_frozen_belgian_set(reader: CrisisReader) -> None:
+    records = [json.loads(line) for line in FROZEN.read_text("utf-8").splitlines() if line.strip()]
+    readings = reader.read([r["text"] for r in records], [r["lang"] for r in records])
+    kinds = [r.kind for r in readings]
+    _, offer_recall, _ = _f1([k == "offer" for k in kinds], [r["kind"] == "offer" for r in records])
+    _, _, request_f1 = _f1([k == "request" for k in kinds], [r["kind"] == "request" for r in records])
+    assert offer_recall >= 0.80  # 0.87 in the card; the issue's target is 0.60
+    assert request_f1 >= 0.80  # 0.86 in the card
+    tp = sum(len(set(r["needs"]) & set(g.needs)) for r, g in zip(records, readings, strict=True))
+    fp = sum(len(set(g.needs) - set(r["needs"])) for r, g in zip(records, readings, strict=True))
+    fn = sum(len(set(r["needs"]) - set(g.needs)) for r, g in zip(records, readings, strict=True))
+    assert 2 * tp / (2 * tp + fp + fn) >= 0.65  # needs micro F1 (model and word lists): 0.71 in the card
+
+
+def test_ngram_weights_survive_the_file_and_are_needed(tmp_path: Path) -> None:
+    model = load_model()
+    assert model.ngrams is not None and model.ngram_weights is not None
+    embeddings = np.random.default_rng(15).normal(size=(2, model.need_weights.shape[1])).astype(np.float32)
+    texts = ["Wij zoeken onderdak voor vannacht", "J'offre une chambre à Liège"]
+    with pytest.raises(ValueError, match="texts"):
+        model.kind_probabilities(embeddings)
+    model.save(tmp_path)
+    again = load_model(tmp_path)
+    assert np.allclose(
+        again.kind_probabilities(embeddings, None, texts), model.kind_probabilities(embeddings, None, texts)
+    )
+    with np.load(tmp_path / "weights.npz") as data:
+        arrays = {k: data[k] for k in data.files}
+    arrays["ngram_weights"] = arrays["ngram_weights"][:, :10]
+    np.savez(tmp_path / "weights.npz", **arrays)
+    with pytest.raises(ModelError, match="n-gram"):
+        load_model(tmp_path)
