@@ -35,6 +35,7 @@ class Permission(StrEnum):
     ASSIGN = "assign"  # give a comment to a person of the team
     MANAGE_OUTBOX = "manage_outbox"  # the outbox: every platform call, retry a failed one, mark one done by hand
     READ_INSIGHT = "read_insight"  # the team's figures: the insight dashboard and the transparency report
+    MANAGE_CRISIS = "manage_crisis"  # open and close a crisis, export its cards for the emergency services
     MANAGE_USERS = "manage_users"  # users and their API tokens
     MANAGE_CHANNELS = "manage_channels"
     MANAGE_ORGANISATIONS = "manage_organisations"
@@ -51,6 +52,7 @@ _LEAD = _MODERATOR | {
     Permission.ASSIGN,
     Permission.MANAGE_OUTBOX,
     Permission.READ_INSIGHT,
+    Permission.MANAGE_CRISIS,
 }
 _ADMIN = _LEAD | {Permission.MANAGE_USERS, Permission.MANAGE_CHANNELS, Permission.MANAGE_ORGANISATIONS}
 
