@@ -20,7 +20,7 @@ from hierniet.store.db import make_engine
 from hierniet.store.repo import Store
 from hierniet.web.api import api_router
 from hierniet.web.basics import HeadAsGet, basics_router
-from hierniet.web.deps import IngestSlots, TriageHolder
+from hierniet.web.deps import CrisisReaderHolder, IngestSlots, TriageHolder
 from hierniet.web.desk import install_desk
 from hierniet.web.desk.authors import authors_router as desk_authors_router
 from hierniet.web.desk.channels import channels_router as desk_channels_router
@@ -98,6 +98,7 @@ def create_app(
     app.state.settings = settings
     app.state.store = the_store
     app.state.triage = TriageHolder(triage, settings.model_dir)
+    app.state.crisis_reader = CrisisReaderHolder()
     app.state.ingest_slots = IngestSlots()
     app.add_exception_handler(ServiceError, _service_error)
     install_error_handlers(app)  # every 422 answers (and is declared with) a string `detail`

@@ -9,7 +9,7 @@ import os
 import threading
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, ParamSpec, TypeVar
+from typing import Annotated, Any, ParamSpec, TypeVar
 
 from fastapi import Depends, HTTPException, Request, status
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
@@ -43,6 +43,24 @@ class TriageHolder:
 
                     self._triage = load_triage(self._model_dir)
         return self._triage
+
+
+class CrisisReaderHolder:
+    """The crisis reader (hierniet.crisis.classify.CrisisReader), loaded on the first card it reads, once: a
+    crisis board that only shows cards never pays for loading the sentence encoder."""
+
+    def __init__(self, reader: Any = None) -> None:
+        self._reader = reader
+        self._lock = threading.Lock()
+
+    def read(self, texts: Any, hints: Any = None) -> Any:
+        if self._reader is None:
+            with self._lock:
+                if self._reader is None:
+                    from hierniet.services.crisis import default_reader
+
+                    self._reader = default_reader()
+        return self._reader.read(texts, hints)
 
 
 _P = ParamSpec("_P")
@@ -83,9 +101,15 @@ def get_app_settings(request: Request) -> Settings:
     return settings
 
 
+def get_crisis_reader(request: Request) -> CrisisReaderHolder:
+    holder: CrisisReaderHolder = request.app.state.crisis_reader
+    return holder
+
+
 StoreDep = Annotated[Store, Depends(get_store)]
 TriageDep = Annotated[Classifier, Depends(get_triage)]
 SettingsDep = Annotated[Settings, Depends(get_app_settings)]
+CrisisReaderDep = Annotated[CrisisReaderHolder, Depends(get_crisis_reader)]
 
 
 def current_actor(

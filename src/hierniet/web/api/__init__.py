@@ -4,7 +4,20 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from hierniet.web.api import admin, audit, authors, comments, evidence, insight, me, queue, signatories, team, wellbeing
+from hierniet.web.api import (
+    admin,
+    audit,
+    authors,
+    comments,
+    crisis,
+    evidence,
+    insight,
+    me,
+    queue,
+    signatories,
+    team,
+    wellbeing,
+)
 
 api_router = APIRouter(prefix="/api/v1")
 api_router.include_router(comments.router)
@@ -18,3 +31,4 @@ api_router.include_router(me.router)
 api_router.include_router(wellbeing.router)
 api_router.include_router(evidence.router)  # evidence packs (issue 13)
 api_router.include_router(insight.router)
+api_router.include_router(crisis.router)  # the crisis desk (issue 15)
