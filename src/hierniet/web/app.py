@@ -24,6 +24,7 @@ from hierniet.web.deps import CrisisReaderHolder, IngestSlots, TriageHolder
 from hierniet.web.desk import install_desk
 from hierniet.web.desk.authors import authors_router as desk_authors_router
 from hierniet.web.desk.channels import channels_router as desk_channels_router
+from hierniet.web.desk.crisis import crisis_router as desk_crisis_router
 from hierniet.web.desk.evidence import evidence_router as desk_evidence_router
 from hierniet.web.desk.flow import flow_router as desk_flow_router
 from hierniet.web.desk.insight import insight_router as desk_insight_router
@@ -122,4 +123,5 @@ def create_app(
     app.add_middleware(HeadAsGet)
     app.include_router(desk_people_router)  # the desk's pages for people and organisations (issue 12)
     app.include_router(desk_insight_router)  # the insight dashboard and the transparency report (issue 13)
+    app.include_router(desk_crisis_router)  # the crisis board (issue 15)
     return app

@@ -68,6 +68,14 @@ ACTIONS: dict[str, str] = {
     "alert.done": N_("alert sent to the lead"),
     "alert.failed": N_("alert to the lead failed"),
     "rotation.set": N_("severe rotation changed"),
+    "crisis.opened": N_("crisis opened"),
+    "crisis.closed": N_("crisis closed"),
+    "crisis.posts_added": N_("crisis posts taken in"),
+    "crisis.card_marked": N_("crisis card marked"),
+    "crisis.match_confirmed": N_("crisis pair confirmed"),
+    "crisis.match_rejected": N_("crisis pair rejected"),
+    "crisis.reply_queued": N_("crisis reply queued"),
+    "crisis.exported": N_("crisis exported"),
 }
 
 #: The subject of an entry.
@@ -82,6 +90,9 @@ SUBJECTS: dict[str, str] = {
     "action": N_("platform call"),
     "privacy": N_("data protection"),
     "evidence_pack": N_("evidence pack"),
+    "crisis": N_("crisis"),
+    "crisis_card": N_("crisis card"),
+    "crisis_match": N_("crisis pair"),
 }
 
 #: The name of each detail.

@@ -110,9 +110,16 @@ MESSAGES: dict[str, str] = {
     "policy.reply_language_other": N_(
         "Reply in %(fallback)s, the organisation's language: the comment is in %(language)s."
     ),
+    # --- the crisis desk's matches (hierniet.crisis.matching) ---
+    "crisis.match_need": N_("Both are about %(needs)s."),
+    "crisis.match_distance": N_("%(request_place)s and %(offer_place)s are %(km)s km apart."),
+    "crisis.match_no_place": N_("No place is known for one of them: ask where."),
+    "crisis.match_old_offer": N_("The offer was last seen %(hours)s hours before the request."),
     # --- triage (hierniet.triage) ---
     "triage.negated_hate": N_("“%(words)s” about “%(group)s” is negated: not counted as hate."),
-    "triage.benign_act": N_("“%(words)s” is a friendly act (a plan, not a threat): the model's threat and hate are damped."),
+    "triage.benign_act": N_(
+        "“%(words)s” is a friendly act (a plan, not a threat): the model's threat and hate are damped."
+    ),
     "triage.counter_speech": N_(
         "Hostile words about a group are quoted or condemned (counter-speech): not counted as hate."
     ),
@@ -207,6 +214,7 @@ POLICY_NOTES: tuple[str, ...] = (
 _WORD_PARAMS: dict[str, str] = {
     "label": "label",
     "labels": "label",
+    "needs": "need",
     "step": "step",
     "from_step": "step",
     "policy_step": "step",
@@ -225,7 +233,7 @@ _WORD_PARAMS: dict[str, str] = {
     "own_role": "role",
 }
 _SCORE_PARAMS = frozenset({"score", "threshold", "confidence"})
-_NUMBER_PARAMS = frozenset({"count", "days", "limit"})
+_NUMBER_PARAMS = frozenset({"count", "days", "limit", "km", "hours"})
 
 _MODEL_DETAIL = re.compile(r"model reading of (the whole comment|this clause): score ([0-9.]+)")
 
