@@ -127,6 +127,7 @@ def mark_card(ctx: SignedIn, crisis_id: Id, card_id: Id, status: Annotated[str, 
 def decide_match(
     ctx: SignedIn, crisis_id: Id, match_id: Id, decision: Annotated[str, Form(max_length=16)] = ""
 ) -> Response:
+    service.get_crisis(ctx.store, ctx.actor, crisis_id)  # a stranger's crisis is not found, whatever was sent
     if decision not in ("confirm", "reject"):
         ctx.flash(ctx.t("Choose confirm or reject."), "error")
         return _back(crisis_id)
@@ -150,9 +151,7 @@ def reply(ctx: SignedIn, crisis_id: Id, card_id: Id, text: Annotated[str, Form(m
 
 
 @crisis_router.get("/crisis/{crisis_id}/export")
-def export(
-    ctx: SignedIn, crisis_id: Id, format: Annotated[str, Query(max_length=8)] = "csv"
-) -> Response:
+def export(ctx: SignedIn, crisis_id: Id, format: Annotated[str, Query(max_length=8)] = "csv") -> Response:
     text = service.export(ctx.store, ctx.actor, crisis_id, format)
     media = "text/csv; charset=utf-8" if format == "csv" else "application/geo+json"
     name = f"crisis-{crisis_id}.{format}"
