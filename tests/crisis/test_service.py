@@ -121,8 +121,9 @@ def test_matching_by_need_place_and_people_decide(desk: Desk) -> None:
     ]
     service.add_posts(desk.store, lead, crisis.id, _posts(rows), WordReader())
     board = service.board(desk.store, mod, crisis.id)
-    # Arlon is ~170 km from Hasselt: no pair; the shelter request waits first on the board.
-    assert [c.text for c in board.requests] == [REQUEST_SHELTER]
+    # Arlon is ~170 km from Hasselt: no pair for shelter. Both requests stay on top, oldest first, the one with a
+    # suggested pair saying so (a suggestion is not help yet).
+    assert [(c.text, c.status) for c in board.requests] == [(REQUEST_TRANSPORT, "matched"), (REQUEST_SHELTER, "open")]
     (pair,) = board.pairs
     assert pair.request.text == REQUEST_TRANSPORT and pair.offer.text == OFFER_TRANSPORT
     assert {r.code for r in pair.reasons} == {"crisis.match_need", "crisis.match_distance"}
@@ -131,7 +132,7 @@ def test_matching_by_need_place_and_people_decide(desk: Desk) -> None:
     # A shelter offer nearby (Genk, ~17 km) arrives: the waiting request gets its pair.
     service.add_posts(desk.store, lead, crisis.id, _posts([{"id": "o-shelter", "text": OFFER_SHELTER}]), WordReader())
     board = service.board(desk.store, mod, crisis.id)
-    assert board.requests == []
+    assert [c.status for c in board.requests] == ["matched", "matched"]
     shelter = next(p for p in board.pairs if p.request.text == REQUEST_SHELTER)
     assert shelter.offer.text == OFFER_SHELTER
     distance = next(r for r in shelter.reasons if r.code == "crisis.match_distance")
@@ -141,7 +142,7 @@ def test_matching_by_need_place_and_people_decide(desk: Desk) -> None:
     with pytest.raises(Conflict, match="decision stands"):
         service.decide_match(desk.store, mod, crisis.id, shelter.id, confirm=True)
     board = service.board(desk.store, mod, crisis.id)
-    assert [c.text for c in board.requests] == [REQUEST_SHELTER]
+    assert [(c.text, c.status) for c in board.requests] == [(REQUEST_TRANSPORT, "matched"), (REQUEST_SHELTER, "open")]
     # A person confirms the transport pair: both cards are theirs now; new posts never undo it.
     transport = board.pairs[0]
     service.decide_match(desk.store, mod, crisis.id, transport.id, confirm=True)

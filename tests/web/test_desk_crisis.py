@@ -51,9 +51,12 @@ def test_the_board_shows_requests_first_then_pairs_then_offers(pages: Pages) -> 
     html = page.text
     waiting, pairs, offers = (html.index(f'id="{s}"') for s in ("requests", "pairs", "offers"))
     assert waiting < pairs < offers
-    # The missing person waits (no offer answers it); the shelter request is paired with the shelter offer.
-    assert waiting < html.index("We zoeken onze vader") < pairs
-    assert pairs < html.index(REQUEST_SHELTER[:30]) < html.index(OFFER_SHELTER[:30]) < offers
+    # Both requests wait on top, oldest first: the shelter request (a pair suggested, linked) and the missing
+    # person (no offer answers it); the pair is shown again below, request beside offer.
+    assert waiting < html.index(REQUEST_SHELTER[:30]) < html.index("We zoeken onze vader") < pairs
+    assert html.index('href="#pairs"', waiting) < pairs
+    assert pairs < html.index(REQUEST_SHELTER[:30], pairs) < html.index(OFFER_SHELTER[:30]) < offers
+    assert html.index('data-kind="offer"') > pairs
     # The flood of 40 reposts is one offer card that says how often it was posted.
     assert html.count(OFFER_CHARGE[:30]) == 1
     assert "40 posts" in text_of(html[offers:])
@@ -78,7 +81,7 @@ def test_people_mark_confirm_and_reply_with_csrf(pages: Pages) -> None:
     assert r.status_code == 200 and "The pair is confirmed." in r.text
     board = service.board(pages.desk.store, pages.desk.actors["moderator"], crisis_id)
     assert [m.id for m in board.confirmed] == [pair.id] and board.pairs == []
-    missing = board.requests[0]
+    (missing,) = board.requests
     r = pages.post(f"/desk/crisis/{crisis_id}/cards/{missing.id}/status", {"status": "helped"})
     assert "The card is marked." in r.text
     r = pages.post(f"/desk/crisis/{crisis_id}/cards/{missing.id}/status", {"status": "full"})

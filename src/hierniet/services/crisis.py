@@ -138,7 +138,8 @@ class OfferGroup:
 @dataclass(frozen=True, slots=True)
 class Board:
     crisis: CrisisView
-    #: Requests no offer was found for yet: what a person must see first.
+    #: Requests no person has closed (helped, or a pair confirmed), oldest first: what a person must see first,
+    #: those with a suggested pair included (status "matched").
     requests: list[CardView]
     #: Suggested pairs to confirm or reject, best first.
     pairs: list[MatchView]
@@ -663,7 +664,8 @@ def _seen_order(card: CardView) -> tuple[bool, datetime, int]:
 
 
 def board(store: Store, actor: Actor, crisis_id: int) -> Board:
-    """The board: unmatched requests first, then pairs to confirm, then open offers collapsed by what they offer."""
+    """The board: requests still waiting first, then pairs to confirm, then open offers collapsed by what they
+    offer, then what is done and the information posts."""
     require(actor, Permission.READ_QUEUE, "see a crisis board")
     with store.session() as s:
         row = _crisis_of(s, actor, crisis_id)
@@ -672,11 +674,12 @@ def board(store: Store, actor: Actor, crisis_id: int) -> Board:
         all_matches = repo_crisis.matches(s, crisis_id, ["suggested", "confirmed"])
     pairs = [_match_view(m, cards) for m in all_matches if m.status == "suggested"]
     confirmed = [_match_view(m, cards) for m in all_matches if m.status == "confirmed"]
-    in_pairs = {p.request.id for p in pairs}
     by_kind: dict[str, list[CardView]] = {k: [] for k in KINDS}
     for card in cards.values():
         by_kind.setdefault(card.kind, []).append(card)
-    requests = sorted((c for c in by_kind["request"] if c.status == "open" and c.id not in in_pairs), key=_seen_order)
+    # Every request no person has closed stays at the top, a suggested pair or not: a pair is only a suggestion
+    # until someone confirms it, and a request must never sink below the offers meanwhile.
+    requests = sorted((c for c in by_kind["request"] if c.status in ("open", "matched")), key=_seen_order)
     groups: dict[str, list[CardView]] = {}
     for card in by_kind["offer"]:
         if card.status not in ("full", "confirmed"):

@@ -92,7 +92,9 @@ class OfferGroupPublic(_Public):
 
 class BoardPublic(_Public):
     crisis: CrisisPublic
-    requests: list[CardPublic] = Field(description="Requests without a suggested offer: first on the board.")
+    requests: list[CardPublic] = Field(
+        description="Requests no person has closed, oldest first (status matched: a pair is suggested)."
+    )
     pairs: list[MatchPublic] = Field(description="Suggested pairs to confirm or reject.")
     offers: list[OfferGroupPublic] = Field(description="Open offers, collapsed by what they offer.")
     helped: list[CardPublic]
