@@ -255,3 +255,36 @@ def test_the_real_reader_end_to_end(desk: Desk) -> None:
     cards = _cards(service.board(desk.store, lead, crisis.id))
     assert cards[REQUEST_TRANSPORT].kind == "request" and "transport" in cards[REQUEST_TRANSPORT].needs
     assert cards[OFFER_TRANSPORT].count == 50 and cards[OFFER_TRANSPORT].places[0]["name"] == "Genk"
+
+
+def test_the_worker_takes_new_comments_into_open_crises_each_round(desk: Desk, fake_triage: FakeTriage) -> None:
+    """Every round of `hierniet worker` pulls what arrived since the last one (by polls, webhooks or imports)."""
+    from hierniet.services.outbox import Worker, WorkerOptions
+    from hierniet.settings import Settings
+
+    crisis = _open(desk, keywords=["hasselthelpt"])
+    reader = WordReader()
+    worker = Worker(
+        desk.store,
+        Settings(database_url="sqlite://"),  # type: ignore[arg-type]
+        WorkerOptions(poll=False, retention=False),
+        crisis_reader=reader,
+    )
+    assert worker.run_once().crisis_posts == 0
+
+    def arrive(ref: str, text: str) -> None:
+        comment = item(ref, text, channel_id=desk.channel_id, author=ref)
+        comment["posted_at"] = (datetime.now(UTC) + timedelta(seconds=1)).isoformat()
+        assert not ingest(desk.store, fake_triage, [comment], actor=desk.actors["root"]).rejected
+
+    arrive("w1", f"{REQUEST_SHELTER} #hasselthelpt")
+    arrive("w2", "Wanneer opent het zwembad weer?")  # no keyword: not a crisis post
+    assert worker.run_once().crisis_posts == 1
+    assert worker.run_once().crisis_posts == 0  # read once: the crisis remembers where it stopped
+    assert sum(len(c) for c in reader.calls) == 1
+    arrive("w3", f"{OFFER_SHELTER} #HasseltHelpt")
+    assert worker.run_once().crisis_posts == 1
+    assert service.get_crisis(desk.store, desk.actors["lead"], crisis.id).counts["posts"] == 2
+    service.close_crisis(desk.store, desk.actors["lead"], crisis.id)
+    arrive("w4", f"{OFFER_TRANSPORT} #hasselthelpt")
+    assert worker.run_once().crisis_posts == 0  # a closed crisis takes nothing in

@@ -20,6 +20,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -528,14 +529,18 @@ def _matches_keywords(text: str, keywords: Sequence[str]) -> bool:
 
 
 def pull_comments(store: Store, actor: Actor, crisis_id: int, reader: Reader | None = None) -> AddReport:
-    """Take in the comments of the crisis's channels posted since it opened that carry one of its keywords
-    (comments already taken in are skipped). The desk's "fetch new posts" and `hierniet crisis pull`."""
+    """Take in the comments of the crisis's channels posted since it opened that carry one of its keywords.
+
+    The desk's "fetch new posts", `hierniet crisis pull` and the worker (every round, `pull_open_crises`). The
+    crisis keeps the id of the last comment it read (`settings["pulled_to"]`): comments get rising ids as they
+    are stored, so each pull reads only what arrived since the last one.
+    """
     require(actor, Permission.INGEST, "add posts to a crisis")
     with store.session() as s:
         crisis = _crisis_of(s, actor, crisis_id)
         channel_ids = list(crisis.channel_ids or []) or repo_crisis.organisation_channel_ids(s, crisis.organisation_id)
     total = AddReport()
-    after = 0
+    after = int((crisis.settings or {}).get("pulled_to") or 0)
     while channel_ids:
         with store.session() as s:
             page = repo_crisis.candidate_comments(
@@ -548,7 +553,6 @@ def pull_comments(store: Store, actor: Actor, crisis_id: int, reader: Reader | N
             )
         if not page:
             break
-        after = page[-1].id
         posts = [
             CrisisPostIn(
                 external_id=str(c.id),
@@ -566,7 +570,41 @@ def pull_comments(store: Store, actor: Actor, crisis_id: int, reader: Reader | N
             got = add_posts(store, actor, crisis_id, posts, reader)
             for name in ("received", "added", "duplicates", "new_cards", "joined", "suggested"):
                 setattr(total, name, getattr(total, name) + getattr(got, name))
+        # Kept after each page that went in: a failure later re-reads only the pages after it.
+        after = page[-1].id
+        with store.transaction() as tx:
+            repo_crisis.set_pulled_to(tx, crisis_id, after)
     return total
+
+
+def pull_open_crises(store: Store, actor: Actor, reader: Reader | None = None) -> dict[int, AddReport]:
+    """`pull_comments` for every open crisis the actor sees (the worker's round); a crisis whose pull fails is
+    left for the next round and does not stop the others."""
+    with store.session() as s:
+        ids = [c.id for c in repo_crisis.list_crises(s, actor.organisation_id) if c.status == repo_crisis.OPEN]
+    out: dict[int, AddReport] = {}
+    for crisis_id in ids:
+        try:
+            out[crisis_id] = pull_comments(store, actor, crisis_id, reader)
+        except Conflict:
+            continue  # closed meanwhile
+    return out
+
+
+class LazyReader:
+    """The shipped crisis reader, loaded on the first card it reads (seconds), once: a round or a page that
+    reads no new card never pays for the sentence encoder."""
+
+    def __init__(self, reader: Reader | None = None) -> None:
+        self._reader = reader
+        self._lock = threading.Lock()
+
+    def read(self, texts: Sequence[str], hints: Sequence[str | None] | None = None) -> list[Reading]:
+        if self._reader is None:
+            with self._lock:
+                if self._reader is None:
+                    self._reader = default_reader()
+        return self._reader.read(texts, hints)
 
 
 # --- matching --------------------------------------------------------------------------------------------------

@@ -42,7 +42,7 @@ from typing import Any
 import httpx
 
 from hierniet.connectors import base
-from hierniet.services import alerts, connections, privacy
+from hierniet.services import alerts, connections, crisis, privacy
 from hierniet.services import credentials as creds
 from hierniet.services.actions import ActionStatus
 from hierniet.services.auth import Actor, Role
@@ -101,6 +101,8 @@ class RoundReport:
     retention: dict[str, int] | None = None
     # Alerts to the lead delivered, retried and given up this round (hierniet.services.alerts).
     alerts: alerts.AlertReport = field(default_factory=alerts.AlertReport)
+    # Comments taken into open crises this round (hierniet.services.crisis.pull_open_crises).
+    crisis_posts: int = 0
 
     def add(self, other: RoundReport) -> None:
         self.claimed += other.claimed
@@ -115,6 +117,7 @@ class RoundReport:
         self.alerts.done += other.alerts.done
         self.alerts.retried += other.alerts.retried
         self.alerts.failed += other.alerts.failed
+        self.crisis_posts += other.crisis_posts
 
 
 class RateLimiter:
@@ -168,8 +171,11 @@ class Worker:
         http: httpx.Client | None = None,
         rng: random.Random | None = None,
         sleep: Callable[[float], None] = time.sleep,
+        crisis_reader: crisis.Reader | None = None,
     ) -> None:
         self.store = store
+        # Loaded on the first crisis card it reads: a worker with no open crisis never loads the model.
+        self.crisis_reader: crisis.Reader = crisis_reader or crisis.LazyReader()
         self.settings = settings
         self.options = options or WorkerOptions()
         self.triage = triage
@@ -211,7 +217,18 @@ class Worker:
                 report.add(self._send_batch(http, now))
                 report.alerts = self._alerts(http, now)
                 report.polls.extend(future.result() for future in polls)
+        report.crisis_posts = self._crisis()
         return report
+
+    def _crisis(self) -> int:
+        """Open crises take in the comments that arrived since the last round (polls, webhooks, imports)."""
+        actor = Actor(user_id=None, name=f"worker:{self.options.worker_id}"[:100], role=Role.ADMIN)
+        try:
+            reports = crisis.pull_open_crises(self.store, actor, self.crisis_reader)
+        except Exception:  # the outbox must go on; the crises read from where they stopped next round
+            log.exception("taking comments into the open crises failed")
+            return 0
+        return sum(r.added for r in reports.values())
 
     def _alerts(self, http: httpx.Client, now: datetime | None) -> alerts.AlertReport:
         options = alerts.DeliveryOptions(worker_id=self.options.worker_id)

@@ -52,6 +52,13 @@ def close_crisis(session: Session, crisis_id: int, *, user_id: int | None, at: d
     return bool(getattr(result, "rowcount", 0))
 
 
+def set_pulled_to(session: Session, crisis_id: int, comment_id: int) -> None:
+    """Remember the last comment a crisis read from its channels (kept in its settings)."""
+    crisis = session.get(Crisis, crisis_id)
+    if crisis is not None:
+        crisis.settings = {**(crisis.settings or {}), "pulled_to": comment_id}
+
+
 def card_counts(session: Session, crisis_ids: Sequence[int]) -> dict[int, dict[str, int]]:
     """Per crisis: cards by kind, and posts."""
     out: dict[int, dict[str, int]] = {i: {} for i in crisis_ids}

@@ -9,13 +9,14 @@ import os
 import threading
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any, ParamSpec, TypeVar
+from typing import Annotated, ParamSpec, TypeVar
 
 from fastapi import Depends, HTTPException, Request, status
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from hierniet.services.admin import authenticate
 from hierniet.services.auth import Actor
+from hierniet.services.crisis import LazyReader
 from hierniet.services.ingest import Classifier
 from hierniet.settings import Settings
 from hierniet.store.repo import Store
@@ -45,22 +46,8 @@ class TriageHolder:
         return self._triage
 
 
-class CrisisReaderHolder:
-    """The crisis reader (hierniet.crisis.classify.CrisisReader), loaded on the first card it reads, once: a
-    crisis board that only shows cards never pays for loading the sentence encoder."""
-
-    def __init__(self, reader: Any = None) -> None:
-        self._reader = reader
-        self._lock = threading.Lock()
-
-    def read(self, texts: Any, hints: Any = None) -> Any:
-        if self._reader is None:
-            with self._lock:
-                if self._reader is None:
-                    from hierniet.services.crisis import default_reader
-
-                    self._reader = default_reader()
-        return self._reader.read(texts, hints)
+#: The crisis reader of the app (app.state.crisis_reader): loaded on the first card it reads, once.
+CrisisReaderHolder = LazyReader
 
 
 _P = ParamSpec("_P")
