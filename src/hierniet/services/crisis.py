@@ -20,12 +20,14 @@ from __future__ import annotations
 import csv
 import io
 import json
+import logging
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
+import httpx
 from sqlalchemy.orm import Session
 
 from hierniet.crisis import matching, replies
@@ -36,12 +38,15 @@ from hierniet.services import audit
 from hierniet.services.actions import action_rows
 from hierniet.services.auth import Actor, Permission, require
 from hierniet.services.errors import Conflict, InvalidInput, NotFound
+from hierniet.settings import Settings
 from hierniet.store import repo, repo_crisis
 from hierniet.store.repo import Store
 from hierniet.store.tables import Crisis, CrisisCard, CrisisMatch, QueuedAction, utcnow
 
 if TYPE_CHECKING:
     from hierniet.crisis.classify import Reading
+
+log = logging.getLogger("hierniet.crisis")
 
 KINDS = ("request", "offer", "info", "other")
 #: What a person may set a card to, by the card's kind: a request is helped, an offer is full; "open" takes a
@@ -577,17 +582,103 @@ def pull_comments(store: Store, actor: Actor, crisis_id: int, reader: Reader | N
     return total
 
 
-def pull_open_crises(store: Store, actor: Actor, reader: Reader | None = None) -> dict[int, AddReport]:
-    """`pull_comments` for every open crisis the actor sees (the worker's round); a crisis whose pull fails is
-    left for the next round and does not stop the others."""
+#: Platforms whose connector follows a hashtag (a `hashtag(tag, since)` method); Bluesky's Jetstream is not yet.
+STREAM_PLATFORMS = ("mastodon",)
+
+
+def pull_hashtags(
+    store: Store,
+    settings: Settings,
+    actor: Actor,
+    crisis_id: int,
+    http: httpx.Client,
+    reader: Reader | None = None,
+    channel_ids: Sequence[int] | None = None,
+) -> AddReport:
+    """Take in the public posts carrying the crisis's hashtags (its keywords that start with #), read through
+    the organisation's connected Mastodon channels (the hashtag timeline of each channel's instance), posted
+    since the crisis opened. Each channel and tag keeps its cursor in the crisis's settings. `channel_ids`
+    limits it to those channels (the worker's channels due for a poll)."""
+    from hierniet.connectors import base
+    from hierniet.services.connections import open_connector
+    from hierniet.services.credentials import CredentialsError
+
+    require(actor, Permission.INGEST, "add posts to a crisis")
+    with store.session() as s:
+        crisis = _crisis_of(s, actor, crisis_id)
+        watched = list(crisis.channel_ids or []) or repo_crisis.organisation_channel_ids(s, crisis.organisation_id)
+        channels = [
+            c
+            for c in repo_crisis.channels(s, watched)
+            if c.platform in STREAM_PLATFORMS and c.active and c.credentials_ciphertext
+        ]
+    tags = [k for k in crisis.keywords or [] if k.startswith("#") and len(k) > 1]
+    total = AddReport()
+    for channel in channels:
+        if channel_ids is not None and channel.id not in channel_ids:
+            continue
+        try:
+            connector = open_connector(store, settings, channel, http)
+        except (base.ConfigError, CredentialsError):
+            continue  # a channel that cannot connect says so on the channels page; the others go on
+        follow = getattr(connector, "hashtag", None)
+        if follow is None:
+            continue
+        for tag in tags:
+            key = f"{channel.id}:{tag.lower()}"
+            cursors = dict((crisis.settings or {}).get("stream_cursors") or {})
+            comments, newest = follow(tag, cursors.get(key))
+            posts = [
+                CrisisPostIn(
+                    # Ids are unique per instance: the channel names the instance.
+                    external_id=f"{channel.platform}:{channel.id}:{c.id}"[:200],
+                    text=c.text,
+                    posted_at=c.posted_at,
+                    author=c.author_name or c.author or "",
+                    platform=channel.platform,
+                    source="stream",
+                    language_hint=c.language,
+                )
+                for c in comments
+                if c.posted_at is None or c.posted_at >= crisis.opened_at
+            ]
+            if posts:
+                got = add_posts(store, actor, crisis_id, posts, reader)
+                for name in ("received", "added", "duplicates", "new_cards", "joined", "suggested"):
+                    setattr(total, name, getattr(total, name) + getattr(got, name))
+            if newest is not None:
+                with store.transaction() as tx:
+                    crisis = repo_crisis.set_stream_cursor(tx, crisis_id, key, newest)
+    return total
+
+
+def pull_open_crises(
+    store: Store,
+    actor: Actor,
+    reader: Reader | None = None,
+    *,
+    settings: Settings | None = None,
+    http: httpx.Client | None = None,
+    stream_channel_ids: Sequence[int] = (),
+) -> dict[int, AddReport]:
+    """`pull_comments` for every open crisis the actor sees (the worker's round), and `pull_hashtags` through the
+    channels in `stream_channel_ids` (those due for a poll, so a hashtag is read at the polling pace). A crisis
+    whose pull fails is left for the next round and does not stop the others."""
     with store.session() as s:
         ids = [c.id for c in repo_crisis.list_crises(s, actor.organisation_id) if c.status == repo_crisis.OPEN]
     out: dict[int, AddReport] = {}
     for crisis_id in ids:
         try:
-            out[crisis_id] = pull_comments(store, actor, crisis_id, reader)
+            report = pull_comments(store, actor, crisis_id, reader)
+            if stream_channel_ids and settings is not None and http is not None:
+                streamed = pull_hashtags(store, settings, actor, crisis_id, http, reader, stream_channel_ids)
+                for name in ("received", "added", "duplicates", "new_cards", "joined", "suggested"):
+                    setattr(report, name, getattr(report, name) + getattr(streamed, name))
+            out[crisis_id] = report
         except Conflict:
             continue  # closed meanwhile
+        except Exception:  # one crisis's trouble (a platform down, a bad answer) is its own
+            log.exception("crisis #%s: taking posts in failed; tried again next round", crisis_id)
     return out
 
 

@@ -217,14 +217,17 @@ class Worker:
                 report.add(self._send_batch(http, now))
                 report.alerts = self._alerts(http, now)
                 report.polls.extend(future.result() for future in polls)
-        report.crisis_posts = self._crisis()
+            report.crisis_posts = self._crisis(http, [c.id for c in due])
         return report
 
-    def _crisis(self) -> int:
-        """Open crises take in the comments that arrived since the last round (polls, webhooks, imports)."""
+    def _crisis(self, http: httpx.Client, due: list[int]) -> int:
+        """Open crises take in the comments that arrived since the last round (polls, webhooks, imports), and
+        the posts with their hashtags through the channels polled this round."""
         actor = Actor(user_id=None, name=f"worker:{self.options.worker_id}"[:100], role=Role.ADMIN)
         try:
-            reports = crisis.pull_open_crises(self.store, actor, self.crisis_reader)
+            reports = crisis.pull_open_crises(
+                self.store, actor, self.crisis_reader, settings=self.settings, http=http, stream_channel_ids=due
+            )
         except Exception:  # the outbox must go on; the crises read from where they stopped next round
             log.exception("taking comments into the open crises failed")
             return 0

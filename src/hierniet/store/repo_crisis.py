@@ -59,6 +59,23 @@ def set_pulled_to(session: Session, crisis_id: int, comment_id: int) -> None:
         crisis.settings = {**(crisis.settings or {}), "pulled_to": comment_id}
 
 
+def set_stream_cursor(session: Session, crisis_id: int, key: str, cursor: str) -> Crisis:
+    """Remember where a hashtag stream of a crisis stopped (per channel and tag, in its settings)."""
+    crisis = session.get(Crisis, crisis_id)
+    assert crisis is not None
+    settings = dict(crisis.settings or {})
+    settings["stream_cursors"] = {**(settings.get("stream_cursors") or {}), key: cursor}
+    crisis.settings = settings
+    session.flush()
+    return crisis
+
+
+def channels(session: Session, channel_ids: Sequence[int]) -> list[Channel]:
+    if not channel_ids:
+        return []
+    return list(session.scalars(select(Channel).where(Channel.id.in_(channel_ids)).order_by(Channel.id)))
+
+
 def card_counts(session: Session, crisis_ids: Sequence[int]) -> dict[int, dict[str, int]]:
     """Per crisis: cards by kind, and posts."""
     out: dict[int, dict[str, int]] = {i: {} for i in crisis_ids}
