@@ -455,14 +455,34 @@ def import_command(
 
 
 @crisis_app.command("pull")
-def pull_command(crisis: Annotated[str, _CRISIS], org: Annotated[str | None, _ORG] = None) -> None:
-    """Take in the crisis's channels' stored comments that carry its keywords (run after the connectors poll)."""
+def pull_command(
+    crisis: Annotated[str, _CRISIS],
+    org: Annotated[str | None, _ORG] = None,
+    streams: Annotated[
+        bool, typer.Option("--streams/--no-streams", help="Also read the #keywords' Mastodon hashtag timelines.")
+    ] = True,
+) -> None:
+    """Take in the crisis's channels' stored comments that carry its keywords, and the public posts with its
+    hashtags through its connected Mastodon channels (`hierniet worker` does both every round)."""
+    from hierniet.connectors.base import ConnectorError, http_client
     from hierniet.services import crisis as service
     from hierniet.services.auth import CLI_ACTOR
+    from hierniet.settings import get_settings
 
     store = _crisis_store()
     found = _service_call(lambda: service.find_crisis(store, CLI_ACTOR, crisis, _org_id(store, org)))
-    report = _service_call(lambda: service.pull_comments(store, CLI_ACTOR, found.id))
+    reader = service.LazyReader()
+    report = _service_call(lambda: service.pull_comments(store, CLI_ACTOR, found.id, reader))
+    if streams:
+        try:
+            with http_client() as http:
+                streamed = _service_call(
+                    lambda: service.pull_hashtags(store, get_settings(), CLI_ACTOR, found.id, http, reader)
+                )
+        except ConnectorError as exc:
+            raise _fail(f"reading the hashtags: {exc}") from None
+        for name in ("received", "added", "duplicates", "new_cards", "joined", "suggested"):
+            setattr(report, name, getattr(report, name) + getattr(streamed, name))
     print(json.dumps(report.as_dict()))
 
 
