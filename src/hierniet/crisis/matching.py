@@ -127,11 +127,17 @@ def suggest(
 ) -> list[Suggestion]:
     """The best `per_request` offers for each request, best first; `refused` pairs (request id, offer id) that a
     person rejected are never suggested again. Deterministic: ties go to the older offer (lower id)."""
+    # Offers by need: a request is only scored against offers that share one of its needs.
+    by_need: dict[str, list[CardFacts]] = {}
+    for offer in offers:
+        for need in offer.needs:
+            by_need.setdefault(need, []).append(offer)
     out: list[Suggestion] = []
     for request in requests:
+        candidates = {o.id: o for need in request.needs for o in by_need.get(need, ())}
         found = [
             s
-            for offer in offers
+            for offer in candidates.values()
             if (request.id, offer.id) not in refused and (s := score_pair(request, offer)) is not None
         ]
         found.sort(key=lambda s: (-s.score, s.offer_id))
