@@ -21,7 +21,10 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
+from crisis.crisis_fixtures import WordReader
+from hierniet.services import crisis as crisis_service
 from hierniet.services import desk
+from hierniet.services.auth import Actor, Role
 from hierniet.store import repo, repo_desk
 from hierniet.store.tables import Comment, User
 from hierniet.web.desk.context import PREFIX
@@ -59,6 +62,7 @@ PATH_VALUES: dict[str, Callable[[Seeded], str]] = {
     "user_id": lambda s: s.values["user_id"],
     "signatory_id": lambda s: s.values["signatory_id"],
     "slug": lambda s: "stad-gent",
+    "crisis_id": lambda s: s.values["crisis_id"],
 }
 
 
@@ -111,7 +115,25 @@ def _seed_more(server: LiveServer) -> Seeded:
     person = desk.desk_user(server.store, int(seeded.values["user_id"]))
     assert person is not None
     desk.decide(server.store, person.actor, server.comments["ins1"], "accept")
+    seeded.values["crisis_id"] = str(_seed_crisis(server))
     return seeded
+
+
+def _seed_crisis(server: LiveServer) -> int:
+    """A crisis board with a waiting request, a pair to confirm and an offer (issue 15)."""
+    lead = Actor(None, "a11y", Role.ADMIN, server.organisation_id)
+    crisis = crisis_service.open_crisis(
+        server.store, lead, name="Storm", registration_url="https://hasselthelpt.example/register"
+    )
+    texts = [
+        "Wij zoeken dringend onderdak voor 4 personen in Hasselt, bel 0471 12 34 56",
+        "Need a lift from Kiewit to Hasselt station for 3 people",
+        "We offer free transport with our van from Genk to Hasselt tonight",
+        "Gratis gsm opladen bij ons in de Kapelstraat in Hasselt",
+    ]
+    posts = [crisis_service.CrisisPostIn(external_id=str(i), text=t) for i, t in enumerate(texts)]
+    crisis_service.add_posts(server.store, lead, crisis.id, posts, WordReader())
+    return crisis.id
 
 
 def _hash_of(tx: Any, user_id: int) -> str:

@@ -219,7 +219,6 @@ def proxy(server: MastodonServer) -> Iterator[CuttableProxy]:
     p.close()
 
 
-
 def connector(http: httpx.Client, base_url: str, token: str = "org_token", **config: Any) -> MastodonConnector:
     channel = ChannelInfo(id=7, platform="mastodon", external_id="stadgent", config={"base_url": base_url, **config})
     conn = connector_for("mastodon", channel, {"access_token": token}, http)
@@ -516,3 +515,62 @@ def test_a_status_with_edited_at_is_an_edit(http: httpx.Client) -> None:
     edited = conn._comment({**status, "edited_at": "2026-03-01T10:05:00.000Z"})
     assert first is not None and edited is not None
     assert (first.edited, edited.edited) == (False, True)
+
+
+# --- the crisis desk's hashtag stream (issue 15) ----------------------------------------------------------------
+
+
+def test_a_hashtag_timeline_is_read_after_its_cursor(server: MastodonServer, http: httpx.Client) -> None:
+    conn = connector(http, server.url)
+    _, start = conn.hashtag("#pukkelpopstorm", None)
+    offer = server.post("fan_token", "Ik bied onderdak aan voor 2 personen in Genk #PukkelpopStorm")
+    request = server.post("troll_token", "Wij zoeken onderdak in Hasselt #pukkelpopstorm")
+    server.post("org_token", "Volg de richtlijnen van de politie #pukkelpopstorm")  # the organisation's own
+    server.post("fan_token", "Geen tag hier")
+    posts, cursor = conn.hashtag("pukkelpopstorm", start)
+    assert [p.id for p in posts] == [offer["id"], request["id"]]
+    assert posts[0].text.startswith("Ik bied onderdak") and posts[0].author_name == "fan"
+    assert posts[0].posted_at is not None and posts[0].posted_at.tzinfo is not None
+    assert conn.hashtag("#pukkelpopstorm", cursor) == ([], cursor)
+    with pytest.raises(ConfigError, match="hashtag"):
+        conn.hashtag("#not a tag", None)
+
+
+def test_a_crisis_follows_its_hashtag_through_the_mastodon_channel(
+    server: MastodonServer, http: httpx.Client, desk: Desk, settings: Settings
+) -> None:
+    from crisis.crisis_fixtures import WordReader
+    from hierniet.services import crisis
+
+    connect_channel(
+        desk.store,
+        settings,
+        desk.actors["root"],
+        platform="mastodon",
+        external_id="stadgent@mock.local",
+        secrets={"access_token": "org_token"},
+        config={"base_url": server.url},
+        organisation_id=desk.organisation_id,
+    )
+    lead = desk.actors["lead"]
+    opened = crisis.open_crisis(desk.store, lead, name="Storm", keywords=["#hasselthelpt2", "storm"])
+    reader = WordReader()
+    # The first read of a tag starts from its latest page (what was posted before the crisis is left out).
+    crisis.pull_hashtags(desk.store, settings, lead, opened.id, http, reader)
+    for n in range(3):
+        server.post("fan_token", f"RT: Ik bied onderdak aan voor 2 personen in Genk #hasselthelpt2 {'!' * n}")
+    server.post("troll_token", "Wij zoeken dringend onderdak voor 4 personen in Hasselt #hasselthelpt2")
+    report = crisis.pull_hashtags(desk.store, settings, lead, opened.id, http, reader)
+    assert (report.added, report.new_cards) == (4, 2)
+    assert crisis.pull_hashtags(desk.store, settings, lead, opened.id, http, reader).added == 0  # the cursor
+    board = crisis.board(desk.store, lead, opened.id)
+    (pair,) = board.pairs
+    assert pair.offer.count == 3 and "Genk" in pair.offer.text and "Hasselt" in pair.request.text
+    # The worker's round reads the hashtag through the channels due for a poll.
+    server.post("fan_token", "We offer free transport from Genk to Hasselt #hasselthelpt2")
+    with desk.store.session() as s:
+        channel_id = repo.list_channels(s, desk.organisation_id)[-1].id
+    got = crisis.pull_open_crises(
+        desk.store, desk.actors["root"], reader, settings=settings, http=http, stream_channel_ids=[channel_id]
+    )
+    assert got[opened.id].added == 1

@@ -193,13 +193,14 @@ def test_the_audit_log_in_words(store: Store, demo_client: TestClient) -> None:
 
 # --- every reason the core gives has its sentence on the desk -------------------------------------------
 
-_CODE = re.compile(r'"((?:policy|triage|error|raids)\.[a-z_.]+)"')
+_CODE = re.compile(r'"((?:policy|triage|error|raids)\.[a-z_.]+|crisis\.match_[a-z_]+)"')
 _SUGGESTED = re.compile(r'why_not = \(\s*"([a-z_]+)"')
 
 
 def _codes_in_source() -> set[str]:
     codes: set[str] = set()
-    for folder in ("policy", "triage", "services", "raids"):
+    # The crisis desk's matches explain themselves too (hierniet.crisis.matching, issue 15).
+    for folder in ("policy", "triage", "services", "raids", "crisis"):
         for path in (SRC / folder).rglob("*.py"):
             text = path.read_text(encoding="utf-8")
             # Reasons are built with Reason(...) or, for hate against a group, by rules.common.hate_against(...).

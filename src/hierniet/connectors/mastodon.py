@@ -248,6 +248,39 @@ class MastodonConnector(Connector):
                 break
         return newest
 
+    def hashtag(self, tag: str, since: str | None) -> tuple[list[IncomingComment], str | None]:
+        """Public posts carrying #tag (the hashtag timeline) after `since`, the latest page only when there is no
+        cursor yet, oldest first; and the newest id seen. For the crisis desk (issue 15): a help hashtag is
+        followed beyond the organisation's own mentions. The organisation's own posts are left out."""
+        name = tag.strip().lstrip("#")
+        if not name or not all(ch.isalnum() or ch == "_" for ch in name):
+            raise ConfigError(f"#{name} is not a hashtag Mastodon can follow: use letters, digits and _ only")
+        newest = since
+        seen: dict[str, IncomingComment] = {}
+        params: dict[str, Any] = {"limit": _PAGE}
+        pages = int(self.setting("max_pages")) if since else 1
+        what = f"reading the Mastodon hashtag #{name}"
+        for _ in range(max(1, pages)):
+            if newest:
+                params["min_id"] = newest
+            response = self._call("GET", f"/api/v1/timelines/tag/{name}", what=what, params=params)
+            try:
+                page = response.json()
+            except ValueError:
+                raise MalformedPayload(f"{what}: the answer is not JSON") from None
+            if not isinstance(page, list):
+                raise MalformedPayload(f"{what}: the answer is not a list")
+            for status in page:
+                if not isinstance(status, dict) or not status.get("id"):
+                    raise MalformedPayload(f"{what}: a status without an id")
+                newest = _newer(newest, str(status["id"]))
+                comment = self._comment(status)
+                if comment is not None:
+                    seen.setdefault(comment.id, comment)
+            if len(page) < _PAGE or not since:
+                break
+        return sorted(seen.values(), key=lambda c: (len(c.id), c.id)), newest
+
     def _take(self, notification: Any, seen: dict[str, IncomingComment]) -> str | None:
         """Keep a mention as a comment; the notification's id."""
         if not isinstance(notification, dict) or not notification.get("id"):

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Annotated
+from typing import IO, TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
@@ -263,3 +263,243 @@ def train_command(
             raise _fail(exc) from None
     print(json.dumps(card["figures"], indent=2, ensure_ascii=False))
     err.print(f"model written to {out}", highlight=False)
+
+
+# --- the crisis desk's commands (issue 15): over hierniet.services.crisis, as the CLI's actor -------------------
+
+_CRISIS = typer.Option("--crisis", help="The crisis: its id, or its name with --org.")
+_ORG = typer.Option("--org", help="The organisation's slug (`hierniet org list`).")
+#: Posts given to the service per call: one transaction each, so a bad file keeps what went in before it.
+IMPORT_BATCH = 1000
+
+
+def _crisis_store() -> Any:
+    from hierniet.cli import _needs_upgrade, _store
+
+    store = _store()
+    _needs_upgrade(store)
+    return store
+
+
+def _org_id(store: Any, slug: str | None) -> int | None:
+    from hierniet.store import repo
+
+    if slug is None:
+        return None
+    with store.session() as s:
+        org = repo.organisation_by_slug(s, slug)
+    if org is None:
+        raise _fail(f"no organisation with the slug {slug!r}: see hierniet org list")
+    return int(org.id)
+
+
+def _service_call(call: Any) -> Any:
+    from hierniet.services.errors import ServiceError
+
+    try:
+        return call()
+    except ServiceError as exc:
+        raise _fail(exc) from None
+
+
+def _crisis_json(view: Any) -> str:
+    from dataclasses import asdict
+
+    return json.dumps(asdict(view), default=str, ensure_ascii=False)
+
+
+@crisis_app.command("open")
+def open_command(
+    name: Annotated[str, typer.Argument(help="The crisis's name, e.g. 'Storm Pukkelpop 2026'.")],
+    org: Annotated[str, _ORG],
+    keywords: Annotated[
+        list[str] | None,
+        typer.Option("--keywords", "-k", help="Words or hashtags a comment must carry (repeat, or comma-separated)."),
+    ] = None,
+    channels: Annotated[
+        list[int] | None, typer.Option("--channels", "-c", help="Channel ids to watch (default: all of the org's).")
+    ] = None,
+    registration_url: Annotated[
+        str, typer.Option("--registration-url", help="Where helpers register offers (used in suggested replies).")
+    ] = "",
+    request_url: Annotated[str, typer.Option("--request-url", help="Where people register requests.")] = "",
+    language: Annotated[str, typer.Option(help="The crisis's language for replies to posts in no desk language.")] = (
+        "nl"
+    ),
+) -> None:
+    """Open a crisis: from now on its channels' comments with its keywords become crisis posts."""
+    from hierniet.services import crisis as service
+    from hierniet.services.auth import CLI_ACTOR
+
+    store = _crisis_store()
+    org_id = _org_id(store, org)
+    view = _service_call(
+        lambda: service.open_crisis(
+            store,
+            CLI_ACTOR,
+            name=name,
+            organisation_id=org_id,
+            keywords=keywords or [],
+            channel_ids=channels or [],
+            registration_url=registration_url,
+            request_url=request_url,
+            language=language,
+        )
+    )
+    print(_crisis_json(view))
+    err.print(f"crisis #{view.id} {view.name!r} is open", highlight=False)
+
+
+@crisis_app.command("close")
+def close_command(crisis: Annotated[str, _CRISIS], org: Annotated[str | None, _ORG] = None) -> None:
+    """Close a crisis: no more posts are taken in; its cards, matches and audit stay."""
+    from hierniet.services import crisis as service
+    from hierniet.services.auth import CLI_ACTOR
+
+    store = _crisis_store()
+    found = _service_call(lambda: service.find_crisis(store, CLI_ACTOR, crisis, _org_id(store, org)))
+    view = _service_call(lambda: service.close_crisis(store, CLI_ACTOR, found.id))
+    err.print(f"crisis #{view.id} {view.name!r} is closed", highlight=False)
+
+
+@crisis_app.command("list")
+def list_command() -> None:
+    """Every crisis, newest first, one JSON line each (with its cards by kind)."""
+    from hierniet.services import crisis as service
+    from hierniet.services.auth import CLI_ACTOR
+
+    store = _crisis_store()
+    for view in _service_call(lambda: service.list_crises(store, CLI_ACTOR)):
+        print(_crisis_json(view))
+
+
+@crisis_app.command("import")
+def import_command(
+    file: Annotated[str, typer.Argument(help="CSV or JSONL file of posts; '-' reads standard input.")],
+    crisis: Annotated[str, _CRISIS],
+    org: Annotated[str | None, _ORG] = None,
+    text_column: Annotated[str, _TEXT] = "text",
+    id_column: Annotated[str, _ID] = "id",
+    time_column: Annotated[str, typer.Option("--time-column", help="Field holding the post's time (ISO 8601).")] = (
+        "created_at"
+    ),
+    input_format: Annotated[str | None, _INPUT_FORMAT] = None,
+) -> None:
+    """Take a file of posts into an open crisis (read like `classify`): collapsed into cards, read, matched.
+    A post imported before (same id) is skipped; bad rows are named and skipped."""
+    from hierniet.connectors.files import InputError, Row
+    from hierniet.services import crisis as service
+    from hierniet.services.auth import CLI_ACTOR
+
+    store = _crisis_store()
+    found = _service_call(lambda: service.find_crisis(store, CLI_ACTOR, crisis, _org_id(store, org)))
+    reader = service.default_reader()
+    limit = _max_chars()
+    times = _time_reader(file, time_column, input_format)
+    total = service.AddReport()
+    batch: list[service.CrisisPostIn] = []
+    bad = read = 0
+
+    def flush() -> None:
+        got = _service_call(lambda: service.add_posts(store, CLI_ACTOR, found.id, batch, reader))
+        for name in ("received", "added", "duplicates", "new_cards", "joined"):
+            setattr(total, name, getattr(total, name) + getattr(got, name))
+        total.suggested = got.suggested
+        batch.clear()
+
+    with _rows(file, text_column, id_column, input_format) as rows:
+        try:
+            for item in rows:
+                if not isinstance(item, Row):
+                    bad += 1
+                    _skip(item.line, item.message)
+                    continue
+                comment = item.comment
+                if len(comment.text) > limit:
+                    bad += 1
+                    _skip(item.line, f"the text has {len(comment.text):,} characters, more than {limit:,}")
+                    continue
+                at = None
+                raw = times.get(item.line)
+                if raw:
+                    try:
+                        at = datetime.fromisoformat(raw)
+                    except ValueError:
+                        at = None
+                    if at is None or at.tzinfo is None:
+                        bad += 1
+                        _skip(item.line, f"{time_column} {raw!r} is not an ISO 8601 time with a zone (+02:00, Z)")
+                        continue
+                if not comment.text.strip():
+                    bad += 1
+                    _skip(item.line, "the text is empty")
+                    continue
+                batch.append(
+                    service.CrisisPostIn(
+                        external_id=comment.id[:200],
+                        text=comment.text,
+                        posted_at=at,
+                        author=comment.author or "",
+                        platform=comment.platform or "import",
+                        language_hint=comment.language_hint,
+                    )
+                )
+                read += 1
+                if len(batch) >= IMPORT_BATCH:
+                    flush()
+        except InputError as exc:
+            raise _fail(exc) from None
+    if batch:
+        flush()
+    print(json.dumps(total.as_dict()))
+    _finish(file, read, bad, "posts read")
+
+
+@crisis_app.command("pull")
+def pull_command(
+    crisis: Annotated[str, _CRISIS],
+    org: Annotated[str | None, _ORG] = None,
+    streams: Annotated[
+        bool, typer.Option("--streams/--no-streams", help="Also read the #keywords' Mastodon hashtag timelines.")
+    ] = True,
+) -> None:
+    """Take in the crisis's channels' stored comments that carry its keywords, and the public posts with its
+    hashtags through its connected Mastodon channels (`hierniet worker` does both every round)."""
+    from hierniet.connectors.base import ConnectorError, http_client
+    from hierniet.services import crisis as service
+    from hierniet.services.auth import CLI_ACTOR
+    from hierniet.settings import get_settings
+
+    store = _crisis_store()
+    found = _service_call(lambda: service.find_crisis(store, CLI_ACTOR, crisis, _org_id(store, org)))
+    reader = service.LazyReader()
+    report = _service_call(lambda: service.pull_comments(store, CLI_ACTOR, found.id, reader))
+    if streams:
+        try:
+            with http_client() as http:
+                streamed = _service_call(
+                    lambda: service.pull_hashtags(store, get_settings(), CLI_ACTOR, found.id, http, reader)
+                )
+        except ConnectorError as exc:
+            raise _fail(f"reading the hashtags: {exc}") from None
+        for name in ("received", "added", "duplicates", "new_cards", "joined", "suggested"):
+            setattr(report, name, getattr(report, name) + getattr(streamed, name))
+    print(json.dumps(report.as_dict()))
+
+
+@crisis_app.command("export")
+def export_command(
+    crisis: Annotated[str, _CRISIS],
+    org: Annotated[str | None, _ORG] = None,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="csv or geojson.")] = "csv",
+    output: Annotated[Path | None, _OUTPUT] = None,
+) -> None:
+    """Requests and offers with their status, place and coordinates, for the emergency services (audited)."""
+    from hierniet.services import crisis as service
+    from hierniet.services.auth import CLI_ACTOR
+
+    store = _crisis_store()
+    found = _service_call(lambda: service.find_crisis(store, CLI_ACTOR, crisis, _org_id(store, org)))
+    text = _service_call(lambda: service.export(store, CLI_ACTOR, found.id, fmt))
+    with _output(output) as out:
+        out.write(text)

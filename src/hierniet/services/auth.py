@@ -36,6 +36,7 @@ class Permission(StrEnum):
     MANAGE_OUTBOX = "manage_outbox"  # the outbox: every platform call, retry a failed one, mark one done by hand
     READ_INSIGHT = "read_insight"  # the team's figures: the insight dashboard and the transparency report
     MANAGE_RAIDS = "manage_raids"  # raids and criticism storms: their pages and the one-move actions (issue 14)
+    MANAGE_CRISIS = "manage_crisis"  # open and close a crisis, export its cards for the emergency services
     MANAGE_USERS = "manage_users"  # users and their API tokens
     MANAGE_CHANNELS = "manage_channels"
     MANAGE_ORGANISATIONS = "manage_organisations"
@@ -53,6 +54,7 @@ _LEAD = _MODERATOR | {
     Permission.MANAGE_OUTBOX,
     Permission.READ_INSIGHT,
     Permission.MANAGE_RAIDS,
+    Permission.MANAGE_CRISIS,
 }
 _ADMIN = _LEAD | {Permission.MANAGE_USERS, Permission.MANAGE_CHANNELS, Permission.MANAGE_ORGANISATIONS}
 

@@ -42,7 +42,7 @@ from typing import Any
 import httpx
 
 from hierniet.connectors import base
-from hierniet.services import alerts, connections, privacy
+from hierniet.services import alerts, connections, crisis, privacy
 from hierniet.services import credentials as creds
 from hierniet.services.actions import ActionStatus
 from hierniet.services.auth import Actor, Role
@@ -105,6 +105,8 @@ class RoundReport:
     alerts: alerts.AlertReport = field(default_factory=alerts.AlertReport)
     # What the raid detector found this round, if it ran (hierniet.services.raids.DetectionReport).
     raids: Any = None
+    # Comments taken into open crises this round (hierniet.services.crisis.pull_open_crises).
+    crisis_posts: int = 0
 
     def add(self, other: RoundReport) -> None:
         self.claimed += other.claimed
@@ -120,6 +122,7 @@ class RoundReport:
         self.alerts.done += other.alerts.done
         self.alerts.retried += other.alerts.retried
         self.alerts.failed += other.alerts.failed
+        self.crisis_posts += other.crisis_posts
 
 
 class RateLimiter:
@@ -174,8 +177,11 @@ class Worker:
         rng: random.Random | None = None,
         sleep: Callable[[float], None] = time.sleep,
         make_detector: Callable[[Any], Any] | None = None,
+        crisis_reader: crisis.Reader | None = None,
     ) -> None:
         self.store = store
+        # Loaded on the first crisis card it reads: a worker with no open crisis never loads the model.
+        self.crisis_reader: crisis.Reader = crisis_reader or crisis.LazyReader()
         self.settings = settings
         self.options = options or WorkerOptions()
         self.triage = triage
@@ -224,6 +230,7 @@ class Worker:
                 # alert leaves in the same round.
                 report.raids = self._raids(now)
                 report.alerts = self._alerts(http, now)
+            report.crisis_posts = self._crisis(http, [c.id for c in due])
         return report
 
     def _raids(self, now: datetime | None) -> Any:
@@ -246,6 +253,19 @@ class Worker:
         except Exception:  # the outbox must go on; the comments are read again from the stored cursor next time
             log.exception("looking for raids failed")
             return None
+
+    def _crisis(self, http: httpx.Client, due: list[int]) -> int:
+        """Open crises take in the comments that arrived since the last round (polls, webhooks, imports), and
+        the posts with their hashtags through the channels polled this round."""
+        actor = Actor(user_id=None, name=f"worker:{self.options.worker_id}"[:100], role=Role.ADMIN)
+        try:
+            reports = crisis.pull_open_crises(
+                self.store, actor, self.crisis_reader, settings=self.settings, http=http, stream_channel_ids=due
+            )
+        except Exception:  # the outbox must go on; the crises read from where they stopped next round
+            log.exception("taking comments into the open crises failed")
+            return 0
+        return sum(r.added for r in reports.values())
 
     def _alerts(self, http: httpx.Client, now: datetime | None) -> alerts.AlertReport:
         options = alerts.DeliveryOptions(worker_id=self.options.worker_id)

@@ -683,3 +683,114 @@ class RaidDetectorState(Base):
     state: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
     last_comment_id: Mapped[int] = mapped_column(Integer, default=0)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+# --- the crisis desk (issue 15, 0016_crisis) -------------------------------------------------------------------
+
+
+class Crisis(Base):
+    """A crisis of one organisation (a flood, a storm, a festival evacuation), opened and closed by a lead.
+
+    While open, its organisation's comments that carry one of its keywords (on its channels, or all the
+    organisation's channels when none are named) are taken in as crisis posts. `settings` holds what the
+    suggested replies need: `registration_url` (where helpers register their offers) and `request_url`.
+    """
+
+    __tablename__ = "crises"
+    __table_args__ = (UniqueConstraint("organisation_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"))
+    name: Mapped[str] = mapped_column(String(200))
+    keywords: Mapped[list[str]] = mapped_column(JSONType, default=list)
+    channel_ids: Mapped[list[int]] = mapped_column(JSONType, default=list)
+    settings: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
+    status: Mapped[str] = mapped_column(String(16), default="open")
+    opened_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    opened_at: Mapped[datetime] = mapped_column(default=utcnow)
+    closed_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    closed_at: Mapped[datetime | None] = mapped_column()
+
+
+class CrisisCard(Base):
+    """One card: the crisis posts that say the same thing (hierniet.crisis.collapse), read once.
+
+    `key` is the canonical key of the card's first post: a later post with the same key joins it at once, and
+    the near-duplicate stage compares new keys with it. `status` is the machine's (open, matched) until a person
+    sets one (helped, confirmed, full: `status_by` then names them), which the machine never changes back.
+    """
+
+    __tablename__ = "crisis_cards"
+    __table_args__ = (Index("ix_crisis_cards_crisis_kind", "crisis_id", "kind", "status"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    crisis_id: Mapped[int] = mapped_column(ForeignKey("crises.id"))
+    key: Mapped[str] = mapped_column(Text)
+    text: Mapped[str] = mapped_column(Text)
+    count: Mapped[int] = mapped_column(Integer, default=0)
+    first_seen: Mapped[datetime | None] = mapped_column()
+    last_seen: Mapped[datetime | None] = mapped_column()
+    # Distinct ways it was written -> how many posts wrote it so (the first ones only: see MAX_VARIANTS).
+    variants: Mapped[dict[str, int]] = mapped_column(JSONType, default=dict)
+    language: Mapped[str] = mapped_column(String(8))
+    kind: Mapped[str] = mapped_column(String(16))
+    kind_scores: Mapped[dict[str, float]] = mapped_column(JSONType, default=dict)
+    needs: Mapped[list[str]] = mapped_column(JSONType, default=list)
+    places: Mapped[list[dict[str, Any]]] = mapped_column(JSONType, default=list)
+    when: Mapped[list[str]] = mapped_column(JSONType, default=list)
+    how_many: Mapped[list[dict[str, Any]]] = mapped_column(JSONType, default=list)
+    contact: Mapped[dict[str, str] | None] = mapped_column(JSONType)
+    status: Mapped[str] = mapped_column(String(16), default="open")
+    status_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    status_at: Mapped[datetime | None] = mapped_column()
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class CrisisPost(Base):
+    """One post taken into a crisis: from a channel's stored comment (`comment_id`, which a reply answers) or
+    from an imported file. Kind, needs, places and contact are its card's reading when it joined."""
+
+    __tablename__ = "crisis_posts"
+    __table_args__ = (
+        UniqueConstraint("crisis_id", "source", "external_id"),
+        Index("ix_crisis_posts_card", "card_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    crisis_id: Mapped[int] = mapped_column(ForeignKey("crises.id"))
+    source: Mapped[str] = mapped_column(String(16))
+    platform: Mapped[str] = mapped_column(String(20))
+    external_id: Mapped[str] = mapped_column(String(200))
+    comment_id: Mapped[int | None] = mapped_column(ForeignKey("comments.id"))
+    text: Mapped[str] = mapped_column(Text)
+    key: Mapped[str] = mapped_column(Text)
+    posted_at: Mapped[datetime | None] = mapped_column()
+    author: Mapped[str] = mapped_column(String(200), default="")
+    card_id: Mapped[int] = mapped_column(ForeignKey("crisis_cards.id"))
+    kind: Mapped[str] = mapped_column(String(16))
+    needs: Mapped[list[str]] = mapped_column(JSONType, default=list)
+    places: Mapped[list[dict[str, Any]]] = mapped_column(JSONType, default=list)
+    contact: Mapped[dict[str, str] | None] = mapped_column(JSONType)
+    received_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class CrisisMatch(Base):
+    """A request card and an offer card suggested together (score and reasons), until a person confirms or
+    rejects the pair; a rejected pair is never suggested again."""
+
+    __tablename__ = "crisis_matches"
+    __table_args__ = (
+        UniqueConstraint("request_card_id", "offer_card_id"),
+        Index("ix_crisis_matches_crisis_status", "crisis_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    crisis_id: Mapped[int] = mapped_column(ForeignKey("crises.id"))
+    request_card_id: Mapped[int] = mapped_column(ForeignKey("crisis_cards.id"))
+    offer_card_id: Mapped[int] = mapped_column(ForeignKey("crisis_cards.id"))
+    score: Mapped[float] = mapped_column(Float)
+    reasons: Mapped[list[dict[str, Any]]] = mapped_column(JSONType, default=list)
+    status: Mapped[str] = mapped_column(String(16), default="suggested")
+    decided_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    decided_at: Mapped[datetime | None] = mapped_column()
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

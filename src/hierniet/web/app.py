@@ -20,10 +20,11 @@ from hierniet.store.db import make_engine
 from hierniet.store.repo import Store
 from hierniet.web.api import api_router
 from hierniet.web.basics import HeadAsGet, basics_router
-from hierniet.web.deps import IngestSlots, TriageHolder
+from hierniet.web.deps import CrisisReaderHolder, IngestSlots, TriageHolder
 from hierniet.web.desk import install_desk
 from hierniet.web.desk.authors import authors_router as desk_authors_router
 from hierniet.web.desk.channels import channels_router as desk_channels_router
+from hierniet.web.desk.crisis import crisis_router as desk_crisis_router
 from hierniet.web.desk.evidence import evidence_router as desk_evidence_router
 from hierniet.web.desk.flow import flow_router as desk_flow_router
 from hierniet.web.desk.insight import insight_router as desk_insight_router
@@ -99,6 +100,7 @@ def create_app(
     app.state.settings = settings
     app.state.store = the_store
     app.state.triage = TriageHolder(triage, settings.model_dir)
+    app.state.crisis_reader = CrisisReaderHolder()
     app.state.ingest_slots = IngestSlots()
     app.add_exception_handler(ServiceError, _service_error)
     install_error_handlers(app)  # every 422 answers (and is declared with) a string `detail`
@@ -123,4 +125,5 @@ def create_app(
     app.include_router(desk_people_router)  # the desk's pages for people and organisations (issue 12)
     app.include_router(desk_insight_router)  # the insight dashboard and the transparency report (issue 13)
     app.include_router(desk_raids_router)  # raids and criticism storms, and the one-move actions (issue 14)
+    app.include_router(desk_crisis_router)  # the crisis board (issue 15)
     return app

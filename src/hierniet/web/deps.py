@@ -16,6 +16,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from hierniet.services.admin import authenticate
 from hierniet.services.auth import Actor
+from hierniet.services.crisis import LazyReader
 from hierniet.services.ingest import Classifier
 from hierniet.settings import Settings
 from hierniet.store.repo import Store
@@ -43,6 +44,10 @@ class TriageHolder:
 
                     self._triage = load_triage(self._model_dir)
         return self._triage
+
+
+#: The crisis reader of the app (app.state.crisis_reader): loaded on the first card it reads, once.
+CrisisReaderHolder = LazyReader
 
 
 _P = ParamSpec("_P")
@@ -83,9 +88,15 @@ def get_app_settings(request: Request) -> Settings:
     return settings
 
 
+def get_crisis_reader(request: Request) -> CrisisReaderHolder:
+    holder: CrisisReaderHolder = request.app.state.crisis_reader
+    return holder
+
+
 StoreDep = Annotated[Store, Depends(get_store)]
 TriageDep = Annotated[Classifier, Depends(get_triage)]
 SettingsDep = Annotated[Settings, Depends(get_app_settings)]
+CrisisReaderDep = Annotated[CrisisReaderHolder, Depends(get_crisis_reader)]
 
 
 def current_actor(

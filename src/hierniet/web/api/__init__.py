@@ -9,6 +9,7 @@ from hierniet.web.api import (
     audit,
     authors,
     comments,
+    crisis,
     evidence,
     insight,
     me,
@@ -32,3 +33,4 @@ api_router.include_router(wellbeing.router)
 api_router.include_router(evidence.router)  # evidence packs (issue 13)
 api_router.include_router(insight.router)
 api_router.include_router(raids.router)  # raids and criticism storms (issue 14)
+api_router.include_router(crisis.router)  # the crisis desk (issue 15)

@@ -74,6 +74,14 @@ ACTIONS: dict[str, str] = {
     "raid.evidence": N_("raid: evidence pack made"),
     "raid.dismiss": N_("raid dismissed: not a raid"),
     "raid.undo": N_("raid: move undone"),
+    "crisis.opened": N_("crisis opened"),
+    "crisis.closed": N_("crisis closed"),
+    "crisis.posts_added": N_("crisis posts taken in"),
+    "crisis.card_marked": N_("crisis card marked"),
+    "crisis.match_confirmed": N_("crisis pair confirmed"),
+    "crisis.match_rejected": N_("crisis pair rejected"),
+    "crisis.reply_queued": N_("crisis reply queued"),
+    "crisis.exported": N_("crisis exported"),
 }
 
 #: The subject of an entry.
@@ -89,6 +97,9 @@ SUBJECTS: dict[str, str] = {
     "privacy": N_("data protection"),
     "evidence_pack": N_("evidence pack"),
     "raid": N_("raid"),
+    "crisis": N_("crisis"),
+    "crisis_card": N_("crisis card"),
+    "crisis_match": N_("crisis pair"),
 }
 
 #: The name of each detail.

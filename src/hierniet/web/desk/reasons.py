@@ -132,6 +132,11 @@ MESSAGES: dict[str, str] = {
     "raids.shared_tags": N_("%(comments)s comments carry the same hashtags or links."),
     "raids.call_to_arms": N_("%(comments)s comments call others to join in."),
     "raids.recurring_core": N_("%(authors)s of the authors took part together in earlier raids."),
+    # --- the crisis desk's matches (hierniet.crisis.matching) ---
+    "crisis.match_need": N_("Both are about %(needs)s."),
+    "crisis.match_distance": N_("%(request_place)s and %(offer_place)s are %(km)s km apart."),
+    "crisis.match_no_place": N_("No place is known for one of them: ask where."),
+    "crisis.match_old_offer": N_("The offer was last seen %(hours)s hours before the request."),
     # --- triage (hierniet.triage) ---
     "triage.negated_hate": N_("“%(words)s” about “%(group)s” is negated: not counted as hate."),
     "triage.benign_act": N_(
@@ -239,6 +244,7 @@ POLICY_NOTES: tuple[str, ...] = (
 _WORD_PARAMS: dict[str, str] = {
     "label": "label",
     "labels": "label",
+    "needs": "need",
     "step": "step",
     "from_step": "step",
     "policy_step": "step",
@@ -257,7 +263,7 @@ _WORD_PARAMS: dict[str, str] = {
     "own_role": "role",
 }
 _SCORE_PARAMS = frozenset({"score", "threshold", "confidence"})
-_NUMBER_PARAMS = frozenset({"count", "days", "limit"})
+_NUMBER_PARAMS = frozenset({"count", "days", "limit", "km", "hours"})
 
 _MODEL_DETAIL = re.compile(r"model reading of (the whole comment|this clause): score ([0-9.]+)")
 

@@ -251,6 +251,38 @@ CALL_STATUSES: dict[str, str] = {
     "manual": N_("to do by hand"),
 }
 
+#: The crisis desk (issue 15): what a card is, what it is about, and where it stands.
+CRISIS_KINDS: dict[str, str] = {
+    "request": N_("request"),
+    "offer": N_("offer"),
+    "info": N_("information"),
+    "other": N_("other"),
+}
+
+NEEDS: dict[str, str] = {
+    "shelter": N_("shelter"),
+    "transport": N_("transport"),
+    "food_water": N_("food and water"),
+    "medical": N_("medical help"),
+    "missing_person": N_("missing person"),
+    "charging_communication": N_("charging and communication"),
+    "animals": N_("animals"),
+    "other": N_("other help"),
+}
+
+CARD_STATUSES: dict[str, str] = {
+    "open": N_("waiting"),
+    "matched": N_("pair suggested"),
+    "helped": N_("helped"),
+    "confirmed": N_("pair confirmed"),
+    "full": N_("full"),
+}
+
+CRISIS_STATUSES: dict[str, str] = {
+    "open": N_("open"),
+    "closed": N_("closed"),
+}
+
 TABLES: dict[str, dict[str, str]] = {
     "label": LABELS,
     "step": STEPS,
@@ -274,4 +306,8 @@ TABLES: dict[str, dict[str, str]] = {
     "category": CATEGORIES,
     "call_status": CALL_STATUSES,
     "purpose": PURPOSES,
+    "crisis_kind": CRISIS_KINDS,
+    "need": NEEDS,
+    "card_status": CARD_STATUSES,
+    "crisis_status": CRISIS_STATUSES,
 }
