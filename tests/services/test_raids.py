@@ -422,3 +422,38 @@ def test_on_bluesky_the_hold_is_sent_by_the_worker_and_its_undo_lifts_it(desk: D
     with desk.store.session() as s:
         release = s.get(QueuedAction, undone.undone[0])
         assert release is not None and (release.action, release.status) == ("release_hold", "queued")
+
+
+def test_a_pile_on_on_a_person_the_policy_names_is_found_across_posts(desk: Desk, fake_triage: FakeTriage) -> None:
+    """The organisation's policy names its spokesperson (`organisation.people`); ten accounts insult her by name
+    under three different posts within minutes: the real detector finds one raid aimed at her, not at a post."""
+    from hierniet.store import repo
+
+    policy = "extends: default\nname: met-mensen\nversion: 1\norganisation:\n  people: [Sofie Peeters]\n"
+    with desk.store.transaction() as tx:
+        repo.get_organisation(tx, desk.organisation_id).policy_yaml = policy  # type: ignore[union-attr]
+    assert raids.people_of(desk.store, desk.organisation_id) == ("Sofie Peeters",)
+    texts = ["insult: Sofie Peeters is een leugenachtige trut", "insult: sofie peeters, vuile heks, ga weg"]
+    items = [
+        {
+            "id": f"sp{i}",
+            "text": texts[i % 2],
+            "channel_id": desk.channel_id,
+            "author": f"hater{i}",
+            "thread": f"post{i % 3}",
+            "posted_at": (START + timedelta(seconds=20 * i)).isoformat(),
+        }
+        for i in range(10)
+    ]
+    _ingest(desk, fake_triage, items)
+    report = raids.run_detection(desk.store, START + timedelta(minutes=30))
+    found = [r for r in report.findings if r.kind is RaidKind.RAID]
+    assert [r.target for r in found] == ["sofie peeters"], [(r.post, r.target) for r in report.findings]
+    assert len(found[0].members) == 10  # the store's author ids; the API lists their platform ids
+
+
+def test_a_name_too_short_for_a_comment_is_refused_with_how_to_fix_it() -> None:
+    from hierniet.policy import PolicyError, parse_policy
+
+    with pytest.raises(PolicyError, match="3 to 100 characters"):
+        parse_policy("extends: default\nname: x\nversion: 1\norganisation:\n  people: [Al]\n")

@@ -91,6 +91,19 @@ class Organisation(_Model):
     # How replies are signed; unset, the desk signs with the organisation's name as the store knows it
     # (hierniet.services.policies), so a shared policy never signs for the wrong organisation.
     signature: str | None = Field(default=None, min_length=1)
+    # The organisation's people a pile-on may aim at (a presenter, a spokesperson, an alderman), as comments
+    # name them: the raid detector reads a burst of comments naming one of them, on any post, as aimed at them.
+    people: tuple[str, ...] = ()
+
+    @field_validator("people")
+    @classmethod
+    def _people(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        for name in value:
+            if len(name.strip()) < 3 or len(name) > 100:
+                raise ValueError(
+                    f"'{name}' is not a name a comment would use: give 3 to 100 characters, e.g. Sofie Peeters"
+                )
+        return tuple(name.strip() for name in value)
 
     @property
     def signs_as(self) -> str:

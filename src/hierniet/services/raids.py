@@ -29,6 +29,7 @@ from hierniet.services import alerts, audit, decisions, evidence, undo
 from hierniet.services.actions import ActionStatus, api_actions
 from hierniet.services.auth import Actor, Permission, require
 from hierniet.services.errors import Conflict, InvalidInput, NotFound, ServiceError
+from hierniet.services.policies import policy_for
 from hierniet.store import repo, repo_alerts, repo_raids
 from hierniet.store import tables as t
 from hierniet.store.tables import utcnow
@@ -91,6 +92,13 @@ def is_abusive(labels: Sequence[str], decided_step: str | None) -> bool:
     if decided_step:
         return decided_step in AGAINST_STEPS
     return any(label in ABUSIVE_LABELS for label in labels)
+
+
+def people_of(store: repo.Store, organisation_id: int) -> tuple[str, ...]:
+    """The people the organisation's policy names (`organisation.people`): a burst naming one is aimed at them."""
+    with store.session() as s:
+        organisation = repo.get_organisation(s, organisation_id)
+    return policy_for(None, organisation.policy_yaml if organisation else None).organisation.people
 
 
 def targets_in(text: str, staff: Sequence[str] = ()) -> tuple[str, ...]:
@@ -184,6 +192,7 @@ def _detect_one(
     batch: int,
     report: DetectionReport,
 ) -> None:
+    staff = tuple(dict.fromkeys([*staff, *people_of(store, organisation_id)]))
     with store.session() as s:
         saved = repo_raids.detector_state(s, organisation_id)
         cursor = saved.last_comment_id if saved is not None else 0
