@@ -15,22 +15,26 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 from sqlalchemy import select
 
+import raids_seed
 from crisis.crisis_fixtures import WordReader
 from hierniet.services import crisis as crisis_service
-from hierniet.services import desk
-from hierniet.services.auth import Actor, Role
+from hierniet.services import desk, raids
+from hierniet.services.auth import CLI_ACTOR, Actor, Role
+from hierniet.services.ingest import ingest
 from hierniet.store import repo, repo_desk
 from hierniet.store.tables import Comment, User
 from hierniet.web.desk.context import PREFIX
 from hierniet.web.site.content import LANGUAGES, PAGES
 from hierniet.web.site.routes import page_path
 from security.app_routes import app_routes
+from store.dbfixtures import FakeTriage
 
 from .conftest import PHONE, VIEWPORTS, LiveServer, axe_violations, check_no_overflow, describe_violations, sign_in
 
@@ -63,6 +67,7 @@ PATH_VALUES: dict[str, Callable[[Seeded], str]] = {
     "signatory_id": lambda s: s.values["signatory_id"],
     "slug": lambda s: "stad-gent",
     "crisis_id": lambda s: s.values["crisis_id"],
+    "raid_id": lambda s: s.values["raid_id"],
 }
 
 
@@ -116,7 +121,16 @@ def _seed_more(server: LiveServer) -> Seeded:
     assert person is not None
     desk.decide(server.store, person.actor, server.comments["ins1"], "accept")
     seeded.values["crisis_id"] = str(_seed_crisis(server))
+    seeded.values["raid_id"] = str(_seed_raid(server))
     return seeded
+
+
+def _seed_raid(server: LiveServer) -> int:
+    """A raid found by the real detector on a brigade's comments (issue 14)."""
+    start = datetime(2026, 11, 3, 20, 0, tzinfo=UTC)
+    ingest(server.store, FakeTriage(), raids_seed.brigade(server.channel_id, "a11y-post", start), actor=CLI_ACTOR)
+    (raid_id,) = raids.run_detection(server.store, start + timedelta(hours=1)).new
+    return raid_id
 
 
 def _seed_crisis(server: LiveServer) -> int:
