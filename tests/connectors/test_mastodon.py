@@ -31,6 +31,7 @@ from hierniet.connectors.base import (
     RateLimited,
     connector_for,
     outcome_for_error,
+    parse_time,
 )
 from hierniet.connectors.mastodon import MastodonConnector, html_to_text
 from hierniet.services.connections import connect_channel, poll_channel
@@ -253,10 +254,14 @@ def test_catch_up_reads_mentions_as_comments_for_ingestion(server: MastodonServe
     assert first.author_name == "troll"
     assert first.thread == post["id"] and first.parent == post["id"]
     assert first.posted_at is not None and first.posted_at.tzinfo is not None
+    # When the account was made (raids: a burst of new accounts), as the server says.
+    assert first.author_created_at == parse_time(server.account("troll_token")["created_at"])
+    assert first.author_created_at is not None
     assert new_cursor is not None and new_cursor != cursor
     # The same input the REST API takes.
     item = CommentIn.model_validate(first.as_ingest(channel_id=7, platform="mastodon"))
     assert item.id == troll["id"] and item.thread == post["id"]
+    assert item.author_created_at == first.author_created_at
     # Nothing new: nothing read, the cursor stays.
     assert conn.poll(new_cursor) == ([], new_cursor)
 

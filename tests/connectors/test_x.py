@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -66,6 +67,10 @@ def test_mentions_become_comments_and_the_cursor_moves(platform: FakePlatform, h
     assert [c.id for c in comments] == ["1600000000000000200", "1600000000000000250", "1600000000000000300"]
     troll = comments[0]
     assert troll.author == "2244994945" and troll.author_name == "trol_gent"
+    # The account is three days old (users' created_at, asked for in user.fields): raids of new accounts.
+    assert troll.author_created_at == datetime(2026, 11, 20, 8, 0, tzinfo=UTC)
+    assert "created_at" in (first_call.arg("user.fields") or "")
+    assert comments[1].author_created_at is None  # a user X gave no date for
     assert troll.thread == "1600000000000000001" and troll.parent == "1600000000000000001"
     assert troll.language == "nl" and troll.posted_at is not None
     assert comments[2].language is None  # "und": X could not tell

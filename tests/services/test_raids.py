@@ -457,3 +457,46 @@ def test_a_name_too_short_for_a_comment_is_refused_with_how_to_fix_it() -> None:
 
     with pytest.raises(PolicyError, match="3 to 100 characters"):
         parse_policy("extends: default\nname: x\nversion: 1\norganisation:\n  people: [Al]\n")
+
+
+def test_accounts_new_to_the_platform_are_stored_and_read_by_the_detector(
+    desk: Desk, fake_triage: FakeTriage
+) -> None:
+    """A connector (Mastodon, X) or an importer says when each account was made: the store keeps it, and the
+    real detector names a burst of accounts made two days before as new accounts."""
+    from hierniet.store.tables import Author
+
+    items = [
+        {
+            "id": f"na{i}",
+            "text": f"insult: jij bent een vuile idioot, ga weg #wegermee {i % 2}",
+            "channel_id": desk.channel_id,
+            "author": f"fresh{i}",
+            "author_created_at": (START - timedelta(days=2)).isoformat(),
+            "thread": "p-new",
+            "posted_at": (START + timedelta(seconds=20 * i)).isoformat(),
+        }
+        for i in range(10)
+    ]
+    # One account without a date first: a later comment that carries it fills it in.
+    first = dict(items[0], id="na-early", posted_at=(START - timedelta(days=1)).isoformat())
+    del first["author_created_at"]
+    _ingest(desk, fake_triage, [first])
+    _ingest(desk, fake_triage, items)
+    with desk.store.session() as s:
+        made = {a.external_id: a.account_created_at for a in s.scalars(select(Author))}
+    assert made["fresh0"] is not None and made["fresh0"].date() == (START - timedelta(days=2)).date()
+    report = raids.run_detection(desk.store, START + timedelta(minutes=30))
+    (raid,) = [r for r in report.findings if r.kind is RaidKind.RAID]
+    assert "raids.new_accounts" in {r.code for r in raid.reasons}, [r.code for r in raid.reasons]
+
+
+def test_an_implausible_account_date_is_refused_by_name(desk: Desk, fake_triage: FakeTriage) -> None:
+    from pydantic import ValidationError
+
+    from hierniet.services.ingest import CommentIn
+
+    with pytest.raises(ValidationError, match="author_created_at"):
+        CommentIn.model_validate(
+            {"id": "x", "text": "hallo", "author": "a", "author_created_at": "0999-01-01T00:00:00+00:00"}
+        )

@@ -214,12 +214,22 @@ def test_the_migration_indexes_what_is_already_stored(tmp_path: Path, fake_triag
             policy_yaml=None,
             credentials_ref=None,
         )
-    ingest(
-        old,
-        fake_triage,
-        [item("x", "Déjà là avant la recherche", channel_id=channel.id, author="vieux")],
-        actor=CLI_ACTOR,
-    )
+    # The comment through ingestion, its author by SQL: the authors table has columns newer than 0009
+    # (account_created_at, 0017) that the ORM of today would read.
+    (created,) = ingest(
+        old, fake_triage, [item("x", "Déjà là avant la recherche", channel_id=channel.id, author=None)], actor=CLI_ACTOR
+    ).created
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO authors (platform, external_id, name, in_belgium, created_at) "
+                "VALUES ('facebook', 'vieux', 'vieux', NULL, '2026-01-01 00:00:00')"
+            )
+        )
+        conn.execute(
+            text("UPDATE comments SET author_id = (SELECT id FROM authors WHERE external_id = 'vieux') WHERE id = :c"),
+            {"c": created.comment_id},
+        )
     upgrade(engine)
     found = queue.queue(old, CLI_ACTOR, QueueFilters(q="deja", status=("any",)))
     assert [i.external_id for i in found.items] == ["x"]

@@ -135,6 +135,8 @@ class IncomingComment:
     posted_at: datetime | None = None
     language: str | None = None
     edited: bool = False
+    # When the author's account was made, where the platform says so (Mastodon, X): raids of new accounts.
+    author_created_at: datetime | None = None
 
     def as_ingest(self, *, channel_id: int, platform: str) -> dict[str, Any]:
         """The item for hierniet.services.ingest.ingest (the same shape the REST API takes)."""
@@ -145,6 +147,8 @@ class IncomingComment:
                 item[key] = value
         if self.posted_at is not None:
             item["posted_at"] = self.posted_at
+        if self.author_created_at is not None:
+            item["author_created_at"] = self.author_created_at
         if self.edited:
             item["edited"] = True
         return item

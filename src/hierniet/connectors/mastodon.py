@@ -37,6 +37,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Iterator
+from datetime import datetime
 from html.parser import HTMLParser
 from typing import Any, ClassVar
 
@@ -315,6 +316,7 @@ class MastodonConnector(Connector):
             parent=parent,
             posted_at=parse_time(status.get("created_at")),
             language=status.get("language") or None,
+            author_created_at=_account_created(account),
             # Mastodon sets edited_at on a status whose author edited it (API v1, since 3.5).
             edited=bool(status.get("edited_at")),
         )
@@ -498,3 +500,8 @@ def _explained(exc: PermanentError) -> ConnectorError:
     else:
         why = "the Mastodon server refused the request"
     return PermanentError(f"{why}. ({exc})", status=status)
+
+
+def _account_created(account: dict[str, Any]) -> datetime | None:
+    """The account's creation time (Mastodon gives the day, as midnight UTC); None when it is missing or odd."""
+    return parse_time(account.get("created_at"))

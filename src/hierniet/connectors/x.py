@@ -4,7 +4,7 @@ Documented contract followed (X API v2, docs.x.com):
 
 * reading: `GET /2/users/:id/mentions` (the mentions timeline: every reply to the account's posts mentions
   it) with `since_id` and `pagination_token`, `tweet.fields=author_id,conversation_id,created_at,lang,
-  referenced_tweets`, `expansions=author_id`, `user.fields=username,name`; optionally
+  referenced_tweets`, `expansions=author_id`, `user.fields=username,name,created_at`; optionally
   `GET /2/tweets/search/recent?query=conversation_id:<id>` for the conversations listed in the channel's
   `conversation_ids` config (replies that do not mention the account, e.g. in a long thread);
 * hiding: `PUT /2/tweets/:id/hidden` with `{"hidden": true}` (only in conversations the account started;
@@ -136,7 +136,7 @@ class XConnector(Connector):
             "max_results": 100,
             "tweet.fields": _TWEET_FIELDS,
             "expansions": "author_id",
-            "user.fields": "username,name",
+            "user.fields": "username,name,created_at",
         }
         if since_id:
             params["since_id"] = since_id
@@ -184,6 +184,7 @@ class XConnector(Connector):
             parent=parent,
             posted_at=parse_time(tweet.get("created_at")),
             language=tweet.get("lang") if tweet.get("lang") not in (None, "und", "zxx") else None,
+            author_created_at=parse_time(user["created_at"]) if user.get("created_at") else None,
         )
 
     # ------------------------------------------------------------------------------------------ actions

@@ -92,6 +92,11 @@ class CommentIn(BaseModel):
     author: str | None = Field(None, max_length=200, description="The author's id on the platform.")
     author_name: str | None = Field(None, max_length=200, description="The author's display name.")
     author_in_belgium: bool | None = Field(None, description="Whether the author is known to live in Belgium.")
+    author_created_at: AwareDatetime | None = Field(
+        None,
+        description="When the author's account was made on the platform, where the platform says so (Mastodon, X): "
+        "a raid made of new accounts is told by it.",
+    )
     # The post's id on the platform: the comment's thread. With `post_text` or `post_url` the post itself is
     # stored too (once per channel and id; a later comment with newer text updates it), for the desk to show.
     thread: str | None = Field(
@@ -141,7 +146,7 @@ class CommentIn(BaseModel):
     def _language_tag(cls, value: str | None) -> str | None:
         return None if value is None else check_language_hint(value)
 
-    @field_validator("posted_at", "post_posted_at")
+    @field_validator("posted_at", "post_posted_at", "author_created_at")
     @classmethod
     def _plausible_date(cls, value: datetime | None) -> datetime | None:
         return None if value is None else check_when(value)
@@ -166,6 +171,7 @@ class CommentIn(BaseModel):
         "post_text",
         "post_url",
         "post_posted_at",
+        "author_created_at",
         mode="before",
     )
     @classmethod
@@ -625,7 +631,7 @@ def _create(
     for item in items:
         if item.data.author:
             by_platform.setdefault(item.channel.platform, {})[item.data.author] = repo.AuthorIn(
-                item.data.author, item.data.author_name, item.data.author_in_belgium
+                item.data.author, item.data.author_name, item.data.author_in_belgium, item.data.author_created_at
             )
     authors = {
         (platform, external_id): row

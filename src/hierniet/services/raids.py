@@ -136,8 +136,8 @@ def event_for(
         abusive=is_abusive(comment.labels or [], comment.decided_step),
         criticism=Label.CRITICISM.value in (comment.labels or []) and comment.decided_step not in AGAINST_STEPS,
         author_known=first_seen is not None and first_seen <= comment.posted_at - KNOWN_AFTER,
-        # No connector stores when an account was made yet: the detector reads None as "not said".
-        account_created_at=None,
+        # Where the platform said when the account was made (Mastodon, X, an import); None reads "not said".
+        account_created_at=author.account_created_at,
         targets=targets_in(comment.text, staff),
     )
 

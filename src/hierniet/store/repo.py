@@ -200,6 +200,8 @@ class AuthorIn:
     external_id: str
     name: str | None
     in_belgium: bool | None
+    # When the account was made on the platform, where the platform says so (raids: new accounts).
+    account_created_at: datetime | None = None
 
 
 def ensure_authors(session: Session, platform: str, authors: Sequence[AuthorIn]) -> dict[str, Author]:
@@ -210,6 +212,10 @@ def ensure_authors(session: Session, platform: str, authors: Sequence[AuthorIn])
     for chunk in _chunks(keys):
         for row in session.scalars(select(Author).where(Author.platform == platform, Author.external_id.in_(chunk))):
             found[row.external_id] = row
+    for key, row in found.items():
+        # A platform's account date learnt later (an older row, a connector that now sends it) is kept once.
+        if row.account_created_at is None and wanted[key].account_created_at is not None:
+            row.account_created_at = wanted[key].account_created_at
     missing = [wanted[k] for k in keys if k not in found]
     if missing:
         now = utcnow()
@@ -219,6 +225,7 @@ def ensure_authors(session: Session, platform: str, authors: Sequence[AuthorIn])
                 external_id=a.external_id,
                 name=a.name or "",
                 in_belgium=a.in_belgium,
+                account_created_at=a.account_created_at,
                 created_at=now,
             )
             for a in missing

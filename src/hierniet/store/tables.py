@@ -138,6 +138,9 @@ class Author(Base):
     name: Mapped[str] = mapped_column(String(200), default="")
     # True or False when a connector knows where the author lives (reports to Unia); NULL when unknown.
     in_belgium: Mapped[bool | None] = mapped_column(Boolean)
+    # When the account was made on the platform, where the platform says so (0017): new accounts in a burst
+    # are a sign of a raid (hierniet.raids). NULL when the platform does not tell.
+    account_created_at: Mapped[datetime | None] = mapped_column()
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 

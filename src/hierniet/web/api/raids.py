@@ -12,7 +12,7 @@ from fastapi import APIRouter, Query
 from fastapi.responses import Response
 from pydantic import Field
 
-from hierniet.bounds import Id
+from hierniet.bounds import MAX_ID, Id
 from hierniet.services import raids as service
 from hierniet.web.api.schemas import ReasonPublic, _Create, _Public
 from hierniet.web.deps import ActorDep, SettingsDep, StoreDep
@@ -141,7 +141,7 @@ def list_raids(
     status: Annotated[str, Query(description="open, closed or dismissed; empty for every one.")] = "",
     kind: Annotated[str, Query(description="raid or criticism_storm; empty for both.")] = "",
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_ID)] = 0,
 ) -> Any:
     found, _total = service.list_raids(store, actor, status=status, kind=kind, limit=limit, offset=offset)
     return [_public(r) for r in found]
