@@ -500,3 +500,9 @@ def test_an_implausible_account_date_is_refused_by_name(desk: Desk, fake_triage:
         CommentIn.model_validate(
             {"id": "x", "text": "hallo", "author": "a", "author_created_at": "0999-01-01T00:00:00+00:00"}
         )
+
+
+def test_a_listed_name_counts_as_a_whole_word_only() -> None:
+    assert raids.targets_in("Sofie, ga weg!", ["Sofie"]) == ("sofie",)
+    assert raids.targets_in("De Sofiestraat ligt weer open", ["Sofie"]) == ()
+    assert raids.targets_in("@schepen_vr en Sofie Peeters", ["Sofie Peeters"]) == ("schepen_vr", "sofie peeters")

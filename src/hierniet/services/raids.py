@@ -107,9 +107,23 @@ def targets_in(text: str, staff: Sequence[str] = ()) -> tuple[str, ...]:
     lowered = text.lower()
     for name in staff:
         wanted = name.strip().lower()
-        if wanted and re.search(rf"(?<!\w){re.escape(wanted)}(?!\w)", lowered):
+        if wanted and _names(lowered, wanted):
             found.append(wanted)
     return tuple(dict.fromkeys(found))
+
+
+def _names(text: str, name: str) -> bool:
+    """`name` in `text` as whole words ("Sofie" is not in "Sofiestraat"); a plain scan, no pattern built per
+    name, so a name in a policy can never make a slow regular expression."""
+    start = text.find(name)
+    while start >= 0:
+        end = start + len(name)
+        before = text[start - 1] if start > 0 else " "
+        after = text[end] if end < len(text) else " "
+        if not (before.isalnum() or before == "_") and not (after.isalnum() or after == "_"):
+            return True
+        start = text.find(name, start + 1)
+    return False
 
 
 def event_for(
