@@ -35,6 +35,7 @@ from __future__ import annotations
 import json
 import re
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any, ClassVar
 from urllib.parse import urlencode
@@ -346,26 +347,9 @@ class BlueskyConnector(Connector):
         return self.unsupported(action)
 
     def _gate(self, action: OutboxAction, *, hide: bool) -> ActionOutcome:
-        org = self.did()
-        root = action.thread_external_id or ""
-        if not root.startswith(f"at://{org}/{POST}/"):
-            return ActionOutcome.failed(
-                "Bluesky lets an account hide replies only in threads it started: this reply is not under one of "
-                "the organisation's own posts. Report it, or block its author."
-            )
-        _, _, rkey = split_uri(root)
-        for _ in range(3):  # someone else may change the threadgate meanwhile: read again and retry
-            current = self._xrpc(
-                "GET",
-                "com.atproto.repo.getRecord",
-                params={"repo": org, "collection": THREADGATE, "rkey": rkey},
-                ok=(400,),
-            )
-            if current.get("status") == 400 and current.get("error") != "RecordNotFound":
-                raise PermanentError(f"reading the threadgate: {current.get('message') or current}", status=400)
-            exists = current.get("status") != 400
-            record = dict(current.get("value") or {}) if exists else {"$type": THREADGATE, "post": root}
-            record.setdefault("createdAt", _now())
+        """Hide a reply in (or show it again) through the root's threadgate `hiddenReplies`."""
+
+        def edit(record: dict[str, Any]) -> ActionOutcome | None:
             hidden = [str(u) for u in record.get("hiddenReplies") or []]
             if hide == (action.comment_external_id in hidden):
                 return ActionOutcome.done("already hidden on Bluesky" if hide else "already visible on Bluesky")
@@ -379,28 +363,56 @@ class BlueskyConnector(Connector):
             else:
                 hidden.remove(action.comment_external_id)
             record["hiddenReplies"] = hidden
-            body: dict[str, Any] = {"repo": org, "collection": THREADGATE, "rkey": rkey, "record": record}
-            if exists and current.get("cid"):
-                body["swapRecord"] = current["cid"]
-            answer = self._xrpc("POST", "com.atproto.repo.putRecord", json=body, ok=(400,))
-            if answer.get("status") == 400:
-                if answer.get("error") == "InvalidSwap":
-                    continue
-                raise PermanentError(f"writing the threadgate: {answer.get('message') or answer}", status=400)
-            return ActionOutcome.done("hidden on Bluesky" if hide else "visible again on Bluesky")
-        raise RateLimited("the thread's threadgate keeps changing: trying again later", retry_after=10.0)
+            return None
+
+        return self._edit_threadgate(
+            action,
+            edit,
+            done="hidden on Bluesky" if hide else "visible again on Bluesky",
+            not_own="Bluesky lets an account hide replies only in threads it started: this reply is not under one "
+            "of the organisation's own posts. Report it, or block its author.",
+        )
 
     def _hold(self, action: OutboxAction, *, hold: bool) -> ActionOutcome:
         """Hold new replies to a raided thread (issue 14): the root's threadgate lets only people the organisation
         follows or mentions reply (`allow`). A thread whose gate already limits replies keeps its own rules;
         lifting the hold removes only the rules the hold set."""
+
+        def edit(record: dict[str, Any]) -> ActionOutcome | None:
+            if hold:
+                if "allow" in record:
+                    return ActionOutcome.done("replies were limited on Bluesky already: the thread's rules stay")
+                record["allow"] = list(HOLD_RULES)
+            else:
+                if record.get("allow") != list(HOLD_RULES):
+                    return ActionOutcome.done("no hold of hierniet's on this thread: its rules stay as they are")
+                record.pop("allow")
+            return None
+
+        return self._edit_threadgate(
+            action,
+            edit,
+            done="new replies held on Bluesky: only people followed or mentioned may reply"
+            if hold
+            else "anyone may reply again on Bluesky",
+            not_own="Bluesky lets an account limit replies only in threads it started: this raid is not under one "
+            "of the organisation's own posts.",
+        )
+
+    def _edit_threadgate(
+        self,
+        action: OutboxAction,
+        edit: Callable[[dict[str, Any]], ActionOutcome | None],
+        *,
+        done: str,
+        not_own: str,
+    ) -> ActionOutcome:
+        """Read the thread root's threadgate, let `edit` change it (or answer without writing), and write it back
+        only if nobody changed it meanwhile (swapRecord), reading again up to three times."""
         org = self.did()
         root = action.thread_external_id or ""
         if not root.startswith(f"at://{org}/{POST}/"):
-            return ActionOutcome.failed(
-                "Bluesky lets an account limit replies only in threads it started: this raid is not under one of "
-                "the organisation's own posts."
-            )
+            return ActionOutcome.failed(not_own)
         _, _, rkey = split_uri(root)
         for _ in range(3):  # someone else may change the threadgate meanwhile: read again and retry
             current = self._xrpc(
@@ -414,14 +426,9 @@ class BlueskyConnector(Connector):
             exists = current.get("status") != 400
             record = dict(current.get("value") or {}) if exists else {"$type": THREADGATE, "post": root}
             record.setdefault("createdAt", _now())
-            if hold:
-                if "allow" in record:
-                    return ActionOutcome.done("replies were limited on Bluesky already: the thread's rules stay")
-                record["allow"] = list(HOLD_RULES)
-            else:
-                if record.get("allow") != list(HOLD_RULES):
-                    return ActionOutcome.done("no hold of hierniet's on this thread: its rules stay as they are")
-                record.pop("allow")
+            answered = edit(record)
+            if answered is not None:
+                return answered
             body: dict[str, Any] = {"repo": org, "collection": THREADGATE, "rkey": rkey, "record": record}
             if exists and current.get("cid"):
                 body["swapRecord"] = current["cid"]
@@ -430,11 +437,7 @@ class BlueskyConnector(Connector):
                 if answer.get("error") == "InvalidSwap":
                     continue
                 raise PermanentError(f"writing the threadgate: {answer.get('message') or answer}", status=400)
-            return ActionOutcome.done(
-                "new replies held on Bluesky: only people followed or mentioned may reply"
-                if hold
-                else "anyone may reply again on Bluesky"
-            )
+            return ActionOutcome.done(done)
         raise RateLimited("the thread's threadgate keeps changing: trying again later", retry_after=10.0)
 
     def _block_records(self, subject: str) -> list[str]:

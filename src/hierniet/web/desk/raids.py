@@ -6,8 +6,9 @@ queue and a comment's page show while a raid is open. Thin handlers over hiernie
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 from fastapi import APIRouter, Depends, Form
 from fastapi.responses import RedirectResponse, Response
@@ -95,14 +96,25 @@ def _failed(ctx: DeskContext, result: raids.MoveResult) -> None:
         ctx.flash(ctx.t("Comment #%(id)s: %(message)s", id=comment_id, message=error), "error")
 
 
-@raids_router.post("/raids/{raid_id}/hide", dependencies=Csrf)
-def hide(ctx: SignedIn, raid_id: Id) -> Response:
+_R = TypeVar("_R")
+
+
+def _move(ctx: SignedIn, call: Callable[[], _R]) -> _R | None:
+    """A one-move action; a refusal the lead can act on (a storm, a closed raid) is flashed and gives None, while
+    403 and 404 stay errors of the page."""
     try:
-        result = raids.hide_all(ctx.store, ctx.actor, raid_id)
+        return call()
     except ServiceError as exc:
         if exc.status_code in (403, 404):
             raise
         ctx.flash(ctx.error(exc), "error")
+        return None
+
+
+@raids_router.post("/raids/{raid_id}/hide", dependencies=Csrf)
+def hide(ctx: SignedIn, raid_id: Id) -> Response:
+    result = _move(ctx, lambda: raids.hide_all(ctx.store, ctx.actor, raid_id))
+    if result is None:
         return _back(raid_id)
     ctx.flash(ctx.t("%(count)s comments hidden through the outbox.", count=len(result.done)))
     if result.skipped:
@@ -113,12 +125,8 @@ def hide(ctx: SignedIn, raid_id: Id) -> Response:
 
 @raids_router.post("/raids/{raid_id}/hold", dependencies=Csrf)
 def hold(ctx: SignedIn, raid_id: Id) -> Response:
-    try:
-        result = raids.hold_post(ctx.store, ctx.actor, raid_id)
-    except ServiceError as exc:
-        if exc.status_code in (403, 404):
-            raise
-        ctx.flash(ctx.error(exc), "error")
+    result = _move(ctx, lambda: raids.hold_post(ctx.store, ctx.actor, raid_id))
+    if result is None:
         return _back(raid_id)
     if result.queued:
         ctx.flash(
@@ -138,12 +146,8 @@ def hold(ctx: SignedIn, raid_id: Id) -> Response:
 
 @raids_router.post("/raids/{raid_id}/block-core", dependencies=Csrf)
 def block_core(ctx: SignedIn, raid_id: Id) -> Response:
-    try:
-        result = raids.block_core(ctx.store, ctx.actor, raid_id)
-    except ServiceError as exc:
-        if exc.status_code in (403, 404):
-            raise
-        ctx.flash(ctx.error(exc), "error")
+    result = _move(ctx, lambda: raids.block_core(ctx.store, ctx.actor, raid_id))
+    if result is None:
         return _back(raid_id)
     ctx.flash(ctx.t("%(count)s authors of the core blocked through the outbox.", count=len(result.done)))
     if result.skipped:
@@ -160,12 +164,11 @@ def block_core(ctx: SignedIn, raid_id: Id) -> Response:
 @raids_router.post("/raids/{raid_id}/evidence", dependencies=Csrf)
 def make_pack(ctx: SignedIn, raid_id: Id, purpose: Annotated[str, Form()] = "") -> Response:
     language = ctx.locale if ctx.locale in evidence_text.LANGUAGES else "en"
-    try:
-        result = raids.evidence_pack(ctx.store, ctx.actor, raid_id, purpose=purpose, language=language, zone=ctx.zone)
-    except ServiceError as exc:
-        if exc.status_code in (403, 404):
-            raise
-        ctx.flash(ctx.error(exc), "error")
+    result = _move(
+        ctx,
+        lambda: raids.evidence_pack(ctx.store, ctx.actor, raid_id, purpose=purpose, language=language, zone=ctx.zone),
+    )
+    if result is None:
         return _back(raid_id)
     assert result.pack is not None
     return Response(
@@ -194,12 +197,8 @@ def dismiss(ctx: SignedIn, raid_id: Id, reason: Annotated[str, Form(max_length=2
 @raids_router.post("/raids/{raid_id}/moves/{move_id}/undo", dependencies=Csrf)
 def undo(ctx: SignedIn, raid_id: Id, move_id: Id) -> Response:
     window = timedelta(minutes=ctx.settings.desk_undo_minutes)
-    try:
-        result = raids.undo_move(ctx.store, ctx.actor, raid_id, move_id, window=window)
-    except ServiceError as exc:
-        if exc.status_code in (403, 404):
-            raise
-        ctx.flash(ctx.error(exc), "error")
+    result = _move(ctx, lambda: raids.undo_move(ctx.store, ctx.actor, raid_id, move_id, window=window))
+    if result is None:
         return _back(raid_id)
     ctx.flash(ctx.t("Move undone: %(count)s taken back.", count=len(result.undone)))
     if result.kept:
