@@ -56,6 +56,7 @@ class Vocab:
     harm_words: frozenset[tuple[str, ...]]
     cleansing: frozenset[tuple[str, ...]]
     comitative: frozenset[tuple[str, ...]]
+    disagreement: frozenset[tuple[str, ...]]
 
 
 @cache
@@ -98,6 +99,7 @@ def vocab() -> Vocab:
         harm_words=union_phrases("harm_words"),
         cleansing=union_phrases("cleansing"),
         comitative=union_phrases("comitative"),
+        disagreement=union_phrases("disagreement"),
     )
 
 

@@ -67,3 +67,29 @@ def service_judged(ctx: Context, result: RuleResult) -> None:
             Reason("triage.service_judged", f"'{words}' about the service: a complaint", words=words),
         )
         return
+
+
+def disagreement(ctx: Context, result: RuleResult) -> None:
+    """ "Ik ben het hier totaal niet mee eens", "je ne suis pas d'accord avec votre action", "honestly I think this
+    is the wrong choice": disagreeing with a decision is criticism, which the charter answers. Not beside praise
+    ("I disagree with the haters, well done!") nor about a protected group (read as hate or not at all)."""
+    if ctx.hits(LexCategory.IDENTITY, LexCategory.SLUR) or "praise" in result.flags or ctx.counter:
+        return
+    v = vocab()
+    norms = ctx.norms
+    if any(n in v.praise for n in norms):
+        return
+    for i in phrase_starts(v.disagreement, norms):
+        # A negator inside the phrase ("niet mee eens") or French "ne" ("je ne suis pas d'accord") is the
+        # phrase's own; another one before it ("never a bad idea") denies it.
+        own = norms[i] in v.negators or any(norms[j] in ("ne", "n") for j in range(max(0, i - 2), i))
+        if not own and ctx.negated(i, window=2):
+            continue
+        words = ctx.nt.original_text(i, i)
+        result.raise_score(
+            Label.CRITICISM,
+            0.6,
+            0,
+            Reason("triage.disagreement", f"'{words}': disagreement with a decision, a complaint", words=words),
+        )
+        return

@@ -13,7 +13,7 @@ from hierniet.triage.normalize import NormalizedText
 from hierniet.triage.patterns import PatternHit
 from hierniet.triage.rules.care import doxxing_rules, self_harm_rules, sexual_rules, spam_rules
 from hierniet.triage.rules.context import Context, RuleResult, build_context
-from hierniet.triage.rules.criticism import criticism_rules, service_judged
+from hierniet.triage.rules.criticism import criticism_rules, disagreement, service_judged
 from hierniet.triage.rules.hate import (
     ape_emoji,
     counter_context,
@@ -269,6 +269,23 @@ RULES: tuple[Rule, ...] = (
         negative=(
             ("nl", "De Lijn rijdt vanaf morgen weer normaal."),
             ("en", "The bus was not a disaster at all today."),
+        ),
+    ),
+    Rule(
+        "criticism.disagreement",
+        Label.CRITICISM,
+        Stage.UNIT,
+        "Saying one disagrees with a decision or a choice is a complaint the charter answers.",
+        disagreement,
+        positive=(
+            ("nl", "Ik ben het hier totaal niet mee eens, dit plan is een vergissing."),
+            ("fr", "Je ne suis pas d'accord avec votre décision."),
+            ("en", "Honestly I think this is the wrong choice for the neighbourhood."),
+        ),
+        negative=(
+            ("en", "I disagree with the haters here, this is a brilliant project!"),
+            ("en", "Never a bad idea to ask the neighbours first."),
+            ("nl", "Ik ben het helemaal eens met deze beslissing."),
         ),
     ),
     Rule(

@@ -58,6 +58,7 @@ LIST_KEYS: dict[str, str] = {
     "harm_words": "weapons, death and blood, which turn a friendly word into irony (mes, couteau, baseball bat, tot)",
     "cleansing": "verbs of clearing that, done to a group of people, mean expulsion (opruimen, nettoyer, clean out)",
     "comitative": "prepositions of doing something together with someone (met, avec, with, mit)",
+    "disagreement": "saying one disagrees with a decision or a choice (niet mee eens, pas d'accord, disagree)",
 }
 #: Words written as they are (not normalised): what a group or a person is replaced with before the model reads.
 TEXT_KEYS: dict[str, str] = {

@@ -150,6 +150,7 @@ MESSAGES: dict[str, str] = {
         "“%(words)s”: someone of the group “%(group)s” would be refused a job, a home or a marriage."
     ),
     "triage.group_confined": N_("“%(words)s”: the group “%(group)s” is sent back to the kitchen."),
+    "triage.disagreement": N_("“%(words)s”: disagreement with a decision, a complaint to answer."),
     "triage.counter_speech": N_(
         "Hostile words about a group are quoted or condemned (counter-speech): not counted as hate."
     ),
