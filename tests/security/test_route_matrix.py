@@ -114,6 +114,7 @@ ACCESS: dict[tuple[str, str], Access] = {
     ("GET", "/desk/authors/{author_id}/export"): Access(LEADS, note="manage_personal_data"),
     ("POST", "/desk/authors/{author_id}/erase"): Access(LEADS, note="without the confirmation box nothing is erased"),
     ("POST", "/desk/comments/{comment_id}/evidence"): Access(LEADS, note="manage_personal_data (issue 13)"),
+    ("POST", "/desk/authors/{author_id}/evidence"): Access(LEADS, note="manage_personal_data (issue 13)"),
     ("GET", "/desk/settings"): Access(SIGNED_IN),
     ("POST", "/desk/settings"): Access(SIGNED_IN),
     ("POST", "/desk/settings/password"): Access(SIGNED_IN),

@@ -11,7 +11,7 @@ import zipfile
 from hierniet.services import decisions, evidence
 from hierniet.services.decisions import DecisionIn
 from hierniet.store import repo
-from hierniet.store.tables import AuditEntry
+from hierniet.store.tables import AuditEntry, Comment
 
 from . import desk_fixtures
 from .desk_fixtures import Pages, text_of
@@ -99,3 +99,25 @@ def test_a_pack_for_a_lawyer_and_a_bad_purpose(pages: Pages) -> None:
     # Someone else's organisation: not found, as its page.
     other = pages.post(f"/desk/comments/{pages.comments['other']}/evidence", {"purpose": "lawyer"})
     assert other.status_code == 404
+
+
+def test_a_lead_makes_one_pack_of_an_authors_history_from_their_page(pages: Pages) -> None:
+    cid = pages.comments["hate1"]
+    with pages.desk.store.session() as s:
+        author_id = s.get(Comment, cid).author_id  # type: ignore[union-attr]
+    pages.login("lead")
+    page = pages.get(f"/desk/authors/{author_id}")
+    assert "Evidence pack of this author" in text_of(page.text) and 'id="author-evidence-purpose"' in page.text
+    r = pages.post(f"/desk/authors/{author_id}/evidence", {"purpose": "police"})
+    assert r.status_code == 200 and r.headers["content-type"] == "application/zip"
+    with zipfile.ZipFile(io.BytesIO(r.content)) as z:
+        doc = json.loads(z.read("evidence.json"))
+    assert cid in [c["id"] for c in doc["comments"]]
+    [entry] = _audit(pages, "evidence.packed")
+    assert entry.detail["author_id"] == author_id
+    bad = pages.post(f"/desk/authors/{author_id}/evidence", {"purpose": "press"})
+    assert bad.url.path == f"/desk/authors/{author_id}" and "unknown purpose" in text_of(bad.text)
+    pages.logout()
+    pages.login("moderator")
+    assert "Evidence pack of this author" not in text_of(pages.get(f"/desk/authors/{author_id}").text)
+    assert pages.post(f"/desk/authors/{author_id}/evidence", {"purpose": "police"}).status_code == 403

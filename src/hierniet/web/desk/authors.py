@@ -9,7 +9,8 @@ from fastapi import APIRouter
 from fastapi.responses import Response
 
 from hierniet.bounds import Id
-from hierniet.services import desk, queue, search
+from hierniet.services import desk, evidence_text, queue, search
+from hierniet.services.auth import Permission
 from hierniet.web.desk.context import PREFIX, SignedIn, render
 from hierniet.web.desk.routes import Row, page_count
 
@@ -50,4 +51,6 @@ def author_page(ctx: SignedIn, author_id: Id, page: int = 1) -> Response:
         pages=pages,
         prev_url=f"{here}?page={page - 1}" if page > 1 else None,
         next_url=f"{here}?page={page + 1}" if page < pages or not found.comments.total_exact else None,
+        # An evidence pack of the author's history, for the people who may hold words as evidence (leads).
+        pack_purposes=evidence_text.PURPOSES if ctx.can(Permission.MANAGE_PERSONAL_DATA) else (),
     )

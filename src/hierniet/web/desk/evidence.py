@@ -67,18 +67,37 @@ def panel(ctx: DeskContext, detail: CommentDetail, *, shielded: bool) -> Evidenc
 @evidence_router.post("/comments/{comment_id}/evidence", dependencies=[Depends(check_csrf)])
 def make_pack(ctx: SignedIn, comment_id: Id, purpose: Annotated[str, Form()] = "") -> Response:
     """The pack as a download, in the person's language; a refusal comes back at the top of the comment's page."""
+    return _pack(ctx, f"{PREFIX}/comments/{comment_id}", purpose, comment_ids=[comment_id])
+
+
+@evidence_router.post("/authors/{author_id}/evidence", dependencies=[Depends(check_csrf)])
+def make_author_pack(ctx: SignedIn, author_id: Id, purpose: Annotated[str, Form()] = "") -> Response:
+    """One pack of an author's comments (their history, for Unia, the police or a lawyer) from the author's page;
+    the same as `hierniet evidence --author` and the API."""
+    return _pack(ctx, f"{PREFIX}/authors/{author_id}", purpose, author_id=author_id)
+
+
+def _pack(
+    ctx: DeskContext, back: str, purpose: str, *, comment_ids: list[int] | None = None, author_id: int | None = None
+) -> Response:
     language = ctx.locale if ctx.locale in evidence_text.LANGUAGES else "en"
     # Who may make packs is checked before anything else: a moderator is refused (403), not sent back.
     evidence.require_pack(ctx.actor)
     try:
         pack = evidence.make_pack(
-            ctx.store, ctx.actor, comment_ids=[comment_id], purpose=purpose, language=language, zone=ctx.zone
+            ctx.store,
+            ctx.actor,
+            comment_ids=comment_ids or (),
+            author_id=author_id,
+            purpose=purpose,
+            language=language,
+            zone=ctx.zone,
         )
     except ServiceError as exc:
         if exc.status_code == 404:
             raise
         ctx.flash(ctx.error(exc), "error")
-        return RedirectResponse(f"{PREFIX}/comments/{comment_id}", status_code=303)
+        return RedirectResponse(back, status_code=303)
     return Response(
         pack.data,
         media_type="application/zip",
