@@ -121,3 +121,16 @@ def test_a_lead_makes_one_pack_of_an_authors_history_from_their_page(pages: Page
     pages.login("moderator")
     assert "Evidence pack of this author" not in text_of(pages.get(f"/desk/authors/{author_id}").text)
     assert pages.post(f"/desk/authors/{author_id}/evidence", {"purpose": "police"}).status_code == 403
+
+
+def test_a_decision_that_names_unia_leaves_the_report_to_do_at_once(pages: Pages) -> None:
+    # No pack made: the decision alone puts "send the report to Unia" among the comment's to-dos, once.
+    cid = _report_unia(pages)
+    with pages.desk.store.session() as s:
+        todos = [a for a in repo.actions_for_comment(s, cid) if a.action == "report_unia"]
+    assert [(a.status, a.payload) for a in todos] == [("manual", {"to": "unia"})]
+    pages.login("lead")
+    assert "send the report to Unia" in text_of(pages.get(f"/desk/comments/{cid}").text)
+    pages.post(f"/desk/comments/{cid}/evidence", {"purpose": "unia"})
+    with pages.desk.store.session() as s:
+        assert len([a for a in repo.actions_for_comment(s, cid) if a.action == "report_unia"]) == 1

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from hierniet.domain import CharterStep, Comment, Label, Reason, ReportTo, Verdict
 from hierniet.policy import Policy, parse_platform, recommend, render_reply
 from hierniet.policy.schema import HIDING_STEPS
-from hierniet.services import audit, convert
+from hierniet.services import audit, convert, evidence
 from hierniet.services.actions import ActionStatus, action_rows, platform_calls, report_label
 from hierniet.services.auth import Actor, Permission, require
 from hierniet.services.errors import Conflict, InvalidInput, NotFound, no_comment
@@ -210,6 +210,11 @@ def record_decision(
                 "reason": reason,
             },
         )
+        # A report to Unia or the police has no API: it is a to-do from the moment a decision names it (a pack
+        # made for it later finds the to-do there and adds none).
+        for report in reports:
+            if report in (ReportTo.UNIA, ReportTo.POLICE):
+                evidence.add_report_todo(tx, actor, comment, channel, report.value, now)
         user = repo.get_user(tx, row.user_id)
         assert user is not None
         return convert.decision_view(row, user)

@@ -34,6 +34,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from fpdf import FPDF
+from sqlalchemy.orm import Session
 
 from hierniet import pdfdoc
 from hierniet.services import audit, evidence_text, queue
@@ -43,7 +44,7 @@ from hierniet.services.errors import InvalidInput, NotFound
 from hierniet.services.outbox_desk import PLATFORM_NAMES, comment_url
 from hierniet.services.views import CommentDetail
 from hierniet.store import repo, repo_evidence
-from hierniet.store.tables import QueuedAction, utcnow
+from hierniet.store.tables import Channel, Comment, QueuedAction, utcnow
 
 FORMAT = "hierniet-evidence/1"
 MANIFEST = "MANIFEST.sha256"
@@ -549,9 +550,6 @@ def render_files(doc: Mapping[str, Any], zone: tzinfo) -> dict[str, bytes]:
 
 def _add_todos(store: repo.Store, actor: Actor, comment_ids: Sequence[int], purpose: str, now: datetime) -> list[int]:
     """The report outside the platform as a to-do on each comment that has none yet (audited per to-do)."""
-    call = TODO_CALLS.get(purpose)
-    if call is None:
-        return []
     added: list[int] = []
     with store.transaction() as tx:
         for cid in comment_ids:
@@ -559,36 +557,49 @@ def _add_todos(store: repo.Store, actor: Actor, comment_ids: Sequence[int], purp
             if found is None:
                 continue
             comment, channel, _author = found
-            if any(a.action == call and a.status != ActionStatus.CANCELLED for a in repo.actions_for_comment(tx, cid)):
-                continue
-            [action_id] = repo.insert_rows(
-                tx,
-                QueuedAction,
-                [
-                    {
-                        "comment_id": comment.id,
-                        "channel_id": channel.id,
-                        "action": call,
-                        "payload": {"to": purpose},
-                        "status": ActionStatus.MANUAL,
-                        "attempts": 0,
-                        "not_before": now,
-                        "created_at": now,
-                        "updated_at": now,
-                    }
-                ],
-            )
-            audit.record(
-                tx,
-                actor,
-                action="action.to_do_added",
-                subject_type="queued_action",
-                subject_id=action_id,
-                organisation_id=channel.organisation_id,
-                detail={"action": call, "comment_id": comment.id, "platform": channel.platform},
-            )
-            added.append(action_id)
+            action_id = add_report_todo(tx, actor, comment, channel, purpose, now)
+            if action_id is not None:
+                added.append(action_id)
     return added
+
+
+def add_report_todo(
+    tx: Session, actor: Actor, comment: Comment, channel: Channel, purpose: str, now: datetime
+) -> int | None:
+    """A report to Unia or the police as a to-do a person ticks off (no API sends it), once per comment: made
+    when a decision names the report or when a pack for it is made, whichever comes first. Audited."""
+    call = TODO_CALLS.get(purpose)
+    if call is None:
+        return None
+    if any(a.action == call and a.status != ActionStatus.CANCELLED for a in repo.actions_for_comment(tx, comment.id)):
+        return None
+    [action_id] = repo.insert_rows(
+        tx,
+        QueuedAction,
+        [
+            {
+                "comment_id": comment.id,
+                "channel_id": channel.id,
+                "action": call,
+                "payload": {"to": purpose},
+                "status": ActionStatus.MANUAL,
+                "attempts": 0,
+                "not_before": now,
+                "created_at": now,
+                "updated_at": now,
+            }
+        ],
+    )
+    audit.record(
+        tx,
+        actor,
+        action="action.to_do_added",
+        subject_type="queued_action",
+        subject_id=action_id,
+        organisation_id=channel.organisation_id,
+        detail={"action": call, "comment_id": comment.id, "platform": channel.platform},
+    )
+    return int(action_id)
 
 
 def make_pack(
