@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from hierniet.domain import Reason
+from hierniet.raids.detector import event_from_dict, event_to_dict
 from hierniet.raids.types import MemberRole, Raid, RaidEvent, RaidKind, RaidMember, TextCluster
 
 
@@ -55,7 +56,7 @@ class ScriptedDetector:
         return {
             "min_authors": self.min_authors,
             "window_s": self.window.total_seconds(),
-            "events": [_event_json(e) for e in self.events.values()],
+            "events": [event_to_dict(e) for e in self.events.values()],
             "raids_of": dict(self.raids_of),
         }
 
@@ -63,7 +64,7 @@ class ScriptedDetector:
     def from_state(cls, state: dict[str, Any]) -> ScriptedDetector:
         d = cls(int(state["min_authors"]), timedelta(seconds=float(state["window_s"])))
         for raw in state["events"]:
-            e = _event_from(raw)
+            e = event_from_dict(raw)
             d.events[e.comment_id] = e
         for author, keys in state["raids_of"].items():
             d.raids_of[author] = list(keys)
@@ -120,31 +121,6 @@ class ScriptedDetector:
             reasons=reasons,
             channels=tuple(dict.fromkeys(e.channel for e in burst)),
         )
-
-
-def _event_json(e: RaidEvent) -> dict[str, Any]:
-    return {
-        "comment_id": e.comment_id,
-        "organisation": e.organisation,
-        "channel": e.channel,
-        "platform": e.platform,
-        "post": e.post,
-        "author": e.author,
-        "posted_at": e.posted_at.isoformat(),
-        "text": e.text,
-        "abusive": e.abusive,
-        "criticism": e.criticism,
-        "author_known": e.author_known,
-        "targets": list(e.targets),
-    }
-
-
-def _event_from(raw: dict[str, Any]) -> RaidEvent:
-    return RaidEvent(
-        **{k: v for k, v in raw.items() if k not in ("posted_at", "targets")},
-        posted_at=datetime.fromisoformat(raw["posted_at"]),
-        targets=tuple(raw["targets"]),
-    )
 
 
 def make_double(state: Any) -> ScriptedDetector:
