@@ -43,3 +43,29 @@ def artifacts() -> Path:
     """Where browser tests leave screenshots (ignored by git; CI keeps them as artifacts)."""
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS
+
+
+REDIS_ENV = "HIERNIET_TEST_REDIS_URL"
+
+
+@pytest.fixture
+def redis_url() -> Iterator[str]:
+    """A Redis server for tests of the shared queue and limits (.ci/run sets HIERNIET_TEST_REDIS_URL).
+
+    Each test gets the database emptied before and after, so keys never leak between tests; point the
+    variable at a database number no one else uses (CI uses 15)."""
+    url = os.environ.get(REDIS_ENV)
+    if not url:
+        pytest.skip(f"{REDIS_ENV} is unset: set it to a Redis URL, e.g. redis://127.0.0.1:6379/15, to run this test")
+    redis = pytest.importorskip("redis", reason="the redis package is not installed (pip install -e .[dev])")
+    client = redis.Redis.from_url(url)
+    try:
+        client.ping()
+    except redis.RedisError as exc:
+        pytest.fail(f"{REDIS_ENV}={url} does not answer: {exc}")
+    client.flushdb()
+    try:
+        yield url
+    finally:
+        client.flushdb()
+        client.close()

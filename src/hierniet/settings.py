@@ -33,6 +33,11 @@ class Settings(BaseSettings):
     #: `postgresql+psycopg://USER:PASSWORD@HOST:5432/hierniet`. Create or update the tables with
     #: `hierniet db upgrade`.
     database_url: str = "sqlite:///./var/hierniet.db"
+    #: A Redis 7 server shared by every process, e.g. `redis://127.0.0.1:6379/0` (docs/operations.md): webhooks
+    #: and pollers then hand comments to triage workers through a Redis stream, and rate limits, polling
+    #: leases and the raid detector's turn are shared by all workers. Unset: the embedded default, one process
+    #: with an in-process queue and in-memory limits.
+    redis_url: str | None = None
     #: Comments stored per transaction by `hierniet import` and per call by the ingestion service
     #: (a bigger POST /api/v1/comments batch is split into chunks of this size).
     ingest_batch_size: int = 256
