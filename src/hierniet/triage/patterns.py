@@ -202,6 +202,24 @@ _RAW: tuple[tuple[str, Label, float, str], ...] = (
      r"|\b(they|he)\s+(won'?t|will not)\s+know\s+what\s+hit\s+(them|him)\b"
      r"|\b(die|sie|er)\s+(sind|ist)\s+(hiermit\s+)?gewarnt(?=\s*([.!…]|$))"
      r"|\b(die|sie)\s+werden\s+sich\s+(noch\s+)?wundern(?=\s*([.!…]|$))"),
+    # --- people coming in numbers "not to talk": a crowd announced with its purpose denied, the veiled threat of
+    # a gathering ("zondag staan we met dertig man voor dat asielcentrum, en we komen niet om te praten") ---
+    ("not_to_talk", Label.THREAT, 0.7,
+     # "... niet om te praten maar om te luisteren" says what they come for instead: no threat.
+     r"(?:\b(we|wij|ze|zij|jullie|ge|gij)\s+(komen|kommen|zijn)\s+(daar\s+|er\s+|dan\s+)?(zeker\s+)?niet\s+(om\s+te\s+)?(praten|babbelen|discussiëren|discussieren|onderhandelen|kletsen)\b"
+     r"|\b(on|nous|ils)\s+(ne|n')\s*(vient|venons|viennent|sera|serons|seront)\s+pas\s+(là\s+|la\s+)?pour\s+(discuter|parler|causer|négocier|negocier|rigoler)\b"
+     r"|\b(we|they)\s+(won'?t|will not|are not|aren'?t|ain'?t)\s+(be\s+)?(coming|there|going)\s+(there\s+)?(to|for\s+a)\s+(talk|chat|discuss|negotiate)\b"
+     r"|\b(wir|die)\s+(kommen|sind)\s+nicht\s+(zum|um\s+zu)\s+(reden|plaudern|diskutieren)\b)"
+     r"(?![^.!?\n]*\b(maar|mais|but|sondern|wel)\b)"),
+    # --- an ultimatum with a visit: "nog één zo'n artikel en we komen eens langs", "encore un article et on passe
+    # te voir". An ultimatum alone is often a customer's ("nog één vertraging en ik zeg mijn abonnement op") ---
+    ("ultimatum_visit", Label.THREAT, 0.75,
+     # "nog één week en we komen op bezoek" counts down to a visit: no time unit after "nog één".
+     r"\b(nog (één|een|1)|encore (un|une|1)|one more|noch (ein|eine|einen|1))\b"
+     r"(?!\s+(week|weekje|dag|dagje|nacht|nachtje|maand|jaar|uur|jour|semaine|mois|nuit|an|day|week|month|night|year|"
+     r"sleep|tag|woche|monat|nacht|jahr)\b)[^.!?]{0,40}?\b(en|et|and|und)\s+"
+     r"(we|wij|ik|k|on|nous|je|j'|i|we'?ll|i'?ll|wir|ich)\b[^.!?]{0,30}?"
+     r"\b(langs|langskomen|op bezoek|bezoek|passe|passer|passera|passerons|visite|visit|pay (you|him|her|them) a visit|vorbei|besuchen|besuch)\b"),
     # --- harm foretold to people: "die gaan het hier niet lang overleven". Pronoun subjects only: "die plantjes
     # gaan het niet lang overleven" is about plants, and a noun subject cannot be told from them here ---
     ("survival_foretold", Label.THREAT, 0.7,

@@ -41,10 +41,11 @@ from hierniet.triage.model import HOSTILITY, TriageModel
 from hierniet.triage.normalize import NormalizedText, fold_aligned, normalize
 from hierniet.triage.patterns import PatternHit, find_patterns
 from hierniet.triage.pii import find_pii
-from hierniet.triage.rules import RuleResult, Stage, build_context, joking, run_rules
+from hierniet.triage.rules import RuleResult, Stage, build_context, joking, run_rules, vocab
 from hierniet.triage.units import (
     Unit,
     alternative_units,
+    bare_verdict,
     group_targets,
     masked_text,
     other_groups,
@@ -254,6 +255,7 @@ class Triage:
         merged.merge(r.comment_rules)
         units: list[UnitAnalysis] = []
         earlier: tuple[Target, ...] = ()
+        previous: tuple[Target, ...] = ()  # the groups the unit just before named
         unit_languages = _unit_languages(r, found)
         for unit, (unit_language, _) in zip(r.readings, unit_languages, strict=True):
             unt = unit_text(nt, unit)
@@ -264,7 +266,7 @@ class Triage:
             u_patterns = [p for p in patterns if unit.start <= p.start < max(unit.end, unit.start + 1)]
             u_pii = [m for m in pii if unit.start <= m.start < max(unit.end, unit.start + 1)]
             targets = group_targets(u_hits)
-            inherited = bool(not targets and earlier and refers_back(unt))
+            inherited = bool(not targets and earlier and (refers_back(unt) or (previous and bare_verdict(unt, u_hits))))
             if inherited:
                 targets = earlier
             ctx = build_context(unt, u_lang, u_hits, u_patterns, u_pii, targets if inherited else ())
@@ -281,6 +283,8 @@ class Triage:
                 )
             if targets and not inherited and not unit.alternative:
                 earlier = targets
+            if not unit.alternative:
+                previous = targets if not inherited else ()
             addressed = bool(
                 ctx.second_person
                 or other_groups(u_hits)
@@ -385,7 +389,9 @@ class Triage:
                 m *= _JEST
             raw[label] = 1.0 - (1.0 - m) * (1.0 - rule)
             carrier[label] = unit_rules.index(rule) if rule > 0.0 and rule in unit_rules else None
-        condemned = any(u.rules.flags & {"counter_speech", "reported"} for u in units)
+        condemned = any(u.rules.flags & {"counter_speech", "reported"} for u in units) or any(
+            _bare_condemnation(analysis.normalized, u) for u in units
+        )
         quotes = quoted_spans(analysis.text) if condemned else []
         raw[Label.HATE], carrier[Label.HATE] = analysis.comment_rules.scores.get(Label.HATE, 0.0), None
         for k, u in enumerate(units):
@@ -575,6 +581,15 @@ def _concrete_threat(analysis: Analysis, labels: Sequence[Label]) -> str:
     if _WHEN.search(text) and analysis.rule_score(Label.THREAT) >= 0.5:
         return "time"
     return ""
+
+
+def _bare_condemnation(nt: NormalizedText, unit: UnitAnalysis) -> bool:
+    """A clause that only condemns ("Absolutely vile.", "Walgelijk!", "Honteux."): beside a quoted clause, it
+    says what the commenter thinks of the quote."""
+    if unit.targets:
+        return False
+    words = [t.norm for t in nt.tokens[unit.unit.first : unit.unit.last + 1] if any(c.isalnum() for c in t.norm)]
+    return 0 < len(words) <= 4 and any(w in vocab().condemning for w in words)
 
 
 def _hate_in_quotes(unit: UnitAnalysis, quotes: list[tuple[int, int]]) -> bool:

@@ -11,7 +11,8 @@ contrastive conjunction (maar, mais, but, aber: `contrast` in triage/words). A q
 inside the sentence that quotes it ('"X zijn ratten." Wie dat zegt, is een racist' reads as one unit).
 
 Who a unit is about: the protected groups it names; a unit that names none but refers back with a
-pronoun ("They are vermin", "Ze horen hier niet") inherits the groups of the last unit that named one.
+pronoun ("They are vermin", "Ze horen hier niet") inherits the groups of the last unit that named one, and
+so does a bare verdict right after the unit that named them ("Die Roemenen overal. Uitschot.").
 """
 
 from __future__ import annotations
@@ -212,6 +213,23 @@ def refers_back(nt: NormalizedText) -> bool:
     norms = [t.norm for t in nt.tokens]
     phrases = vocab().third_plural
     return any(phrase_at(phrases, norms, i) for i in range(len(norms)))
+
+
+#: Longest bare verdict ("Animals, all of them.", "Uitschot!") read as said of the group named just before.
+_VERDICT_TOKENS = 5
+
+
+def bare_verdict(nt: NormalizedText, hits: list[Hit]) -> bool:
+    """A unit that is only a verdict on people, with no subject of its own: "Animals, all of them.",
+    "Uitschot.", "Des parasites." Right after a clause that names a group, it is said of that group."""
+    words = [t for t in nt.tokens if any(c.isalnum() for c in t.norm)]
+    if not words or len(words) > _VERDICT_TOKENS:
+        return False
+    head = {t.index for t in words[:2]}
+    beasts = vocab().beasts
+    return any(t.norm in beasts for t in words[:2]) or any(
+        h.first in head and h.entry.category in (LexCategory.DEHUMANIZING, LexCategory.SLUR) for h in hits
+    )
 
 
 def masked_text(nt: NormalizedText, hits: list[Hit], language: str) -> str:

@@ -28,6 +28,14 @@ def mentioned_not_used(ctx: Context, hit: Hit) -> bool:
     return (in_quote and (ctx.reporting or ctx.counter)) or (ctx.reporting and ctx.counter)
 
 
+def treated_as(ctx: Context, index: int) -> bool:
+    """ "Ze worden behandeld als beesten", "they are treated like animals", "traités comme des chiens": how
+    people are treated (or called), said to condemn it, not a verdict on them."""
+    sentence = ctx.sentence(index)
+    treated = vocab().treated
+    return any(ctx.norms[j] in treated and ctx.sentence(j) == sentence for j in range(max(0, index - 3), index))
+
+
 def overlaps(a: Hit, b: Hit) -> bool:
     return not (a.last < b.first or b.last < a.first)
 

@@ -57,6 +57,18 @@ class Vocab:
     cleansing: frozenset[tuple[str, ...]]
     comitative: frozenset[tuple[str, ...]]
     disagreement: frozenset[tuple[str, ...]]
+    beasts: frozenset[str]
+    idioms: frozenset[tuple[str, ...]]
+    insistence: frozenset[tuple[str, ...]]
+    disruptions: frozenset[tuple[str, ...]]
+    waiting: frozenset[tuple[str, ...]]
+    time_units: frozenset[str]
+    number_words: frozenset[tuple[str, ...]]
+    payers: frozenset[tuple[str, ...]]
+    info_openers: dict[str, frozenset[tuple[str, ...]]]  # per language: German "wie" asks how, Dutch "wie" who
+    treated: frozenset[str]
+    relative: dict[str, frozenset[str]]  # per language: Dutch "die" is a relative, English "die" is not
+    people_nouns: dict[str, frozenset[str]]
 
 
 @cache
@@ -100,6 +112,18 @@ def vocab() -> Vocab:
         cleansing=union_phrases("cleansing"),
         comitative=union_phrases("comitative"),
         disagreement=union_phrases("disagreement"),
+        beasts=union("beasts"),
+        idioms=union_phrases("idioms"),
+        insistence=union_phrases("insistence"),
+        disruptions=union_phrases("disruptions"),
+        waiting=union_phrases("waiting"),
+        time_units=union("time_units"),
+        number_words=union_phrases("number_words"),
+        payers=union_phrases("payers"),
+        info_openers={lang: table[lang].phrases("info_openers") for lang in languages},
+        treated=union("treated"),
+        relative={lang: table[lang].singles("relative") for lang in languages},
+        people_nouns={lang: table[lang].singles("people_nouns") for lang in languages},
     )
 
 

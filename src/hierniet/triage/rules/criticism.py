@@ -3,6 +3,8 @@ complaint gets its reply."""
 
 from __future__ import annotations
 
+import re
+
 from hierniet.domain import Label, Reason
 from hierniet.triage.lexicons import LexCategory
 from hierniet.triage.rules.context import Context, RuleResult, phrase_starts, vocab
@@ -93,3 +95,136 @@ def disagreement(ctx: Context, result: RuleResult) -> None:
             Reason("triage.disagreement", f"'{words}': disagreement with a decision, a complaint", words=words),
         )
         return
+
+
+def _quiet(ctx: Context) -> bool:
+    """A clause where the complaint shapes below must not fire: about a protected group (hate is read there),
+    beside praise, or condemning hate."""
+    return bool(ctx.hits(LexCategory.IDENTITY, LexCategory.SLUR)) or ctx.counter or _praised(ctx)
+
+
+def _praised(ctx: Context) -> bool:
+    v = vocab()
+    norms = ctx.norms
+    return any(
+        (n in v.praise or tuple(norms[i : i + 2]) in v.praise_pairs) and not ctx.negated(i, window=2)
+        for i, n in enumerate(norms)
+    )
+
+
+def _duration(norms: tuple[str, ...], i: int) -> bool:
+    """A length of time at token i: "40 minuten", "drie uur", "2u", "anderhalf uur", "two hours"."""
+    v = vocab()
+    if _GLUED_DURATION.match(norms[i]):
+        # "om 18u", "à 9h": a time of day, not a length of time.
+        return i == 0 or norms[i - 1] not in _AT_CLOCK
+    if norms[i] not in v.time_units or i == 0:
+        return False
+    before = norms[max(0, i - 2) : i]
+    return before[-1].isdigit() or any(tuple(before[k:]) in v.number_words for k in range(len(before)))
+
+
+_AT_CLOCK = frozenset({"om", "tegen", "rond", "tot", "a", "vers", "jusqu", "at", "till", "until", "um", "bis", "gegen"})
+_GLUED_DURATION = re.compile(r"^\d+(u|h|min|mn)$")
+
+
+def complaint_shapes(ctx: Context, result: RuleResult) -> None:
+    """Complaints with no word of judgement, in the shapes people complain in (read on the whole comment): a
+    disruption once more ("Alweer een staking", "Encore une panne"), a time spent waiting ("Anderhalf uur
+    gewacht op de spoed", "j'ai attendu 40 minutes"), a question that insists ("Waarom altijd onze straat?",
+    "Quand allez-vous enfin réparer ...?") and asking who pays ("Wie gaat dat betalen?"). Never beside praise
+    ("we waited two hours but it was worth it"), about a protected group, or in counter-speech."""
+    if _quiet(ctx):
+        return
+    v = vocab()
+    norms = ctx.norms
+    insist = [i for i in phrase_starts(v.insistence, norms) if not ctx.negated(i, window=2)]
+    reason: Reason | None = None
+    disruptions = phrase_starts(v.disruptions, norms)
+    if disruptions and insist and not any(ctx.negated(i, window=3) for i in disruptions):
+        words = ctx.nt.original_text(disruptions[0], disruptions[0])
+        reason = Reason("triage.disruption_again", f"'{words}' once more: a complaint", words=words)
+    waits = phrase_starts(v.waiting, norms)
+    if reason is None and any(_duration(norms, i) and any(abs(i - w) <= 5 for w in waits) for i in range(len(norms))):
+        words = ctx.nt.original_text(waits[0], waits[0])
+        reason = Reason("triage.long_wait", f"'{words}' with a length of time: a complaint", words=words)
+    asking = [i for i in _openers(ctx) + _why(norms) if _asks(ctx, i)]
+    insisting = [i for i in insist if any(ctx.sentence(i) == ctx.sentence(a) for a in asking)]
+    if reason is None and insisting:
+        words = ctx.nt.original_text(insisting[0], insisting[0])
+        reason = Reason("triage.insisting_question", f"a question with '{words}': a complaint", words=words)
+    if reason is None and phrase_starts(v.payers, norms):
+        reason = Reason("triage.who_pays", "asks who pays: a complaint")
+    if reason is not None:
+        result.raise_score(Label.CRITICISM, 0.6, 0, reason)
+
+
+def _asks(ctx: Context, i: int) -> bool:
+    """The sentence of token i is a question: a question mark right after its last token."""
+    sentence = ctx.sentence(i)
+    end = max(t.end for t in ctx.nt.tokens if t.sentence == sentence)
+    return ctx.nt.original[end : end + 4].lstrip().startswith("?")
+
+
+def _openers(ctx: Context) -> list[int]:
+    return phrase_starts(vocab().info_openers.get(ctx.language, frozenset()), ctx.norms)
+
+
+def _why(norms: tuple[str, ...]) -> list[int]:
+    return [i for i, n in enumerate(norms) if n in _WHY]
+
+
+_THANKS = frozenset({"super", "top", "merci", "bedankt", "dank", "thanks", "danke", "bravo", "proficiat", "handig"})
+_WHY = frozenset({"waarom", "pourquoi", "why", "warum", "wieso", "weshalb"})
+
+
+def info_question(ctx: Context, result: RuleResult) -> None:
+    """ "Hoe kan ik mijn abonnement koppelen?", "Quand commence le marché de Noël ?": a comment that asks for
+    information, with no insistence, disruption, judgement, negation or swearing anywhere in it, is no complaint
+    however the model reads its service words; the model's criticism is damped (read on the whole comment)."""
+    if "?" not in ctx.nt.original or result.scores.get(Label.CRITICISM, 0.0) > 0.0:
+        return
+    v = vocab()
+    norms = ctx.norms
+    if not _openers(ctx) or _why(norms):
+        return
+    # Every sentence asks, or only greets or praises ("Super Nachricht! Muss man ...?"): a statement beside the
+    # question ("Ik verlies hierdoor geld.") may be the complaint the question comes with.
+    for sentence in {t.sentence for t in ctx.nt.tokens}:
+        first = min(t.index for t in ctx.nt.tokens if t.sentence == sentence)
+        said = [t.norm for t in ctx.nt.tokens if t.sentence == sentence and any(c.isalnum() for c in t.norm)]
+        if not _asks(ctx, first) and not (len(said) <= 3 and any(w in v.praise or w in _THANKS for w in said)):
+            return
+    cues = (
+        phrase_starts(v.insistence, norms)
+        or phrase_starts(v.negative_judgements, norms)
+        or phrase_starts(v.disruptions, norms)
+        or any(n in v.complaint_cues for n in norms)
+        or ctx.negator_positions
+        or ctx.hits(LexCategory.PROFANITY, LexCategory.INSULT, LexCategory.HOSTILE)
+    )
+    if cues:
+        return
+    result.flags.add("info_question")
+    result.damp_model(Label.CRITICISM, 0.4)
+
+
+def praise_only(ctx: Context, result: RuleResult) -> None:
+    """ "We waited two hours but the concert was absolutely worth it!": praise, with no judgement, complaint cue,
+    disruption, insistence, negation, swearing or question anywhere in the comment, is no complaint; the model's
+    criticism is damped (read on the whole comment). Sarcastic praise comes with a cue ("Bravo, weer te laat")."""
+    if not _praised(ctx) or "?" in ctx.nt.original or result.scores.get(Label.CRITICISM, 0.0) > 0.0:
+        return
+    v = vocab()
+    norms = ctx.norms
+    if (
+        phrase_starts(v.insistence, norms)
+        or phrase_starts(v.negative_judgements, norms)
+        or phrase_starts(v.disruptions, norms)
+        or any(n in v.complaint_cues for n in norms)
+        or ctx.negator_positions
+        or ctx.hits(LexCategory.PROFANITY, LexCategory.INSULT, LexCategory.HOSTILE)
+    ):
+        return
+    result.flags.add("praise")
+    result.damp_model(Label.CRITICISM, 0.5)

@@ -7,6 +7,7 @@ import re
 
 from hierniet.domain import Label, Reason, Target
 from hierniet.triage.lexicons import Flag, LexCategory
+from hierniet.triage.matcher import Hit
 from hierniet.triage.normalize import fold_aligned, fold_pattern
 from hierniet.triage.rules.common import (
     group_in_span,
@@ -18,6 +19,7 @@ from hierniet.triage.rules.common import (
     overlaps,
     particular,
     pattern_evidence,
+    treated_as,
 )
 from hierniet.triage.rules.context import DEHUMANISING_EMOJI, THREAT_EMOJI, Context, RuleResult, vocab
 
@@ -80,7 +82,13 @@ def group_rules(ctx: Context, result: RuleResult) -> None:
                     )
                 )
                 continue
-            if mentioned_not_used(ctx, pred) or ctx.counter or ctx.reported_near(pred.first):
+            if (
+                mentioned_not_used(ctx, pred)
+                or ctx.counter
+                or ctx.reported_near(pred.first)
+                or treated_as(ctx, pred.first)
+                or _someone_else_acts(ctx, pred, ident)
+            ):
                 result.flags.add("counter_speech")
                 result.damp_model(Label.HATE, 0.35)
                 result.damp_model(Label.INSULT, 0.6)
@@ -157,6 +165,46 @@ def group_rules(ctx: Context, result: RuleResult) -> None:
                     result.targets[target] += 1
                 result.evidence.append(pattern_evidence(ctx, token.start, token.end, Label.HATE, "emoji"))
 
+
+def _someone_else_acts(ctx: Context, pred: Hit, ident: Hit) -> bool:
+    """ "I can't stand people who hate on trans folks", "les gens qui traitent les migrants de parasites",
+    "mensen die moslims uitschelden": the hostile words are done to the group by others, whom the clause is
+    about; a relative clause (people who, ceux qui, mensen die) opens between the predicate and the group, or
+    before both. "People who are Muslims are ..." keeps its copula and stays about the group."""
+    v = vocab()
+    relative = v.relative.get(ctx.language, frozenset())
+    people = v.people_nouns.get(ctx.language, frozenset())
+    sentence = ctx.sentence(ident.first)
+    lo = min(pred.first, ident.first)
+    for j in range(max(0, lo - 4), ident.first):
+        if ctx.norms[j] not in relative or ctx.sentence(j) != sentence or j in range(pred.first, pred.last + 1):
+            continue
+        # The hostile words are the relative clause's own ("people who hate ..."), or the stance taken right
+        # before its people ("I can't stand people who ...").
+        if not (pred.first > j or j - pred.last <= 3):
+            continue
+        free = ctx.norms[j] in _FREE_RELATIVE and (j == 0 or ctx.sentence(j - 1) != sentence) and _main_clause(ctx, j)
+        # "people who are gay", "mensen die homo zijn" (Dutch puts the verb last): the clause names the group.
+        names_them = any(
+            ctx.norms[k] in v.copulas and ctx.sentence(k) == sentence
+            for k in range(j + 1, min(len(ctx.norms), ident.last + 3))
+        )
+        if (free or (j > 0 and ctx.norms[j - 1] in people)) and not names_them:
+            return True
+    return False
+
+
+def _main_clause(ctx: Context, j: int) -> bool:
+    """A free relative is followed, after a comma, by the main clause that judges its people ("Wie moslims
+    uitscheldt, hoort hier niet"); "Wie wil die ... hier nog?" is a question, with no comma."""
+    sentence = ctx.sentence(j)
+    last = max(t.index for t in ctx.nt.tokens if t.sentence == sentence)
+    between = ctx.nt.original[ctx.nt.tokens[j].end : ctx.nt.tokens[last].start]
+    return "," in between
+
+
+# "Wie moslims uitscheldt, ...", "Quiconque insulte les juifs ...": a relative with no noun, opening the sentence.
+_FREE_RELATIVE = frozenset({"wie", "quiconque", "whoever", "wer"})
 
 _ONE_OF = frozenset({"een", "ne", "nen", "un", "une", "a", "an", "another", "ein", "eine", "einen", "noch"})
 
@@ -319,7 +367,12 @@ def refers_back(ctx: Context, result: RuleResult) -> None:
     if not ctx.inherited or ctx.counter or ctx.hits(LexCategory.IDENTITY):
         return
     for hit in ctx.hits(LexCategory.DEHUMANIZING, LexCategory.HOSTILE):
-        if hit.entry.has(Flag.AMBIGUOUS) or mentioned_not_used(ctx, hit) or ctx.negated(hit.first, window=4):
+        if (
+            hit.entry.has(Flag.AMBIGUOUS)
+            or mentioned_not_used(ctx, hit)
+            or ctx.negated(hit.first, window=4)
+            or treated_as(ctx, hit.first)
+        ):
             continue
         words = ctx.nt.original_text(hit.first, hit.last)
         result.raise_score(
@@ -339,6 +392,44 @@ def refers_back(ctx: Context, result: RuleResult) -> None:
             result.targets[target] += 2
         result.evidence.append(hit_evidence(ctx, hit, Label.HATE))
         return
+    beast = _beast_said_of_them(ctx)
+    if beast is not None:
+        token = ctx.nt.tokens[beast]
+        words = ctx.nt.original[token.start : token.end]
+        result.raise_score(
+            Label.HATE,
+            0.85,
+            3,
+            Reason(
+                "triage.inherited_hate",
+                f"'{words}' (dehumanizing) about the group named before ({', '.join(t.value for t in ctx.inherited)})",
+                words=words,
+                category=LexCategory.DEHUMANIZING.value,
+                targets=[t.value for t in ctx.inherited],
+            ),
+        )
+        for target in ctx.inherited:
+            result.targets[target] += 2
+        result.evidence.append(pattern_evidence(ctx, token.start, token.end, Label.HATE, "beast"))
+
+
+def _beast_said_of_them(ctx: Context) -> int | None:
+    """An animal word said of the people referred back to: the head of a bare verdict ("... Animals, all of
+    them.") or after a copula ("They are animals", "Ce sont des animaux"); never in a comparison of how they
+    are treated ("they are treated like animals") nor when negated."""
+    v = vocab()
+    words = [t for t in ctx.nt.tokens if any(c.isalnum() for c in t.norm)]
+    for k, t in enumerate(words):
+        if t.norm not in v.beasts or ctx.negated(t.index, window=4) or treated_as(ctx, t.index):
+            continue
+        before = [w.norm for w in words[max(0, k - 2) : k]]
+        if (k < 2 or any(b in v.copulas for b in before)) and not any(w.norm in _LIKE for w in words[:k]):
+            return t.index
+    return None
+
+
+# "Ze worden behandeld als beesten": a comparison of how people are treated, not a verdict on them.
+_LIKE = frozenset({"like", "als", "zoals", "comme", "wie"})
 
 
 def counter_context(ctx: Context, result: RuleResult) -> None:

@@ -13,7 +13,14 @@ from hierniet.triage.normalize import NormalizedText
 from hierniet.triage.patterns import PatternHit
 from hierniet.triage.rules.care import doxxing_rules, self_harm_rules, sexual_rules, spam_rules
 from hierniet.triage.rules.context import Context, RuleResult, build_context
-from hierniet.triage.rules.criticism import criticism_rules, disagreement, service_judged
+from hierniet.triage.rules.criticism import (
+    complaint_shapes,
+    criticism_rules,
+    disagreement,
+    info_question,
+    praise_only,
+    service_judged,
+)
 from hierniet.triage.rules.hate import (
     ape_emoji,
     counter_context,
@@ -27,10 +34,20 @@ from hierniet.triage.rules.hate import (
 from hierniet.triage.rules.implicit import implicit_derogation
 from hierniet.triage.rules.insult import insult_rules, staff_insulted
 from hierniet.triage.rules.pattern_rules import pattern_rules
-from hierniet.triage.rules.threat import benign_act, group_cleansed, threat_rules, violence_intended
+from hierniet.triage.rules.threat import benign_act, group_cleansed, idiom, threat_rules, violence_intended
 
 SUPPRESSING_FLAGS = frozenset(
-    {"negation", "counter_speech", "reported", "reclaimed", "own_data", "praise", "benign_act"}
+    {
+        "negation",
+        "counter_speech",
+        "reported",
+        "reclaimed",
+        "own_data",
+        "praise",
+        "benign_act",
+        "info_question",
+        "idiom",
+    }
 )
 
 
@@ -287,6 +304,54 @@ RULES: tuple[Rule, ...] = (
             ("en", "Never a bad idea to ask the neighbours first."),
             ("nl", "Ik ben het helemaal eens met deze beslissing."),
         ),
+    ),
+    Rule(
+        "criticism.complaint_shape",
+        Label.CRITICISM,
+        Stage.COMMENT,
+        "A disruption once more, a time spent waiting, an insisting question or asking who pays: a complaint.",
+        complaint_shapes,
+        positive=(
+            ("nl", "Alweer een staking, ik kom weer te laat op mijn werk."),
+            ("fr", "J'ai attendu 40 minutes sous la pluie, aucun bus."),
+            ("en", "Why is the lift at the station always broken?"),
+            ("nl", "Wie gaat dat betalen? Wij, zoals altijd."),
+        ),
+        negative=(
+            ("en", "We waited two hours but the concert was absolutely worth it!"),
+            ("nl", "Wanneer opent het zwembad terug?"),
+            ("fr", "Encore merci pour l'accueil chaleureux!"),
+        ),
+    ),
+    Rule(
+        "context.info_question",
+        Label.CRITICISM,
+        Stage.COMMENT,
+        "A comment that only asks for information (how, when, where) is no complaint: the model is damped.",
+        info_question,
+        negative=(
+            ("fr", "Quand est-ce que le marché de Noël commence ?"),
+            ("nl", "Hoe kan ik mijn abonnement koppelen?"),
+        ),
+    ),
+    Rule(
+        "context.idiom",
+        Label.THREAT,
+        Stage.COMMENT,
+        "Violence or death words in a figure of speech (kill time, tuer le temps): the model's threat is damped.",
+        idiom,
+        negative=(
+            ("en", "I'm going to kill it at the exam tomorrow."),
+            ("fr", "Je vais tuer le temps en lisant un livre."),
+        ),
+    ),
+    Rule(
+        "context.praise_only",
+        Label.CRITICISM,
+        Stage.COMMENT,
+        "Praise with no complaint cue, negation or question anywhere is no complaint: the model is damped.",
+        praise_only,
+        negative=(("en", "We waited two hours but the concert was absolutely worth it!"),),
     ),
     Rule(
         "context.group_mention",

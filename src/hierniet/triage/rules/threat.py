@@ -80,9 +80,10 @@ def violence_intended(ctx: Context, result: RuleResult) -> None:
     people = {h.first for h in ctx.hits(LexCategory.IDENTITY, LexCategory.SLUR, LexCategory.OTHER_GROUP)}
     places = {h.first for h in ctx.hits(LexCategory.GROUP_PLACE)}
     staff = set(phrase_starts(v.staff, norms))
+    figurative = idiom_tokens(ctx)
     for i in sorted(arsons.union(violent)):
         arson = i in arsons
-        if ctx.negated(i, window=3) or i in ctx.quoted:
+        if ctx.negated(i, window=3) or i in ctx.quoted or i in figurative:
             continue
         window = range(max(0, i - 5), min(len(norms), i + 6))
         aimed = any(norms[j] in v.victims for j in window) or bool(people | staff) or ctx.near(ctx.second_person, i)
@@ -103,6 +104,43 @@ def violence_intended(ctx: Context, result: RuleResult) -> None:
             )
         )
         return
+
+
+def idiom_tokens(ctx: Context) -> frozenset[int]:
+    """The tokens of figures of speech made of violence or death ("kill time", "tuer le temps")."""
+    idioms = vocab().idioms
+    norms = ctx.norms
+    found: set[int] = set()
+    for i in phrase_starts(idioms, norms):
+        length = max(len(p) for p in idioms if tuple(norms[i : i + len(p)]) == p)
+        found.update(range(i, i + length))
+    return frozenset(found)
+
+
+def idiom(ctx: Context, result: RuleResult) -> None:
+    """ "I'm going to kill it at the exam", "je vais tuer le temps", "ik lag dood van het lachen": violence or
+    death words in a figure of speech. The model reads them as threats or self-harm; with no threat word,
+    violence or weapon outside the figure anywhere in the comment, the model's threat and self-harm are damped
+    (read on the whole comment; a rule's threat is never damped)."""
+    figurative = idiom_tokens(ctx)
+    if not figurative:
+        return
+    v = vocab()
+    norms = ctx.norms
+    elsewhere = [h for h in ctx.hits(LexCategory.THREAT, LexCategory.SELF_HARM) if h.first not in figurative]
+    violent = [
+        i
+        for i in phrase_starts(v.violence, norms) + phrase_starts(v.arson, norms) + phrase_starts(v.harm_words, norms)
+        if i not in figurative
+    ]
+    if elsewhere or violent or any(n in THREAT_EMOJI for n in norms):
+        return
+    first = min(figurative)
+    words = ctx.nt.original_text(first, max(j for j in figurative if ctx.sentence(j) == ctx.sentence(first)))
+    result.flags.add("idiom")
+    result.damp_model(Label.THREAT, 0.4)
+    result.damp_model(Label.SELF_HARM, 0.3)
+    result.reasons.append(Reason("triage.idiom", f"'{words}' is a figure of speech, not a threat", words=words))
 
 
 def benign_act(ctx: Context, result: RuleResult) -> None:

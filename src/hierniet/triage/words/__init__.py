@@ -59,6 +59,18 @@ LIST_KEYS: dict[str, str] = {
     "cleansing": "verbs of clearing that, done to a group of people, mean expulsion (opruimen, nettoyer, clean out)",
     "comitative": "prepositions of doing something together with someone (met, avec, with, mit)",
     "disagreement": "saying one disagrees with a decision or a choice (niet mee eens, pas d'accord, disagree)",
+    "treated": "how people are treated or called, before 'like animals' (behandeld, traités, treated): no verdict",
+    "relative": "relative pronouns that open a clause about other people (die, qui, who, wer)",
+    "people_nouns": "words for people before a relative pronoun: 'people who', 'mensen die', 'ceux qui'",
+    "insistence": "words of repetition and impatience that make a question a complaint (altijd, encore, still)",
+    "disruptions": "disruptions of a service (staking, grève, delay, Umleitung), a complaint when again",
+    "waiting": "verbs and nouns of waiting (gewacht, attendu, waited, gewartet)",
+    "time_units": "units of time after a number (minuten, heures, hours, Stunden)",
+    "number_words": "numbers written out before a time unit (twee, trois, two, zwei)",
+    "payers": "asking who pays (wie betaalt, qui paie, who pays, wer zahlt): the taxpayer's complaint",
+    "info_openers": "openings of a question asking for information (hoe, comment, how, wie; kan ik, est-ce que)",
+    "idioms": "figures of speech made of violence or death words (kill time, tuer le temps, dood van het lachen)",
+    "beasts": "animals and vermin said of people in a bare verdict after a group is named (\"... Animals.\")",
 }
 #: Words written as they are (not normalised): what a group or a person is replaced with before the model reads.
 TEXT_KEYS: dict[str, str] = {

@@ -151,6 +151,11 @@ MESSAGES: dict[str, str] = {
     ),
     "triage.group_confined": N_("“%(words)s”: the group “%(group)s” is sent back to the kitchen."),
     "triage.disagreement": N_("“%(words)s”: disagreement with a decision, a complaint to answer."),
+    "triage.disruption_again": N_("“%(words)s” once more: a complaint to answer."),
+    "triage.long_wait": N_("“%(words)s” with a length of time: a complaint about waiting, to answer."),
+    "triage.insisting_question": N_("A question that insists (“%(words)s”): a complaint to answer."),
+    "triage.who_pays": N_("Asks who pays: a complaint to answer."),
+    "triage.idiom": N_("“%(words)s” is a figure of speech, not a threat."),
     "triage.counter_speech": N_(
         "Hostile words about a group are quoted or condemned (counter-speech): not counted as hate."
     ),

@@ -1,0 +1,61 @@
+"""Veiled threats in the shapes people make them (an ultimatum with a visit, harm foretold), and violence or
+death words in figures of speech that are no threat. Sentences written for this test, not taken from the
+development set or the frozen split."""
+
+from __future__ import annotations
+
+import pytest
+
+from hierniet.domain import Comment, Label, Verdict
+from hierniet.triage.pipeline import Triage
+
+
+def _verdict(triage: Triage, text: str) -> Verdict:
+    return triage.classify([Comment(id="1", text=text)])[0]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Nog één zo'n artikel en we komen eens langs op de redactie.",
+        "Encore un article comme ça et on passera te rendre visite.",
+        "Un jour quelqu'un va lui faire la peau, à ce bourgmestre.",
+        "Ça finira mal pour toi si tu continues à écrire ces conneries.",
+        "Keep talking and you'll end up in a ditch.",
+    ],
+)
+def test_a_veiled_threat_is_a_threat(triage: Triage, text: str) -> None:
+    verdict = _verdict(triage, text)
+    assert Label.THREAT in verdict.labels, (verdict.labels, verdict.reasons)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Nog één week en we komen op bezoek bij oma!",
+        "Nog één vertraging en ik zeg mijn abonnement op.",
+    ],
+)
+def test_a_countdown_or_a_customers_ultimatum_is_no_threat(triage: Triage, text: str) -> None:
+    verdict = _verdict(triage, text)
+    assert Label.THREAT not in verdict.labels, (verdict.labels, verdict.reasons)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I'm going to kill it at the exam tomorrow.",
+        "Je vais tuer le temps en lisant un livre.",
+        "Ik lag dood van het lachen met die video.",
+    ],
+)
+def test_a_figure_of_speech_is_no_threat_nor_self_harm(triage: Triage, text: str) -> None:
+    verdict = _verdict(triage, text)
+    assert Label.THREAT not in verdict.labels, (verdict.labels, verdict.reasons)
+    assert Label.SELF_HARM not in verdict.labels, (verdict.labels, verdict.reasons)
+
+
+def test_a_figure_of_speech_beside_a_real_threat_damps_nothing(triage: Triage) -> None:
+    verdict = _verdict(triage, "Ik lag dood van het lachen. Maar ik steek je morgen neer met een mes.")
+    assert Label.THREAT in verdict.labels, verdict.reasons
+    assert "triage.idiom" not in {r.code for r in verdict.reasons}
