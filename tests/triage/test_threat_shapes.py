@@ -59,3 +59,33 @@ def test_a_figure_of_speech_beside_a_real_threat_damps_nothing(triage: Triage) -
     verdict = _verdict(triage, "Ik lag dood van het lachen. Maar ik steek je morgen neer met een mes.")
     assert Label.THREAT in verdict.labels, verdict.reasons
     assert "triage.idiom" not in {r.code for r in verdict.reasons}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Les juifs feraient mieux de partir avant qu'il ne soit trop tard.",
+        "Si un autre réfugié s'installe dans la rue, on s'en occupe nous-mêmes.",
+        "Als er nog meer asielzoekers komen, dan pakken we die zelf wel aan.",
+    ],
+)
+def test_told_to_leave_or_else_and_vigilantes_are_threats_and_hate(triage: Triage, text: str) -> None:
+    verdict = _verdict(triage, text)
+    assert {Label.THREAT, Label.HATE} <= set(verdict.labels), (verdict.labels, verdict.reasons)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "We vertrekken om acht uur, voor het te laat is voor de file.",
+        "On s'en occupe nous-mêmes, pas besoin d'aide pour le déménagement.",
+        "Reparez cette route avant qu'il ne soit trop tard.",
+    ],
+)
+def test_leaving_early_or_doing_it_yourself_is_no_threat(triage: Triage, text: str) -> None:
+    assert Label.THREAT not in _verdict(triage, text).labels
+
+
+def test_a_kindness_told_about_neighbours_is_no_insult(triage: Triage) -> None:
+    verdict = _verdict(triage, "Mijn buren zijn Marokkanen, ze hebben me geholpen met verhuizen.")
+    assert verdict.labels == (Label.OK,), (verdict.labels, verdict.reasons)

@@ -220,6 +220,21 @@ _RAW: tuple[tuple[str, Label, float, str], ...] = (
      r"sleep|tag|woche|monat|nacht|jahr)\b)[^.!?]{0,40}?\b(en|et|and|und)\s+"
      r"(we|wij|ik|k|on|nous|je|j'|i|we'?ll|i'?ll|wir|ich)\b[^.!?]{0,30}?"
      r"\b(langs|langskomen|op bezoek|bezoek|passe|passer|passera|passerons|visite|visit|pay (you|him|her|them) a visit|vorbei|besuchen|besuch)\b"),
+    # --- people told to leave "before it is too late", and vigilantes who will "deal with them themselves" ---
+    ("leave_or_else", Label.THREAT, 0.75,
+     # Advice to leave, not a plan: "we vertrekken voor het te laat is voor de file" is no threat.
+     r"\b(feraient mieux de|ferait mieux de|ferais mieux de|feriez mieux de|doivent|moeten|zouden beter|kunnen beter|"
+     r"had better|better|should|sollten|sollen)\s+(\w+\s+){0,2}(vertrekken|opkrassen|verdwijnen|weggaan|partir|degager|dégager|disparaitre|disparaître|leave|go home|get out|"
+     r"verschwinden|abhauen|gehen)\b[^.!?]{0,25}\b(voor|voordat|avant qu'?il ne soit|avant qu'?il soit|before|bevor)\s+"
+     r"(het|it'?s|it is|es)?\s*(te laat|trop tard|too late|zu spat|zu spät)"),
+    ("vigilante", Label.THREAT, 0.75,
+     # After a condition on someone's coming or staying: "on s'en occupe nous-mêmes" alone is a removal job.
+     r"\b(si|als|if|wenn)\b[^.!?]{3,80}?,\s*(?:"
+     r"\bon (s'en|va s'en|s'en va) (occupe|occuper|occupera)\s+(nous[- ]m[eê]mes?|nous[- ]meme)\b"
+     r"|\b(we'?ll|we will|we're going to|we are going to|we'?re gonna) (deal with|handle|sort out|take care of) "
+     r"(them|him|her|it) ourselves\b"
+     r"|\b(dan )?(pakken|regelen|lossen) (we|wij) (die|ze|hen|dat) (zelf|zelve) (wel )?(aan|op)\b"
+     r"|\b(dann )?(regeln|erledigen|kummern) wir (das|die|uns darum) (selbst|selber)\b)"),
     # --- harm foretold to people: "die gaan het hier niet lang overleven". Pronoun subjects only: "die plantjes
     # gaan het niet lang overleven" is about plants, and a noun subject cannot be told from them here ---
     ("survival_foretold", Label.THREAT, 0.7,

@@ -405,8 +405,13 @@ class Triage:
                     m *= _BARE_MENTION
                 # Violence toward a protected group is hate as well as a threat.
                 m = max(m, 0.95 * float(p[heads[Label.THREAT.value]]) * u.rules.damp.get(Label.THREAT, 1.0))
-                # A rule's threat in a clause about a group ("elke moskee mag platgebrand worden") is hate too.
+                # A rule's threat in a clause about a group ("elke moskee mag platgebrand worden") is hate too,
+                # and so is one in the clause right after, that names no one ("Zaterdag trekken we naar het
+                # asielcentrum. Breng je knuppel mee.").
                 m = max(m, 0.95 * u.rules.scores.get(Label.THREAT, 0.0))
+                following = units[k + 1] if k + 1 < len(units) else None
+                if following is not None and not following.targets:
+                    m = max(m, 0.9 * following.rules.scores.get(Label.THREAT, 0.0))
             score = 1.0 - (1.0 - m) * (1.0 - u.rules.scores.get(Label.HATE, 0.0))
             if condemned and len(units) > 1 and (u.unit.quoted or _hate_in_quotes(u, quotes)):
                 score *= _QUOTED_MENTION

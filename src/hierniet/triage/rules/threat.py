@@ -171,6 +171,8 @@ def benign_act(ctx: Context, result: RuleResult) -> None:
     result.flags.add("benign_act")
     result.damp_model(Label.THREAT, 0.4)
     result.damp_model(Label.HATE, 0.5)
+    # "Mijn buren zijn Marokkanen, ze hebben me geholpen met verhuizen": no one is insulted by a kindness told.
+    result.damp_model(Label.INSULT, 0.6)
     result.reasons.append(
         Reason("triage.benign_act", f"'{words}' is a friendly act: a plan, not a threat", words=words)
     )
