@@ -203,6 +203,31 @@ def _main_clause(ctx: Context, j: int) -> bool:
     return "," in between
 
 
+def _aimed_homonym(ctx: Context, hit: Hit) -> bool:
+    """An ambiguous slur aimed at someone: a pejorative right before it or the reader near it, a pointing word
+    right before it, or the word alone; not after an article or a possessive of the speaker or a third person,
+    nor before "of mine"."""
+    norms = ctx.norms
+    before = norms[hit.first - 1] if hit.first > 0 else ""
+    after = norms[hit.last + 1 : hit.last + 3]
+    own = vocab().possessives - vocab().second_person.get(ctx.language, frozenset())
+    if before in vocab().pejoratives or ctx.near(ctx.second_person, hit.first, 4):
+        return True  # "een vuile makak", "sale singe", "ge zijt een aap"
+    if before in own or before in _ARTICLES or tuple(after) in _OF_MINE:
+        return False
+    alone = hit.first == 0 and (hit.last + 1 >= len(norms) or not any(c.isalnum() for c in norms[hit.last + 1]))
+    return before in _POINTING or alone
+
+
+# Articles and "of mine" that make an ambiguous slur the ordinary word ("de pot", "une tapette", "a fag").
+_ARTICLES = frozenset(
+    {"de", "het", "een", "ne", "nen", "le", "la", "une", "un", "the", "a", "an", "der", "das", "ein", "eine"}
+)
+_OF_MINE = frozenset({("van", "mij"), ("van", "ons"), ("de", "moi"), ("of", "mine"), ("von", "mir")})
+# Pointing at one person: "die aap", "cette guenon", "that ape", "dieser Affe".
+_POINTING = frozenset({"die", "dat", "deze", "dien", "ce", "cette", "cet", "that", "this", "dieser", "diese", "der"})
+
+
 # "Wie moslims uitscheldt, ...", "Quiconque insulte les juifs ...": a relative with no noun, opening the sentence.
 _FREE_RELATIVE = frozenset({"wie", "quiconque", "whoever", "wer"})
 
@@ -336,13 +361,25 @@ def slur_rules(ctx: Context, result: RuleResult) -> None:
             result.evidence.append(hit_evidence(ctx, hit, Label.HATE))
             continue
         if entry.has(Flag.AMBIGUOUS):
-            # "aap", "mongool", "singe": an insult at a person; hate only next to a group name.
-            if ctx.second_person or hit.first <= 1:
+            # "aap", "mongool", "singe": an insult at a person; hate only next to a group name. Only where it is
+            # aimed: at the reader, pointed at ("die aap aan het loket"), or alone ("Aap!"); "mijn nicht", "de
+            # pot soep", "een nicht van mij" use the ordinary word (niece, pot).
+            if _aimed_homonym(ctx, hit):
                 words = ctx.nt.original_text(hit.first, hit.last)
                 result.raise_score(
                     Label.INSULT, 0.75, 2, Reason("triage.slur_insult", f"'{words}' used as an insult", words=words)
                 )
                 result.evidence.append(hit_evidence(ctx, hit, Label.INSULT))
+            elif not entry.has(Flag.PLURAL):
+                # The ordinary word: what the model reads as a slur in it is held back too. A plural ("twee
+                # janetten", "keep the fags away") names a group: the model reads it.
+                result.flags.add("homonym")
+                result.damp_model(Label.HATE, 0.4)
+                result.damp_model(Label.INSULT, 0.6)
+                words = ctx.nt.original_text(hit.first, hit.last)
+                result.reasons.append(
+                    Reason("triage.homonym", f"'{words}' is used here as an ordinary word, not a slur", words=words)
+                )
             continue
         words = ctx.nt.original_text(hit.first, hit.last)
         result.raise_score(

@@ -156,6 +156,7 @@ MESSAGES: dict[str, str] = {
     "triage.insisting_question": N_("A question that insists (“%(words)s”): a complaint to answer."),
     "triage.who_pays": N_("Asks who pays: a complaint to answer."),
     "triage.idiom": N_("“%(words)s” is a figure of speech, not a threat."),
+    "triage.homonym": N_("“%(words)s” is used here as an ordinary word, not a slur."),
     "triage.counter_speech": N_(
         "Hostile words about a group are quoted or condemned (counter-speech): not counted as hate."
     ),
