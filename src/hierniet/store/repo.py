@@ -28,6 +28,7 @@ from sqlalchemy import (
     or_,
     select,
     true,
+    tuple_,
     update,
 )
 from sqlalchemy import text as sql_text
@@ -605,10 +606,44 @@ def _filtered(stmt: _S, q: QueueQuery) -> _S:
     return stmt
 
 
+@dataclass(frozen=True, slots=True)
+class QueueKey:
+    """Where a page of the queue ended, in the queue's order (keyset pagination): the next page starts after
+    this comment. Comments that arrive or leave meanwhile move no page boundary, so none is shown twice or
+    skipped, and a page deep in the queue costs what the first one does (an offset reads every row before it)."""
+
+    severity: int
+    posted_at: datetime
+    id: int
+
+
+def _after(stmt: _S, order: str, key: QueueKey, *, severity: str = "") -> _S:
+    """`stmt` limited to the comments after `key` in `order`. The severity order (severity DESC, posted_at, id)
+    has no row comparison that an index reads in one range, so it is asked in two parts: `severity="same"`
+    the rest of the key's severity, `"lower"` the lower severities."""
+    at = tuple_(Comment.posted_at, Comment.id)
+    if order == "newest":
+        return stmt.where(at < tuple_(key.posted_at, key.id))
+    if order == "oldest":
+        return stmt.where(at > tuple_(key.posted_at, key.id))
+    if severity == "same":
+        return stmt.where(Comment.severity == key.severity, at > tuple_(key.posted_at, key.id))
+    return stmt.where(Comment.severity < key.severity)
+
+
 def queue(
-    session: Session, q: QueueQuery, *, limit: int, offset: int, count_limit: int | None = None
+    session: Session,
+    q: QueueQuery,
+    *,
+    limit: int,
+    offset: int,
+    count_limit: int | None = None,
+    after: QueueKey | None = None,
 ) -> tuple[list[tuple[Comment, Channel, Author | None]], int, bool]:
     """One page of the queue, the number of comments matching and whether that number is exact.
+
+    With `after` the page starts after that comment (keyset pagination; `offset` is then 0) and the number
+    counts the matches from the top of the queue, as for the first page.
 
     With `count_limit` the matches are first looked for in no order, at most max(count_limit, offset +
     limit) + 1 of them (issue 12). Where no more turn up, the number is exact and the page is sorted from
@@ -641,9 +676,18 @@ def queue(
             return [], 0, True
         total = len(ids) if exact else bound
         stmt = base.where(Comment.id.in_(ids)) if exact else _filtered(base, q)
-    rows: list[tuple[Comment, Channel, Author | None]] = [
-        (c, ch, a) for c, ch, a in session.execute(stmt.order_by(*order).limit(limit).offset(offset))
-    ]
+    if after is not None:
+        if q.order in ("newest", "oldest"):
+            parts = [_after(stmt, q.order, after)]
+        else:
+            parts = [_after(stmt, q.order, after, severity="same"), _after(stmt, q.order, after, severity="lower")]
+        rows: list[tuple[Comment, Channel, Author | None]] = []
+        for part in parts:
+            if len(rows) >= limit:
+                break
+            rows += [(c, ch, a) for c, ch, a in session.execute(part.order_by(*order).limit(limit - len(rows)))]
+        return rows, total, exact
+    rows = [(c, ch, a) for c, ch, a in session.execute(stmt.order_by(*order).limit(limit).offset(offset))]
     return rows, total, exact
 
 
