@@ -77,6 +77,10 @@ DEFAULT_RATES: Mapping[str, float] = {
 }
 
 
+#: Seconds between two folds of the queue counts' rows (hierniet.store.repo.compact_comment_counts).
+COUNTS_FOLD_INTERVAL_S = 60.0
+
+
 @dataclass
 class WorkerOptions:
     """How the worker behaves; the CLI's options map onto these."""
@@ -204,6 +208,7 @@ class Worker:
         report = RoundReport()
         if self.options.retention:
             report.retention = self._retention(now)
+        self._fold_counts()
         with self._client() as http:
             due = []
             if self.options.poll and self.triage is not None:
@@ -248,6 +253,17 @@ class Worker:
         except Exception:  # the outbox must go on; the comments are read again from the stored cursor next time
             log.exception("looking for raids failed")
             return None
+
+    def _fold_counts(self) -> None:
+        """Fold the queue counts' appended rows (store.repo.compact_comment_counts), once a minute by one worker of
+        all: GET /api/v1/counts then sums a few thousand rows however much was ingested."""
+        try:
+            if not take_turn(self.shared.leases, "fold_counts", COUNTS_FOLD_INTERVAL_S):
+                return
+            with self.store.transaction() as tx:
+                repo.compact_comment_counts(tx)
+        except Exception:  # the counts stay right, only slower to sum; tried again next minute
+            log.exception("folding the queue counts failed")
 
     def _crisis(self, http: httpx.Client, due: list[int]) -> int:
         """Open crises take in the comments that arrived since the last round (polls, webhooks, imports), and
