@@ -51,21 +51,25 @@ INSERT INTO comments (id, channel_id, author_id, platform, external_id, text, po
                       verdict_version, language, severity, labels, step, auto, alert_lead, edited_after_decision,
                       evidence_hold)
 SELECT g,
-       CASE WHEN g % 2 = 0 THEN 1 + (g / 2) % 6 ELSE 7 + (g / 2) % 6 END,
-       CASE WHEN g % 200 = 0 THEN 1 ELSE 2 + (g::bigint * 7919) % :authors END,
+       CASE WHEN (h / 20) % 2 = 0 THEN 1 + (h / 40) % 6 ELSE 7 + (h / 40) % 6 END,
+       CASE WHEN g % 200 = 0 THEN 1 ELSE 2 + (h / 7) % :authors END,
        'facebook', 'c' || g, 'bench comment ' || g || ' ' || (ARRAY['gent','brussel','liege','namur'])[1 + g % 4],
        TIMESTAMP '2026-01-01' + g * INTERVAL '2 seconds', TIMESTAMP '2026-01-01' + g * INTERVAL '2 seconds',
-       s.status, 1, (ARRAY['nl','fr','en','de'])[1 + g % 4],
+       s.status, 1, (ARRAY['nl','fr','en','de'])[1 + (h / 240) % 4],
        s.severity,
        CAST((ARRAY['["ok"]','["spam"]','["insult"]','["hate"]','["threat"]'])[1 + s.severity] AS JSON),
        (ARRAY['none','hide','hide','hide_report','police'])[1 + s.severity],
        s.status = 'auto', false, false, false
 FROM generate_series(:lo, :hi) AS g
+-- A multiplicative hash of the number, so status, severity, channel, author and language are independent
+-- (taken straight from g, they fell into lock-step: no waiting comment of the first organisation had
+-- severity 4, which no desk sees).
+CROSS JOIN LATERAL (SELECT (g::bigint * 2654435761) % 4294967291 AS h) AS hashed
 CROSS JOIN LATERAL (
-  SELECT st AS status, CASE WHEN st = 'clear' THEN 0 ELSE 1 + (g * 31) % 4 END AS severity
+  SELECT st AS status, CASE WHEN st = 'clear' THEN 0 ELSE 1 + (h / 960) % 4 END AS severity
   FROM (SELECT CASE
-      WHEN g % 20 IN (0, 1) THEN 'open' WHEN g % 20 = 2 THEN 'escalated'
-      WHEN g % 20 BETWEEN 3 AND 8 THEN 'decided' WHEN g % 20 BETWEEN 9 AND 12 THEN 'auto'
+      WHEN h % 20 IN (0, 1) THEN 'open' WHEN h % 20 = 2 THEN 'escalated'
+      WHEN h % 20 BETWEEN 3 AND 8 THEN 'decided' WHEN h % 20 BETWEEN 9 AND 12 THEN 'auto'
       ELSE 'clear' END AS st) AS x
 ) AS s
 """

@@ -171,8 +171,6 @@ class Comment(Base):
             ],
         ),
         Index("ix_comments_author_posted", "author_id", "posted_at"),
-        # An author's history on one organisation's channels, in time order (0018).
-        Index("ix_comments_author_channel_posted", "author_id", "channel_id", "posted_at"),
         # The queue's orders by time (0012): oldest first, and newest first read backwards; the severity order's
         # index follows the class (its DESC needs the column).
         Index("ix_comments_posted_id", "posted_at", "id"),
@@ -225,6 +223,18 @@ Index(
 # The queue's default order (0012), most severe then oldest, so a page is read in order and the scan stops once
 # it is full instead of sorting every match.
 Index("ix_comments_severity_order", Comment.severity.desc(), Comment.posted_at, Comment.id)
+
+# The default queue (0018): what waits, in the severity order, without walking past the decided comments.
+Index(
+    "ix_comments_waiting_order",
+    Comment.severity.desc(),
+    Comment.posted_at,
+    Comment.id,
+    postgresql_where=text("status IN ('open', 'escalated')"),
+    sqlite_where=text("status IN ('open', 'escalated')"),
+)
+# An author's comments in the queue's order (0018): the author page and the queue filtered by author.
+Index("ix_comments_author_order", Comment.author_id, Comment.severity.desc(), Comment.posted_at, Comment.id)
 
 
 class CommentCount(Base):

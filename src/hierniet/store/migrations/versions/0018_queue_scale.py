@@ -1,4 +1,4 @@
-"""The queue at a million comments (issue 16): counts kept by triggers, and an index for an author's history.
+"""The queue at a million comments (issue 16): counts kept by triggers, and two indexes in the queue's order.
 
 Revision ID: 0018
 Revises: 0017
@@ -11,9 +11,12 @@ Create Date: 2026-12-07
   counts are then a sum over a few thousand rows: GET /api/v1/counts on a 500,000-comment organisation read
   every one of them four times (seconds). The worker folds each group's rows into one now and then.
   An UPDATE that changes none of the counted columns (an edit's text, a redaction) adds nothing.
-* `ix_comments_author_channel_posted` (author_id, channel_id, posted_at): an author's history on one
-  organisation's channels is read from the index in time order, without visiting the author's comments
-  elsewhere.
+* `ix_comments_waiting_order` (severity DESC, posted_at, id) WHERE status IN ('open', 'escalated'): the
+  default queue (what waits, most severe then oldest) read in order among the waiting comments only. The
+  index of every comment in that order (0012) walked past every decided, automatic and clear comment (85 %
+  of a store) before each page's waiting ones.
+* `ix_comments_author_order` (author_id, severity DESC, posted_at, id): an author's comments (the author page,
+  the queue filtered by author) in the queue's order, without walking the whole order for one author's rows.
 
 The existing comments are counted once here (seconds at 1,000,000 comments, inside the migration's
 transaction, which holds off writes to `comments` meanwhile).
@@ -87,7 +90,11 @@ def upgrade() -> None:
         sa.Column("n", sa.Integer(), nullable=False),
     )
     op.create_index("ix_comment_counts_channel_status", "comment_counts", ["channel_id", "status"])
-    op.create_index("ix_comments_author_channel_posted", "comments", ["author_id", "channel_id", "posted_at"])
+    op.execute(
+        "CREATE INDEX ix_comments_waiting_order ON comments (severity DESC, posted_at, id) "
+        "WHERE status IN ('open', 'escalated')"
+    )
+    op.execute("CREATE INDEX ix_comments_author_order ON comments (author_id, severity DESC, posted_at, id)")
     if op.get_bind().dialect.name == "postgresql":
         op.execute(_FUNCTION)
         for trigger in _TRIGGERS:
@@ -104,6 +111,7 @@ def downgrade() -> None:
         for name in ("comment_counts_insert", "comment_counts_update", "comment_counts_delete"):
             op.execute(f"DROP TRIGGER IF EXISTS {name} ON comments")
         op.execute("DROP FUNCTION IF EXISTS hierniet_comment_counts()")
-    op.drop_index("ix_comments_author_channel_posted", table_name="comments")
+    op.execute("DROP INDEX IF EXISTS ix_comments_author_order")
+    op.execute("DROP INDEX IF EXISTS ix_comments_waiting_order")
     op.drop_index("ix_comment_counts_channel_status", table_name="comment_counts")
     op.drop_table("comment_counts")
