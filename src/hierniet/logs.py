@@ -22,6 +22,8 @@ from hierniet import redaction
 
 #: The attributes every LogRecord has; anything else on a record came from `extra=`.
 _STANDARD = frozenset(vars(logging.LogRecord("", 0, "", 0, "", (), None))) | {"message", "asctime", "taskName"}
+#: Extra fields left out: uvicorn's copy of its message with terminal colours.
+_DROPPED = frozenset({"color_message"})
 
 
 def _plain(value: Any) -> Any:
@@ -48,7 +50,7 @@ class JsonFormatter(logging.Formatter):
             "message": redaction.redact(record.getMessage()),
         }
         for name, value in vars(record).items():
-            if name not in _STANDARD and not name.startswith("_") and name not in out:
+            if name not in _STANDARD and name not in _DROPPED and not name.startswith("_") and name not in out:
                 out[name] = _plain(value)
         if record.exc_info:
             out["exception"] = redaction.redact(self.formatException(record.exc_info))
