@@ -3,9 +3,9 @@
 Two kinds of figures:
 
 * read from the store at each scrape, so they are the same whichever process is scraped: comments waiting
-  for a person per organisation (`hierniet_queue_depth`), queued platform calls per platform and state
-  (`hierniet_outbox_actions`; failures are state="failed"), alerts to the lead not yet delivered
-  (`hierniet_alerts_pending`);
+  for a person per organisation (`hierniet_queue_depth`, from the counts the triggers keep on PostgreSQL),
+  queued platform calls per platform and state (`hierniet_outbox_actions`; failures are state="failed"),
+  alerts to the lead not yet delivered (`hierniet_alerts_pending`);
 * counted in this process: triage latency per batch (`hierniet_triage_seconds`) and comments triaged
   (`hierniet_triaged_comments_total`), observed where ingestion triages (hierniet.services.ingest); and any
   gauge another part registers with `register_gauge(name, help, fn)` (a stream's lag, say), read at scrape.
@@ -27,6 +27,7 @@ from prometheus_client.registry import Collector
 from sqlalchemy import func, select
 
 from hierniet.services.views import WAITING_STATUSES
+from hierniet.store import repo
 from hierniet.store import tables as t
 from hierniet.store.repo import Store
 
@@ -96,14 +97,7 @@ class _StoreFigures(Collector):
     def collect(self) -> Iterator[Any]:
         try:
             with self.store.session() as s:
-                waiting = s.execute(
-                    select(t.Organisation.slug, func.count(t.Comment.id))
-                    .select_from(t.Comment)
-                    .join(t.Channel, t.Comment.channel_id == t.Channel.id)
-                    .join(t.Organisation, t.Channel.organisation_id == t.Organisation.id)
-                    .where(t.Comment.status.in_([str(s.value) for s in WAITING_STATUSES]))
-                    .group_by(t.Organisation.slug)
-                ).all()
+                waiting = repo.waiting_by_organisation(s, [str(w.value) for w in WAITING_STATUSES])
                 actions = s.execute(
                     select(t.Channel.platform, t.QueuedAction.status, func.count(t.QueuedAction.id))
                     .join(t.Channel, t.QueuedAction.channel_id == t.Channel.id)
@@ -116,7 +110,7 @@ class _StoreFigures(Collector):
         depth = GaugeMetricFamily(
             "hierniet_queue_depth", "Comments waiting for a person (open or escalated).", labels=["organisation"]
         )
-        for slug, n in waiting:
+        for slug, n in sorted(waiting.items()):
             depth.add_metric([str(slug)], float(n))
         yield depth
         outbox = GaugeMetricFamily(
