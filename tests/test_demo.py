@@ -222,6 +222,8 @@ def test_serve_options() -> None:
         "log_level": "info",
         "reload": False,
     }
+    as_json = uvicorn_options("127.0.0.1", 8123, log_format="json")  # HIERNIET_LOG_FORMAT=json (issue 16)
+    assert as_json["log_config"]["formatters"]["json"]["()"] == "hierniet.logs.JsonFormatter"
     reloading = uvicorn_options("0.0.0.0", 80, reload=True, log_level="debug")
     assert reloading["reload"] and Path(reloading["reload_dirs"][0], "cli.py").is_file()
     for host, port in (("", 8000), ("127.0.0.1", 0), ("127.0.0.1", 70000)):

@@ -1007,8 +1007,11 @@ def demo(
     )
 
 
-def uvicorn_options(host: str, port: int, *, reload: bool = False, log_level: str = "info") -> dict[str, Any]:
-    """The arguments of uvicorn.run for `hierniet serve`: the app factory on the configured database.
+def uvicorn_options(
+    host: str, port: int, *, reload: bool = False, log_level: str = "info", log_format: str = "text"
+) -> dict[str, Any]:
+    """The arguments of uvicorn.run for `hierniet serve`: the app factory on the configured database, and
+    one JSON object per log line where HIERNIET_LOG_FORMAT is json (hierniet.logs).
 
     The factory (not an app object) so that --reload, which imports the app afresh in a child process, works.
     """
@@ -1024,6 +1027,11 @@ def uvicorn_options(host: str, port: int, *, reload: bool = False, log_level: st
         "log_level": log_level,
         "reload": reload,
     }
+    from hierniet.logs import uvicorn_log_config
+
+    log_config = uvicorn_log_config(log_format, log_level)
+    if log_config is not None:
+        options["log_config"] = log_config
     if reload:
         # Watch hierniet's own sources, not the folder it was started in (which may hold the database).
         options["reload_dirs"] = [str(Path(__file__).resolve().parent)]
@@ -1093,8 +1101,10 @@ def serve(
     HIERNIET_DATABASE_URL."""
     import uvicorn
 
+    from hierniet.settings import get_settings
+
     try:
-        options = uvicorn_options(host, port, reload=reload, log_level=log_level)
+        options = uvicorn_options(host, port, reload=reload, log_level=log_level, log_format=get_settings().log_format)
     except ValueError as exc:
         err.print(f"[red]error:[/red] {exc}")
         raise typer.Exit(2) from None

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from functools import cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -38,6 +39,12 @@ class Settings(BaseSettings):
     #: leases and the raid detector's turn are shared by all workers. Unset: the embedded default, one process
     #: with an in-process queue and in-memory limits.
     redis_url: str | None = None
+    #: The bearer token that GET /metrics asks for (Prometheus: `authorization: {credentials: ...}`). Unset:
+    #: /metrics answers 404, as if it did not exist; the queue's depth per organisation is not for everyone.
+    metrics_token: SecretStr | None = None
+    #: How `hierniet serve` and `hierniet worker` write their log: `text` (lines for people) or `json` (one
+    #: JSON object per line: time, level, logger, message and the record's extra fields), secrets redacted.
+    log_format: Literal["text", "json"] = "text"
     #: Comments stored per transaction by `hierniet import` and per call by the ingestion service
     #: (a bigger POST /api/v1/comments batch is split into chunks of this size).
     ingest_batch_size: int = 256

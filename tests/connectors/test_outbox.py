@@ -17,10 +17,11 @@ import pytest
 from connectors.fakes import FakeGraph, FakeYouTube
 from connectors.fakeserver import Reply
 from hierniet.connectors.meta import FacebookConnector
+from hierniet.coordination.buckets import MemoryBuckets, acquire
 from hierniet.services import connections
 from hierniet.services.actions import ActionStatus, action_rows
 from hierniet.services.ingest import ingest
-from hierniet.services.outbox import RateLimiter, Worker, WorkerOptions, backoff
+from hierniet.services.outbox import Worker, WorkerOptions, backoff
 from hierniet.settings import Settings
 from hierniet.store import connector_repo as crepo
 from hierniet.store import repo
@@ -256,18 +257,18 @@ def test_a_channel_without_credentials_keeps_its_actions(
 
 def test_rate_limiter_and_backoff() -> None:
     clock = [0.0]
-    limiter = RateLimiter(2.0, clock=lambda: clock[0])
-    assert limiter.wait_time() == 0.0
-    assert limiter.wait_time() == pytest.approx(0.5)
+    buckets = MemoryBuckets(clock=lambda: clock[0])
+    assert buckets.take("facebook", 2.0) == 0.0
+    assert buckets.take("facebook", 2.0) == pytest.approx(0.5)
     clock[0] = 0.5
-    assert limiter.wait_time() == 0.0
+    assert buckets.take("facebook", 2.0) == 0.0
     slept: list[float] = []
 
     def sleep(seconds: float) -> None:
         slept.append(seconds)
         clock[0] += seconds
 
-    limiter.acquire(sleep)
+    acquire(buckets, "facebook", 2.0, sleep=sleep)
     assert slept == [pytest.approx(0.5)]
     options = WorkerOptions(backoff_base_s=10, backoff_max_s=100)
     rng = random.Random(3)

@@ -111,6 +111,12 @@ ACCESS: dict[tuple[str, str], Access] = {
     ("GET", "/desk/authors/{author_id}"): Access(OF_A, note="the author page: their comments on A's channels"),
     ("POST", "/desk/comments/{comment_id}/undo"): Access(OF_A, note="only the person who decided undoes, inside"),
     ("GET", "/favicon.ico"): PUBLIC,
+    # --- operations (issue 16): liveness and readiness for load balancers; metrics only with their own token --
+    ("GET", "/healthz"): PUBLIC,
+    ("GET", "/readyz"): PUBLIC,
+    ("GET", "/metrics"): Access(
+        alike=True, note="off (404) without HIERNIET_METRICS_TOKEN; no desk session or API token opens it"
+    ),
     ("GET", "/desk/authors/{author_id}/export"): Access(LEADS, note="manage_personal_data"),
     ("POST", "/desk/authors/{author_id}/erase"): Access(LEADS, note="without the confirmation box nothing is erased"),
     ("POST", "/desk/comments/{comment_id}/evidence"): Access(LEADS, note="manage_personal_data (issue 13)"),

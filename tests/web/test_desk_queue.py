@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import warnings
+from html import unescape
 
 from sqlalchemy import select
 
@@ -93,10 +94,16 @@ def test_paging(pages: Pages) -> None:
         other = Pages(client, pages.desk, pages.comments)
         first = other.login("moderator")
         assert _ids(first.text) == _by_key(pages, "thr1", "ins1")
-        assert "Page 1 of 2" in text_of(first.text) and 'href="/desk/?page=2"' in first.text
-        second = other.get("/desk/?page=2")
-        assert _ids(second.text) == _by_key(pages, "ins2")
+        # "Next" carries the keyset cursor of the page's last comment (issue 16).
+        link = re.search(r'href="(/desk/\?page=2&amp;after=[^"]+)"', first.text)
+        assert "Page 1 of 2" in text_of(first.text) and link is not None
+        second = other.get(unescape(link.group(1)))
+        assert _ids(second.text) == _by_key(pages, "ins2") and "Page 2 of 2" in text_of(second.text)
         assert 'rel="prev"' in second.text and 'rel="next"' not in second.text
+        # A page number alone (a bookmark, a link from before) is still read by offset.
+        assert _ids(other.get("/desk/?page=2").text) == _by_key(pages, "ins2")
+        # A mangled cursor (an edited address) falls back to the page number.
+        assert _ids(other.get("/desk/?page=2&after=nonsense").text) == _by_key(pages, "ins2")
 
 
 def test_slurs_are_masked_in_previews_and_severe_content_shielded(pages: Pages) -> None:

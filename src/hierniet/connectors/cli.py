@@ -188,6 +188,10 @@ def worker(
 
     # The platforms' URLs carry tokens (httpx logs each call): keep them out of whatever logging is set up.
     redaction.install()
+    if get_settings().log_format == "json":
+        from hierniet.logs import configure
+
+        configure("json")  # one JSON object per line (HIERNIET_LOG_FORMAT); text keeps Python's default
     options = WorkerOptions(
         batch=batch,
         lease_s=lease,

@@ -432,8 +432,13 @@ def poll_channel(
     http: httpx.Client,
     *,
     now: datetime | None = None,
+    keep: Callable[[], bool] | None = None,
 ) -> PollReport:
-    """Poll one channel from its stored cursor, ingest what came, then store the cursor."""
+    """Poll one channel from its stored cursor, ingest what came, then store the cursor.
+
+    `keep` (the worker's polling lease, renewed) is asked before the cursor is stored: False means the lease ran
+    out and another worker may be polling from the cursor it read, so ours is not stored over its one (what we
+    ingested stays: ingestion drops what the other reads again)."""
     when = now or utcnow()
     with store.session() as s:
         state = crepo.get_cursor(s, channel.id)
@@ -464,11 +469,29 @@ def poll_channel(
             store, triage(), items, actor=connector_actor(channel), now=when, max_text_chars=settings.comment_max_chars
         )
         created = len(result.created)
+    if keep is not None and not keep():
+        log.warning("channel %s: the polling lease ran out before the cursor was stored", channel.id)
+        return PollReport(
+            channel.id, channel.platform, read=len(comments), created=created, error="polling lease lost"
+        )
     with store.transaction() as tx:
         crepo.save_cursor(
             tx, channel.id, cursor=new_cursor, polled_at=when, not_before=None, failures=0, last_error=None
         )
     return PollReport(channel.id, channel.platform, read=len(comments), created=created)
+
+
+def still_due(store: repo.Store, channel_id: int, interval_s: float, *, now: datetime | None = None) -> bool:
+    """Whether a channel's last poll is still older than `interval_s` and it is not backing off (read again
+    once a worker holds its lease: another may have polled it since the list of due channels was made)."""
+    when = now or utcnow()
+    with store.session() as s:
+        state = crepo.get_cursor(s, channel_id)
+    if state is None:
+        return True
+    if state.not_before is not None and state.not_before > when:
+        return False
+    return state.polled_at is None or (when - state.polled_at).total_seconds() >= interval_s
 
 
 def due_for_poll(store: repo.Store, interval_s: float, *, now: datetime | None = None) -> list[Channel]:

@@ -8,12 +8,18 @@ A decision (or an automatic step) leaves rows in `queued_actions` (hierniet.serv
    The row stays `queued` while claimed, so a person's later decision can still cancel it.
 2. **mark sent**: `sent_at` and `attempts + 1` are committed *before* the platform call (refused when the
    row was cancelled or the lease lost meanwhile: then nothing is sent).
-3. **call** the connector (`apply`), through a per-platform rate limiter, one thread per platform, so a
-   platform that hangs or refuses delays only its own actions.
+3. **call** the connector (`apply`), through the platform's token bucket (and the channel's, where its config
+   sets `rate`), one thread per platform, so a platform that hangs or refuses delays only its own actions.
+   The buckets are shared by every worker (hierniet.coordination: Redis with HIERNIET_REDIS_URL, else this
+   process): four workers together keep to one platform's rate.
 4. **record** the outcome on the row in one transaction with its audit line: `done` / `failed` with
    `outcome`, `platform_ref`, `finished_at`; or back to `queued` with `not_before` pushed out by exponential
    backoff with jitter (or the platform's Retry-After). The other due actions of a platform that answered
    429 or 5xx are put back unsent with the same delay.
+
+Polling a channel takes its lease first (hierniet.coordination.leases): one worker polls a channel at a time, and
+a worker whose lease ran out mid-poll does not store its cursor over the next holder's. The raid detector runs
+in the worker that takes the interval's turn, not in every worker.
 
 After a crash, a row claimed with `sent_at` set is **in doubt**: the platform may have carried it out.
 Unless the platform deduplicates on the idempotency key, the connector looks first (`check_applied`): the
@@ -41,7 +47,10 @@ from typing import Any
 
 import httpx
 
+from hierniet import coordination
 from hierniet.connectors import base
+from hierniet.coordination.buckets import acquire
+from hierniet.coordination.leases import take_turn
 from hierniet.services import alerts, connections, crisis, privacy
 from hierniet.services import credentials as creds
 from hierniet.services.actions import ActionStatus
@@ -68,6 +77,10 @@ DEFAULT_RATES: Mapping[str, float] = {
 }
 
 
+#: Seconds between two folds of the queue counts' rows (hierniet.store.repo.compact_comment_counts).
+COUNTS_FOLD_INTERVAL_S = 60.0
+
+
 @dataclass
 class WorkerOptions:
     """How the worker behaves; the CLI's options map onto these."""
@@ -81,6 +94,10 @@ class WorkerOptions:
     rates: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_RATES))
     poll: bool = True
     poll_interval_s: float = 120.0
+    # How long a worker holds a channel's polling lease at most (released as soon as the poll ends); longer
+    # than any poll takes (a streaming catch-up listens for seconds), short enough that a killed worker's
+    # channels are polled again soon.
+    poll_lease_s: float = 300.0
     idle_sleep_s: float = 5.0
     # Run the retention purge (hierniet.services.privacy) when a day has passed since the last one.
     retention: bool = True
@@ -125,35 +142,6 @@ class RoundReport:
         self.crisis_posts += other.crisis_posts
 
 
-class RateLimiter:
-    """A token bucket per platform: `rate` calls a second, bursts of up to `burst`. Thread-safe."""
-
-    def __init__(self, rate: float, burst: float = 1.0, *, clock: Callable[[], float] = time.monotonic) -> None:
-        self.rate = rate
-        self.burst = max(1.0, burst)
-        self.tokens = self.burst
-        self.clock = clock
-        self.stamp = clock()
-        self.lock = threading.Lock()
-
-    def wait_time(self) -> float:
-        """Take a token if there is one (0.0), else the seconds until there is one (nothing taken)."""
-        if self.rate <= 0:
-            return 0.0
-        with self.lock:
-            now = self.clock()
-            self.tokens = min(self.burst, self.tokens + (now - self.stamp) * self.rate)
-            self.stamp = now
-            if self.tokens >= 1.0:
-                self.tokens -= 1.0
-                return 0.0
-            return (1.0 - self.tokens) / self.rate
-
-    def acquire(self, sleep: Callable[[float], None] = time.sleep) -> None:
-        while (wait := self.wait_time()) > 0:
-            sleep(wait)
-
-
 def backoff(attempts: int, options: WorkerOptions, retry_after: float | None, rng: random.Random) -> float:
     """Seconds until the next try: the platform's Retry-After (plus up to 10 % jitter, so workers do not all
     come back at once), else exponential from `backoff_base_s`, capped, with "equal jitter" (half fixed)."""
@@ -178,8 +166,12 @@ class Worker:
         sleep: Callable[[float], None] = time.sleep,
         make_detector: Callable[[Any], Any] | None = None,
         crisis_reader: crisis.Reader | None = None,
+        shared: coordination.Coordination | None = None,
     ) -> None:
         self.store = store
+        # Rate limits, polling leases and the raid detector's turn, shared with the other workers (Redis) or
+        # with this process's threads (memory); None: what HIERNIET_REDIS_URL says.
+        self.shared = shared or coordination.for_settings(settings)
         # Loaded on the first crisis card it reads: a worker with no open crisis never loads the model.
         self.crisis_reader: crisis.Reader = crisis_reader or crisis.LazyReader()
         self.settings = settings
@@ -188,8 +180,8 @@ class Worker:
         self._http = http
         self.rng = rng or random.Random()
         self.sleep = sleep
-        self.limiters: dict[str, RateLimiter] = {}
-        self._limiter_lock = threading.Lock()
+        # Calls per second of a channel whose connector config sets `rate` (below its platform's rate).
+        self._channel_rates: dict[int, float] = {}
         self.stop = threading.Event()
         # The raid detector's factory (None: the real one) and when it last ran (its state lives in the store).
         self.make_detector = make_detector
@@ -216,6 +208,7 @@ class Worker:
         report = RoundReport()
         if self.options.retention:
             report.retention = self._retention(now)
+        self._fold_counts()
         with self._client() as http:
             due = []
             if self.options.poll and self.triage is not None:
@@ -223,9 +216,9 @@ class Worker:
             # Polls run beside the actions, one thread per channel: a streaming channel (Mastodon, Bluesky)
             # listens for seconds, and neither the other channels nor the outbox may wait for it.
             with ThreadPoolExecutor(max_workers=max(1, min(8, len(due))), thread_name_prefix="hn-poll") as pool:
-                polls = [pool.submit(self._poll, channel, http) for channel in due]
+                polls = [pool.submit(self._poll, channel, http, now) for channel in due]
                 report.add(self._send_batch(http, now))
-                report.polls.extend(future.result() for future in polls)
+                report.polls.extend(r for future in polls if (r := future.result()) is not None)
                 # After the polls, so their comments are read this round, and before the alerts, so a new raid's
                 # alert leaves in the same round.
                 report.raids = self._raids(now)
@@ -241,6 +234,13 @@ class Worker:
         if self._raids_at is not None and self.clock() - self._raids_at < interval:
             return None
         self._raids_at = self.clock()
+        # One worker of all per interval: the others would read the same comments and raise the same raids.
+        try:
+            if not take_turn(self.shared.leases, "raids", interval):
+                return None
+        except Exception:  # the shared store is down: skip this turn rather than run it everywhere
+            log.exception("could not take the raid detector's turn")
+            return None
         from hierniet.services import raids  # the detector and its service only load when raids are looked for
 
         try:
@@ -253,6 +253,17 @@ class Worker:
         except Exception:  # the outbox must go on; the comments are read again from the stored cursor next time
             log.exception("looking for raids failed")
             return None
+
+    def _fold_counts(self) -> None:
+        """Fold the queue counts' appended rows (store.repo.compact_comment_counts), once a minute by one worker of
+        all: GET /api/v1/counts then sums a few thousand rows however much was ingested."""
+        try:
+            if not take_turn(self.shared.leases, "fold_counts", COUNTS_FOLD_INTERVAL_S):
+                return
+            with self.store.transaction() as tx:
+                repo.compact_comment_counts(tx)
+        except Exception:  # the counts stay right, only slower to sum; tried again next minute
+            log.exception("folding the queue counts failed")
 
     def _crisis(self, http: httpx.Client, due: list[int]) -> int:
         """Open crises take in the comments that arrived since the last round (polls, webhooks, imports), and
@@ -294,21 +305,43 @@ class Worker:
         with base.http_client() as client:
             yield client
 
-    def _poll(self, channel: Channel, http: httpx.Client) -> connections.PollReport:
+    def _poll(self, channel: Channel, http: httpx.Client, now: datetime | None = None) -> connections.PollReport | None:
+        """Poll one channel under its lease; None when another worker holds it (or just polled it)."""
         assert self.triage is not None
+        leases = self.shared.leases
         try:
-            return connections.poll_channel(self.store, self.settings, self.triage, channel, http)
+            lease = leases.acquire(f"poll:{channel.id}", self.options.poll_lease_s)
+        except Exception as exc:  # the shared store is down: polling without the lease could poll twice
+            log.exception("could not take the polling lease of channel %s", channel.id)
+            return connections.PollReport(channel.id, channel.platform, error=f"no lease: {type(exc).__name__}")
+        if lease is None:
+            return None
+        try:
+            # Another worker may have polled it between our list of due channels and the lease.
+            if not connections.still_due(self.store, channel.id, self.options.poll_interval_s, now=now):
+                return None
+            return connections.poll_channel(
+                self.store, self.settings, self.triage, channel, http, keep=lambda: leases.renew(lease)
+            )
         except Exception as exc:  # one channel's failure must not stop the round
             log.exception("polling channel %s failed", channel.id)
             return connections.PollReport(channel.id, channel.platform, error=f"{type(exc).__name__}: {exc}")
+        finally:
+            try:
+                leases.release(lease)
+            except Exception:  # it expires by itself
+                log.warning("could not release the polling lease of channel %s", channel.id)
 
     # ------------------------------------------------------------------ actions
 
-    def _limiter(self, platform: str) -> RateLimiter:
-        with self._limiter_lock:
-            if platform not in self.limiters:
-                self.limiters[platform] = RateLimiter(self.options.rates.get(platform, 1.0))
-            return self.limiters[platform]
+    def _wait_for_rate(self, platform: str, channel_id: int) -> None:
+        """Take a token of the channel's bucket (where it has a rate) and of its platform's, shared by every
+        worker: the platform sees one rate however many workers send."""
+        buckets = self.shared.buckets
+        channel_rate = self._channel_rates.get(channel_id, 0.0)
+        if channel_rate > 0:
+            acquire(buckets, f"channel:{channel_id}", channel_rate, sleep=self.sleep)
+        acquire(buckets, f"platform:{platform}", self.options.rates.get(platform, 1.0), sleep=self.sleep)
 
     def _claim(self, now: datetime) -> list[crepo.ClaimedAction]:
         me = self.options.worker_id
@@ -372,6 +405,9 @@ class Worker:
             channel = repo.get_channel(s, channel_id)
         if channel is None:
             return base.ConfigError(f"channel {channel_id} is gone")
+        rate = (channel.connector_config or {}).get("rate")
+        if isinstance(rate, int | float) and rate > 0:
+            self._channel_rates[channel_id] = float(rate)
         try:
             return connections.open_connector(self.store, self.settings, channel, http)
         except (base.ConfigError, creds.CredentialsError) as exc:
@@ -416,7 +452,7 @@ class Worker:
                 tx, action.id, self.options.worker_id, now, now + timedelta(seconds=self.options.lease_s)
             ):
                 return None
-        self._limiter(action.platform).acquire(self.sleep)
+        self._wait_for_rate(action.platform, action.channel_id)
         try:
             return connector.apply(out)
         except Exception as exc:

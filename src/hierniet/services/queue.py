@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -108,18 +110,49 @@ def to_query(actor: Actor, f: QueueFilters, *, with_status: bool = True) -> repo
     )
 
 
+def encode_after(key: repo.QueueKey) -> str:
+    """The opaque cursor of a queue page's last comment (its order's key, base64url)."""
+    raw = f"{key.severity}|{key.posted_at.isoformat()}|{key.id}".encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_after(cursor: str) -> repo.QueueKey:
+    """The key in a cursor from `encode_after`; InvalidInput for anything else."""
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        severity, posted_at, comment_id = raw.split("|")
+        return repo.QueueKey(int(severity), datetime.fromisoformat(posted_at), int(comment_id))
+    except (ValueError, UnicodeDecodeError, binascii.Error):
+        raise InvalidInput(
+            f"after {cursor[:40]!r} is not a cursor of this queue: pass the `next_after` of the page before, "
+            "or leave `after` out for the first page"
+        ) from None
+
+
 def queue(
-    store: repo.Store, actor: Actor, filters: QueueFilters, *, limit: int = 50, offset: int = 0
+    store: repo.Store,
+    actor: Actor,
+    filters: QueueFilters,
+    *,
+    limit: int = 50,
+    offset: int = 0,
+    after: str | None = None,
 ) -> Page[QueueItem]:
     """The comments matching `filters`, most severe (then oldest) first unless `order` says otherwise.
 
     The total is exact up to COUNT_LIMIT matches (or the end of this page, past that); beyond, the page's
-    `total_exact` is False and `total` is that bound: more comments match."""
+    `total_exact` is False and `total` is that bound: more comments match. The page's `next_after` is the
+    cursor of the next page (keyset pagination, `after`): with the filters and order unchanged, following it
+    shows each comment once however many arrive or are decided meanwhile; `offset` still works, but a deep
+    offset reads every row before it and moves when comments arrive."""
     require(actor, Permission.READ_QUEUE, "read the queue")
     _paging(limit, offset)
+    key = decode_after(after) if after else None
+    if key is not None and offset:
+        raise InvalidInput("give either `after` (the next page's cursor) or `offset`, not both")
     query = to_query(actor, filters)
     with store.session() as s:
-        rows, total, exact = repo.queue(s, query, limit=limit, offset=offset, count_limit=COUNT_LIMIT)
+        rows, total, exact = repo.queue(s, query, limit=limit, offset=offset, count_limit=COUNT_LIMIT, after=key)
     items = [
         QueueItem(
             id=c.id,
@@ -144,7 +177,11 @@ def queue(
         )
         for c, _channel, a in rows
     ]
-    return Page(items=items, total=total, limit=limit, offset=offset, total_exact=exact)
+    next_after = None
+    if len(rows) == limit:
+        last = rows[-1][0]
+        next_after = encode_after(repo.QueueKey(last.severity, last.posted_at, last.id))
+    return Page(items=items, total=total, limit=limit, offset=offset, total_exact=exact, next_after=next_after)
 
 
 def comment_detail(store: repo.Store, actor: Actor, comment_id: int, *, now: datetime | None = None) -> CommentDetail:

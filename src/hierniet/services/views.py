@@ -188,6 +188,8 @@ class Page(Generic[T]):
     offset: int
     # False where the count stopped early (the queue past COUNT_LIMIT matches): more than `total` match.
     total_exact: bool = True
+    # The queue's keyset cursor: pass it as `after` for the next page; None on the last page (and elsewhere).
+    next_after: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,6 +8,7 @@ database refuses it: see the migrations' triggers).
 
 from __future__ import annotations
 
+import json
 import threading
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, nullcontext
@@ -28,6 +29,7 @@ from sqlalchemy import (
     or_,
     select,
     true,
+    tuple_,
     update,
 )
 from sqlalchemy import text as sql_text
@@ -42,6 +44,7 @@ from hierniet.store.tables import (
     Author,
     Channel,
     Comment,
+    CommentCount,
     CommentRevision,
     Decision,
     Organisation,
@@ -605,10 +608,44 @@ def _filtered(stmt: _S, q: QueueQuery) -> _S:
     return stmt
 
 
+@dataclass(frozen=True, slots=True)
+class QueueKey:
+    """Where a page of the queue ended, in the queue's order (keyset pagination): the next page starts after
+    this comment. Comments that arrive or leave meanwhile move no page boundary, so none is shown twice or
+    skipped, and a page deep in the queue costs what the first one does (an offset reads every row before it)."""
+
+    severity: int
+    posted_at: datetime
+    id: int
+
+
+def _after(stmt: _S, order: str, key: QueueKey, *, severity: str = "") -> _S:
+    """`stmt` limited to the comments after `key` in `order`. The severity order (severity DESC, posted_at, id)
+    has no row comparison that an index reads in one range, so it is asked in two parts: `severity="same"`
+    the rest of the key's severity, `"lower"` the lower severities."""
+    at = tuple_(Comment.posted_at, Comment.id)
+    if order == "newest":
+        return stmt.where(at < tuple_(key.posted_at, key.id))
+    if order == "oldest":
+        return stmt.where(at > tuple_(key.posted_at, key.id))
+    if severity == "same":
+        return stmt.where(Comment.severity == key.severity, at > tuple_(key.posted_at, key.id))
+    return stmt.where(Comment.severity < key.severity)
+
+
 def queue(
-    session: Session, q: QueueQuery, *, limit: int, offset: int, count_limit: int | None = None
+    session: Session,
+    q: QueueQuery,
+    *,
+    limit: int,
+    offset: int,
+    count_limit: int | None = None,
+    after: QueueKey | None = None,
 ) -> tuple[list[tuple[Comment, Channel, Author | None]], int, bool]:
     """One page of the queue, the number of comments matching and whether that number is exact.
+
+    With `after` the page starts after that comment (keyset pagination; `offset` is then 0) and the number
+    counts the matches from the top of the queue, as for the first page.
 
     With `count_limit` the matches are first looked for in no order, at most max(count_limit, offset +
     limit) + 1 of them (issue 12). Where no more turn up, the number is exact and the page is sorted from
@@ -641,9 +678,18 @@ def queue(
             return [], 0, True
         total = len(ids) if exact else bound
         stmt = base.where(Comment.id.in_(ids)) if exact else _filtered(base, q)
-    rows: list[tuple[Comment, Channel, Author | None]] = [
-        (c, ch, a) for c, ch, a in session.execute(stmt.order_by(*order).limit(limit).offset(offset))
-    ]
+    if after is not None:
+        if q.order in ("newest", "oldest"):
+            parts = [_after(stmt, q.order, after)]
+        else:
+            parts = [_after(stmt, q.order, after, severity="same"), _after(stmt, q.order, after, severity="lower")]
+        rows: list[tuple[Comment, Channel, Author | None]] = []
+        for part in parts:
+            if len(rows) >= limit:
+                break
+            rows += [(c, ch, a) for c, ch, a in session.execute(part.order_by(*order).limit(limit - len(rows)))]
+        return rows, total, exact
+    rows = [(c, ch, a) for c, ch, a in session.execute(stmt.order_by(*order).limit(limit).offset(offset))]
     return rows, total, exact
 
 
@@ -681,8 +727,23 @@ def _index_reads_are_cheap(session: Session) -> None:
         session.execute(sql_text("SET LOCAL random_page_cost = 1.1"))
 
 
+def _counted(q: QueueQuery) -> bool:
+    """Whether `comment_counts` answers these filters: it knows channels, statuses and nothing finer."""
+    return q == QueueQuery(organisation_id=q.organisation_id, channel_id=q.channel_id, statuses=q.statuses)
+
+
 def counts(session: Session, q: QueueQuery) -> dict[str, dict[str, int]]:
-    """Comment counts per status, step, language, severity and label, under the queue's filters."""
+    """Comment counts per status, step, language, severity and label, under the queue's filters.
+
+    On PostgreSQL, filtered by organisation, channel and status only (what GET /api/v1/counts usually asks),
+    they are summed from `comment_counts` (0018), a few thousand rows; otherwise counted from the comments."""
+    if session.get_bind().dialect.name == "postgresql" and _counted(q):
+        return _summed_counts(session, q)
+    return counted_from_comments(session, q)
+
+
+def counted_from_comments(session: Session, q: QueueQuery) -> dict[str, dict[str, int]]:
+    """`counts` read from the comments themselves (any filter; every match is read)."""
     out: dict[str, dict[str, int]] = {}
     for name, column in (
         ("status", Comment.status),
@@ -694,6 +755,77 @@ def counts(session: Session, q: QueueQuery) -> dict[str, dict[str, int]]:
         out[name] = {str(key): int(n) for key, n in session.execute(stmt)}
     out["label"] = label_counts(session, q)
     return out
+
+
+def _summed_counts(session: Session, q: QueueQuery) -> dict[str, dict[str, int]]:
+    stmt = select(
+        CommentCount.status,
+        CommentCount.step,
+        CommentCount.language,
+        CommentCount.severity,
+        CommentCount.labels,
+        func.sum(CommentCount.n),
+    ).group_by(
+        CommentCount.status, CommentCount.step, CommentCount.language, CommentCount.severity, CommentCount.labels
+    )
+    if q.organisation_id is not None:
+        stmt = stmt.where(
+            CommentCount.channel_id.in_(select(Channel.id).where(Channel.organisation_id == q.organisation_id))
+        )
+    if q.channel_id is not None:
+        stmt = stmt.where(CommentCount.channel_id == q.channel_id)
+    if q.statuses:
+        stmt = stmt.where(CommentCount.status.in_(q.statuses))
+    out: dict[str, dict[str, int]] = {"status": {}, "step": {}, "language": {}, "severity": {}, "label": {}}
+    for status, step, language, severity, labels, total in session.execute(stmt):
+        n = int(total or 0)
+        if n == 0:
+            continue
+        for name, key in (("status", status), ("step", step), ("language", language), ("severity", severity)):
+            out[name][str(key)] = out[name].get(str(key), 0) + n
+        for label in json.loads(labels) or []:
+            out["label"][str(label)] = out["label"].get(str(label), 0) + n
+    return out
+
+
+def waiting_by_organisation(session: Session, statuses: Sequence[str]) -> dict[str, int]:
+    """Comments in `statuses` per organisation slug (/metrics' queue depth): summed from `comment_counts` on
+    PostgreSQL (a few thousand rows), counted from the comments elsewhere."""
+    if session.get_bind().dialect.name == "postgresql":
+        stmt = (
+            select(Organisation.slug, func.sum(CommentCount.n))
+            .join(Channel, Channel.id == CommentCount.channel_id)
+            .join(Organisation, Organisation.id == Channel.organisation_id)
+            .where(CommentCount.status.in_(statuses))
+            .group_by(Organisation.slug)
+        )
+    else:
+        stmt = (
+            select(Organisation.slug, func.count(Comment.id))
+            .join(Channel, Channel.id == Comment.channel_id)
+            .join(Organisation, Organisation.id == Channel.organisation_id)
+            .where(Comment.status.in_(statuses))
+            .group_by(Organisation.slug)
+        )
+    return {str(slug): int(n or 0) for slug, n in session.execute(stmt)}
+
+
+def compact_comment_counts(session: Session) -> int:
+    """Fold the rows of each `comment_counts` group into one (PostgreSQL; the triggers only append). Safe beside
+    ingestion and another compaction: a row appended meanwhile is not deleted here, and a row another
+    compaction deleted first is skipped. The number of rows it removed."""
+    if session.get_bind().dialect.name != "postgresql":
+        return 0
+    group = "channel_id, status, step, language, severity, labels"
+    removed = session.execute(
+        sql_text(
+            f"WITH gone AS (DELETE FROM comment_counts RETURNING {group}, n), "
+            f"kept AS (INSERT INTO comment_counts ({group}, n) SELECT {group}, sum(n) FROM gone "
+            "GROUP BY 1, 2, 3, 4, 5, 6 HAVING sum(n) <> 0 RETURNING 1) "
+            "SELECT (SELECT count(*) FROM gone) - (SELECT count(*) FROM kept)"
+        )
+    ).scalar()
+    return int(removed or 0)
 
 
 def label_counts(session: Session, q: QueueQuery) -> dict[str, int]:

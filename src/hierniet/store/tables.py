@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     DateTime,
     Dialect,
@@ -222,6 +223,42 @@ Index(
 # The queue's default order (0012), most severe then oldest, so a page is read in order and the scan stops once
 # it is full instead of sorting every match.
 Index("ix_comments_severity_order", Comment.severity.desc(), Comment.posted_at, Comment.id)
+
+# The default queue (0018): what waits, in the severity order, without walking past the decided comments.
+Index(
+    "ix_comments_waiting_order",
+    Comment.severity.desc(),
+    Comment.posted_at,
+    Comment.id,
+    postgresql_where=text("status IN ('open', 'escalated')"),
+    sqlite_where=text("status IN ('open', 'escalated')"),
+)
+# An author's comments in the queue's order (0018): the author page and the queue filtered by author.
+Index("ix_comments_author_order", Comment.author_id, Comment.severity.desc(), Comment.posted_at, Comment.id)
+
+
+class CommentCount(Base):
+    """Comments counted by channel and by what the counts group by (0018): kept by PostgreSQL triggers on
+    `comments`, so GET /api/v1/counts reads a few thousand rows instead of every comment of the organisation.
+
+    The triggers only append (+k or -k per statement and group), so concurrent ingestion never waits on a shared
+    counter row; the worker folds the rows of each group into one now and then (repo.compact_comment_counts).
+    The sum of `n` over a group is the count. SQLite (the embedded default) has the table but no triggers: its
+    counts are read from the comments, which at its scale is fast enough."""
+
+    __tablename__ = "comment_counts"
+    __table_args__ = (Index("ix_comment_counts_channel_status", "channel_id", "status"),)
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer(), "sqlite"), primary_key=True)
+    # No foreign key: a key would make every counted insert look the channel up again, for nothing.
+    channel_id: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(16))
+    step: Mapped[str] = mapped_column(String(16))
+    language: Mapped[str] = mapped_column(String(8))
+    severity: Mapped[int] = mapped_column(Integer)
+    # The comment's labels as JSON text (a list, as in comments.labels).
+    labels: Mapped[str] = mapped_column(Text)
+    n: Mapped[int] = mapped_column(Integer)
 
 
 class Verdict(Base):

@@ -35,6 +35,7 @@ from hierniet.web.desk.team import team_router as desk_team_router
 from hierniet.web.desk.wellbeing import wellbeing_router as desk_wellbeing_router
 from hierniet.web.errors import install_error_handlers
 from hierniet.web.hooks import router as hooks_router
+from hierniet.web.ops import ops_router
 from hierniet.web.site.routes import site_router
 
 DESCRIPTION = """\
@@ -120,6 +121,7 @@ def create_app(
     app.include_router(desk_flow_router)  # undoing a decision on the desk (issue 12)
     app.include_router(desk_evidence_router)  # evidence packs and the text for Unia or the police (issue 13)
     app.include_router(basics_router)  # /favicon.ico (issue 12)
+    app.include_router(ops_router)  # /healthz, /readyz, /metrics (issue 16)
     # Outermost: a HEAD runs as the GET it stands for, through every other middleware (issue 12).
     app.add_middleware(HeadAsGet)
     app.include_router(desk_people_router)  # the desk's pages for people and organisations (issue 12)

@@ -127,6 +127,11 @@ class PagePublic(_Public, Generic[T]):
     )
     limit: int
     offset: int
+    next_after: str | None = Field(
+        default=None,
+        description="The queue only: pass it as `after` to read the next page (keyset pagination: no comment "
+        "is shown twice or skipped while comments arrive or are decided); null on the last page.",
+    )
 
 
 class ReasonPublic(_Public):

@@ -139,6 +139,9 @@ class QueueForm:
     order: str = "severity"
     assigned: str = ""  # "me": only the comments the person holds (claimed or assigned)
     page: int = 1
+    # The keyset cursor of the page before (issue 16): "next" starts after its last comment, so a comment that
+    # arrived or was decided meanwhile neither repeats nor skips one; without it the page is read by offset.
+    after: str = ""
 
     @classmethod
     def read(cls, request: Request) -> QueueForm:
@@ -160,11 +163,13 @@ class QueueForm:
             order=q.get("order", "severity").strip() or "severity",
             assigned=q.get("assigned", "").strip(),
             page=page,
+            after=q.get("after", "").strip()[:200],
         )
 
     def url(self, **changes: Any) -> str:
         """The queue's address with these filters (and `changes`); a filter change goes back to page 1."""
-        values = replace(self, **({"page": 1} | changes))
+        reset: dict[str, Any] = {"page": 1, "after": ""}
+        values = replace(self, **(reset | changes))
         query = {
             k: v
             for k, v in (
@@ -180,6 +185,7 @@ class QueueForm:
                 ("order", "" if values.order == "severity" else values.order),
                 ("assigned", values.assigned),
                 ("page", "" if values.page == 1 else str(values.page)),
+                ("after", values.after if values.page > 1 else ""),
             )
             if v
         }
@@ -305,6 +311,15 @@ def page_count(page: Page[Any], size: int) -> int:
     return max(1, page.total // size)
 
 
+def _cursor_ok(after: str) -> bool:
+    """Whether `after` is a queue cursor; a mangled one (an edited address) reads the page by its number."""
+    try:
+        queue.decode_after(after)
+    except ServiceError:
+        return False
+    return True
+
+
 @router.get("/")
 def queue_page(ctx: SignedIn) -> Response:
     actor = ctx.actor
@@ -324,7 +339,10 @@ def queue_page(ctx: SignedIn) -> Response:
     authors: list[Any] = []
     offset = (form.page - 1) * size
     try:
-        page = queue.queue(ctx.store, actor, filters, limit=size, offset=offset)
+        if form.after and form.page > 1 and _cursor_ok(form.after):
+            page = queue.queue(ctx.store, actor, filters, limit=size, after=form.after)
+        else:
+            page = queue.queue(ctx.store, actor, filters, limit=size, offset=offset)
         by_label = queue.label_counts(ctx.store, actor, replace(filters, label=None))
         # A search names the authors it matches too, each a link to their page.
         authors = search.matching_authors(ctx.store, actor, form.q) if form.q and form.page == 1 else []
@@ -371,7 +389,9 @@ def queue_page(ctx: SignedIn) -> Response:
         page_number=min(form.page, pages),
         pages=pages,
         prev_url=form.url(page=form.page - 1) if form.page > 1 else None,
-        next_url=form.url(page=form.page + 1) if form.page < pages or not page.total_exact else None,
+        next_url=form.url(page=form.page + 1, after=page.next_after or "")
+        if (form.page < pages or not page.total_exact) and page.next_after
+        else None,
         # None where too many comments match to count their labels (the labels are listed without numbers).
         by_label=None if by_label is None else sorted(by_label.items(), key=lambda kv: (-kv[1], kv[0])),
         count_limit=queue.COUNT_LIMIT,
