@@ -338,7 +338,7 @@ def _rows(session: Session, where: Sequence[ColumnElement[bool]], *, lock: bool 
         # A person deciding the same comment meanwhile waits for this batch (or this batch for them): the
         # status read below is the one the write replaces.
         stmt = stmt.with_for_update(of=t.Comment)
-    return list(session.execute(stmt).tuples())
+    return [tuple(row) for row in session.execute(stmt)]
 
 
 def _batches(store: repo.Store, run: t.RetriageRun, stop: Callable[[], bool]) -> Iterator[Batch]:
@@ -370,7 +370,7 @@ def _batches(store: repo.Store, run: t.RetriageRun, stop: Callable[[], bool]) ->
                     .order_by(t.Comment.id)
                     .limit(run.batch_size + 1)
                 )
-                found = list(s.execute(stmt).tuples())
+                found = [tuple(row) for row in s.execute(stmt)]
             rows = found[: run.batch_size]
             finishes = len(found) <= run.batch_size
             if not rows:
@@ -515,7 +515,7 @@ def verdict_versions(store: repo.Store, comment_ids: Iterable[int] | None = None
     if comment_ids is not None:
         stmt = stmt.where(t.Verdict.comment_id.in_(list(comment_ids)))
     with store.session() as s:
-        return {int(cid): int(n) for cid, n in s.execute(stmt).tuples()}
+        return {int(cid): int(n) for cid, n in s.execute(stmt)}
 
 
 __all__ = [
