@@ -242,3 +242,24 @@ def test_cli_run_killed_with_sigkill_resumes_with_each_comment_once(desk: Desk, 
     _check_once(desk, ids, decided, model)
     dry = subprocess.run([*command[:4], "--org", "vzw-x", "--dry-run"], env=env, capture_output=True, text=True)
     assert dry.returncode == 0 and dry.stdout.strip() == f"{N // 4} comments would be re-triaged"
+
+
+def test_dask_engine_on_a_running_cluster_given_its_scheduler(desk: Desk, real_triage: Any) -> None:
+    from distributed import LocalCluster
+
+    from hierniet.services import retriage_dask
+
+    ids = _seed(desk, 40)
+    retriage_dask._loaded.setdefault("", real_triage)  # workers in this process: see the test above
+    run_id = service.start_run(
+        desk.store, desk.actors["admin"], service.RetriageFilter(everything=True), engine="dask", batch_size=10
+    )
+    cluster = LocalCluster(n_workers=1, threads_per_worker=1, processes=False, dashboard_address=None)
+    try:
+        with retriage_dask.DaskEngine(scheduler=cluster.scheduler_address) as engine:
+            assert engine.threads() == 1
+            result = service.run(desk.store, desk.actors["admin"], run_id, engine)
+    finally:
+        cluster.close()
+    assert result.finished and result.retriaged == 40
+    assert set(_versions(desk).values()) == {2} and len(_versions(desk)) == len(ids)
