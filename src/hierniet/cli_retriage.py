@@ -97,7 +97,12 @@ def retriage(
         n_workers = workers or settings.triage_workers
         batch_engine: Any
         if engine == "local":
-            pool = _triage_pool(_load_triage(), n_workers, before.planned - before.retriaged)
+            triage = _load_triage()
+            embedder = getattr(triage, "embedder", None)
+            if embedder is not None:
+                # Loaded lazily by the first batch otherwise, inside the session's seconds and comments/s.
+                embedder.warm_up()
+            pool = _triage_pool(triage, n_workers, before.planned - before.retriaged)
             context: Any = pool
             batch_engine = service.ClassifierEngine(pool)
         else:
