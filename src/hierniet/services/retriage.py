@@ -36,7 +36,7 @@ from hierniet.domain import Comment, Label, Verdict
 from hierniet.policy import Policy
 from hierniet.services.auth import Actor, Permission, require
 from hierniet.services.decisions import retriage_loaded_rows
-from hierniet.services.errors import InvalidInput, NotFound
+from hierniet.services.errors import Conflict, InvalidInput, NotFound
 from hierniet.services.policies import policy_for
 from hierniet.store import repo
 from hierniet.store import tables as t
@@ -396,7 +396,7 @@ class _Counts:
     skipped_edited: int = 0
 
 
-class ProgressMoved(RuntimeError):
+class ProgressMoved(Conflict):
     """Another runner of the same run wrote this batch first; this one's writes were rolled back."""
 
 
