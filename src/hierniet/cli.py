@@ -959,6 +959,10 @@ def _mount_subcommands() -> None:
     from hierniet.raids.cli import raids_app
 
     app.add_typer(raids_app, name="raids")
+    # Bulk re-triage after a model or policy change (issue 16), on this machine or a Dask cluster.
+    from hierniet.cli_retriage import retriage
+
+    app.command("retriage")(retriage)
 
 
 def main() -> None:

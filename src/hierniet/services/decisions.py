@@ -480,6 +480,20 @@ def retriage(
         return [r.version for r in _retriage_loaded(tx, actor, loaded, verdicts, now)]
 
 
+def retriage_loaded_rows(
+    tx: Session,
+    actor: Actor,
+    rows: Sequence[tuple[t.Comment, t.Channel, t.Author | None, Policy]],
+    verdicts: Sequence[Verdict],
+    now: datetime,
+) -> list[Retriaged]:
+    """`retriage` for comments the caller has loaded (in `tx`) and triaged already: bulk re-triage
+    (services/retriage.py) loads and triages whole batches, then writes them through the same path."""
+    require(actor, Permission.RETRIAGE, "re-triage comments")
+    loaded = [_Loaded(comment, channel, author, policy) for comment, channel, author, policy in rows]
+    return _retriage_loaded(tx, actor, loaded, verdicts, now)
+
+
 @dataclass(frozen=True, slots=True)
 class EditIn:
     """A stored comment's new text from the platform, already triaged (ingestion triages it with its batch)."""
@@ -652,4 +666,5 @@ __all__ = [
     "lead_checks",
     "record_decision",
     "retriage",
+    "retriage_loaded_rows",
 ]

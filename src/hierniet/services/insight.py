@@ -245,8 +245,9 @@ def insight(
             channels = [c for c in channels if c.id in set(channel_ids)]
         scope = repo_insight.Scope(tuple(c.id for c in channels) or (-1,), lo, hi)
 
+        counts = repo_insight.counts(s, scope)
         per_day: dict[date, list[int]] = {start + timedelta(days=i): [0, 0] for i in range((end - start).days + 1)}
-        for hour, n, acting in repo_insight.hourly(s, scope):
+        for hour, n, acting in counts.hourly:
             day = hour.astimezone(zone).date()
             if day in per_day:
                 per_day[day][0] += n
@@ -259,7 +260,7 @@ def insight(
         per_platform: Counter[str] = Counter()
         per_language: Counter[str] = Counter()
         by_status_raw: Counter[str] = Counter()
-        for channel_id, platform, language, status, n in repo_insight.breakdown(s, scope):
+        for channel_id, platform, language, status, n in counts.breakdown:
             per_channel[names.get(channel_id, str(channel_id))] += n
             per_platform[platform] += n
             per_language[language] += n
@@ -271,7 +272,7 @@ def insight(
         labels: Counter[str] = Counter()
         outcomes: Counter[str] = Counter()
         by_person = other_step = 0
-        for label_list, status, decided_step, step, n in repo_insight.outcomes(s, scope):
+        for label_list, status, decided_step, step, n in counts.outcomes:
             for label in set(label_list):
                 labels[label] += n
             if Label.CRITICISM.value in label_list:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, func, literal, literal_column, select, text
+from sqlalchemy import ColumnElement, and_, case, func, literal, literal_column, select, text, tuple_
 from sqlalchemy.orm import Session
 
 from hierniet.store.tables import Comment, Decision, Recommendation, Verdict, VerdictLabel
@@ -112,6 +112,52 @@ def outcomes(session: Session, scope: Scope) -> list[tuple[list[str], str, str |
     return [(list(lb or []), str(st), dec, str(step), int(n)) for lb, st, dec, step, n in session.execute(stmt)]
 
 
+@dataclass(frozen=True, slots=True)
+class Counts:
+    """`hourly`, `breakdown` and `outcomes` of one scope, read together (`counts`)."""
+
+    hourly: list[tuple[datetime, int, int]]
+    breakdown: list[tuple[int, str, str, str, int]]
+    outcomes: list[tuple[list[str], str, str | None, str, int]]
+
+
+def counts(session: Session, scope: Scope) -> Counts:
+    """`hourly`, `breakdown` and `outcomes` at once. On PostgreSQL one scan of the scope's comments feeds the three
+    groupings (GROUPING SETS) instead of three scans of the same index range: at 100,000 comments in a 90-day
+    period the scans were 40 % of the dashboard's time. SQLite runs the three queries."""
+    if not _postgres(session):
+        return Counts(hourly(session, scope), breakdown(session, scope), outcomes(session, scope))
+    # The constants spelt in the SQL (not bound): the hour in the select list and in the grouping sets must be the
+    # same expression for PostgreSQL, and two bound parameters are two expressions to it.
+    hour = func.date_trunc(literal_column("'hour'"), func.timezone(literal_column("'UTC'"), Comment.posted_at))
+    by_column = (Comment.channel_id, Comment.platform, Comment.language, Comment.status)
+    by_outcome = (Comment.labels, Comment.status, Comment.decided_step, Comment.step)
+    stmt = (
+        select(
+            func.grouping(hour),
+            func.grouping(Comment.channel_id),
+            hour,
+            *by_column,
+            Comment.labels,
+            Comment.decided_step,
+            Comment.step,
+            func.count(),
+            func.sum(case((Comment.severity > 0, 1), else_=0)),
+        )
+        .where(_in_scope(scope))
+        .group_by(func.grouping_sets(tuple_(hour), tuple_(*by_column), tuple_(*by_outcome)))
+    )
+    out = Counts([], [], [])
+    for no_hour, no_channel, h, ch, platform, lang, status, labels, decided, step, n, acting in session.execute(stmt):
+        if not no_hour:
+            out.hourly.append((_as_utc(h), int(n), int(acting or 0)))
+        elif not no_channel:
+            out.breakdown.append((int(ch), str(platform), str(lang), str(status), int(n)))
+        else:
+            out.outcomes.append((list(labels or []), str(status), decided, str(step), int(n)))
+    return out
+
+
 def decisions_by_kind(session: Session, scope: Scope) -> list[tuple[str, list[str], int]]:
     """(kind, reports, decisions) for the people's decisions on the scope's comments, grouped by kind and list
     of reports (a handful of distinct lists: any subset of platform, Unia, police). A report once filed stays
@@ -164,17 +210,26 @@ def _delays(session: Session, scope: Scope) -> Any:
     """The seconds from the arrival (received_at) of each comment whose person's decision stands to that person's
     first decision on it. Read from the scope's decided comments, each looking its decisions up by index, so
     the decisions of other periods are never read."""
-    first = (
-        select(func.min(Decision.created_at))
-        .where(Decision.comment_id == Comment.id, Decision.kind.in_(PERSON_KINDS))
-        .correlate(Comment)
-        .scalar_subquery()
-    )
-    decided = (
-        select(first.label("at"), Comment.received_at.label("received_at"))
-        .where(_in_scope(scope), Comment.status == "decided")
-        .subquery()
-    )
+    person = (Decision.comment_id == Comment.id, Decision.kind.in_(PERSON_KINDS))
+    if _postgres(session):
+        # LATERAL: each comment's first decision looked up once. As a scalar subquery in the select list it was
+        # inlined into every aggregate that reads the delay (the count and each percentile): three look-ups per
+        # comment, two thirds of this query's time (EXPLAIN ANALYZE: one SubPlan per aggregate).
+        lateral = select(func.min(Decision.created_at).label("at")).where(*person).correlate(Comment).lateral("first")
+        decided = (
+            select(lateral.c.at.label("at"), Comment.received_at.label("received_at"))
+            .select_from(Comment)
+            .join(lateral, literal(True))
+            .where(_in_scope(scope), Comment.status == "decided")
+            .subquery()
+        )
+    else:
+        first = select(func.min(Decision.created_at)).where(*person).correlate(Comment).scalar_subquery()
+        decided = (
+            select(first.label("at"), Comment.received_at.label("received_at"))
+            .where(_in_scope(scope), Comment.status == "decided")
+            .subquery()
+        )
     # A decided comment without a person's accept, edit or override (an imported state) has no delay: NULL,
     # which count() and the percentiles leave out.
     return select(_seconds(session, decided.c.at, decided.c.received_at).label("seconds")).subquery()

@@ -834,3 +834,37 @@ class CrisisMatch(Base):
     decided_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     decided_at: Mapped[datetime | None] = mapped_column()
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class RetriageRun(Base):
+    """One `hierniet retriage` run (0018): what it re-triages and how far it got, so a crash loses no work."""
+
+    __tablename__ = "retriage_runs"
+    __table_args__ = (Index("ix_retriage_runs_filters_key", "filters_key", "started_at"),)
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    filters: Mapped[dict[str, Any]] = mapped_column(JSONType)
+    # A hash of the filters: a run started again with the same filters resumes the last unfinished one.
+    filters_key: Mapped[str] = mapped_column(String(64))
+    engine: Mapped[str] = mapped_column(String(16))
+    batch_size: Mapped[int] = mapped_column(Integer)
+    planned: Mapped[int] = mapped_column(Integer)  # comments matching the filters when the run started
+    started_at: Mapped[datetime] = mapped_column()
+    finished_at: Mapped[datetime | None] = mapped_column()
+
+
+class RetriagePartition(Base):
+    """A comment id range [lo, hi] of a re-triage run. `done_upto` moves in the transaction that writes a batch
+    (never apart from it), so each comment of the range is re-triaged once by the run, crash or not."""
+
+    __tablename__ = "retriage_partitions"
+
+    run_id: Mapped[str] = mapped_column(ForeignKey("retriage_runs.id"), primary_key=True)
+    lo: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    hi: Mapped[int] = mapped_column(Integer)
+    done_upto: Mapped[int] = mapped_column(Integer)
+    finished: Mapped[bool] = mapped_column(Boolean)
+    batches: Mapped[int] = mapped_column(Integer)
+    retriaged: Mapped[int] = mapped_column(Integer)
+    changed: Mapped[int] = mapped_column(Integer)  # labels or severity differ from the verdict it replaced
+    held: Mapped[int] = mapped_column(Integer)  # a person's decision (or the platform's removal) kept the status
