@@ -1,7 +1,7 @@
 """Re-triage runs and their progress, so that a re-triage of millions of comments resumes after a crash (issue 16).
 
-Revision ID: 0018
-Revises: 0017
+Revision ID: 0019
+Revises: 0018
 Create Date: 2026-12-07
 
 - `retriage_runs`: one row per `hierniet retriage` run: its filters (and a key of them, so that a new run with
@@ -21,8 +21,8 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects.postgresql import JSONB
 
-revision: str = "0018"
-down_revision: str | None = "0017"
+revision: str = "0019"
+down_revision: str | None = "0018"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
