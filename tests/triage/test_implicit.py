@@ -55,3 +55,30 @@ def test_a_refusal_or_a_role_is_hate_not_a_threat(triage: Triage, text: str) -> 
 def test_the_same_shapes_without_a_group_or_condemned_are_not_hate(triage: Triage, text: str) -> None:
     verdict = _verdict(triage, text)
     assert Label.HATE not in verdict.labels, (verdict.labels, verdict.reasons)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Moslims en democratie, dat gaat gewoon niet samen.",
+        "Les musulmans et la laïcité, c'est incompatible, point.",
+        "Mijn dochter trouwt niet met een Marokkaan, over mijn lijk.",
+    ],
+)
+def test_a_group_called_incompatible_or_refused_over_a_dead_body_is_hate(triage: Triage, text: str) -> None:
+    verdict = _verdict(triage, text)
+    assert Label.HATE in verdict.labels, (verdict.labels, verdict.reasons)
+    assert Label.THREAT not in verdict.labels, verdict.reasons
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Die nieuwe parkeerregels en onze cultuur, dat gaat niet samen.",
+        "Democratie en moslims gaan prima samen, kijk maar naar Indonesië.",
+        "Over my dead body will this park become a parking lot.",
+    ],
+)
+def test_incompatible_rules_or_a_dead_body_for_a_park_are_no_hate(triage: Triage, text: str) -> None:
+    verdict = _verdict(triage, text)
+    assert Label.HATE not in verdict.labels and Label.THREAT not in verdict.labels, (verdict.labels, verdict.reasons)

@@ -49,7 +49,18 @@ _SHAPES: tuple[tuple[str, str, re.Pattern[str]], ...] = tuple(
             r"|\b(ich|wir) (wurde|wurden|werde|werden) (\w+ ){0,3}(nie|niemals|keinen|keine|nicht) (\w+ ){0,3}"
             r"(einstellen|anstellen|vermieten|heiraten|daten|reinlassen|bedienen)\b"
             r"|\b(liever dood dan|plutot mourir que|plutot crever que|i'?d rather die than|rather be dead than"
-            r"|lieber tot als)\b",
+            r"|lieber tot als)\b"
+            # "Mijn dochter trouwt niet met een zwarte, over mijn lijk", "A gay teacher? Over my dead body."
+            r"|\b(over mijn lijk|sur mon cadavre|over my dead body|nur uber meine leiche)\b",
+        ),
+        (
+            "triage.group_incompatible",
+            "the group is said to be incompatible with democracy, the law or the country",
+            r"\b(en|et|and|und) (de |la |le |l'|the |die )?(democratie|rechtsstaat|onze waarden|onze cultuur|vrijheid"
+            r"|laicite|republique|nos valeurs|notre culture|democracy|our values|our culture|western values"
+            r"|demokratie|unsere werte|unsere kultur)\b[^.!?]{0,25}"
+            r"\b(gaat|gaan) (\w+ ){0,2}niet samen|\b(is|sont|c'?est|are|is) (\w+ ){0,2}(onverenigbaar|incompatibles?"
+            r"|incompatible)\b|\b(passt|passen) (\w+ ){0,2}nicht zusammen|\bunvereinbar\b",
         ),
         (
             "triage.group_confined",

@@ -150,6 +150,9 @@ MESSAGES: dict[str, str] = {
         "“%(words)s”: someone of the group “%(group)s” would be refused a job, a home or a marriage."
     ),
     "triage.group_confined": N_("“%(words)s”: the group “%(group)s” is sent back to the kitchen."),
+    "triage.group_incompatible": N_(
+        "“%(words)s”: the group “%(group)s” is called incompatible with democracy, the law or the country."
+    ),
     "triage.disagreement": N_("“%(words)s”: disagreement with a decision, a complaint to answer."),
     "triage.disruption_again": N_("“%(words)s” once more: a complaint to answer."),
     "triage.long_wait": N_("“%(words)s” with a length of time: a complaint about waiting, to answer."),
