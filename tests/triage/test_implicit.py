@@ -82,3 +82,25 @@ def test_a_group_called_incompatible_or_refused_over_a_dead_body_is_hate(triage:
 def test_incompatible_rules_or_a_dead_body_for_a_park_are_no_hate(triage: Triage, text: str) -> None:
     verdict = _verdict(triage, text)
     assert Label.HATE not in verdict.labels and Label.THREAT not in verdict.labels, (verdict.labels, verdict.reasons)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Zijn vrouwen eigenlijk wel slim genoeg om te stemmen?",
+        "Are black people even smart enough to run a country?",
+        "Les femmes sont-elles assez intelligentes pour diriger ?",
+        "Why do we even let gay people adopt children?",
+        "Pourquoi on laisse encore les Roms s'installer ici ?",
+    ],
+)
+def test_a_question_that_doubts_a_groups_mind_or_rights_is_hate(triage: Triage, text: str) -> None:
+    verdict = _verdict(triage, text)
+    assert Label.HATE in verdict.labels, (verdict.labels, verdict.reasons)
+
+
+@pytest.mark.parametrize(
+    "text", ["Waarom mogen moslims hier niet bidden?", "Zijn vrouwen zijn allebei dokter.", "Is het water warm genoeg?"]
+)
+def test_a_plain_question_or_his_wives_are_no_hate(triage: Triage, text: str) -> None:
+    assert Label.HATE not in _verdict(triage, text).labels

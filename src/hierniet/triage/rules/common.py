@@ -67,7 +67,14 @@ def negated_in_phrase(ctx: Context, index: int, window: int, floor: int) -> bool
 
 #: Words that make the next token a noun for one person: "nog een 🐒", "encore un 🐒", "another 🐒".
 def particular(ctx: Context, ident: Hit) -> bool:
-    return ident.first > 0 and ctx.nt.tokens[ident.first - 1].norm in vocab().possessives
+    """Particular people ("mijn Turkse buren", "ta femme"), not the group: a possessive right before the name.
+    A Dutch question that opens with "Zijn" asks ("Zijn vrouwen wel slim genoeg?"): there it is the verb."""
+    if ident.first == 0:
+        return False
+    before = ctx.nt.tokens[ident.first - 1]
+    if before.norm == "zijn" and (before.index == 0 or ctx.sentence(before.index - 1) != before.sentence):
+        return False
+    return before.norm in vocab().possessives
 
 
 def group_in_span(ctx: Context, start: int, end: int, eligible: Callable[[Hit], bool]) -> Hit | None:

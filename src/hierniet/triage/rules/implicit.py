@@ -63,6 +63,19 @@ _SHAPES: tuple[tuple[str, str, re.Pattern[str]], ...] = tuple(
             r"|incompatible)\b|\b(passt|passen) (\w+ ){0,2}nicht zusammen|\bunvereinbar\b",
         ),
         (
+            "triage.group_questioned",
+            "a question doubts the group's mind or its right to live, vote, marry or raise children like others",
+            # Only as a question that presupposes the doubt: "Zijn vrouwen wel slim genoeg om te stemmen?", "Why do
+            # we even let gay people adopt?". "Waarom mogen moslims hier bidden?" asks and stays harmless.
+            r"\b(slim|verstandig|intelligent|capabel|bekwaam|smart|clever|capable|klug|fahig|intelligente?s?"
+            r"|capables?) (genoeg|enough|genug)\b[^.!?]*\?"
+            r"|\bassez (intelligente?s?|capables?|malins?) pour\b[^.!?]*\?"
+            r"|\b(waarom|why|pourquoi|warum) (\w+ ){0,3}(laten we|laat men|let|laisse[- ]t[- ]on|on laisse|lassen wir"
+            r"|lasst man) (\w+ ){0,1}(eigenlijk|nog|ooit|even|still|ever|encore|toujours|uberhaupt|noch)\b[^.!?]*\?"
+            r"|\b(waarom|why|pourquoi|warum) (laten we|do we|does anyone|on laisse|lassen wir) (\w+ ){0,1}"
+            r"(eigenlijk|nog|even|still|encore|toujours|uberhaupt|noch) (\w+ ){0,1}(let|laten|laisse|lassen)?\b[^.!?]*\?",
+        ),
+        (
             "triage.group_confined",
             "the group is sent back to the kitchen",
             r"\b(horen|hoort|moeten|moet|blijven|blijf)\b (\w+ ){0,3}(in de keuken|achter het aanrecht"

@@ -150,6 +150,9 @@ MESSAGES: dict[str, str] = {
         "“%(words)s”: someone of the group “%(group)s” would be refused a job, a home or a marriage."
     ),
     "triage.group_confined": N_("“%(words)s”: the group “%(group)s” is sent back to the kitchen."),
+    "triage.group_questioned": N_(
+        "“%(words)s”: a question doubts the mind or the rights of the group “%(group)s”."
+    ),
     "triage.group_incompatible": N_(
         "“%(words)s”: the group “%(group)s” is called incompatible with democracy, the law or the country."
     ),
