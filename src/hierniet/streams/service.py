@@ -256,9 +256,12 @@ class IngestLoop:
         self._claimed_at = 0.0
 
     def run(self, *, max_batches: int | None = None) -> LoopReport:
+        """Until `stop`; or `max_batches` reads (empty ones count: `--once` on an empty stream returns)."""
+        reads = 0
         while not self.stop.is_set():
             self.run_once()
-            if max_batches is not None and self.report.batches >= max_batches:
+            reads += 1
+            if max_batches is not None and reads >= max_batches:
                 break
         return self.report
 
