@@ -105,17 +105,47 @@ def process(
     out = BatchOutcome()
     entries: list[_Entry] = []
     channels: dict[int, Any] = {}
-    for delivery in deliveries:
-        try:
-            entry = _open(store, settings, delivery, channels, http)
-        except Exception as exc:
-            log.warning("stream entry %s cannot be read: %s", delivery.entry_id, exc)
-            out.failed[delivery.entry_id] = f"{type(exc).__name__}: {exc}"
-            continue
-        if entry is None:
-            out.done[delivery.entry_id] = EntryOutcome(replayed=True)
-            continue
-        entries.append(entry)
+    # One client for the batch's checks (none of them calls out): making one per entry costs more than the
+    # check itself (a TLS context each).
+    client = http or base.http_client()
+    try:
+        for delivery in deliveries:
+            _open_one(store, settings, delivery, channels, client, entries, out)
+    finally:
+        if http is None:
+            client.close()
+    _store_all(store, settings, triage, entries, out)
+    return out
+
+
+def _open_one(
+    store: repo.Store,
+    settings: Settings,
+    delivery: Delivery,
+    channels: dict[int, Any],
+    http: Any,
+    entries: list[_Entry],
+    out: BatchOutcome,
+) -> None:
+    try:
+        entry = _open(store, settings, delivery, channels, http)
+    except Exception as exc:
+        log.warning("stream entry %s cannot be read: %s", delivery.entry_id, exc)
+        out.failed[delivery.entry_id] = f"{type(exc).__name__}: {exc}"
+        return
+    if entry is None:
+        out.done[delivery.entry_id] = EntryOutcome(replayed=True)
+        return
+    entries.append(entry)
+
+
+def _store_all(
+    store: repo.Store,
+    settings: Settings,
+    triage: Callable[[], Classifier],
+    entries: list[_Entry],
+    out: BatchOutcome,
+) -> None:
     by_org: dict[int, list[_Entry]] = {}
     for entry in entries:
         by_org.setdefault(entry.organisation_id, []).append(entry)
@@ -142,7 +172,6 @@ def process(
                 out.failed[entry_id] = f"{type(exc).__name__}: {exc}"
                 continue
         out.done[entry_id] = entry.outcome
-    return out
 
 
 def _open(
@@ -404,10 +433,11 @@ def receive(
     request: base.WebhookRequest,
     *,
     now: datetime | None = None,
+    http: Any = None,
 ) -> WebhookAnswer:
     """One webhook call: checked here, then queued (Redis: answered at once) or stored (in-process)."""
     when = now or utcnow()
-    checked = connections.check_webhook(store, settings, platform, channel_id, request)
+    checked = connections.check_webhook(store, settings, platform, channel_id, request, http=http)
     if isinstance(checked, WebhookAnswer):
         return checked
     result = checked.result

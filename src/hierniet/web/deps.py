@@ -56,6 +56,18 @@ class WebhookSink:
         self._triage = triage
         self._lock = threading.Lock()
         self._sink: Any = None
+        self._http: Any = None
+
+    def http(self) -> Any:
+        """One client for every call's checks (they open the channel's connector, which takes one, but do not
+        call out): a new client per call cost more than the check itself (a TLS context each)."""
+        if self._http is None:
+            with self._lock:
+                if self._http is None:
+                    from hierniet.connectors.base import http_client
+
+                    self._http = http_client()
+        return self._http
 
     def get(self) -> Any:
         if self._sink is None:
@@ -72,6 +84,9 @@ class WebhookSink:
         """Store what is still queued in this process (in-process), or drop the Redis connection."""
         with self._lock:
             sink, self._sink = self._sink, None
+            http, self._http = self._http, None
+        if http is not None:
+            http.close()
         if sink is None:
             return
         from hierniet.streams.service import InProcessIngest

@@ -73,14 +73,15 @@ async def webhook(platform: str, channel_id: str, request: Request) -> Response:
     )
     # Checked here (signature, handshake, replay guard), then queued: the triage runs in a worker (with Redis)
     # or in this process's consumer thread, which stores calls from many requests in one batch.
-    sink = request.app.state.ingest.get()
+    ingest = request.app.state.ingest
     answer = await run_in_threadpool(
         receive,
         request.app.state.store,
         settings,
-        sink,
+        ingest.get(),
         platform,
         int(channel_id),
         incoming,
+        http=ingest.http(),
     )
     return _response(answer)
