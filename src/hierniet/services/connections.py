@@ -298,7 +298,7 @@ def _no_webhook(platform: str, channel_id: int, why: str) -> WebhookAnswer:
     return WebhookAnswer(NO_WEBHOOK_STATUS, {"error": NO_WEBHOOK_MESSAGE})
 
 
-def _replay_keys(request: base.WebhookRequest, result: base.WebhookResult) -> list[str]:
+def replay_keys(request: base.WebhookRequest, result: base.WebhookResult) -> list[str]:
     if result.event_ids:
         return [f"event:{e}"[:200] for e in dict.fromkeys(result.event_ids)]
     digest = hashlib.sha256()
@@ -355,7 +355,7 @@ def check_webhook(
     if result.response is not None:
         return WebhookAnswer(result.response.status, result.response.body, result.response.media_type)
 
-    keys = _replay_keys(request, result)
+    keys = replay_keys(request, result)
     with store.session() as s:
         if crepo.seen_events(s, channel_id, keys) == set(keys):
             return WebhookAnswer(200, {"replayed": True})
@@ -365,31 +365,36 @@ def check_webhook(
 def finish_webhook(store: repo.Store, checked: CheckedWebhook, when: datetime) -> bool:
     """After its comments are stored: remember the call for the replay guard and record the removals it
     carried. False when a parallel delivery of the same event recorded it first (nothing to do then)."""
-    channel, result, platform = checked.channel, checked.result, checked.channel.platform
     try:
         with store.transaction() as tx:
-            crepo.remember_events(tx, channel.id, checked.keys, when)
-            if result.removed:
-                removal = record_removals(tx, channel, result.removed, actor=f"connector:{platform}", now=when)
-                repo.append_audit(
-                    tx,
-                    user_id=None,
-                    actor=f"connector:{platform}",
-                    action="comments.removed_on_platform",
-                    subject_type="channel",
-                    subject_id=str(channel.id),
-                    organisation_id=channel.organisation_id,
-                    detail={
-                        "external_ids": result.removed[:100],
-                        "comments": removal.removed[:100],
-                        "unknown": removal.unknown[:100],
-                        "cancelled_actions": removal.cancelled,
-                    },
-                )
+            record_webhook(tx, checked, when)
     except IntegrityError:
         # A parallel delivery of the same event recorded it first; ingestion was idempotent anyway.
         return False
     return True
+
+
+def record_webhook(tx: Any, checked: CheckedWebhook, when: datetime) -> None:
+    """finish_webhook's writes, in the caller's transaction (IntegrityError: the call was recorded before)."""
+    channel, result, platform = checked.channel, checked.result, checked.channel.platform
+    crepo.remember_events(tx, channel.id, checked.keys, when)
+    if result.removed:
+        removal = record_removals(tx, channel, result.removed, actor=f"connector:{platform}", now=when)
+        repo.append_audit(
+            tx,
+            user_id=None,
+            actor=f"connector:{platform}",
+            action="comments.removed_on_platform",
+            subject_type="channel",
+            subject_id=str(channel.id),
+            organisation_id=channel.organisation_id,
+            detail={
+                "external_ids": result.removed[:100],
+                "comments": removal.removed[:100],
+                "unknown": removal.unknown[:100],
+                "cancelled_actions": removal.cancelled,
+            },
+        )
 
 
 def receive_webhook(

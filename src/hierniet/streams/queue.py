@@ -138,6 +138,12 @@ class IngestQueue(ABC):
     def depth(self) -> int:
         """Entries not yet acknowledged (waiting or being worked on)."""
 
+    def register(self, consumer: str) -> None:  # noqa: B027 - the in-process queue keeps no consumer list
+        """Make `consumer` known before its first entry (ready: its model is loaded)."""
+
+    def release(self, consumer: str) -> None:  # noqa: B027 - the in-process queue keeps no consumer list
+        """`consumer` stops: forget it if it holds no entry (one that does keeps them for a take-over)."""
+
     def close(self) -> None:  # noqa: B027 - most queues hold nothing to release
         """Release connections."""
 

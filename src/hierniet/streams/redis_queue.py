@@ -188,6 +188,16 @@ class RedisStreamQueue(IngestQueue):
             # bound that guarantees nothing at or above the floor goes.
             self.client.xtrim(self.key, minid=f"{floor[0]}-{floor[1]}", approximate=False)
 
+    def register(self, consumer: str) -> None:
+        # Shown by XINFO CONSUMERS from now on: an operator (or bench/scale.py) sees the worker is ready.
+        self._ensure_group()
+        self.client.xgroup_createconsumer(self.key, self.group, consumer)
+
+    def release(self, consumer: str) -> None:
+        for info in self.client.xinfo_consumers(self.key, self.group):
+            if _text(info["name"]) == consumer and not int(info.get("pending") or 0):
+                self.client.xgroup_delconsumer(self.key, self.group, consumer)
+
     def close(self) -> None:
         self.client.close()
 

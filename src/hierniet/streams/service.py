@@ -27,6 +27,7 @@ from hierniet.services.connections import CheckedWebhook, WebhookAnswer
 from hierniet.services.ingest import Classifier, ingest
 from hierniet.services.views import IngestResult
 from hierniet.settings import Settings
+from hierniet.store import connector_repo as crepo
 from hierniet.store import repo
 from hierniet.store.tables import utcnow
 from hierniet.streams.queue import ITEMS, WEBHOOK, Delivery, IngestQueue, InProcessQueue, RawEvent
@@ -86,11 +87,40 @@ class BatchOutcome:
 class _Entry:
     delivery: Delivery
     event: RawEvent
-    items: list[dict[str, Any]]
-    organisation_id: int
     channel: Any
+    items: list[dict[str, Any]] = field(default_factory=list)
     checked: CheckedWebhook | None = None
     outcome: EntryOutcome = field(default_factory=EntryOutcome)
+
+
+class _Channels:
+    """The batch's channels and their connectors, each read and opened once per batch (not per entry: opening
+    one decrypts its credentials)."""
+
+    def __init__(self, store: repo.Store, settings: Settings, http: Any) -> None:
+        self.store, self.settings, self.http = store, settings, http
+        self._channels: dict[int, Any] = {}
+        self._connectors: dict[int, base.Connector | Exception] = {}
+
+    def channel(self, channel_id: int) -> Any:
+        if channel_id not in self._channels:
+            with self.store.session() as s:
+                self._channels[channel_id] = repo.get_channel(s, channel_id)
+        found = self._channels[channel_id]
+        if found is None:
+            raise ValueError(f"channel {channel_id} no longer exists")
+        return found
+
+    def connector(self, channel: Any) -> base.Connector:
+        if channel.id not in self._connectors:
+            try:
+                self._connectors[channel.id] = connections.open_connector(self.store, self.settings, channel, self.http)
+            except Exception as exc:
+                self._connectors[channel.id] = exc
+        found = self._connectors[channel.id]
+        if isinstance(found, Exception):
+            raise ValueError(f"channel {channel.id} cannot be opened now ({type(found).__name__}: {found})")
+        return found
 
 
 def process(
@@ -104,51 +134,22 @@ def process(
     """Store what the entries carry; each entry done or failed (never both, never neither)."""
     out = BatchOutcome()
     entries: list[_Entry] = []
-    channels: dict[int, Any] = {}
-    # One client for the batch's checks (none of them calls out): making one per entry costs more than the
-    # check itself (a TLS context each).
-    client = http or base.http_client()
+    client = http or base.http_client()  # for the connectors' constructors: the checks do not call out
     try:
+        channels = _Channels(store, settings, client)
         for delivery in deliveries:
-            _open_one(store, settings, delivery, channels, client, entries, out)
+            try:
+                entries.append(_open(channels, delivery))
+            except Exception as exc:
+                log.warning("stream entry %s cannot be handled: %s", delivery.entry_id, exc)
+                out.failed[delivery.entry_id] = f"{type(exc).__name__}: {exc}"
     finally:
         if http is None:
             client.close()
-    _store_all(store, settings, triage, entries, out)
-    return out
-
-
-def _open_one(
-    store: repo.Store,
-    settings: Settings,
-    delivery: Delivery,
-    channels: dict[int, Any],
-    http: Any,
-    entries: list[_Entry],
-    out: BatchOutcome,
-) -> None:
-    try:
-        entry = _open(store, settings, delivery, channels, http)
-    except Exception as exc:
-        log.warning("stream entry %s cannot be read: %s", delivery.entry_id, exc)
-        out.failed[delivery.entry_id] = f"{type(exc).__name__}: {exc}"
-        return
-    if entry is None:
-        out.done[delivery.entry_id] = EntryOutcome(replayed=True)
-        return
-    entries.append(entry)
-
-
-def _store_all(
-    store: repo.Store,
-    settings: Settings,
-    triage: Callable[[], Classifier],
-    entries: list[_Entry],
-    out: BatchOutcome,
-) -> None:
+    entries = _drop_replays(store, entries, out)
     by_org: dict[int, list[_Entry]] = {}
     for entry in entries:
-        by_org.setdefault(entry.organisation_id, []).append(entry)
+        by_org.setdefault(entry.channel.organisation_id, []).append(entry)
     for group in by_org.values():
         try:
             _ingest(store, settings, triage, group)
@@ -160,50 +161,69 @@ def _store_all(
                     _ingest(store, settings, triage, [entry])
                 except Exception as exc:
                     out.failed[entry.delivery.entry_id] = f"{type(exc).__name__}: {exc}"
+    _finish(store, [e for e in entries if e.delivery.entry_id not in out.failed], out)
+    return out
+
+
+def _open(channels: _Channels, delivery: Delivery) -> _Entry:
+    """The entry's event, channel and items; a webhook call parsed (and its signature checked) again."""
+    event = RawEvent.decode(delivery.data)
+    channel = channels.channel(event.channel_id)
+    if event.kind == ITEMS:
+        return _Entry(delivery, event, channel, items=event.items)
+    if event.kind != WEBHOOK or event.request is None:
+        raise ValueError(f"unknown event kind {event.kind!r}")
+    if channel.platform != event.platform or not channel.active:
+        raise ValueError(f"channel {channel.id} is no longer an active {event.platform} channel")
+    # It passed these checks in the request: failing them now means the channel changed since (its secret
+    # rotated, it was disconnected). A person looks at it in the dead letters.
+    result = channels.connector(channel).parse_webhook(event.request)
+    checked = CheckedWebhook(channel, result, connections.replay_keys(event.request, result))
+    items = [c.as_ingest(channel_id=channel.id, platform=channel.platform) for c in result.comments]
+    entry = _Entry(delivery, event, channel, items=items, checked=checked)
+    entry.outcome.removed, entry.outcome.ignored = len(result.removed), len(result.ignored)
+    return entry
+
+
+def _drop_replays(store: repo.Store, entries: list[_Entry], out: BatchOutcome) -> list[_Entry]:
+    """Webhook calls the replay guard knows (stored before: a redelivery) are done; one query per channel."""
+    keys: dict[int, set[str]] = {}
     for entry in entries:
-        entry_id = entry.delivery.entry_id
-        if entry_id in out.failed:
-            continue
         if entry.checked is not None:
+            keys.setdefault(entry.channel.id, set()).update(entry.checked.keys)
+    if not keys:
+        return entries
+    with store.session() as s:
+        seen = {channel_id: crepo.seen_events(s, channel_id, sorted(wanted)) for channel_id, wanted in keys.items()}
+    kept = []
+    for entry in entries:
+        if entry.checked is not None and set(entry.checked.keys) <= seen[entry.channel.id]:
+            out.done[entry.delivery.entry_id] = EntryOutcome(replayed=True)
+        else:
+            kept.append(entry)
+    return kept
+
+
+def _finish(store: repo.Store, entries: list[_Entry], out: BatchOutcome) -> None:
+    """Remember the batch's webhook calls (and record their removals) in one transaction; entry by entry when
+    a parallel delivery recorded one of them first."""
+    calls = [e for e in entries if e.checked is not None]
+    try:
+        with store.transaction() as tx:
+            for entry in calls:
+                assert entry.checked is not None
+                connections.record_webhook(tx, entry.checked, entry.event.received_at)
+    except Exception:
+        for entry in calls:
+            assert entry.checked is not None
             try:
                 if not connections.finish_webhook(store, entry.checked, entry.event.received_at):
                     entry.outcome.replayed = True
             except Exception as exc:
-                out.failed[entry_id] = f"{type(exc).__name__}: {exc}"
-                continue
-        out.done[entry_id] = entry.outcome
-
-
-def _open(
-    store: repo.Store, settings: Settings, delivery: Delivery, channels: dict[int, Any], http: Any
-) -> _Entry | None:
-    """The entry's items to ingest; None for a webhook call already stored (the replay guard knows it)."""
-    event = RawEvent.decode(delivery.data)
-    if event.kind == WEBHOOK:
-        assert event.request is not None, "a webhook entry carries its request"
-        checked = connections.check_webhook(store, settings, event.platform, event.channel_id, event.request, http=http)
-        if isinstance(checked, WebhookAnswer):
-            if checked.body == {"replayed": True}:
-                return None
-            # It passed these checks in the request: failing them now means the channel changed since (its
-            # secret rotated, it was disconnected). A person looks at it in the dead letters.
-            raise ValueError(f"the webhook call no longer passes its checks: {checked.status} {checked.body}")
-        channel = checked.channel
-        items = [c.as_ingest(channel_id=channel.id, platform=channel.platform) for c in checked.result.comments]
-        entry = _Entry(delivery, event, items, channel.organisation_id, channel, checked)
-        entry.outcome.removed = len(checked.result.removed)
-        entry.outcome.ignored = len(checked.result.ignored)
-        return entry
-    if event.kind == ITEMS:
-        known = channels.get(event.channel_id)
-        if known is None:
-            with store.session() as s:
-                known = repo.get_channel(s, event.channel_id)
-            if known is None:
-                raise ValueError(f"channel {event.channel_id} no longer exists")
-            channels[event.channel_id] = known
-        return _Entry(delivery, event, event.items, known.organisation_id, known)
-    raise ValueError(f"unknown event kind {event.kind!r}")
+                out.failed[entry.delivery.entry_id] = f"{type(exc).__name__}: {exc}"
+    for entry in entries:
+        if entry.delivery.entry_id not in out.failed:
+            out.done[entry.delivery.entry_id] = entry.outcome
 
 
 def _ingest(store: repo.Store, settings: Settings, triage: Callable[[], Classifier], group: list[_Entry]) -> None:

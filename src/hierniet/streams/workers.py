@@ -56,8 +56,15 @@ def run_consumer(
     if stop is not None:
         loop.stop = stop
     triage()  # the model loads before the first read, so no entry waits seconds for it
+    queue.register(loop.consumer)
     log.info("ingest consumer %s reading %s", loop.consumer, settings.stream_key)
-    return loop.run()
+    try:
+        return loop.run()
+    finally:
+        try:
+            queue.release(loop.consumer)
+        except Exception:  # a consumer left in the group's list is harmless: it holds nothing
+            log.warning("could not remove the consumer %s from the group", loop.consumer, exc_info=True)
 
 
 def _child(batch: int) -> None:
