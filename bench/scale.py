@@ -370,8 +370,21 @@ def part_a(rig: Rig, args: argparse.Namespace, texts: list[str]) -> None:
 def part_b(rig: Rig, args: argparse.Namespace, texts: list[str]) -> dict[int, float]:
     print(f"(b) ingest workers emptying a stream of {args.drain} queued webhook calls (one comment each); {load()}")
     from hierniet.connectors.base import WebhookRequest
+
+    # The yardstick: triage alone, in this process, now (the machine is shared: its speed varies by the minute).
+    from hierniet.domain import Comment
     from hierniet.streams.queue import WEBHOOK, RawEvent
     from hierniet.streams.redis_queue import RedisStreamQueue
+    from hierniet.triage.pipeline import load_triage
+
+    model = load_triage()
+    sample = [Comment(id=str(i), text=texts[i % len(texts)] + f" #{i}") for i in range(640)]
+    model.classify(sample[:128])
+    started = time.monotonic()
+    for i in range(128, 640, 128):
+        model.classify(sample[i : i + 128])
+    print(f"    triage alone in one process (no store, no queue): {512 / (time.monotonic() - started):.0f} comments/s")
+    del model
 
     rates: dict[int, float] = {}
     for processes in args.processes:

@@ -55,6 +55,12 @@ def run_consumer(
     loop = IngestLoop(store, settings, queue, triage, consumer=consumer or consumer_name(), batch=batch)
     if stop is not None:
         loop.stop = stop
+    if threading.current_thread() is threading.main_thread():
+        # One consumer per process, one process per core: BLAS threads inside each would only fight over the
+        # cores (as in hierniet.triage.parallel's workers).
+        from threadpoolctl import threadpool_limits
+
+        threadpool_limits(1)
     triage()  # the model loads before the first read, so no entry waits seconds for it
     queue.register(loop.consumer)
     log.info("ingest consumer %s reading %s", loop.consumer, settings.stream_key)
