@@ -221,7 +221,8 @@ def worker(
         batch=batch,
         lease_s=lease,
         max_attempts=max_attempts,
-        poll=poll,
+        # The outbox role leaves polling to poll workers, so one channel is not polled by both.
+        poll=poll and role != "outbox",
         poll_interval_s=poll_interval,
         # A poll-only worker leaves the daily purge, the raids and the sending to the outbox workers.
         retention=retention and role != "poll",
