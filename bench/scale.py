@@ -347,7 +347,7 @@ def part_a(rig: Rig, args: argparse.Namespace, texts: list[str]) -> None:
         started = time.monotonic()
         statuses = asyncio.run(_post_all(url, calls, args.rate, 512, sent))
         posting_s = time.monotonic() - started
-        complete = watcher.wait_for(n, timeout_s=120)
+        complete = watcher.wait_for(n, timeout_s=args.settle)
         load_after = load()
     latencies = [watcher.seen[k] - sent[k] for k in sent if k in watcher.seen]
     lost = sum(1 for k in sent if k not in watcher.seen)
@@ -360,7 +360,8 @@ def part_a(rig: Rig, args: argparse.Namespace, texts: list[str]) -> None:
         f"    latency webhook -> stored verdict: p50 {p50:.3f} s, p95 {p95:.3f} s, p99 {p99:.3f} s "
         f"(target p95 <= 2 s), max {max(latencies, default=float('nan')):.1f} s"
     )
-    print(f"    lost {lost}, doubled {twice} (target 0 and 0){'' if complete else ' - not all stored in 120 s'}")
+    late = "" if complete else f" - not all stored {args.settle:g} s after the last call"
+    print(f"    lost {lost}, doubled {twice} (target 0 and 0){late}")
     print(f"    {load_after}")
     rig.stop([p for p in rig.processes if p.poll() is None])
     rig.processes.clear()
@@ -459,6 +460,9 @@ def main() -> None:
     parser.add_argument("--rate", type=float, default=300.0, help="(a) webhook calls a second (default 300)")
     parser.add_argument("--duration", type=float, default=300.0, help="(a) seconds of load (default 300)")
     parser.add_argument("--kill", action=argparse.BooleanOptionalAction, default=True, help="(a) kill -9 a worker")
+    parser.add_argument(
+        "--settle", type=float, default=600.0, help="(a) seconds to wait for the last verdicts (default 600)"
+    )
     parser.add_argument("--workers", type=int, default=2, help="(a, c) ingest worker processes (default 2)")
     parser.add_argument("--drain", type=int, default=3000, help="(b) queued calls per run (default 3000)")
     parser.add_argument(

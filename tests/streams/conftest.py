@@ -12,3 +12,4 @@ fake_triage = dbfixtures.fake_triage
 credentials_key = connectors.credentials_key
 settings = connectors.settings
 graph = connectors.graph
+youtube = connectors.youtube

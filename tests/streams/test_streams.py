@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from connectors.fakes import FakeGraph
+from connectors.fakes import FakeGraph, FakeYouTube
 from connectors.test_webhooks import SECRET, body, sign
 from hierniet.connectors.base import WebhookRequest
 from hierniet.services import connections
@@ -226,3 +226,36 @@ def test_the_in_process_queue_hands_out_stale_entries_and_dead_letters() -> None
     assert q.fail(first, "boom again")
     assert q.depth() == 0 and q.dead_letters()[0].error == "boom again"
     assert isinstance(first, Delivery)
+
+
+def test_a_poll_appends_to_the_stream_and_keeps_the_cursor(
+    desk: Desk, settings: Settings, youtube: FakeYouTube, queue: RedisStreamQueue, fake_triage: FakeTriage
+) -> None:
+    import httpx
+
+    from hierniet.store import connector_repo, repo
+
+    view = connections.connect_channel(
+        desk.store,
+        settings,
+        desk.actors["root"],
+        platform="youtube",
+        external_id=youtube.channel_id,
+        secrets={"access_token": "ya29.token"},
+        config={"base_url": youtube.url},
+        organisation_id=desk.organisation_id,
+    )
+    youtube.add_thread("t1", "insult: eerste", "2026-03-01T10:00:00Z")
+    youtube.add_thread("t2", "tweede", "2026-03-01T11:00:00Z")
+    with desk.store.session() as s:
+        channel = repo.get_channel(s, view.id)
+    assert channel is not None
+    with httpx.Client(timeout=5) as http:
+        report = connections.poll_channel(desk.store, settings, lambda: fake_triage, channel, http, queue=queue)
+    assert report.error is None and report.read == 2 and report.created == 0
+    assert counts(desk) == (0, 0) and queue.depth() == 1  # queued, not triaged here
+    with desk.store.session() as s:
+        state = connector_repo.get_cursor(s, view.id)
+        assert state is not None and state.cursor  # the cursor moved on: the stream holds what was read
+    loop(desk, settings, queue, fake_triage).run_once()
+    assert counts(desk) == (2, 2) and queue.depth() == 0

@@ -83,3 +83,21 @@ def test_the_ingest_role_needs_redis(desk: Desk) -> None:
     done = subprocess.run([HIERNIET, "worker", "--role", "ingest"], env=env, capture_output=True, timeout=60)
     assert done.returncode == 2
     assert b"HIERNIET_REDIS_URL" in done.stderr
+
+
+def test_dead_letters_are_listed(desk: Desk, redis_url: str) -> None:
+    key = f"test:ingest:{uuid.uuid4().hex[:8]}"
+    queue = RedisStreamQueue.from_url(redis_url, key, max_failures=1)
+    try:
+        queue.add(items_event(desk.channel_id, ("c1", "hallo")))
+        (delivery,) = queue.read("w1", 10, 0.05)
+        assert queue.fail(delivery, "ValueError: the test's reason")
+        done = subprocess.run(
+            [HIERNIET, "worker", "--dead-letters"], env=_env(desk, redis_url, key), capture_output=True, timeout=60
+        )
+    finally:
+        queue.close()
+    assert done.returncode == 0, done.stderr.decode()[-2000:]
+    line = done.stdout.decode()
+    assert delivery.entry_id in line and f"items facebook/{desk.channel_id}" in line
+    assert "the test's reason" in line and b"1 dead letters" in done.stderr
