@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 import uuid
 import warnings
 from collections.abc import Iterator
@@ -128,11 +129,11 @@ def test_a_consumer_killed_before_ack_is_taken_over_and_stored_once(
     assert len(taken) == 3
     process(connected.store, settings, lambda: fake_triage, taken)
     assert counts(connected) == (3, 3)
+    queue.claim_idle_s = 30.0
     other = loop(connected, settings, queue, fake_triage, "alive")
-    assert other.run_once() == 0 or other.report.claimed == 0  # not idle long enough yet: nothing taken
-    import time
-
-    time.sleep(0.3)
+    assert other.run_once() == 0 and other.report.claimed == 0  # not idle long enough yet: nothing taken
+    queue.claim_idle_s = 0.05
+    time.sleep(0.1)
     other._claimed_at = 0.0
     assert other.run_once() == 3
     assert other.report.claimed == 3
@@ -164,8 +165,6 @@ def test_a_poison_entry_goes_to_the_dead_letters_and_the_rest_is_stored(
     worker.run_once()
     assert counts(connected) == (2, 2)
     assert queue.depth() == 2  # the two bad ones wait for another try (max_failures=2)
-    import time
-
     time.sleep(0.3)
     worker._claimed_at = 0.0
     worker.run_once()
@@ -259,3 +258,15 @@ def test_a_poll_appends_to_the_stream_and_keeps_the_cursor(
         assert state is not None and state.cursor  # the cursor moved on: the stream holds what was read
     loop(desk, settings, queue, fake_triage).run_once()
     assert counts(desk) == (2, 2) and queue.depth() == 0
+
+
+def test_an_entry_that_keeps_killing_its_workers_is_set_aside(desk: Desk, queue: RedisStreamQueue) -> None:
+    queue.add(items_event(desk.channel_id, ("c1", "hallo")))
+    assert len(queue.read("w1", 10, 0.05)) == 1  # delivered once; the worker "dies"
+    handed = []
+    for _ in range(6):
+        time.sleep(0.25)
+        handed.append(len(queue.claim_stale("next", 10)))  # each take-over is a delivery; each taker "dies"
+    assert handed[:3] == [1, 1, 1] and handed[3:] == [0, 0, 0]
+    (dead,) = queue.dead_letters()
+    assert "never acknowledged" in dead.error and queue.depth() == 0

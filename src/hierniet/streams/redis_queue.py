@@ -22,6 +22,8 @@ from hierniet.streams.queue import DeadLetter, Delivery, IngestQueue, RawEvent
 log = logging.getLogger("hierniet.streams")
 
 GROUP = "triage"
+#: Deliveries beyond max_failures an entry may have (workers killed while holding it) before it is set aside.
+_CRASHES_ALLOWED = 2
 #: Trim at most this often (seconds): XTRIM walks the stream's radix tree, cheap but not free.
 _TRIM_EVERY_S = 5.0
 
@@ -98,7 +100,27 @@ class RedisStreamQueue(IngestQueue):
             count=count,
         )
         self._claim_from = _text(answer[0])
-        return _deliveries(answer[1])
+        claimed = _deliveries(answer[1])
+        if not claimed:
+            return claimed
+        # An entry that kills its worker (out of memory, a crash in native code) is never counted by `fail`:
+        # its deliveries are. Past the limit it goes to the dead letters instead of killing the next worker.
+        limit = self.max_failures + _CRASHES_ALLOWED
+        counts = {
+            _text(p["message_id"]): int(p["times_delivered"])
+            for p in self.client.xpending_range(
+                self.key, self.group, min=claimed[0].entry_id, max=claimed[-1].entry_id, count=len(claimed) * 2
+            )
+        }
+        kept = []
+        for delivery in claimed:
+            delivered = counts.get(delivery.entry_id, 0)
+            if delivered > limit:
+                self.client.hset(self.failures_key, delivery.entry_id, self.max_failures - 1)
+                self.fail(delivery, f"handed to a worker {delivered} times and never acknowledged: it may crash it")
+            else:
+                kept.append(delivery)
+        return kept
 
     def ack(self, entry_ids: Sequence[str]) -> None:
         if not entry_ids:
