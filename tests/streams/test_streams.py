@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import threading
 import time
 import uuid
 import warnings
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 
@@ -270,3 +272,30 @@ def test_an_entry_that_keeps_killing_its_workers_is_set_aside(desk: Desk, queue:
     assert handed[:3] == [1, 1, 1] and handed[3:] == [0, 0, 0]
     (dead,) = queue.dead_letters()
     assert "never acknowledged" in dead.error and queue.depth() == 0
+
+
+def test_a_live_consumer_keeps_a_batch_slower_than_the_claim_idle_time(
+    connected: Desk, settings: Settings, queue: RedisStreamQueue
+) -> None:
+    class SlowTriage(FakeTriage):
+        def classify(self, comments: Any) -> Any:
+            time.sleep(0.6)  # three claim idle times (0.2 s)
+            return super().classify(comments)
+
+    for n in range(3):
+        queue.add(items_event(connected.channel_id, (f"c{n}", f"tekst {n}")))
+    slow = SlowTriage()
+    worker = loop(connected, settings, queue, slow, "slow")
+    worker._claimed_at = time.monotonic()  # straight to reading
+    taken: list[int] = []
+    thief = threading.Thread(
+        target=lambda: [taken.append(len(queue.claim_stale("thief", 10))) or time.sleep(0.1) for _ in range(5)]
+    )
+    thread = threading.Thread(target=worker.run_once)
+    thread.start()
+    time.sleep(0.1)
+    thief.start()
+    thread.join()
+    thief.join()
+    assert sum(taken) == 0  # touched while worked on: never taken over
+    assert counts(connected) == (3, 3) and queue.depth() == 0

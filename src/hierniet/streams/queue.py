@@ -138,6 +138,9 @@ class IngestQueue(ABC):
     def depth(self) -> int:
         """Entries not yet acknowledged (waiting or being worked on)."""
 
+    def touch(self, consumer: str, entry_ids: Sequence[str]) -> None:  # noqa: B027 - see InProcessQueue
+        """`consumer` still works on these entries: restart their idle time, so none is taken over."""
+
     def register(self, consumer: str) -> None:  # noqa: B027 - the in-process queue keeps no consumer list
         """Make `consumer` known before its first entry (ready: its model is loaded)."""
 
@@ -197,6 +200,14 @@ class InProcessQueue(IngestQueue):
                     self._pending[entry_id] = (delivery, consumer, now)
                     out.append(delivery)
             return out
+
+    def touch(self, consumer: str, entry_ids: Sequence[str]) -> None:
+        with self._cond:
+            now = self._clock()
+            for entry_id in entry_ids:
+                if entry_id in self._pending:
+                    delivery, _owner, _since = self._pending[entry_id]
+                    self._pending[entry_id] = (delivery, consumer, now)
 
     def ack(self, entry_ids: Sequence[str]) -> None:
         with self._cond:

@@ -212,6 +212,11 @@ class RedisStreamQueue(IngestQueue):
             # bound that guarantees nothing at or above the floor goes.
             self.client.xtrim(self.key, minid=f"{floor[0]}-{floor[1]}", approximate=False)
 
+    def touch(self, consumer: str, entry_ids: Sequence[str]) -> None:
+        # XCLAIM to itself with JUSTID: resets the idle time, and (JUSTID) does not count a delivery.
+        if entry_ids:
+            self.client.xclaim(self.key, self.group, consumer, 0, list(entry_ids), justid=True)
+
     def register(self, consumer: str) -> None:
         # Shown by XINFO CONSUMERS from now on: an operator (or bench/scale.py) sees the worker is ready.
         self._ensure_group()

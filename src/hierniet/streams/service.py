@@ -328,7 +328,8 @@ class IngestLoop:
             deliveries = self.queue.read(self.consumer, self.batch, self.block_s)
         if not deliveries:
             return 0
-        outcome = process(self.store, self.settings, self.triage, deliveries)
+        with _Heartbeat(self.queue, self.consumer, [d.entry_id for d in deliveries]):
+            outcome = process(self.store, self.settings, self.triage, deliveries)
         answered: list[str] = []
         for entry_id, error in outcome.failed.items():
             if self.on_result is not None and self.on_result(entry_id, None, error):
@@ -345,6 +346,31 @@ class IngestLoop:
         self.report.done += len(outcome.done)
         self.report.failed += len(outcome.failed)
         return len(deliveries)
+
+
+class _Heartbeat:
+    """While a batch is worked on, its entries are touched every claim_idle_s / 3: a batch slower than the
+    claim idle time (a busy machine, a big batch) is not taken over by another consumer while still alive."""
+
+    def __init__(self, queue: IngestQueue, consumer: str, entry_ids: list[str]) -> None:
+        self.queue, self.consumer, self.entry_ids = queue, consumer, entry_ids
+        self.done = threading.Event()
+        self.thread = threading.Thread(target=self._run, name="hn-ingest-heartbeat", daemon=True)
+
+    def __enter__(self) -> _Heartbeat:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.done.set()
+        self.thread.join()
+
+    def _run(self) -> None:
+        while not self.done.wait(self.queue.claim_idle_s / 3):
+            try:
+                self.queue.touch(self.consumer, self.entry_ids)
+            except Exception:  # a missed beat only risks a take-over, which stores nothing twice
+                log.warning("could not touch the batch's stream entries", exc_info=True)
 
 
 # ------------------------------------------------------------------------------------------------ the web app
