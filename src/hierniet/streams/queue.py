@@ -16,7 +16,7 @@ import threading
 import time
 from abc import ABC, abstractmethod
 from collections import deque
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -155,7 +155,7 @@ class InProcessQueue(IngestQueue):
     """The embedded default: a queue in this process's memory, for one process with no Redis.
 
     Entries are lost if the process dies before they are stored, which is why the web app waits for its own
-    entry to be stored before answering the platform (hierniet.streams.service.submit_and_wait): a platform
+    entry to be stored before answering the platform (hierniet.streams.service.InProcessIngest.submit): a platform
     only hears 200 for what is stored, and retries the rest.
     """
 
@@ -238,8 +238,3 @@ class InProcessQueue(IngestQueue):
         """Wake a consumer blocked in `read` (on stop)."""
         with self._cond:
             self._cond.notify_all()
-
-
-def fields_of(event: RawEvent) -> Mapping[str, bytes]:
-    """The stream entry's fields (one: the encoded event)."""
-    return {"event": event.encode()}
