@@ -45,6 +45,14 @@ class Settings(BaseSettings):
     #: How `hierniet serve` and `hierniet worker` write their log: `text` (lines for people) or `json` (one
     #: JSON object per line: time, level, logger, message and the record's extra fields), secrets redacted.
     log_format: Literal["text", "json"] = "text"
+    #: The Redis stream that webhooks and pollers append comments to when HIERNIET_REDIS_URL is set; its dead
+    #: letters are kept in the stream of the same name with ":dead" after it (docs/operations-streams.md).
+    stream_key: str = "hierniet:ingest"
+    #: Seconds an entry read by an ingest worker may stay unacknowledged before another worker takes it over
+    #: (XAUTOCLAIM): longer than the slowest batch, or a slow worker's batch is triaged twice (harmlessly).
+    stream_claim_idle_s: float = Field(default=60.0, gt=0)
+    #: Failed tries after which an entry goes to the dead letters (with its error) instead of being retried.
+    stream_max_failures: int = Field(default=3, ge=1)
     #: Comments stored per transaction by `hierniet import` and per call by the ingestion service
     #: (a bigger POST /api/v1/comments batch is split into chunks of this size).
     ingest_batch_size: int = 256

@@ -155,7 +155,23 @@ def channel_remove(
     err.print(f"channel {view.id} ({view.platform}/{view.external_id}) disconnected; its secrets are wiped")
 
 
+ROLES = ("all", "ingest", "outbox", "poll")
+
+
 def worker(
+    role: Annotated[
+        str,
+        typer.Option(
+            help="ingest: triage what webhooks and pollers queued in the Redis stream; outbox: send queued actions "
+            "and alerts; poll: poll the channels of polled platforms; all: everything (docs/connectors.md)."
+        ),
+    ] = "all",
+    concurrency: Annotated[
+        int, typer.Option(min=1, help="Ingest consumer processes (--role ingest), each with its own model.")
+    ] = 1,
+    dead_letters: Annotated[
+        bool, typer.Option("--dead-letters", help="Show the stream entries that failed for good, and stop.")
+    ] = False,
     once: Annotated[
         bool, typer.Option("--once", help="Do one round (poll, then one batch of actions) and stop.")
     ] = False,
@@ -178,8 +194,9 @@ def worker(
         typer.Option(help="Look for raids every HIERNIET_RAID_DETECT_INTERVAL_S seconds (docs/raids.md)."),
     ] = True,
 ) -> None:
-    """Carry queued actions out on the platforms (rate-limited, retried with backoff, exactly once) and poll the
-    channels of polled platforms. Stops on Ctrl-C or SIGTERM after the action in progress."""
+    """Carry queued actions out on the platforms (rate-limited, retried with backoff, exactly once), poll the
+    channels of polled platforms, and (with HIERNIET_REDIS_URL) triage the comments queued in the Redis stream.
+    Stops on Ctrl-C or SIGTERM after the batch in progress."""
     from hierniet import redaction
     from hierniet.services.connections import parse_pairs
     from hierniet.services.errors import ServiceError
@@ -192,14 +209,29 @@ def worker(
         from hierniet.logs import configure
 
         configure("json")  # one JSON object per line (HIERNIET_LOG_FORMAT); text keeps Python's default
+    if role not in ROLES:
+        raise _fail(f"--role {role!r}: use one of {', '.join(ROLES)}")
+    settings = get_settings()
+    from hierniet.streams.service import open_queue
+
+    queue = open_queue(settings)
+    if dead_letters:
+        _show_dead_letters(queue)
+        return
+    if role == "ingest":
+        _ingest_role(settings, queue, concurrency, once)
+        return
     options = WorkerOptions(
         batch=batch,
         lease_s=lease,
         max_attempts=max_attempts,
-        poll=poll,
+        # The outbox role leaves polling to poll workers, so one channel is not polled by both.
+        poll=poll and role != "outbox",
         poll_interval_s=poll_interval,
-        retention=retention,
-        raids=raids,
+        # A poll-only worker leaves the daily purge, the raids and the sending to the outbox workers.
+        retention=retention and role != "poll",
+        raids=raids and role != "poll",
+        send=role != "poll",
     )
     if worker_id:
         options.worker_id = worker_id
@@ -226,13 +258,33 @@ def worker(
         err.print(f"[red]error:[/red] {exc}")
         raise typer.Exit(2) from None
     with _cli_store() as store:
-        runner = Worker(store, get_settings(), options, triage=triage)
+        runner = Worker(store, settings, options, triage=triage, queue=queue)
         signal.signal(signal.SIGTERM, lambda *_: runner.stop.set())
+        ingesting: Any = None
+        if role == "all" and queue is not None and not once:
+            # With Redis, `all` also empties the stream, in a thread beside the outbox (one model, loaded once).
+            import threading
+
+            from hierniet.streams.workers import run_consumer
+
+            ingesting = threading.Thread(
+                target=run_consumer,
+                args=(store, settings, queue, triage),
+                kwargs={"batch": settings.ingest_batch_size, "stop": runner.stop},
+                name="hn-ingest",
+            )
+            ingesting.start()
         try:
             report = runner.run(max_rounds=1 if once else None)
         except KeyboardInterrupt:
             runner.stop.set()
             raise typer.Exit(130) from None
+        finally:
+            if ingesting is not None:
+                runner.stop.set()
+                ingesting.join()
+            if queue is not None:
+                queue.close()
     err.print(
         f"worker {options.worker_id}: {report.done} done, {report.failed} failed, {report.retried} to retry, "
         f"{report.put_back} put back, {len(report.polls)} polls"
@@ -252,3 +304,62 @@ def worker(
     for p in report.polls:
         if p.error:
             err.print(f"[yellow]channel {p.channel_id} ({p.platform}):[/yellow] {p.error}")
+
+
+def _show_dead_letters(queue: Any) -> None:
+    if queue is None:
+        raise _fail("dead letters are kept in Redis: set HIERNIET_REDIS_URL (the in-process queue answers 503 instead)")
+    from hierniet.streams.queue import RawEvent
+
+    letters = queue.dead_letters(1000)
+    for letter in letters:
+        try:
+            event = RawEvent.decode(letter.data)
+            what = f"{event.kind} {event.platform}/{event.channel_id} received {event.received_at.isoformat()}"
+        except (ValueError, KeyError) as exc:
+            what = f"unreadable ({exc})"
+        typer.echo(f"{letter.entry_id}\t{letter.failures} failures\t{what}\t{letter.error}")
+    err.print(
+        f"{len(letters)} dead letters in {queue.dead_key}: after fixing the cause, XADD an entry's event field "
+        f"back to {queue.key} to store it (docs/operations-streams.md)"
+    )
+
+
+def _ingest_role(settings: Any, queue: Any, concurrency: int, once: bool) -> None:
+    """`--role ingest`: consumers of the Redis stream in this process (1) or in N child processes."""
+    import threading
+
+    from hierniet.streams import workers
+
+    if queue is None:
+        raise _fail(
+            "the ingest role reads the Redis stream: set HIERNIET_REDIS_URL (docs/operations-streams.md); "
+            "without Redis the web process stores webhook comments itself"
+        )
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    signal.signal(signal.SIGINT, lambda *_: stop.set())
+    if concurrency > 1 and not once:
+        queue.close()
+        failed = workers.run_processes(concurrency, settings.ingest_batch_size, stop)
+        if failed:
+            raise _fail(f"{failed} of {concurrency} ingest processes stopped with an error: see the log above")
+        return
+    from hierniet.triage.pipeline import load_triage
+
+    model = load_triage(settings.model_dir)
+    with _cli_store() as store:
+        try:
+            if once:
+                from hierniet.streams.service import IngestLoop
+
+                loop = IngestLoop(store, settings, queue, lambda: model, consumer=workers.consumer_name())
+                loop.stop = stop
+                report = loop.run(max_batches=1)
+            else:
+                report = workers.run_consumer(
+                    store, settings, queue, lambda: model, batch=settings.ingest_batch_size, stop=stop
+                )
+        finally:
+            queue.close()
+    err.print(f"ingest: {report.done} entries stored, {report.failed} failed, {report.dead} to the dead letters")

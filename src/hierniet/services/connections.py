@@ -298,7 +298,7 @@ def _no_webhook(platform: str, channel_id: int, why: str) -> WebhookAnswer:
     return WebhookAnswer(NO_WEBHOOK_STATUS, {"error": NO_WEBHOOK_MESSAGE})
 
 
-def _replay_keys(request: base.WebhookRequest, result: base.WebhookResult) -> list[str]:
+def replay_keys(request: base.WebhookRequest, result: base.WebhookResult) -> list[str]:
     if result.event_ids:
         return [f"event:{e}"[:200] for e in dict.fromkeys(result.event_ids)]
     digest = hashlib.sha256()
@@ -309,19 +309,26 @@ def _replay_keys(request: base.WebhookRequest, result: base.WebhookResult) -> li
     return [f"sha256:{digest.hexdigest()}"]
 
 
-def receive_webhook(
+@dataclass(slots=True)
+class CheckedWebhook:
+    """A webhook call that passed every check and carries something to store."""
+
+    channel: Channel
+    result: base.WebhookResult
+    keys: list[str]  # the replay guard's keys, remembered once it is stored
+
+
+def check_webhook(
     store: repo.Store,
     settings: Settings,
-    triage: Callable[[], Classifier],
     platform: str,
     channel_id: int,
     request: base.WebhookRequest,
     *,
     http: httpx.Client | None = None,
-    now: datetime | None = None,
-) -> WebhookAnswer:
-    """Check, de-duplicate and ingest one webhook call. Nothing is stored for a call that fails a check."""
-    when = now or utcnow()
+) -> WebhookAnswer | CheckedWebhook:
+    """The checks of a webhook call, nothing stored: the final answer (refused, handshake, replayed), or what
+    it carries. A worker calls it again on the queued call (the same bytes pass the same checks)."""
     with store.session() as s:
         channel = repo.get_channel(s, channel_id)
     if channel is None or channel.platform != platform or not channel.active:
@@ -348,10 +355,66 @@ def receive_webhook(
     if result.response is not None:
         return WebhookAnswer(result.response.status, result.response.body, result.response.media_type)
 
-    keys = _replay_keys(request, result)
+    keys = replay_keys(request, result)
     with store.session() as s:
         if crepo.seen_events(s, channel_id, keys) == set(keys):
             return WebhookAnswer(200, {"replayed": True})
+    return CheckedWebhook(channel, result, keys)
+
+
+def finish_webhook(store: repo.Store, checked: CheckedWebhook, when: datetime) -> bool:
+    """After its comments are stored: remember the call for the replay guard and record the removals it
+    carried. False when a parallel delivery of the same event recorded it first (nothing to do then)."""
+    try:
+        with store.transaction() as tx:
+            record_webhook(tx, checked, when)
+    except IntegrityError:
+        # A parallel delivery of the same event recorded it first; ingestion was idempotent anyway.
+        return False
+    return True
+
+
+def record_webhook(tx: Any, checked: CheckedWebhook, when: datetime) -> None:
+    """finish_webhook's writes, in the caller's transaction (IntegrityError: the call was recorded before)."""
+    channel, result, platform = checked.channel, checked.result, checked.channel.platform
+    crepo.remember_events(tx, channel.id, checked.keys, when)
+    if result.removed:
+        removal = record_removals(tx, channel, result.removed, actor=f"connector:{platform}", now=when)
+        repo.append_audit(
+            tx,
+            user_id=None,
+            actor=f"connector:{platform}",
+            action="comments.removed_on_platform",
+            subject_type="channel",
+            subject_id=str(channel.id),
+            organisation_id=channel.organisation_id,
+            detail={
+                "external_ids": result.removed[:100],
+                "comments": removal.removed[:100],
+                "unknown": removal.unknown[:100],
+                "cancelled_actions": removal.cancelled,
+            },
+        )
+
+
+def receive_webhook(
+    store: repo.Store,
+    settings: Settings,
+    triage: Callable[[], Classifier],
+    platform: str,
+    channel_id: int,
+    request: base.WebhookRequest,
+    *,
+    http: httpx.Client | None = None,
+    now: datetime | None = None,
+) -> WebhookAnswer:
+    """Check, de-duplicate and ingest one webhook call, in the caller's thread. Nothing is stored for a call
+    that fails a check. (The web app queues the call instead: hierniet.streams.service.receive.)"""
+    when = now or utcnow()
+    checked = check_webhook(store, settings, platform, channel_id, request, http=http)
+    if isinstance(checked, WebhookAnswer):
+        return checked
+    channel, result = checked.channel, checked.result
     if result.comments:
         items = [c.as_ingest(channel_id=channel.id, platform=channel.platform) for c in result.comments]
         try:
@@ -369,28 +432,7 @@ def receive_webhook(
         edited = len(outcome.edited)
     else:
         created = duplicates = rejected = edited = 0
-    try:
-        with store.transaction() as tx:
-            crepo.remember_events(tx, channel_id, keys, when)
-            if result.removed:
-                removal = record_removals(tx, channel, result.removed, actor=f"connector:{platform}", now=when)
-                repo.append_audit(
-                    tx,
-                    user_id=None,
-                    actor=f"connector:{platform}",
-                    action="comments.removed_on_platform",
-                    subject_type="channel",
-                    subject_id=str(channel_id),
-                    organisation_id=channel.organisation_id,
-                    detail={
-                        "external_ids": result.removed[:100],
-                        "comments": removal.removed[:100],
-                        "unknown": removal.unknown[:100],
-                        "cancelled_actions": removal.cancelled,
-                    },
-                )
-    except IntegrityError:
-        # A parallel delivery of the same event recorded it first; ingestion was idempotent anyway.
+    if not finish_webhook(store, checked, when):
         return WebhookAnswer(200, {"replayed": True})
     return WebhookAnswer(
         200,
@@ -433,8 +475,10 @@ def poll_channel(
     *,
     now: datetime | None = None,
     keep: Callable[[], bool] | None = None,
+    queue: Any = None,
 ) -> PollReport:
-    """Poll one channel from its stored cursor, ingest what came, then store the cursor.
+    """Poll one channel from its stored cursor, ingest what came (or, given an ingest queue, append it there
+    for the triage workers: hierniet.streams), then store the cursor.
 
     `keep` (the worker's polling lease, renewed) is asked before the cursor is stored: False means the lease ran
     out and another worker may be polling from the cursor it read, so ours is not stored over its one (what we
@@ -465,10 +509,21 @@ def poll_channel(
     created = 0
     if comments:
         items = [c.as_ingest(channel_id=channel.id, platform=channel.platform) for c in comments]
-        result = ingest(
-            store, triage(), items, actor=connector_actor(channel), now=when, max_text_chars=settings.comment_max_chars
-        )
-        created = len(result.created)
+        if queue is not None:
+            # Before the cursor is stored: a crash in between reads these again, and ingestion drops the copies.
+            from hierniet.streams.queue import ITEMS, RawEvent
+
+            queue.add(RawEvent(ITEMS, channel.platform, channel.id, when, items=items))
+        else:
+            result = ingest(
+                store,
+                triage(),
+                items,
+                actor=connector_actor(channel),
+                now=when,
+                max_text_chars=settings.comment_max_chars,
+            )
+            created = len(result.created)
     if keep is not None and not keep():
         log.warning("channel %s: the polling lease ran out before the cursor was stored", channel.id)
         return PollReport(

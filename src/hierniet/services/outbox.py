@@ -103,6 +103,9 @@ class WorkerOptions:
     retention: bool = True
     # Look for raids (hierniet.services.raids) every Settings.raid_detect_interval_s (0 there: never).
     raids: bool = True
+    # Send the queued actions and the alerts, and take comments into open crises (`--role outbox|all`); False
+    # for a worker that only polls (`--role poll`).
+    send: bool = True
 
 
 @dataclass
@@ -167,11 +170,14 @@ class Worker:
         make_detector: Callable[[Any], Any] | None = None,
         crisis_reader: crisis.Reader | None = None,
         shared: coordination.Coordination | None = None,
+        queue: Any = None,
     ) -> None:
         self.store = store
         # Rate limits, polling leases and the raid detector's turn, shared with the other workers (Redis) or
         # with this process's threads (memory); None: what HIERNIET_REDIS_URL says.
         self.shared = shared or coordination.for_settings(settings)
+        # The ingest queue (hierniet.streams) that polls append to when Redis is set; None: polls ingest here.
+        self.queue = queue
         # Loaded on the first crisis card it reads: a worker with no open crisis never loads the model.
         self.crisis_reader: crisis.Reader = crisis_reader or crisis.LazyReader()
         self.settings = settings
@@ -217,13 +223,16 @@ class Worker:
             # listens for seconds, and neither the other channels nor the outbox may wait for it.
             with ThreadPoolExecutor(max_workers=max(1, min(8, len(due))), thread_name_prefix="hn-poll") as pool:
                 polls = [pool.submit(self._poll, channel, http, now) for channel in due]
-                report.add(self._send_batch(http, now))
+                if self.options.send:
+                    report.add(self._send_batch(http, now))
                 report.polls.extend(r for future in polls if (r := future.result()) is not None)
                 # After the polls, so their comments are read this round, and before the alerts, so a new raid's
                 # alert leaves in the same round.
                 report.raids = self._raids(now)
-                report.alerts = self._alerts(http, now)
-            report.crisis_posts = self._crisis(http, [c.id for c in due])
+                if self.options.send:
+                    report.alerts = self._alerts(http, now)
+            if self.options.send:
+                report.crisis_posts = self._crisis(http, [c.id for c in due])
         return report
 
     def _raids(self, now: datetime | None) -> Any:
@@ -321,7 +330,13 @@ class Worker:
             if not connections.still_due(self.store, channel.id, self.options.poll_interval_s, now=now):
                 return None
             return connections.poll_channel(
-                self.store, self.settings, self.triage, channel, http, keep=lambda: leases.renew(lease)
+                self.store,
+                self.settings,
+                self.triage,
+                channel,
+                http,
+                keep=lambda: leases.renew(lease),
+                queue=self.queue,
             )
         except Exception as exc:  # one channel's failure must not stop the round
             log.exception("polling channel %s failed", channel.id)

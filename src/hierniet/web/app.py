@@ -9,6 +9,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import DataError
 
@@ -20,7 +21,7 @@ from hierniet.store.db import make_engine
 from hierniet.store.repo import Store
 from hierniet.web.api import api_router
 from hierniet.web.basics import HeadAsGet, basics_router
-from hierniet.web.deps import CrisisReaderHolder, IngestSlots, TriageHolder
+from hierniet.web.deps import CrisisReaderHolder, IngestSlots, TriageHolder, WebhookSink
 from hierniet.web.desk import install_desk
 from hierniet.web.desk.authors import authors_router as desk_authors_router
 from hierniet.web.desk.channels import channels_router as desk_channels_router
@@ -84,6 +85,8 @@ def create_app(
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         yield
+        # Webhook calls still queued in this process are stored before it ends (their senders wait for them).
+        await run_in_threadpool(_app.state.ingest.close)
         if own_store:
             the_store.dispose()
 
@@ -103,6 +106,8 @@ def create_app(
     app.state.triage = TriageHolder(triage, settings.model_dir)
     app.state.crisis_reader = CrisisReaderHolder()
     app.state.ingest_slots = IngestSlots()
+    # Where webhook calls go once checked: the Redis stream (HIERNIET_REDIS_URL), else this process's queue.
+    app.state.ingest = WebhookSink(the_store, settings, app.state.triage.get)
     app.add_exception_handler(ServiceError, _service_error)
     install_error_handlers(app)  # every 422 answers (and is declared with) a string `detail`
     app.add_exception_handler(DataError, _unstorable)

@@ -9,7 +9,7 @@ import os
 import threading
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, ParamSpec, TypeVar
+from typing import Annotated, Any, ParamSpec, TypeVar
 
 from fastapi import Depends, HTTPException, Request, status
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
@@ -44,6 +44,57 @@ class TriageHolder:
 
                     self._triage = load_triage(self._model_dir)
         return self._triage
+
+
+class WebhookSink:
+    """Where the webhook route hands checked calls (app.state.ingest): the Redis stream when
+    HIERNIET_REDIS_URL is set, else an in-process queue with its consumer thread. Made on the first call."""
+
+    def __init__(self, store: Store, settings: Settings, triage: Callable[[], Classifier]) -> None:
+        self._store = store
+        self._settings = settings
+        self._triage = triage
+        self._lock = threading.Lock()
+        self._sink: Any = None
+        self._http: Any = None
+
+    def http(self) -> Any:
+        """One client for every call's checks (they open the channel's connector, which takes one, but do not
+        call out): a new client per call cost more than the check itself (a TLS context each)."""
+        if self._http is None:
+            with self._lock:
+                if self._http is None:
+                    from hierniet.connectors.base import http_client
+
+                    self._http = http_client()
+        return self._http
+
+    def get(self) -> Any:
+        if self._sink is None:
+            with self._lock:
+                if self._sink is None:
+                    from hierniet.streams.service import InProcessIngest, open_queue
+
+                    self._sink = open_queue(self._settings) or InProcessIngest(
+                        self._store, self._settings, self._triage
+                    )
+        return self._sink
+
+    def close(self) -> None:
+        """Store what is still queued in this process (in-process), or drop the Redis connection."""
+        with self._lock:
+            sink, self._sink = self._sink, None
+            http, self._http = self._http, None
+        if http is not None:
+            http.close()
+        if sink is None:
+            return
+        from hierniet.streams.service import InProcessIngest
+
+        if isinstance(sink, InProcessIngest):
+            sink.stop()
+        else:
+            sink.close()
 
 
 #: The crisis reader of the app (app.state.crisis_reader): loaded on the first card it reads, once.

@@ -1,8 +1,10 @@
 """Webhook endpoints of the platforms that push: /hooks/{platform}/{channel_id} (GET and POST).
 
 The route reads the raw body first, at most HIERNIET_WEBHOOK_MAX_BYTES (413 above, before reading it
-all), and hands it unparsed to hierniet.services.connections.receive_webhook: the connector checks the
-signature on those bytes before anything is parsed. Statuses: 200 stored, ignored, replayed or handshake;
+all), and hands it unparsed to hierniet.streams.service.receive: the connector checks the signature on those bytes
+before anything is parsed, then the call is queued (hierniet.streams: a Redis stream for the triage workers
+when HIERNIET_REDIS_URL is set, answered 200 with `queued` at once; else this process's queue, answered once
+stored, as before). Statuses: 200 stored, ignored, replayed or handshake;
 400 malformed; 401 unsigned; 403 bad signature or verify token; 404 for every address that takes no webhook
 (unknown, inactive, polled or not connected channel: one body for all, the reason in the server log); 413
 too large; 503 when our side cannot store it now (the platform retries). Meta and LinkedIn retry every
@@ -16,8 +18,8 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
 
 from hierniet.connectors.base import WebhookRequest
-from hierniet.services.connections import NO_WEBHOOK_MESSAGE, NO_WEBHOOK_STATUS, WebhookAnswer, receive_webhook
-from hierniet.web.deps import IngestSlots, TriageHolder
+from hierniet.services.connections import NO_WEBHOOK_MESSAGE, NO_WEBHOOK_STATUS, WebhookAnswer
+from hierniet.streams.service import receive
 
 router = APIRouter(prefix="/hooks", include_in_schema=False)
 
@@ -69,16 +71,17 @@ async def webhook(platform: str, channel_id: str, request: Request) -> Response:
         body=body,
         query=dict(request.query_params),
     )
-    holder: TriageHolder = request.app.state.triage
-    slots: IngestSlots = request.app.state.ingest_slots
+    # Checked here (signature, handshake, replay guard), then queued: the triage runs in a worker (with Redis)
+    # or in this process's consumer thread, which stores calls from many requests in one batch.
+    ingest = request.app.state.ingest
     answer = await run_in_threadpool(
-        slots.run,
-        receive_webhook,
+        receive,
         request.app.state.store,
         settings,
-        holder.get,
+        ingest.get(),
         platform,
         int(channel_id),
         incoming,
+        http=ingest.http(),
     )
     return _response(answer)

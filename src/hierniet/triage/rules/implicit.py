@@ -73,7 +73,8 @@ _SHAPES: tuple[tuple[str, str, re.Pattern[str]], ...] = tuple(
             r"|\b(waarom|why|pourquoi|warum) (\w+ ){0,3}(laten we|laat men|let|laisse[- ]t[- ]on|on laisse|lassen wir"
             r"|lasst man) (\w+ ){0,1}(eigenlijk|nog|ooit|even|still|ever|encore|toujours|uberhaupt|noch)\b[^.!?]*\?"
             r"|\b(waarom|why|pourquoi|warum) (laten we|do we|does anyone|on laisse|lassen wir) (\w+ ){0,1}"
-            r"(eigenlijk|nog|even|still|encore|toujours|uberhaupt|noch) (\w+ ){0,1}(let|laten|laisse|lassen)?\b[^.!?]*\?",
+            r"(eigenlijk|nog|even|still|encore|toujours|uberhaupt|noch) (\w+ ){0,1}"
+            r"(let|laten|laisse|lassen)?\b[^.!?]*\?",
         ),
         (
             "triage.group_confined",
