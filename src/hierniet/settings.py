@@ -46,7 +46,7 @@ class Settings(BaseSettings):
     #: JSON object per line: time, level, logger, message and the record's extra fields), secrets redacted.
     log_format: Literal["text", "json"] = "text"
     #: The Redis stream that webhooks and pollers append comments to when HIERNIET_REDIS_URL is set; its dead
-    #: letters are kept in the stream of the same name with ":dead" after it (docs/operations-streams.md).
+    #: letters are kept in the stream of the same name with ":dead" after it (docs/operations.md).
     stream_key: str = "hierniet:ingest"
     #: Seconds an entry read by an ingest worker may stay unacknowledged before another worker takes it over
     #: (XAUTOCLAIM): longer than the slowest batch, or a slow worker's batch is triaged twice (harmlessly).

@@ -146,3 +146,21 @@ def test_configure_and_uvicorn_config() -> None:
     assert uvicorn_log_config("text") is None
     config = uvicorn_log_config("json", "info")
     assert config is not None and config["formatters"]["json"]["()"] == "hierniet.logs.JsonFormatter"
+
+
+def test_the_ingest_streams_depth_is_a_metric_when_redis_is_set(desk: Desk, redis_url: str) -> None:
+    from datetime import UTC, datetime
+
+    from hierniet.settings import Settings
+    from hierniet.streams.queue import ITEMS, RawEvent
+    from hierniet.streams.service import open_queue
+
+    queue = open_queue(Settings(redis_url=redis_url, stream_key="hierniet:test-metrics"))
+    assert queue is not None
+    for n in range(3):
+        queue.add(RawEvent(ITEMS, "facebook", 1, datetime.now(UTC), items=[{"id": f"c{n}", "text": "hallo"}]))
+    app = make_app(desk, metrics_token=TOKEN, redis_url=redis_url, stream_key="hierniet:test-metrics")
+    with TestClient(app) as client:
+        r = client.get("/metrics", headers={"Authorization": f"Bearer {TOKEN}"})
+    assert r.status_code == 200, r.text
+    assert "hierniet_ingest_stream_depth 3.0" in r.text, [line for line in r.text.splitlines() if "stream" in line]

@@ -321,7 +321,7 @@ def _show_dead_letters(queue: Any) -> None:
         typer.echo(f"{letter.entry_id}\t{letter.failures} failures\t{what}\t{letter.error}")
     err.print(
         f"{len(letters)} dead letters in {queue.dead_key}: after fixing the cause, XADD an entry's event field "
-        f"back to {queue.key} to store it (docs/operations-streams.md)"
+        f"back to {queue.key} to store it (docs/operations.md)"
     )
 
 
@@ -333,7 +333,7 @@ def _ingest_role(settings: Any, queue: Any, concurrency: int, once: bool) -> Non
 
     if queue is None:
         raise _fail(
-            "the ingest role reads the Redis stream: set HIERNIET_REDIS_URL (docs/operations-streams.md); "
+            "the ingest role reads the Redis stream: set HIERNIET_REDIS_URL (docs/operations.md); "
             "without Redis the web process stores webhook comments itself"
         )
     stop = threading.Event()

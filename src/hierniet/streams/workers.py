@@ -35,7 +35,7 @@ def need_queue(settings: Settings) -> IngestQueue:
     queue = open_queue(settings)
     if queue is None:
         raise RuntimeError(
-            "the ingest role reads the Redis stream: set HIERNIET_REDIS_URL (docs/operations-streams.md); "
+            "the ingest role reads the Redis stream: set HIERNIET_REDIS_URL (docs/operations.md); "
             "without Redis the web process stores webhook comments itself and `--role all` polls"
         )
     return queue

@@ -14,6 +14,7 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.exc import DataError
 
 from hierniet import __version__, redaction
+from hierniet.metrics import register_gauge
 from hierniet.services.errors import ServiceError
 from hierniet.services.ingest import Classifier
 from hierniet.settings import Settings, get_settings
@@ -108,6 +109,15 @@ def create_app(
     app.state.ingest_slots = IngestSlots()
     # Where webhook calls go once checked: the Redis stream (HIERNIET_REDIS_URL), else this process's queue.
     app.state.ingest = WebhookSink(the_store, settings, app.state.triage.get)
+    if settings.redis_url:
+        # The stream's backlog (read by no worker yet, or being worked on): what an operator watches to add
+        # ingest workers. Read at each scrape; a Redis that does not answer leaves it out of that scrape.
+        sink = app.state.ingest
+        register_gauge(
+            "hierniet_ingest_stream_depth",
+            "Comments in the Redis ingest stream not yet stored (waiting for a worker or being triaged).",
+            lambda: float(sink.get().depth()),
+        )
     app.add_exception_handler(ServiceError, _service_error)
     install_error_handlers(app)  # every 422 answers (and is declared with) a string `detail`
     app.add_exception_handler(DataError, _unstorable)
