@@ -52,3 +52,25 @@ def test_asking_praising_or_a_time_of_day_is_no_complaint(triage: Triage, text: 
 def test_a_question_beside_a_statement_of_loss_is_not_damped(triage: Triage) -> None:
     verdict = _verdict(triage, "Ik verlies hierdoor echt geld. Is er een compensatie voorzien?")
     assert not any(s.startswith("context.info_question") for s in verdict.suppressed_by), verdict.suppressed_by
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Respect voor die chauffeurs, wat die allemaal moeten meemaken.",
+        "Ik ben al tien jaar klant en nooit problemen gehad, top!",
+    ],
+)
+def test_support_and_satisfaction_are_neither_complaint_nor_insult(triage: Triage, text: str) -> None:
+    verdict = _verdict(triage, text)
+    assert verdict.labels == (Label.OK,), (verdict.labels, verdict.reasons)
+
+
+def test_swearing_at_a_group_is_no_complaint(triage: Triage) -> None:
+    verdict = _verdict(triage, "F*cking immigrants ruin every city they touch.")
+    assert Label.HATE in verdict.labels and Label.CRITICISM not in verdict.labels, verdict.labels
+
+
+def test_a_satisfied_customer_turned_angry_is_a_complaint(triage: Triage) -> None:
+    verdict = _verdict(triage, "Nooit problemen gehad, tot vandaag: al drie uur geen internet.")
+    assert Label.CRITICISM in verdict.labels, verdict.reasons

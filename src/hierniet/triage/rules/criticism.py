@@ -26,11 +26,13 @@ def criticism_rules(ctx: Context, result: RuleResult) -> None:
         result.damp_model(Label.CRITICISM, 0.3)
         result.reasons.append(Reason("triage.swearing_praise", "swearing with praise: enthusiasm, not a complaint"))
         return
-    if service and profanity:
+    # Swearing at a protected group ("f*cking immigrants ruin every city") is read as hate, not as a complaint.
+    group = bool(ctx.hits(LexCategory.IDENTITY, LexCategory.SLUR))
+    if service and profanity and not group:
         result.raise_score(
             Label.CRITICISM, 0.55, 0, Reason("triage.swearing_service", "swearing about the service: a complaint")
         )
-    if profanity and not service:
+    if profanity and not service and not group:
         cued = any(n in vocab().complaint_cues for n in norms)
         # "Bravo, verdomme, weer te laat": swearing beside a complaint cue is a complaint, service named or not.
         result.raise_score(
@@ -211,20 +213,25 @@ def info_question(ctx: Context, result: RuleResult) -> None:
 
 def praise_only(ctx: Context, result: RuleResult) -> None:
     """ "We waited two hours but the concert was absolutely worth it!": praise, with no judgement, complaint cue,
-    disruption, insistence, negation, swearing or question anywhere in the comment, is no complaint; the model's
-    criticism is damped (read on the whole comment). Sarcastic praise comes with a cue ("Bravo, weer te laat")."""
+    disruption, insistence, negation, swearing or question anywhere in the comment, is no complaint and no
+    insult; the model's criticism and insult are damped (read on the whole comment). Sarcastic praise comes
+    with a cue ("Bravo, weer te laat")."""
     if not _praised(ctx) or "?" in ctx.nt.original or result.scores.get(Label.CRITICISM, 0.0) > 0.0:
         return
     v = vocab()
     norms = ctx.norms
+    # The "nooit" of "nooit problemen gehad" praises: only a negator outside such a pair denies.
+    satisfied = {i + k for i in range(len(norms)) if tuple(norms[i : i + 2]) in v.praise_pairs for k in (0, 1)}
     if (
         phrase_starts(v.insistence, norms)
         or phrase_starts(v.negative_judgements, norms)
         or phrase_starts(v.disruptions, norms)
-        or any(n in v.complaint_cues for n in norms)
-        or ctx.negator_positions
+        or any(n in v.complaint_cues for i, n in enumerate(norms) if i not in satisfied)
+        or ctx.negator_positions - satisfied
         or ctx.hits(LexCategory.PROFANITY, LexCategory.INSULT, LexCategory.HOSTILE)
     ):
         return
     result.flags.add("praise")
     result.damp_model(Label.CRITICISM, 0.5)
+    # "Respect voor die chauffeurs, wat die moeten meemaken": support for the staff is no insult either.
+    result.damp_model(Label.INSULT, 0.6)
