@@ -151,18 +151,19 @@ def test_delivery_by_email_and_three_webhook_formats_without_the_text(
     assert sorted(recipients) == ["lead@example.org", "second@example.org"]
     mail = message_from_bytes(raw)
     body = mail.get_payload(decode=True).decode()  # type: ignore[union-attr]
-    assert "Critical threat" in str(mail["Subject"]) and "Stad Gent" in str(mail["Subject"])
-    assert link in body and "critical" in body and "gent (facebook)" in body
+    # The configured addresses and the webhooks read the policy's language (the default policy's: nl).
+    assert mail["Subject"] == "hierniet: Ernstige bedreiging bij Stad Gent" and mail["Content-Language"] == "nl"
+    assert link in body and "4 (kritiek)" in body and "gent (facebook)" in body
 
     slack = hooks.calls("POST", "/hook/slack")[0].json
-    assert set(slack) == {"text"} and f"<{link}|Open on the desk>" in slack["text"]
+    assert set(slack) == {"text"} and f"<{link}|Openen op de desk>" in slack["text"]
     teams = hooks.calls("POST", "/hook/teams")[0].json
     card = teams["attachments"][0]
     assert teams["type"] == "message" and card["contentType"] == "application/vnd.microsoft.card.adaptive"
     assert card["content"]["type"] == "AdaptiveCard"
-    assert card["content"]["actions"] == [{"type": "Action.OpenUrl", "title": "Open on the desk", "url": link}]
+    assert card["content"]["actions"] == [{"type": "Action.OpenUrl", "title": "Openen op de desk", "url": link}]
     facts = {f["title"]: f["value"] for f in card["content"]["body"][1]["facts"]}
-    assert facts["Severity"] == "4 (critical)" and facts["Organisation"] == "Stad Gent"
+    assert facts["Ernst"] == "4 (kritiek)" and facts["Organisatie"] == "Stad Gent"
     matrix = hooks.calls("POST", "/hook/matrix")[0].json
     assert set(matrix) == {"text", "html", "username"} and f'href="{link}"' in matrix["html"]
 
