@@ -465,6 +465,23 @@ def test_webhooks_read_the_policy_language(desk: Desk, hooks: FakePlatform) -> N
     assert "Schweregrad" in hooks.calls("POST", "/hook/matrix")[0].json["html"]
 
 
+def test_without_an_smtp_server_the_leads_are_skipped_not_failed(desk: Desk, hooks: FakePlatform) -> None:
+    _person(desk, "lea", "lead", "lea@example.org")
+    _ingest(desk, item("t1", THREAT_TEXT, channel_id=desk.channel_id))
+    _ingest(desk, item("t2", THREAT_TEXT, channel_id=desk.channel_id, day=2))
+    with_hooks = _settings(1, hooks, smtp_host=None, alert_email_to=None)
+    alone = _settings(1, hooks, smtp_host=None, alert_email_to=None, alert_webhooks=None)
+    with httpx.Client() as http:
+        # Webhooks only: the lead's address does not fail the alert ...
+        assert alerts.deliver_due(desk.store, with_hooks, http, alerts.DeliveryOptions(batch=1)).done == 1
+        # ... but with nothing else to tell, the alert is not "done": it says how to reach someone.
+        report = alerts.deliver_due(desk.store, alone, http)
+    assert report.retried == 1 and "HIERNIET_SMTP_HOST" in report.errors[0]
+    first, second = _alerts(desk)
+    assert first.status == "done" and "mail:lea@example.org" not in first.delivered
+    assert second.status == "queued"
+
+
 def test_every_alert_sentence_is_in_the_four_languages() -> None:
     english = alerts_text.TEXTS["en"]
     assert set(alerts_text.TEXTS) == {"nl", "fr", "de", "en"} == set(alerts_text.LANGUAGES)

@@ -445,10 +445,12 @@ def _deliver_one(
         targets, errors = Targets(), [str(exc)]
     message = message_for(settings, alert, targets.language)
     pending = [r for r in targets.mail() if email_key(r.address) not in delivered]
+    skipped: set[str] = set()
     if not settings.smtp_host and any(r.personal for r in pending):
         # An installation that sends no e-mail (webhooks only) does not fail every alert because a lead has an
         # address; configured addresses still do, since someone asked for e-mail there.
         log.warning("alert %s: HIERNIET_SMTP_HOST is not set, the leads' addresses are not told", alert.id)
+        skipped = {email_key(r.address) for r in pending if r.personal}
         pending = [r for r in pending if not r.personal]
     if pending:
         accepted, mail_errors = send_emails(settings, _mails(message, pending), options.timeout_s)
@@ -463,10 +465,11 @@ def _deliver_one(
         except (httpx.HTTPError, RuntimeError) as exc:
             # The address may hold the hook's secret: the error names the format, never the URL.
             errors.append(f"{hook.format} webhook: {type(exc).__name__}")
-    if not targets.keys() and not errors:
+    if not set(targets.keys()) - skipped and not errors:
         errors.append(
-            "no one to tell: give the organisation's leads an e-mail address (`hierniet user email NAME ADDRESS`), "
-            "set HIERNIET_ALERT_EMAIL_TO or HIERNIET_ALERT_WEBHOOKS, or `alerts:` in the policy"
+            "no one to tell: give the organisation's leads an e-mail address (`hierniet user email NAME ADDRESS`) "
+            "and set HIERNIET_SMTP_HOST, set HIERNIET_ALERT_EMAIL_TO or HIERNIET_ALERT_WEBHOOKS, or `alerts:` in "
+            "the policy"
         )
     now = utcnow()
     values: dict[str, Any] = {"delivered": sorted(delivered), "last_error": "; ".join(errors)[:2000] or None}
