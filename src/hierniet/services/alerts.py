@@ -329,14 +329,6 @@ def _mail(settings: Settings, message: AlertMessage, recipients: Sequence[str]) 
     return mail
 
 
-def send_email(settings: Settings, message: AlertMessage, recipients: Sequence[str], timeout: float) -> set[str]:
-    """Send one e-mail to these recipients; the ones the server accepted (it may refuse some)."""
-    accepted, errors = send_emails(settings, [(message, recipients)], timeout)
-    if errors:
-        raise RuntimeError("; ".join(errors))
-    return accepted
-
-
 def send_emails(
     settings: Settings, mails: Sequence[tuple[AlertMessage, Sequence[str]]], timeout: float
 ) -> tuple[set[str], list[str]]:
