@@ -664,16 +664,28 @@ def user_add(
     ] = None,
     password_env: _PasswordEnv = None,
     password_stdin: _PasswordStdin = False,
+    email: Annotated[
+        str | None, typer.Option(help="Where alerts of their organisation reach them if they lead (lea@example.org).")
+    ] = None,
 ) -> None:
     """Add a person to the desk with a password (asked twice, never shown); audited."""
-    from hierniet.services.admin import create_user, organisation_id_for
+    from hierniet.services.admin import clean_email, create_user, organisation_id_for
     from hierniet.services.auth import CLI_ACTOR
 
     with _cli_store() as store:
-        # The organisation is checked before the password is asked: nobody types one in vain.
+        # The organisation and the address are checked before the password is asked: nobody types one in vain.
         organisation_id = organisation_id_for(store, org)
+        email = clean_email(email)
         password = _new_password(name, password_env, password_stdin)
-        user = create_user(store, CLI_ACTOR, name=name, role=role, organisation_id=organisation_id, password=password)
+        user = create_user(
+            store,
+            CLI_ACTOR,
+            name=name,
+            role=role,
+            organisation_id=organisation_id,
+            password=password,
+            email=email,
+        )
     where = f"organisation {org}" if org else "every organisation"
     err.print(f"user {user.name} added (role {user.role}, {where}); they sign in at /desk/login", soft_wrap=True)
 
@@ -687,7 +699,7 @@ def user_list() -> None:
     with _cli_store() as store:
         people = list_people(store, CLI_ACTOR)
     table = Table(title=f"{len(people)} user(s)", title_justify="left")
-    for column in ("name", "role", "organisation", "active", "password"):
+    for column in ("name", "role", "organisation", "active", "password", "e-mail"):
         table.add_column(column)
     for p in people:
         table.add_row(
@@ -696,6 +708,7 @@ def user_list() -> None:
             p.organisation or "(every one)",
             "yes" if p.active else "switched off",
             "set" if p.has_password else "none (API tokens only)",
+            p.email or "-",
         )
     Console().print(table)
 
@@ -736,6 +749,21 @@ def user_role(
 
     user = _change_user(name, lambda store, actor, uid: set_role(store, actor, uid, role))
     err.print(f"user {user.name} now has the role {user.role}; their sessions have ended")
+
+
+@user_app.command("email")
+def user_email(
+    name: Annotated[str, typer.Argument(help="The user's name.")],
+    address: Annotated[str, typer.Argument(help='Their e-mail address; "" removes it.')],
+) -> None:
+    """Set (or, with "", remove) the address where alerts reach a person if they lead; audited."""
+    from hierniet.services.admin import update_user
+
+    user = _change_user(name, lambda store, actor, uid: update_user(store, actor, uid, email=address))
+    if user.email:
+        err.print(f"alerts reach {user.name} at {user.email} if they lead their organisation", soft_wrap=True)
+    else:
+        err.print(f"{user.name} has no e-mail address now: alerts do not reach them by e-mail")
 
 
 @user_app.command("password")

@@ -158,6 +158,7 @@ ACCESS: dict[tuple[str, str], Access] = {
     ("POST", "/desk/people/{user_id}/role"): Access(ADMINS),
     ("POST", "/desk/people/{user_id}/active"): Access(ADMINS),
     ("POST", "/desk/people/{user_id}/password"): Access(ADMINS),
+    ("POST", "/desk/people/{user_id}/email"): Access(ADMINS),
     ("GET", "/desk/organisations"): Access(ADMINS, note="an organisation's admin sees only their own"),
     ("POST", "/desk/organisations"): Access(CHARTER_ADMIN, note="as POST /api/v1/organisations"),
     ("GET", "/desk/signatories"): Access(CHARTER_ADMIN),

@@ -18,13 +18,13 @@ from aiosmtpd.controller import Controller
 from sqlalchemy import select
 
 from connectors.fakeserver import FakePlatform, Reply
-from hierniet.services import alerts
+from hierniet.services import admin, alerts, alerts_text
 from hierniet.services.auth import CLI_ACTOR
 from hierniet.services.ingest import ingest
 from hierniet.services.outbox import Worker, WorkerOptions
 from hierniet.settings import Settings
 from hierniet.store import repo
-from hierniet.store.tables import Alert, AuditEntry, utcnow
+from hierniet.store.tables import Alert, AuditEntry, User, utcnow
 from store.dbfixtures import Desk, FakeTriage, item
 
 THREAT_TEXT = "threat: ik weet waar je woont, Jan"
@@ -151,18 +151,19 @@ def test_delivery_by_email_and_three_webhook_formats_without_the_text(
     assert sorted(recipients) == ["lead@example.org", "second@example.org"]
     mail = message_from_bytes(raw)
     body = mail.get_payload(decode=True).decode()  # type: ignore[union-attr]
-    assert "Critical threat" in str(mail["Subject"]) and "Stad Gent" in str(mail["Subject"])
-    assert link in body and "critical" in body and "gent (facebook)" in body
+    # The configured addresses and the webhooks read the policy's language (the default policy's: nl).
+    assert mail["Subject"] == "hierniet: Ernstige bedreiging bij Stad Gent" and mail["Content-Language"] == "nl"
+    assert link in body and "4 (kritiek)" in body and "gent (facebook)" in body
 
     slack = hooks.calls("POST", "/hook/slack")[0].json
-    assert set(slack) == {"text"} and f"<{link}|Open on the desk>" in slack["text"]
+    assert set(slack) == {"text"} and f"<{link}|Openen op de desk>" in slack["text"]
     teams = hooks.calls("POST", "/hook/teams")[0].json
     card = teams["attachments"][0]
     assert teams["type"] == "message" and card["contentType"] == "application/vnd.microsoft.card.adaptive"
     assert card["content"]["type"] == "AdaptiveCard"
-    assert card["content"]["actions"] == [{"type": "Action.OpenUrl", "title": "Open on the desk", "url": link}]
+    assert card["content"]["actions"] == [{"type": "Action.OpenUrl", "title": "Openen op de desk", "url": link}]
     facts = {f["title"]: f["value"] for f in card["content"]["body"][1]["facts"]}
-    assert facts["Severity"] == "4 (critical)" and facts["Organisation"] == "Stad Gent"
+    assert facts["Ernst"] == "4 (kritiek)" and facts["Organisatie"] == "Stad Gent"
     matrix = hooks.calls("POST", "/hook/matrix")[0].json
     assert set(matrix) == {"text", "html", "username"} and f'href="{link}"' in matrix["html"]
 
@@ -292,3 +293,207 @@ def test_the_worker_command_says_what_it_sent(desk: Desk, hooks: FakePlatform, m
     assert result.exit_code == 0, result.output
     assert "alerts to the lead: 1 sent, 0 to retry, 0 given up" in " ".join(result.output.split())
     assert len(hooks.calls("POST", "/hook/slack")) == 1
+
+
+# --- the organisation's leads, in their language (issue 13, item 5) ---------------------------------------------
+
+
+def _person(desk: Desk, name: str, role: str, email: str | None, *, locale: str | None = None, **extra: Any) -> int:
+    """A person made as an admin makes one (services.admin), with a desk language as the desk's switch sets it."""
+    organisation_id = extra.pop("organisation_id", desk.organisation_id)
+    root = desk.actors["root"]
+    user = admin.create_user(desk.store, root, name=name, role=role, organisation_id=organisation_id, email=email)
+    with desk.store.transaction() as tx:
+        row = tx.get(User, user.id)
+        assert row is not None
+        row.locale = locale
+        row.active = extra.pop("active", True)
+    return user.id
+
+
+def _mails(inbox: _Inbox) -> dict[str, list[Any]]:
+    """Each recipient's e-mails, parsed."""
+    got: dict[str, list[Any]] = {}
+    for _, recipients, raw in inbox.messages:
+        for r in recipients:
+            got.setdefault(r.lower(), []).append(message_from_bytes(raw))
+    return got
+
+
+def _body(mail: Any) -> str:
+    return str(mail.get_payload(decode=True).decode())
+
+
+def test_leads_are_told_at_their_address_in_their_language_each_once(
+    desk: Desk, smtp: tuple[_Inbox, int], hooks: FakePlatform
+) -> None:
+    inbox, port = smtp
+    _person(desk, "lea", "lead", "Lea.Lead@example.org", locale="fr")
+    _person(desk, "lars", "lead", "lars@example.org")  # no desk language: the policy's (nl)
+    _person(desk, "lena", "lead", "lena@example.org", locale="de")
+    _person(desk, "lou", "lead", None, locale="fr")  # no address: not told
+    _person(desk, "mo", "moderator", "mo@example.org")
+    _person(desk, "ada", "admin", "ada@example.org")
+    _person(desk, "root2", "admin", "root2@example.org", organisation_id=None)
+    _person(desk, "otto", "lead", "otto@example.org", organisation_id=desk.other_organisation_id)
+    _person(desk, "olga", "lead", "olga@example.org", active=False)
+    ids = _ingest(desk, item("t1", THREAT_TEXT, channel_id=desk.channel_id, author="jan99", author_name=AUTHOR))
+    # A configured address that is also a lead's (another case) is told once, as the lead, in French.
+    settings = _settings(port, hooks, alert_email_to="team@example.org, lea.lead@EXAMPLE.org")
+    with httpx.Client() as http:
+        assert alerts.deliver_due(desk.store, settings, http).done == 1
+
+    got = _mails(inbox)
+    assert sorted(got) == ["lars@example.org", "lea.lead@example.org", "lena@example.org", "team@example.org"]
+    assert all(len(mails) == 1 for mails in got.values())
+    link = f"https://desk.example.org/desk/comments/{ids['t1']}"
+    [fr] = got["lea.lead@example.org"]
+    assert fr["Subject"] == "hierniet : Menace critique chez Stad Gent" and fr["Content-Language"] == "fr"
+    assert fr["To"] == "Lea.Lead@example.org"  # an e-mail of their own: no colleague's address on it
+    assert "Gravité: 4 (critique)" in _body(fr)
+    assert f"Ouvrez-le sur le desk (connectez-vous d'abord) : {link}" in _body(fr)
+    [de] = got["lena@example.org"]
+    assert de["Subject"] == "hierniet: Kritische Drohung bei Stad Gent" and "Schweregrad: 4 (kritisch)" in _body(de)
+    for address in ("lars@example.org", "team@example.org"):
+        [nl] = got[address]
+        assert nl["Subject"] == "hierniet: Ernstige bedreiging bij Stad Gent" and "Ernst: 4 (kritiek)" in _body(nl)
+    assert got["team@example.org"][0]["To"] == "team@example.org"
+    for _, _, raw in inbox.messages:
+        for secret in ("ik weet waar je woont", AUTHOR, "jan99"):
+            assert secret.encode() not in raw, secret
+
+    [alert] = _alerts(desk)
+    mail_keys = sorted(k for k in alert.delivered if k.startswith("mail:"))
+    assert mail_keys == [f"mail:{a}" for a in sorted(got)]
+    with httpx.Client() as http:
+        # Done: nothing is sent again.
+        assert alerts.deliver_due(desk.store, settings, http, now=utcnow() + timedelta(days=1)).claimed == 0
+    assert len(inbox.messages) == 4
+
+
+class _Refusing(_Inbox):
+    """An SMTP server that refuses some recipients for a while (450: mailbox busy, try again)."""
+
+    def __init__(self, refused: set[str]) -> None:
+        super().__init__()
+        self.refused = refused
+
+    async def handle_RCPT(self, server: Any, session: Any, envelope: Any, address: str, options: Any) -> str:
+        if address in self.refused:
+            return "450 mailbox busy, try again later"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+
+def test_a_retry_after_an_smtp_failure_tells_only_those_not_told_yet(desk: Desk, hooks: FakePlatform) -> None:
+    inbox = _Refusing({"lars@example.org", "second@example.org"})
+    port = _free_port()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        _person(desk, "lea", "lead", "lea@example.org", locale="en")
+        _person(desk, "lars", "lead", "lars@example.org", locale="nl")
+        _ingest(desk, item("s1", DISTRESS_TEXT, channel_id=desk.channel_id))
+        settings = _settings(port, hooks, alert_webhooks=None)
+        now = utcnow()
+        with httpx.Client() as http:
+            first = alerts.deliver_due(desk.store, settings, http, now=now, rng=random.Random(1))
+            assert (first.done, first.retried) == (0, 1)
+            [alert] = _alerts(desk)
+            assert sorted(alert.delivered) == ["mail:lea@example.org", "mail:lead@example.org"]
+            assert "refused 1 recipient(s)" in (alert.last_error or "")
+            inbox.refused.clear()
+            second = alerts.deliver_due(desk.store, settings, http, now=now + timedelta(hours=2))
+            assert second.done == 1
+    finally:
+        controller.stop()
+    got = _mails(inbox)
+    assert sorted(got) == ["lars@example.org", "lea@example.org", "lead@example.org", "second@example.org"]
+    assert all(len(mails) == 1 for mails in got.values()), {a: len(m) for a, m in got.items()}
+    assert got["lea@example.org"][0]["Subject"].startswith("hierniet: Someone may be in distress (self-harm)")
+    assert "Een zorgzaam antwoord met de hulplijn" in _body(got["lars@example.org"][0])
+    [alert] = _alerts(desk)
+    assert alert.status == "done" and alert.attempts == 2 and len(alert.delivered) == 4
+
+
+def _policy(language: str) -> str:
+    return (
+        "extends: default\norganisation:\n  name: Stad Gent\n"
+        f"  language: {language}\n  customer_service: {{nl: x, fr: x, en: x, de: x}}\n"
+    )
+
+
+def test_admins_are_told_only_when_the_policy_asks_for_it(
+    desk: Desk, smtp: tuple[_Inbox, int], hooks: FakePlatform
+) -> None:
+    inbox, port = smtp
+    _person(desk, "ada", "admin", "ada@example.org", locale="de")
+    _person(desk, "root2", "admin", "root2@example.org", organisation_id=None, locale="en")
+    _person(desk, "otto", "admin", "otto@example.org", organisation_id=desk.other_organisation_id)
+    settings = _settings(port, hooks, alert_email_to=None, alert_webhooks=None)
+    _ingest(desk, item("t1", THREAT_TEXT, channel_id=desk.channel_id))
+    with httpx.Client() as http:
+        report = alerts.deliver_due(desk.store, settings, http)
+    # Nobody to tell: no lead has an address and no admin is asked for; the error says how to fix it.
+    assert report.retried == 1 and inbox.messages == []
+    assert "give the organisation's leads an e-mail address" in report.errors[0]
+
+    policy = _policy("fr") + "alerts:\n  admins: true\n"
+    with desk.store.transaction() as tx:
+        repo.get_organisation(tx, desk.organisation_id).policy_yaml = policy  # type: ignore[union-attr]
+    _ingest(desk, item("t2", THREAT_TEXT, channel_id=desk.channel_id, day=2))
+    with httpx.Client() as http:
+        assert alerts.deliver_due(desk.store, settings, http, now=utcnow() + timedelta(days=1)).done == 2
+    got = _mails(inbox)
+    assert sorted(got) == ["ada@example.org", "root2@example.org"]
+    assert [len(m) for m in got.values()] == [2, 2]
+    assert {m["Content-Language"] for m in got["ada@example.org"]} == {"de"}
+    assert {m["Content-Language"] for m in got["root2@example.org"]} == {"en"}
+
+
+def test_webhooks_read_the_policy_language(desk: Desk, hooks: FakePlatform) -> None:
+    policy = _policy("de")
+    with desk.store.transaction() as tx:
+        repo.get_organisation(tx, desk.organisation_id).policy_yaml = policy  # type: ignore[union-attr]
+    _ingest(desk, item("t1", THREAT_TEXT, channel_id=desk.channel_id))
+    settings = _settings(1, hooks, smtp_host=None, alert_email_to=None)
+    with httpx.Client() as http:
+        assert alerts.deliver_due(desk.store, settings, http).done == 1
+    assert "Kritische Drohung" in hooks.calls("POST", "/hook/slack")[0].json["text"]
+    teams = hooks.calls("POST", "/hook/teams")[0].json["attachments"][0]["content"]
+    assert teams["actions"][0]["title"] == "Im Desk öffnen"
+    assert "Schweregrad" in hooks.calls("POST", "/hook/matrix")[0].json["html"]
+
+
+def test_without_an_smtp_server_the_leads_are_skipped_not_failed(desk: Desk, hooks: FakePlatform) -> None:
+    _person(desk, "lea", "lead", "lea@example.org")
+    _ingest(desk, item("t1", THREAT_TEXT, channel_id=desk.channel_id))
+    _ingest(desk, item("t2", THREAT_TEXT, channel_id=desk.channel_id, day=2))
+    with_hooks = _settings(1, hooks, smtp_host=None, alert_email_to=None)
+    alone = _settings(1, hooks, smtp_host=None, alert_email_to=None, alert_webhooks=None)
+    with httpx.Client() as http:
+        # Webhooks only: the lead's address does not fail the alert ...
+        assert alerts.deliver_due(desk.store, with_hooks, http, alerts.DeliveryOptions(batch=1)).done == 1
+        # ... but with nothing else to tell, the alert is not "done": it says how to reach someone.
+        report = alerts.deliver_due(desk.store, alone, http)
+    assert report.retried == 1 and "HIERNIET_SMTP_HOST" in report.errors[0]
+    first, second = _alerts(desk)
+    assert first.status == "done" and "mail:lea@example.org" not in first.delivered
+    assert second.status == "queued"
+
+
+def test_every_alert_sentence_is_in_the_four_languages() -> None:
+    english = alerts_text.TEXTS["en"]
+    assert set(alerts_text.TEXTS) == {"nl", "fr", "de", "en"} == set(alerts_text.LANGUAGES)
+    for lang, table in alerts_text.TEXTS.items():
+        assert set(table) == set(english), lang
+        for key, sentence in table.items():
+            assert sentence.strip(), (lang, key)
+            assert alerts_text.placeholders(sentence) == alerts_text.placeholders(english[key]), (lang, key)
+        if lang != "en":
+            assert table["kind.threat"] != english["kind.threat"] and table["open.link"] != english["open.link"]
+    for kind in alerts.KINDS:
+        assert f"kind.{kind}" in english
+    assert alerts_text.language("fr-BE") == "fr"
+    assert alerts_text.language(None, "de") == "de"
+    assert alerts_text.language("es", None) == "en"

@@ -113,6 +113,28 @@ def test_the_desk_docs_examples_leave_the_people_they_say(cli_db: str) -> None:
     assert dirk is not None and dirk.organisation_id is not None
 
 
+def test_user_email_sets_and_removes_a_persons_address(cli_db: str) -> None:
+    assert _run("org", "add", "stad-gent", "Stad Gent").exit_code == 0
+    bad = _run("user", "add", "lea", "--role", "lead", "--org", "stad-gent", "--email", "lea at example.org")
+    assert bad.exit_code == 2 and "not an e-mail address" in bad.output
+    assert "password" not in bad.output.split("error:")[0], "a password was asked before the refusal"
+    args = ["user", "add", "lea", "--role", "lead", "--org", "stad-gent", "--email", "lea@example.org"]
+    assert _run(*args, input=_asked_twice()).exit_code == 0
+    listed = _run("user", "list")
+    assert "lea@example.org" in listed.output, listed.output
+    changed = _run("user", "email", "lea", "Lea.B@example.org")
+    assert changed.exit_code == 0 and "Lea.B@example.org" in changed.output
+    refused = _run("user", "email", "lea", "a@b.org, c@d.org")
+    assert refused.exit_code == 2 and "not an e-mail address" in refused.output
+    with _store(cli_db).session() as s:
+        assert s.scalars(select(User.email).where(User.name == "lea")).one() == "Lea.B@example.org"
+    removed = _run("user", "email", "lea", "")
+    assert removed.exit_code == 0 and "no e-mail address now" in removed.output
+    with _store(cli_db).session() as s:
+        assert s.scalars(select(User.email).where(User.name == "lea")).one() is None
+    assert _run("user", "email", "ghost", "g@example.org").exit_code == 2
+
+
 # --- the bug: a missing organisation -----------------------------------------------------------------------
 
 

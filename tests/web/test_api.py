@@ -3,9 +3,14 @@ decisions, authors, the audit log, counts, administration, and who may do what."
 
 from __future__ import annotations
 
+import json
+
 import pytest
+from sqlalchemy import select
 
 from hierniet.policy import default_policy
+from hierniet.store import repo
+from hierniet.store.tables import AuditEntry
 from store.dbfixtures import at, item
 
 from .conftest import Api
@@ -287,6 +292,37 @@ def test_admins_manage_users_and_tokens(api: Api) -> None:
     assert api.client.get("/api/v1/me", headers=headers).status_code == 401
     r = api.patch(f"/users/{eve}", json={"role": "lead"}, as_="admin")
     assert r.status_code == 200 and r.json()["role"] == "lead"
+
+
+def test_a_persons_email_address_is_set_by_admins_and_shown_to_them_only(api: Api) -> None:
+    body = {"name": "lea", "role": "lead", "email": " lea@example.org "}
+    assert api.post("/users", json=body, as_="lead").status_code == 403
+    r = api.post("/users", json=body, as_="admin")
+    assert r.status_code == 201 and r.json()["email"] == "lea@example.org"
+    lea = r.json()["id"]
+    for bad in ("lea example.org", "a@b.org, c@d.org", "Lea <lea@example.org>", "x@y", "a" * 250 + "@x.org"):
+        refused = api.patch(f"/users/{lea}", json={"email": bad}, as_="admin")
+        assert refused.status_code == 422, bad
+        assert "e-mail address" in str(refused.json()["detail"]) or "254" in str(refused.json()["detail"])
+    assert api.post("/users", json={"name": "zoe", "role": "lead", "email": "zoe@"}, as_="admin").status_code == 422
+    with api.desk.store.session() as s:
+        assert repo.user_by_name(s, "zoe") is None  # a refused address makes no half a user
+    # Left out, the address stays; a new role does not touch it.
+    r = api.patch(f"/users/{lea}", json={"role": "moderator"}, as_="admin")
+    assert r.status_code == 200 and r.json()["email"] == "lea@example.org"
+    r = api.patch(f"/users/{lea}", json={"email": "Lea.New@example.org"}, as_="admin")
+    assert r.status_code == 200 and r.json()["email"] == "Lea.New@example.org"
+    listed = {u["name"]: u for u in api.get("/users", as_="admin").json()}
+    assert listed["lea"]["email"] == "Lea.New@example.org" and listed["lead1"]["email"] is None
+    r = api.patch(f"/users/{lea}", json={"email": None}, as_="admin")
+    assert r.status_code == 200 and r.json()["email"] is None
+    # Only those who manage users see an address: /me and the lead's routes do not carry it.
+    assert "email" not in api.get("/me", as_="lead").json()
+    with api.desk.store.session() as s:
+        details = [e.detail for e in s.scalars(select(AuditEntry).where(AuditEntry.subject_id == str(lea)))]
+    # The audit log says an address was set or removed, never the address.
+    assert "example.org" not in json.dumps(details)
+    assert [d.get("email") for d in details] == [True, None, True, False]
 
 
 def test_admins_manage_channels_and_organisations(api: Api) -> None:

@@ -208,6 +208,34 @@ def test_an_admin_sets_a_new_password(pages: Pages) -> None:
     assert refused.status_code == 404
 
 
+def test_an_admin_sets_a_persons_email_for_alerts_in_the_pages_language(pages: Pages) -> None:
+    lead = pages.desk.actors["lead"]
+    browser = _second_browser(pages, NAMES["lead"], desk_fixtures.PASSWORD)
+    pages.login("admin")
+    r = pages.post(f"/desk/people/{lead.user_id}/email", {"email": " lea@example.org "})
+    assert r.status_code == 200 and "Alerts reach" in text_of(r.text) and "lea@example.org" in text_of(r.text)
+    assert _user(pages, NAMES["lead"]).email == "lea@example.org"
+    assert _signed_in(browser), "a new address ends no session"
+    assert _audit(pages, "user.updated")[-1].detail == {"email": True}
+    pages.post("/desk/language", {"locale": "fr", "next": "/desk/people"})
+    bad = pages.post(f"/desk/people/{lead.user_id}/email", {"email": "a@b.org, c@d.org"})
+    assert bad.status_code == 422 and "Écrivez une seule adresse e-mail" in text_of(bad.text)
+    assert _user(pages, NAMES["lead"]).email == "lea@example.org", "a refused address changes nothing"
+    added = pages.post(
+        "/desk/people",
+        {"name": "zoe", "role": "lead", "email": "zoe@", "password": NEW_PASSWORD, "confirm": NEW_PASSWORD},
+    )
+    assert added.status_code == 422 and 'value="zoe@"' in added.text and NEW_PASSWORD not in added.text
+    form = {"name": "zoe", "role": "lead", "email": "zoe@example.org", "password": NEW_PASSWORD}
+    assert pages.post("/desk/people", form | {"confirm": NEW_PASSWORD}).status_code == 200
+    assert _user(pages, "zoe").email == "zoe@example.org"
+    removed = pages.post(f"/desk/people/{lead.user_id}/email", {"email": ""})
+    assert removed.status_code == 200 and "n'a plus d'adresse e-mail" in text_of(removed.text)
+    assert _user(pages, NAMES["lead"]).email is None
+    page = text_of(pages.get("/desk/people").text)
+    assert "E-mail pour les alertes" in page and "zoe@example.org" in page
+
+
 def test_the_admin_of_every_organisation_adds_an_organisation(pages: Pages) -> None:
     pages.login("root")
     page = pages.get("/desk/organisations")

@@ -237,6 +237,10 @@ class Alerts(_Model):
 
     email: tuple[str, ...] = ()
     webhooks: tuple[AlertWebhook, ...] = ()
+    # The organisation's leads with an e-mail address are always told; its admins and the admins of every
+    # organisation only when the organisation asks for it here (an installation's admins run the machine for
+    # many organisations and need not read every one's alerts).
+    admins: bool = False
 
     @field_validator("email")
     @classmethod

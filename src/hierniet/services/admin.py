@@ -33,6 +33,30 @@ _CREDENTIALS_REF = re.compile(r"^(env|file|vault|keyring):[A-Za-z0-9_./:@-]{1,19
 _USER_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.@-]{0,99}$")
 
 
+#: An address the SMTP server can take as it is: one @, a dot in the domain, and none of the characters that
+#: would split or bend a mail header (spaces, commas, angle brackets, quotes).
+_EMAIL = re.compile(r"^[^@\s,;<>\"()\[\]\\]+@[^@\s,;<>\"()\[\]\\]+\.[^@\s,;<>\"()\[\]\\.][^@\s,;<>\"()\[\]\\]*$")
+#: RFC 5321: a forward path is at most 256 characters, the address in it 254.
+MAX_EMAIL = 254
+
+
+def clean_email(value: str | None) -> str | None:
+    """A person's e-mail address as stored: trimmed; "" or None for none. InvalidInput says what is wrong."""
+    if value is None:
+        return None
+    value = value.strip()
+    if not value:
+        return None
+    if len(value) > MAX_EMAIL:
+        raise InvalidInput(f"the e-mail address is {len(value)} characters long: at most {MAX_EMAIL} are allowed")
+    if not _EMAIL.match(value) or any(not ch.isprintable() for ch in value):
+        raise InvalidInput(
+            f"{value!r} is not an e-mail address: write one address such as lead@example.org "
+            "(no spaces, commas or angle brackets)"
+        )
+    return value
+
+
 def valid_user_name(name: str) -> bool:
     return bool(_USER_NAME.match(name))
 
@@ -192,14 +216,16 @@ def create_user(
     role: str,
     organisation_id: int | None = None,
     password: str | None = None,
+    email: str | None = None,
 ) -> UserView:
     """A new user; with `password`, their desk password is set in the same transaction (so a refused
-    password never leaves a half-made user behind)."""
+    password never leaves a half-made user behind). With `email`, alerts reach them there if they lead."""
     require(actor, Permission.MANAGE_USERS, "create users")
     try:
         wanted = parse_role(role)
     except ValueError as exc:
         raise InvalidInput(str(exc)) from None
+    email = clean_email(email)
     if not _USER_NAME.match(name):
         raise InvalidInput(f"user name {name!r}: use 1 to 100 letters, digits and _ . @ - (no spaces)")
     if password is not None:
@@ -217,7 +243,7 @@ def create_user(
                 raise NotFound(f"no organisation {organisation_id}: list them with GET /api/v1/organisations")
             if repo.user_by_name(tx, name) is not None:
                 raise Conflict(f"a user {name!r} exists already: choose another name")
-            row = repo.add_user(tx, name=name, role=wanted.value, organisation_id=organisation_id)
+            row = repo.add_user(tx, name=name, role=wanted.value, organisation_id=organisation_id, email=email)
             if password is not None:
                 repo_desk.set_password_hash(tx, row.id, hash_password(password))
             audit.record(
@@ -227,7 +253,13 @@ def create_user(
                 subject_type="user",
                 subject_id=row.id,
                 organisation_id=organisation_id,
-                detail={"name": name, "role": wanted.value, "password": password is not None},
+                # Whether an address was given, not the address: the audit log is read more widely.
+                detail={
+                    "name": name,
+                    "role": wanted.value,
+                    "password": password is not None,
+                    "email": email is not None,
+                },
             )
     except IntegrityError:
         raise Conflict(f"a user {name!r} exists already: choose another name") from None
@@ -373,11 +405,19 @@ def update_channel(
 
 
 def update_user(
-    store: repo.Store, actor: Actor, user_id: int, *, role: str | None = None, active: bool | None = None
+    store: repo.Store,
+    actor: Actor,
+    user_id: int,
+    *,
+    role: str | None = None,
+    active: bool | None = None,
+    email: str | object | None = _UNCHANGED,
 ) -> UserView:
-    """Change a user's role or switch them off (an inactive user's tokens stop working)."""
+    """Change a user's role, e-mail address (None or "" removes it) or switch them off (an inactive user's
+    tokens stop working)."""
     require(actor, Permission.MANAGE_USERS, "change users")
     changes: dict[str, object] = {}
+    new_email = None if email is _UNCHANGED else clean_email(email if isinstance(email, str) else None)
     if role is not None:
         try:
             changes["role"] = parse_role(role).value
@@ -395,10 +435,15 @@ def update_user(
             or (actor.organisation_id is not None and row.organisation_id is None)
         ):
             raise NotFound(f"no user {user_id}: list users with GET /api/v1/users")
-        repo.update_user(tx, user_id, **changes)
+        repo.update_user(tx, user_id, **changes, **({} if email is _UNCHANGED else {"email": new_email}))
         if changes:
             # A new role or a switch-off ends the person's desk sessions: they sign in again under the new role.
+            # (A new e-mail address changes nothing the session carries.)
             repo_desk.bump_session_epoch(tx, user_id)
+        detail: dict[str, object] = dict(changes)
+        if email is not _UNCHANGED:
+            # Whether there is an address now, not the address: the audit log is read more widely.
+            detail["email"] = new_email is not None
         audit.record(
             tx,
             actor,
@@ -406,7 +451,7 @@ def update_user(
             subject_type="user",
             subject_id=user_id,
             organisation_id=row.organisation_id,
-            detail={k: v for k, v in changes.items()},
+            detail=detail,
         )
         tx.refresh(row)
         return convert.user_view(row)

@@ -9,6 +9,13 @@ SMTP servers and webhooks thus never slow ingestion.
 An alert says what, where, how severe, when, and links to the comment on the desk; it never carries the
 comment's text nor its author's name: an e-mail or a chat message travels through systems the organisation
 does not control, and the person reading the alert has to sign in to the desk to see the comment.
+
+Who is told by e-mail: the installation's addresses (HIERNIET_ALERT_EMAIL_TO), the policy's (`alerts.email`)
+and the organisation's active leads who have an address (`users.email`; its admins and the admins of every
+organisation too when the policy says `alerts.admins: true`). A person reads the alert in their desk
+language (`users.locale`), else the policy's language; the configured addresses and the webhooks read the
+policy's language (hierniet.services.alerts_text). Each address is told once: `delivered` keys recipients by
+their lower-cased address, so a retry after a failure tells only those the SMTP server did not take yet.
 """
 
 from __future__ import annotations
@@ -21,7 +28,7 @@ import smtplib
 import socket
 import uuid
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from email.message import EmailMessage
 from typing import Any
@@ -31,6 +38,7 @@ from pydantic import TypeAdapter, ValidationError
 
 from hierniet.domain import Label, Severity
 from hierniet.policy.schema import AlertWebhook
+from hierniet.services import alerts_text
 from hierniet.services.policies import policy_for
 from hierniet.settings import Settings
 from hierniet.store import repo, repo_alerts
@@ -45,13 +53,6 @@ SELF_HARM = "self_harm"
 RAID = "raid"
 KINDS: tuple[str, ...] = (THREAT, SELF_HARM, RAID)
 
-#: What each kind says in an alert (English: the message goes to a shared channel or inbox).
-TITLES: dict[str, str] = {
-    THREAT: "Critical threat",
-    SELF_HARM: "Someone may be in distress (self-harm)",
-    RAID: "Raid: a coordinated attack on a post or a person",
-}
-SEVERITY_WORDS: dict[int, str] = {0: "none", 1: "low", 2: "medium", 3: "high", 4: "critical"}
 
 
 def alert_kinds(labels: Iterable[str], severity: int) -> list[str]:
@@ -103,31 +104,51 @@ class AlertMessage:
     link: str | None
     # The raid an alert of kind "raid" is about: the alert names the raid, not its first comment.
     raid_id: int | None = None
+    #: The language it is written in (alerts_text.LANGUAGES).
+    language: str = alerts_text.FALLBACK
+
+    def t(self, key: str, **values: object) -> str:
+        return alerts_text.text(self.language, key, **values)
+
+    def in_language(self, language: str) -> AlertMessage:
+        return replace(self, language=language)
+
+    @property
+    def kind_words(self) -> str:
+        return self.t(f"kind.{self.kind}") if self.kind in KINDS else self.kind
 
     @property
     def title(self) -> str:
-        return f"hierniet: {TITLES.get(self.kind, self.kind)} on {self.organisation}"
+        return self.t("title", kind=self.kind_words, organisation=self.organisation)
+
+    @property
+    def open_words(self) -> str:
+        """The words of the link to the desk (a button or a link in a chat)."""
+        return self.t("open.button")
 
     def facts(self) -> list[tuple[str, str]]:
+        severity = self.t(f"severity.{self.severity}") if 0 <= self.severity <= 4 else "?"
         return [
-            ("Kind", TITLES.get(self.kind, self.kind)),
-            ("Organisation", self.organisation),
-            ("Channel", f"{self.channel} ({self.platform})"),
-            ("Severity", f"{self.severity} ({SEVERITY_WORDS.get(self.severity, '?')})"),
-            ("When", self.at.strftime("%Y-%m-%d %H:%M UTC")),
-            ("Raid", f"#{self.raid_id}") if self.raid_id is not None else ("Comment", f"#{self.comment_id}"),
+            (self.t("fact.kind"), self.kind_words),
+            (self.t("fact.organisation"), self.organisation),
+            (self.t("fact.channel"), f"{self.channel} ({self.platform})"),
+            (self.t("fact.severity"), f"{self.severity} ({severity})"),
+            (self.t("fact.when"), self.at.strftime("%Y-%m-%d %H:%M UTC")),
+            (self.t("fact.raid"), f"#{self.raid_id}")
+            if self.raid_id is not None
+            else (self.t("fact.comment"), f"#{self.comment_id}"),
         ]
 
     def text(self) -> str:
         lines = [self.title, "", *(f"{k}: {v}" for k, v in self.facts()), ""]
         if self.link:
-            lines.append(f"Open it on the desk (sign in first): {self.link}")
+            lines.append(self.t("open.link", link=self.link))
         elif self.raid_id is not None:
-            lines.append(f"Open raid #{self.raid_id} on the desk.")
+            lines.append(self.t("open.raid", id=self.raid_id))
         else:
-            lines.append(f"Open comment #{self.comment_id} on the desk.")
+            lines.append(self.t("open.comment", id=self.comment_id))
         if self.kind == SELF_HARM:
-            lines.append("A caring reply with the helpline is waiting for a person; it is never sent automatically.")
+            lines.append(self.t("self_harm.care"))
         return "\n".join(lines)
 
 
@@ -139,7 +160,7 @@ def webhook_payload(message: AlertMessage, fmt: str) -> dict[str, Any]:
     """The JSON body of one webhook format: Slack incoming webhooks, a Teams workflow (an Adaptive Card), a
     Matrix hookshot webhook."""
     if fmt == "slack":
-        link = f"\n<{message.link}|Open on the desk>" if message.link else ""
+        link = f"\n<{message.link}|{message.open_words}>" if message.link else ""
         facts = "\n".join(f"*{k}:* {v}" for k, v in message.facts())
         return {"text": f"{message.title}\n{facts}{link}"}
     if fmt == "teams":
@@ -153,14 +174,14 @@ def webhook_payload(message: AlertMessage, fmt: str) -> dict[str, Any]:
             ],
         }
         if message.link:
-            card["actions"] = [{"type": "Action.OpenUrl", "title": "Open on the desk", "url": message.link}]
+            card["actions"] = [{"type": "Action.OpenUrl", "title": message.open_words, "url": message.link}]
         return {
             "type": "message",
             "attachments": [{"contentType": "application/vnd.microsoft.card.adaptive", "content": card}],
         }
     if fmt == "matrix":
         rows = "".join(f"<li><b>{_escape(k)}:</b> {_escape(v)}</li>" for k, v in message.facts())
-        link = f'<p><a href="{_escape(message.link)}">Open on the desk</a></p>' if message.link else ""
+        link = f'<p><a href="{_escape(message.link)}">{_escape(message.open_words)}</a></p>' if message.link else ""
         html = f"<p><b>{_escape(message.title)}</b></p><ul>{rows}</ul>{link}"
         return {"text": message.text(), "html": html, "username": "hierniet"}
     raise ValueError(f"unknown webhook format {fmt!r}: use teams, slack or matrix")
@@ -170,12 +191,31 @@ def webhook_payload(message: AlertMessage, fmt: str) -> dict[str, Any]:
 
 
 @dataclass(frozen=True, slots=True)
+class Recipient:
+    """One address an alert goes to, and the language it is written in there."""
+
+    address: str
+    language: str
+    #: A person of the desk (a lead) rather than a configured address: they get an e-mail of their own, so that
+    #: nobody learns a colleague's private address from the To line.
+    personal: bool = False
+
+
+@dataclass(frozen=True, slots=True)
 class Targets:
     emails: tuple[str, ...] = ()
     webhooks: tuple[AlertWebhook, ...] = ()
+    #: Every address told by e-mail (the configured ones and the people), each once; see targets_for.
+    recipients: tuple[Recipient, ...] = ()
+    #: The language of the configured addresses and of the webhooks: the policy's.
+    language: str = alerts_text.FALLBACK
+
+    def mail(self) -> tuple[Recipient, ...]:
+        # Targets made from the settings alone (installation_targets) list only `emails`.
+        return self.recipients or tuple(Recipient(a, self.language) for a in self.emails)
 
     def keys(self) -> list[str]:
-        return [email_key(e) for e in self.emails] + [webhook_key(w) for w in self.webhooks]
+        return [email_key(r.address) for r in self.mail()] + [webhook_key(w) for w in self.webhooks]
 
 
 def email_key(address: str) -> str:
@@ -212,12 +252,23 @@ def installation_targets(settings: Settings) -> Targets:
 
 
 def targets_for(settings: Settings, alert: repo_alerts.ClaimedAlert) -> Targets:
-    """The installation's targets and those of the organisation's (or the channel's) policy, each once."""
+    """The installation's targets, those of the organisation's (or the channel's) policy and the people of
+    the organisation who are told (its leads; its admins and every organisation's with `alerts.admins`), each
+    address once. An address that is both configured and a person's is told as the person, in their language.
+    """
     base = installation_targets(settings)
-    policy = policy_for(alert.channel_policy, alert.organisation_policy).alerts
-    emails = tuple(dict.fromkeys([*base.emails, *policy.email]))
-    hooks = tuple({webhook_key(h): h for h in (*base.webhooks, *policy.webhooks)}.values())
-    return Targets(emails, hooks)
+    policy = policy_for(alert.channel_policy, alert.organisation_policy)
+    language = alerts_text.language(policy.organisation.language)
+    emails = tuple(dict.fromkeys([*base.emails, *policy.alerts.email]))
+    hooks = tuple({webhook_key(h): h for h in (*base.webhooks, *policy.alerts.webhooks)}.values())
+    recipients: dict[str, Recipient] = {}
+    for person in alert.people:
+        if person.role == "lead" or (policy.alerts.admins and person.role == "admin"):
+            told = Recipient(person.email, alerts_text.language(person.locale, language), personal=True)
+            recipients.setdefault(email_key(person.email), told)
+    for address in emails:
+        recipients.setdefault(email_key(address), Recipient(address, language))
+    return Targets(emails, hooks, tuple(recipients.values()), language)
 
 
 # --- delivery ---------------------------------------------------------------------------------------------
@@ -248,7 +299,9 @@ def _backoff(attempts: int, options: DeliveryOptions, rng: random.Random) -> flo
     return ceiling / 2 + rng.random() * ceiling / 2
 
 
-def message_for(settings: Settings, alert: repo_alerts.ClaimedAlert) -> AlertMessage:
+def message_for(
+    settings: Settings, alert: repo_alerts.ClaimedAlert, language: str = alerts_text.FALLBACK
+) -> AlertMessage:
     page = f"raids/{alert.raid_id}" if alert.raid_id is not None else f"comments/{alert.comment_id}"
     link = f"{settings.public_url.rstrip('/')}/desk/{page}" if settings.public_url else None
     return AlertMessage(
@@ -261,26 +314,56 @@ def message_for(settings: Settings, alert: repo_alerts.ClaimedAlert) -> AlertMes
         comment_id=alert.comment_id,
         link=link,
         raid_id=alert.raid_id,
+        language=language,
     )
 
 
-def send_email(settings: Settings, message: AlertMessage, recipients: Sequence[str], timeout: float) -> set[str]:
-    """Send one e-mail to these recipients; the ones the server accepted (it may refuse some)."""
-    if not settings.smtp_host:
-        raise RuntimeError("HIERNIET_SMTP_HOST is not set: no alert e-mail can be sent")
+def _mail(settings: Settings, message: AlertMessage, recipients: Sequence[str]) -> EmailMessage:
     mail = EmailMessage()
     mail["Subject"] = message.title
     mail["From"] = settings.smtp_from
     mail["To"] = ", ".join(recipients)
     mail.set_content(message.text())
-    with smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=timeout) as smtp:
-        if settings.smtp_starttls:
-            smtp.starttls()
-        if settings.smtp_user:
-            password = settings.smtp_password.get_secret_value() if settings.smtp_password else ""
-            smtp.login(settings.smtp_user, password)
-        refused = smtp.send_message(mail, to_addrs=list(recipients))
-    return {r for r in recipients if r not in refused}
+    # After set_content, which drops the Content-* headers set before it.
+    mail["Content-Language"] = message.language
+    return mail
+
+
+def send_emails(
+    settings: Settings, mails: Sequence[tuple[AlertMessage, Sequence[str]]], timeout: float
+) -> tuple[set[str], list[str]]:
+    """Send these e-mails over one SMTP connection; the recipients the server took, and what went wrong.
+
+    What was taken before a failure counts (the caller records it, so a retry does not send it again); a
+    broken connection stops the rest, which the next attempt sends.
+    """
+    if not settings.smtp_host:
+        return set(), ["e-mail: HIERNIET_SMTP_HOST is not set: no alert e-mail can be sent"]
+    accepted: set[str] = set()
+    errors: list[str] = []
+    try:
+        with smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=timeout) as smtp:
+            if settings.smtp_starttls:
+                smtp.starttls()
+            if settings.smtp_user:
+                password = settings.smtp_password.get_secret_value() if settings.smtp_password else ""
+                smtp.login(settings.smtp_user, password)
+            for message, recipients in mails:
+                try:
+                    refused = smtp.send_message(_mail(settings, message, recipients), to_addrs=list(recipients))
+                except smtplib.SMTPRecipientsRefused as exc:
+                    refused = exc.recipients
+                except smtplib.SMTPResponseException as exc:
+                    # The server refused this message (e.g. 552, too big), not the connection: try the others.
+                    errors.append(f"e-mail: {type(exc).__name__}: {exc.smtp_code}")
+                    continue
+                taken = {r for r in recipients if r not in refused}
+                accepted |= taken
+                if len(taken) < len(recipients):
+                    errors.append(f"the SMTP server refused {len(recipients) - len(taken)} recipient(s)")
+    except (OSError, smtplib.SMTPException) as exc:
+        errors.append(f"e-mail: {type(exc).__name__}: {exc}")
+    return accepted, errors
 
 
 def send_webhook(http: httpx.Client, hook: AlertWebhook, message: AlertMessage, timeout: float) -> None:
@@ -323,6 +406,20 @@ def deliver_due(
     return report
 
 
+def _mails(message: AlertMessage, pending: Sequence[Recipient]) -> list[tuple[AlertMessage, list[str]]]:
+    """The e-mails for these recipients: one of their own for each person, one per language for the
+    configured addresses (shared inboxes the installation or the policy names together)."""
+    mails: list[tuple[AlertMessage, list[str]]] = []
+    shared: dict[str, list[str]] = {}
+    for r in pending:
+        if r.personal:
+            mails.append((message.in_language(r.language), [r.address]))
+        else:
+            shared.setdefault(r.language, []).append(r.address)
+    mails += [(message.in_language(language), addresses) for language, addresses in shared.items()]
+    return mails
+
+
 def _deliver_one(
     store: repo.Store,
     settings: Settings,
@@ -338,16 +435,19 @@ def _deliver_one(
         targets = targets_for(settings, alert)
     except AlertSettingsError as exc:
         targets, errors = Targets(), [str(exc)]
-    message = message_for(settings, alert)
-    pending_mail = [a for a in targets.emails if email_key(a) not in delivered]
-    if pending_mail:
-        try:
-            accepted = send_email(settings, message, pending_mail, options.timeout_s)
-            delivered |= {email_key(a) for a in accepted}
-            if len(accepted) < len(pending_mail):
-                errors.append(f"the SMTP server refused {len(pending_mail) - len(accepted)} recipient(s)")
-        except (OSError, smtplib.SMTPException, RuntimeError) as exc:
-            errors.append(f"e-mail: {type(exc).__name__}: {exc}")
+    message = message_for(settings, alert, targets.language)
+    pending = [r for r in targets.mail() if email_key(r.address) not in delivered]
+    skipped: set[str] = set()
+    if not settings.smtp_host and any(r.personal for r in pending):
+        # An installation that sends no e-mail (webhooks only) does not fail every alert because a lead has an
+        # address; configured addresses still do, since someone asked for e-mail there.
+        log.warning("alert %s: HIERNIET_SMTP_HOST is not set, the leads' addresses are not told", alert.id)
+        skipped = {email_key(r.address) for r in pending if r.personal}
+        pending = [r for r in pending if not r.personal]
+    if pending:
+        accepted, mail_errors = send_emails(settings, _mails(message, pending), options.timeout_s)
+        delivered |= {email_key(a) for a in accepted}
+        errors += mail_errors
     for hook in targets.webhooks:
         if webhook_key(hook) in delivered:
             continue
@@ -357,9 +457,11 @@ def _deliver_one(
         except (httpx.HTTPError, RuntimeError) as exc:
             # The address may hold the hook's secret: the error names the format, never the URL.
             errors.append(f"{hook.format} webhook: {type(exc).__name__}")
-    if not targets.keys() and not errors:
+    if not set(targets.keys()) - skipped and not errors:
         errors.append(
-            "no one to tell: set HIERNIET_ALERT_EMAIL_TO or HIERNIET_ALERT_WEBHOOKS, or `alerts:` in the policy"
+            "no one to tell: give the organisation's leads an e-mail address (`hierniet user email NAME ADDRESS`) "
+            "and set HIERNIET_SMTP_HOST, set HIERNIET_ALERT_EMAIL_TO or HIERNIET_ALERT_WEBHOOKS, or `alerts:` in "
+            "the policy"
         )
     now = utcnow()
     values: dict[str, Any] = {"delivered": sorted(delivered), "last_error": "; ".join(errors)[:2000] or None}

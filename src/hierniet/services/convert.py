@@ -143,7 +143,13 @@ def audit_view(e: t.AuditEntry) -> AuditView:
 
 def user_view(u: t.User) -> UserView:
     return UserView(
-        id=u.id, name=u.name, role=u.role, organisation_id=u.organisation_id, active=u.active, created_at=u.created_at
+        id=u.id,
+        name=u.name,
+        role=u.role,
+        organisation_id=u.organisation_id,
+        active=u.active,
+        created_at=u.created_at,
+        email=u.email,
     )
 
 

@@ -34,6 +34,8 @@ class Person:
     #: Whether they can sign in to the desk (machine accounts only hold API tokens).
     has_password: bool
     created_at: datetime
+    #: Where alerts reach them if they lead (only admins list people, so only they see it).
+    email: str | None = None
 
 
 def list_people(store: repo.Store, actor: Actor) -> list[Person]:
@@ -56,6 +58,7 @@ def list_people(store: repo.Store, actor: Actor) -> list[Person]:
                     active=u.active,
                     has_password=bool(u.password_hash),
                     created_at=u.created_at,
+                    email=u.email,
                 )
             )
     return sorted(people, key=lambda p: p.name.lower())

@@ -294,6 +294,8 @@ class UserView:
     organisation_id: int | None
     active: bool
     created_at: datetime
+    #: Where alerts reach them if they lead; only people who manage users see it.
+    email: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -965,8 +965,10 @@ def set_action_status(session: Session, action_ids: Sequence[int], status: str) 
 # --- users and tokens ----------------------------------------------------------------------------------
 
 
-def add_user(session: Session, *, name: str, role: str, organisation_id: int | None) -> User:
-    row = User(name=name, role=role, organisation_id=organisation_id, active=True, created_at=utcnow())
+def add_user(
+    session: Session, *, name: str, role: str, organisation_id: int | None, email: str | None = None
+) -> User:
+    row = User(name=name, role=role, organisation_id=organisation_id, email=email, active=True, created_at=utcnow())
     session.add(row)
     session.flush()
     return row
@@ -981,7 +983,7 @@ def user_by_name(session: Session, name: str) -> User | None:
 
 
 def update_user(session: Session, user_id: int, **changes: Any) -> None:
-    allowed = {"role", "active"}
+    allowed = {"role", "active", "email"}
     if set(changes) - allowed:
         raise ValueError(f"a user's {', '.join(sorted(set(changes) - allowed))} cannot be changed")
     if changes:

@@ -14,7 +14,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import Session
 
-from hierniet.store.tables import Alert, Channel, Organisation
+from hierniet.store.tables import Alert, Channel, Organisation, User
 
 QUEUED = "queued"
 
@@ -67,6 +67,44 @@ class ClaimedAlert:
     platform: str
     channel_policy: str | None
     raid_id: int | None = None
+    #: The people who may be told by e-mail: the organisation's active leads and admins, and the admins of every
+    #: organisation, who have an address (hierniet.services.alerts decides which of them are told).
+    people: tuple[AlertPerson, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class AlertPerson:
+    user_id: int
+    email: str
+    locale: str | None
+    role: str
+    #: True for an admin of every organisation (no organisation of their own).
+    everywhere: bool
+
+
+def alert_people(session: Session, organisation_ids: Sequence[int]) -> dict[int, tuple[AlertPerson, ...]]:
+    """Per organisation, its active leads and admins with an e-mail address, and the active admins of every
+    organisation with one (under each organisation), by user id."""
+    if not organisation_ids:
+        return {}
+    stmt = (
+        select(User)
+        .where(
+            User.active.is_(True),
+            User.email.is_not(None),
+            or_(
+                and_(User.organisation_id.in_(list(organisation_ids)), User.role.in_(("lead", "admin"))),
+                and_(User.organisation_id.is_(None), User.role == "admin"),
+            ),
+        )
+        .order_by(User.id)
+    )
+    found: dict[int, list[AlertPerson]] = {o: [] for o in organisation_ids}
+    for u in session.scalars(stmt):
+        person = AlertPerson(u.id, u.email or "", u.locale, u.role, u.organisation_id is None)
+        for organisation_id in organisation_ids if u.organisation_id is None else [u.organisation_id]:
+            found[organisation_id].append(person)
+    return {o: tuple(people) for o, people in found.items()}
 
 
 def claimed(session: Session, worker: str, ids: Sequence[int]) -> list[ClaimedAlert]:
@@ -79,6 +117,8 @@ def claimed(session: Session, worker: str, ids: Sequence[int]) -> list[ClaimedAl
         .where(Alert.id.in_(list(ids)), Alert.claimed_by == worker)
         .order_by(Alert.id)
     )
+    rows = list(session.execute(stmt))
+    people = alert_people(session, sorted({o.id for _, o, _ in rows}))
     return [
         ClaimedAlert(
             id=a.id,
@@ -95,8 +135,9 @@ def claimed(session: Session, worker: str, ids: Sequence[int]) -> list[ClaimedAl
             platform=c.platform,
             channel_policy=c.policy_yaml,
             raid_id=a.raid_id,
+            people=people.get(o.id, ()),
         )
-        for a, o, c in session.execute(stmt)
+        for a, o, c in rows
     ]
 
 

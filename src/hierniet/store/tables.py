@@ -334,8 +334,11 @@ class User(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     # The desk's session login; NULL for machine accounts that only hold API tokens.
     password_hash: Mapped[str | None] = mapped_column(String(255))
-    # The desk's language for this person (nl, fr, en); NULL follows the browser.
+    # The desk's language for this person (nl, fr, en, de); NULL follows the browser. Alerts to them by e-mail
+    # are in this language too (hierniet.services.alerts_text).
     locale: Mapped[str | None] = mapped_column(String(8))
+    # Where alerts of their organisation reach them if they are a lead (0020); NULL: not by e-mail.
+    email: Mapped[str | None] = mapped_column(String(254))
     # The person's desk preferences (e.g. how severe content is shielded), validated by the desk's service.
     preferences: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
     # Bumped when the person signs out, or their password, role or switch changes: every desk session

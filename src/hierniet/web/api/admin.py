@@ -87,12 +87,22 @@ def list_users(store: StoreDep, actor: ActorDep) -> Any:
 
 @router.post("/users", response_model=UserPublic, status_code=status.HTTP_201_CREATED)
 def create_user(body: UserCreate, store: StoreDep, actor: ActorDep) -> Any:
-    return service.create_user(store, actor, name=body.name, role=body.role.value, organisation_id=body.organisation_id)
+    return service.create_user(
+        store, actor, name=body.name, role=body.role.value, organisation_id=body.organisation_id, email=body.email
+    )
 
 
 @router.patch("/users/{user_id}", response_model=UserPublic)
 def update_user(user_id: Id, body: UserUpdate, store: StoreDep, actor: ActorDep) -> Any:
-    return service.update_user(store, actor, user_id, role=body.role.value if body.role else None, active=body.active)
+    return service.update_user(
+        store,
+        actor,
+        user_id,
+        role=body.role.value if body.role else None,
+        active=body.active,
+        # Left out, the address stays; sent as null or "", it is removed.
+        **({"email": body.email} if "email" in body.model_fields_set else {}),
+    )
 
 
 @router.get("/users/{user_id}/tokens", response_model=list[TokenPublic])

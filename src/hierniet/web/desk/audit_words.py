@@ -118,6 +118,8 @@ KEYS: dict[str, str] = {
     "by": N_("by"),
     "shield": N_("severe content"),
     "role": N_("role"),
+    # Whether a person has an e-mail address for alerts now (never the address: services.admin).
+    "email": N_("e-mail address"),
     "name": N_("name"),
     "platform": N_("platform"),
     "external_id": N_("id on the platform"),

@@ -57,7 +57,7 @@ def _people_page(
         roles=ROLES,
         every_organisation=ctx.actor.organisation_id is None,
         error=error,
-        form={"name": "", "role": Role.MODERATOR.value, "organisation_id": ""} | (form or {}),
+        form={"name": "", "role": Role.MODERATOR.value, "organisation_id": "", "email": ""} | (form or {}),
     )
 
 
@@ -74,13 +74,14 @@ def add_person(
     organisation_id: Annotated[str, Form()] = "",
     password: Annotated[str, Form()] = "",
     confirm: Annotated[str, Form()] = "",
+    email: Annotated[str, Form()] = "",
 ) -> Response:
     require(ctx.actor, Permission.MANAGE_USERS, "add users")
-    typed = {"name": name, "role": role, "organisation_id": organisation_id}
+    typed = {"name": name, "role": role, "organisation_id": organisation_id, "email": email}
     if password != confirm:
         error = ctx.t("The password and its confirmation differ: type them again.")
         return _people_page(ctx, 422, error=error, form=typed)
-    problem = _person_problem(ctx, name.strip(), role, password)
+    problem = _person_problem(ctx, name.strip(), role, password) or _email_problem(ctx, email)
     if problem:
         return _people_page(ctx, 422, error=problem, form=typed)
     where: int | None = None
@@ -91,7 +92,7 @@ def add_person(
             return _people_page(ctx, 422, error=ctx.t("Choose an organisation from the list."), form=typed)
     try:
         user = admin.create_user(
-            ctx.store, ctx.actor, name=name.strip(), role=role, organisation_id=where, password=password
+            ctx.store, ctx.actor, name=name.strip(), role=role, organisation_id=where, password=password, email=email
         )
     except ServiceError as exc:
         error = str(exc)
@@ -132,6 +133,34 @@ def switch(ctx: SignedIn, user_id: Id, active: Annotated[str, Form()] = "") -> R
         ctx.flash(ctx.t("%(name)s is switched on again.", name=user.name))
     else:
         ctx.flash(ctx.t("%(name)s is switched off: they cannot sign in and their sessions have ended.", name=user.name))
+    return RedirectResponse(f"{PREFIX}/people", status_code=303)
+
+
+def _email_problem(ctx: DeskContext, email: str) -> str | None:
+    """What is wrong with an e-mail address, in the page's language (the service says it in English)."""
+    try:
+        admin.clean_email(email)
+    except ServiceError:
+        return ctx.t("Write one e-mail address such as lead@example.org (no spaces or commas), or leave it empty.")
+    return None
+
+
+@people_router.post("/people/{user_id}/email", dependencies=Csrf)
+def set_email(ctx: SignedIn, user_id: Id, email: Annotated[str, Form()] = "") -> Response:
+    require(ctx.actor, Permission.MANAGE_USERS, "set e-mail addresses")
+    problem = _email_problem(ctx, email)
+    if problem:
+        return _people_page(ctx, 422, error=problem)
+    try:
+        user = admin.update_user(ctx.store, ctx.actor, user_id, email=email)
+    except ServiceError as exc:
+        if exc.status_code == 404:
+            raise
+        return _people_page(ctx, exc.status_code, error=str(exc))
+    if user.email:
+        ctx.flash(ctx.t("Alerts reach %(name)s at %(email)s if they lead.", name=user.name, email=user.email))
+    else:
+        ctx.flash(ctx.t("%(name)s has no e-mail address now: alerts do not reach them by e-mail.", name=user.name))
     return RedirectResponse(f"{PREFIX}/people", status_code=303)
 
 
