@@ -12,10 +12,7 @@ import pytest
 
 from connectors.fakes import FakeGraph, FakeYouTube
 from connectors.test_outbox import connect_facebook, connect_youtube, queue
-from hierniet.coordination import Coordination
-from hierniet.coordination.buckets import RedisBuckets
-from hierniet.coordination.factory import redis_client
-from hierniet.coordination.leases import RedisLeases
+from coordination_helpers import max_in_any_second, redis_workers
 from hierniet.services import raids
 from hierniet.services.actions import ActionStatus
 from hierniet.services.outbox import Worker, WorkerOptions
@@ -27,26 +24,8 @@ from store.dbfixtures import Desk, FakeTriage
 @pytest.fixture
 def separate(redis_url: str) -> Any:
     """Coordination as a separate worker process holds it: its own Redis connection."""
-    clients: list[Any] = []
-
-    def one() -> Coordination:
-        client = redis_client(redis_url)
-        clients.append(client)
-        return Coordination(RedisBuckets(client), RedisLeases(client), "redis", client)
-
-    yield one
-    for client in clients:
-        client.close()
-
-
-def _max_in_any_second(stamps: list[float]) -> int:
-    stamps = sorted(stamps)
-    best, start = 0, 0
-    for end, at in enumerate(stamps):
-        while at - stamps[start] >= 1.0:
-            start += 1
-        best = max(best, end - start + 1)
-    return best
+    with redis_workers(redis_url) as one:
+        yield one
 
 
 def test_four_outbox_workers_keep_to_the_platforms_rate(
@@ -92,7 +71,7 @@ def test_four_outbox_workers_keep_to_the_platforms_rate(
     assert statuses == [ActionStatus.DONE] * 20
     assert sum(graph.effects.values()) == 20
     # Four workers each with its own limiter would send up to 4 x (rate + 1) in the first second.
-    assert _max_in_any_second(stamps) <= rate + 1, sorted(s - min(stamps) for s in stamps)
+    assert max_in_any_second(stamps) <= rate + 1, sorted(s - min(stamps) for s in stamps)
 
 
 def test_a_channel_is_polled_by_one_worker_at_a_time(

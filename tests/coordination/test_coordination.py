@@ -14,10 +14,11 @@ import httpx
 import pytest
 
 from connectors.fakeserver import FakePlatform, Reply
+from coordination_helpers import max_in_any_second, redis_workers
 from hierniet.coordination import Coordination, for_url
 from hierniet.coordination.buckets import MemoryBuckets, RedisBuckets, acquire
 from hierniet.coordination.factory import redis_client
-from hierniet.coordination.leases import MemoryLeases, RedisLeases, take_turn
+from hierniet.coordination.leases import MemoryLeases, take_turn
 
 
 @pytest.fixture(params=["memory", "redis"])
@@ -33,27 +34,8 @@ def make(kind: str, request: pytest.FixtureRequest) -> Iterator[Any]:
         shared = for_url(None)
         yield lambda: shared
         return
-    url = request.getfixturevalue("redis_url")
-    clients: list[Any] = []
-
-    def one() -> Coordination:
-        client = redis_client(url)
-        clients.append(client)
-        return Coordination(RedisBuckets(client), RedisLeases(client), "redis", client)
-
-    yield one
-    for client in clients:
-        client.close()
-
-
-def _max_in_any_second(stamps: list[float]) -> int:
-    stamps = sorted(stamps)
-    best, start = 0, 0
-    for end, at in enumerate(stamps):
-        while at - stamps[start] >= 1.0:
-            start += 1
-        best = max(best, end - start + 1)
-    return best
+    with redis_workers(request.getfixturevalue("redis_url")) as one:
+        yield one
 
 
 def test_four_workers_sharing_a_bucket_never_exceed_the_rate(make: Any) -> None:
@@ -85,7 +67,7 @@ def test_four_workers_sharing_a_bucket_never_exceed_the_rate(make: Any) -> None:
         elapsed = time.monotonic() - started
     assert len(stamps) == 24
     # A full bucket lets one call through at once, then `rate` a second: never more than rate + 1 in a second.
-    assert _max_in_any_second(stamps) <= rate + 1, sorted(s - stamps[0] for s in stamps)
+    assert max_in_any_second(stamps) <= rate + 1, sorted(s - stamps[0] for s in stamps)
     assert elapsed >= (24 - 1) / rate - 0.05  # four unshared buckets would have taken a quarter of that
 
 
