@@ -14,6 +14,8 @@ def test_shipped_lists_find_needs_in_four_languages() -> None:
     assert "animals" in words.needs_in("Wer kann unsere Katzen nehmen?")
     assert words.needs_in("Free hot meals tonight") == ["food_water"]
     assert words.needs_in("stroomopwaarts varen") == []  # whole words only
+    assert words.needs_in("Wij bieden opvang aan voor festivalgangers") == ["shelter"]
+    assert "shelter" not in words.needs_in("Wie kan onze hond opvangen?")  # the verb, for the dog
 
 
 def test_prefix_entries() -> None:
