@@ -137,6 +137,7 @@ def queue(
     limit: int = 50,
     offset: int = 0,
     after: str | None = None,
+    position: int = 0,
 ) -> Page[QueueItem]:
     """The comments matching `filters`, most severe (then oldest) first unless `order` says otherwise.
 
@@ -144,7 +145,9 @@ def queue(
     `total_exact` is False and `total` is that bound: more comments match. The page's `next_after` is the
     cursor of the next page (keyset pagination, `after`): with the filters and order unchanged, following it
     shows each comment once however many arrive or are decided meanwhile; `offset` still works, but a deep
-    offset reads every row before it and moves when comments arrive."""
+    offset reads every row before it and moves when comments arrive. With `after`, `position` (how many
+    comments the pages before held: the desk knows its page number) lets the count reach the end of this page,
+    as it does with `offset`, so page 2 of 2 is not called page 1 of more than 1."""
     require(actor, Permission.READ_QUEUE, "read the queue")
     _paging(limit, offset)
     key = decode_after(after) if after else None
@@ -152,7 +155,9 @@ def queue(
         raise InvalidInput("give either `after` (the next page's cursor) or `offset`, not both")
     query = to_query(actor, filters)
     with store.session() as s:
-        rows, total, exact = repo.queue(s, query, limit=limit, offset=offset, count_limit=COUNT_LIMIT, after=key)
+        rows, total, exact = repo.queue(
+            s, query, limit=limit, offset=offset, count_limit=COUNT_LIMIT, after=key, position=position
+        )
     items = [
         QueueItem(
             id=c.id,

@@ -641,11 +641,13 @@ def queue(
     offset: int,
     count_limit: int | None = None,
     after: QueueKey | None = None,
+    position: int = 0,
 ) -> tuple[list[tuple[Comment, Channel, Author | None]], int, bool]:
     """One page of the queue, the number of comments matching and whether that number is exact.
 
     With `after` the page starts after that comment (keyset pagination; `offset` is then 0) and the number
-    counts the matches from the top of the queue, as for the first page.
+    counts the matches from the top of the queue, as for the first page, up to `position` (the comments of
+    the pages before) + `limit` at least, as `offset` does.
 
     With `count_limit` the matches are first looked for in no order, at most max(count_limit, offset +
     limit) + 1 of them (issue 12). Where no more turn up, the number is exact and the page is sorted from
@@ -671,7 +673,7 @@ def queue(
     else:
         # Clamped below the largest integer SQLite and PostgreSQL take: an offset near it (the API allows any
         # 64-bit id as an offset) would otherwise overflow the LIMIT.
-        bound = min(max(count_limit, offset + limit), MAX_ID - 1)
+        bound = min(max(count_limit, max(offset, position if after is not None else 0) + limit), MAX_ID - 1)
         ids = _first_matches(session, q, bound + 1)
         exact = len(ids) <= bound
         if exact and not ids:

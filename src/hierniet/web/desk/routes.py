@@ -340,7 +340,7 @@ def queue_page(ctx: SignedIn) -> Response:
     offset = (form.page - 1) * size
     try:
         if form.after and form.page > 1 and _cursor_ok(form.after):
-            page = queue.queue(ctx.store, actor, filters, limit=size, after=form.after)
+            page = queue.queue(ctx.store, actor, filters, limit=size, after=form.after, position=offset)
         else:
             page = queue.queue(ctx.store, actor, filters, limit=size, offset=offset)
         by_label = queue.label_counts(ctx.store, actor, replace(filters, label=None))
