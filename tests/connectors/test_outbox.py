@@ -89,7 +89,7 @@ def worker(desk: Desk, settings: Settings, **options: Any) -> Worker:
         worker_id=options.pop("worker_id", "w1"),
         rates={"facebook": 0, "youtube": 0},
         poll=False,
-        backoff_base_s=1.0,
+        backoff_base_s=options.pop("backoff_base_s", 1.0),
         **options,
     )
     return Worker(desk.store, settings, opts, rng=random.Random(1))
@@ -140,7 +140,8 @@ def test_a_failing_platform_delays_only_its_own_actions(
     queue(desk, fake_triage, yt_channel, {"y1": ["reject"], "y2": ["reject"]})
     graph.server.fail("POST", r"/v25.0/f\d", [Reply(500, {"error": {"message": "unknown", "code": 1}})])
 
-    w = worker(desk, settings)
+    # A backoff long enough that a slow round on a loaded machine does not make the actions due again.
+    w = worker(desk, settings, backoff_base_s=30.0)
     first = w.run_once()
     assert (first.done, first.retried, first.put_back) == (2, 1, 2)
     assert youtube.status == {"y1": "rejected", "y2": "rejected"}
