@@ -271,6 +271,14 @@ def _label_step(
         )
 
     step = base
+    if label is Label.OK and base is CharterStep.NONE and policy.replies.answer_questions and _asks(verdict):
+        step = CharterStep.REPLY
+        reasons.append(
+            Reason(
+                "policy.question",
+                "The comment asks a question: answer it (replies.answer_questions).",
+            )
+        )
     if rules.ladder and record.strikes and STEP_RANK[base] <= STEP_RANK[rules.ladder[-1]]:
         below = [i for i, rung in enumerate(rules.ladder) if STEP_RANK[rung] <= STEP_RANK[base]]
         position = below[-1] if below else -1
@@ -310,6 +318,11 @@ def _label_step(
             )
         )
     return _Candidate(label, step, cand.score)
+
+
+def _asks(verdict: Verdict) -> bool:
+    """Triage found a question in the comment (a question to the organisation, not to a person it mentions)."""
+    return any(getattr(r, "code", None) == "triage.asks" for r in verdict.reasons)
 
 
 def _read_history(history: Sequence[HistoryEntry], policy: Policy, now: datetime) -> _Record:

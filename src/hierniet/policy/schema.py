@@ -193,6 +193,9 @@ class Helpline(_Model):
 class Replies(_Model):
     min_language_confidence: float = Field(0.5, ge=0.0, le=1.0)
     silent_labels: tuple[Label, ...] = (Label.SPAM,)
+    #: A comment that asks a question, with nothing else to act on, gets the reply step: community managers
+    #: answer questions, and an unanswered one reads as the organisation not listening.
+    answer_questions: bool = True
 
 
 class Retention(_Model):

@@ -34,6 +34,7 @@ from hierniet.triage.rules.hate import (
 from hierniet.triage.rules.implicit import implicit_derogation
 from hierniet.triage.rules.insult import insult_rules, staff_insulted
 from hierniet.triage.rules.pattern_rules import pattern_rules
+from hierniet.triage.rules.questions import asks
 from hierniet.triage.rules.threat import benign_act, group_cleansed, idiom, threat_rules, violence_intended
 
 SUPPRESSING_FLAGS = frozenset(
@@ -352,6 +353,14 @@ RULES: tuple[Rule, ...] = (
         "Praise with no complaint cue, negation or question anywhere is no complaint: the model is damped.",
         praise_only,
         negative=(("en", "We waited two hours but the concert was absolutely worth it!"),),
+    ),
+    Rule(
+        "context.asks",
+        Label.OK,
+        Stage.COMMENT,
+        "A comment that asks a question (not of a person it mentions) needs an answer: the verdict says so.",
+        asks,
+        negative=(("nl", "@jan_v ge hoort uzelf toch bezig?"), ("fr", "Bodycams ? Enfin une bonne idée.")),
     ),
     Rule(
         "context.group_mention",

@@ -55,6 +55,7 @@ MESSAGES: dict[str, str] = {
     "policy.no_report": N_("%(platform)s offers no way to report: keep the evidence instead."),
     "policy.silent": N_("No reply: the policy keeps %(label)s unanswered."),
     "policy.also_criticism": N_("Also criticism: answer the complaint as well; criticism itself is never hidden."),
+    "policy.question": N_("The comment asks a question: answer it (replies.answer_questions)."),
     "policy.criticism": N_("Criticism gets an answer, not a hide: the reply routes the commenter to customer service."),
     "policy.distress": N_(
         "Someone may be in distress: a caring reply with the helpline, and the team lead is alerted."
@@ -162,6 +163,7 @@ MESSAGES: dict[str, str] = {
     "triage.insisting_question": N_("A question that insists (“%(words)s”): a complaint to answer."),
     "triage.who_pays": N_("Asks who pays: a complaint to answer."),
     "triage.idiom": N_("“%(words)s” is a figure of speech, not a threat."),
+    "triage.asks": N_("The comment asks a question: it needs an answer."),
     "triage.homonym": N_("“%(words)s” is used here as an ordinary word, not a slur."),
     "triage.counter_speech": N_(
         "Hostile words about a group are quoted or condemned (counter-speech): not counted as hate."
