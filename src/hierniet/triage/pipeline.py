@@ -581,9 +581,10 @@ def _concrete_threat(analysis: Analysis, labels: Sequence[Label]) -> str:
         t.norm in ("emoji_knife", "emoji_gun", "emoji_bomb", "emoji_axe") for t in analysis.normalized.tokens
     ):
         return "weapon"
-    # A day or an hour is in every other comment ("hopefully buses run again on Sunday"): it makes a threat
-    # concrete only when a rule, not the model alone, found the threat.
-    if _WHEN.search(text) and analysis.rule_score(Label.THREAT) >= 0.5:
+    # A day or an hour ("demain matin", "zaterdag om 10u") makes a threat found concrete: the speaker has a
+    # moment in mind. Everyday plans with a day ("hopefully buses run again on Sunday") are kept out of the
+    # threat label itself (the model's hard negatives, the idiom and benign-act rules), not here.
+    if _WHEN.search(text):
         return "time"
     return ""
 
