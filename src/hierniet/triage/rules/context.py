@@ -69,6 +69,7 @@ class Vocab:
     treated: frozenset[str]
     relative: dict[str, frozenset[str]]  # per language: Dutch "die" is a relative, English "die" is not
     people_nouns: dict[str, frozenset[str]]
+    self_as: dict[str, frozenset[tuple[str, ...]]]  # per language: Dutch and German "als"
 
 
 @cache
@@ -124,6 +125,7 @@ def vocab() -> Vocab:
         treated=union("treated"),
         relative={lang: table[lang].singles("relative") for lang in languages},
         people_nouns={lang: table[lang].singles("people_nouns") for lang in languages},
+        self_as={lang: table[lang].phrases("self_as") for lang in languages},
     )
 
 

@@ -492,13 +492,35 @@ def group_mention(ctx: Context, result: RuleResult) -> None:
             for h in ctx.hits(LexCategory.POSITIVE)
         ):
             result.flags.add("positive_mention")
-        if result.flags & {"negation", "counter_speech", "positive_mention"}:
+        if all(_self_identified(ctx, h) for h in names):
+            # The speaker speaks as one of the group ("Als moslima durf ik niet te gaan zwemmen"): their fear or
+            # wish is no threat either, unless a rule finds violence in it.
+            result.flags.add("self_identified")
+            result.damp_model(Label.THREAT, 0.5)
+        if result.flags & {"negation", "counter_speech", "positive_mention", "self_identified"}:
             result.damp_model(Label.HATE, 0.35)
         result.flags.add("identity_mention")
     if not result.targets:
         for hit in ctx.hits(LexCategory.IDENTITY):
             if hit.entry.target:
                 result.targets[hit.entry.target] += 1
+
+
+def _self_identified(ctx: Context, hit: Hit) -> bool:
+    """ "Als moslima durf ik ...", "En tant que femme, je ...", "As a gay man I ...": the speaker names the group
+    as their own, right before its name, and speaks in the first person in the same sentence. Dutch and German
+    "als" is also "if" ("als moslims hier komen"): the first person makes it the speaker's own."""
+    norms = ctx.norms
+    # "als (jonge) moslima": the phrase ends right before the group's name or one word before it.
+    before = any(
+        end - len(p) >= 0 and tuple(norms[end - len(p) : end]) == p
+        for p in vocab().self_as.get(ctx.language, frozenset())
+        for end in (hit.first, hit.first - 1)
+    )
+    if not before:
+        return False
+    sentence = ctx.sentence(hit.first)
+    return any(ctx.sentence(p) == sentence for p in ctx.first_person)
 
 
 #: Flags that say a rule held a label back; recorded as `suppressed_by` ("hate.slur/counter_speech").

@@ -70,6 +70,7 @@ LIST_KEYS: dict[str, str] = {
     "payers": "asking who pays (wie betaalt, qui paie, who pays, wer zahlt): the taxpayer's complaint",
     "info_openers": "openings of a question asking for information (hoe, comment, how, wie; kan ik, est-ce que)",
     "idioms": "figures of speech made of violence or death words (kill time, tuer le temps, dood van het lachen)",
+    "self_as": "words before a group's name that make the speaker one of them (als moslima, en tant que femme)",
     "beasts": "animals and vermin said of people in a bare verdict after a group is named (\"... Animals.\")",
 }
 #: Words written as they are (not normalised): what a group or a person is replaced with before the model reads.

@@ -1,0 +1,47 @@
+"""A speaker who names a group as their own ("Als moslima ...", "En tant que femme, je ...") mentions it; the
+model's hate and threat are damped there. Sentences written for this test, not from the devset or frozen split."""
+
+from __future__ import annotations
+
+import pytest
+
+from hierniet.domain import Comment, Label, Verdict
+from hierniet.triage.pipeline import Triage
+
+
+def _read(triage: Triage, text: str) -> Verdict:
+    return triage.classify([Comment(id="s", text=text)])[0]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Als moslima en oud-leerling ben ik hier echt blij mee.",
+        "Als jonge moslima durf ik niet naar het zwembad als er alleen mannen zijn.",
+        "En tant que musulmane, je trouve cette initiative formidable.",
+        "As a gay man I am still treated as a risk when I want to give blood.",
+        "Als Muslimin freue ich mich sehr über diesen Raum.",
+    ],
+)
+def test_the_speaker_naming_their_own_group_is_no_hate(triage: Triage, text: str) -> None:
+    verdict = _read(triage, text)
+    assert not verdict.is_abuse, (verdict.labels, verdict.scores)
+
+
+def test_self_identification_is_found_only_right_before_the_name_with_the_first_person(triage: Triage) -> None:
+    analysis = triage.analyse([Comment(id="s", text="Als moslima durf ik niet te gaan zwemmen.", language_hint="nl")])
+    assert any("self_identified" in u.rules.flags for u in analysis[0].units)
+    # Dutch "als" is also "if": no first person, no self-identification.
+    analysis = triage.analyse([Comment(id="s", text="Als moslims hier komen, moeten ze zich aanpassen.")])
+    assert not any("self_identified" in u.rules.flags for u in analysis[0].units)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Als homo vind ik dat homo's vuile viezeriken zijn.",  # the group named again, with hostile words
+        "En tant que femme je dis que les musulmans sont des rats.",  # another group
+    ],
+)
+def test_hate_beside_a_self_identification_stays_hate(triage: Triage, text: str) -> None:
+    assert Label.HATE in _read(triage, text).labels
