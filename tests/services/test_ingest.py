@@ -244,7 +244,8 @@ def test_real_triage_end_to_end(desk: Desk, real_triage: FakeTriage) -> None:
         actor=desk.actors["moderator"],
     )
     by_id = {c.external_id: c for c in result.created}
-    assert by_id["r1"].step == "none" and by_id["r3"].step == "none"
+    # A question gets the reply step (replies.answer_questions); thanks get nothing.
+    assert by_id["r1"].step == "reply" and by_id["r3"].step == "none"
     assert "insult" in by_id["r2"].labels and by_id["r2"].step in ("refer", "hide")
     detail = queue.comment_detail(desk.store, desk.actors["moderator"], by_id["r3"].comment_id)
     assert detail.verdict is not None and detail.verdict.language == "fr"

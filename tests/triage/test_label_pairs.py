@@ -111,3 +111,35 @@ def test_a_threat_with_name_calling_keeps_the_insult(triage: Triage) -> None:
 @pytest.mark.parametrize("text", ["Bravo les filles, quelle finale !", "Proficiat aan alle vrouwen van het team!"])
 def test_congratulations_to_a_group_are_not_hate(triage: Triage, text: str) -> None:
     assert Label.HATE not in _labels(triage, text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "De baliemedewerkster van het containerpark, die met de rode jas, liet ons een uur staan. Domme trut.",
+        "Les agents à l'entrée du parc hier soir, quelle bande d'abrutis. Aucune info, rien.",
+    ],
+)
+def test_an_insult_in_another_sentence_than_the_staff_is_a_complaint_too(triage: Triage, text: str) -> None:
+    labels = _labels(triage, text)
+    assert {Label.CRITICISM, Label.INSULT} <= labels, labels
+
+
+def test_an_insult_of_another_commenter_beside_the_staff_is_no_complaint(triage: Triage) -> None:
+    labels = _labels(triage, "@kevin_b87 die chauffeur deed gewoon zijn werk, domme trut dat ge zijt.")
+    assert Label.CRITICISM not in labels, labels
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Het nieuwe fietspad is mooi, maar de bewegwijzering is een ramp, ik ben twee keer verloren gereden.",
+        "Le parcours est joli, mais l'éclairage du tunnel est catastrophique.",
+    ],
+)
+def test_a_bad_judgement_without_the_service_named_is_a_complaint(triage: Triage, text: str) -> None:
+    assert Label.CRITICISM in _labels(triage, text)
+
+
+def test_a_bad_judgement_of_what_others_say_is_no_complaint(triage: Triage) -> None:
+    assert Label.CRITICISM not in _labels(triage, "Schandalig hoe sommigen hier reageren, echt een schande.")

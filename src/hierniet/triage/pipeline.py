@@ -462,6 +462,21 @@ class Triage:
         ):
             labels.remove(Label.INSULT)
             scores[Label.INSULT] = min(scores[Label.INSULT], 0.49)
+        if (
+            Label.INSULT in labels
+            and Label.CRITICISM not in labels
+            and "staff_named" in analysis.comment_rules.flags
+            and not {Label.HATE, Label.THREAT, Label.SEXUAL, Label.DEFAMATION, Label.DOXXING} & set(labels)
+        ):
+            # An insult in a comment about the service's staff or the service ("Die bibliothecaris aan de balie
+            # ... Arrogante kwast.") is a complaint too, wherever in the comment the insult sits: the charter
+            # answers the complaint and acts on the insult.
+            scores[Label.CRITICISM] = max(scores.get(Label.CRITICISM, 0.0), 0.6)
+            labels.append(Label.CRITICISM)
+            rules.fired.setdefault("criticism.staff_insulted", set()).add(Label.CRITICISM)
+            rules.reasons.append(
+                Reason("triage.staff_insult_complaint", "an insult in a comment about the service: a complaint too")
+            )
         evidence = list(rules.evidence)
         reasons: list[str] = list(rules.reasons)
         for label in labels:

@@ -49,16 +49,16 @@ def criticism_rules(ctx: Context, result: RuleResult) -> None:
 
 
 def service_judged(ctx: Context, result: RuleResult) -> None:
-    """ "Amai, wat een chaos weer bij De Lijn", "Merci la STIB, quelle honte": the service (or its staff) and a
-    bad judgement in one clause is a complaint, which the charter answers, however mild its words. Not when
-    the judgement is negated or the clause is about a protected group (that is read as hate or not at all)."""
-    if ctx.hits(LexCategory.IDENTITY, LexCategory.SLUR) or "praise" in result.flags:
+    """ "Amai, wat een chaos weer bij De Lijn", "Merci la STIB, quelle honte", "le balisage pour les piétons est
+    catastrophique": a bad judgement in a comment under the organisation's post is a complaint about what the
+    post is about, which the charter answers, however mild its words, whether or not the service is named.
+    Not when the judgement is negated, condemns what others say (counter-speech), the comment speaks to another
+    commenter (a handle) or the clause is about a protected group (that is read as hate or not at all)."""
+    if ctx.hits(LexCategory.IDENTITY, LexCategory.SLUR) or "praise" in result.flags or ctx.counter:
         return
     v = vocab()
     norms = ctx.norms
-    service = ctx.hits(LexCategory.SERVICE)
-    staff = bool(phrase_starts(v.staff, norms))
-    if not service and not staff:
+    if "@" in ctx.nt.original:
         return
     for i in phrase_starts(v.negative_judgements, norms):
         if ctx.negated(i, window=3):

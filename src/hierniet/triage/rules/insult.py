@@ -5,7 +5,7 @@ from __future__ import annotations
 from hierniet.domain import Label, Reason
 from hierniet.triage.lexicons import Flag, LexCategory
 from hierniet.triage.matcher import Hit
-from hierniet.triage.rules.common import hit_evidence, mentioned_not_used
+from hierniet.triage.rules.common import hit_evidence, mentioned_not_used, overlaps
 from hierniet.triage.rules.context import Context, RuleResult, after_collective, phrase_starts, vocab
 
 
@@ -115,3 +115,17 @@ def staff_insulted(ctx: Context, result: RuleResult) -> None:
             words=words,
         ),
     )
+
+
+def staff_named(ctx: Context, result: RuleResult) -> None:
+    """The comment names the organisation's staff or service and speaks to no other commenter (read on the whole
+    comment): the pipeline then reads an insult found anywhere in it, by a rule or by the model, as aimed at
+    the service too ("Die bibliothecaris aan de balie ... Arrogante kwast."), so the complaint gets its reply."""
+    if "@" in ctx.nt.original:
+        return
+    # The service lexicon also names elected office (burgemeester, schepen), which the non-protected groups
+    # name too: an insult of a politician is no complaint about the service.
+    roles = ctx.hits(LexCategory.OTHER_GROUP)
+    service = [h for h in ctx.hits(LexCategory.SERVICE) if not any(overlaps(h, r) for r in roles)]
+    if service or phrase_starts(vocab().staff, ctx.norms):
+        result.flags.add("staff_named")

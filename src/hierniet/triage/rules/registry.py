@@ -32,7 +32,7 @@ from hierniet.triage.rules.hate import (
     slur_rules,
 )
 from hierniet.triage.rules.implicit import implicit_derogation
-from hierniet.triage.rules.insult import insult_rules, staff_insulted
+from hierniet.triage.rules.insult import insult_rules, staff_insulted, staff_named
 from hierniet.triage.rules.pattern_rules import pattern_rules
 from hierniet.triage.rules.questions import asks
 from hierniet.triage.rules.threat import benign_act, group_cleansed, idiom, threat_rules, violence_intended
@@ -353,6 +353,14 @@ RULES: tuple[Rule, ...] = (
         "Praise with no complaint cue, negation or question anywhere is no complaint: the model is damped.",
         praise_only,
         negative=(("en", "We waited two hours but the concert was absolutely worth it!"),),
+    ),
+    Rule(
+        "context.staff_named",
+        Label.CRITICISM,
+        Stage.COMMENT,
+        "The staff or the service named, no commenter addressed: an insult in the comment is a complaint too.",
+        staff_named,
+        negative=(("nl", "@jan_v die chauffeur was echt vriendelijk."),),
     ),
     Rule(
         "context.asks",
