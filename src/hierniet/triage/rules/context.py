@@ -68,7 +68,12 @@ class Vocab:
     info_openers: dict[str, frozenset[tuple[str, ...]]]  # per language: German "wie" asks how, Dutch "wie" who
     treated: frozenset[str]
     relative: dict[str, frozenset[str]]  # per language: Dutch "die" is a relative, English "die" is not
+    free_relative: dict[str, frozenset[str]]
     people_nouns: dict[str, frozenset[str]]
+    comparison: frozenset[str]
+    articles: frozenset[str]
+    of_mine: frozenset[tuple[str, ...]]
+    pointing: frozenset[str]
 
 
 @cache
@@ -123,7 +128,12 @@ def vocab() -> Vocab:
         info_openers={lang: table[lang].phrases("info_openers") for lang in languages},
         treated=union("treated"),
         relative={lang: table[lang].singles("relative") for lang in languages},
+        free_relative={lang: table[lang].singles("free_relative") for lang in languages},
         people_nouns={lang: table[lang].singles("people_nouns") for lang in languages},
+        comparison=union("comparison"),
+        articles=union("articles"),
+        of_mine=union_phrases("of_mine"),
+        pointing=union("pointing"),
     )
 
 

@@ -71,7 +71,16 @@ LIST_KEYS: dict[str, str] = {
     "info_openers": "openings of a question asking for information (hoe, comment, how, wie; kan ik, est-ce que)",
     "idioms": "figures of speech made of violence or death words (kill time, tuer le temps, dood van het lachen)",
     "beasts": "animals and vermin said of people in a bare verdict after a group is named (\"... Animals.\")",
+    "comparison": "words of comparison before an animal word: a likeness, not a verdict (als, comme, like, wie)",
+    "articles": "articles that make an ambiguous slur the ordinary word (de pot, une tapette, a fag, eine Tunte)",
+    "of_mine": "'of mine' after an ambiguous slur: the ordinary word (van mij, de moi, of mine, von mir)",
+    "pointing": "words pointing at one person before an ambiguous slur (die aap, cette guenon, that ape, dieser Affe)",
+    "free_relative": "relatives with no noun before them that open a sentence (wie, quiconque, whoever, wer)",
 }
+#: Lists whose every word must also be in another list of the same file: (list, the list that holds it, why).
+SUBSETS: tuple[tuple[str, str, str], ...] = (
+    ("free_relative", "relative", "a free relative is a relative pronoun the rules read only where it is one"),
+)
 #: Words written as they are (not normalised): what a group or a person is replaced with before the model reads.
 TEXT_KEYS: dict[str, str] = {
     "group_placeholder": "the plain word that stands in for a group name when the model reads a clause (mensen)",
@@ -149,6 +158,7 @@ def load_words_file(path: Path) -> Words:
     if missing:
         raise WordsError(f"{path}: missing key(s) {', '.join(missing)}. Every language file needs every list")
     lists = {key: _normalised(path, key, raw[key]) for key in LIST_KEYS}
+    _check_subsets(path, lists)
     texts: dict[str, str] = {}
     for key in TEXT_KEYS:
         value = raw[key]
@@ -157,6 +167,16 @@ def load_words_file(path: Path) -> Words:
         texts[key] = value.strip()
     version = _version(path)
     return Words(language, version, lists, texts)
+
+
+def _check_subsets(path: Path, lists: Mapping[str, frozenset[tuple[str, ...]]]) -> None:
+    for key, holder, why in SUBSETS:
+        stray = sorted(" ".join(p) for p in lists[key] - lists[holder])
+        if stray:
+            raise WordsError(
+                f"{path}: '{key}' holds {', '.join(stray)}, which '{holder}' does not ({why}). "
+                f"Add them to '{holder}' too, or remove them from '{key}'"
+            )
 
 
 def _version(path: Path) -> str:
