@@ -74,6 +74,9 @@ class Vocab:
     articles: frozenset[str]
     of_mine: frozenset[tuple[str, ...]]
     pointing: frozenset[str]
+    at_clock: frozenset[str]
+    why: frozenset[str]
+    thanks: frozenset[str]
 
 
 @cache
@@ -134,6 +137,9 @@ def vocab() -> Vocab:
         articles=union("articles"),
         of_mine=union_phrases("of_mine"),
         pointing=union("pointing"),
+        at_clock=union("at_clock"),
+        why=union("why"),
+        thanks=union("thanks"),
     )
 
 

@@ -76,6 +76,9 @@ LIST_KEYS: dict[str, str] = {
     "of_mine": "'of mine' after an ambiguous slur: the ordinary word (van mij, de moi, of mine, von mir)",
     "pointing": "words pointing at one person before an ambiguous slur (die aap, cette guenon, that ape, dieser Affe)",
     "free_relative": "relatives with no noun before them that open a sentence (wie, quiconque, whoever, wer)",
+    "at_clock": "prepositions before a time of day, not a length of time (om 18u, à 9h, at, um)",
+    "why": "words that ask why (waarom, pourquoi, why, warum): a question that reproaches, not one that asks",
+    "thanks": "thanks and cheers said beside a question, no complaint (bedankt, merci, thanks, danke, super)",
 }
 #: Lists whose every word must also be in another list of the same file: (list, the list that holds it, why).
 SUBSETS: tuple[tuple[str, str, str], ...] = (
