@@ -77,6 +77,7 @@ class Vocab:
     at_clock: frozenset[str]
     why: frozenset[str]
     thanks: frozenset[str]
+    possessive_verbs: frozenset[str]
 
 
 @cache
@@ -140,6 +141,7 @@ def vocab() -> Vocab:
         at_clock=union("at_clock"),
         why=union("why"),
         thanks=union("thanks"),
+        possessive_verbs=union("possessive_verbs"),
     )
 
 

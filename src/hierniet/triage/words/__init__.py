@@ -79,10 +79,14 @@ LIST_KEYS: dict[str, str] = {
     "at_clock": "prepositions before a time of day, not a length of time (om 18u, à 9h, at, um)",
     "why": "words that ask why (waarom, pourquoi, why, warum): a question that reproaches, not one that asks",
     "thanks": "thanks and cheers said beside a question, no complaint (bedankt, merci, thanks, danke, super)",
+    "possessive_verbs": "possessives that are also a verb opening a question (Dutch 'Zijn vrouwen ...?': are, not his)",
 }
+#: Lists a language may leave empty (`key: []`): what they name does not exist in every language.
+MAY_BE_EMPTY: frozenset[str] = frozenset({"possessive_verbs"})
 #: Lists whose every word must also be in another list of the same file: (list, the list that holds it, why).
 SUBSETS: tuple[tuple[str, str, str], ...] = (
     ("free_relative", "relative", "a free relative is a relative pronoun the rules read only where it is one"),
+    ("possessive_verbs", "possessives", "the rules read it as a verb only where it could be read as a possessive"),
 )
 #: Words written as they are (not normalised): what a group or a person is replaced with before the model reads.
 TEXT_KEYS: dict[str, str] = {
@@ -126,7 +130,9 @@ def words_dir() -> Path:
 
 
 def _normalised(path: Path, key: str, value: Any) -> frozenset[tuple[str, ...]]:
-    if not isinstance(value, list) or not value:
+    if key in MAY_BE_EMPTY and not isinstance(value, list):
+        raise WordsError(f"{path}: '{key}' must be a list of words. Write it as {key}: [word, ...], or {key}: []")
+    if not isinstance(value, list) or not (value or key in MAY_BE_EMPTY):
         raise WordsError(f"{path}: '{key}' must be a non-empty list of words. Write it as {key}: [word, word, ...]")
     out: set[tuple[str, ...]] = set()
     for item in value:
