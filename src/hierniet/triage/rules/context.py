@@ -78,6 +78,10 @@ class Vocab:
     why: frozenset[str]
     thanks: frozenset[str]
     possessive_verbs: frozenset[str]
+    # Per language, the possessives that do not address the reader in it ("mijn nicht", "sa tapette"): before an
+    # ambiguous slur they make it the ordinary word, where the reader's ("jouw aap") aim it. Built once here, not
+    # at every hit.
+    possessives_not_yours: dict[str, frozenset[str]]
 
 
 @cache
@@ -85,8 +89,10 @@ def vocab() -> Vocab:
     table = load_words()
     languages = tuple(table)
     negators = union_phrases("negators")
+    possessives = union("possessives")
+    second_person = {lang: table[lang].singles("second_person") for lang in languages}
     return Vocab(
-        second_person={lang: table[lang].singles("second_person") for lang in languages},
+        second_person=second_person,
         first_person={lang: table[lang].singles("first_person") for lang in languages},
         third_plural=union_phrases("third_plural"),
         negators=frozenset(p[0] for p in negators if len(p) == 1),
@@ -102,7 +108,7 @@ def vocab() -> Vocab:
         stop=union_phrases("stop"),
         copulas=union("copulas"),
         country_words=union("country_words"),
-        possessives=union("possessives"),
+        possessives=possessives,
         praise=union("praise"),
         praise_pairs=union_phrases("praise_pairs"),
         complaint_cues=union("complaint_cues"),
@@ -142,6 +148,7 @@ def vocab() -> Vocab:
         why=union("why"),
         thanks=union("thanks"),
         possessive_verbs=union("possessive_verbs"),
+        possessives_not_yours={lang: possessives - second_person[lang] for lang in languages},
     )
 
 

@@ -212,7 +212,7 @@ def _aimed_homonym(ctx: Context, hit: Hit) -> bool:
     v = vocab()
     norms = ctx.norms
     before = norms[hit.first - 1] if hit.first > 0 else ""
-    own = v.possessives - v.second_person.get(ctx.language, frozenset())
+    own = v.possessives_not_yours.get(ctx.language, v.possessives)
     if before in v.pejoratives or ctx.near(ctx.second_person, hit.first, 4):
         return True  # "een vuile makak", "sale singe", "ge zijt een aap"
     # "de pot", "une tapette", "a fag", "een nicht van mij": the ordinary word.
