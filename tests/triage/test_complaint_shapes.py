@@ -5,12 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from hierniet.domain import Comment, Label, Verdict
+from hierniet.domain import Label
 from hierniet.triage.pipeline import Triage
-
-
-def _verdict(triage: Triage, text: str) -> Verdict:
-    return triage.classify([Comment(id="1", text=text)])[0]
+from triage_helpers import classify_one
 
 
 @pytest.mark.parametrize(
@@ -26,7 +23,7 @@ def _verdict(triage: Triage, text: str) -> Verdict:
     ],
 )
 def test_a_complaint_shape_is_criticism(triage: Triage, text: str, rule_reason: str) -> None:
-    verdict = _verdict(triage, text)
+    verdict = classify_one(triage, text)
     assert Label.CRITICISM in verdict.labels, (verdict.labels, verdict.reasons)
     assert "criticism.complaint_shape" in verdict.rules_fired, verdict.rules_fired
     assert rule_reason in {r.code for r in verdict.reasons}, verdict.reasons
@@ -44,13 +41,13 @@ def test_a_complaint_shape_is_criticism(triage: Triage, text: str, rule_reason: 
     ],
 )
 def test_asking_praising_or_a_time_of_day_is_no_complaint(triage: Triage, text: str) -> None:
-    verdict = _verdict(triage, text)
+    verdict = classify_one(triage, text)
     assert Label.CRITICISM not in verdict.labels, (verdict.labels, verdict.reasons, verdict.rules_fired)
     assert "criticism.complaint_shape" not in verdict.rules_fired
 
 
 def test_a_question_beside_a_statement_of_loss_is_not_damped(triage: Triage) -> None:
-    verdict = _verdict(triage, "Ik verlies hierdoor echt geld. Is er een compensatie voorzien?")
+    verdict = classify_one(triage, "Ik verlies hierdoor echt geld. Is er een compensatie voorzien?")
     assert not any(s.startswith("context.info_question") for s in verdict.suppressed_by), verdict.suppressed_by
 
 
@@ -62,15 +59,15 @@ def test_a_question_beside_a_statement_of_loss_is_not_damped(triage: Triage) -> 
     ],
 )
 def test_support_and_satisfaction_are_neither_complaint_nor_insult(triage: Triage, text: str) -> None:
-    verdict = _verdict(triage, text)
+    verdict = classify_one(triage, text)
     assert verdict.labels == (Label.OK,), (verdict.labels, verdict.reasons)
 
 
 def test_swearing_at_a_group_is_no_complaint(triage: Triage) -> None:
-    verdict = _verdict(triage, "F*cking immigrants ruin every city they touch.")
+    verdict = classify_one(triage, "F*cking immigrants ruin every city they touch.")
     assert Label.HATE in verdict.labels and Label.CRITICISM not in verdict.labels, verdict.labels
 
 
 def test_a_satisfied_customer_turned_angry_is_a_complaint(triage: Triage) -> None:
-    verdict = _verdict(triage, "Nooit problemen gehad, tot vandaag: al drie uur geen internet.")
+    verdict = classify_one(triage, "Nooit problemen gehad, tot vandaag: al drie uur geen internet.")
     assert Label.CRITICISM in verdict.labels, verdict.reasons

@@ -6,12 +6,9 @@ from __future__ import annotations
 
 import pytest
 
-from hierniet.domain import Comment, Label, Verdict
+from hierniet.domain import Label
 from hierniet.triage.pipeline import Triage
-
-
-def _verdict(triage: Triage, text: str) -> Verdict:
-    return triage.classify([Comment(id="1", text=text)])[0]
+from triage_helpers import classify_one
 
 
 @pytest.mark.parametrize(
@@ -24,7 +21,7 @@ def _verdict(triage: Triage, text: str) -> Verdict:
     ],
 )
 def test_disagreeing_with_a_decision_is_criticism(triage: Triage, text: str) -> None:
-    verdict = _verdict(triage, text)
+    verdict = classify_one(triage, text)
     assert Label.CRITICISM in verdict.labels, (verdict.labels, verdict.reasons)
     assert not verdict.is_abuse, verdict.labels
 
@@ -38,5 +35,5 @@ def test_disagreeing_with_a_decision_is_criticism(triage: Triage, text: str) -> 
     ],
 )
 def test_agreement_and_praise_are_not_criticism(triage: Triage, text: str) -> None:
-    verdict = _verdict(triage, text)
+    verdict = classify_one(triage, text)
     assert "criticism.disagreement" not in verdict.rules_fired, verdict.rules_fired

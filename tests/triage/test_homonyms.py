@@ -6,12 +6,9 @@ from __future__ import annotations
 
 import pytest
 
-from hierniet.domain import Comment, Label, Verdict
+from hierniet.domain import Label
 from hierniet.triage.pipeline import Triage
-
-
-def _verdict(triage: Triage, text: str) -> Verdict:
-    return triage.classify([Comment(id="1", text=text)])[0]
+from triage_helpers import classify_one
 
 
 @pytest.mark.parametrize(
@@ -25,7 +22,7 @@ def _verdict(triage: Triage, text: str) -> Verdict:
     ],
 )
 def test_the_ordinary_word_is_no_abuse(triage: Triage, text: str) -> None:
-    verdict = _verdict(triage, text)
+    verdict = classify_one(triage, text)
     assert not verdict.is_abuse, (verdict.labels, verdict.reasons)
 
 
@@ -39,10 +36,10 @@ def test_the_ordinary_word_is_no_abuse(triage: Triage, text: str) -> None:
     ],
 )
 def test_the_slur_aimed_at_people_stays_hate(triage: Triage, text: str) -> None:
-    verdict = _verdict(triage, text)
+    verdict = classify_one(triage, text)
     assert Label.HATE in verdict.labels, (verdict.labels, verdict.reasons)
 
 
 def test_an_ambiguous_slur_at_the_reader_is_an_insult(triage: Triage) -> None:
-    verdict = _verdict(triage, "Ge zijt een vuile aap, weet ge dat?")
+    verdict = classify_one(triage, "Ge zijt een vuile aap, weet ge dat?")
     assert verdict.is_abuse, (verdict.labels, verdict.reasons)

@@ -6,12 +6,9 @@ from __future__ import annotations
 
 import pytest
 
-from hierniet.domain import Comment, Label, Verdict
+from hierniet.domain import Label
 from hierniet.triage.pipeline import Triage
-
-
-def _verdict(triage: Triage, text: str) -> Verdict:
-    return triage.classify([Comment(id="1", text=text)])[0]
+from triage_helpers import classify_one
 
 
 @pytest.mark.parametrize(
@@ -28,7 +25,7 @@ def _verdict(triage: Triage, text: str) -> Verdict:
     ],
 )
 def test_implicit_derogation_of_a_group_is_hate(triage: Triage, text: str) -> None:
-    verdict = _verdict(triage, text)
+    verdict = classify_one(triage, text)
     assert Label.HATE in verdict.labels, (verdict.labels, verdict.reasons)
     assert "hate.implicit_derogation" in verdict.rules_fired, verdict.rules_fired
 
@@ -38,7 +35,7 @@ def test_implicit_derogation_of_a_group_is_hate(triage: Triage, text: str) -> No
     ["Liever dood dan met een Turk trouwen.", "I'd rather die than have a gay son.", "Women should stay at home."],
 )
 def test_a_refusal_or_a_role_is_hate_not_a_threat(triage: Triage, text: str) -> None:
-    verdict = _verdict(triage, text)
+    verdict = classify_one(triage, text)
     assert Label.HATE in verdict.labels and Label.THREAT not in verdict.labels, (verdict.labels, verdict.reasons)
 
 
@@ -53,7 +50,7 @@ def test_a_refusal_or_a_role_is_hate_not_a_threat(triage: Triage, text: str) -> 
     ],
 )
 def test_the_same_shapes_without_a_group_or_condemned_are_not_hate(triage: Triage, text: str) -> None:
-    verdict = _verdict(triage, text)
+    verdict = classify_one(triage, text)
     assert Label.HATE not in verdict.labels, (verdict.labels, verdict.reasons)
 
 
@@ -66,7 +63,7 @@ def test_the_same_shapes_without_a_group_or_condemned_are_not_hate(triage: Triag
     ],
 )
 def test_a_group_called_incompatible_or_refused_over_a_dead_body_is_hate(triage: Triage, text: str) -> None:
-    verdict = _verdict(triage, text)
+    verdict = classify_one(triage, text)
     assert Label.HATE in verdict.labels, (verdict.labels, verdict.reasons)
     assert Label.THREAT not in verdict.labels, verdict.reasons
 
@@ -80,7 +77,7 @@ def test_a_group_called_incompatible_or_refused_over_a_dead_body_is_hate(triage:
     ],
 )
 def test_incompatible_rules_or_a_dead_body_for_a_park_are_no_hate(triage: Triage, text: str) -> None:
-    verdict = _verdict(triage, text)
+    verdict = classify_one(triage, text)
     assert Label.HATE not in verdict.labels and Label.THREAT not in verdict.labels, (verdict.labels, verdict.reasons)
 
 
@@ -95,7 +92,7 @@ def test_incompatible_rules_or_a_dead_body_for_a_park_are_no_hate(triage: Triage
     ],
 )
 def test_a_question_that_doubts_a_groups_mind_or_rights_is_hate(triage: Triage, text: str) -> None:
-    verdict = _verdict(triage, text)
+    verdict = classify_one(triage, text)
     assert Label.HATE in verdict.labels, (verdict.labels, verdict.reasons)
 
 
@@ -103,4 +100,4 @@ def test_a_question_that_doubts_a_groups_mind_or_rights_is_hate(triage: Triage, 
     "text", ["Waarom mogen moslims hier niet bidden?", "Zijn vrouwen zijn allebei dokter.", "Is het water warm genoeg?"]
 )
 def test_a_plain_question_or_his_wives_are_no_hate(triage: Triage, text: str) -> None:
-    assert Label.HATE not in _verdict(triage, text).labels
+    assert Label.HATE not in classify_one(triage, text).labels

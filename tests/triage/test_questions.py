@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from hierniet.domain import CharterStep, Comment, Label, Platform
+from hierniet.domain import CharterStep, Label, Platform
 from hierniet.policy import default_policy, recommend
 from hierniet.triage.pipeline import Triage
+from triage_helpers import classify_one
 
 QUESTIONS = [
     "Is het stadhuis open op tweede kerstdag?",
@@ -29,13 +30,11 @@ NOT_TO_THE_ORGANISATION = [
 
 
 def _asks(triage: Triage, text: str) -> bool:
-    verdict = triage.classify([Comment(id="q", text=text)])[0]
-    return "triage.asks" in {r.code for r in verdict.reasons}
-
+    return "triage.asks" in {r.code for r in classify_one(triage, text).reasons}
 
 @pytest.mark.parametrize("text", QUESTIONS)
 def test_a_question_is_marked_and_gets_a_reply(triage: Triage, text: str) -> None:
-    verdict = triage.classify([Comment(id="q", text=text)])[0]
+    verdict = classify_one(triage, text)
     assert "triage.asks" in {r.code for r in verdict.reasons}, verdict.reasons
     assert not verdict.is_abuse, verdict.labels
     rec = recommend(verdict, (), default_policy(), Platform.FACEBOOK)
@@ -50,7 +49,7 @@ def test_no_question_to_the_organisation(triage: Triage, text: str) -> None:
 
 def test_a_question_does_not_lower_abuse(triage: Triage) -> None:
     """A hostile comment put as a question keeps its label and its step; the question adds nothing."""
-    verdict = triage.classify([Comment(id="q", text="Waarom laten jullie die vuile makakken hier nog binnen?")])[0]
+    verdict = classify_one(triage, "Waarom laten jullie die vuile makakken hier nog binnen?")
     assert Label.HATE in verdict.labels
     rec = recommend(verdict, (), default_policy(), Platform.FACEBOOK)
     assert rec.step not in (CharterStep.NONE, CharterStep.REPLY)

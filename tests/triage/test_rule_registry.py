@@ -6,20 +6,12 @@ from functools import cache
 
 import pytest
 
-from hierniet.domain import Comment, Language
+from hierniet.domain import Comment
 from hierniet.triage.lexicons import load_all
-from hierniet.triage.matcher import LexiconIndex
 from hierniet.triage.model import TriageModel
-from hierniet.triage.normalize import fold_aligned, normalize
-from hierniet.triage.patterns import find_patterns
-from hierniet.triage.pii import find_pii
-from hierniet.triage.pipeline import Triage, build_indexes, find_hits
-from hierniet.triage.rules import RULES, Rule, RuleResult, apply_rules
-
-
-@cache
-def indexes() -> dict[str, LexiconIndex]:
-    return build_indexes(load_all())
+from hierniet.triage.pipeline import Triage
+from hierniet.triage.rules import RULES, Rule, RuleResult
+from triage_helpers import rules_on_whole
 
 
 @cache
@@ -31,12 +23,6 @@ def reader() -> Triage:
 def run(text: str, language: str) -> RuleResult:
     """The rules as the pipeline runs them: clause by clause, with what each clause refers back to."""
     return reader().analyse([Comment(id="rule", text=text, language_hint=language)])[0].rules
-
-
-def run_whole(text: str, language: str) -> RuleResult:
-    nt = normalize(text)
-    hits = find_hits(indexes()[language], nt, Language(language))
-    return apply_rules(nt, language, hits, list(find_patterns(fold_aligned(text))), find_pii(text))
 
 
 CASES = [
@@ -66,5 +52,5 @@ def test_every_rule_is_named_documented_and_unique() -> None:
 
 
 def test_suppression_is_recorded_with_the_rule_that_held_back() -> None:
-    result = run_whole("Moslims zijn geen ratten.", "nl")
+    result = rules_on_whole("Moslims zijn geen ratten.", "nl")
     assert any(s.startswith("hate.group_predicate/negation") for s in result.suppressed), result.suppressed

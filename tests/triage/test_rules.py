@@ -2,33 +2,14 @@
 
 from __future__ import annotations
 
-from functools import cache
-
 import pytest
 
-from hierniet.domain import Label, Language, Target
-from hierniet.triage.lexicons import load_all
-from hierniet.triage.matcher import LexiconIndex
-from hierniet.triage.normalize import fold_aligned, normalize
-from hierniet.triage.patterns import find_patterns
-from hierniet.triage.pii import find_pii
-from hierniet.triage.pipeline import build_indexes, find_hits
-from hierniet.triage.rules import RuleResult, apply_rules
-
-
-@cache
-def indexes() -> dict[str, LexiconIndex]:
-    return build_indexes(load_all())
-
-
-def rules(text: str, language: str) -> RuleResult:
-    nt = normalize(text)
-    hits = find_hits(indexes()[language], nt, Language(language))
-    return apply_rules(nt, language, hits, list(find_patterns(fold_aligned(text))), find_pii(text))
+from hierniet.domain import Label, Target
+from triage_helpers import rules_on_whole
 
 
 def score(text: str, language: str, label: Label) -> float:
-    return rules(text, language).scores.get(label, 0.0)
+    return rules_on_whole(text, language).scores.get(label, 0.0)
 
 
 @pytest.mark.parametrize(
@@ -44,7 +25,7 @@ def score(text: str, language: str, label: Label) -> float:
     ],
 )
 def test_group_derogation_is_hate(text: str, language: str, target: Target | None) -> None:
-    result = rules(text, language)
+    result = rules_on_whole(text, language)
     assert result.scores.get(Label.HATE, 0.0) >= 0.7, result.reasons
     if target is not None:
         assert result.target == target
@@ -64,7 +45,7 @@ def test_group_derogation_is_hate(text: str, language: str, target: Target | Non
     ],
 )
 def test_negation_counter_speech_and_reclaimed_use_are_not_hate(text: str, language: str, flag: str) -> None:
-    result = rules(text, language)
+    result = rules_on_whole(text, language)
     assert result.scores.get(Label.HATE, 0.0) < 0.5, result.reasons
     assert flag in result.flags
     if flag != "reclaimed":
@@ -76,7 +57,7 @@ def test_negation_counter_speech_and_reclaimed_use_are_not_hate(text: str, langu
     [("Those proud dykes are disgusting", "en"), ("Trotse flikkers, walgelijk volk", "nl")],
 )
 def test_pride_does_not_reclaim_a_word_used_with_contempt(text: str, language: str) -> None:
-    result = rules(text, language)
+    result = rules_on_whole(text, language)
     assert result.scores.get(Label.HATE, 0.0) >= 0.7, result.reasons
     assert "reclaimed" not in result.flags
 
@@ -90,34 +71,34 @@ def test_pride_does_not_reclaim_a_word_used_with_contempt(text: str, language: s
     ],
 )
 def test_a_slur_turned_back_on_its_speaker_is_counter_speech(text: str, language: str) -> None:
-    result = rules(text, language)
+    result = rules_on_whole(text, language)
     assert "counter_speech" in result.flags, result.reasons
     assert result.scores.get(Label.HATE, 0.0) < 0.5
 
 
 def test_disclaimer_is_not_counter_speech() -> None:
-    result = rules("Ik ben geen racist, maar moslims zijn ratten", "nl")
+    result = rules_on_whole("Ik ben geen racist, maar moslims zijn ratten", "nl")
     assert result.scores.get(Label.HATE, 0.0) >= 0.7
 
 
 def test_neutral_group_mention_is_no_rule_evidence() -> None:
     # The model reads the clause with the group's name masked, so a bare mention needs no damping;
     # a mention with a positive word is damped all the same.
-    result = rules("Als moslima ben ik blij met deze markt", "nl")
+    result = rules_on_whole("Als moslima ben ik blij met deze markt", "nl")
     assert result.scores.get(Label.HATE, 0.0) == 0.0
     assert "identity_mention" in result.flags
-    praised = rules("Wij zijn allemaal mensen, joden en moslims, en welkom hier", "nl")
+    praised = rules_on_whole("Wij zijn allemaal mensen, joden en moslims, en welkom hier", "nl")
     assert praised.damp.get(Label.HATE, 1.0) < 1.0
 
 
 def test_insults_of_non_protected_targets_are_insults_not_hate() -> None:
-    result = rules("Die scheidsrechter is een vuile klootzak", "nl")
+    result = rules_on_whole("Die scheidsrechter is een vuile klootzak", "nl")
     assert result.scores.get(Label.INSULT, 0.0) >= 0.7
     assert result.scores.get(Label.HATE, 0.0) < 0.5
 
 
 def test_one_person_of_a_group_insulted_is_an_insult() -> None:
-    result = rules("De vrouw aan het loket is een trut", "nl")
+    result = rules_on_whole("De vrouw aan het loket is een trut", "nl")
     assert result.scores.get(Label.HATE, 0.0) < 0.5
 
 
@@ -127,7 +108,7 @@ def test_reported_speech_is_not_the_commenters_insult() -> None:
 
 
 def test_swearing_at_a_situation_is_not_abuse() -> None:
-    result = rules("Putain encore en retard, c'est la troisième fois", "fr")
+    result = rules_on_whole("Putain encore en retard, c'est la troisième fois", "fr")
     assert all(result.scores.get(label, 0.0) < 0.5 for label in (Label.INSULT, Label.HATE, Label.THREAT))
     assert "profanity" in result.flags
     # "retard" is a Dutch/German slur entry but an ordinary French word: never hate here.
@@ -145,7 +126,7 @@ def test_threats_direct_and_veiled() -> None:
 def test_doxxing_and_own_data() -> None:
     assert score("Zijn adres is Kerkstraat 12, 9000 Gent", "nl", Label.DOXXING) >= 0.8
     assert score("Quelqu'un a l'adresse de ce chauffeur ?", "fr", Label.DOXXING) >= 0.8
-    mine = rules("Bel me gerust terug op 0472 12 34 56 voor mijn klacht", "nl")
+    mine = rules_on_whole("Bel me gerust terug op 0472 12 34 56 voor mijn klacht", "nl")
     assert mine.scores.get(Label.DOXXING, 0.0) < 0.5 and "own_data" in mine.flags
 
 
@@ -157,7 +138,7 @@ def test_self_harm_and_spam() -> None:
 
 def test_evidence_spans_point_into_the_original_text() -> None:
     text = "Die   M0SL1MS zijn k@kkerlakken!!"
-    result = rules(text, "nl")
+    result = rules_on_whole(text, "nl")
     assert result.evidence
     for evidence in result.evidence:
         assert text[evidence.start : evidence.end] == evidence.text

@@ -23,6 +23,7 @@ from hierniet.training.own import load_own
 from hierniet.triage.normalize import normalize
 from hierniet.triage.pipeline import Triage, default_triage
 from hierniet.triage.units import split_units
+from triage_helpers import classify_one
 
 DEVSET = Path(__file__).resolve().parents[3] / "shared" / "devset"
 HARMLESS = (
@@ -76,7 +77,7 @@ def test_a_harmless_sentence_never_lowers_the_verdict(data: st.DataObject, harml
         pytest.skip("no hateful example is caught")
     text, labels = data.draw(st.sampled_from(examples))
     combined = f"{harmless} {text}" if before else f"{text} {harmless}"
-    verdict = default_triage().classify([Comment(id="x", text=combined)])[0]
+    verdict = classify_one(default_triage(), combined)
     assert labels <= set(verdict.labels), f"{combined!r}: {labels} lost, got {verdict.labels} {verdict.reasons}"
 
 
@@ -113,21 +114,21 @@ def test_units(text: str, units: int) -> None:
 
 
 def test_negation_stays_in_its_clause(triage: Triage) -> None:
-    verdict = triage.classify([Comment(id="1", text="Ik heb niets tegen moslims, maar het zijn allemaal ratten.")])[0]
+    verdict = classify_one(triage, "Ik heb niets tegen moslims, maar het zijn allemaal ratten.")
     assert Label.HATE in verdict.labels, verdict.reasons
-    verdict = triage.classify([Comment(id="2", text="Ik heb niets tegen moslims.")])[0]
+    verdict = classify_one(triage, "Ik heb niets tegen moslims.")
     assert Label.HATE not in verdict.labels, verdict.reasons
 
 
 def test_counter_speech_stays_in_its_clause(triage: Triage) -> None:
-    verdict = triage.classify([Comment(id="1", text="Stop the lies. Muslims are vermin.")])[0]
+    verdict = classify_one(triage, "Stop the lies. Muslims are vermin.")
     assert Label.HATE in verdict.labels, verdict.reasons
-    verdict = triage.classify([Comment(id="2", text="Stop spreading lies that Muslims are vermin.")])[0]
+    verdict = classify_one(triage, "Stop spreading lies that Muslims are vermin.")
     assert Label.HATE not in verdict.labels, verdict.reasons
 
 
 def test_hate_in_a_following_sentence_refers_back(triage: Triage) -> None:
-    verdict = triage.classify([Comment(id="1", text="I met some Muslims at the market. They are vermin.")])[0]
+    verdict = classify_one(triage, "I met some Muslims at the market. They are vermin.")
     assert Label.HATE in verdict.labels and verdict.target is not None, verdict.reasons
 
 

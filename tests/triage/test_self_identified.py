@@ -5,12 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from hierniet.domain import Comment, Label, Verdict
+from hierniet.domain import Comment, Label
 from hierniet.triage.pipeline import Triage
-
-
-def _read(triage: Triage, text: str) -> Verdict:
-    return triage.classify([Comment(id="s", text=text)])[0]
+from triage_helpers import classify_one, labels_of
 
 
 @pytest.mark.parametrize(
@@ -24,7 +21,7 @@ def _read(triage: Triage, text: str) -> Verdict:
     ],
 )
 def test_the_speaker_naming_their_own_group_is_no_hate(triage: Triage, text: str) -> None:
-    verdict = _read(triage, text)
+    verdict = classify_one(triage, text)
     assert not verdict.is_abuse, (verdict.labels, verdict.scores)
 
 
@@ -44,4 +41,4 @@ def test_self_identification_is_found_only_right_before_the_name_with_the_first_
     ],
 )
 def test_hate_beside_a_self_identification_stays_hate(triage: Triage, text: str) -> None:
-    assert Label.HATE in _read(triage, text).labels
+    assert Label.HATE in labels_of(triage, text)

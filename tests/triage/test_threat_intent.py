@@ -6,12 +6,9 @@ from __future__ import annotations
 
 import pytest
 
-from hierniet.domain import Comment, Label, Verdict
+from hierniet.domain import Label
 from hierniet.triage.pipeline import Triage
-
-
-def _verdict(triage: Triage, text: str) -> Verdict:
-    return triage.classify([Comment(id="1", text=text)])[0]
+from triage_helpers import classify_one
 
 
 @pytest.mark.parametrize(
@@ -26,12 +23,12 @@ def _verdict(triage: Triage, text: str) -> Verdict:
     ],
 )
 def test_violence_said_as_an_intent_is_a_threat(triage: Triage, text: str) -> None:
-    verdict = _verdict(triage, text)
+    verdict = classify_one(triage, text)
     assert Label.THREAT in verdict.labels, (verdict.labels, verdict.reasons)
 
 
 def test_violence_toward_a_protected_group_is_hate_too(triage: Triage) -> None:
-    verdict = _verdict(triage, "Die moskee gaan we zondag platbranden.")
+    verdict = classify_one(triage, "Die moskee gaan we zondag platbranden.")
     assert {Label.THREAT, Label.HATE} <= set(verdict.labels), verdict.labels
 
 
@@ -45,7 +42,7 @@ def test_violence_toward_a_protected_group_is_hate_too(triage: Triage) -> None:
     ],
 )
 def test_reports_negations_and_banter_are_not_threats_by_rule(triage: Triage, text: str) -> None:
-    verdict = _verdict(triage, text)
+    verdict = classify_one(triage, text)
     assert "threat.violence_intended" not in verdict.rules_fired, verdict.reasons
 
 
@@ -59,7 +56,7 @@ def test_reports_negations_and_banter_are_not_threats_by_rule(triage: Triage, te
     ],
 )
 def test_a_meeting_announced_and_left_unsaid_is_a_threat(triage: Triage, text: str) -> None:
-    verdict = _verdict(triage, text)
+    verdict = classify_one(triage, text)
     assert "pattern.encounter_threat" in verdict.rules_fired, verdict.reasons
 
 
@@ -67,7 +64,7 @@ def test_a_meeting_announced_and_left_unsaid_is_a_threat(triage: Triage, text: s
     "text", ["Als ik Sofie tegenkom... ik heb haar al zo lang niet gezien!", "Si je trouve le temps... je passerai."]
 )
 def test_a_friendly_meeting_is_not_an_encounter_threat(triage: Triage, text: str) -> None:
-    assert "pattern.encounter_threat" not in _verdict(triage, text).rules_fired
+    assert "pattern.encounter_threat" not in classify_one(triage, text).rules_fired
 
 
 @pytest.mark.parametrize(
@@ -78,7 +75,7 @@ def test_a_friendly_meeting_is_not_an_encounter_threat(triage: Triage, text: str
     ],
 )
 def test_a_concrete_threat_is_severity_four(triage: Triage, text: str, why: str) -> None:
-    verdict = _verdict(triage, text)
+    verdict = classify_one(triage, text)
     assert Label.THREAT in verdict.labels and int(verdict.severity) == 4, (verdict.labels, verdict.severity)
     assert f"triage.concrete_threat_{why}" in [getattr(r, "code", "") for r in verdict.reasons]
 
@@ -89,12 +86,12 @@ def test_a_concrete_threat_is_severity_four(triage: Triage, text: str, why: str)
 )
 def test_a_day_named_in_a_harmless_comment_never_makes_it_severity_four(triage: Triage, text: str) -> None:
     # The model alone may misread a hope as a wish of harm; a day beside it must not send it to the police.
-    verdict = _verdict(triage, text)
+    verdict = classify_one(triage, text)
     assert int(verdict.severity) < 4, (verdict.labels, verdict.severity, verdict.reasons)
 
 
 def test_a_vague_threat_stays_severity_three(triage: Triage) -> None:
-    verdict = _verdict(triage, "Iemand zou die scheidsrechter eens een lesje moeten leren.")
+    verdict = classify_one(triage, "Iemand zou die scheidsrechter eens een lesje moeten leren.")
     assert Label.THREAT in verdict.labels and int(verdict.severity) == 3, (verdict.labels, verdict.severity)
 
 
@@ -106,32 +103,32 @@ def test_a_vague_threat_stays_severity_three(triage: Triage) -> None:
     ],
 )
 def test_an_advert_that_asks_for_money_or_card_details_is_a_medium_scam(triage: Triage, text: str) -> None:
-    verdict = _verdict(triage, text)
+    verdict = classify_one(triage, text)
     assert Label.SPAM in verdict.labels and int(verdict.severity) == 2, (verdict.labels, verdict.severity)
 
 
 def test_a_plain_advert_stays_low(triage: Triage) -> None:
-    verdict = _verdict(triage, "Volg mij voor make-up tips 💄💄 @beaute_gent 💄 nieuwe video elke dag!")
+    verdict = classify_one(triage, "Volg mij voor make-up tips 💄💄 @beaute_gent 💄 nieuwe video elke dag!")
     assert Label.SPAM not in verdict.labels or int(verdict.severity) == 1, (verdict.labels, verdict.severity)
 
 
 def test_a_scam_with_a_link_is_medium_spam_and_a_profile_link_is_no_advert(triage: Triage) -> None:
-    scam = _verdict(
+    scam = classify_one(
         triage, "Uw pakket wacht op verzending, betaal de douanekosten van 1,99 € via bpost-levering-be.info/betaal"
     )
     assert Label.SPAM in scam.labels and int(scam.severity) == 2, (scam.labels, scam.severity)
     # A social network's address points at a person, not a shop: no link cue for the advert rule.
-    profile = _verdict(triage, "Dit is zijn profiel: facebook.com/jan.peeters.gent")
+    profile = classify_one(triage, "Dit is zijn profiel: facebook.com/jan.peeters.gent")
     assert "spam.cues" not in profile.rules_fired
 
 
 def test_laughter_tempers_a_threat_only_the_model_read_but_never_a_rule_threat(triage: Triage) -> None:
-    banter = _verdict(triage, "Ik vermoord mijn broer als hij nog één keer mijn fiets leent zonder te vragen 😂😂")
+    banter = classify_one(triage, "Ik vermoord mijn broer als hij nog één keer mijn fiets leent zonder te vragen 😂😂")
     assert Label.THREAT not in banter.labels, banter.scores
-    real = _verdict(triage, "Ik steek je neer 😂")
+    real = classify_one(triage, "Ik steek je neer 😂")
     assert Label.THREAT in real.labels
     # A skull is laughter in chat ("I'm dead"), as is "xD".
-    exams = _verdict(triage, "ik ga nog dood aan die chemie-examens 💀💀")
+    exams = classify_one(triage, "ik ga nog dood aan die chemie-examens 💀💀")
     assert Label.THREAT not in exams.labels, exams.scores
 
 
@@ -143,7 +140,7 @@ def test_laughter_tempers_a_threat_only_the_model_read_but_never_a_rule_threat(t
     ],
 )
 def test_the_commenters_own_number_or_a_service_line_is_not_doxxing(triage: Triage, text: str) -> None:
-    assert Label.DOXXING not in _verdict(triage, text).labels
+    assert Label.DOXXING not in classify_one(triage, text).labels
 
 
 @pytest.mark.parametrize(
@@ -157,7 +154,7 @@ def test_the_commenters_own_number_or_a_service_line_is_not_doxxing(triage: Tria
     ],
 )
 def test_a_friendly_plan_with_a_group_and_a_day_is_neither_threat_nor_hate(triage: Triage, text: str) -> None:
-    verdict = _verdict(triage, text)
+    verdict = classify_one(triage, text)
     assert not {Label.THREAT, Label.HATE} & set(verdict.labels), (verdict.labels, verdict.reasons)
 
 
@@ -171,7 +168,7 @@ def test_a_friendly_plan_with_a_group_and_a_day_is_neither_threat_nor_hate(triag
     ],
 )
 def test_a_friendly_word_made_ironic_by_a_weapon_or_death_stays_a_threat(triage: Triage, text: str) -> None:
-    verdict = _verdict(triage, text)
+    verdict = classify_one(triage, text)
     assert Label.THREAT in verdict.labels, (verdict.labels, verdict.reasons)
     assert "context.benign_act/benign_act" not in verdict.suppressed_by
 
@@ -188,7 +185,7 @@ def test_a_friendly_word_made_ironic_by_a_weapon_or_death_stays_a_threat(triage:
     ],
 )
 def test_harm_left_unsaid_after_a_condition_or_foretold_is_a_threat(triage: Triage, text: str) -> None:
-    verdict = _verdict(triage, text)
+    verdict = classify_one(triage, text)
     assert Label.THREAT in verdict.labels, (verdict.labels, verdict.reasons)
 
 
@@ -205,7 +202,7 @@ def test_harm_left_unsaid_after_a_condition_or_foretold_is_a_threat(triage: Tria
     ],
 )
 def test_competence_and_plans_are_not_threats(triage: Triage, text: str) -> None:
-    verdict = _verdict(triage, text)
+    verdict = classify_one(triage, text)
     assert Label.THREAT not in verdict.labels, (verdict.labels, verdict.reasons)
 
 
@@ -219,13 +216,13 @@ def test_competence_and_plans_are_not_threats(triage: Triage, text: str) -> None
     ],
 )
 def test_collective_threats_against_a_group_are_threat_and_hate(triage: Triage, text: str) -> None:
-    verdict = _verdict(triage, text)
+    verdict = classify_one(triage, text)
     assert {Label.THREAT, Label.HATE} <= set(verdict.labels), (verdict.labels, verdict.reasons)
 
 
 def test_a_negation_in_the_condition_does_not_reach_the_main_clause(triage: Triage) -> None:
     # "niks" belongs to "als de politie niks doet"; the comma ends its reach.
-    verdict = _verdict(triage, "Als de politie niks doet, dan ruimen wij die Roma zelf wel op.")
+    verdict = classify_one(triage, "Als de politie niks doet, dan ruimen wij die Roma zelf wel op.")
     assert "threat.group_cleansed" in verdict.rules_fired, verdict.rules_fired
 
 
@@ -240,7 +237,7 @@ def test_a_negation_in_the_condition_does_not_reach_the_main_clause(triage: Tria
     ],
 )
 def test_cleaning_with_a_group_gifts_and_warnings_about_weather_are_not_threats(triage: Triage, text: str) -> None:
-    verdict = _verdict(triage, text)
+    verdict = classify_one(triage, text)
     assert Label.THREAT not in verdict.labels, (verdict.labels, verdict.reasons)
 
 
@@ -254,5 +251,5 @@ def test_cleaning_with_a_group_gifts_and_warnings_about_weather_are_not_threats(
     ],
 )
 def test_a_warning_left_hanging_is_a_threat(triage: Triage, text: str) -> None:
-    verdict = _verdict(triage, text)
+    verdict = classify_one(triage, text)
     assert Label.THREAT in verdict.labels, (verdict.labels, verdict.reasons)

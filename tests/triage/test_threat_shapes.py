@@ -6,12 +6,9 @@ from __future__ import annotations
 
 import pytest
 
-from hierniet.domain import Comment, Label, Verdict
+from hierniet.domain import Label
 from hierniet.triage.pipeline import Triage
-
-
-def _verdict(triage: Triage, text: str) -> Verdict:
-    return triage.classify([Comment(id="1", text=text)])[0]
+from triage_helpers import classify_one
 
 
 @pytest.mark.parametrize(
@@ -25,7 +22,7 @@ def _verdict(triage: Triage, text: str) -> Verdict:
     ],
 )
 def test_a_veiled_threat_is_a_threat(triage: Triage, text: str) -> None:
-    verdict = _verdict(triage, text)
+    verdict = classify_one(triage, text)
     assert Label.THREAT in verdict.labels, (verdict.labels, verdict.reasons)
 
 
@@ -37,7 +34,7 @@ def test_a_veiled_threat_is_a_threat(triage: Triage, text: str) -> None:
     ],
 )
 def test_a_countdown_or_a_customers_ultimatum_is_no_threat(triage: Triage, text: str) -> None:
-    verdict = _verdict(triage, text)
+    verdict = classify_one(triage, text)
     assert Label.THREAT not in verdict.labels, (verdict.labels, verdict.reasons)
 
 
@@ -50,13 +47,13 @@ def test_a_countdown_or_a_customers_ultimatum_is_no_threat(triage: Triage, text:
     ],
 )
 def test_a_figure_of_speech_is_no_threat_nor_self_harm(triage: Triage, text: str) -> None:
-    verdict = _verdict(triage, text)
+    verdict = classify_one(triage, text)
     assert Label.THREAT not in verdict.labels, (verdict.labels, verdict.reasons)
     assert Label.SELF_HARM not in verdict.labels, (verdict.labels, verdict.reasons)
 
 
 def test_a_figure_of_speech_beside_a_real_threat_damps_nothing(triage: Triage) -> None:
-    verdict = _verdict(triage, "Ik lag dood van het lachen. Maar ik steek je morgen neer met een mes.")
+    verdict = classify_one(triage, "Ik lag dood van het lachen. Maar ik steek je morgen neer met een mes.")
     assert Label.THREAT in verdict.labels, verdict.reasons
     assert "triage.idiom" not in {r.code for r in verdict.reasons}
 
@@ -70,7 +67,7 @@ def test_a_figure_of_speech_beside_a_real_threat_damps_nothing(triage: Triage) -
     ],
 )
 def test_told_to_leave_or_else_and_vigilantes_are_threats_and_hate(triage: Triage, text: str) -> None:
-    verdict = _verdict(triage, text)
+    verdict = classify_one(triage, text)
     assert {Label.THREAT, Label.HATE} <= set(verdict.labels), (verdict.labels, verdict.reasons)
 
 
@@ -83,9 +80,9 @@ def test_told_to_leave_or_else_and_vigilantes_are_threats_and_hate(triage: Triag
     ],
 )
 def test_leaving_early_or_doing_it_yourself_is_no_threat(triage: Triage, text: str) -> None:
-    assert Label.THREAT not in _verdict(triage, text).labels
+    assert Label.THREAT not in classify_one(triage, text).labels
 
 
 def test_a_kindness_told_about_neighbours_is_no_insult(triage: Triage) -> None:
-    verdict = _verdict(triage, "Mijn buren zijn Marokkanen, ze hebben me geholpen met verhuizen.")
+    verdict = classify_one(triage, "Mijn buren zijn Marokkanen, ze hebben me geholpen met verhuizen.")
     assert verdict.labels == (Label.OK,), (verdict.labels, verdict.reasons)

@@ -7,12 +7,9 @@ from __future__ import annotations
 
 import pytest
 
-from hierniet.domain import Comment, Label, Verdict
+from hierniet.domain import Label
 from hierniet.triage.pipeline import Triage
-
-
-def _verdict(triage: Triage, text: str) -> Verdict:
-    return triage.classify([Comment(id="1", text=text)])[0]
+from triage_helpers import classify_one
 
 
 @pytest.mark.parametrize(
@@ -25,7 +22,7 @@ def _verdict(triage: Triage, text: str) -> Verdict:
     ],
 )
 def test_a_bare_verdict_after_a_group_is_said_of_that_group(triage: Triage, text: str) -> None:
-    verdict = _verdict(triage, text)
+    verdict = classify_one(triage, text)
     assert Label.HATE in verdict.labels, (verdict.labels, verdict.reasons)
     assert "hate.refers_back" in verdict.rules_fired, verdict.rules_fired
 
@@ -45,7 +42,7 @@ def test_a_bare_verdict_after_a_group_is_said_of_that_group(triage: Triage, text
     ],
 )
 def test_words_done_to_a_group_by_others_are_not_hate(triage: Triage, text: str) -> None:
-    verdict = _verdict(triage, text)
+    verdict = classify_one(triage, text)
     assert Label.HATE not in verdict.labels, (verdict.labels, verdict.reasons, verdict.rules_fired)
 
 
@@ -61,13 +58,13 @@ def test_words_done_to_a_group_by_others_are_not_hate(triage: Triage, text: str)
     ],
 )
 def test_hate_with_a_relative_clause_or_an_emotion_stays_hate(triage: Triage, text: str) -> None:
-    verdict = _verdict(triage, text)
+    verdict = classify_one(triage, text)
     assert Label.HATE in verdict.labels, (verdict.labels, verdict.reasons)
 
 
 def test_an_emotion_that_is_not_about_a_group_is_no_hate(triage: Triage) -> None:
-    assert Label.HATE not in _verdict(triage, "Nothing makes me happier than seeing trans people on TV.").labels
-    assert Label.HATE not in _verdict(triage, "Ik word misselijk van die bochtige bergwegen.").labels
+    assert Label.HATE not in classify_one(triage, "Nothing makes me happier than seeing trans people on TV.").labels
+    assert Label.HATE not in classify_one(triage, "Ik word misselijk van die bochtige bergwegen.").labels
 
 
 @pytest.mark.parametrize(
@@ -79,11 +76,11 @@ def test_an_emotion_that_is_not_about_a_group_is_no_hate(triage: Triage) -> None
     ],
 )
 def test_a_crowd_that_does_not_come_to_talk_is_a_threat(triage: Triage, text: str) -> None:
-    verdict = _verdict(triage, text)
+    verdict = classify_one(triage, text)
     assert Label.THREAT in verdict.labels, (verdict.labels, verdict.reasons)
     assert "pattern.not_to_talk" in verdict.rules_fired, verdict.rules_fired
 
 
 def test_coming_to_listen_instead_of_talking_is_no_threat(triage: Triage) -> None:
-    verdict = _verdict(triage, "We komen niet om te praten maar om te luisteren.")
+    verdict = classify_one(triage, "We komen niet om te praten maar om te luisteren.")
     assert Label.THREAT not in verdict.labels, verdict.reasons

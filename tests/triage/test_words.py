@@ -23,6 +23,12 @@ def test_entries_are_normalised() -> None:
     assert "no" in en.singles("negators")
 
 
+def test_a_list_that_may_be_empty_is_read_empty() -> None:
+    for language in ("fr", "en", "de"):
+        assert load_words()[language].phrases("possessive_verbs") == frozenset()
+    assert load_words()["nl"].singles("possessive_verbs") == {"zijn"}
+
+
 def _broken(tmp_path: Path, edit: str, replacement: str) -> Path:
     text = (words_dir() / "nl.yaml").read_text(encoding="utf-8")
     assert edit in text
@@ -37,8 +43,11 @@ def _broken(tmp_path: Path, edit: str, replacement: str) -> Path:
         ("negators: [", "negatorz: [", "unknown key(s) negatorz"),
         ("copulas: [is, zijn, bent, ben, was, waren, blijft, blijven]", "copulas: []", "'copulas' must be a non-empty"),
         ("against: [tegen]", "against: [yes]", "Quote words YAML reads otherwise"),
-        ("# version: 2026.12.4", "# no version", "add a '# version: YYYY.MM.N'"),
+        ("# version: 2026.12.5", "# no version", "add a '# version: YYYY.MM.N'"),
         ("group_placeholder: mensen", "group_placeholder: [mensen]", "must be one plain word"),
+        ("free_relative: [wie]", "free_relative: [wie, wat]", "'free_relative' holds wat, which 'relative' does not"),
+        ("possessive_verbs: [zijn]", "possessive_verbs: [is]", "'possessive_verbs' holds is, which 'possessives'"),
+        ("possessive_verbs: [zijn]", "possessive_verbs: zijn", "'possessive_verbs' must be a list of words"),
     ],
 )
 def test_a_broken_file_says_how_to_fix_it(tmp_path: Path, edit: str, replacement: str, message: str) -> None:

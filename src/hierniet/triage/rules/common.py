@@ -71,10 +71,14 @@ def particular(ctx: Context, ident: Hit) -> bool:
     A Dutch question that opens with "Zijn" asks ("Zijn vrouwen wel slim genoeg?"): there it is the verb."""
     if ident.first == 0:
         return False
+    v = vocab()
     before = ctx.nt.tokens[ident.first - 1]
-    if before.norm == "zijn" and (before.index == 0 or ctx.sentence(before.index - 1) != before.sentence):
+    opens = before.norm in v.possessive_verbs and (
+        before.index == 0 or ctx.sentence(before.index - 1) != before.sentence
+    )
+    if opens:
         return False
-    return before.norm in vocab().possessives
+    return before.norm in v.possessives
 
 
 def group_in_span(ctx: Context, start: int, end: int, eligible: Callable[[Hit], bool]) -> Hit | None:

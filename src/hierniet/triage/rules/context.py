@@ -68,8 +68,21 @@ class Vocab:
     info_openers: dict[str, frozenset[tuple[str, ...]]]  # per language: German "wie" asks how, Dutch "wie" who
     treated: frozenset[str]
     relative: dict[str, frozenset[str]]  # per language: Dutch "die" is a relative, English "die" is not
+    free_relative: dict[str, frozenset[str]]
     people_nouns: dict[str, frozenset[str]]
     self_as: dict[str, frozenset[tuple[str, ...]]]  # per language: Dutch and German "als"
+    comparison: frozenset[str]
+    articles: frozenset[str]
+    of_mine: frozenset[tuple[str, ...]]
+    pointing: frozenset[str]
+    at_clock: frozenset[str]
+    why: frozenset[str]
+    thanks: frozenset[str]
+    possessive_verbs: frozenset[str]
+    # Per language, the possessives that do not address the reader in it ("mijn nicht", "sa tapette"): before an
+    # ambiguous slur they make it the ordinary word, where the reader's ("jouw aap") aim it. Built once here, not
+    # at every hit.
+    possessives_not_yours: dict[str, frozenset[str]]
 
 
 @cache
@@ -77,8 +90,10 @@ def vocab() -> Vocab:
     table = load_words()
     languages = tuple(table)
     negators = union_phrases("negators")
+    possessives = union("possessives")
+    second_person = {lang: table[lang].singles("second_person") for lang in languages}
     return Vocab(
-        second_person={lang: table[lang].singles("second_person") for lang in languages},
+        second_person=second_person,
         first_person={lang: table[lang].singles("first_person") for lang in languages},
         third_plural=union_phrases("third_plural"),
         negators=frozenset(p[0] for p in negators if len(p) == 1),
@@ -94,7 +109,7 @@ def vocab() -> Vocab:
         stop=union_phrases("stop"),
         copulas=union("copulas"),
         country_words=union("country_words"),
-        possessives=union("possessives"),
+        possessives=possessives,
         praise=union("praise"),
         praise_pairs=union_phrases("praise_pairs"),
         complaint_cues=union("complaint_cues"),
@@ -124,8 +139,18 @@ def vocab() -> Vocab:
         info_openers={lang: table[lang].phrases("info_openers") for lang in languages},
         treated=union("treated"),
         relative={lang: table[lang].singles("relative") for lang in languages},
+        free_relative={lang: table[lang].singles("free_relative") for lang in languages},
         people_nouns={lang: table[lang].singles("people_nouns") for lang in languages},
         self_as={lang: table[lang].phrases("self_as") for lang in languages},
+        comparison=union("comparison"),
+        articles=union("articles"),
+        of_mine=union_phrases("of_mine"),
+        pointing=union("pointing"),
+        at_clock=union("at_clock"),
+        why=union("why"),
+        thanks=union("thanks"),
+        possessive_verbs=union("possessive_verbs"),
+        possessives_not_yours={lang: possessives - second_person[lang] for lang in languages},
     )
 
 

@@ -119,14 +119,13 @@ def _duration(norms: tuple[str, ...], i: int) -> bool:
     v = vocab()
     if _GLUED_DURATION.match(norms[i]):
         # "om 18u", "à 9h": a time of day, not a length of time.
-        return i == 0 or norms[i - 1] not in _AT_CLOCK
+        return i == 0 or norms[i - 1] not in v.at_clock
     if norms[i] not in v.time_units or i == 0:
         return False
     before = norms[max(0, i - 2) : i]
     return before[-1].isdigit() or any(tuple(before[k:]) in v.number_words for k in range(len(before)))
 
 
-_AT_CLOCK = frozenset({"om", "tegen", "rond", "tot", "a", "vers", "jusqu", "at", "till", "until", "um", "bis", "gegen"})
 _GLUED_DURATION = re.compile(r"^\d+(u|h|min|mn)$")
 
 
@@ -173,11 +172,24 @@ def _openers(ctx: Context) -> list[int]:
 
 
 def _why(norms: tuple[str, ...]) -> list[int]:
-    return [i for i, n in enumerate(norms) if n in _WHY]
+    why = vocab().why
+    return [i for i, n in enumerate(norms) if n in why]
 
 
-_THANKS = frozenset({"super", "top", "merci", "bedankt", "dank", "thanks", "danke", "bravo", "proficiat", "handig"})
-_WHY = frozenset({"waarom", "pourquoi", "why", "warum", "wieso", "weshalb"})
+def _complaint_cued(ctx: Context, ignore: frozenset[int] = frozenset()) -> bool:
+    """A complaint cue anywhere in the comment: insistence, a negative judgement, a disruption, a complaint
+    word, a negator, swearing, an insult or hostility. `ignore` holds positions whose complaint word or negator
+    belongs to praise (the "nooit" of "nooit problemen gehad")."""
+    v = vocab()
+    norms = ctx.norms
+    return bool(
+        phrase_starts(v.insistence, norms)
+        or phrase_starts(v.negative_judgements, norms)
+        or phrase_starts(v.disruptions, norms)
+        or any(n in v.complaint_cues for i, n in enumerate(norms) if i not in ignore)
+        or ctx.negator_positions - ignore
+        or ctx.hits(LexCategory.PROFANITY, LexCategory.INSULT, LexCategory.HOSTILE)
+    )
 
 
 def info_question(ctx: Context, result: RuleResult) -> None:
@@ -195,17 +207,9 @@ def info_question(ctx: Context, result: RuleResult) -> None:
     for sentence in {t.sentence for t in ctx.nt.tokens}:
         first = min(t.index for t in ctx.nt.tokens if t.sentence == sentence)
         said = [t.norm for t in ctx.nt.tokens if t.sentence == sentence and any(c.isalnum() for c in t.norm)]
-        if not _asks(ctx, first) and not (len(said) <= 3 and any(w in v.praise or w in _THANKS for w in said)):
+        if not _asks(ctx, first) and not (len(said) <= 3 and any(w in v.praise or w in v.thanks for w in said)):
             return
-    cues = (
-        phrase_starts(v.insistence, norms)
-        or phrase_starts(v.negative_judgements, norms)
-        or phrase_starts(v.disruptions, norms)
-        or any(n in v.complaint_cues for n in norms)
-        or ctx.negator_positions
-        or ctx.hits(LexCategory.PROFANITY, LexCategory.INSULT, LexCategory.HOSTILE)
-    )
-    if cues:
+    if _complaint_cued(ctx):
         return
     result.flags.add("info_question")
     result.damp_model(Label.CRITICISM, 0.4)
@@ -221,15 +225,10 @@ def praise_only(ctx: Context, result: RuleResult) -> None:
     v = vocab()
     norms = ctx.norms
     # The "nooit" of "nooit problemen gehad" praises: only a negator outside such a pair denies.
-    satisfied = {i + k for i in range(len(norms)) if tuple(norms[i : i + 2]) in v.praise_pairs for k in (0, 1)}
-    if (
-        phrase_starts(v.insistence, norms)
-        or phrase_starts(v.negative_judgements, norms)
-        or phrase_starts(v.disruptions, norms)
-        or any(n in v.complaint_cues for i, n in enumerate(norms) if i not in satisfied)
-        or ctx.negator_positions - satisfied
-        or ctx.hits(LexCategory.PROFANITY, LexCategory.INSULT, LexCategory.HOSTILE)
-    ):
+    satisfied = frozenset(
+        i + k for i in range(len(norms)) if tuple(norms[i : i + 2]) in v.praise_pairs for k in (0, 1)
+    )
+    if _complaint_cued(ctx, ignore=satisfied):
         return
     result.flags.add("praise")
     result.damp_model(Label.CRITICISM, 0.5)

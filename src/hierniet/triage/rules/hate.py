@@ -21,7 +21,7 @@ from hierniet.triage.rules.common import (
     pattern_evidence,
     treated_as,
 )
-from hierniet.triage.rules.context import DEHUMANISING_EMOJI, THREAT_EMOJI, Context, RuleResult, vocab
+from hierniet.triage.rules.context import DEHUMANISING_EMOJI, THREAT_EMOJI, Context, RuleResult, phrase_at, vocab
 
 
 def group_rules(ctx: Context, result: RuleResult) -> None:
@@ -173,6 +173,8 @@ def _someone_else_acts(ctx: Context, pred: Hit, ident: Hit) -> bool:
     before both. "People who are Muslims are ..." keeps its copula and stays about the group."""
     v = vocab()
     relative = v.relative.get(ctx.language, frozenset())
+    # "Wie moslims uitscheldt, ...", "Quiconque insulte les juifs ...": a relative with no noun, opening the sentence.
+    free_relative = v.free_relative.get(ctx.language, frozenset())
     people = v.people_nouns.get(ctx.language, frozenset())
     sentence = ctx.sentence(ident.first)
     lo = min(pred.first, ident.first)
@@ -183,7 +185,7 @@ def _someone_else_acts(ctx: Context, pred: Hit, ident: Hit) -> bool:
         # before its people ("I can't stand people who ...").
         if not (pred.first > j or j - pred.last <= 3):
             continue
-        free = ctx.norms[j] in _FREE_RELATIVE and (j == 0 or ctx.sentence(j - 1) != sentence) and _main_clause(ctx, j)
+        free = ctx.norms[j] in free_relative and (j == 0 or ctx.sentence(j - 1) != sentence) and _main_clause(ctx, j)
         # "people who are gay", "mensen die homo zijn" (Dutch puts the verb last): the clause names the group.
         names_them = any(
             ctx.norms[k] in v.copulas and ctx.sentence(k) == sentence
@@ -207,29 +209,20 @@ def _aimed_homonym(ctx: Context, hit: Hit) -> bool:
     """An ambiguous slur aimed at someone: a pejorative right before it or the reader near it, a pointing word
     right before it, or the word alone; not after an article or a possessive of the speaker or a third person,
     nor before "of mine"."""
+    v = vocab()
     norms = ctx.norms
     before = norms[hit.first - 1] if hit.first > 0 else ""
-    after = norms[hit.last + 1 : hit.last + 3]
-    own = vocab().possessives - vocab().second_person.get(ctx.language, frozenset())
-    if before in vocab().pejoratives or ctx.near(ctx.second_person, hit.first, 4):
+    own = v.possessives_not_yours.get(ctx.language, v.possessives)
+    if before in v.pejoratives or ctx.near(ctx.second_person, hit.first, 4):
         return True  # "een vuile makak", "sale singe", "ge zijt een aap"
-    if before in own or before in _ARTICLES or tuple(after) in _OF_MINE:
+    # "de pot", "une tapette", "a fag", "een nicht van mij": the ordinary word.
+    of_mine = hit.last + 1 < len(norms) and phrase_at(v.of_mine, norms, hit.last + 1)
+    if before in own or before in v.articles or of_mine:
         return False
     alone = hit.first == 0 and (hit.last + 1 >= len(norms) or not any(c.isalnum() for c in norms[hit.last + 1]))
-    return before in _POINTING or alone
+    # Pointing at one person: "die aap", "cette guenon", "that ape", "dieser Affe".
+    return before in v.pointing or alone
 
-
-# Articles and "of mine" that make an ambiguous slur the ordinary word ("de pot", "une tapette", "a fag").
-_ARTICLES = frozenset(
-    {"de", "het", "een", "ne", "nen", "le", "la", "une", "un", "the", "a", "an", "der", "das", "ein", "eine"}
-)
-_OF_MINE = frozenset({("van", "mij"), ("van", "ons"), ("de", "moi"), ("of", "mine"), ("von", "mir")})
-# Pointing at one person: "die aap", "cette guenon", "that ape", "dieser Affe".
-_POINTING = frozenset({"die", "dat", "deze", "dien", "ce", "cette", "cet", "that", "this", "dieser", "diese", "der"})
-
-
-# "Wie moslims uitscheldt, ...", "Quiconque insulte les juifs ...": a relative with no noun, opening the sentence.
-_FREE_RELATIVE = frozenset({"wie", "quiconque", "whoever", "wer"})
 
 _ONE_OF = frozenset({"een", "ne", "nen", "un", "une", "a", "an", "another", "ein", "eine", "einen", "noch"})
 
@@ -460,13 +453,10 @@ def _beast_said_of_them(ctx: Context) -> int | None:
         if t.norm not in v.beasts or ctx.negated(t.index, window=4) or treated_as(ctx, t.index):
             continue
         before = [w.norm for w in words[max(0, k - 2) : k]]
-        if (k < 2 or any(b in v.copulas for b in before)) and not any(w.norm in _LIKE for w in words[:k]):
+        # "Ze worden behandeld als beesten": a comparison of how people are treated, not a verdict on them.
+        if (k < 2 or any(b in v.copulas for b in before)) and not any(w.norm in v.comparison for w in words[:k]):
             return t.index
     return None
-
-
-# "Ze worden behandeld als beesten": a comparison of how people are treated, not a verdict on them.
-_LIKE = frozenset({"like", "als", "zoals", "comme", "wie"})
 
 
 def counter_context(ctx: Context, result: RuleResult) -> None:

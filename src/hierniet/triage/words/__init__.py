@@ -72,7 +72,23 @@ LIST_KEYS: dict[str, str] = {
     "idioms": "figures of speech made of violence or death words (kill time, tuer le temps, dood van het lachen)",
     "self_as": "words before a group's name that make the speaker one of them (als moslima, en tant que femme)",
     "beasts": "animals and vermin said of people in a bare verdict after a group is named (\"... Animals.\")",
+    "comparison": "words of comparison before an animal word: a likeness, not a verdict (als, comme, like, wie)",
+    "articles": "articles that make an ambiguous slur the ordinary word (de pot, une tapette, a fag, eine Tunte)",
+    "of_mine": "'of mine' after an ambiguous slur: the ordinary word (van mij, de moi, of mine, von mir)",
+    "pointing": "words pointing at one person before an ambiguous slur (die aap, cette guenon, that ape, dieser Affe)",
+    "free_relative": "relatives with no noun before them that open a sentence (wie, quiconque, whoever, wer)",
+    "at_clock": "prepositions before a time of day, not a length of time (om 18u, à 9h, at, um)",
+    "why": "words that ask why (waarom, pourquoi, why, warum): a question that reproaches, not one that asks",
+    "thanks": "thanks and cheers said beside a question, no complaint (bedankt, merci, thanks, danke, super)",
+    "possessive_verbs": "possessives that are also a verb opening a question (Dutch 'Zijn vrouwen ...?': are, not his)",
 }
+#: Lists a language may leave empty (`key: []`): what they name does not exist in every language.
+MAY_BE_EMPTY: frozenset[str] = frozenset({"possessive_verbs"})
+#: Lists whose every word must also be in another list of the same file: (list, the list that holds it, why).
+SUBSETS: tuple[tuple[str, str, str], ...] = (
+    ("free_relative", "relative", "a free relative is a relative pronoun the rules read only where it is one"),
+    ("possessive_verbs", "possessives", "the rules read it as a verb only where it could be read as a possessive"),
+)
 #: Words written as they are (not normalised): what a group or a person is replaced with before the model reads.
 TEXT_KEYS: dict[str, str] = {
     "group_placeholder": "the plain word that stands in for a group name when the model reads a clause (mensen)",
@@ -115,7 +131,9 @@ def words_dir() -> Path:
 
 
 def _normalised(path: Path, key: str, value: Any) -> frozenset[tuple[str, ...]]:
-    if not isinstance(value, list) or not value:
+    if key in MAY_BE_EMPTY and not isinstance(value, list):
+        raise WordsError(f"{path}: '{key}' must be a list of words. Write it as {key}: [word, ...], or {key}: []")
+    if not isinstance(value, list) or not (value or key in MAY_BE_EMPTY):
         raise WordsError(f"{path}: '{key}' must be a non-empty list of words. Write it as {key}: [word, word, ...]")
     out: set[tuple[str, ...]] = set()
     for item in value:
@@ -150,6 +168,7 @@ def load_words_file(path: Path) -> Words:
     if missing:
         raise WordsError(f"{path}: missing key(s) {', '.join(missing)}. Every language file needs every list")
     lists = {key: _normalised(path, key, raw[key]) for key in LIST_KEYS}
+    _check_subsets(path, lists)
     texts: dict[str, str] = {}
     for key in TEXT_KEYS:
         value = raw[key]
@@ -158,6 +177,16 @@ def load_words_file(path: Path) -> Words:
         texts[key] = value.strip()
     version = _version(path)
     return Words(language, version, lists, texts)
+
+
+def _check_subsets(path: Path, lists: Mapping[str, frozenset[tuple[str, ...]]]) -> None:
+    for key, holder, why in SUBSETS:
+        stray = sorted(" ".join(p) for p in lists[key] - lists[holder])
+        if stray:
+            raise WordsError(
+                f"{path}: '{key}' holds {', '.join(stray)}, which '{holder}' does not ({why}). "
+                f"Add them to '{holder}' too, or remove them from '{key}'"
+            )
 
 
 def _version(path: Path) -> str:
