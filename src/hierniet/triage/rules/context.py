@@ -71,6 +71,7 @@ class Vocab:
     free_relative: dict[str, frozenset[str]]
     people_nouns: dict[str, frozenset[str]]
     self_as: dict[str, frozenset[tuple[str, ...]]]  # per language: Dutch and German "als"
+    discussion: frozenset[tuple[str, ...]]
     comparison: frozenset[str]
     articles: frozenset[str]
     of_mine: frozenset[tuple[str, ...]]
@@ -142,6 +143,7 @@ def vocab() -> Vocab:
         free_relative={lang: table[lang].singles("free_relative") for lang in languages},
         people_nouns={lang: table[lang].singles("people_nouns") for lang in languages},
         self_as={lang: table[lang].phrases("self_as") for lang in languages},
+        discussion=union_phrases("discussion"),
         comparison=union("comparison"),
         articles=union("articles"),
         of_mine=union_phrases("of_mine"),

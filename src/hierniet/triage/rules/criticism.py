@@ -52,13 +52,21 @@ def service_judged(ctx: Context, result: RuleResult) -> None:
     """ "Amai, wat een chaos weer bij De Lijn", "Merci la STIB, quelle honte", "le balisage pour les piétons est
     catastrophique": a bad judgement in a comment under the organisation's post is a complaint about what the
     post is about, which the charter answers, however mild its words, whether or not the service is named.
-    Not when the judgement is negated, condemns what others say (counter-speech), the comment speaks to another
-    commenter (a handle) or the clause is about a protected group (that is read as hate or not at all)."""
+    Not when the judgement is negated, condemns what others say (counter-speech, or the discussion itself), the
+    comment speaks to another commenter (a handle) or the clause is about a protected group (that is read as
+    hate or not at all)."""
     if ctx.hits(LexCategory.IDENTITY, LexCategory.SLUR) or "praise" in result.flags or ctx.counter:
         return
     v = vocab()
     norms = ctx.norms
     if "@" in ctx.nt.original:
+        return
+    if phrase_starts(v.discussion, norms):
+        # "Schandalig hoe sommigen hier reageren": judging what other commenters say takes the organisation's
+        # side; unless the service is named too, the model's reading of it as a complaint is damped.
+        judged = any(not ctx.negated(i, window=3) for i in phrase_starts(v.negative_judgements, norms))
+        if judged and not ctx.hits(LexCategory.SERVICE) and not phrase_starts(v.staff, norms):
+            result.damp_model(Label.CRITICISM, 0.5)
         return
     for i in phrase_starts(v.negative_judgements, norms):
         if ctx.negated(i, window=3):

@@ -70,6 +70,7 @@ LIST_KEYS: dict[str, str] = {
     "payers": "asking who pays (wie betaalt, qui paie, who pays, wer zahlt): the taxpayer's complaint",
     "info_openers": "openings of a question asking for information (hoe, comment, how, wie; kan ik, est-ce que)",
     "idioms": "figures of speech made of violence or death words (kill time, tuer le temps, dood van het lachen)",
+    "discussion": "what other commenters say here (reacties, commentaires, comments): judging it is no complaint",
     "self_as": "words before a group's name that make the speaker one of them (als moslima, en tant que femme)",
     "beasts": "animals and vermin said of people in a bare verdict after a group is named (\"... Animals.\")",
     "comparison": "words of comparison before an animal word: a likeness, not a verdict (als, comme, like, wie)",
