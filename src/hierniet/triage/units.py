@@ -211,8 +211,20 @@ def other_groups(hits: list[Hit]) -> list[Hit]:
 def refers_back(nt: NormalizedText) -> bool:
     """The unit refers to people named before with a pronoun or 'those people' ("They are vermin")."""
     norms = [t.norm for t in nt.tokens]
-    phrases = vocab().third_plural
-    return any(phrase_at(phrases, norms, i) for i in range(len(norms)))
+    v = vocab()
+    if any(phrase_at(v.third_plural, norms, i) for i in range(len(norms))):
+        return True
+    # "Die zijn ratten", "die stelen alleen ...": a demonstrative opening the clause (or a part after a comma) right
+    # before a verb stands for people named before; before a noun ("die bus") it is a determiner, so only a
+    # copula, a negator or a crime said of a group may follow.
+    for i, norm in enumerate(norms[:-1]):
+        # Punctuation between the word before and this one ("niet, die ...") opens a part of the clause.
+        opens = i == 0 or bool(nt.original[nt.tokens[i - 1].end : nt.tokens[i].start].strip())
+        if norm in v.pointing_back and opens:
+            following = norms[i + 1]
+            if following in v.copulas or following in v.negators or phrase_at(v.crimes, norms, i + 1):
+                return True
+    return False
 
 
 #: Longest bare verdict ("Animals, all of them.", "Uitschot!") read as said of the group named just before.

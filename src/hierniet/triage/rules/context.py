@@ -72,6 +72,8 @@ class Vocab:
     people_nouns: dict[str, frozenset[str]]
     self_as: dict[str, frozenset[tuple[str, ...]]]  # per language: Dutch and German "als"
     discussion: frozenset[tuple[str, ...]]
+    crimes: frozenset[tuple[str, ...]]
+    pointing_back: frozenset[str]
     comparison: frozenset[str]
     articles: frozenset[str]
     of_mine: frozenset[tuple[str, ...]]
@@ -144,6 +146,8 @@ def vocab() -> Vocab:
         people_nouns={lang: table[lang].singles("people_nouns") for lang in languages},
         self_as={lang: table[lang].phrases("self_as") for lang in languages},
         discussion=union_phrases("discussion"),
+        crimes=union_phrases("crimes"),
+        pointing_back=union("pointing_back"),
         comparison=union("comparison"),
         articles=union("articles"),
         of_mine=union_phrases("of_mine"),

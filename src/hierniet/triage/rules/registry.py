@@ -35,6 +35,7 @@ from hierniet.triage.rules.implicit import implicit_derogation
 from hierniet.triage.rules.insult import insult_rules, staff_insulted, staff_named
 from hierniet.triage.rules.pattern_rules import pattern_rules
 from hierniet.triage.rules.questions import asks
+from hierniet.triage.rules.stereotype import crime_stereotype
 from hierniet.triage.rules.threat import benign_act, group_cleansed, idiom, threat_rules, violence_intended
 
 SUPPRESSING_FLAGS = frozenset(
@@ -112,6 +113,23 @@ RULES: tuple[Rule, ...] = (
             ("nl", "Ik zag moslims. Ze zijn ratten."),
         ),
         negative=(("en", "I met some Muslims at the market. They are not vermin."),),
+    ),
+    Rule(
+        "hate.crime_stereotype",
+        Label.HATE,
+        Stage.UNIT,
+        "A protected group as a whole said to steal, deal, defraud or assault: a criminal stereotype.",
+        crime_stereotype,
+        positive=(
+            ("nl", "Brochure voor Roma? Die stelen alleen koperdraad."),
+            ("fr", "Les migrants volent et dealent dans nos rues."),
+            ("en", "Immigrants just live off our taxes."),
+        ),
+        negative=(
+            ("nl", "Niet alle Roma stelen, dat is een vooroordeel."),
+            ("nl", "Mijn Roemeense buurman heeft gisteren mijn fiets gestolen."),
+            ("en", "Thieves steal bikes from refugees at the station."),
+        ),
     ),
     Rule(
         "hate.ape_trope",
