@@ -70,7 +70,7 @@ LIST_KEYS: dict[str, str] = {
     "payers": "asking who pays (wie betaalt, qui paie, who pays, wer zahlt): the taxpayer's complaint",
     "info_openers": "openings of a question asking for information (hoe, comment, how, wie; kan ik, est-ce que)",
     "idioms": "figures of speech made of violence or death words (kill time, tuer le temps, dood van het lachen)",
-    "pointing_back": "demonstratives that, opening a clause before a verb, refer back to people (die zijn, ceux-la sont)",
+    "pointing_back": "demonstratives that, opening a clause before a verb, refer back to people (die zijn)",
     "crimes": "crimes a group is said to commit as a whole, a criminal stereotype (stelen, volent, steal, klauen)",
     "discussion": "what other commenters say here (reacties, commentaires, comments): judging it is no complaint",
     "self_as": "words before a group's name that make the speaker one of them (als moslima, en tant que femme)",
