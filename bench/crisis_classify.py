@@ -1,12 +1,19 @@
-"""Benchmark of the crisis reader (issue 15): posts per second of CrisisReader.read on Belgian crisis posts.
+"""Benchmark of the crisis reader (issue 15): posts per second of CrisisReader.read on Belgian crisis posts, and
+the kind figures of the whole reader (model, offer and request words, offers put as questions).
 
-    python bench/crisis_classify.py [--posts 4000] [--batch 256] [--model DIR]
+    python bench/crisis_classify.py [--posts 4000] [--batch 256] [--model DIR] [--data ../shared/data]
 
 The posts are the own examples and the frozen Belgian sets (nl, fr, de, en), each given a distinct tail (a
 count and a street number) so that no two texts are the same, read in batches as the CLI reads them. Prints the
 posts per second of the whole reading (embedding, kind and need heads with their n-grams, places, when, how
 many, contact), and of the model's share alone (kind and need probabilities from precomputed embeddings). Run by
 hand, nice'd, never as a timed test: the figures depend on the machine and its load.
+
+Then the kind figures (kind accuracy, request P / R / F1, offer P / R) of CrisisReader.read on: the
+disaster-response `validation` split (when --data holds disaster_response/; never fitted or tuned on), the
+frozen Belgian sets (tests/crisis/data/frozen_be*.jsonl) and the question-shaped posts
+(tests/crisis/data/question_offers.jsonl: offers put as questions and questions that stay requests, nl fr en de,
+written with the offer-question rule, so not blind). About 20 s of reading on the shared 2-core machine.
 """
 
 from __future__ import annotations
@@ -20,7 +27,7 @@ from pathlib import Path
 import numpy as np
 
 from hierniet.crisis.classify import CrisisReader, cue_matrix, load_model
-from hierniet.crisis.train import own_examples_text
+from hierniet.crisis.train import load_disaster, own_examples_text
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -32,11 +39,52 @@ def posts(count: int) -> list[str]:
     return [f"{texts[i % len(texts)]} ({i % 9 + 1} pers., nr {i})" for i in range(count)]
 
 
+def prf(pred: list[bool], gold: list[bool]) -> tuple[float, float, float]:
+    tp = sum(p and g for p, g in zip(pred, gold, strict=True))
+    precision = tp / max(sum(pred), 1)
+    recall = tp / max(sum(gold), 1)
+    return precision, recall, 2 * precision * recall / (precision + recall) if tp else 0.0
+
+
+def kind_figures(reader: CrisisReader, texts: list[str], gold: list[str], hints: list[str | None]) -> str:
+    kinds: list[str] = []
+    for i in range(0, len(texts), 256):
+        kinds += [r.kind for r in reader.read(texts[i : i + 256], hints[i : i + 256])]
+    accuracy = sum(k == g for k, g in zip(kinds, gold, strict=True)) / len(gold)
+    request = prf([k == "request" for k in kinds], [g == "request" for g in gold])
+    offer = prf([k == "offer" for k in kinds], [g == "offer" for g in gold])
+    return (
+        f"rows {len(gold):>5}  kind accuracy {accuracy:.3f}  "
+        f"request P {request[0]:.3f} R {request[1]:.3f} F1 {request[2]:.3f}  "
+        f"offer P {offer[0]:.3f} R {offer[1]:.3f} (offers {sum(g == 'offer' for g in gold)}, "
+        f"predicted {sum(k == 'offer' for k in kinds)})"
+    )
+
+
+def quality(reader: CrisisReader, data: Path) -> None:
+    sets: list[tuple[str, list[str], list[str], list[str | None]]] = []
+    if (data / "disaster_response").is_dir():
+        rows = [e for e in load_disaster(data, 5) if e.part == "validation"]
+        sets.append(
+            ("disaster-response validation", [e.text for e in rows], [e.kind for e in rows], [None] * len(rows))
+        )
+    else:
+        print(f"({data / 'disaster_response'} not found: the validation split is left out; give --data)")
+    for path in sorted((ROOT / "tests" / "crisis" / "data").glob("*.jsonl")):
+        records = [json.loads(line) for line in path.read_text("utf-8").splitlines() if line.strip()]
+        sets.append(
+            (path.stem, [r["text"] for r in records], [r["kind"] for r in records], [r["lang"] for r in records])
+        )
+    for name, texts, gold, hints in sets:
+        print(f"{name:<30} {kind_figures(reader, texts, gold, hints)}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--posts", type=int, default=4000)
     parser.add_argument("--batch", type=int, default=256)
     parser.add_argument("--model", type=Path, default=None)
+    parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
     args = parser.parse_args()
     texts = posts(args.posts)
     reader = CrisisReader(model=load_model(args.model))
@@ -59,6 +107,8 @@ def main() -> None:
         f"posts {len(texts)}  wall {wall:.1f} s  {len(texts) / wall:,.0f} posts/s (whole reading)  "
         f"heads alone {rounds * args.batch / heads:,.0f} posts/s  n-grams {ngrams}  load {os.getloadavg()[0]:.1f}"
     )
+
+    quality(reader, args.data)
 
 
 if __name__ == "__main__":

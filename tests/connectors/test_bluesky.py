@@ -13,6 +13,7 @@ import socket
 import threading
 import time
 from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -33,7 +34,12 @@ from hierniet.connectors.base import (
     connector_for,
 )
 from hierniet.connectors.bluesky import BlueskyConnector, link_facets
+from hierniet.services.connections import connect_channel
 from hierniet.services.ingest import CommentIn
+from hierniet.settings import Settings
+from hierniet.store import repo
+from hierniet.store.tables import Crisis
+from store.dbfixtures import Desk
 
 ORG = "did:plc:stadgent000000000000000"
 TROLL = "did:plc:troll0000000000000000000"
@@ -258,6 +264,173 @@ def test_jetstream_unreachable_for_the_whole_session(http: httpx.Client) -> None
     comments, cursor = conn.poll(str(BASE_US))
     assert comments == [] and cursor == str(BASE_US)  # nothing lost: the next session starts from the same place
     assert len(conn.connections) >= 2
+
+
+# --------------------------------------------------------------------------------------------- crisis hashtags
+
+
+def tagged_event(
+    author: str,
+    rkey: str,
+    text: str,
+    when: int,
+    *,
+    tags: tuple[str, ...] = (),
+    facet_tags: tuple[str, ...] = (),
+    created: str = "2026-11-23T10:00:00.000Z",
+    **kwargs: Any,
+) -> dict[str, Any]:
+    """A post event whose record carries tag facets (as the app writes them) and `tags` (as some clients do)."""
+    event = post_event(author, rkey, text, when, **kwargs)
+    record = event["commit"]["record"]
+    record["createdAt"] = created
+    if tags:
+        record["tags"] = list(tags)
+    if facet_tags:
+        record["facets"] = [
+            {
+                "index": {"byteStart": 0, "byteEnd": len(tag.encode()) + 1},
+                "features": [{"$type": "app.bsky.richtext.facet#tag", "tag": tag}],
+            }
+            for tag in facet_tags
+        ]
+    return event
+
+
+def test_a_hashtag_is_read_from_jetstream_after_its_cursor(jetstream: FakeJetstream, http: httpx.Client) -> None:
+    tag = ("hasselthelpt",)
+    events = [
+        tagged_event(FAN, "3lold", "#hasselthelpt before the cursor", BASE_US - 10_000_000, facet_tags=tag),
+        # A facet (the app), the text alone (a client without facets), the record's tags (not in the text), the
+        # word without '#' (the crisis's keywords are one word either way)
+        tagged_event(FAN, "3lf", "#HasseltHelpt Ik bied onderdak in Genk", BASE_US + 10, facet_tags=("HasseltHelpt",)),
+        tagged_event(TROLL, "3lt", "Wij zoeken onderdak in Hasselt #hasselthelpt!", BASE_US + 20),
+        tagged_event(FAN, "3lg", "We offer a lift to Hasselt", BASE_US + 30, tags=tag),
+        tagged_event(FAN, "3lw", "Hasselthelpt: wie heeft nog plaats?", BASE_US + 35),
+        # A reply carrying the tag is a post like any other
+        tagged_event(TROLL, "3lr", "#hasselthelpt ook hier", BASE_US + 40, root=ROOT, facet_tags=tag),
+        # Not the tag: another tag that starts with it, a longer word, a post without it
+        tagged_event(FAN, "3lo", "#hasselthelpt2 other tag", BASE_US + 50, facet_tags=("hasselthelpt2",)),
+        tagged_event(FAN, "3lx", "#hasselthelpten is iets anders", BASE_US + 60),
+        tagged_event(FAN, "3ln", "Nothing to see", BASE_US + 70),
+        # The organisation's own post, a delete and a like are left out
+        tagged_event(ORG, "3lown", "Volg de richtlijnen #hasselthelpt", BASE_US + 80, facet_tags=tag),
+        post_event(FAN, "3lf", "", BASE_US + 90, operation="delete"),
+        post_event(FAN, "3llike", "", BASE_US + 95, collection="app.bsky.feed.like"),
+        # An edit of a tagged post: the same post, taken once
+        tagged_event(FAN, "3lf", "#HasseltHelpt Ik bied onderdak in Genk (4 bedden)", BASE_US + 99, operation="update"),
+    ]
+    for event in events:
+        jetstream.publish(event)
+    conn = connector(http, jetstream_url=jetstream.url, hashtag_seconds=1.0)
+
+    posts, cursor = conn.hashtag("#hasselthelpt", str(BASE_US + 5))
+
+    assert jetstream.connections[0]["wantedCollections"] == ["app.bsky.feed.post"]
+    assert jetstream.connections[0]["cursor"] == [str(BASE_US + 5 - 3_000_000)]  # rewound 3 s, as poll does
+    assert [p.id.rsplit("/", 1)[1] for p in posts] == ["3lf", "3lt", "3lg", "3lw", "3lr"]
+    first, reply = posts[0], posts[-1]
+    assert first.text == "#HasseltHelpt Ik bied onderdak in Genk" and first.author == FAN and first.language == "nl"
+    assert first.id == f"at://{FAN}/app.bsky.feed.post/3lf"
+    assert first.posted_at is not None and first.posted_at.tzinfo is not None and not first.edited
+    assert reply.thread == ROOT and reply.parent == ROOT
+    assert cursor == str(BASE_US + 99)  # the newest event seen, matching or not
+
+    # The next read starts from that cursor (rewound: repeats are possible, the crisis takes a post in once).
+    again, later = conn.hashtag("hasselthelpt", cursor)
+    assert jetstream.connections[-1]["cursor"] == [str(BASE_US + 99 - 3_000_000)]
+    assert {p.id for p in again} <= {p.id for p in posts} and later == cursor
+
+
+def test_what_carries_a_tag_and_bad_tags_say_how_to_fix() -> None:
+    from hierniet.connectors.bluesky import tag_matcher
+
+    facet = {"$type": "app.bsky.richtext.facet#tag", "tag": "WaterOverlast"}
+    for tag in ("wateroverlast", "#Wateroverlast"):
+        carries = tag_matcher(tag)
+        assert carries({"text": "Wateroverlast in Pepinster"}) and carries({"text": "Help #wateroverlast!"})
+        assert carries({"text": "x", "facets": [{"features": [facet]}]}) and carries(
+            {"text": "x", "tags": ["#WATEROVERLAST"]}
+        )
+        assert not carries({"text": "de wateroverlastkaart"}) and not carries({"text": "water overlast"})
+        assert not carries(
+            {"text": "x", "tags": ["wateroverlast2"], "facets": [{"features": [{"tag": "wateroverlast"}]}]}
+        )
+    for bad in ("", "#", "#two words", "#" + "x" * 65, "a#b"):
+        with pytest.raises(ConfigError, match="one word of at most 64 characters"):
+            tag_matcher(bad)
+
+
+def test_the_first_hashtag_read_is_live(jetstream: FakeJetstream, http: httpx.Client) -> None:
+    jetstream.publish(tagged_event(FAN, "3lhist", "#pukkelpop history", BASE_US, facet_tags=("pukkelpop",)))
+    conn = connector(http, jetstream_url=jetstream.url, hashtag_seconds=3.0)
+    before = int(time.time() * 1_000_000)
+    result: dict[str, Any] = {}
+    worker = threading.Thread(target=lambda: result.update(read=conn.hashtag("#pukkelpop", None)))
+    worker.start()
+    wait_for(lambda: len(jetstream.connections) == 1)
+    now_us = int(time.time() * 1_000_000)
+    jetstream.publish(tagged_event(FAN, "3llive", "#pukkelpop live", now_us, facet_tags=("pukkelpop",)))
+    worker.join(timeout=10)
+    posts, cursor = result["read"]
+    assert "cursor" not in jetstream.connections[0]  # no cursor yet: live from now, the history is not read
+    assert [p.text for p in posts] == ["#pukkelpop live"] and cursor == str(now_us)
+    assert int(cursor) >= before
+
+
+def test_a_crisis_follows_its_hashtag_through_the_bluesky_channel(
+    jetstream: FakeJetstream, http: httpx.Client, desk: Desk, settings: Settings
+) -> None:
+    from crisis.crisis_fixtures import WordReader
+    from hierniet.services import crisis
+
+    connect_channel(
+        desk.store,
+        settings,
+        desk.actors["root"],
+        platform="bluesky",
+        external_id=ORG,
+        secrets={"app_password": "abcd-efgh-ijkl-mnop"},
+        config={"jetstream_url": jetstream.url, "hashtag_seconds": "0.5"},
+        organisation_id=desk.organisation_id,
+    )
+    lead = desk.actors["lead"]
+    opened = crisis.open_crisis(desk.store, lead, name="Storm", keywords=["#hasselthelpt", "storm"])
+    reader = WordReader()
+    # The first read is live from now: what was posted before is not read; it leaves a cursor.
+    jetstream.publish(tagged_event(FAN, "3lold", "Ik bied onderdak aan #hasselthelpt", BASE_US))
+    assert crisis.pull_hashtags(desk.store, settings, lead, opened.id, http, reader).added == 0
+    with desk.store.session() as s:
+        channel = repo.list_channels(s, desk.organisation_id)[-1]
+        row = s.get(Crisis, opened.id)
+        assert row is not None
+        cursors = dict(row.settings["stream_cursors"])
+    assert list(cursors) == [f"{channel.id}:#hasselthelpt"] and int(cursors[f"{channel.id}:#hasselthelpt"]) > BASE_US
+    now = datetime.now(UTC)
+    created = now.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    now_us = int(now.timestamp() * 1_000_000)
+    for n in range(3):
+        text = f"RT: Ik bied onderdak aan voor 2 personen in Genk #hasselthelpt {'!' * n}"
+        jetstream.publish(tagged_event(f"did:plc:fan{n}", f"3lo{n}", text, now_us + n, created=created))
+    request = "Wij zoeken dringend onderdak voor 4 personen in Hasselt #HasseltHelpt"
+    jetstream.publish(tagged_event(TROLL, "3lq", request, now_us + 10, created=created, facet_tags=("HasseltHelpt",)))
+    jetstream.publish(tagged_event(FAN, "3lx", "storm in Hasselt, geen tag", now_us + 20, created=created))
+    jetstream.publish(tagged_event(ORG, "3lown", "Volg de richtlijnen #hasselthelpt", now_us + 30, created=created))
+
+    report = crisis.pull_hashtags(desk.store, settings, lead, opened.id, http, reader)
+    assert (report.added, report.new_cards) == (4, 2)
+    # Jetstream replays the last seconds again from the cursor: the posts are taken in once.
+    assert crisis.pull_hashtags(desk.store, settings, lead, opened.id, http, reader).added == 0
+    board = crisis.board(desk.store, lead, opened.id)
+    (pair,) = board.pairs
+    assert pair.offer.count == 3 and "Genk" in pair.offer.text and "Hasselt" in pair.request.text
+    # The worker's round reads the hashtag through the channels due for a poll.
+    later = "We offer free transport from Genk to Hasselt #hasselthelpt"
+    jetstream.publish(tagged_event(FAN, "3lz", later, now_us + 40, created=created))
+    got = crisis.pull_open_crises(
+        desk.store, desk.actors["root"], reader, settings=settings, http=http, stream_channel_ids=[channel.id]
+    )
+    assert got[opened.id].added == 1
 
 
 # --------------------------------------------------------------------------------------------- XRPC

@@ -9,7 +9,8 @@ and the Jetstream README):
   most recently processed event, less a few seconds, for gapless playback" (repeats are deduplicated
   here by the post's at-uri, and ingestion is idempotent). Jetstream cannot filter by reply target: every
   new post arrives and only replies whose `reply.root` or `reply.parent` is a post of the organisation's
-  repository are kept;
+  repository are kept. A crisis hashtag (`hashtag(tag, since)`, issue 15) is read the same way: every post for
+  `hashtag_seconds`, keeping those whose tag facets (`app.bsky.richtext.facet#tag`), `tags` or text carry it;
 * session: `com.atproto.server.createSession` `{identifier, password}` (an app password) -> `accessJwt`;
 * hiding: the thread's threadgate record `app.bsky.feed.threadgate` (record key = the root post's record
   key, `post` = the root's at-uri, `hiddenReplies`: at most 300 at-uris) read with
@@ -26,7 +27,7 @@ and the Jetstream README):
 
 Credentials: `app_password`. Config: `identifier` (handle or DID to log in with; default the channel's
 external id), `did` (the organisation's DID; default the external id when it is a DID, else resolved),
-`base_url` (the PDS), `jetstream_url`, `stream_seconds`, `rewind_seconds`, `reconnect_delay`,
+`base_url` (the PDS), `jetstream_url`, `stream_seconds`, `hashtag_seconds`, `rewind_seconds`, `reconnect_delay`,
 `max_reconnect_delay`, `moderation_service`.
 """
 
@@ -120,6 +121,36 @@ def link_facets(text: str) -> list[dict[str, Any]]:
     return facets
 
 
+#: The lexicon's maxGraphemes of a tag (app.bsky.richtext.facet#tag, app.bsky.feed.post tags).
+MAX_TAG = 64
+
+
+def tag_matcher(tag: str) -> Callable[[dict[str, Any]], bool]:
+    """Whether a post record carries `tag` (with or without '#', as Mastodon's hashtag takes it): in a tag facet
+    or the record's `tags`, or in the text as a whole word, with or without '#' (a client that makes no facets;
+    the crisis's keywords are one word either way: "#HasseltHelpt" = "hasselthelpt"). Case aside."""
+    name = tag.strip().lstrip("#")
+    if not name or len(name) > MAX_TAG or any(ch.isspace() or ch == "#" for ch in name):
+        raise ConfigError(
+            f"{tag!r} is not a tag Bluesky posts can carry: write one word of at most {MAX_TAG} characters, with or "
+            "without '#' (e.g. #hasselthelpt)"
+        )
+    wanted = name.casefold()
+    in_text = re.compile(rf"(?<!\w){re.escape(name)}(?!\w)", re.IGNORECASE)
+
+    def matches(record: dict[str, Any]) -> bool:
+        tags = [t for t in record.get("tags") or [] if isinstance(t, str)]
+        for facet in record.get("facets") or []:
+            for feature in (facet.get("features") or []) if isinstance(facet, dict) else []:
+                if isinstance(feature, dict) and feature.get("$type") == "app.bsky.richtext.facet#tag":
+                    tags.append(str(feature.get("tag") or ""))
+        if any(t.lstrip("#").casefold() == wanted for t in tags):
+            return True
+        return in_text.search(str(record.get("text") or "")) is not None
+
+    return matches
+
+
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
@@ -140,6 +171,8 @@ class BlueskyConnector(Connector):
         "jetstream_url": "wss://jetstream2.us-east.bsky.network/subscribe",
         # Short, because the worker polls channels one after the other; the next session replays from the cursor.
         "stream_seconds": 20.0,
+        # How long one read of a crisis hashtag listens (every tag of every crisis is its own session).
+        "hashtag_seconds": 10.0,
         "rewind_seconds": 3.0,
         "reconnect_delay": 1.0,
         "max_reconnect_delay": 30.0,
@@ -227,6 +260,41 @@ class BlueskyConnector(Connector):
 
     def poll(self, cursor: str | None) -> PollResult:
         """Replies to the organisation's posts from Jetstream for `stream_seconds`, resuming at `cursor`."""
+        org = self.did()
+        seen: dict[str, IncomingComment] = {}
+
+        def take(event: dict[str, Any]) -> None:
+            comment = self._comment(event, org)
+            if comment is not None:
+                # An update is another version of the post: kept beside the first (ingestion applies the
+                # versions in order), deduplicated on its text when Jetstream replays it.
+                key = f"{comment.id}\0{comment.text}" if comment.edited else comment.id
+                seen.setdefault(key, comment)
+
+        newest = self._stream(cursor, float(self.setting("stream_seconds")), take)
+        return PollResult(list(seen.values()), newest)  # in Jetstream's order
+
+    def hashtag(self, tag: str, since: str | None) -> tuple[list[IncomingComment], str | None]:
+        """Public posts carrying #tag (a tag facet, the record's tags, or the word in the text, with or without
+        '#': tag_matcher) from Jetstream for `hashtag_seconds`, resuming at `since` (a cursor in µs; live from now
+        without one), oldest first; and the cursor to resume from. For the crisis desk (issue 15): Jetstream
+        streams every new post of the network and cannot filter on words, so this session reads them all and
+        keeps those that carry the tag. The organisation's own posts are left out."""
+        matches = tag_matcher(tag)
+        org = self.did()
+        seen: dict[str, IncomingComment] = {}
+
+        def take(event: dict[str, Any]) -> None:
+            comment = self._tagged(event, org, matches)
+            if comment is not None:
+                seen.setdefault(comment.id, comment)  # once per post, as Mastodon's hashtag timeline gives it
+
+        newest = self._stream(since, float(self.setting("hashtag_seconds")), take)
+        return list(seen.values()), newest
+
+    def _stream(self, cursor: str | None, seconds: float, take: Callable[[dict[str, Any]], None]) -> str:
+        """Give every Jetstream event from `cursor` (less `rewind_seconds`) to `take` for `seconds`, reconnecting
+        from the last event seen when the link drops; the cursor to resume from."""
         self.connections = []
         last: int | None = None
         if cursor:
@@ -237,9 +305,7 @@ class BlueskyConnector(Connector):
         # Without a cursor the session is live from now; if nothing at all arrives, the next session replays
         # from this moment, so nothing falls between two polls.
         started = int(time.time() * 1_000_000)
-        org = self.did()
-        seen: dict[str, IncomingComment] = {}
-        deadline = time.monotonic() + float(self.setting("stream_seconds"))
+        deadline = time.monotonic() + seconds
         delay = float(self.setting("reconnect_delay"))
         rewind = int(float(self.setting("rewind_seconds")) * 1_000_000)
         self._last = last
@@ -250,17 +316,16 @@ class BlueskyConnector(Connector):
                 # A reconnect: resume from the last event seen (or from when the session began), a little earlier.
                 start = (self._last if self._last is not None else started) - rewind
             try:
-                self._listen(start, deadline, org, seen)
+                self._listen(start, deadline, take)
                 break
             except (ConnectionClosed, InvalidHandshake, InvalidURI, OSError, TimeoutError):
                 pass
             time.sleep(min(delay, max(0.0, deadline - time.monotonic())))
             delay = min(delay * 2, float(self.setting("max_reconnect_delay")))
         last = self._last
-        comments = list(seen.values())  # in Jetstream's order
-        return PollResult(comments, str(last if last is not None else started))
+        return str(last if last is not None else started)
 
-    def _listen(self, start: int | None, deadline: float, org: str, seen: dict[str, IncomingComment]) -> None:
+    def _listen(self, start: int | None, deadline: float, take: Callable[[dict[str, Any]], None]) -> None:
         """One websocket session until `deadline`, keeping the last event's time_us. Raises when the link drops."""
         query = [("wantedCollections", POST)]
         if start is not None:
@@ -285,12 +350,7 @@ class BlueskyConnector(Connector):
                 when = event.get("time_us")
                 if isinstance(when, int) and (self._last is None or when > self._last):
                     self._last = when
-                comment = self._comment(event, org)
-                if comment is not None:
-                    # An update is another version of the post: kept beside the first (ingestion applies the
-                    # versions in order), deduplicated on its text when Jetstream replays it.
-                    key = f"{comment.id}\0{comment.text}" if comment.edited else comment.id
-                    seen.setdefault(key, comment)
+                take(event)
 
     @staticmethod
     def _comment(event: dict[str, Any], org: str) -> IncomingComment | None:
@@ -319,6 +379,39 @@ class BlueskyConnector(Connector):
             text=text,
             author=str(author),
             thread=root or None,
+            parent=parent or None,
+            posted_at=parse_time(record.get("createdAt")),
+            language=str(langs[0]) if isinstance(langs, list) and langs else None,
+            edited=commit.get("operation") == "update",
+        )
+
+    @staticmethod
+    def _tagged(event: dict[str, Any], org: str, matches: Callable[[dict[str, Any]], bool]) -> IncomingComment | None:
+        """A post (new or edited) carrying the tag, by anyone but the organisation."""
+        commit = event.get("commit")
+        if event.get("kind") != "commit" or not isinstance(commit, dict):
+            return None
+        if commit.get("operation") not in ("create", "update") or commit.get("collection") != POST:
+            return None
+        author = event.get("did")
+        record = commit.get("record")
+        if not isinstance(record, dict) or author == org or not commit.get("rkey"):
+            return None
+        text = record.get("text")
+        if not isinstance(text, str) or not text.strip() or not matches(record):
+            return None
+        reply = record.get("reply")
+        if not isinstance(reply, dict):
+            reply = {}
+        root = str((reply.get("root") or {}).get("uri") or "")
+        parent = str((reply.get("parent") or {}).get("uri") or "")
+        langs = record.get("langs")
+        return IncomingComment(
+            id=f"at://{author}/{POST}/{commit['rkey']}",
+            text=text,
+            author=str(author),
+            # A post is under the organisation's thread only when its root is the organisation's post.
+            thread=root if root.startswith(f"at://{org}/") else None,
             parent=parent or None,
             posted_at=parse_time(record.get("createdAt")),
             language=str(langs[0]) if isinstance(langs, list) and langs else None,

@@ -4,8 +4,9 @@
   on English disaster messages and the project's own nl/fr/de/en examples reads all four languages), with the
   thresholds chosen on held-back data (hierniet.crisis.train); the kind head also reads hashed word and character
   n-grams (NgramFeatures: the embedding alone blurs "we need water" and "water is needed there"), and so do the
-  need heads; a need named
-  in the word lists (words/*.yaml) is added whatever the model says;
+  need heads; a need named in the word lists (words/*.yaml) is added whatever the model says; an offer put as a
+  question ("Iemand opvang nodig? Wij hebben plaats in Genk.", the word lists' offer_questions) is an offer
+  whatever the model says, since every word of its question is a request's;
 * where: the gazetteer (hierniet.crisis.places); when and how many: patterns for times, days and counts;
 * contact: the first phone number or e-mail address the PII detector (hierniet.triage.pii) finds;
 * language: hierniet.triage.language.
@@ -27,7 +28,7 @@ from typing import Any, Literal
 import numpy as np
 
 from hierniet.crisis.places import find_places
-from hierniet.crisis.words import NEEDS, NeedWords, need_words
+from hierniet.crisis.words import NEEDS, NeedWords, OfferQuestion, need_words
 
 Kind = Literal["request", "offer", "info", "other"]
 KINDS: tuple[Kind, ...] = ("request", "offer", "info", "other")
@@ -160,11 +161,20 @@ class CrisisModel:
         probabilities: np.ndarray = 1.0 / (1.0 + np.exp(-logits))
         return probabilities
 
-    def kinds(self, probabilities: np.ndarray, offer_cues: Sequence[bool] | None = None) -> list[Kind]:
+    def kinds(
+        self,
+        probabilities: np.ndarray,
+        offer_cues: Sequence[bool] | None = None,
+        offer_questions: Sequence[bool] | None = None,
+    ) -> list[Kind]:
+        """`offer_questions`: per post, whether it is an offer put as a question (NeedWords.offer_question): an
+        offer whatever the scores, since the words of its question are a request's ("Iemand opvang nodig?")."""
         out: list[Kind] = []
         for i, row in enumerate(probabilities):
             cue = offer_cues is not None and offer_cues[i]
-            if row[1] >= (min(self.offer_threshold, self.offer_cue_threshold) if cue else self.offer_threshold):
+            asked = offer_questions is not None and offer_questions[i]
+            threshold = min(self.offer_threshold, self.offer_cue_threshold) if cue else self.offer_threshold
+            if asked or row[1] >= threshold:
                 out.append("offer")
             elif row[0] >= self.request_threshold:
                 out.append("request")
@@ -318,11 +328,15 @@ class Reading:
     when: list[str]
     how_many: list[dict[str, object]]
     contact: dict[str, str] | None
+    #: Why the post is an offer though the model may read a request: its question about someone else's need
+    #: and the sentence saying what the poster has (None when the rule did not decide).
+    offer_question: OfferQuestion | None = None
 
     def as_dict(self) -> dict[str, object]:
         return {
             "language": self.language,
             "kind": self.kind,
+            "offer_question": None if self.offer_question is None else self.offer_question.as_dict(),
             "needs": self.needs,
             "places": self.places,
             "when": self.when,
@@ -355,7 +369,8 @@ class CrisisReader:
         grams = self.model.ngram_matrix(texts)
         kind_p = self.model.kind_probabilities(embeddings, cues, texts, grams=grams)
         need_p = self.model.need_probabilities(embeddings, texts, grams=grams)
-        kinds = self.model.kinds(kind_p, [bool(c) for c in cues[:, 0]])
+        asked = [self.words.offer_question(t) for t in texts]
+        kinds = self.model.kinds(kind_p, [bool(c) for c in cues[:, 0]], [a is not None for a in asked])
         languages = detect_languages(list(texts), list(hints) if hints is not None else None)
         out = []
         for i, text in enumerate(texts):
@@ -374,6 +389,7 @@ class CrisisReader:
                     when=find_when(text),
                     how_many=find_how_many(text),
                     contact=contact,
+                    offer_question=asked[i],
                 )
             )
         return out

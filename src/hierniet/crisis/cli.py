@@ -460,11 +460,12 @@ def pull_command(
     crisis: Annotated[str, _CRISIS],
     org: Annotated[str | None, _ORG] = None,
     streams: Annotated[
-        bool, typer.Option("--streams/--no-streams", help="Also read the #keywords' Mastodon hashtag timelines.")
+        bool,
+        typer.Option("--streams/--no-streams", help="Also read the #keywords on Mastodon and Bluesky (Jetstream)."),
     ] = True,
 ) -> None:
     """Take in the crisis's channels' stored comments that carry its keywords, and the public posts with its
-    hashtags through its connected Mastodon channels (`hierniet worker` does both every round)."""
+    hashtags through its connected Mastodon and Bluesky channels (`hierniet worker` does both every round)."""
     from hierniet.connectors.base import ConnectorError, http_client
     from hierniet.services import crisis as service
     from hierniet.services.auth import CLI_ACTOR

@@ -323,9 +323,11 @@ def _f16(array: np.ndarray) -> np.ndarray:
 
 def evaluate_examples(model: CrisisModel, examples: Sequence[Example], embeddings: np.ndarray) -> dict[str, Any]:
     """Figures on labelled examples: kind (with the offer words), request, offer, each need (model alone)."""
-    cues = cue_matrix(need_words(), [e.text for e in examples])
+    words = need_words()
+    cues = cue_matrix(words, [e.text for e in examples])
     texts = [e.text for e in examples]
-    kinds = model.kinds(model.kind_probabilities(embeddings, cues, texts), [bool(c) for c in cues[:, 0]])
+    asked = [words.offer_question(t) is not None for t in texts]
+    kinds = model.kinds(model.kind_probabilities(embeddings, cues, texts), [bool(c) for c in cues[:, 0]], asked)
     need_p = model.need_probabilities(embeddings, texts)
     gold = [e.kind for e in examples]
     figures: dict[str, Any] = {

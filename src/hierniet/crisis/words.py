@@ -3,11 +3,17 @@
 A list entry is one or more words, matched on whole words with case and accents aside; a trailing ``*`` lets the
 last word end in anything (``medicijn*`` matches ``medicijnen``). A word found makes its need certain; the model
 finds the needs written in other words.
+
+Each file also says how an offer is put as a question in its language (``offer_questions``): "Iemand opvang
+nodig? Wij hebben plaats in Genk." asks about someone else's need, then says what the speaker has, and is an
+offer, though every word of its question sounds like a request. Those lists are matched one language at a time
+(a negation of one language is often a plain word of the next: French "pas" is Dutch "just").
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -27,10 +33,65 @@ NEEDS: tuple[str, ...] = (
 )
 LANGUAGES = ("nl", "fr", "de", "en")
 _WORD = re.compile(r"[^\W_]+")
+#: A sentence and what ends it ("?", ".", "!", a line break or the end of the post).
+_SENTENCE = re.compile(r"([^.!?\n]+)([.!?]+|\n|$)")
+#: The lists of an offer put as a question, in the order the rule reads them (see OfferQuestionWords).
+QUESTION_LISTS = ("need", "speaker", "has", "lacks")
 
 
 class WordListError(ValueError):
     """A word list file is malformed; the message names the file, the place and how to fix it."""
+
+
+@dataclass(frozen=True, slots=True)
+class OfferQuestion:
+    """Why a post was read as an offer put as a question: the question and the sentence after it."""
+
+    language: str
+    question: str
+    has: str
+
+    def as_dict(self) -> dict[str, str]:
+        return {"language": self.language, "question": self.question, "has": self.has}
+
+
+@dataclass(frozen=True, slots=True)
+class OfferQuestionWords:
+    """One language's words of an offer put as a question.
+
+    A question (a sentence ending in "?") with a `need` word ("nodig", "besoin", "need", "braucht") and none of
+    the speaker's own words (`speaker`: "ik", "wij", "je", "we", "wir": then the speaker asks about their own
+    need), followed by a sentence with a `has` word ("wij hebben", "j'ai", "we have", "wir haben") and no `lacks`
+    word (a negation, a need or a loss: "wij hebben geen stroom", "on a besoin", "wir haben alles verloren"). A
+    question about having ("Wie heeft er nog plaats?") names no need: it stays a request.
+    """
+
+    language: str
+    need: re.Pattern[str]
+    speaker: re.Pattern[str]
+    has: re.Pattern[str]
+    lacks: re.Pattern[str]
+
+    def find(self, sentences: Sequence[tuple[str, str, bool]]) -> OfferQuestion | None:
+        """`sentences`: (text, folded words, is a question) in the post's order."""
+        for i, (question, folded, asks) in enumerate(sentences):
+            if not asks or not self.need.search(folded) or self.speaker.search(folded):
+                continue
+            for text, later, _ in sentences[i + 1 :]:
+                if self.has.search(later) and not self.lacks.search(later):
+                    return OfferQuestion(self.language, question.strip(), text.strip())
+        return None
+
+
+def sentences(text: str) -> list[tuple[str, str, bool]]:
+    """The post's sentences: (text, folded words, is a question)."""
+    out = []
+    for match in _SENTENCE.finditer(text):
+        sentence = match.group()
+        words = " ".join(_WORD.findall(fold(match.group(1))))
+        if words:
+            out.append((sentence, words, "?" in match.group(2)))
+    return out
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +104,19 @@ class NeedWords:
     offer: re.Pattern[str] | None = None
     #: Words that mark a request ("wij zoeken", "besoin", "dringend").
     request: re.Pattern[str] | None = None
+    #: Per language, how an offer is put as a question ("Iemand opvang nodig? Wij hebben plaats.").
+    offer_questions: tuple[OfferQuestionWords, ...] = ()
+
+    def offer_question(self, text: str) -> OfferQuestion | None:
+        """The question and the sentence that make `text` an offer put as a question, or None."""
+        if "?" not in text or not self.offer_questions:
+            return None
+        parts = sentences(text)
+        for words in self.offer_questions:
+            found = words.find(parts)
+            if found is not None:
+                return found
+        return None
 
     def needs_in(self, text: str) -> list[str]:
         folded = " ".join(_WORD.findall(fold(text)))
@@ -79,10 +153,16 @@ def _entries(entries: Any, where: str, source: str) -> list[str]:
 
 
 def parse(data: Any, source: str) -> dict[str, list[str]]:
-    """The entries of one file per need (and under "offer" the offer words), or a WordListError saying what to
-    fix."""
+    """The entries of one file per need (under "offer" and "request" the kind words, under
+    "offer_questions.need" ... the lists of an offer put as a question), or a WordListError saying what to fix."""
     if not isinstance(data, dict) or not isinstance(data.get("needs"), dict):
         raise WordListError(f"{source}: expected a mapping with a 'needs' mapping at the top")
+    unknown = set(data) - {"needs", "kinds", "offer_questions"}
+    if unknown:
+        raise WordListError(
+            f"{source}: unknown section {', '.join(sorted(map(str, unknown)))}; the sections are needs, kinds and "
+            "offer_questions"
+        )
     out: dict[str, list[str]] = {}
     for need, entries in data["needs"].items():
         if need not in NEEDS:
@@ -94,19 +174,38 @@ def parse(data: Any, source: str) -> dict[str, list[str]]:
     for kind in ("offer", "request"):
         if kind in kinds:
             out[kind] = _entries(kinds[kind], f"kinds.{kind}", source)
+    questions = data.get("offer_questions")
+    if questions is not None:
+        if not isinstance(questions, dict) or set(questions) != set(QUESTION_LISTS):
+            raise WordListError(
+                f"{source}: 'offer_questions' must hold exactly the lists {', '.join(QUESTION_LISTS)} "
+                f"(it has {', '.join(map(str, questions)) if isinstance(questions, dict) else 'no mapping'})"
+            )
+        for name in QUESTION_LISTS:
+            out[f"offer_questions.{name}"] = _entries(questions[name], f"offer_questions.{name}", source)
     return out
+
+
+def _compile(entries: Sequence[str]) -> re.Pattern[str]:
+    return re.compile("|".join(_entry_pattern(e) for e in entries))
 
 
 def build(lists: dict[str, dict[str, list[str]]]) -> NeedWords:
     merged: dict[str, list[str]] = {need: [] for need in (*NEEDS, "offer", "request")}
-    for per_language in lists.values():
+    questions: list[OfferQuestionWords] = []
+    for language, per_language in lists.items():
         for need, entries in per_language.items():
-            merged[need].extend(_entry_pattern(e) for e in entries)
+            if not need.startswith("offer_questions."):
+                merged[need].extend(_entry_pattern(e) for e in entries)
+        if "offer_questions.need" in per_language:
+            lists_of = {name: _compile(per_language[f"offer_questions.{name}"]) for name in QUESTION_LISTS}
+            questions.append(OfferQuestionWords(language, **lists_of))
     offer, request = merged.pop("offer"), merged.pop("request")
     return NeedWords(
         {need: re.compile("|".join(ps)) for need, ps in merged.items() if ps},
         re.compile("|".join(offer)) if offer else None,
         re.compile("|".join(request)) if request else None,
+        tuple(questions),
     )
 
 

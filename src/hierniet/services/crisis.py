@@ -582,8 +582,9 @@ def pull_comments(store: Store, actor: Actor, crisis_id: int, reader: Reader | N
     return total
 
 
-#: Platforms whose connector follows a hashtag (a `hashtag(tag, since)` method); Bluesky's Jetstream is not yet.
-STREAM_PLATFORMS = ("mastodon",)
+#: Platforms whose connector follows a hashtag (a `hashtag(tag, since)` method): Mastodon's hashtag timeline of
+#: the channel's instance, Bluesky's Jetstream (every post of the network, kept when it carries the tag).
+STREAM_PLATFORMS = ("mastodon", "bluesky")
 
 
 def pull_hashtags(
@@ -596,9 +597,10 @@ def pull_hashtags(
     channel_ids: Sequence[int] | None = None,
 ) -> AddReport:
     """Take in the public posts carrying the crisis's hashtags (its keywords that start with #), read through
-    the organisation's connected Mastodon channels (the hashtag timeline of each channel's instance), posted
-    since the crisis opened. Each channel and tag keeps its cursor in the crisis's settings. `channel_ids`
-    limits it to those channels (the worker's channels due for a poll)."""
+    the organisation's connected Mastodon channels (the hashtag timeline of each channel's instance) and Bluesky
+    channels (Jetstream, for `hashtag_seconds` a tag), posted since the crisis opened. Each channel and tag keeps
+    its cursor in the crisis's settings. `channel_ids` limits it to those channels (the worker's channels due for
+    a poll). A tag a platform cannot follow is skipped there (logged); the other tags go on."""
     from hierniet.connectors import base
     from hierniet.services.connections import open_connector
     from hierniet.services.credentials import CredentialsError
@@ -627,11 +629,17 @@ def pull_hashtags(
         for tag in tags:
             key = f"{channel.id}:{tag.lower()}"
             cursors = dict((crisis.settings or {}).get("stream_cursors") or {})
-            comments, newest = follow(tag, cursors.get(key))
+            try:
+                comments, newest = follow(tag, cursors.get(key))
+            except base.ConfigError as exc:
+                log.warning("crisis #%s: channel %s cannot follow %s: %s", crisis_id, channel.id, tag, exc)
+                continue
+            # Mastodon ids are unique per instance (the channel names the instance); a Bluesky at-uri is unique on
+            # the whole network, so a post that two Bluesky channels both stream is taken in once.
+            scope = "bluesky" if channel.platform == "bluesky" else f"{channel.platform}:{channel.id}"
             posts = [
                 CrisisPostIn(
-                    # Ids are unique per instance: the channel names the instance.
-                    external_id=f"{channel.platform}:{channel.id}:{c.id}"[:200],
+                    external_id=f"{scope}:{c.id}"[:200],
                     text=c.text,
                     posted_at=c.posted_at,
                     author=c.author_name or c.author or "",
