@@ -86,3 +86,42 @@ def test_leaving_early_or_doing_it_yourself_is_no_threat(triage: Triage, text: s
 def test_a_kindness_told_about_neighbours_is_no_insult(triage: Triage) -> None:
     verdict = classify_one(triage, "Mijn buren zijn Marokkanen, ze hebben me geholpen met verhuizen.")
     assert verdict.labels == (Label.OK,), (verdict.labels, verdict.reasons)
+
+
+@pytest.mark.parametrize(
+    ("text", "pattern"),
+    [
+        ("Mooie nieuwe zaal. Het zou zonde zijn moest daar ne keer brand uitbreken, in de fik vliegen en zo.", "shame_if"),
+        ("Jolie terrasse. Ce serait dommage qu'il lui arrive quelque chose cette nuit.", "shame_if"),
+        ("Lovely shopfront. Would be a pity if it caught fire one night.", "shame_if"),
+        ("Schönes Auto, Herr Schöffe. Wäre schade, wenn da mal was passiert.", "shame_if"),
+        ("Ik weet wie ge zijt. Ge gaat hier spijt van krijgen.", "regret_foretold"),
+        ("Le contrôleur de ce matin, je le recroise vendredi, il va voir.", "regret_foretold"),
+        ("Du wirst das noch bereuen, Kollege.", "regret_foretold"),
+        ("Ik hoop dat die directeur zelf ne keer ziek wordt, dan weet hij hoe het is.", "illness_wish"),
+        ("J'espère qu'il tombera malade, ce ministre.", "illness_wish"),
+        ("Zijn adres is Stationsstraat 4. Wie zin heeft kan daar eens gaan 'groeten'.", "visit_call"),
+        ("Elle habite à Namur, rue de Fer. Allez lui rendre une petite visite.", "visit_call"),
+    ],
+)
+def test_a_veiled_threat_shape_is_a_threat(triage: Triage, text: str, pattern: str) -> None:
+    verdict = classify_one(triage, text)
+    assert Label.THREAT in verdict.labels, (verdict.labels, verdict.reasons)
+    assert f"pattern.{pattern}" in verdict.rules_fired, verdict.rules_fired
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Het zou jammer zijn als de bus op zondag niet meer rijdt.",  # a pity with no harm: a complaint
+        "Ce serait dommage que le marché de Noël s'arrête.",
+        "It would be a shame if the library closed on Saturdays.",
+        "Je gaat er spijt van krijgen als je dit concert mist!",  # advice, with a condition
+        "Ik hoop dat je niet ziek wordt van dat eten.",  # a hope against illness
+        "Kom gerust eens langs in onze winkel, we zijn open tot 18u.",
+    ],
+)
+def test_no_veiled_threat_pattern(triage: Triage, text: str) -> None:
+    verdict = classify_one(triage, text)
+    fired = {r for r in verdict.rules_fired if r.startswith("pattern.")}
+    assert not fired & {"pattern.shame_if", "pattern.regret_foretold", "pattern.illness_wish", "pattern.visit_call"}

@@ -253,6 +253,53 @@ _RAW: tuple[tuple[str, Label, float, str], ...] = (
      r"\bwatch your back\b|\bkijk (maar|maar goed) uit,? (als|wanneer) (ge|je|gij|jij) ('s avonds |s avonds |vannacht )?(naar huis|buiten|alleen)\b"
      r"|\b(fais|faites) gaffe (a|à) (toi|vous)\b[^.?!]{0,30}\b(quand|le soir|la nuit|en rentrant)\b"
      r"|\bpass (bloss|bloß|lieber) auf,? wenn du (nachts |abends )?(heim|nach hause|allein)\b"),
+    # --- "it would be a shame if something happened to it": a pity named and then the harm, left hanging. The
+    # pity alone is a complaint ("het zou jammer zijn als de bus niet meer rijdt"): the harm must follow ---
+    ("shame_if", Label.THREAT, 0.75,
+     r"\b(zou|zo)\s+(\w+\s+)?(jammer|spijtig|zonde|erg|pech)\s+zijn\s+(moest|mocht|als|dat|indien)\b[^.!?]{0,70}?"
+     r"\b(iets (mee |mee zou |zou )?gebeur\w*|overkomt|overkwam|ongelukje|ongeluk|door vliegen|door vliegt|doorvliegen"
+     r"|in brand|afbrand\w*|afbrandt|ontplof\w*|vuurwerk|kapot|in de fik)\b"
+     r"|\b(ce serait|ca serait|il serait|ce serai)\s+(\w+\s+)?(dommage|bete|triste|con|malheureux)\s+(que|qu|si|s)\b[^.!?]{0,70}?"
+     r"\b((lui |leur |vous |t |te )?arrive quelque chose|arrivait quelque chose|brule|brulait|feu d'?artifice|explose"
+     r"|explosait|accident|crame|cramait|flambe|flambait|part en fumee|partait en fumee)\b"
+     r"|\bwould be (a |such a )?(shame|pity|terrible|sad)\s+if\b[^.!?]{0,70}?"
+     r"\b(happened|happens|burn|burned|burnt|caught fire|exploded|blew up|accident|went up in flames|got hurt|broke)\b"
+     r"|\b(ware|waere)\s+(doch\s+)?(schade|blod|traurig)\s*,?\s*(wenn|falls)\b[^.!?]{0,70}?"
+     r"\b(passieren|passiert|passierte|brennen|brennt|abbrennt|abbrennen|explodiert|unfall|kaputt)\b"),
+    # --- harm foretold to someone, third or second person: "ge gaat hier spijt van krijgen", "il va voir." at the
+    # end of a sentence, "der kommt nicht heil nach Hause". "Je gaat er spijt van krijgen als je dit concert mist"
+    # is advice: a condition in the sentence keeps it out ---
+    ("regret_foretold", Label.THREAT, 0.7,
+     r"\b(ge|gij|je|jij|hij|zij|ze|die|jullie)\s+(gaat|gaan|zal|zult|zullen)\s+(hier |daar |dat |er |dit )?(nog )?"
+     r"(spijt van krijgen|spijt krijgen)\b(?![^.!?]*\b(als|indien|wanneer|moest)\b)"
+     r"|\b(ge|gij|je|jij|hij|zij|ze|die)\s+(gaat|zal|zult|komt)\s+(hier |daar )?niet (heel|heelhuids|levend) (thuis|naar huis)\b"
+     r"|\b(il|elle|tu|vous|ils)\s+(va|vas|allez|vont)\s+(le |la |les )?regretter\b(?![^.!?]*\b(si|quand)\b)"
+     r"|\b(il|elle|ils|tu)\s+(va|vont|vas)\s+voir(?=\s*[.!…]|\s*$)"
+     r"|\b(il|elle|tu|ils)\s+(ne\s+)?(rentrera|rentreras|rentreront|repartira|repartiras)\s+pas\s+(entier|entiere|indemne|vivant|vivante)\b"
+     r"|\b(you|he|she|they)\s*('ll| will| are going to|'re gonna|'re going to| is going to)\s+regret\s+(this|it)\b"
+     r"(?![^.!?]*\bif\b)"
+     r"|\b(du|er|sie|ihr)\s+(wirst|wird|werden|werdet)\s+(das\s+)?(noch\s+)?bereuen\b(?![^.!?]*\bwenn\b)"
+     r"|\b(der|die|er|sie|du)\s+(geht|kommt|gehst|kommst)\s+nicht\s+heil\s+(nach hause|heim)\b"),
+    # --- wishes of illness on someone: "ik hoop dat die minister ne keer zelf ziek wordt" ---
+    ("illness_wish", Label.THREAT, 0.7,
+     r"\b(ik )?hoop dat (ge|gij|je|jij|hij|zij|ze|jullie|die|dien|hen)\b(?:(?!\b(niet|geen|nooit|snel|gauw|beter)\b)[^.!?]){0,40}?"
+     r"\b(ziek wordt|ziek worden|kanker krijgt|kanker krijgen|corona krijgt|covid krijgt)\b"
+     r"|\bj'?espere qu'?(il|elle|ils|elles|tu|vous)\b(?:(?!\b(pas|jamais|vite|bientot)\b)[^.!?]){0,40}?"
+     r"\b(tombe|tombera|tombent|tomberont|tombes) malades?\b"
+     r"|\bj'?espere qu'?(il|elle|ils|elles|tu|vous)\b[^.!?]{0,40}?\b(attrape|attrapera|chope|chopera) (le |un )?(cancer|covid)\b"
+     r"|\bi hope (you|he|she|they)\b(?:(?!\b(don'?t|doesn'?t|won'?t|never|not|better|soon)\b)[^.!?]){0,40}?"
+     r"\b(get|gets) (sick|ill|cancer|covid)\b"
+     r"|\bhoffentlich (wird|werden) (er|sie|du|die)\b[^.!?]{0,30}?\bkrank\b"
+     r"|\b(ich )?hoffe,? (dass )?(er|sie|du|die)\b[^.!?]{0,40}?\b(krank wird|krebs bekommt|krebs kriegt)\b"),
+    # --- a call to pay someone whose data is given an ironic visit: "wie wil kan er eens gaan 'aanbellen'",
+    # "allez lui rendre une petite visite", "vrijdagavond gaan we daar ne keer 'bedanken'" ---
+    ("visit_call", Label.THREAT, 0.75,
+     r"\b(gaan|ga|gaat|kan|kunnen|moet|moeten)\s+((we|wij|ge|gij|je|jij|er|daar|eens|ne keer|maar|allemaal)\s+){0,4}"
+     r"['\u2018\u2019\"\u201c\u201d](aanbellen|bedanken|babbelen|praten|groeten|goeiedag zeggen|uitleggen|feliciteren)"
+     r"['\u2018\u2019\"\u201c\u201d]"
+     r"|\b(allez|va|vas|faudrait|faut|il faut|on va|on ira)\s+(lui|leur)\s+rendre\s+(une\s+)?(petite\s+)?visite\b"
+     r"|\b(go|let'?s go|someone should)\s+(and\s+)?pay\s+(him|her|them)\s+a\s+(little\s+|friendly\s+)?visit\b"
+     r"|\b(geht|gehen wir|sollte man)\s+(ihn|sie|ihm|ihr)\s+(mal\s+)?(besuchen|einen besuch abstatten)\b"),
     # --- wishes of death and calls to hang someone, whatever the pronoun or the verb's tense ---
     ("death_wish_nl", Label.THREAT, 0.8,
      r"\b(ik )?hoop dat (ge|gij|je|jij|hij|zij|ze|jullie|die|dien|hen) (\w+ ){0,6}(doodgaa?n?t?|sterft|sterven|creperen|crepeert|kreperen|krepeert|verrekt|verrekken|kanker krijgt|kanker krijgen)\b"
