@@ -91,7 +91,7 @@ def test_a_kindness_told_about_neighbours_is_no_insult(triage: Triage) -> None:
 @pytest.mark.parametrize(
     ("text", "pattern"),
     [
-        ("Mooie nieuwe zaal. Het zou zonde zijn moest daar ne keer brand uitbreken, in de fik vliegen en zo.", "shame_if"),
+        ("Mooie zaal. Het zou zonde zijn moest die ne keer in de fik vliegen.", "shame_if"),
         ("Jolie terrasse. Ce serait dommage qu'il lui arrive quelque chose cette nuit.", "shame_if"),
         ("Lovely shopfront. Would be a pity if it caught fire one night.", "shame_if"),
         ("Schönes Auto, Herr Schöffe. Wäre schade, wenn da mal was passiert.", "shame_if"),
