@@ -12,6 +12,7 @@ from hierniet.triage.matcher import Hit
 from hierniet.triage.normalize import NormalizedText
 from hierniet.triage.patterns import PatternHit
 from hierniet.triage.rules.care import doxxing_rules, self_harm_rules, sexual_rules, spam_rules
+from hierniet.triage.rules.coded import coded_hate
 from hierniet.triage.rules.context import Context, RuleResult, build_context
 from hierniet.triage.rules.criticism import (
     complaint_shapes,
@@ -113,6 +114,21 @@ RULES: tuple[Rule, ...] = (
             ("nl", "Ik zag moslims. Ze zijn ratten."),
         ),
         negative=(("en", "I met some Muslims at the market. They are not vermin."),),
+    ),
+    Rule(
+        "hate.coded",
+        Label.HATE,
+        Stage.UNIT,
+        "A word that names its target itself (the replacement conspiracy, remigration, Eurabia): hate alone.",
+        coded_hate,
+        positive=(
+            ("nl", "Schepen voor diversiteit? Ge bedoelt schepen voor de omvolking."),
+            ("fr", "Le grand remplacement est en marche dans nos quartiers."),
+        ),
+        negative=(
+            ("nl", "De omvolkingstheorie is racistische onzin."),
+            ("en", "They keep spreading that 'great replacement' nonsense, it is a racist lie."),
+        ),
     ),
     Rule(
         "hate.crime_stereotype",
