@@ -368,7 +368,10 @@ _RAW: tuple[tuple[str, Label, float, str], ...] = (
         0.5,
         r"\b(kom maar op|als ge durft|als je durft|durf(t)? (je|ge) niet|huil maar|huilen maar|janken maar|ga maar janken|cope"
         r"|stay mad|ratio|triggered|getriggerd|ok boomer|lekker boeiend|hahaha jullie|zo voorspelbaar|waar blijven de|komt de"
-        r" woke|wokies|snowflakes?|sneeuwvlokjes?|kijk ze weer janken|heerlijk die tranen|wie wil er vechten|kom het zeggen)\b",
+        r" woke|wokies|snowflakes?|sneeuwvlokjes?|kijk ze weer janken|heerlijk die tranen|wie wil er vechten|kom het zeggen"
+        # "kom maar af" is Flemish for "come at me" ("ik wacht" alone is a customer waiting: not bait)
+        # "kom maar af naar de opendeurdag" invites: a destination or a purpose after it is no bait
+        r"|(kom|komt) maar af(?!\s+(naar|op|om|bij|tot|voor|aan)\b)|ik zit al klaar met (mijn |de )?popcorn)\b",
     ),
     (
         "bait_nl_mockery",
@@ -384,20 +387,24 @@ _RAW: tuple[tuple[str, Label, float, str], ...] = (
         0.5,
         r"\b(viens si t'?es un homme|viens me le dire|t'?as peur|va pleurer|pleure|pleurez|chialer?|chialez|cheh|ratio|cope"
         r"|les pleureuses|les wokes|wokistes?|flocons de neige|mdr les|trop facile de vous faire reagir|réagir|ok boomer"
-        r"|vous allez rager|ragez)\b",
+        r"|vous allez rager|ragez"
+        r"|allez[- ]y,? (expliquez|dites|venez)|vas[- ]y,? (explique|dis|viens)|je prends les paris"
+        r"|venez m'?expliquer)\b",
     ),
     (
         "bait_en",
         Label.PROVOCATION,
         0.5,
         r"\b(get a life|touch grass|come at me|cry more|cry harder|stay mad|cope|seethe|ratio|triggered|snowflakes?|ok boomer|libtards?|owned|"
-        r"keep crying|mad cuz|mad because bad|fight me|say it to my face)\b",
+        r"keep crying|mad cuz|mad because bad|fight me|say it to my face"
+        r"|go on,? (\w+,? )?tell me|change my mind|let the hate begin|grab (your|the) popcorn)\b",
     ),
     (
         "bait_de",
         Label.PROVOCATION,
         0.5,
-        r"\b(heul doch|heult doch|komm doch|trau dich|getriggert|schneeflöckchen|schneeflocken|ok boomer)\b",
+        r"\b(heul doch|heult doch|komm doch|trau dich|getriggert|schneeflöckchen|schneeflocken|ok boomer"
+        r"|kommt nur|erklärt mir (doch|mal)|popcorn ist bereit)\b",
     ),
     # --- the commenter's OWN data, offered to customer service: not doxxing ---
     (
