@@ -59,9 +59,9 @@ from hierniet.triage.units import (
 #: The raw score an abuse label needs when no rule found a trace of it (the model alone). Threats weigh most
 #: on a person and are the label the model over-reads most in everyday idioms ("mourir de rire", "hang ze op").
 #: Hate from the model alone needs no more than the others (it was 0.6): on the held-back fifth of our own
-#: examples hate F1 rose from 0.46 to 0.50 (with _BARE_MENTION at 0.85), and neutral and friendly mentions of groups stay protected by the
-#: group-mention, self-identification and counter-speech rules; a hate label from the model alone never runs
-#: an automatic step (the policy sends it to a person).
+#: examples hate F1 rose from 0.46 to 0.50 (with _BARE_MENTION at 0.85), and neutral and friendly mentions of
+#: groups stay protected by the group-mention, self-identification and counter-speech rules; a hate label from
+#: the model alone never runs an automatic step (the policy sends it to a person).
 _MODEL_ONLY_DEFAULT = 0.5
 MODEL_ONLY_MIN: dict[Label, float] = {Label.THREAT: 0.5, Label.HATE: 0.5, Label.INSULT: 0.6}
 #: Labels a verdict scores (ok is what is left when none applies).
