@@ -126,16 +126,37 @@ def test_the_board_in_dutch_french_and_german(pages: Pages) -> None:
     crisis_id = _crisis(pages)
     pages.login("moderator")
     expected = {
-        "nl": ("Hulpvragen die op hulp wachten", "Beide gaan over onderdak.", "Paren om te bevestigen"),
-        "fr": ("Demandes en attente d'aide", "Les deux concernent : hébergement.", "Paires à confirmer"),
-        "de": ("Anfragen, die auf Hilfe warten", "Beide betreffen Unterkunft.", "Zu bestätigende Paare"),
+        "nl": (
+            "Hulpvragen die op hulp wachten",
+            "Beide gaan over onderdak.",
+            "Paren om te bevestigen",
+            "Kaart van hulpvragen en aanbiedingen",
+            "Filter het bord",
+            "Hasselt: aanbod, 40 berichten",
+        ),
+        "fr": (
+            "Demandes en attente d'aide",
+            "Les deux concernent : hébergement.",
+            "Paires à confirmer",
+            "Carte des demandes et des offres",
+            "Filtrer le tableau",
+            "Hasselt : offre, 40 messages",
+        ),
+        "de": (
+            "Anfragen, die auf Hilfe warten",
+            "Beide betreffen Unterkunft.",
+            "Zu bestätigende Paare",
+            "Karte der Anfragen und Angebote",
+            "Tafel filtern",
+            "Hasselt: Angebot, 40 Beiträge",
+        ),
     }
     for locale, words in expected.items():
         pages.post("/desk/language", {"locale": locale, "next": f"/desk/crisis/{crisis_id}"})
         text = text_of(pages.get(f"/desk/crisis/{crisis_id}").text)
         for word in words:
             assert word in text, (locale, word)
-        assert "shelter" not in text and "Requests waiting" not in text, locale
+        assert "shelter" not in text and "Requests waiting" not in text and "Map of" not in text, locale
 
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -148,7 +169,7 @@ def _map(html: str) -> ET.Element:
 
 
 def _map_table(html: str) -> list[list[str]]:
-    section = html[html.index('id="map"') : html.index('id="requests"')]
+    section = html[html.index('id="map"') : html.index('id="pairs"')]
     table = section[section.index("<table") : section.index("</table>")]
     return [
         [text_of(c).replace(" ,", ",") for c in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, re.S)]

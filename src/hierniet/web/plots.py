@@ -224,6 +224,44 @@ def _map_shape(shape: str, x: float, y: float, r: float, colour: str, hollow: bo
     return f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{r:.1f}" {paint}/>'
 
 
+def _radius(label: str) -> float:
+    # Wide enough for the label written on the marker (bold, 11 px).
+    return 9 + 3.5 * max(0, len(label) - 2)
+
+
+def _spread(wanted: Sequence[tuple[float, float, float]], width: float, height: float) -> list[tuple[float, float]]:
+    """Where to draw each marker (x, y, radius): on its place, or if another marker is there already, at the
+    nearest free spot on a spiral around it (inside the picture), so no marker hides another."""
+    cell = 32.0
+    grid: dict[tuple[int, int], list[tuple[float, float, float]]] = {}
+
+    def free(x: float, y: float, r: float) -> bool:
+        if not (r <= x <= width - r and r <= y <= height - r):
+            return False
+        cx, cy = int(x // cell), int(y // cell)
+        return all(
+            (x - ox) ** 2 + (y - oy) ** 2 >= (r + orr + 2) ** 2
+            for i in range(cx - 2, cx + 3)
+            for j in range(cy - 2, cy + 3)
+            for ox, oy, orr in grid.get((i, j), ())
+        )
+
+    out: list[tuple[float, float]] = []
+    for x0, y0, r in wanted:
+        x, y = x0, y0
+        step = 1.1 * r
+        for k in range(1, 5000):
+            if free(x, y, r):
+                break
+            x = x0 + step * math.sqrt(k) * math.cos(k * _GOLDEN)
+            y = y0 + step * math.sqrt(k) * math.sin(k * _GOLDEN)
+        else:
+            x, y = x0, y0  # a crowd beyond any room: drawn on its place, the table still lists it
+        grid.setdefault((int(x // cell), int(y // cell)), []).append((x, y, r))
+        out.append((x, y))
+    return out
+
+
 def place_map(
     title: str,
     markers: Sequence[MapMarker],
@@ -240,8 +278,9 @@ def place_map(
     country its shape, then one marker per `markers`, each a link with its <title>, its label written on it.
 
     Markers told apart by shape as well as colour (and hollow or filled), so no reader depends on colour alone;
-    the page shows the same places in a table beside the map. Markers on one spot are spread around it on a
-    spiral, each with a thin line to where it belongs. Not role="img": the markers are links a keyboard reaches.
+    the page shows the same places in a table beside the map. A marker that would cover another is moved to the
+    nearest free spot on a spiral around its place, with a thin line back to it. Not role="img": the markers
+    are links a keyboard reaches.
     """
     pid = _id(title, key)
     west, south, east, north = bounds
@@ -271,23 +310,23 @@ def place_map(
             x, y = project(lat, lon)
             out.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="1.6"/>')
         out.append("</g>")
-    taken: dict[tuple[int, int], int] = {}
-    for m in markers:
-        x0, y0 = project(m.lat, m.lon)
-        spot = (round(x0), round(y0))
-        k = taken.get(spot, 0)
-        taken[spot] = k + 1
-        r = 9 + 3.5 * max(0, len(m.label) - 2)
-        x, y = x0, y0
-        if k:
-            reach = 2 * r + 3
-            x, y = x0 + reach * math.sqrt(k) * math.cos(k * _GOLDEN), y0 + reach * math.sqrt(k) * math.sin(k * _GOLDEN)
+    # A square's corners reach further than its half side: it is spread as the circle around it.
+    reach = [_radius(m.label) * (math.sqrt(2) if m.shape == "square" else 1.0) for m in markers]
+    spots = _spread(
+        [(*project(m.lat, m.lon), r) for m, r in zip(markers, reach, strict=True)], width, plot_h + 2 * margin
+    )
+    # Lines from a moved marker back to its place, under every marker.
+    lines = [
+        f'<line x1="{x0:.1f}" y1="{y0:.1f}" x2="{x:.1f}" y2="{y:.1f}"/>'
+        for (x0, y0, _), (x, y) in zip(((*project(m.lat, m.lon), 0) for m in markers), spots, strict=True)
+        if (x, y) != (x0, y0)
+    ]
+    if lines:
+        out.append(f'<g aria-hidden="true" stroke="{GRID}" stroke-width="1">{"".join(lines)}</g>')
+    for m, (x, y) in zip(markers, spots, strict=True):
         link = f'<a href="{escape(m.href)}" aria-label="{escape(m.title)}" class="map-marker">'
         out.append(link + f"<title>{escape(m.title)}</title>")
-        if k:
-            line = f'x1="{x0:.1f}" y1="{y0:.1f}" x2="{x:.1f}" y2="{y:.1f}"'
-            out.append(f'<line {line} stroke="{GRID}" stroke-width="1"/>')
-        out.append(_map_shape(m.shape, x, y, r, m.colour, m.hollow))
+        out.append(_map_shape(m.shape, x, y, _radius(m.label), m.colour, m.hollow))
         ink = m.colour if m.hollow else "#ffffff"
         out.append(
             f'<text x="{x:.1f}" y="{y + 4:.1f}" text-anchor="middle" font-size="11" font-weight="bold" '
