@@ -239,3 +239,21 @@ def test_filters_come_from_the_address_and_narrow_the_board_and_the_map(pages: P
     bad = pages.get(f"/desk/crisis/{crisis_id}?place=Atlantis")
     assert bad.status_code == 422 and "No Belgian municipality or place is named “Atlantis”" in text_of(bad.text)
     assert pages.get(f"/desk/crisis/{crisis_id}?status=gone").status_code == 422
+
+
+def test_a_person_acting_on_a_filtered_board_comes_back_to_it(pages: Pages) -> None:
+    crisis_id = _crisis(pages)
+    pages.login("moderator")
+    html = pages.get(f"/desk/crisis/{crisis_id}?kind=request&status=open").text
+    assert '<input type="hidden" name="back" value="kind=request&amp;status=open">' in html
+    first = service.board(pages.desk.store, pages.desk.actors["moderator"], crisis_id).requests[0]
+    r = pages.post(
+        f"/desk/crisis/{crisis_id}/cards/{first.id}/status", {"status": "helped", "back": "kind=request&status=open"}
+    )
+    assert r.status_code == 200 and "The card is marked." in r.text
+    assert r.url.path == f"/desk/crisis/{crisis_id}" and r.url.query == b"kind=request&status=open"
+    # What comes back is read as filters again, never as an address: a wrong one gives the whole board.
+    for back in ("place=Atlantis", "https://evil.example/", "//evil.example", "kind=request&next=/x"):
+        r = pages.post(f"/desk/crisis/{crisis_id}/cards/{first.id}/status", {"status": "open", "back": back})
+        assert r.url.host == "testserver" and r.url.path == f"/desk/crisis/{crisis_id}", back
+        assert r.url.query in (b"", b"kind=request"), back

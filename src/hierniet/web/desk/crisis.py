@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from typing import Annotated
+from urllib.parse import parse_qsl, urlencode
 
 from fastapi import APIRouter, Depends, Form, Query
 from fastapi.responses import RedirectResponse, Response
@@ -164,6 +165,7 @@ def board_page(
         board=board,
         crisis=board.crisis,
         crisis_map=board_map(board, ctx.t, _number(ctx)),
+        back=urlencode(board.filters.as_dict()),
         kinds=service.KINDS,
         needs=NEEDS,
         card_statuses=service.CARD_STATUSES,
@@ -178,11 +180,24 @@ def _number(ctx: DeskContext) -> Callable[[float], str]:
     return lambda value: str(format_decimal(value, locale=ctx.locale))
 
 
-def _back(crisis_id: int, anchor: str = "") -> RedirectResponse:
-    return RedirectResponse(f"{PREFIX}/crisis/{crisis_id}{anchor}", status_code=303)
+#: The board's filters a form carries (hidden field "back"), so a person lands on the board they acted on.
+Back = Annotated[str, Form(max_length=500)]
 
 
-def _attempt(ctx: DeskContext, crisis_id: int, done: str, action: object) -> Response:
+def _back(crisis_id: int, back: str = "") -> RedirectResponse:
+    """Back to the board, with the filters it was shown with: read again and checked, never taken as an address
+    (a wrong value just gives the whole board)."""
+    query = ""
+    if back:
+        fields = {k: v for k, v in parse_qsl(back) if k in ("kind", "need", "place", "status")}
+        try:
+            query = urlencode(service.board_filter(**fields).as_dict())
+        except ServiceError:
+            query = ""
+    return RedirectResponse(f"{PREFIX}/crisis/{crisis_id}" + (f"?{query}" if query else ""), status_code=303)
+
+
+def _attempt(ctx: DeskContext, crisis_id: int, done: str, action: object, back: str = "") -> Response:
     """Run `action`; a refusal the person can fix is shown on the board, the rest as the service says."""
     try:
         action()  # type: ignore[operator]
@@ -190,9 +205,9 @@ def _attempt(ctx: DeskContext, crisis_id: int, done: str, action: object) -> Res
         if exc.status_code in (403, 404):
             raise
         ctx.flash(ctx.error(exc), "error")
-        return _back(crisis_id)
+        return _back(crisis_id, back)
     ctx.flash(done)
-    return _back(crisis_id)
+    return _back(crisis_id, back)
 
 
 @crisis_router.post("/crisis/{crisis_id}/close", dependencies=Csrf)
@@ -203,52 +218,63 @@ def close_crisis(ctx: SignedIn, crisis_id: Id) -> Response:
 
 
 @crisis_router.post("/crisis/{crisis_id}/pull", dependencies=Csrf)
-def pull(ctx: SignedIn, crisis_id: Id, reader: CrisisReaderDep) -> Response:
+def pull(ctx: SignedIn, crisis_id: Id, reader: CrisisReaderDep, back: Back = "") -> Response:
     try:
         report = service.pull_comments(ctx.store, ctx.actor, crisis_id, reader)
     except ServiceError as exc:
         if exc.status_code in (403, 404):
             raise
         ctx.flash(ctx.error(exc), "error")
-        return _back(crisis_id)
+        return _back(crisis_id, back)
     ctx.flash(ctx.t("%(added)s new posts, %(cards)s new cards.", added=report.added, cards=report.new_cards))
-    return _back(crisis_id)
+    return _back(crisis_id, back)
 
 
 @crisis_router.post("/crisis/{crisis_id}/cards/{card_id}/status", dependencies=Csrf)
-def mark_card(ctx: SignedIn, crisis_id: Id, card_id: Id, status: Annotated[str, Form(max_length=16)] = "") -> Response:
+def mark_card(
+    ctx: SignedIn, crisis_id: Id, card_id: Id, status: Annotated[str, Form(max_length=16)] = "", back: Back = ""
+) -> Response:
     return _attempt(
         ctx,
         crisis_id,
         ctx.t("The card is marked."),
         lambda: service.mark_card(ctx.store, ctx.actor, crisis_id, card_id, status),
+        back,
     )
 
 
 @crisis_router.post("/crisis/{crisis_id}/matches/{match_id}", dependencies=Csrf)
 def decide_match(
-    ctx: SignedIn, crisis_id: Id, match_id: Id, decision: Annotated[str, Form(max_length=16)] = ""
+    ctx: SignedIn,
+    crisis_id: Id,
+    match_id: Id,
+    decision: Annotated[str, Form(max_length=16)] = "",
+    back: Back = "",
 ) -> Response:
     service.get_crisis(ctx.store, ctx.actor, crisis_id)  # a stranger's crisis is not found, whatever was sent
     if decision not in ("confirm", "reject"):
         ctx.flash(ctx.t("Choose confirm or reject."), "error")
-        return _back(crisis_id)
+        return _back(crisis_id, back)
     done = ctx.t("The pair is confirmed.") if decision == "confirm" else ctx.t("The pair is rejected.")
     return _attempt(
         ctx,
         crisis_id,
         done,
         lambda: service.decide_match(ctx.store, ctx.actor, crisis_id, match_id, decision == "confirm"),
+        back,
     )
 
 
 @crisis_router.post("/crisis/{crisis_id}/cards/{card_id}/reply", dependencies=Csrf)
-def reply(ctx: SignedIn, crisis_id: Id, card_id: Id, text: Annotated[str, Form(max_length=2000)] = "") -> Response:
+def reply(
+    ctx: SignedIn, crisis_id: Id, card_id: Id, text: Annotated[str, Form(max_length=2000)] = "", back: Back = ""
+) -> Response:
     return _attempt(
         ctx,
         crisis_id,
         ctx.t("The reply is in the outbox."),
         lambda: service.send_reply(ctx.store, ctx.actor, crisis_id, card_id, text or None),
+        back,
     )
 
 
