@@ -1,8 +1,9 @@
 """The crisis board in a real browser (issue 15): a burst of 2,000 posts on #hasselthelpt (a handful of offers
 reposted hundreds of times, information, and 40 distinct requests in nl, fr, de and en) read by the shipped
 crisis model shows all 40 requests above the first offer, at a laptop's width and a phone's; a person confirms
-a pair and marks a request helped with the board's buttons. No serious axe-core violation, nothing wider than
-the screen.
+a pair and marks a request helped with the board's buttons. The map's markers link to their cards (a keyboard
+follows one), and the board's filter form narrows it to the requests. No serious axe-core violation, nothing
+wider than the screen, filtered or not.
 """
 
 from __future__ import annotations
@@ -103,6 +104,36 @@ def test_forty_requests_above_the_first_offer(
     check_axe(page)
     check_no_overflow(page)
     page.screenshot(path=str(artifacts / f"crisis-board-{width}.png"), full_page=False)
+
+    # The map: one marker per request or offer with a place, each a link to its card, the same cards in the
+    # table beside it; a keyboard reaches a marker and follows it to the card.
+    board = service.board(live_server.store, lead, crisis.id)
+    markers = page.locator("#map svg a")
+    assert markers.count() == len(board.points) == page.locator("#map table tbody tr").count() > 0
+    assert page.locator("#map svg a circle").count() == sum(1 for p in board.points if p.kind == "request")
+    assert page.locator("#map svg a rect").count() == sum(1 for p in board.points if p.kind == "offer")
+    first = markers.first
+    href = first.get_attribute("href")
+    assert href == f"#card-{board.points[0].card_id}" and first.locator("title").text_content()
+    first.focus()
+    page.keyboard.press("Enter")
+    page.wait_for_function("h => location.hash === h", arg=href)
+    assert page.locator(f"article{href}").is_visible()
+    page.locator("#map").screenshot(path=str(artifacts / f"crisis-map-{width}.png"))
+
+    # Filtered with the board's own form: an address to bookmark; only requests, the 40 still all there, and
+    # the map shows only their circles. Still no serious axe-core violation, nothing wider than the screen.
+    page.select_option("#cf-kind", "request")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Filter the board").click()
+    assert "kind=request" in page.url
+    waiting = page.locator("#requests article.crisis-card .crisis-text").all_inner_texts()
+    assert sorted(waiting) == sorted(requests)
+    assert page.locator("#offers article.crisis-card").count() == 0
+    assert page.locator("#map svg a rect").count() == 0 and page.locator("#map svg a circle").count() > 0
+    check_axe(page)
+    check_no_overflow(page)
+    page.goto(live_server.at(f"/desk/crisis/{crisis.id}"))
 
     # A pair confirmed and a request marked helped, with the board's own buttons.
     pair = page.locator("#pairs .crisis-pair").first

@@ -87,3 +87,27 @@ def test_marks_and_replies_say_what_is_wrong(api: Api) -> None:
 
 def _auth(api: Api) -> dict[str, str]:
     return {"Authorization": f"Bearer {api.desk.tokens['moderator']}"}
+
+
+def test_the_board_filters_by_query_like_the_desk(api: Api) -> None:
+    api.client.app.state.crisis_reader = CrisisReaderHolder(WordReader())  # type: ignore[attr-defined]
+    crisis = api.post("/crises", json={"name": "Storm"}, as_="lead").json()
+    more = [{"id": "r2", "text": "Nous cherchons un hébergement pour 3 personnes à Liège"}]
+    api.post(f"/crises/{crisis['id']}/posts", json=[*_posts(), *more])
+    board = api.get(f"/crises/{crisis['id']}").json()
+    assert board["filters"] == {} and board["total_cards"] == board["shown_cards"] == 3
+    assert {p["kind"] for p in board["points"]} == {"request", "offer"} and len(board["points"]) == 3
+    assert board["places"] == ["Genk", "Hasselt", "Luik / Liège"]
+    # Liège by its Dutch name: only the French request there; the map's points follow.
+    luik = api.get(f"/crises/{crisis['id']}?place=Luik&kind=request").json()
+    assert [c["text"] for c in luik["requests"]] == [more[0]["text"]] and luik["pairs"] == []
+    assert luik["filters"] == {"place": "Luik", "kind": "request"} and luik["shown_cards"] == 1
+    assert [p["municipality"] for p in luik["points"]] == ["Luik / Liège"]
+    offers = api.get(f"/crises/{crisis['id']}?kind=offer&need=transport&status=matched").json()
+    assert offers["requests"] == [] and [g["need"] for g in offers["offers"]] == ["transport"]
+    assert offers["pairs"][0]["request"]["text"] == REQUEST  # the pair its offer is in
+    # Wrong values say what would do.
+    r = api.get(f"/crises/{crisis['id']}?place=Atlantis")
+    assert r.status_code == 422 and "no Belgian municipality" in r.json()["detail"]
+    assert api.get(f"/crises/{crisis['id']}?need=beds").status_code == 422
+    assert api.get(f"/crises/{crisis['id']}?status=done").status_code == 422

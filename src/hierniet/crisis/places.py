@@ -183,3 +183,24 @@ def _postcodes(entry: Entry, table: Gazetteer) -> frozenset[str]:
     if entry.kind == "municipality":
         return entry.postcodes
     return table.postcodes.get(entry.municipality, frozenset())
+
+
+def municipalities_named(name: str, table: Gazetteer | None = None) -> frozenset[str]:
+    """The municipalities (REFNIS codes) a name stands for, in any of its languages ("Luik", "Liège",
+    "Lüttich"), or the municipality of a place inside one ("Kiewit": Hasselt); empty when no entry bears it.
+
+    A name borne by a municipality means that municipality, not the namesake villages elsewhere; a name borne
+    only by villages means every municipality holding one of them. The stored name of a bilingual municipality
+    ("Antwerpen / Anvers") is read too, as the board's list of places writes it.
+    """
+    table = table or gazetteer()
+    key = tuple(_words(name))
+    if not key:
+        return frozenset()
+    bearers: list[Entry] = []
+    for option, _cue, entries in table.index.get(key[0], []):
+        if option == key:
+            bearers.extend(entries)
+    bearers.extend(e for e in table.entries if e.kind == "municipality" and tuple(_words(e.municipality_name)) == key)
+    own = [e for e in bearers if e.kind == "municipality"]
+    return frozenset(e.municipality for e in (own or bearers))

@@ -22,7 +22,7 @@ import io
 import json
 import logging
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Protocol
@@ -33,6 +33,8 @@ from sqlalchemy.orm import Session
 from hierniet.crisis import matching, replies
 from hierniet.crisis.collapse import DEFAULT_THRESHOLD, group_keys
 from hierniet.crisis.normalize import canonical, display, fold
+from hierniet.crisis.places import municipalities_named
+from hierniet.crisis.words import NEEDS
 from hierniet.domain import Reason
 from hierniet.services import audit
 from hierniet.services.actions import action_rows
@@ -57,6 +59,10 @@ PERSON_STATUSES: dict[str, frozenset[str]] = {
 }
 #: Statuses only a person sets: matching leaves such a card alone.
 PERSON_SET = frozenset({"helped", "confirmed", "full"})
+#: Every status a card can have, the machine's first: what the board can be filtered on.
+CARD_STATUSES = ("open", "matched", "helped", "confirmed", "full")
+#: The kinds of card the map shows: information has no one to help or be helped.
+MAPPED_KINDS = ("request", "offer")
 #: Distinct ways of writing kept per card (the count goes on past it): a flood of edits must not grow a row.
 MAX_VARIANTS = 50
 MAX_NAME = 200
@@ -142,6 +148,39 @@ class OfferGroup:
 
 
 @dataclass(frozen=True, slots=True)
+class BoardFilter:
+    """Which cards the board shows: each field None shows every card; several narrow together (kind and need
+    and place and status). `place` is a municipality or a place in it, in any of its languages."""
+
+    kind: str | None = None
+    need: str | None = None
+    place: str | None = None
+    status: str | None = None
+
+    def as_dict(self) -> dict[str, str]:
+        """The fields set, as the board's address carries them (?kind=request&place=Hasselt)."""
+        pairs = (("kind", self.kind), ("need", self.need), ("place", self.place), ("status", self.status))
+        return {k: v for k, v in pairs if v}
+
+
+@dataclass(frozen=True, slots=True)
+class MapPoint:
+    """A card with a known place, as the board's map and the table beside it show it."""
+
+    card_id: int
+    kind: str
+    status: str
+    #: Posts behind the card (reposts counted).
+    count: int
+    needs: list[str]
+    #: The place as the gazetteer names it, and its municipality.
+    place: str
+    municipality: str
+    lat: float
+    lon: float
+
+
+@dataclass(frozen=True, slots=True)
 class Board:
     crisis: CrisisView
     #: Requests no person has closed (helped, or a pair confirmed), oldest first: what a person must see first,
@@ -157,6 +196,15 @@ class Board:
     full: list[CardView]
     #: Information and other cards (the board lists them last, newest first).
     info: list[CardView]
+    #: The filter the board was drawn with (every list above holds only the cards it lets through).
+    filters: BoardFilter = field(default_factory=BoardFilter)
+    #: Requests and offers the filter lets through that have a place, each once, by municipality then card.
+    points: list[MapPoint] = field(default_factory=list)
+    #: The municipalities named by any card of the crisis, filtered or not: the choices for the place filter.
+    places: list[str] = field(default_factory=list)
+    #: Cards of the crisis, and those the filter lets through.
+    total_cards: int = 0
+    shown_cards: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -767,7 +815,10 @@ def _card_view(card: CrisisCard, crisis: CrisisView) -> CardView:
         language=card.language,
         kind=card.kind,
         needs=list(card.needs or []),
-        places=[{k: p.get(k) for k in ("name", "municipality", "region", "lat", "lon")} for p in (card.places or [])],
+        places=[
+            {k: p.get(k) for k in ("name", "municipality", "refnis", "region", "lat", "lon")}
+            for p in (card.places or [])
+        ],
         when=list(card.when or []),
         how_many=list(card.how_many or []),
         contact=card.contact,
@@ -800,17 +851,75 @@ def _seen_order(card: CardView) -> tuple[bool, datetime, int]:
     return (card.first_seen is None, card.first_seen or _EPOCH, card.id)
 
 
-def board(store: Store, actor: Actor, crisis_id: int) -> Board:
+def board_filter(
+    kind: str | None = None, need: str | None = None, place: str | None = None, status: str | None = None
+) -> BoardFilter:
+    """A filter for the board from the values a form or an address gives (empty means every card), checked."""
+    kind, need, status = (v.strip() or None if v else None for v in (kind, need, status))
+    place = " ".join(place.split()) or None if place else None
+    for value, allowed, what in ((kind, KINDS, "kind"), (need, NEEDS, "need"), (status, CARD_STATUSES, "status")):
+        if value is not None and value not in allowed:
+            message = f"the board has no {what} {value!r}: use one of {', '.join(allowed)}"
+            raise InvalidInput(message, reason=Reason("error.crisis_filter", message, value=value))
+    if place is not None and (len(place) > 100 or not municipalities_named(place)):
+        message = (
+            f"no Belgian municipality or place is named {place[:100]!r}: give a municipality as the board's "
+            "list of places writes it (e.g. Hasselt, Liège)"
+        )
+        raise InvalidInput(message, reason=Reason("error.crisis_place", message, place=place[:100]))
+    return BoardFilter(kind=kind, need=need, place=place, status=status)
+
+
+def _lets_through(filters: BoardFilter, refnis: frozenset[str]) -> Callable[[CardView], bool]:
+    def passes(card: CardView) -> bool:
+        if filters.kind is not None and card.kind != filters.kind:
+            return False
+        if filters.need is not None and filters.need not in card.needs:
+            return False
+        if filters.status is not None and card.status != filters.status:
+            return False
+        return filters.place is None or any(p.get("refnis") in refnis for p in card.places)
+
+    return passes
+
+
+def _point(card: CardView) -> MapPoint | None:
+    # The first place with coordinates, as the export takes it: one marker per card.
+    place = next((p for p in card.places if p.get("lat") is not None and p.get("lon") is not None), None)
+    if place is None:
+        return None
+    return MapPoint(
+        card_id=card.id,
+        kind=card.kind,
+        status=card.status,
+        count=card.count,
+        needs=list(card.needs),
+        place=str(place.get("name") or ""),
+        municipality=str(place.get("municipality") or place.get("name") or ""),
+        lat=float(place["lat"]),
+        lon=float(place["lon"]),
+    )
+
+
+def board(store: Store, actor: Actor, crisis_id: int, filters: BoardFilter | None = None) -> Board:
     """The board: requests still waiting first, then pairs to confirm, then open offers collapsed by what they
-    offer, then what is done and the information posts."""
+    offer, then what is done and the information posts; with the map's points.
+
+    `filters` keeps only the cards it lets through, in the same order (the unmatched requests stay first); a
+    pair is shown when either of its cards gets through, so a filter on offers still shows what they answer.
+    """
     require(actor, Permission.READ_QUEUE, "see a crisis board")
+    filters = filters or BoardFilter()
     with store.session() as s:
         row = _crisis_of(s, actor, crisis_id)
         crisis = _view(row, repo_crisis.card_counts(s, [row.id])[row.id])
-        cards = {c.id: _card_view(c, crisis) for c in repo_crisis.cards(s, crisis_id)}
+        every = {c.id: _card_view(c, crisis) for c in repo_crisis.cards(s, crisis_id)}
         all_matches = repo_crisis.matches(s, crisis_id, ["suggested", "confirmed"])
-    pairs = [_match_view(m, cards) for m in all_matches if m.status == "suggested"]
-    confirmed = [_match_view(m, cards) for m in all_matches if m.status == "confirmed"]
+    passes = _lets_through(filters, municipalities_named(filters.place) if filters.place else frozenset())
+    cards = {i: c for i, c in every.items() if passes(c)}
+    shown_matches = [m for m in all_matches if m.request_card_id in cards or m.offer_card_id in cards]
+    pairs = [_match_view(m, every) for m in shown_matches if m.status == "suggested"]
+    confirmed = [_match_view(m, every) for m in shown_matches if m.status == "confirmed"]
     by_kind: dict[str, list[CardView]] = {k: [] for k in KINDS}
     for card in cards.values():
         by_kind.setdefault(card.kind, []).append(card)
@@ -826,6 +935,9 @@ def board(store: Store, actor: Actor, crisis_id: int) -> Board:
         for need, group in sorted(groups.items(), key=lambda kv: (-sum(c.count for c in kv[1]), kv[0]))
     ]
     info = sorted(by_kind["info"] + by_kind["other"], key=lambda c: (-c.count, c.id))
+    located = (_point(c) for c in cards.values() if c.kind in MAPPED_KINDS)
+    points = sorted((p for p in located if p is not None), key=lambda p: (fold(p.municipality), p.place, p.card_id))
+    places = {str(p["municipality"]) for c in every.values() for p in c.places if p.get("municipality")}
     return Board(
         crisis=crisis,
         requests=requests,
@@ -835,6 +947,11 @@ def board(store: Store, actor: Actor, crisis_id: int) -> Board:
         confirmed=confirmed,
         full=sorted((c for c in by_kind["offer"] if c.status == "full"), key=_seen_order),
         info=info,
+        filters=filters,
+        points=points,
+        places=sorted(places, key=fold),
+        total_cards=len(every),
+        shown_cards=len(cards),
     )
 
 

@@ -90,6 +90,18 @@ class OfferGroupPublic(_Public):
     posts: int
 
 
+class MapPointPublic(_Public):
+    card_id: int
+    kind: str
+    status: str
+    count: int = Field(description="Posts behind the card.")
+    needs: list[str]
+    place: str
+    municipality: str
+    lat: float
+    lon: float
+
+
 class BoardPublic(_Public):
     crisis: CrisisPublic
     requests: list[CardPublic] = Field(
@@ -101,6 +113,13 @@ class BoardPublic(_Public):
     confirmed: list[MatchPublic]
     full: list[CardPublic]
     info: list[CardPublic]
+    filters: dict[str, str] = Field(description="The filters applied (kind, need, place, status); empty: none.")
+    points: list[MapPointPublic] = Field(
+        description="Requests and offers shown that have a place, each once: what the desk's map draws."
+    )
+    places: list[str] = Field(description="Municipalities named by any card of the crisis: values for `place`.")
+    total_cards: int
+    shown_cards: int = Field(description="Cards the filters let through.")
 
 
 class CrisisPostCreate(_Create):
@@ -169,8 +188,21 @@ def open_crisis(body: CrisisCreate, store: StoreDep, actor: ActorDep) -> Any:
 
 
 @router.get("/{crisis_id}", response_model=BoardPublic, summary="The board: requests, pairs, offers")
-def get_board(crisis_id: Id, store: StoreDep, actor: ActorDep) -> Any:
-    b = service.board(store, actor, crisis_id)
+def get_board(
+    crisis_id: Id,
+    store: StoreDep,
+    actor: ActorDep,
+    kind: Annotated[Literal["request", "offer", "info", "other"] | None, Query(description="Only this kind")] = None,
+    need: Annotated[str | None, Query(max_length=32, description="Only cards with this need (shelter, ...)")] = None,
+    place: Annotated[
+        str | None, Query(max_length=100, description="Only cards in this municipality (any of its names)")
+    ] = None,
+    status: Annotated[
+        Literal["open", "matched", "helped", "confirmed", "full"] | None, Query(description="Only this status")
+    ] = None,
+) -> Any:
+    filters = service.board_filter(kind=kind, need=need, place=place, status=status)
+    b = service.board(store, actor, crisis_id, filters)
     return BoardPublic(
         crisis=CrisisPublic.model_validate(b.crisis),
         requests=[CardPublic.model_validate(c) for c in b.requests],
@@ -180,6 +212,11 @@ def get_board(crisis_id: Id, store: StoreDep, actor: ActorDep) -> Any:
         confirmed=[_match(m) for m in b.confirmed],
         full=[CardPublic.model_validate(c) for c in b.full],
         info=[CardPublic.model_validate(c) for c in b.info],
+        filters=b.filters.as_dict(),
+        points=[MapPointPublic.model_validate(p) for p in b.points],
+        places=b.places,
+        total_cards=b.total_cards,
+        shown_cards=b.shown_cards,
     )
 
 

@@ -235,6 +235,10 @@ MESSAGES: dict[str, str] = {
     ),
     "error.rotation_stranger": N_("Not a person of this organisation: choose people from the list."),
     "error.no_comment": N_("There is no comment #%(comment_id)s, or it is not one of your organisation's."),
+    "error.crisis_filter": N_("The board cannot be filtered on “%(value)s”: choose from the filters' lists."),
+    "error.crisis_place": N_(
+        "No Belgian municipality or place is named “%(place)s”: choose a place from the filters' list."
+    ),
 }
 
 #: The reasons the services write for a person who gave none (hierniet.services.decisions and .desk): shown
