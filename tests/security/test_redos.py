@@ -50,6 +50,13 @@ _DYNAMIC: dict[tuple[str, str], str] = {
         "escaped literal parts of one masked word joined by bounded gaps (.{0,2}), anchored at both ends, "
         "and matched against short lexicon words only, never against the comment"
     ),
+    ("crisis/words.py", "_compile"): (
+        "the same alternation of escaped literal words as build (the offer-question lists), each opened by \\b and "
+        "joined by single \\s: no two quantifiers can share characters"
+    ),
+    ("connectors/bluesky.py", "tag_matcher"): (
+        "one escaped literal tag (at most MAX_TAG characters, no spaces) between two lookarounds: no quantifier"
+    ),
     ("crisis/words.py", "build"): (
         "an alternation of escaped literal words (from the crisis word lists), each opened by \\b and joined by "
         "single \\s; a prefix entry ends in one \\w*: no two quantifiers can share characters"
