@@ -42,3 +42,20 @@ def test_self_identification_is_found_only_right_before_the_name_with_the_first_
 )
 def test_hate_beside_a_self_identification_stays_hate(triage: Triage, text: str) -> None:
     assert Label.HATE in labels_of(triage, text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Die vluchtelingen zijn gevlucht voor oorlog en bommen, geef ze een kans.",
+        "Ce sont des familles syriennes qui fuient la guerre, un peu d'humanité.",
+        "These refugees fled violence; they deserve a warm welcome here.",
+    ],
+)
+def test_a_group_defended_by_what_it_fled_is_no_hate(triage: Triage, text: str) -> None:
+    assert Label.HATE not in labels_of(triage, text)
+
+
+def test_denying_what_a_group_fled_is_no_defence(triage: Triage) -> None:
+    analysis = triage.analyse([Comment(id="s", text="Die moslims zijn niet gevlucht voor oorlog, het zijn parasieten.")])
+    assert not any("positive_mention" in u.rules.flags for u in analysis[0].units)

@@ -73,6 +73,7 @@ class Vocab:
     self_as: dict[str, frozenset[tuple[str, ...]]]  # per language: Dutch and German "als"
     discussion: frozenset[tuple[str, ...]]
     crimes: frozenset[tuple[str, ...]]
+    defending: frozenset[tuple[str, ...]]
     pointing_back: frozenset[str]
     comparison: frozenset[str]
     articles: frozenset[str]
@@ -147,6 +148,7 @@ def vocab() -> Vocab:
         self_as={lang: table[lang].phrases("self_as") for lang in languages},
         discussion=union_phrases("discussion"),
         crimes=union_phrases("crimes"),
+        defending=union_phrases("defending"),
         pointing_back=union("pointing_back"),
         comparison=union("comparison"),
         articles=union("articles"),

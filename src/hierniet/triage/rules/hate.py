@@ -21,7 +21,15 @@ from hierniet.triage.rules.common import (
     pattern_evidence,
     treated_as,
 )
-from hierniet.triage.rules.context import DEHUMANISING_EMOJI, THREAT_EMOJI, Context, RuleResult, phrase_at, vocab
+from hierniet.triage.rules.context import (
+    DEHUMANISING_EMOJI,
+    THREAT_EMOJI,
+    Context,
+    RuleResult,
+    phrase_at,
+    phrase_starts,
+    vocab,
+)
 
 
 def group_rules(ctx: Context, result: RuleResult) -> None:
@@ -480,7 +488,9 @@ def group_mention(ctx: Context, result: RuleResult) -> None:
         if any(
             not ctx.negated(h.first, window=3) and not any(overlaps(h, n) for n in names)
             for h in ctx.hits(LexCategory.POSITIVE)
-        ):
+        ) or any(not ctx.negated(i, window=3) for i in phrase_starts(vocab().defending, ctx.norms)):
+            # Praise, or what the group suffered or fled said in its defence ("Dat zijn mensen die vluchten voor
+            # oorlog", "des familles qui fuient la guerre").
             result.flags.add("positive_mention")
         if all(_self_identified(ctx, h) for h in names):
             # The speaker speaks as one of the group ("Als moslima durf ik niet te gaan zwemmen"): their fear or
