@@ -57,5 +57,6 @@ def test_a_group_defended_by_what_it_fled_is_no_hate(triage: Triage, text: str) 
 
 
 def test_denying_what_a_group_fled_is_no_defence(triage: Triage) -> None:
-    analysis = triage.analyse([Comment(id="s", text="Die moslims zijn niet gevlucht voor oorlog, het zijn parasieten.")])
+    text = "Die moslims zijn niet gevlucht voor oorlog, het zijn parasieten."
+    analysis = triage.analyse([Comment(id="s", text=text)])
     assert not any("positive_mention" in u.rules.flags for u in analysis[0].units)
