@@ -8,6 +8,25 @@ from hierniet.triage.lexicons import Flag, LexCategory
 from hierniet.triage.rules.common import hit_evidence, mentioned_not_used, pattern_evidence
 from hierniet.triage.rules.context import DOXXING_KINDS, SEXUAL_EMOJI, Context, RuleResult, phrase_starts, vocab
 
+#: Emoji that leer ("😏", "🤤"), as people write them beside a remark about someone's body. Read on the original
+#: text (they are no tokens): beside a word of `innuendo` they make the remark sexual. 🥵 is left out: it is the
+#: heat as often as the look.
+_LEER = frozenset("😏🤤😈💦🍑🍆👅")
+
+
+def innuendo(ctx: Context, result: RuleResult) -> None:
+    """ "Die chauffeuse in dat strak uniform 🤤", "surtout son petit cul au marché 😏": a leer emoji beside a word
+    about someone's body, clothes or the night is a sexual remark, with no sexual word for the lexicon."""
+    if ctx.counter or not any(ch in _LEER for ch in ctx.nt.original):
+        return
+    found = phrase_starts(vocab().innuendo, ctx.norms)
+    if not found or ctx.negated(found[0], window=2):
+        return
+    said = ctx.nt.original_text(found[0], found[0])
+    result.raise_score(
+        Label.SEXUAL, 0.7, 2, Reason("triage.innuendo", f"'{said}' beside a leering emoji: a sexual remark", words=said)
+    )
+
 
 def sexual_rules(ctx: Context, result: RuleResult) -> None:
     hits = ctx.hits(LexCategory.SEXUAL)

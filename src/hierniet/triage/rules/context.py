@@ -74,6 +74,7 @@ class Vocab:
     discussion: frozenset[tuple[str, ...]]
     crimes: frozenset[tuple[str, ...]]
     defending: frozenset[tuple[str, ...]]
+    innuendo: frozenset[tuple[str, ...]]
     pointing_back: frozenset[str]
     comparison: frozenset[str]
     articles: frozenset[str]
@@ -149,6 +150,7 @@ def vocab() -> Vocab:
         discussion=union_phrases("discussion"),
         crimes=union_phrases("crimes"),
         defending=union_phrases("defending"),
+        innuendo=union_phrases("innuendo"),
         pointing_back=union("pointing_back"),
         comparison=union("comparison"),
         articles=union("articles"),

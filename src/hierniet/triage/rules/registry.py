@@ -11,7 +11,7 @@ from hierniet.domain import Label, PIIMatch
 from hierniet.triage.matcher import Hit
 from hierniet.triage.normalize import NormalizedText
 from hierniet.triage.patterns import PatternHit
-from hierniet.triage.rules.care import doxxing_rules, self_harm_rules, sexual_rules, spam_rules
+from hierniet.triage.rules.care import doxxing_rules, innuendo, self_harm_rules, sexual_rules, spam_rules
 from hierniet.triage.rules.coded import coded_hate
 from hierniet.triage.rules.context import Context, RuleResult, build_context
 from hierniet.triage.rules.criticism import (
@@ -420,6 +420,21 @@ RULES: tuple[Rule, ...] = (
         spam_rules,
         positive=(("en", "Free iPhone giveaway! Click the link in my bio: https://win.example"),),
         negative=(("en", "Where can I buy a ticket?"),),
+    ),
+    Rule(
+        "sexual.innuendo",
+        Label.SEXUAL,
+        Stage.COMMENT,
+        "A leer emoji beside a word about someone's body, clothes or the night: a sexual remark.",
+        innuendo,
+        positive=(
+            ("nl", "Die buschauffeuse in dat strak uniform 🤤 mag mij altijd komen halen."),
+            ("fr", "La nouvelle prof de gym, surtout son petit cul 😏"),
+        ),
+        negative=(
+            ("nl", "Mijn dochter draagt graag een rokje naar school 😊"),
+            ("en", "Such a hot day at the festival 🥵 bring water!"),
+        ),
     ),
     Rule(
         "doxxing.personal_data",
