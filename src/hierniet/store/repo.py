@@ -568,6 +568,34 @@ class QueueQuery:
     search: tuple[Term, ...] = ()
     # (user id, now): only the comments that person holds at that moment (hierniet.store.repo_team).
     assigned: tuple[int, datetime] | None = None
+    # Comments offered before the others, each part in `order` (a person on the severe rotation, issue 13):
+    # an order, not a filter, so counts ignore it.
+    first: FirstOffered | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class FirstOffered:
+    """The comments the queue shows first: one of these labels in their current verdict (as the label filter
+    reads them), or this severity or more (5: none by severity)."""
+
+    labels: tuple[str, ...]
+    from_severity: int
+
+
+def _first_clause(first: FirstOffered) -> ColumnElement[bool]:
+    by_severity = Comment.severity >= first.from_severity
+    if not first.labels:
+        return by_severity
+    labelled = exists(
+        select(VerdictLabel.verdict_id)
+        .join(Verdict, VerdictLabel.verdict_id == Verdict.id)
+        .where(
+            Verdict.comment_id == Comment.id,
+            Verdict.version == Comment.verdict_version,
+            VerdictLabel.label.in_(first.labels),
+        )
+    )
+    return or_(by_severity, labelled)
 
 
 def _filtered(stmt: _S, q: QueueQuery) -> _S:
@@ -617,6 +645,9 @@ class QueueKey:
     severity: int
     posted_at: datetime
     id: int
+    # Whether the comment is among those shown first (QueueQuery.first); None where the queue had no such part
+    # when the cursor was made (it is then looked up).
+    first: bool | None = None
 
 
 def _after(stmt: _S, order: str, key: QueueKey, *, severity: str = "") -> _S:
@@ -680,19 +711,53 @@ def queue(
             return [], 0, True
         total = len(ids) if exact else bound
         stmt = base.where(Comment.id.in_(ids)) if exact else _filtered(base, q)
+    if q.first is None:
+        parts: list[tuple[Select[Comment, Channel, Author], bool | None]] = [(stmt, None)]
+    else:
+        # Two parts, each read in the order's index (a sort of every match would cost what issue 12 removed).
+        clause = _first_clause(q.first)
+        parts = [(stmt.where(clause), True), (stmt.where(~clause), False)]
+    rows: list[tuple[Comment, Channel, Author | None]] = []
     if after is not None:
-        if q.order in ("newest", "oldest"):
-            parts = [_after(stmt, q.order, after)]
-        else:
-            parts = [_after(stmt, q.order, after, severity="same"), _after(stmt, q.order, after, severity="lower")]
-        rows: list[tuple[Comment, Channel, Author | None]] = []
-        for part in parts:
-            if len(rows) >= limit:
-                break
-            rows += [(c, ch, a) for c, ch, a in session.execute(part.order_by(*order).limit(limit - len(rows)))]
+        key_first = after.first
+        if q.first is not None and key_first is None:
+            known = is_first(session, q.first, after.id)
+            key_first = after.severity >= q.first.from_severity if known is None else known
+        for part, first in parts:
+            if first is not None and first != key_first:
+                if first and not key_first:
+                    continue  # the cursor is past the part shown first
+                pieces = [part]  # the cursor ended the part shown first: this part from its start
+            elif q.order in ("newest", "oldest"):
+                pieces = [_after(part, q.order, after)]
+            else:
+                pieces = [_after(part, q.order, after, severity=which) for which in ("same", "lower")]
+            for piece in pieces:
+                if len(rows) >= limit:
+                    break
+                rows += [(c, ch, a) for c, ch, a in session.execute(piece.order_by(*order).limit(limit - len(rows)))]
         return rows, total, exact
-    rows = [(c, ch, a) for c, ch, a in session.execute(stmt.order_by(*order).limit(limit).offset(offset))]
+    skip = offset
+    for index, (part, _first) in enumerate(parts):
+        if len(rows) >= limit:
+            break
+        page = part.order_by(*order).limit(limit - len(rows)).offset(skip)
+        found = [(c, ch, a) for c, ch, a in session.execute(page)]
+        if found:
+            skip = 0
+        elif skip and index + 1 < len(parts):
+            # The offset reaches past this part: the next one skips what is left of it.
+            within = part.with_only_columns(Comment.id).limit(skip).subquery()
+            skip -= session.scalar(select(func.count()).select_from(within)) or 0
+        rows += found
     return rows, total, exact
+
+
+def is_first(session: Session, first: FirstOffered, comment_id: int) -> bool | None:
+    """Whether this comment is among those `first` shows first (None where it is gone): the cursor of a page
+    ending on it says so, and a cursor made before its person joined the rotation is placed by it."""
+    found = session.scalar(select(_first_clause(first)).where(Comment.id == comment_id))
+    return None if found is None else bool(found)
 
 
 def _first_matches(session: Session, q: QueueQuery, n: int) -> list[int]:
