@@ -98,6 +98,9 @@ def test_a_severity_order_moves_self_harm_above_hate(desk: Desk, fake_triage: Fa
     _on_rotation(desk, "moderator")
     assert [i.id for i in _all(desk, "lead", service.QueueFilters())] == ids  # high, then oldest first
     assert [i.id for i in _all(desk, "moderator", service.QueueFilters())] == [ids[3], *ids[:3]]
+    # Past their daily cap the rotation's comments are not offered to them: nothing is moved up then.
+    capped = service.queue(desk.store, desk.actors["moderator"], service.QueueFilters(), capped=True)
+    assert [i.id for i in capped.items] == ids
 
 
 def test_the_policy_names_the_rotations_labels(desk: Desk, fake_triage: FakeTriage) -> None:

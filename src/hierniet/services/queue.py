@@ -162,10 +162,13 @@ def queue(
     offset: int = 0,
     after: str | None = None,
     position: int = 0,
+    capped: bool = False,
 ) -> Page[QueueItem]:
     """The comments matching `filters`, most severe (then oldest) first unless `order` says otherwise.
 
-    For a person on the severe rotation the rotation's comments come first, each part in that order (issue 13).
+    For a person on the severe rotation the rotation's comments come first, each part in that order (issue 13),
+    unless they are `capped` (past their daily cap of severe items, hierniet.services.wellbeing): those
+    comments are then not offered to them, and at the top they would only be in the way.
 
     The total is exact up to COUNT_LIMIT matches (or the end of this page, past that); beyond, the page's
     `total_exact` is False and `total` is that bound: more comments match. The page's `next_after` is the
@@ -181,7 +184,7 @@ def queue(
         raise InvalidInput("give either `after` (the next page's cursor) or `offset`, not both")
     query = to_query(actor, filters)
     with store.session() as s:
-        query = replace(query, first=rotation_first(s, actor))
+        query = replace(query, first=None if capped else rotation_first(s, actor))
         rows, total, exact = repo.queue(
             s, query, limit=limit, offset=offset, count_limit=COUNT_LIMIT, after=key, position=position
         )

@@ -338,11 +338,14 @@ def queue_page(ctx: SignedIn) -> Response:
     size = max(1, min(ctx.settings.desk_page_size, queue.MAX_LIMIT))
     authors: list[Any] = []
     offset = (form.page - 1) * size
+    # This minute is noted before the standing is read: it counts in the stretch of work the page shows.
+    wellbeing.note_activity(ctx.store, actor)
+    capped = ctx.standing.offering.capped  # past the daily cap the rotation's comments are not moved up
     try:
         if form.after and form.page > 1 and _cursor_ok(form.after):
-            page = queue.queue(ctx.store, actor, filters, limit=size, after=form.after, position=offset)
+            page = queue.queue(ctx.store, actor, filters, limit=size, after=form.after, position=offset, capped=capped)
         else:
-            page = queue.queue(ctx.store, actor, filters, limit=size, offset=offset)
+            page = queue.queue(ctx.store, actor, filters, limit=size, offset=offset, capped=capped)
         by_label = queue.label_counts(ctx.store, actor, replace(filters, label=None))
         # A search names the authors it matches too, each a link to their page.
         authors = search.matching_authors(ctx.store, actor, form.q) if form.q and form.page == 1 else []
@@ -350,7 +353,7 @@ def queue_page(ctx: SignedIn) -> Response:
         errors.append(ctx.error(exc))
         filters = queue.QueueFilters()
         # The same page of the unfiltered queue: page 2 never repeats page 1.
-        page = queue.queue(ctx.store, actor, filters, limit=size, offset=offset)
+        page = queue.queue(ctx.store, actor, filters, limit=size, offset=offset, capped=capped)
         by_label = queue.label_counts(ctx.store, actor, filters)
     for error in errors:
         # At the top of the page, focused (base.html), not below the filters out of sight on a phone.
@@ -358,7 +361,6 @@ def queue_page(ctx: SignedIn) -> Response:
     evidence = desk.preview_evidence(ctx.store, actor, [i.id for i in page.items])
     holders = claims.holders(ctx.store, actor, [i.id for i in page.items])
     prefs = ctx.preferences
-    wellbeing.note_activity(ctx.store, actor)
     offering = ctx.standing.offering
     rows = []
     for item in page.items:
@@ -569,7 +571,7 @@ def decide(
         )
     ctx.flash(message)
     # The next waiting comment that nobody else is on: two people should not land on the same one.
-    following = queue.queue(ctx.store, actor, queue.QueueFilters(), limit=20).items
+    following = queue.queue(ctx.store, actor, queue.QueueFilters(), limit=20, capped=ctx.standing.offering.capped).items
     held = claims.holders(ctx.store, actor, [i.id for i in following])
     free = [i for i in following if i.id not in held or held[i.id].mine]
     return _redirect(f"{PREFIX}/comments/{free[0].id}" if free else f"{PREFIX}/")
