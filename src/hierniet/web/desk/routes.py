@@ -36,6 +36,7 @@ from hierniet.services.errors import ServiceError
 from hierniet.services.signin_throttle import SignInThrottle
 from hierniet.services.views import CommentStatus, Page
 from hierniet.web.desk import dates, words
+from hierniet.web.desk import people as people_pages
 from hierniet.web.desk.context import PREFIX, Context, DeskContext, SignedIn, render, safe_next
 from hierniet.web.desk.evidence import panel as evidence_panel
 from hierniet.web.desk.raids import banners as raid_banners
@@ -639,9 +640,18 @@ def erase_author(
 # --- settings, team, audit ---------------------------------------------------------------------------------
 
 
+def _settings_page(
+    ctx: DeskContext, status: int = 200, *, error: str | None = None, email: str | None = None
+) -> Response:
+    """The settings page; `email` is what was typed in the address form (kept after an error)."""
+    if email is None:
+        email = admin.own_user(ctx.store, ctx.actor).email or ""
+    return render(ctx, "settings.html", status, shields=list(desk.SHIELDS), error=error, email=email)
+
+
 @router.get("/settings")
 def settings_page(ctx: SignedIn) -> Response:
-    return render(ctx, "settings.html", shields=list(desk.SHIELDS), error=None)
+    return _settings_page(ctx)
 
 
 @router.post("/settings", dependencies=Csrf)
@@ -656,7 +666,7 @@ def save_settings(
         # No density in the form (an older page): the person's current one stays.
         desk.set_preferences(ctx.store, actor, shield=shield, density=density or None)
     except ServiceError as exc:
-        return render(ctx, "settings.html", exc.status_code, shields=list(desk.SHIELDS), error=ctx.error(exc))
+        return _settings_page(ctx, exc.status_code, error=ctx.error(exc))
     chosen = locale if locale in desk.LOCALES else None
     desk.set_locale(ctx.store, actor, chosen)
     ctx.choose_locale(chosen)
@@ -685,15 +695,33 @@ def change_password(
 ) -> Response:
     if new != confirm:
         error = ctx.t("The new password and its confirmation differ: type them again.")
-        return render(ctx, "settings.html", 422, shields=list(desk.SHIELDS), error=error)
+        return _settings_page(ctx, 422, error=error)
     try:
         desk.change_own_password(ctx.store, ctx.actor, current, new)
     except ServiceError as exc:
-        return render(ctx, "settings.html", exc.status_code, shields=list(desk.SHIELDS), error=ctx.error(exc))
+        return _settings_page(ctx, exc.status_code, error=ctx.error(exc))
     user = desk.desk_user(ctx.store, ctx.actor.user_id or 0)
     if user is not None:
         ctx.sign_in(user)  # the session follows the new password; other sessions end
     ctx.flash(ctx.t("Your password is changed."))
+    return _redirect(f"{PREFIX}/settings")
+
+
+@router.post("/settings/email", dependencies=Csrf)
+def set_own_email(ctx: SignedIn, email: Annotated[str, Form()] = "") -> Response:
+    """One's own address for alerts (issue 13): every signed-in person, only their own (admins set others' on
+    the People page); the same service as PATCH /api/v1/users/{own id}."""
+    problem = people_pages.email_problem(ctx, email)
+    if problem:
+        return _settings_page(ctx, 422, error=problem, email=email)
+    try:
+        user = admin.set_own_email(ctx.store, ctx.actor, email)
+    except ServiceError as exc:
+        return _settings_page(ctx, exc.status_code, error=ctx.error(exc), email=email)
+    if user.email:
+        ctx.flash(ctx.t("Alerts reach you at %(email)s if you are a lead.", email=user.email))
+    else:
+        ctx.flash(ctx.t("You have no e-mail address now: alerts do not reach you by e-mail."))
     return _redirect(f"{PREFIX}/settings")
 
 
