@@ -33,6 +33,7 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy import text as sql_text
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Session, sessionmaker
 
 from hierniet.bounds import MAX_ID
@@ -575,26 +576,25 @@ class QueueQuery:
 
 @dataclass(frozen=True, slots=True)
 class FirstOffered:
-    """The comments the queue shows first: one of these labels in their current verdict (as the label filter
-    reads them), or this severity or more (5: none by severity)."""
+    """The comments the queue shows first: one of these labels among their labels (the projection's, as the
+    desk's shield reads them), or this severity or more (5: none by severity)."""
 
     labels: tuple[str, ...]
     from_severity: int
 
 
-def _first_clause(first: FirstOffered) -> ColumnElement[bool]:
+def _first_clause(first: FirstOffered, dialect: str) -> ColumnElement[bool]:
+    """Tested on each comment's own row: a label subquery over every verdict (as the label filter has) was
+    planned by PostgreSQL as a hash of all the rotation's verdicts, read in full for each page."""
     by_severity = Comment.severity >= first.from_severity
     if not first.labels:
         return by_severity
-    labelled = exists(
-        select(VerdictLabel.verdict_id)
-        .join(Verdict, VerdictLabel.verdict_id == Verdict.id)
-        .where(
-            Verdict.comment_id == Comment.id,
-            Verdict.version == Comment.verdict_version,
-            VerdictLabel.label.in_(first.labels),
-        )
-    )
+    labelled: ColumnElement[bool]
+    if dialect == "postgresql":
+        labelled = Comment.labels.op("?|")(postgresql.array(first.labels))
+    else:
+        each = func.json_each(Comment.labels).table_valued("value")
+        labelled = exists(select(each.c.value).where(each.c.value.in_(first.labels)))
     return or_(by_severity, labelled)
 
 
@@ -715,7 +715,7 @@ def queue(
         parts: list[tuple[Select[Comment, Channel, Author], bool | None]] = [(stmt, None)]
     else:
         # Two parts, each read in the order's index (a sort of every match would cost what issue 12 removed).
-        clause = _first_clause(q.first)
+        clause = _first_clause(q.first, session.get_bind().dialect.name)
         parts = [(stmt.where(clause), True), (stmt.where(~clause), False)]
     rows: list[tuple[Comment, Channel, Author | None]] = []
     if after is not None:
@@ -756,7 +756,8 @@ def queue(
 def is_first(session: Session, first: FirstOffered, comment_id: int) -> bool | None:
     """Whether this comment is among those `first` shows first (None where it is gone): the cursor of a page
     ending on it says so, and a cursor made before its person joined the rotation is placed by it."""
-    found = session.scalar(select(_first_clause(first)).where(Comment.id == comment_id))
+    clause = _first_clause(first, session.get_bind().dialect.name)
+    found = session.scalar(select(clause).where(Comment.id == comment_id))
     return None if found is None else bool(found)
 
 
