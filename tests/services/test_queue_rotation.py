@@ -91,6 +91,31 @@ def test_the_rotation_comes_first_for_its_people_only(desk: Desk, fake_triage: F
         assert by_offset == expected, limit
 
 
+@pytest.mark.parametrize("path", ["sorted from its ids", "walked in the order's index"])
+@pytest.mark.parametrize("order", ORDERS)
+def test_a_large_queue_pages_the_same_either_way(
+    desk: Desk, fake_triage: FakeTriage, monkeypatch: pytest.MonkeyPatch, order: str, path: str
+) -> None:
+    """Past COUNT_LIMIT matches the first part is read from its ids where it is small (FIRST_FEW), else walked
+    in the order's index: both give the queue the small one gives, by cursor and by offset."""
+    _add(desk, fake_triage, random.Random(17), "l", 40)
+    _on_rotation(desk, "lead")
+    filters = service.QueueFilters(status=(service.ANY_STATUS,), order=order)
+    expected = [i.id for i in _all(desk, "lead", filters)]
+    boundary = sum(1 for i in _all(desk, "lead", filters) if _rotations(i))
+    monkeypatch.setattr(service, "COUNT_LIMIT", 5)  # the queue is "large": its total is not counted exactly
+    monkeypatch.setattr(repo, "FIRST_FEW", 2 * boundary if path == "sorted from its ids" else boundary - 1)
+    for limit in (4, boundary):
+        assert _by_cursor(desk, "lead", filters, limit) == expected, limit
+        by_offset: list[int] = []
+        for offset in range(0, len(expected), limit):
+            page = service.queue(desk.store, desk.actors["lead"], filters, limit=limit, offset=offset)
+            # Counted exactly only once the page reaches past what is counted anyway (offset + limit).
+            assert page.total_exact == (offset + limit >= len(expected)), offset
+            by_offset += [i.id for i in page.items]
+        assert by_offset == expected, limit
+
+
 def test_a_severity_order_moves_self_harm_above_hate(desk: Desk, fake_triage: FakeTriage) -> None:
     items = [item(f"h{k}", f"hate: h{k}", channel_id=desk.channel_id, day=1) for k in range(3)]
     items.append(item("s", "selfharm: s", channel_id=desk.channel_id, day=2))
