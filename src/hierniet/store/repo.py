@@ -576,8 +576,10 @@ class QueueQuery:
 
 @dataclass(frozen=True, slots=True)
 class FirstOffered:
-    """The comments the queue shows first: one of these labels among their labels (the projection's, as the
-    desk's shield reads them), or this severity or more (5: none by severity)."""
+    """The comments the queue shows first: one of these labels among their current verdict's, or this severity
+    or more (5: none by severity). The labels are read from the comment's projection (`comments.labels`, as the
+    desk's shield reads them) or from `verdict_labels`, whichever an index serves: both are written from the
+    current verdict in the same transaction (ingestion, re-triage), so they agree."""
 
     labels: tuple[str, ...]
     from_severity: int
