@@ -87,6 +87,30 @@ def test_a_lead_sets_the_rotation_and_the_others_see_its_comments_shielded(pages
     assert "severe rotation" not in other
 
 
+def test_the_rotation_comes_first_in_the_queue_of_its_people(pages: Pages) -> None:
+    lead_id = pages.desk.actors["lead"].user_id
+    pages.login("lead")
+    pages.post("/desk/team/rotation", {"user_ids": [str(lead_id)]})
+    threat, insult = (f'data-row="{pages.comments[k]}"' for k in ("thr1", "ins1"))
+    # Oldest first, the threat (the newest) is offered first to the lead on the rotation, and shown unshielded.
+    r = pages.get("/desk/?order=oldest")
+    assert r.text.index(threat) < r.text.index(insult)
+    assert "For the severe rotation" not in text_of(r.text)
+    pages.logout()
+    pages.login("moderator")
+    r = pages.get("/desk/?order=oldest")
+    assert r.text.index(insult) < r.text.index(threat)
+    # The API reads the same service: the lead's queue starts with the threat, the moderator's does not.
+    lead_api = pages.client.get(
+        "/api/v1/queue?order=oldest", headers={"Authorization": f"Bearer {pages.desk.tokens['lead']}"}
+    )
+    mod_api = pages.client.get(
+        "/api/v1/queue?order=oldest", headers={"Authorization": f"Bearer {pages.desk.tokens['moderator']}"}
+    )
+    assert lead_api.json()["items"][0]["id"] == pages.comments["thr1"]
+    assert mod_api.json()["items"][-1]["id"] == pages.comments["thr1"]
+
+
 def test_past_the_daily_cap_severe_comments_are_left_to_colleagues(pages: Pages) -> None:
     _set_policy(pages, "extends: default\nwellbeing:\n  daily_severe_cap: 1\n")
     pages.login("moderator")

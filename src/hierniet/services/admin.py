@@ -414,7 +414,10 @@ def update_user(
     email: str | object | None = _UNCHANGED,
 ) -> UserView:
     """Change a user's role, e-mail address (None or "" removes it) or switch them off (an inactive user's
-    tokens stop working)."""
+    tokens stop working). Anyone may change their own address and nothing else (`set_own_email`)."""
+    own_address_only = role is None and active is None and email is not _UNCHANGED
+    if own_address_only and user_id == actor.user_id and not actor.can(Permission.MANAGE_USERS):
+        return set_own_email(store, actor, email if isinstance(email, str) else None)
     require(actor, Permission.MANAGE_USERS, "change users")
     changes: dict[str, object] = {}
     new_email = None if email is _UNCHANGED else clean_email(email if isinstance(email, str) else None)
@@ -453,6 +456,43 @@ def update_user(
             organisation_id=row.organisation_id,
             detail=detail,
         )
+        tx.refresh(row)
+        return convert.user_view(row)
+
+
+def own_user(store: repo.Store, actor: Actor) -> UserView:
+    """The signed-in person's own account (their e-mail address included: it is theirs)."""
+    if actor.user_id is None:
+        raise InvalidInput("only a person with an account has an e-mail address: sign in as that person")
+    with store.session() as s:
+        row = repo.get_user(s, actor.user_id)
+        if row is None:
+            raise NotFound(f"no user {actor.user_id}: sign in again")
+        return convert.user_view(row)
+
+
+def set_own_email(store: repo.Store, actor: Actor, email: str | None) -> UserView:
+    """Anyone signed in sets (or, with None or "", clears) their own e-mail address, where alerts reach them if
+    they lead (hierniet.services.alerts); nobody else's. Audited like an admin's change, by the person."""
+    if actor.user_id is None:
+        raise InvalidInput("only a person with an account has an e-mail address: sign in as that person")
+    new_email = clean_email(email)
+    with store.transaction() as tx:
+        row = repo.get_user(tx, actor.user_id)
+        if row is None:
+            raise NotFound(f"no user {actor.user_id}: sign in again")
+        if row.email != new_email:
+            repo.update_user(tx, row.id, email=new_email)
+            # Whether there is an address now, not the address: the audit log is read more widely.
+            audit.record(
+                tx,
+                actor,
+                action="user.updated",
+                subject_type="user",
+                subject_id=row.id,
+                organisation_id=row.organisation_id,
+                detail={"email": new_email is not None, "by": "self"},
+            )
         tx.refresh(row)
         return convert.user_view(row)
 

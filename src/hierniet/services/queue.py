@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import base64
 import binascii
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
+from sqlalchemy.orm import Session
+
 from hierniet.domain import Label, Language
+from hierniet.policy.schema import SEVERITY_NAMES
 from hierniet.services import convert
 from hierniet.services.auth import Actor, Permission, require
 from hierniet.services.errors import InvalidInput, no_comment
@@ -23,7 +26,7 @@ from hierniet.services.views import (
     Page,
     QueueItem,
 )
-from hierniet.store import repo
+from hierniet.store import repo, repo_wellbeing
 from hierniet.store.tables import utcnow
 
 #: `status` value that lifts the status filter.
@@ -111,8 +114,10 @@ def to_query(actor: Actor, f: QueueFilters, *, with_status: bool = True) -> repo
 
 
 def encode_after(key: repo.QueueKey) -> str:
-    """The opaque cursor of a queue page's last comment (its order's key, base64url)."""
-    raw = f"{key.severity}|{key.posted_at.isoformat()}|{key.id}".encode()
+    """The opaque cursor of a queue page's last comment (its order's key, base64url), with whether it is among
+    the comments shown first where the queue has such a part (the rotation's)."""
+    first = "" if key.first is None else f"|{int(key.first)}"
+    raw = f"{key.severity}|{key.posted_at.isoformat()}|{key.id}{first}".encode()
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
@@ -120,13 +125,32 @@ def decode_after(cursor: str) -> repo.QueueKey:
     """The key in a cursor from `encode_after`; InvalidInput for anything else."""
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
-        severity, posted_at, comment_id = raw.split("|")
-        return repo.QueueKey(int(severity), datetime.fromisoformat(posted_at), int(comment_id))
+        severity, posted_at, comment_id, *first = raw.split("|")
+        if first not in ([], ["0"], ["1"]):
+            raise ValueError(raw)
+        key_first = bool(int(first[0])) if first else None
+        return repo.QueueKey(int(severity), datetime.fromisoformat(posted_at), int(comment_id), key_first)
     except (ValueError, UnicodeDecodeError, binascii.Error):
         raise InvalidInput(
             f"after {cursor[:40]!r} is not a cursor of this queue: pass the `next_after` of the page before, "
             "or leave `after` out for the first page"
         ) from None
+
+
+def rotation_first(session: Session, actor: Actor) -> repo.FirstOffered | None:
+    """What the queue shows this person first: the comments of their organisation's severe rotation where a
+    lead put them on it (hierniet.services.wellbeing: the others see those comments shielded), else None."""
+    if actor.user_id is None or actor.organisation_id is None:
+        return None
+    if actor.user_id not in repo_wellbeing.rotation_of(session, actor.organisation_id):
+        return None
+    organisation = repo.get_organisation(session, actor.organisation_id)
+    policy = policy_for(None, organisation.policy_yaml if organisation else None).wellbeing
+    severity_of = {name: int(severity) for severity, name in SEVERITY_NAMES.items()}
+    return repo.FirstOffered(
+        labels=tuple(label.value for label in policy.rotation_labels),
+        from_severity=severity_of[policy.rotation_from_severity],
+    )
 
 
 def queue(
@@ -138,8 +162,13 @@ def queue(
     offset: int = 0,
     after: str | None = None,
     position: int = 0,
+    capped: bool = False,
 ) -> Page[QueueItem]:
     """The comments matching `filters`, most severe (then oldest) first unless `order` says otherwise.
+
+    For a person on the severe rotation the rotation's comments come first, each part in that order (issue 13),
+    unless they are `capped` (past their daily cap of severe items, hierniet.services.wellbeing): those
+    comments are then not offered to them, and at the top they would only be in the way.
 
     The total is exact up to COUNT_LIMIT matches (or the end of this page, past that); beyond, the page's
     `total_exact` is False and `total` is that bound: more comments match. The page's `next_after` is the
@@ -155,9 +184,13 @@ def queue(
         raise InvalidInput("give either `after` (the next page's cursor) or `offset`, not both")
     query = to_query(actor, filters)
     with store.session() as s:
+        query = replace(query, first=None if capped else rotation_first(s, actor))
         rows, total, exact = repo.queue(
             s, query, limit=limit, offset=offset, count_limit=COUNT_LIMIT, after=key, position=position
         )
+        last_first = None
+        if len(rows) == limit and query.first is not None:
+            last_first = bool(repo.is_first(s, query.first, rows[-1][0].id))
     items = [
         QueueItem(
             id=c.id,
@@ -185,7 +218,7 @@ def queue(
     next_after = None
     if len(rows) == limit:
         last = rows[-1][0]
-        next_after = encode_after(repo.QueueKey(last.severity, last.posted_at, last.id))
+        next_after = encode_after(repo.QueueKey(last.severity, last.posted_at, last.id, last_first))
     return Page(items=items, total=total, limit=limit, offset=offset, total_exact=exact, next_after=next_after)
 
 

@@ -28,13 +28,14 @@ router = APIRouter(tags=["admin"])
 
 
 @router.get("/me", response_model=MePublic, summary="Who the token belongs to and what they may do")
-def get_me(actor: ActorDep) -> MePublic:
+def get_me(store: StoreDep, actor: ActorDep) -> MePublic:
     return MePublic(
         user_id=actor.user_id,
         name=actor.name,
         role=actor.role,
         organisation_id=actor.organisation_id,
         permissions=sorted(actor.permissions),
+        email=service.own_user(store, actor).email if actor.user_id is not None else None,
     )
 
 
@@ -94,6 +95,8 @@ def create_user(body: UserCreate, store: StoreDep, actor: ActorDep) -> Any:
 
 @router.patch("/users/{user_id}", response_model=UserPublic)
 def update_user(user_id: Id, body: UserUpdate, store: StoreDep, actor: ActorDep) -> Any:
+    """Admins change a person's role, activity or e-mail address; anyone changes their own address (send only
+    `email`, to the `user_id` of GET /api/v1/me)."""
     return service.update_user(
         store,
         actor,

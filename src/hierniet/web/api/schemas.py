@@ -450,7 +450,8 @@ class UserPublic(_Public):
     organisation_id: int | None
     active: bool
     created_at: datetime
-    # Only the routes that need manage_users answer with this schema: nobody else sees an address.
+    # Only the routes that need manage_users answer with this schema, and PATCH /users/{id} to oneself: nobody
+    # else sees an address.
     email: str | None = Field(description="Where alerts reach them (null: not by e-mail).")
 
 
@@ -478,6 +479,9 @@ class MePublic(BaseModel):
     role: Role
     organisation_id: int | None
     permissions: list[Permission]
+    email: str | None = Field(
+        None, description="The caller's own address for alerts (null: none); they change it with PATCH /users/{id}."
+    )
 
 
 class SavedFilterCreate(_Create):

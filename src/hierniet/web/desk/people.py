@@ -81,7 +81,7 @@ def add_person(
     if password != confirm:
         error = ctx.t("The password and its confirmation differ: type them again.")
         return _people_page(ctx, 422, error=error, form=typed)
-    problem = _person_problem(ctx, name.strip(), role, password) or _email_problem(ctx, email)
+    problem = _person_problem(ctx, name.strip(), role, password) or email_problem(ctx, email)
     if problem:
         return _people_page(ctx, 422, error=problem, form=typed)
     where: int | None = None
@@ -136,7 +136,7 @@ def switch(ctx: SignedIn, user_id: Id, active: Annotated[str, Form()] = "") -> R
     return RedirectResponse(f"{PREFIX}/people", status_code=303)
 
 
-def _email_problem(ctx: DeskContext, email: str) -> str | None:
+def email_problem(ctx: DeskContext, email: str) -> str | None:
     """What is wrong with an e-mail address, in the page's language (the service says it in English)."""
     try:
         admin.clean_email(email)
@@ -148,7 +148,7 @@ def _email_problem(ctx: DeskContext, email: str) -> str | None:
 @people_router.post("/people/{user_id}/email", dependencies=Csrf)
 def set_email(ctx: SignedIn, user_id: Id, email: Annotated[str, Form()] = "") -> Response:
     require(ctx.actor, Permission.MANAGE_USERS, "set e-mail addresses")
-    problem = _email_problem(ctx, email)
+    problem = email_problem(ctx, email)
     if problem:
         return _people_page(ctx, 422, error=problem)
     try:

@@ -36,6 +36,7 @@ from hierniet.services.errors import ServiceError
 from hierniet.services.signin_throttle import SignInThrottle
 from hierniet.services.views import CommentStatus, Page
 from hierniet.web.desk import dates, words
+from hierniet.web.desk import people as people_pages
 from hierniet.web.desk.context import PREFIX, Context, DeskContext, SignedIn, render, safe_next
 from hierniet.web.desk.evidence import panel as evidence_panel
 from hierniet.web.desk.raids import banners as raid_banners
@@ -338,11 +339,14 @@ def queue_page(ctx: SignedIn) -> Response:
     size = max(1, min(ctx.settings.desk_page_size, queue.MAX_LIMIT))
     authors: list[Any] = []
     offset = (form.page - 1) * size
+    # This minute is noted before the standing is read: it counts in the stretch of work the page shows.
+    wellbeing.note_activity(ctx.store, actor)
+    capped = ctx.standing.offering.capped  # past the daily cap the rotation's comments are not moved up
     try:
         if form.after and form.page > 1 and _cursor_ok(form.after):
-            page = queue.queue(ctx.store, actor, filters, limit=size, after=form.after, position=offset)
+            page = queue.queue(ctx.store, actor, filters, limit=size, after=form.after, position=offset, capped=capped)
         else:
-            page = queue.queue(ctx.store, actor, filters, limit=size, offset=offset)
+            page = queue.queue(ctx.store, actor, filters, limit=size, offset=offset, capped=capped)
         by_label = queue.label_counts(ctx.store, actor, replace(filters, label=None))
         # A search names the authors it matches too, each a link to their page.
         authors = search.matching_authors(ctx.store, actor, form.q) if form.q and form.page == 1 else []
@@ -350,7 +354,7 @@ def queue_page(ctx: SignedIn) -> Response:
         errors.append(ctx.error(exc))
         filters = queue.QueueFilters()
         # The same page of the unfiltered queue: page 2 never repeats page 1.
-        page = queue.queue(ctx.store, actor, filters, limit=size, offset=offset)
+        page = queue.queue(ctx.store, actor, filters, limit=size, offset=offset, capped=capped)
         by_label = queue.label_counts(ctx.store, actor, filters)
     for error in errors:
         # At the top of the page, focused (base.html), not below the filters out of sight on a phone.
@@ -358,7 +362,6 @@ def queue_page(ctx: SignedIn) -> Response:
     evidence = desk.preview_evidence(ctx.store, actor, [i.id for i in page.items])
     holders = claims.holders(ctx.store, actor, [i.id for i in page.items])
     prefs = ctx.preferences
-    wellbeing.note_activity(ctx.store, actor)
     offering = ctx.standing.offering
     rows = []
     for item in page.items:
@@ -569,7 +572,7 @@ def decide(
         )
     ctx.flash(message)
     # The next waiting comment that nobody else is on: two people should not land on the same one.
-    following = queue.queue(ctx.store, actor, queue.QueueFilters(), limit=20).items
+    following = queue.queue(ctx.store, actor, queue.QueueFilters(), limit=20, capped=ctx.standing.offering.capped).items
     held = claims.holders(ctx.store, actor, [i.id for i in following])
     free = [i for i in following if i.id not in held or held[i.id].mine]
     return _redirect(f"{PREFIX}/comments/{free[0].id}" if free else f"{PREFIX}/")
@@ -637,9 +640,18 @@ def erase_author(
 # --- settings, team, audit ---------------------------------------------------------------------------------
 
 
+def _settings_page(
+    ctx: DeskContext, status: int = 200, *, error: str | None = None, email: str | None = None
+) -> Response:
+    """The settings page; `email` is what was typed in the address form (kept after an error)."""
+    if email is None:
+        email = admin.own_user(ctx.store, ctx.actor).email or ""
+    return render(ctx, "settings.html", status, shields=list(desk.SHIELDS), error=error, email=email)
+
+
 @router.get("/settings")
 def settings_page(ctx: SignedIn) -> Response:
-    return render(ctx, "settings.html", shields=list(desk.SHIELDS), error=None)
+    return _settings_page(ctx)
 
 
 @router.post("/settings", dependencies=Csrf)
@@ -654,7 +666,7 @@ def save_settings(
         # No density in the form (an older page): the person's current one stays.
         desk.set_preferences(ctx.store, actor, shield=shield, density=density or None)
     except ServiceError as exc:
-        return render(ctx, "settings.html", exc.status_code, shields=list(desk.SHIELDS), error=ctx.error(exc))
+        return _settings_page(ctx, exc.status_code, error=ctx.error(exc))
     chosen = locale if locale in desk.LOCALES else None
     desk.set_locale(ctx.store, actor, chosen)
     ctx.choose_locale(chosen)
@@ -683,15 +695,33 @@ def change_password(
 ) -> Response:
     if new != confirm:
         error = ctx.t("The new password and its confirmation differ: type them again.")
-        return render(ctx, "settings.html", 422, shields=list(desk.SHIELDS), error=error)
+        return _settings_page(ctx, 422, error=error)
     try:
         desk.change_own_password(ctx.store, ctx.actor, current, new)
     except ServiceError as exc:
-        return render(ctx, "settings.html", exc.status_code, shields=list(desk.SHIELDS), error=ctx.error(exc))
+        return _settings_page(ctx, exc.status_code, error=ctx.error(exc))
     user = desk.desk_user(ctx.store, ctx.actor.user_id or 0)
     if user is not None:
         ctx.sign_in(user)  # the session follows the new password; other sessions end
     ctx.flash(ctx.t("Your password is changed."))
+    return _redirect(f"{PREFIX}/settings")
+
+
+@router.post("/settings/email", dependencies=Csrf)
+def set_own_email(ctx: SignedIn, email: Annotated[str, Form()] = "") -> Response:
+    """One's own address for alerts (issue 13): every signed-in person, only their own (admins set others' on
+    the People page); the same service as PATCH /api/v1/users/{own id}."""
+    problem = people_pages.email_problem(ctx, email)
+    if problem:
+        return _settings_page(ctx, 422, error=problem, email=email)
+    try:
+        user = admin.set_own_email(ctx.store, ctx.actor, email)
+    except ServiceError as exc:
+        return _settings_page(ctx, exc.status_code, error=ctx.error(exc), email=email)
+    if user.email:
+        ctx.flash(ctx.t("Alerts reach you at %(email)s if you are a lead.", email=user.email))
+    else:
+        ctx.flash(ctx.t("You have no e-mail address now: alerts do not reach you by e-mail."))
     return _redirect(f"{PREFIX}/settings")
 
 
