@@ -8,7 +8,7 @@ import pytest
 
 from hierniet.domain import Label
 from hierniet.triage.pipeline import Triage
-from triage_helpers import classify_one
+from triage_helpers import classify_one, labels_of
 
 
 @pytest.mark.parametrize(
@@ -101,3 +101,34 @@ def test_a_question_that_doubts_a_groups_mind_or_rights_is_hate(triage: Triage, 
 )
 def test_a_plain_question_or_his_wives_are_no_hate(triage: Triage, text: str) -> None:
     assert Label.HATE not in classify_one(triage, text).labels
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("Vrouwen zijn gewoon te emotioneel om een land te besturen.", "triage.group_unfit"),
+        ("Les femmes sont trop émotives pour arbitrer un match.", "triage.group_unfit"),
+        ("Gay men are too weak to serve in the army.", "triage.group_unfit"),
+        ("No Muslims allowed in my restaurant.", "triage.group_banned"),
+        ("Geen zigeuners toegelaten op onze camping.", "triage.group_banned"),
+        ("Les Roms, on sait comment ils sont.", "triage.group_known"),
+        ("We all know what those refugees are like.", "triage.group_known"),
+    ],
+)
+def test_more_implicit_shapes_are_hate(triage: Triage, text: str, code: str) -> None:
+    verdict = classify_one(triage, text)
+    assert Label.HATE in verdict.labels, (verdict.labels, verdict.reasons)
+    assert code in {r.code for r in verdict.reasons}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "No dogs allowed in the park after 10 pm.",
+        "Geen fietsen binnen, aub.",
+        "We weten hoe de bussen zijn in de winter.",
+        "Het water is te koud om te zwemmen vandaag.",
+    ],
+)
+def test_the_same_shapes_without_a_group_are_no_hate(triage: Triage, text: str) -> None:
+    assert Label.HATE not in labels_of(triage, text)

@@ -77,6 +77,35 @@ _SHAPES: tuple[tuple[str, str, re.Pattern[str]], ...] = tuple(
             r"(let|laten|laisse|lassen)?\b[^.!?]*\?",
         ),
         (
+            "triage.group_unfit",
+            "the group is called too emotional, weak or stupid to do something",
+            # Only words that judge a capacity: "te kwetsbaar om alleen te wonen" cares, it does not demean.
+            r"\b(te|veel te|zo) (emotioneel|emotionele|hysterisch|hysterische|dom|domme|zwak|zwakke|lui|luie|primitief"
+            r"|primitieve|achterlijk|achterlijke|onnozel|onnozele) (om|voor)\b"
+            r"|\btrop (emoti(f|fs|ve|ves)|hysteriques?|betes?|faibles|paresseu(x|ses?)|primitif?s?|primitives?"
+            r"|cons?|connes?)"
+            r" pour\b"
+            r"|\btoo (emotional|hysterical|stupid|dumb|weak|lazy|primitive|irrational) to\b"
+            r"|\bzu (emotional|hysterisch|dumm|schwach|faul|primitiv),? um\b",
+        ),
+        (
+            "triage.group_banned",
+            "the group is not allowed in",
+            r"\bno (\w+ ){0,1}\w+ (allowed|welcome|served)\b"
+            r"|\bgeen (\w+ ){0,1}\w+ (toegelaten|binnen|gewenst)\b"
+            r"|\b(interdit|interdite|interdits) aux\b|\bpas de (\w+ ){0,1}\w+ (chez moi|dans mon|dans ma|ici)\b"
+            r"|\b(kein|keine|keinen) (\w+ ){0,1}\w+ (erlaubt|erwunscht|zugelassen)\b|\bfur (\w+ ){0,1}\w+ verboten\b",
+        ),
+        (
+            "triage.group_known",
+            "the group is said to be known for what it is (\"we know how they are\")",
+            r"\b(we|wij|je|ge|iedereen) (weten|weet) (toch |wel |al |allemaal )*hoe (die|ze|zij)\b[^.!?]{0,20}"
+            r"\b(zijn|zijn ze)\b"
+            r"|\bon (sait|connait) (bien |tous |tres bien )*comment (ils|elles|ces \w+) sont\b"
+            r"|\bwe (all )?know (how|what) (they|those \w+|these \w+) are( like)?\b"
+            r"|\bman wei(ss|ß) (ja |doch |schon )*wie (die|sie) sind\b",
+        ),
+        (
             "triage.group_confined",
             "the group is sent back to the kitchen",
             r"\b(horen|hoort|moeten|moet|blijven|blijf)\b (\w+ ){0,3}(in de keuken|achter het aanrecht"

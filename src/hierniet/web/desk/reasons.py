@@ -150,6 +150,9 @@ MESSAGES: dict[str, str] = {
     "triage.group_refused": N_(
         "“%(words)s”: someone of the group “%(group)s” would be refused a job, a home or a marriage."
     ),
+    "triage.group_unfit": N_("“%(words)s”: the group “%(group)s” is called unfit for something."),
+    "triage.group_banned": N_("“%(words)s”: the group “%(group)s” is not allowed in."),
+    "triage.group_known": N_("“%(words)s”: the group “%(group)s” is said to be known for what it is."),
     "triage.group_confined": N_("“%(words)s”: the group “%(group)s” is sent back to the kitchen."),
     "triage.group_questioned": N_(
         "“%(words)s”: a question doubts the mind or the rights of the group “%(group)s”."
