@@ -71,3 +71,29 @@ def test_swearing_at_a_group_is_no_complaint(triage: Triage) -> None:
 def test_a_satisfied_customer_turned_angry_is_a_complaint(triage: Triage) -> None:
     verdict = classify_one(triage, "Nooit problemen gehad, tot vandaag: al drie uur geen internet.")
     assert Label.CRITICISM in verdict.labels, verdict.reasons
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Mooi initiatief, maar waarom alleen op weekdagen? Wij werken ook.",
+        "Je soutiens la grève, mais prévenez-nous au moins la veille.",
+        "Thanks for the update, but the app still doesn't show the new times.",
+        "Danke für die Info, aber das hätte man früher sagen müssen.",
+    ],
+)
+def test_praise_then_a_but_that_denies_demands_or_asks_is_a_complaint(triage: Triage, text: str) -> None:
+    verdict = classify_one(triage, text)
+    assert Label.CRITICISM in verdict.labels, (verdict.labels, verdict.reasons)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Great concert, but the rain could not stop us dancing, we loved it!",
+        "Bedankt aan alle vrijwilligers, tot volgend jaar!",
+        "Super initiatief, maar ik kan er zelf niet bij zijn, veel succes!",
+    ],
+)
+def test_praise_with_no_complaint_after_the_but_is_no_concession(triage: Triage, text: str) -> None:
+    assert "criticism.concession" not in classify_one(triage, text).rules_fired

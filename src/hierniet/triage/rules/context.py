@@ -75,6 +75,8 @@ class Vocab:
     crimes: frozenset[tuple[str, ...]]
     defending: frozenset[tuple[str, ...]]
     innuendo: frozenset[tuple[str, ...]]
+    concession: frozenset[tuple[str, ...]]
+    demands: frozenset[tuple[str, ...]]
     pointing_back: frozenset[str]
     comparison: frozenset[str]
     articles: frozenset[str]
@@ -151,6 +153,8 @@ def vocab() -> Vocab:
         crimes=union_phrases("crimes"),
         defending=union_phrases("defending"),
         innuendo=union_phrases("innuendo"),
+        concession=union_phrases("concession"),
+        demands=union_phrases("demands"),
         pointing_back=union("pointing_back"),
         comparison=union("comparison"),
         articles=union("articles"),

@@ -233,12 +233,50 @@ def praise_only(ctx: Context, result: RuleResult) -> None:
     v = vocab()
     norms = ctx.norms
     # The "nooit" of "nooit problemen gehad" praises: only a negator outside such a pair denies.
-    satisfied = frozenset(
-        i + k for i in range(len(norms)) if tuple(norms[i : i + 2]) in v.praise_pairs for k in (0, 1)
-    )
+    satisfied = frozenset(i + k for i in range(len(norms)) if tuple(norms[i : i + 2]) in v.praise_pairs for k in (0, 1))
     if _complaint_cued(ctx, ignore=satisfied):
         return
     result.flags.add("praise")
     result.damp_model(Label.CRITICISM, 0.5)
     # "Respect voor die chauffeurs, wat die moeten meemaken": support for the staff is no insult either.
     result.damp_model(Label.INSULT, 0.6)
+
+
+def concession(ctx: Context, result: RuleResult) -> None:
+    """ "Bravo pour le tram, mais les quais ne sont pas accessibles", "Ik steun de chauffeurs, maar verwittig ons
+    vroeger", "Would love to donate, but ...": praise or support granted, then a "but" that denies, demands or
+    asks is a complaint, politely put (read on the whole comment). Not after a disclaimer ("niets tegen X,
+    maar"), not to another commenter, not in counter-speech, not when praise comes back after the "but"."""
+    if ctx.counter or "@" in ctx.nt.original or ctx.hits(LexCategory.SLUR):
+        return
+    v = vocab()
+    norms = ctx.norms
+    # "Ik heb niets tegen moslims, maar ...": the disclaimer before hate grants nothing.
+    if any(n in v.against and ctx.negated(i, window=3) for i, n in enumerate(norms)):
+        return
+    granted = sorted(phrase_starts(v.concession, norms) + [i for i, n in enumerate(norms) if n in v.praise])
+    if not granted:
+        return
+    for c in (i for i, n in enumerate(norms) if n in v.contrast and i > granted[0]):
+        after = range(c + 1, len(norms))
+        if any(norms[i] in v.praise for i in after):
+            continue  # "..., but we loved it": the praise comes back after the "but"
+        if any(h.first > c for h in ctx.hits(LexCategory.IDENTITY)):
+            continue  # "..., mais les Roumains ...": what follows is about a group, read as hate or not at all
+        start = ctx.nt.tokens[c].end
+        # "..., maar ik kan er zelf niet bij zijn": the speaker's own "not" is no complaint.
+        denied = any(
+            i in ctx.negator_positions and not any(norms[j] in v.self_subject for j in range(max(c, i - 5), i))
+            for i in after
+        )
+        demanded = any(i > c for i in phrase_starts(v.demands, norms))
+        asked = "?" in ctx.nt.original[start:]
+        if denied or demanded or asked:
+            words = ctx.nt.original_text(c, c)
+            result.raise_score(
+                Label.CRITICISM,
+                0.6,
+                0,
+                Reason("triage.concession", f"praise or support, then '{words}' and a complaint", words=words),
+            )
+            return

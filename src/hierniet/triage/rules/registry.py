@@ -16,6 +16,7 @@ from hierniet.triage.rules.coded import coded_hate
 from hierniet.triage.rules.context import Context, RuleResult, build_context
 from hierniet.triage.rules.criticism import (
     complaint_shapes,
+    concession,
     criticism_rules,
     disagreement,
     info_question,
@@ -356,6 +357,21 @@ RULES: tuple[Rule, ...] = (
             ("en", "We waited two hours but the concert was absolutely worth it!"),
             ("nl", "Wanneer opent het zwembad terug?"),
             ("fr", "Encore merci pour l'accueil chaleureux!"),
+        ),
+    ),
+    Rule(
+        "criticism.concession",
+        Label.CRITICISM,
+        Stage.COMMENT,
+        "Praise or support granted, then a 'but' that denies, demands or asks: a complaint, politely put.",
+        concession,
+        positive=(
+            ("fr", "Bravo pour le tram, mais les quais ne sont toujours pas accessibles."),
+            ("nl", "Ik steun de chauffeurs, maar jullie moeten ons vroeger verwittigen."),
+        ),
+        negative=(
+            ("en", "Great concert, but the rain could not stop us dancing, we loved it!"),
+            ("nl", "Bravo aan alle vrijwilligers, en tot volgend jaar!"),
         ),
     ),
     Rule(

@@ -71,6 +71,8 @@ LIST_KEYS: dict[str, str] = {
     "info_openers": "openings of a question asking for information (hoe, comment, how, wie; kan ik, est-ce que)",
     "idioms": "figures of speech made of violence or death words (kill time, tuer le temps, dood van het lachen)",
     "pointing_back": "demonstratives that, opening a clause before a verb, refer back to people (die zijn)",
+    "concession": "praise, thanks or support granted before a 'but' (ik steun, je soutiens, I support, danke)",
+    "demands": "what a complaint after a 'but' asks or blames (moet, devrait, should, sollte, waarom)",
     "innuendo": "bodies, clothes and phrases that, beside a leer emoji, make a remark sexual (rokje, petit cul)",
     "defending": "what people suffered or fled, said in their defence (gevlucht voor, fuient, fled, Opfer von)",
     "crimes": "crimes a group is said to commit as a whole, a criminal stereotype (stelen, volent, steal, klauen)",

@@ -212,6 +212,7 @@ MESSAGES: dict[str, str] = {
     "triage.swearing_praise": N_("Swearing with praise: enthusiasm, not a complaint."),
     "triage.swearing_service": N_("Swearing about the service: a complaint."),
     "triage.swearing_cue": N_("Swearing beside a complaint cue."),
+    "triage.concession": N_("Praise or support, then “%(words)s” and a complaint."),
     "triage.innuendo": N_("“%(words)s” beside a leering emoji: a sexual remark."),
     "triage.coded_hate": N_("“%(words)s” names its own target (%(target)s)."),
     "triage.crime_stereotype": N_("“%(words)s” said of “%(group)s” (%(target)s) as a whole."),
