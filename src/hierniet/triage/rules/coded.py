@@ -7,10 +7,10 @@ remigratie, dat is schandalig"), they are not hate."""
 
 from __future__ import annotations
 
-from hierniet.domain import Label, Reason
+from hierniet.domain import Label, Reason, Target
 from hierniet.triage.lexicons import Flag, LexCategory
 from hierniet.triage.rules.common import hit_evidence, mentioned_not_used
-from hierniet.triage.rules.context import Context, RuleResult, vocab
+from hierniet.triage.rules.context import Context, RuleResult, phrase_starts, vocab
 
 
 def coded_hate(ctx: Context, result: RuleResult) -> None:
@@ -38,4 +38,39 @@ def coded_hate(ctx: Context, result: RuleResult) -> None:
         )
         result.targets[entry.target] += 2
         result.evidence.append(hit_evidence(ctx, hit, Label.HATE))
+        return
+
+
+# How far apart (in tokens) the three parts of a control conspiracy may stand in one sentence.
+_CONTROL_REACH = 6
+
+
+def control_conspiracy(ctx: Context, result: RuleResult) -> None:
+    """ "Ce sont les sionistes qui contrôlent les médias", "the globalists own the banks": Jews (or their codes)
+    said to control the media, the banks or the world, the antisemitic conspiracy, with no hostile word.
+    Quoted, reported, negated or condemned in the clause, it is not hate."""
+    if ctx.counter or any(n in vocab().condemning for n in ctx.norms):
+        return
+    v = vocab()
+    norms = ctx.norms
+    controls = phrase_starts(v.conspiracy_control, norms)
+    domains = phrase_starts(v.conspiracy_domains, norms)
+    for g in phrase_starts(v.conspiracy_groups, norms):
+        verb = next((c for c in controls if 0 < c - g <= _CONTROL_REACH and ctx.sentence(c) == ctx.sentence(g)), None)
+        if verb is None or ctx.negated(verb, window=3) or g in ctx.quoted:
+            continue
+        if not any(0 < d - verb <= _CONTROL_REACH and ctx.sentence(d) == ctx.sentence(g) for d in domains):
+            continue
+        words = ctx.nt.original_text(g, verb)
+        result.raise_score(
+            Label.HATE,
+            0.8,
+            3,
+            Reason(
+                "triage.control_conspiracy",
+                f"'{words}': the conspiracy that a group controls the media, the banks or the world",
+                words=words,
+            ),
+        )
+        result.targets[Target.RELIGION] += 2
         return

@@ -76,6 +76,10 @@ class Vocab:
     defending: frozenset[tuple[str, ...]]
     innuendo: frozenset[tuple[str, ...]]
     concession: frozenset[tuple[str, ...]]
+    everyday_acts: frozenset[tuple[str, ...]]
+    conspiracy_groups: frozenset[tuple[str, ...]]
+    conspiracy_control: frozenset[tuple[str, ...]]
+    conspiracy_domains: frozenset[tuple[str, ...]]
     demands: frozenset[tuple[str, ...]]
     pointing_back: frozenset[str]
     comparison: frozenset[str]
@@ -154,6 +158,10 @@ def vocab() -> Vocab:
         defending=union_phrases("defending"),
         innuendo=union_phrases("innuendo"),
         concession=union_phrases("concession"),
+        everyday_acts=union_phrases("everyday_acts"),
+        conspiracy_groups=union_phrases("conspiracy_groups"),
+        conspiracy_control=union_phrases("conspiracy_control"),
+        conspiracy_domains=union_phrases("conspiracy_domains"),
         demands=union_phrases("demands"),
         pointing_back=union("pointing_back"),
         comparison=union("comparison"),

@@ -488,9 +488,13 @@ def group_mention(ctx: Context, result: RuleResult) -> None:
         if any(
             not ctx.negated(h.first, window=3) and not any(overlaps(h, n) for n in names)
             for h in ctx.hits(LexCategory.POSITIVE)
-        ) or any(not ctx.negated(i, window=3) for i in phrase_starts(vocab().defending, ctx.norms)):
-            # Praise, or what the group suffered or fled said in its defence ("Dat zijn mensen die vluchten voor
-            # oorlog", "des familles qui fuient la guerre").
+        ) or any(
+            not ctx.negated(i, window=3)
+            for i in phrase_starts(vocab().defending, ctx.norms) + phrase_starts(vocab().everyday_acts, ctx.norms)
+        ):
+            # Praise, what the group suffered or fled said in its defence ("Dat zijn mensen die vluchten voor
+            # oorlog", "des familles qui fuient la guerre"), or its members doing ordinary things ("De Joodse
+            # gemeenschap organiseert een herdenking"): the model over-reads such clauses.
             result.flags.add("positive_mention")
         if all(_self_identified(ctx, h) for h in names):
             # The speaker speaks as one of the group ("Als moslima durf ik niet te gaan zwemmen"): their fear or

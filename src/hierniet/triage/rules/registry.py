@@ -12,7 +12,7 @@ from hierniet.triage.matcher import Hit
 from hierniet.triage.normalize import NormalizedText
 from hierniet.triage.patterns import PatternHit
 from hierniet.triage.rules.care import doxxing_rules, innuendo, self_harm_rules, sexual_rules, spam_rules
-from hierniet.triage.rules.coded import coded_hate
+from hierniet.triage.rules.coded import coded_hate, control_conspiracy
 from hierniet.triage.rules.context import Context, RuleResult, build_context
 from hierniet.triage.rules.criticism import (
     complaint_shapes,
@@ -129,6 +129,21 @@ RULES: tuple[Rule, ...] = (
         negative=(
             ("nl", "De omvolkingstheorie is racistische onzin."),
             ("en", "They keep spreading that 'great replacement' nonsense, it is a racist lie."),
+        ),
+    ),
+    Rule(
+        "hate.control_conspiracy",
+        Label.HATE,
+        Stage.UNIT,
+        "Jews or their codes said to control the media, the banks or the world: the antisemitic conspiracy.",
+        control_conspiracy,
+        positive=(
+            ("fr", "Ce sont les sionistes qui contrôlent les médias, tout le monde le sait."),
+            ("en", "The globalists own the banks and the press."),
+        ),
+        negative=(
+            ("en", "Saying that Jews control the media is an antisemitic lie."),
+            ("nl", "De banken controleren de media niet, dat is onzin."),
         ),
     ),
     Rule(

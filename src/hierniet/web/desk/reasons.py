@@ -154,9 +154,7 @@ MESSAGES: dict[str, str] = {
     "triage.group_banned": N_("“%(words)s”: the group “%(group)s” is not allowed in."),
     "triage.group_known": N_("“%(words)s”: the group “%(group)s” is said to be known for what it is."),
     "triage.group_confined": N_("“%(words)s”: the group “%(group)s” is sent back to the kitchen."),
-    "triage.group_questioned": N_(
-        "“%(words)s”: a question doubts the mind or the rights of the group “%(group)s”."
-    ),
+    "triage.group_questioned": N_("“%(words)s”: a question doubts the mind or the rights of the group “%(group)s”."),
     "triage.group_incompatible": N_(
         "“%(words)s”: the group “%(group)s” is called incompatible with democracy, the law or the country."
     ),
@@ -214,6 +212,9 @@ MESSAGES: dict[str, str] = {
     "triage.swearing_cue": N_("Swearing beside a complaint cue."),
     "triage.concession": N_("Praise or support, then “%(words)s” and a complaint."),
     "triage.innuendo": N_("“%(words)s” beside a leering emoji: a sexual remark."),
+    "triage.control_conspiracy": N_(
+        "“%(words)s”: the conspiracy that a group controls the media, the banks or the world."
+    ),
     "triage.coded_hate": N_("“%(words)s” names its own target (%(target)s)."),
     "triage.crime_stereotype": N_("“%(words)s” said of “%(group)s” (%(target)s) as a whole."),
     "triage.crime_stereotype_back": N_("“%(words)s” said of the group named before (%(targets)s) as a whole."),
