@@ -353,7 +353,8 @@ class BlueskyConnector(Connector):
                 take(event)
 
     @staticmethod
-    def _comment(event: dict[str, Any], org: str) -> IncomingComment | None:
+    def _post_record(event: dict[str, Any], org: str) -> tuple[dict[str, Any], str, dict[str, Any]] | None:
+        """A post created or edited by anyone but the organisation, with text: its commit, author and record."""
         commit = event.get("commit")
         if event.get("kind") != "commit" or not isinstance(commit, dict):
             return None
@@ -361,24 +362,24 @@ class BlueskyConnector(Connector):
         if commit.get("operation") not in ("create", "update") or commit.get("collection") != POST:
             return None
         author = event.get("did")
-        record = commit.get("record") or {}
-        reply = record.get("reply") if isinstance(record, dict) else None
-        if not isinstance(reply, dict) or author == org:
-            return None
-        root = str((reply.get("root") or {}).get("uri") or "")
-        parent = str((reply.get("parent") or {}).get("uri") or "")
-        mine = f"at://{org}/"
-        if not (root.startswith(mine) or parent.startswith(mine)):
+        record = commit.get("record")
+        if not isinstance(record, dict) or author == org or not commit.get("rkey"):
             return None
         text = record.get("text")
-        if not isinstance(text, str) or not text.strip() or not commit.get("rkey"):
+        if not isinstance(text, str) or not text.strip():
             return None
+        return commit, str(author), record
+
+    @staticmethod
+    def _incoming(commit: dict[str, Any], author: str, record: dict[str, Any], thread: str) -> IncomingComment:
+        reply = record.get("reply")
+        parent = str(((reply.get("parent") or {}) if isinstance(reply, dict) else {}).get("uri") or "")
         langs = record.get("langs")
         return IncomingComment(
             id=f"at://{author}/{POST}/{commit['rkey']}",
-            text=text,
-            author=str(author),
-            thread=root or None,
+            text=str(record["text"]),
+            author=author,
+            thread=thread or None,
             parent=parent or None,
             posted_at=parse_time(record.get("createdAt")),
             language=str(langs[0]) if isinstance(langs, list) and langs else None,
@@ -386,37 +387,32 @@ class BlueskyConnector(Connector):
         )
 
     @staticmethod
-    def _tagged(event: dict[str, Any], org: str, matches: Callable[[dict[str, Any]], bool]) -> IncomingComment | None:
-        """A post (new or edited) carrying the tag, by anyone but the organisation."""
-        commit = event.get("commit")
-        if event.get("kind") != "commit" or not isinstance(commit, dict):
+    def _comment(event: dict[str, Any], org: str) -> IncomingComment | None:
+        post = BlueskyConnector._post_record(event, org)
+        if post is None:
             return None
-        if commit.get("operation") not in ("create", "update") or commit.get("collection") != POST:
-            return None
-        author = event.get("did")
-        record = commit.get("record")
-        if not isinstance(record, dict) or author == org or not commit.get("rkey"):
-            return None
-        text = record.get("text")
-        if not isinstance(text, str) or not text.strip() or not matches(record):
-            return None
+        commit, author, record = post
         reply = record.get("reply")
         if not isinstance(reply, dict):
-            reply = {}
+            return None
         root = str((reply.get("root") or {}).get("uri") or "")
         parent = str((reply.get("parent") or {}).get("uri") or "")
-        langs = record.get("langs")
-        return IncomingComment(
-            id=f"at://{author}/{POST}/{commit['rkey']}",
-            text=text,
-            author=str(author),
-            # A post is under the organisation's thread only when its root is the organisation's post.
-            thread=root if root.startswith(f"at://{org}/") else None,
-            parent=parent or None,
-            posted_at=parse_time(record.get("createdAt")),
-            language=str(langs[0]) if isinstance(langs, list) and langs else None,
-            edited=commit.get("operation") == "update",
-        )
+        mine = f"at://{org}/"
+        if not (root.startswith(mine) or parent.startswith(mine)):
+            return None
+        return BlueskyConnector._incoming(commit, author, record, root)
+
+    @staticmethod
+    def _tagged(event: dict[str, Any], org: str, matches: Callable[[dict[str, Any]], bool]) -> IncomingComment | None:
+        """A post (new or edited) carrying the tag, by anyone but the organisation."""
+        post = BlueskyConnector._post_record(event, org)
+        if post is None or not matches(post[2]):
+            return None
+        commit, author, record = post
+        reply = record.get("reply")
+        root = str(((reply.get("root") or {}) if isinstance(reply, dict) else {}).get("uri") or "")
+        # A post is under the organisation's thread only when its root is the organisation's post.
+        return BlueskyConnector._incoming(commit, author, record, root if root.startswith(f"at://{org}/") else "")
 
     # ------------------------------------------------------------------------------------------ actions
 
