@@ -125,3 +125,33 @@ def test_no_veiled_threat_pattern(triage: Triage, text: str) -> None:
     verdict = classify_one(triage, text)
     fired = {r for r in verdict.rules_fired if r.startswith("pattern.")}
     assert not fired & {"pattern.shame_if", "pattern.regret_foretold", "pattern.illness_wish", "pattern.visit_call"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ik hoop dat je een fijne dag hebt, en veel succes morgen!",
+        "J'espère que tu passes une bonne journée, bon courage.",
+        "I hope you have a great day, get well soon!",
+        "Ich hoffe, ihr habt ein schönes Wochenende. Gute Besserung an Tom!",
+    ],
+)
+def test_a_kind_wish_is_no_threat(triage: Triage, text: str) -> None:
+    assert Label.THREAT not in classify_one(triage, text).labels
+
+
+def test_a_kind_wish_beside_a_weapon_stays_a_threat(triage: Triage) -> None:
+    verdict = classify_one(triage, "Ik hoop dat je een fijne dag hebt in het ziekenhuis, met een mes in je rug.")
+    assert Label.THREAT in verdict.labels
+
+
+@pytest.mark.parametrize("text", ["Dat ze allemaal verrekken.", "Weer een staking. Dat ze allemaal creperen."])
+def test_a_wish_of_death_opening_a_sentence_is_a_threat(triage: Triage, text: str) -> None:
+    assert "pattern.death_wish_nl" in classify_one(triage, text).rules_fired
+
+
+@pytest.mark.parametrize(
+    "text", ["Het is erg dat ze doodgaan in de Middellandse Zee.", "Ik denk dat ze verrekken van de kou daar."]
+)
+def test_regret_or_cold_is_no_death_wish(triage: Triage, text: str) -> None:
+    assert "pattern.death_wish_nl" not in classify_one(triage, text).rules_fired

@@ -302,7 +302,11 @@ _RAW: tuple[tuple[str, Label, float, str], ...] = (
      r"|\b(geht|gehen wir|sollte man)\s+(ihn|sie|ihm|ihr)\s+(mal\s+)?(besuchen|einen besuch abstatten)\b"),
     # --- wishes of death and calls to hang someone, whatever the pronoun or the verb's tense ---
     ("death_wish_nl", Label.THREAT, 0.8,
-     r"\b(ik )?hoop dat (ge|gij|je|jij|hij|zij|ze|jullie|die|dien|hen) (\w+ ){0,6}(doodgaa?n?t?|sterft|sterven|creperen|crepeert|kreperen|krepeert|verrekt|verrekken|kanker krijgt|kanker krijgen)\b"
+     # "Dat ze allemaal verrekken." opening a sentence wishes it; "het is erg dat ze doodgaan" regrets it, and
+     # "dat ze verrekken van de kou" says they are cold
+     r"(?:^|(?<=[.!?:] ))dat (ze|zij|hij|die \w+|dien \w+)( allemaal)? (verrekken|verrekt|creperen|crepeert|kreperen"
+     r"|doodgaan|doodgaat|kapotgaan|kapotgaat)\b(?!\s+van\b)"
+     r"|\b(ik )?hoop dat (ge|gij|je|jij|hij|zij|ze|jullie|die|dien|hen) (\w+ ){0,6}(doodgaa?n?t?|sterft|sterven|creperen|crepeert|kreperen|krepeert|verrekt|verrekken|kanker krijgt|kanker krijgen)\b"
      r"|\bik wens (je|jou|u|hem|haar|hen|ze|jullie|die \w+) (\w+ ){0,3}(de dood|een dodelijk \w+|kanker)\b"
      # "hang ze op" ends the clause or names the gallows: "hang ze op in de gang" (posters) does not count
      r"|\b(hang|hangt|knoop) (ze|hem|haar|hen|die \w+|dien \w+) (allemaal )?op( aan (de|een|den) \w+)?(?=\s*([,.!?]|$))"),

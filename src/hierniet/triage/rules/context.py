@@ -77,6 +77,7 @@ class Vocab:
     innuendo: frozenset[tuple[str, ...]]
     concession: frozenset[tuple[str, ...]]
     everyday_acts: frozenset[tuple[str, ...]]
+    kind_wishes: frozenset[tuple[str, ...]]
     conspiracy_groups: frozenset[tuple[str, ...]]
     conspiracy_control: frozenset[tuple[str, ...]]
     conspiracy_domains: frozenset[tuple[str, ...]]
@@ -159,6 +160,7 @@ def vocab() -> Vocab:
         innuendo=union_phrases("innuendo"),
         concession=union_phrases("concession"),
         everyday_acts=union_phrases("everyday_acts"),
+        kind_wishes=union_phrases("kind_wishes"),
         conspiracy_groups=union_phrases("conspiracy_groups"),
         conspiracy_control=union_phrases("conspiracy_control"),
         conspiracy_domains=union_phrases("conspiracy_domains"),

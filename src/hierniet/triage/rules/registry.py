@@ -38,7 +38,7 @@ from hierniet.triage.rules.insult import insult_rules, staff_insulted, staff_nam
 from hierniet.triage.rules.pattern_rules import pattern_rules
 from hierniet.triage.rules.questions import asks
 from hierniet.triage.rules.stereotype import crime_stereotype
-from hierniet.triage.rules.threat import benign_act, group_cleansed, idiom, threat_rules, violence_intended
+from hierniet.triage.rules.threat import benign_act, group_cleansed, idiom, kind_wish, threat_rules, violence_intended
 
 SUPPRESSING_FLAGS = frozenset(
     {
@@ -410,6 +410,14 @@ RULES: tuple[Rule, ...] = (
             ("en", "I'm going to kill it at the exam tomorrow."),
             ("fr", "Je vais tuer le temps en lisant un livre."),
         ),
+    ),
+    Rule(
+        "context.kind_wish",
+        Label.THREAT,
+        Stage.COMMENT,
+        "A wish of good things (a nice day, get well soon) with no threat word anywhere: the model's threat is damped.",
+        kind_wish,
+        negative=(("nl", "Ik hoop dat je een fijne dag hebt."), ("en", "I hope you have a great day, get well soon!")),
     ),
     Rule(
         "context.praise_only",

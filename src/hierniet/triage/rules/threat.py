@@ -226,3 +226,26 @@ def group_cleansed(ctx: Context, result: RuleResult) -> None:
             ctx, ctx.nt.tokens[cleans[0]].start, ctx.nt.tokens[cleans[0]].end, Label.THREAT, "a group cleared away"
         )
     )
+
+
+def kind_wish(ctx: Context, result: RuleResult) -> None:
+    """ "Ik hoop dat je een fijne dag hebt", "je te souhaite bon courage": a wish of good things. The model reads
+    "I hope that you ..." as the start of a wish of harm; with a kind wish and no threat word, violence, weapon
+    or threat emoji anywhere in the comment, its threat is damped (read on the whole comment; a rule's threat is
+    never damped)."""
+    v = vocab()
+    norms = ctx.norms
+    wished = [i for i in phrase_starts(v.kind_wishes, norms) if not ctx.negated(i, window=2)]
+    if not wished:
+        return
+    if (
+        ctx.hits(LexCategory.THREAT)
+        or phrase_starts(v.violence, norms)
+        or phrase_starts(v.arson, norms)
+        or phrase_starts(v.harm_words, norms)
+        or any(n in THREAT_EMOJI for n in norms)
+    ):
+        return
+    words = ctx.nt.original_text(wished[0], wished[0])
+    result.damp_model(Label.THREAT, 0.4)
+    result.reasons.append(Reason("triage.kind_wish", f"'{words}' wishes good things, not harm", words=words))

@@ -71,6 +71,7 @@ LIST_KEYS: dict[str, str] = {
     "info_openers": "openings of a question asking for information (hoe, comment, how, wie; kan ik, est-ce que)",
     "idioms": "figures of speech made of violence or death words (kill time, tuer le temps, dood van het lachen)",
     "pointing_back": "demonstratives that, opening a clause before a verb, refer back to people (die zijn)",
+    "kind_wishes": "wishes of good things (fijne dag, bon courage, get well soon, gute Besserung): no wish of harm",
     "everyday_acts": "ordinary doings (organiseert, ouvrent, won, feiern): a group doing them is mentioned neutrally",
     "conspiracy_groups": "who a control conspiracy names (joden, sionistes, globalists, Rothschild)",
     "conspiracy_control": "what they are said to do (controleren, controlent, control, kontrollieren)",

@@ -210,6 +210,7 @@ MESSAGES: dict[str, str] = {
     "triage.swearing_praise": N_("Swearing with praise: enthusiasm, not a complaint."),
     "triage.swearing_service": N_("Swearing about the service: a complaint."),
     "triage.swearing_cue": N_("Swearing beside a complaint cue."),
+    "triage.kind_wish": N_("“%(words)s” wishes good things, not harm."),
     "triage.concession": N_("Praise or support, then “%(words)s” and a complaint."),
     "triage.innuendo": N_("“%(words)s” beside a leering emoji: a sexual remark."),
     "triage.control_conspiracy": N_(
