@@ -13,10 +13,14 @@ from hierniet.triage.rules.common import hit_evidence, mentioned_not_used
 from hierniet.triage.rules.context import Context, RuleResult, phrase_starts, vocab
 
 
+def _condemned(ctx: Context) -> bool:
+    """Counter-speech in the clause, or a word of condemnation in it: "Het Vlaams Belang wil remigratie, dat is
+    schandalig" reports the coded word to condemn it."""
+    return ctx.counter or any(n in vocab().condemning for n in ctx.norms)
+
+
 def coded_hate(ctx: Context, result: RuleResult) -> None:
-    # "Het Vlaams Belang wil remigratie, dat is schandalig": a word of condemnation in the clause reports the
-    # coded word to condemn it.
-    if ctx.counter or any(n in vocab().condemning for n in ctx.norms):
+    if _condemned(ctx):
         return
     for hit in ctx.hits(LexCategory.HOSTILE):
         entry = hit.entry
@@ -49,7 +53,7 @@ def control_conspiracy(ctx: Context, result: RuleResult) -> None:
     """ "Ce sont les sionistes qui contrôlent les médias", "the globalists own the banks": Jews (or their codes)
     said to control the media, the banks or the world, the antisemitic conspiracy, with no hostile word.
     Quoted, reported, negated or condemned in the clause, it is not hate."""
-    if ctx.counter or any(n in vocab().condemning for n in ctx.norms):
+    if _condemned(ctx):
         return
     v = vocab()
     norms = ctx.norms

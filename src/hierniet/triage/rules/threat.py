@@ -117,6 +117,20 @@ def idiom_tokens(ctx: Context) -> frozenset[int]:
     return frozenset(found)
 
 
+def _violence_anywhere(ctx: Context, *categories: LexCategory, skip: frozenset[int] = frozenset()) -> bool:
+    """A word of the lexicon `categories`, of violence, arson or harm, or a threat emoji anywhere in the comment,
+    outside the tokens in `skip`: what keeps a figure of speech or a kind wish from damping the model's threat."""
+    v = vocab()
+    norms = ctx.norms
+    hits = [h for h in ctx.hits(*categories) if h.first not in skip]
+    violent = [
+        i
+        for i in phrase_starts(v.violence, norms) + phrase_starts(v.arson, norms) + phrase_starts(v.harm_words, norms)
+        if i not in skip
+    ]
+    return bool(hits or violent or any(n in THREAT_EMOJI for n in norms))
+
+
 def idiom(ctx: Context, result: RuleResult) -> None:
     """ "I'm going to kill it at the exam", "je vais tuer le temps", "ik lag dood van het lachen": violence or
     death words in a figure of speech. The model reads them as threats or self-harm; with no threat word,
@@ -125,15 +139,7 @@ def idiom(ctx: Context, result: RuleResult) -> None:
     figurative = idiom_tokens(ctx)
     if not figurative:
         return
-    v = vocab()
-    norms = ctx.norms
-    elsewhere = [h for h in ctx.hits(LexCategory.THREAT, LexCategory.SELF_HARM) if h.first not in figurative]
-    violent = [
-        i
-        for i in phrase_starts(v.violence, norms) + phrase_starts(v.arson, norms) + phrase_starts(v.harm_words, norms)
-        if i not in figurative
-    ]
-    if elsewhere or violent or any(n in THREAT_EMOJI for n in norms):
+    if _violence_anywhere(ctx, LexCategory.THREAT, LexCategory.SELF_HARM, skip=figurative):
         return
     first = min(figurative)
     words = ctx.nt.original_text(first, max(j for j in figurative if ctx.sentence(j) == ctx.sentence(first)))
@@ -233,18 +239,8 @@ def kind_wish(ctx: Context, result: RuleResult) -> None:
     "I hope that you ..." as the start of a wish of harm; with a kind wish and no threat word, violence, weapon
     or threat emoji anywhere in the comment, its threat is damped (read on the whole comment; a rule's threat is
     never damped)."""
-    v = vocab()
-    norms = ctx.norms
-    wished = [i for i in phrase_starts(v.kind_wishes, norms) if not ctx.negated(i, window=2)]
-    if not wished:
-        return
-    if (
-        ctx.hits(LexCategory.THREAT)
-        or phrase_starts(v.violence, norms)
-        or phrase_starts(v.arson, norms)
-        or phrase_starts(v.harm_words, norms)
-        or any(n in THREAT_EMOJI for n in norms)
-    ):
+    wished = [i for i in phrase_starts(vocab().kind_wishes, ctx.norms) if not ctx.negated(i, window=2)]
+    if not wished or _violence_anywhere(ctx, LexCategory.THREAT):
         return
     words = ctx.nt.original_text(wished[0], wished[0])
     result.damp_model(Label.THREAT, 0.4)
