@@ -43,7 +43,7 @@ def _broken(tmp_path: Path, edit: str, replacement: str) -> Path:
         ("negators: [", "negatorz: [", "unknown key(s) negatorz"),
         ("copulas: [is, zijn, bent, ben, was, waren, blijft, blijven]", "copulas: []", "'copulas' must be a non-empty"),
         ("against: [tegen]", "against: [yes]", "Quote words YAML reads otherwise"),
-        ("# version: 2026.12.10", "# no version", "add a '# version: YYYY.MM.N'"),
+        ("# version: 2026.12.11", "# no version", "add a '# version: YYYY.MM.N'"),
         ("group_placeholder: mensen", "group_placeholder: [mensen]", "must be one plain word"),
         ("free_relative: [wie]", "free_relative: [wie, wat]", "'free_relative' holds wat, which 'relative' does not"),
         ("possessive_verbs: [zijn]", "possessive_verbs: [is]", "'possessive_verbs' holds is, which 'possessives'"),

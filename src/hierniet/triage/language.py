@@ -35,7 +35,7 @@ import numpy.typing as npt
 
 from hierniet.domain import Language
 
-__all__ = ["detect_language", "detect_languages"]
+__all__ = ["closest_languages", "detect_language", "detect_languages"]
 
 # Column order of the grouped distribution; "other" is last.
 _GROUPS: tuple[Language, ...] = (Language.NL, Language.FR, Language.EN, Language.DE, Language.OTHER)
@@ -522,3 +522,34 @@ def detect_languages(texts: Sequence[str], hints: Sequence[str | None] | None = 
     if needs_model:
         probabilities[needs_model] = _group_probabilities([prepared[i].model_text for i in needs_model])
     return [_combine(item, probabilities[i], parsed_hints[i]) for i, item in enumerate(prepared)]
+
+
+def closest_languages(texts: Sequence[str]) -> list[Language]:
+    """The closest of nl, fr, en and de for each text, "other" left out: how to read a comment the detector
+    could not place ("Womenare disgusting", "Ihate Muslims": words run together, misspelt or disguised words
+    look like no language). A text with no letters gets English, the reading with the fewest words of its own."""
+    prepared = [_prepare(text) for text in texts]
+    needs_model = [i for i, p in enumerate(prepared) if p.letters > 0]
+    probabilities = np.zeros((len(texts), len(_GROUPS)), dtype=np.float32)
+    if needs_model:
+        probabilities[needs_model] = _group_probabilities([prepared[i].model_text for i in needs_model])
+    out: list[Language] = []
+    for i, item in enumerate(prepared):
+        if item.letters == 0:
+            out.append(Language.EN)
+            continue
+        cues = _cue_evidence(item.tokens)
+        weight = _CUE_WEIGHT_SHORT if len(item.tokens) < _SHORT_WORDS else _CUE_WEIGHT_LONG
+        logits = [math.log(float(probabilities[i][g]) + _FLOOR) + weight * cues[g] for g in range(_OTHER)]
+        # The words themselves vote first: in "Womenare disgusting" the n-grams lean Dutch, but "disgusting" is an
+        # English word and no Dutch one; the n-grams break a tie.
+        known = [sum(_common_in(token, _GROUPS[g].value) for token in item.tokens) for g in range(_OTHER)]
+        out.append(_GROUPS[max(range(_OTHER), key=lambda g: (known[g], logits[g]))])
+    return out
+
+
+@lru_cache(maxsize=65536)
+def _common_in(word: str, language: str) -> bool:
+    from wordfreq import zipf_frequency  # lazy: wordfreq loads its tables on first use
+
+    return bool(zipf_frequency(word, language) >= 2.5)

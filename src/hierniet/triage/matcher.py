@@ -20,6 +20,23 @@ from hierniet.triage.normalize import NormalizedText, Token, squeeze
 FUZZY_MIN_LENGTH = 5
 # Distinct words whose non-phrase hits an index remembers (a few MB); past it the memory starts over.
 _WORD_CACHE_SIZE = 50_000
+#: What a word run together with a short common word may be ("womenare", "ihate", "lesjuifs"): the words that
+#: make hate with a group's name (HOSTILE and THREAT included: "ihate muslims").
+_GLUED_CATEGORIES = frozenset(
+    {
+        LexCategory.SLUR,
+        LexCategory.IDENTITY,
+        LexCategory.DEHUMANIZING,
+        LexCategory.HOSTILE,
+        LexCategory.THREAT,
+    }
+)
+#: The short common word glued to it ("are", "i", "les", "sont") is at most this long: a function word.
+_GLUED_SHORT = 4
+#: ... and at least this long ("ihate" aside): a lone letter ("s", "l") is a piece of a longer word.
+_GLUED_OTHER_MIN = 2
+#: And the word of the lists at least this long, so two short words do not make one by chance.
+_GLUED_WORD = 4
 _FUZZY_CATEGORIES = frozenset(
     {
         LexCategory.INSULT,
@@ -39,7 +56,7 @@ class Hit:
     entry: LexEntry
     first: int
     last: int
-    how: str = "exact"  # exact | wildcard | masked | fuzzy | substring
+    how: str = "exact"  # exact | wildcard | masked | fuzzy | substring | joined | glued
 
 
 def _deletes(word: str) -> set[str]:
@@ -98,7 +115,11 @@ def _unique(hits: list[Hit]) -> list[Hit]:
 class LexiconIndex:
     """All entries of some lexicons, indexed for fast matching of a token sequence."""
 
-    def __init__(self, entries: Iterable[LexEntry]) -> None:
+    def __init__(self, entries: Iterable[LexEntry], *, glued: str | None = None) -> None:
+        # `glued` (a language): find a word of the lists run together with a short common word of that language
+        # ("womenare", "ihate"). Only for languages that do not make compounds: in Dutch and German "jodenhaat"
+        # or "moslimhater" is one word.
+        self._glued = glued
         # Exact look-ups use the normalised word ("negeer" must not become "neger"); the
         # squeezed forms (every repeated letter once) serve only words that were stretched
         # ("kuttttt", "idiooooot") and fuzzy matching.
@@ -234,8 +255,28 @@ class LexiconIndex:
             fuzzy_hits = self._fuzzy_match(squeezed, 0)
             if not fuzzy_hits and len(key) >= 9:
                 fuzzy_hits = self._substrings(key, 0)
+            if not fuzzy_hits and self._glued:
+                fuzzy_hits = self._glued_words(key, self._glued)
             out.extend((h.entry, h.how) for h in fuzzy_hits)
         return tuple(out)
+
+    def _glued_words(self, key: str, language: str) -> list[Hit]:
+        """A word of the lists run together with a short common word, the space left out ("Womenare disgusting",
+        "Ihate Muslims", "Jedéteste"): the word's hit on the whole token."""
+        hits: list[Hit] = []
+        for cut in range(1, len(key)):
+            left, right = key[:cut], key[cut:]
+            for word, other in ((right, left), (left, right)):
+                short_enough = _GLUED_OTHER_MIN <= len(other) <= _GLUED_SHORT or other == "i"
+                if len(word) < _GLUED_WORD or not short_enough or not is_common_in(other, language):
+                    continue
+                hits.extend(
+                    Hit(entry, 0, 0, "glued")
+                    for entry in self._by_first.get(word, ())
+                    # An exact entry ("gays", not "guys") matches here too: the piece is the word itself.
+                    if len(entry.tokens) == 1 and entry.category in _GLUED_CATEGORIES
+                )
+        return hits
 
     def _masked(self, norm: str, i: int) -> list[Hit]:
         """f*ck, k*t, n**ger, b*ougnoule: each mask stands for up to two hidden letters (or none: inserted)."""

@@ -161,6 +161,32 @@ _RAW: tuple[tuple[str, Label, float, str], ...] = (
     ("veiled_threat_de", Label.THREAT, 0.75,
      r"\bwir wissen wo (du|er|sie)\b|\bich weiss wer du bist\b|\bich weiß wer du bist\b|\b(eine|ne) lektion (erteilen|lernen)\b"
      r"|\bwir (besuchen|holen) (dich|ihn|sie)\b|\bwir sehen uns noch\b|\bsag (das|es) mir ins gesicht\b"),
+    # --- doom foretold to people, often a whole group: "jullie dagen zijn geteld", "votre tour viendra", "open
+    # season on gays", "no refugee will feel safe here", "clean the streets of ...", "we rekenen af met ..." ---
+    ("doom_foretold", Label.THREAT, 0.75,
+     r"\b(jullie|hun|je|uw|zijn|haar) dagen zijn geteld\b|\b(jullie|hun) beurt komt (nog|wel)\b"
+     r"|\b(jullie|gulle) zijn (de )?volgende\b|\b(het is|wordt|binnenkort|straks) (\w+ ){0,2}jacht op\b"
+     r"|\bde jacht (op \w+ )?(is|wordt) (geopend|open)\b"
+     r"|\b(geen enkele?|geen) \w+ (zich )?(hier |hier nog |nog )?veilig (zal )?voel\w*"
+     r"|\b(straten|straat|wijk|buurt|stad) (\w+ )?(schoon )?(te )?(vegen|zuiveren|kuisen|opkuisen|schoonvegen) van\b"
+     r"|\b(we|wij|ze) (gaan |zullen )?(\w+ ){0,3}afrekenen met\b|\bmet (al )?(die|de|hen|jullie) \w+ afrekenen\b"
+     r"|\b(vos|leurs|tes|ses) jours sont comptes\b|\b(votre|leur|ton) tour (viendra|va venir|arrive)\b"
+     r"|\bvous (etes|serez) les prochains\b|\bla chasse aux \w+ (est|sera|va etre) ouverte\b"
+     r"|\b(aucun|aucune) \w+ ne se (sente|sentira|sent) (plus )?en securite\b"
+     r"|\bnettoyer (les rues|la rue|le quartier|la ville) (de|des)\b|\bregler (leur|son) compte (a|aux)\b"
+     r"|\b(your|their) days are numbered\b|\b(your|their|the \w+'|\w+s') (turn|time) will come\b|\byou('re| are) next\b"
+     r"|\bopen season on\b|\bhunting season on\b"
+     r"|\bno \w+ (will )?(ever )?(feels?|be) safe\b|\bclean(se)? (the|our) (streets|town|city|neighbourhood) of\b"
+     r"|\b(eure|ihre|deine) tage sind gezahlt\b|\bihr seid (die )?nachsten\b|\b(eure|ihre) zeit (wird kommen|kommt)\b"
+     r"|\bjagd auf \w+ (ist|wird) (eroffnet|freigegeben)\b|\bkein \w+ (soll|wird) sich (hier )?(mehr )?sicher fuhlen\b"
+     r"|\b(strassen|straßen|stadt) (von|vom) \w+ (sauber|sauberen|saubern|säubern)\b"),
+    # --- knowing where someone lives, said of a person pointed at ("die moslima van de bib"), not "de bakker" ---
+    ("whereabouts_known", Label.THREAT, 0.7,
+     r"\b(ik|we|wij) (weet|weten) (wel |al |precies |goed )?waar (die|dat|deze) [^.!?]{1,50}\b(woont|wonen|slaapt)\b"
+     r"|\b(je|on|nous) (sais|sait|savons) (bien |tres bien )?ou (habite|vit|dort|habitent|vivent) (ce|cette|ces)\b"
+     r"|\b(i|we) know (exactly )?where (that|this|those|these) [^.!?]{1,50}\b(lives?|sleeps?)\b"
+     r"|\bfind out where (they|those|these) [^.!?]{0,40}\blive\b"
+     r"|\b(ich|wir) (weiss|weiß|wissen) (genau )?wo (diese?r?|dieses) [^.!?]{1,50}\b(wohnt|wohnen)\b"),
     # --- veiled threats against someone's family, safety or life ---
     ("veiled_family_threat", Label.THREAT, 0.8,
      r"\b(ik|we|wij|k|je|j'?|on|nous|i|ich|wir)\s*(weet|weten|ken|kennen|sais|sait|savons|connais|connait|know|weiss|weiß|weis|wissen|kenne),?\s+"
@@ -279,7 +305,14 @@ _RAW: tuple[tuple[str, Label, float, str], ...] = (
      r"|\b(you|he|she|they)\s*('ll| will| are going to|'re gonna|'re going to| is going to)\s+regret\s+(this|it)\b"
      r"(?![^.!?]*\bif\b)"
      r"|\b(du|er|sie|ihr)\s+(wirst|wird|werden|werdet)\s+(das\s+)?(noch\s+)?bereuen\b(?![^.!?]*\bwenn\b)"
-     r"|\b(der|die|er|sie|du)\s+(geht|kommt|gehst|kommst)\s+nicht\s+heil\s+(nach hause|heim)\b"),
+     r"|\b(der|die|er|sie|du)\s+(geht|kommt|gehst|kommst)\s+nicht\s+heil\s+(nach hause|heim)\b"
+     # "Any Muslim who comes near me will regret it", "Elke moslim die in mijn buurt komt, zal het zich beklagen":
+     # a group's every member warned.
+     r"|\b(any|every|each)\s+\w+\s+who\b[^.!?]{0,50}\bwill\s+regret\s+(it|this)\b"
+     r"|\b(elke|iedere|ieder)\s+\w+\s+die\b[^.!?]{0,50}\b(zal|gaat)\s+(het zich beklagen|er spijt van krijgen"
+     r"|spijt krijgen)\b"
+     r"|\b(tout|chaque)\s+\w+\s+qui\b[^.!?]{0,50}\b(le regrettera|va le regretter)\b"
+     r"|\bjede[rs]?\s+\w+,?\s+(der|die)\b[^.!?]{0,50}\bwird\s+(es\s+)?bereuen\b"),
     # --- wishes of illness on someone: "ik hoop dat die minister ne keer zelf ziek wordt" ---
     ("illness_wish", Label.THREAT, 0.7,
      r"\b(ik )?hoop dat (ge|gij|je|jij|hij|zij|ze|jullie|die|dien|hen)\b(?:(?!\b(niet|geen|nooit|snel|gauw|beter)\b)[^.!?]){0,40}?"

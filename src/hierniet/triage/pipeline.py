@@ -34,7 +34,7 @@ from hierniet.domain import (
     Verdict,
 )
 from hierniet.triage.features import Embedder, char_counts, model_texts
-from hierniet.triage.language import detect_languages
+from hierniet.triage.language import closest_languages, detect_languages
 from hierniet.triage.lexicons import LANGUAGES, Flag, LexCategory, LexEntry, LexiconSet, load_all
 from hierniet.triage.matcher import Hit, LexiconIndex, is_common_in
 from hierniet.triage.model import HOSTILITY, TriageModel
@@ -69,6 +69,13 @@ SCORED_LABELS: tuple[Label, ...] = tuple(label for label in Label if label != La
 
 #: Longest comment triage reads; beyond it the text is cut (and the verdict says so).
 MAX_CHARS = 20_000
+#: Below this confidence a comment the detector calls "other" is read with the lexicons of the closest of our
+#: four languages: words run together or disguised ("Womenare disgusting", "Ihate Muslims") look like no
+#: language, and a foreign comment rarely comes with so little confidence (3 of 3,387 of our own and devset
+#: comments were "other", all of them Dutch or German).
+_READ_AS_BELOW = 0.6
+#: Below this confidence a clause's language was mostly the comment's hint: its words may say otherwise.
+_CLAUSE_UNSURE = 0.45
 
 _DEFAULT_SEVERITY = {
     Label.INSULT: 2,
@@ -110,6 +117,11 @@ def _false_friend(hit: Hit, language: Language) -> bool:
     return is_common_in(entry.tokens[0], language.value)
 
 
+#: Languages whose words are not compounds, so a word of the lists inside a longer token was glued to another
+#: by leaving the space out (see LexiconIndex).
+_GLUED_LANGUAGES = frozenset({"en", "fr"})
+
+
 def build_indexes(lexicons: LexiconSet) -> dict[str, LexiconIndex]:
     """One index per comment language: its own lexicons plus the safe part of the others."""
     indexes: dict[str, LexiconIndex] = {}
@@ -120,7 +132,7 @@ def build_indexes(lexicons: LexiconSet) -> dict[str, LexiconIndex]:
                 entries.extend(lexicons.entries(other))
             else:
                 entries.extend(e for e in lexicons.entries(other) if _cross_language_ok(e))
-        indexes[language] = LexiconIndex(entries)
+        indexes[language] = LexiconIndex(entries, glued=language if language in _GLUED_LANGUAGES else None)
     return indexes
 
 
@@ -215,9 +227,11 @@ class Triage:
         """Language, normalisation, lexicons, patterns, PII and rules, clause by clause: the explainable part."""
         texts = [c.text[:MAX_CHARS] for c in comments]
         languages = detect_languages(texts, [c.language_hint for c in comments])
+        unsure = [i for i, (language, confidence) in enumerate(languages) if _unplaced(language, confidence)]
+        read_as = dict(zip(unsure, closest_languages([texts[i] for i in unsure]), strict=True)) if unsure else {}
         readings = [
-            self._read(comment, text, language, confidence)
-            for comment, text, (language, confidence) in zip(comments, texts, languages, strict=True)
+            self._read(comment, text, language, confidence, read_as.get(n))
+            for n, (comment, text, (language, confidence)) in enumerate(zip(comments, texts, languages, strict=True))
         ]
         # Brussels comments switch language from one sentence to the next ("... Fijne dag nog."): the clauses of
         # every comment of the batch are identified in one call (one call per comment cost 9 % of triage).
@@ -229,18 +243,60 @@ class Triage:
         by_reading: list[dict[tuple[int, int], tuple[Language, float]]] = [{} for _ in readings]
         for (n, u), result in zip(asked, found, strict=True):
             by_reading[n][(u.start, u.end)] = result
+        # A clause the detector could not place ("Bonne journée. M o s l i m s = k a n k e r."), or whose language
+        # the comment's hint all but decided ("Schönen Tag noch. M u s e l s = K r e b s."), is read in the language
+        # whose own lexicons know most of its words; on a tie it keeps what the detector said (or, for "other",
+        # the closest of ours).
+        unsure = [
+            (n, key)
+            for n, d in enumerate(by_reading)
+            for key, (lang, conf) in d.items()
+            if _unplaced(lang, conf) or conf < _CLAUSE_UNSURE
+        ]
+        if unsure:
+            closest = closest_languages([readings[n].text[a:b] for n, (a, b) in unsure])
+            for (n, key), near in zip(unsure, closest, strict=True):
+                detected, confidence = by_reading[n][key]
+                fallback = near if detected is Language.OTHER else detected
+                by_reading[n][key] = (self._best_known(readings[n].text[key[0] : key[1]], fallback), confidence)
         return [self._analyse_units(r, languages_of) for r, languages_of in zip(readings, by_reading, strict=True)]
 
-    def _read(self, comment: Comment, text: str, language: Language, confidence: float) -> _Reading:
-        """The comment as a whole: normalised, matched, its rules run, and cut into the clauses read next."""
+    def _best_known(self, text: str, fallback: Language) -> Language:
+        """The language whose own lexicons know most words of a short unsure clause (`fallback` on a tie)."""
         nt = normalize(text)
-        lang = language.value if language != Language.OTHER else "en"
-        index = self.indexes.get(language.value, self.indexes[Language.OTHER.value])
-        hits = find_hits(index, nt, language)
+        known = {}
+        for language in (Language(code) for code in LANGUAGES):
+            hits = find_hits(self.indexes[language.value], nt, language)
+            known[language] = len(
+                {i for h in hits if h.entry.language == language.value for i in range(h.first, h.last + 1)}
+            )
+        best = max(known.values())
+        return fallback if known.get(fallback, -1) == best else max(known, key=known.__getitem__)
+
+    def _read(
+        self, comment: Comment, text: str, language: Language, confidence: float, read_as: Language | None = None
+    ) -> _Reading:
+        """The comment as a whole: normalised, matched, its rules run, and cut into the clauses read next.
+
+        `read_as`: the language whose lexicons read a comment the detector could not place (see _READ_AS_BELOW).
+        """
+        nt = normalize(text)
+        reading = read_as or language
+        lang = reading.value if reading != Language.OTHER else "en"
+        index = self.indexes.get(reading.value, self.indexes[Language.OTHER.value])
+        hits = find_hits(index, nt, reading)
         patterns = list(find_patterns(fold_aligned(text)))
         pii = tuple(find_pii(text))
         comment_ctx = build_context(nt, lang, hits, patterns, pii)
         comment_rules = run_rules(comment_ctx, Stage.COMMENT)
+        if read_as is not None:
+            comment_rules.reasons.append(
+                Reason(
+                    "triage.read_as",
+                    f"the language is unclear (confidence {confidence:.2f}): read as {lang}, the closest of ours",
+                    language=lang,
+                )
+            )
         primary = split_units(nt)
         names = frozenset(i for h in hits if h.entry.category in _NAME_CATEGORIES for i in range(h.first, h.last + 1))
         alternatives = alternative_units(nt, primary, names)
@@ -642,6 +698,11 @@ class _Reading:
     primary: list[Unit]
     readings: list[Unit]  # the primary clauses and the second readings, in order
     asked: list[Unit]  # the clauses whose own language is identified
+
+
+def _unplaced(language: Language, confidence: float) -> bool:
+    """A comment with letters that the detector could not place in a language (see _READ_AS_BELOW)."""
+    return language is Language.OTHER and 0.0 < confidence < _READ_AS_BELOW
 
 
 def _unit_languages(r: _Reading, found: dict[tuple[int, int], tuple[Language, float]]) -> list[tuple[Language, float]]:

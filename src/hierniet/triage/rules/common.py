@@ -36,6 +36,26 @@ def treated_as(ctx: Context, index: int) -> bool:
     return any(ctx.norms[j] in treated and ctx.sentence(j) == sentence for j in range(max(0, index - 3), index))
 
 
+def called_by_others(ctx: Context, index: int) -> bool:
+    """ "If you call immigrants parasites, you are the problem", "Si tu traites les immigrés de parasites",
+    "Als je migranten parasieten noemt", "Wer Muslime Terroristen nennt": the word at `index` is what someone
+    other than the speaker calls a group, reported to be condemned. "I call them parasites", "Migranten noem
+    ik parasieten" (the speaker right before or after the verb) stay the speaker's own verdict."""
+    v = vocab()
+    sentence = ctx.sentence(index)
+    norms = ctx.norms
+    others = v.naming_others.get(ctx.language, frozenset())
+    for j in range(max(0, index - 6), min(len(norms), index + 4)):
+        if norms[j] not in v.naming or ctx.sentence(j) != sentence:
+            continue
+        if any(abs(p - j) <= 2 and ctx.sentence(p) == sentence for p in ctx.first_person):
+            return False
+        start = min(j, index)
+        if any(norms[k] in others and ctx.sentence(k) == sentence for k in range(max(0, start - 5), start)):
+            return True
+    return False
+
+
 def overlaps(a: Hit, b: Hit) -> bool:
     return not (a.last < b.first or b.last < a.first)
 

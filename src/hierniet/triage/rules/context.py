@@ -67,6 +67,10 @@ class Vocab:
     payers: frozenset[tuple[str, ...]]
     info_openers: dict[str, frozenset[tuple[str, ...]]]  # per language: German "wie" asks how, Dutch "wie" who
     treated: frozenset[str]
+    naming: frozenset[str]
+    manner: frozenset[tuple[str, ...]]
+    opinion: frozenset[str]
+    naming_others: dict[str, frozenset[str]]  # per language: Dutch "als" is "if", German "als" is "as"
     relative: dict[str, frozenset[str]]  # per language: Dutch "die" is a relative, English "die" is not
     free_relative: dict[str, frozenset[str]]
     people_nouns: dict[str, frozenset[str]]
@@ -150,6 +154,10 @@ def vocab() -> Vocab:
         payers=union_phrases("payers"),
         info_openers={lang: table[lang].phrases("info_openers") for lang in languages},
         treated=union("treated"),
+        naming=union("naming"),
+        manner=union_phrases("manner"),
+        opinion=union("opinion"),
+        naming_others={lang: table[lang].singles("naming_others") for lang in languages},
         relative={lang: table[lang].singles("relative") for lang in languages},
         free_relative={lang: table[lang].singles("free_relative") for lang in languages},
         people_nouns={lang: table[lang].singles("people_nouns") for lang in languages},
@@ -342,15 +350,29 @@ def _counts_as_counter(hit: Hit, norms: list[str], negators: set[int], nt: Norma
     return not any(norms[j] in contrast and nt.tokens[j].sentence == sentence for j in range(hit.last + 1, len(norms)))
 
 
-def _condemned_claim(norms: list[str], nt: NormalizedText) -> bool:
-    """A sentence that reports a claim to condemn it: "zeggen dat ... is walgelijk", "stop met beweren dat"."""
+def _condemned_claim(norms: list[str], nt: NormalizedText, negators: set[int]) -> bool:
+    """A sentence that reports a claim to condemn it: "zeggen dat ... is walgelijk", "stop met beweren dat",
+    "It's wrong to say ...", or forbids or denies it: "No one should say women are stupid", "Je ne pense pas
+    que les musulmans soient dangereux" (not the disclaimer "I'm not saying ..., but ...", whose "but" asserts
+    it)."""
     v = vocab()
     stops = set(phrase_starts(v.stop, norms))
-    if v.saying.isdisjoint(norms) and not stops:
+    if v.saying.isdisjoint(norms) and v.opinion.isdisjoint(norms) and not stops:
         return False
     for i, norm in enumerate(norms):
         sentence = nt.tokens[i].sentence
         rest = [j for j in range(i + 1, min(len(norms), i + 25)) if nt.tokens[j].sentence == sentence]
+        before = [j for j in range(max(0, i - 5), i) if nt.tokens[j].sentence == sentence]
+        # "It's wrong to say immigrants are criminals", "C'est faux de dire que ...": condemned before it is said.
+        if norm in v.saying and any(norms[j] in v.condemning for j in before):
+            return True
+        if (
+            (norm in v.saying or norm in v.opinion)
+            and any(p in negators for p in before[-4:])
+            and not any(norms[j] in v.contrast for j in rest)
+            and not _next_sentence_opens_with(norms, nt, sentence, v.contrast)
+        ):
+            return True
         claim = norm in v.saying and any(norms[j] in v.that for j in rest[:2])
         if claim and (
             any(norms[j] in v.condemning for j in rest)
@@ -360,6 +382,12 @@ def _condemned_claim(norms: list[str], nt: NormalizedText) -> bool:
         if i in stops and any(norms[j] in v.saying or norms[j] in v.condemning for j in rest[:5]):
             return True
     return False
+
+
+def _next_sentence_opens_with(norms: list[str], nt: NormalizedText, sentence: int, words: frozenset[str]) -> bool:
+    """ "I'm not saying women are stupid. But they are.": the next sentence opens with one of the words."""
+    following = next((t.index for t in nt.tokens if t.sentence > sentence), None)
+    return following is not None and norms[following] in words
 
 
 def phrase_at(phrases: frozenset[tuple[str, ...]], norms: Sequence[str], i: int) -> bool:
@@ -420,7 +448,7 @@ def build_context(
             negators.add(i)
     negators = {i for i in negators if not _restrictive(norms, i)}
     counter = any(_counts_as_counter(h, norms, negators, nt) for h in by_category.get(LexCategory.COUNTER, ()))
-    counter = counter or _condemned_claim(norms, nt)
+    counter = counter or _condemned_claim(norms, nt, negators)
     second = frozenset(i for i, n in enumerate(norms) if n in v.second_person[lang])
     first = frozenset(i for i, n in enumerate(norms) if n in v.first_person[lang]) | _on_est(norms, lang)
     return Context(

@@ -10,6 +10,7 @@ from hierniet.triage.lexicons import Flag, LexCategory
 from hierniet.triage.matcher import Hit
 from hierniet.triage.normalize import fold_aligned, fold_pattern
 from hierniet.triage.rules.common import (
+    called_by_others,
     group_in_span,
     hate_against,
     hit_evidence,
@@ -47,12 +48,15 @@ def group_rules(ctx: Context, result: RuleResult) -> None:
             continue
         target = ident.entry.target
         sentence = ctx.sentence(ident.first)
-        self_reference = ctx.near(ctx.first_person, ident.first, window=3) and not near_in_phrase(
-            ctx, ctx.second_person, ident.first, 5
-        )
+        self_reference = _speaker_is(ctx, ident) and not near_in_phrase(ctx, ctx.second_person, ident.first, 5)
+        # "As a Black man, I am tired of this", "Als moslima walg ik van ...": the speaker's own feeling after
+        # naming their group is about something else, not a verdict on the group.
+        own_group = _self_identified(ctx, ident)
         for pred in predicates:
             inside = ident.first <= pred.first and pred.last <= ident.last
             if inside or ctx.sentence(pred.first) != sentence:
+                continue
+            if own_group and pred.first > ident.last and pred.entry.category in _FEELINGS:
                 continue
             # "zijn allemaal", "sont une menace", "are a threat" say something of their subject: the group
             # must come first ("wij zijn allemaal mensen, joden en moslims" says nothing against them).
@@ -66,7 +70,7 @@ def group_rules(ctx: Context, result: RuleResult) -> None:
             # "de vrouw aan het loket is een trut" insults one person; only a group is hated.
             if pred.entry.category == LexCategory.INSULT and not plural:
                 continue
-            if distance > (8 if plural else 3):
+            if distance > (8 if plural else 3) and not (plural and _pointed_back(ctx, ident, pred)):
                 continue
             floor = min(pred.first, ident.first)
             own = (pred.first, pred.last)
@@ -95,7 +99,11 @@ def group_rules(ctx: Context, result: RuleResult) -> None:
                 or ctx.counter
                 or ctx.reported_near(pred.first)
                 or treated_as(ctx, pred.first)
+                or called_by_others(ctx, pred.first)
                 or _someone_else_acts(ctx, pred, ident)
+                # "I hate how immigrants are treated", "Je déteste la façon dont on traite les migrants": the
+                # feeling is about what is done to them.
+                or (pred.last < ident.first and _manner_between(ctx, pred.last + 1, ident.first))
             ):
                 result.flags.add("counter_speech")
                 result.damp_model(Label.HATE, 0.35)
@@ -508,6 +516,44 @@ def group_mention(ctx: Context, result: RuleResult) -> None:
         for hit in ctx.hits(LexCategory.IDENTITY):
             if hit.entry.target:
                 result.targets[hit.entry.target] += 1
+
+
+def _pointed_back(ctx: Context, ident: Hit, pred: Hit) -> bool:
+    """ "I have met many Muslims and every single one of them was a liar", "... et ils étaient tous menteurs": a
+    pronoun between the group and the words, close to the words, refers back to the group in the same sentence."""
+    if pred.first <= ident.last:
+        return False
+    back = vocab().third_plural
+    return any(phrase_at(back, ctx.norms, k) for k in range(max(ident.last + 1, pred.first - 5), pred.first))
+
+
+def _manner_between(ctx: Context, start: int, end: int) -> bool:
+    return any(phrase_at(vocab().manner, ctx.norms, j) for j in range(start, end))
+
+
+def _speaker_is(ctx: Context, ident: Hit) -> bool:
+    """The speaker says they are of the group: "ik ben een trotse flikker", "moi, vieux pédé", "wij homo's",
+    "flikker ben ik". Only copulas, articles, words of pride or scorn and commas stand between the first person
+    and the group's name: "Ik heb veel moslims ontmoet" or "I have met many Muslims" says nothing of the speaker."""
+    v = vocab()
+    between_ok = v.copulas | v.articles | v.pride | v.pejoratives | {","}
+    sentence = ctx.sentence(ident.first)
+    for p in ctx.first_person:
+        if ctx.sentence(p) != sentence:
+            continue
+        if p < ident.first:
+            gap = range(p + 1, ident.first)
+        elif p > ident.last:
+            gap = range(ident.last + 1, p)
+        else:
+            continue
+        if len(gap) <= 3 and all(ctx.norms[k] in between_ok for k in gap):
+            return True
+    return False
+
+
+#: What a speaker may say they feel or call things after naming their own group.
+_FEELINGS = frozenset({LexCategory.HOSTILE, LexCategory.INSULT})
 
 
 def _self_identified(ctx: Context, hit: Hit) -> bool:

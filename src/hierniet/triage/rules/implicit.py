@@ -98,7 +98,7 @@ _SHAPES: tuple[tuple[str, str, re.Pattern[str]], ...] = tuple(
         ),
         (
             "triage.group_known",
-            "the group is said to be known for what it is (\"we know how they are\")",
+            'the group is said to be known for what it is ("we know how they are")',
             r"\b(we|wij|je|ge|iedereen) (weten|weet) (toch |wel |al |allemaal )*hoe (die|ze|zij)\b[^.!?]{0,20}"
             r"\b(zijn|zijn ze)\b"
             r"|\bon (sait|connait) (bien |tous |tres bien )*comment (ils|elles|ces \w+) sont\b"
@@ -120,6 +120,23 @@ _SHAPES: tuple[tuple[str, str, re.Pattern[str]], ...] = tuple(
             + _NO_CONDITION
             + r"|\b(belong|belongs) in the kitchen\b|\bplace is in the kitchen\b|\bbarefoot and pregnant\b"
             r"|\b(gehoren|gehort|sollten|sollen|mussen) (\w+ ){0,2}(in die kuche|an den herd|hinter den herd)\b",
+        ),
+        (
+            "triage.group_only_good",
+            "the group is said to be good for one thing only",
+            r"\b(are|is) (only|just) good (at|for)\b|\bgood for nothing but\b"
+            r"|\b(zijn|is) (alleen|enkel|maar|slechts) goed (in|voor|om)\b"
+            r"|\bne (sont|est) (bons?|bonnes?) qu'?(a|en|pour)\b"
+            r"|\b(sont|est) (juste|seulement) (bons?|bonnes?) (a|en|pour)\b"
+            r"|\b(sind|ist) nur gut (in|fur|zum|zur)\b",
+        ),
+        (
+            "triage.group_unwanted",
+            "the world or the country is said to be better off without the group",
+            r"\b(beter|beter af|beter of|veiliger|mooier|schoner) (\w+ ){0,2}(zonder|zonder al die|zonder die)\b"
+            r"|\b(meilleure?s?|mieux|plus sure?|plus propre|plus belle?) (\w+ ){0,2}sans\b"
+            r"|\b(better|better off|safer|cleaner|nicer) (\w+ ){0,2}without\b"
+            r"|\b(besser|sicherer|schoner) (\w+ ){0,2}ohne\b",
         ),
     )
 )

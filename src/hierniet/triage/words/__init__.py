@@ -93,6 +93,10 @@ LIST_KEYS: dict[str, str] = {
     "why": "words that ask why (waarom, pourquoi, why, warum): a question that reproaches, not one that asks",
     "thanks": "thanks and cheers said beside a question, no complaint (bedankt, merci, thanks, danke, super)",
     "possessive_verbs": "possessives that are also a verb opening a question (Dutch 'Zijn vrouwen ...?': are, not his)",
+    "naming": "verbs of calling someone something (noemen, traiter de, call, nennen): 'you call them X'",
+    "manner": "words that make a feeling about how people are treated, not about them (hoe, comment, how, wie)",
+    "opinion": "verbs of opinion whose negation denies the claim after them (denk, pense, think, glaube)",
+    "naming_others": "who calls, when it is not the speaker: the reader, a condition, a relative (je, si, if, wer)",
 }
 #: Lists a language may leave empty (`key: []`): what they name does not exist in every language.
 MAY_BE_EMPTY: frozenset[str] = frozenset({"possessive_verbs"})

@@ -154,6 +154,9 @@ MESSAGES: dict[str, str] = {
     "triage.group_banned": N_("“%(words)s”: the group “%(group)s” is not allowed in."),
     "triage.group_known": N_("“%(words)s”: the group “%(group)s” is said to be known for what it is."),
     "triage.group_confined": N_("“%(words)s”: the group “%(group)s” is sent back to the kitchen."),
+    "triage.group_only_good": N_("“%(words)s”: the group “%(group)s” is said to be good for one thing only."),
+    "triage.group_unwanted": N_("“%(words)s”: the world or the country is said to be better off without “%(group)s”."),
+    "triage.read_as": N_("The language is unclear: the comment was read as %(language)s, the closest of the four."),
     "triage.group_questioned": N_("“%(words)s”: a question doubts the mind or the rights of the group “%(group)s”."),
     "triage.group_incompatible": N_(
         "“%(words)s”: the group “%(group)s” is called incompatible with democracy, the law or the country."
