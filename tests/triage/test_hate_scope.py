@@ -186,3 +186,20 @@ def test_a_group_said_to_be_good_for_one_thing_only_is_hate(triage: Triage, text
 
 def test_a_thing_good_for_one_thing_only_is_not(triage: Triage) -> None:
     assert not classify_one(triage, "Deze printer is alleen goed om papier vast te laten lopen.").is_abuse
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Refugees are brave and talented people.",
+        "Vluchtelingen zijn moedige en getalenteerde mensen.",
+        "Les réfugiés sont courageux et talentueux.",
+        "Geflüchtete sind mutig und fleißig.",
+    ],
+)
+def test_praise_of_a_group_is_a_friendly_mention(triage: Triage, text: str) -> None:
+    assert Label.HATE not in labels_of(triage, text)
+
+
+def test_praise_denied_to_a_group_is_hate(triage: Triage) -> None:
+    assert Label.HATE in labels_of(triage, "Refugees are not talented at anything.")

@@ -266,7 +266,8 @@ class Triage:
         nt = normalize(text)
         known = {}
         for language in (Language(code) for code in LANGUAGES):
-            hits = find_hits(self.indexes[language.value], nt, language)
+            # Exact words only: this only weighs languages, and fuzzy matching is most of a match's cost.
+            hits = self.indexes[language.value].match(nt, fuzzy=False)
             known[language] = len(
                 {i for h in hits if h.entry.language == language.value for i in range(h.first, h.last + 1)}
             )
