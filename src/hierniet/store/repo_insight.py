@@ -9,16 +9,33 @@ hours, and neither backend needs a time-zone database that way (SQLite has none)
 
 from __future__ import annotations
 
+import importlib
+import json
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, func, literal, literal_column, select, text, tuple_
+from sqlalchemy import (
+    ColumnElement,
+    Float,
+    and_,
+    case,
+    cast,
+    delete,
+    func,
+    literal,
+    literal_column,
+    or_,
+    select,
+    text,
+    tuple_,
+    union_all,
+)
 from sqlalchemy.orm import Session
 
-from hierniet.store.tables import Comment, Decision, Recommendation, Verdict, VerdictLabel
+from hierniet.store.tables import Comment, Decision, InsightCount, Recommendation, Verdict, VerdictLabel
 
 #: Decisions that take (or keep) a step on the comment: what "a person decided" means for the figures.
 PERSON_KINDS: tuple[str, ...] = ("accept", "edit", "override")
@@ -122,11 +139,93 @@ class Counts:
 
 
 def counts(session: Session, scope: Scope) -> Counts:
-    """`hourly`, `breakdown` and `outcomes` at once. On PostgreSQL one scan of the scope's comments feeds the three
-    groupings (GROUPING SETS) instead of three scans of the same index range: at 100,000 comments in a 90-day
-    period the scans were 40 % of the dashboard's time. SQLite runs the three queries."""
+    """`hourly`, `breakdown` and `outcomes` at once.
+
+    On PostgreSQL the period's whole UTC days are read from `insight_counts` (kept exact by triggers, 0021: a few
+    rows per channel and day) and only its two ends, less than a day each, from the comments: a year costs
+    about what a week did. SQLite runs the three queries over the comments."""
     if not _postgres(session):
         return Counts(hourly(session, scope), breakdown(session, scope), outcomes(session, scope))
+    days, ends = _parts(scope)
+    out = _kept(session, scope.channel_ids, *days) if days is not None else Counts([], [], [])
+    for part in ends:
+        scanned = _scanned(session, part)
+        out.hourly.extend(scanned.hourly)
+        out.breakdown.extend(scanned.breakdown)
+        out.outcomes.extend(scanned.outcomes)
+    return out
+
+
+def whole_days(start: datetime, end: datetime) -> tuple[datetime, datetime] | None:
+    """[the first UTC midnight at or after `start`, the last at or before `end`), when that holds a day."""
+    midnight = datetime.combine(start.astimezone(UTC).date(), datetime.min.time(), tzinfo=UTC)
+    first = midnight if midnight == start else midnight + timedelta(days=1)
+    last = datetime.combine(end.astimezone(UTC).date(), datetime.min.time(), tzinfo=UTC)
+    return (first, last) if first < last else None
+
+
+def _kept(session: Session, channel_ids: Sequence[int], first: datetime, last: datetime) -> Counts:
+    """The three groupings of the comments posted in [first, last) (whole UTC days) from `insight_counts`: the
+    hours of kind 'h', the days of 'b' and 'o' summed over the period, each grouped by what the figures need
+    only. The appended rows not yet folded are summed with the rest; a group whose rows cancel out (every
+    comment of it changed or gone) is left out."""
+    ic = InsightCount
+    hours = (
+        select(ic.at, func.sum(ic.n), func.sum(ic.acting))
+        .where(*_kept_rows("h", channel_ids, first, last))
+        .group_by(ic.at)
+        .having(or_(func.sum(ic.n) != 0, func.sum(ic.acting) != 0))
+    )
+    by_column = (ic.channel_id, ic.platform, ic.language, ic.status)
+    columns = (
+        select(*by_column, func.sum(ic.n))
+        .where(*_kept_rows("b", channel_ids, first, last))
+        .group_by(*by_column)
+        .having(func.sum(ic.n) != 0)
+    )
+    by_outcome = (ic.labels, ic.status, ic.decided_step, ic.step)
+    outcomes = (
+        select(*by_outcome, func.sum(ic.n))
+        .where(*_kept_rows("o", channel_ids, first, last))
+        .group_by(*by_outcome)
+        .having(func.sum(ic.n) != 0)
+    )
+    return Counts(
+        [(_as_utc(h), int(n), int(acting or 0)) for h, n, acting in session.execute(hours)],
+        [(int(ch), str(p), str(lang), str(st), int(n)) for ch, p, lang, st, n in session.execute(columns)],
+        [
+            (list(json.loads(labels) if labels else []), str(st), decided, str(step), int(n))
+            for labels, st, decided, step, n in session.execute(outcomes)
+        ],
+    )
+
+
+def _kept_rows(kind: str, channel_ids: Sequence[int], first: datetime, last: datetime) -> list[ColumnElement[bool]]:
+    """The rows of `kind` of these channels and the UTC days [first, last) in `insight_counts`."""
+    ic = InsightCount
+    # The kind spelt in the SQL, so the planner sees one value of the index's first column.
+    return [
+        ic.kind == literal_column(f"'{kind}'"),
+        ic.channel_id.in_(list(channel_ids)),
+        ic.at >= first,
+        ic.at < last,
+    ]
+
+
+def _parts(scope: Scope) -> tuple[tuple[datetime, datetime] | None, list[Scope]]:
+    """The scope's whole UTC days (None when it holds none) and the ends around them, less than a day each
+    (the whole scope when it holds no whole day)."""
+    days = whole_days(scope.start, scope.end)
+    if days is None:
+        return None, [scope]
+    first, last = days
+    ends = (Scope(scope.channel_ids, scope.start, first), Scope(scope.channel_ids, last, scope.end))
+    return days, [part for part in ends if part.start < part.end]
+
+
+def _scanned(session: Session, scope: Scope) -> Counts:
+    """The three groupings read from the scope's comments (PostgreSQL): one scan of the index feeds the three
+    (GROUPING SETS) instead of three scans of the same index range."""
     # The constants spelt in the SQL (not bound): the hour in the select list and in the grouping sets must be the
     # same expression for PostgreSQL, and two bound parameters are two expressions to it.
     hour = func.date_trunc(literal_column("'hour'"), func.timezone(literal_column("'UTC'"), Comment.posted_at))
@@ -158,33 +257,95 @@ def counts(session: Session, scope: Scope) -> Counts:
     return out
 
 
+def compact(session: Session) -> int:
+    """Fold the rows of each `insight_counts` group that the triggers appended to since the last fold into one
+    (PostgreSQL; the triggers only append), leaving out the groups that sum to nothing; the other groups are not
+    touched, so a fold costs what was written since. Safe beside ingestion and another fold, as
+    repo.compact_comment_counts: a row appended meanwhile is not deleted here, and a row another fold deleted
+    first is skipped. The number of rows it removed."""
+    if not _postgres(session):
+        return 0
+    group = "channel_id, kind, at, platform, language, status, labels, decided_step, step, decision, reports, seconds"
+    # The key's first three columns are never NULL: plain equalities there let the fold find a group's rows by
+    # the index (kind, channel_id, at); the others may be NULL, and NULL is a value of the group for them.
+    same = " AND ".join(
+        f"i.{c} = t.{c}" if c in ("channel_id", "kind", "at") else f"i.{c} IS NOT DISTINCT FROM t.{c}"
+        for c in group.split(", ")
+    )
+    removed = session.execute(
+        text(
+            f"WITH touched AS (SELECT DISTINCT {group} FROM insight_counts WHERE NOT folded), "
+            f"gone AS (DELETE FROM insight_counts i USING touched t WHERE {same} "
+            f"RETURNING {', '.join(f'i.{c}' for c in group.split(', '))}, i.n, i.acting), "
+            f"kept AS (INSERT INTO insight_counts ({group}, n, acting, folded) "
+            f"SELECT {group}, sum(n), sum(acting), true FROM gone "
+            "GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12 HAVING sum(n) <> 0 OR sum(acting) <> 0 RETURNING 1) "
+            "SELECT (SELECT count(*) FROM gone) - (SELECT count(*) FROM kept)"
+        )
+    ).scalar()
+    return int(removed or 0)
+
+
+def recount(session: Session) -> int:
+    """Count every comment into `insight_counts` anew (PostgreSQL), as migration 0021 did first: the repair when
+    the table was emptied or edited by hand. Holds off writes to `comments` meanwhile (seconds at a million
+    comments), so that no statement's rows are counted twice or not at all. The number of rows written."""
+    if not _postgres(session):
+        return 0
+    # The migration's own count (one spelling of what the triggers count), read from its module.
+    first_count = importlib.import_module("hierniet.store.migrations.versions.0021_insight_counts").count_all
+    session.execute(text("LOCK TABLE comments, decisions IN SHARE MODE"))
+    session.execute(delete(InsightCount))
+    written = 0
+    for statement in first_count().split("; "):
+        written += int(session.execute(text(statement)).rowcount or 0)  # type: ignore[attr-defined]
+    return written
+
+
 def decisions_by_kind(session: Session, scope: Scope) -> list[tuple[str, list[str], int]]:
     """(kind, reports, decisions) for the people's decisions on the scope's comments, grouped by kind and list
     of reports (a handful of distinct lists: any subset of platform, Unia, police). A report once filed stays
-    filed, so an undone decision's reports count."""
-    if _postgres(session):
-        # Each comment of the period looks its decisions up by index (LATERAL): a plain join would read every
-        # decision ever recorded to find the period's.
-        found = (
-            select(Decision.kind, Decision.reports)
-            .where(Decision.comment_id == Comment.id)
-            .correlate(Comment)
-            .lateral("found")
-        )
-        stmt = (
-            select(found.c.kind, found.c.reports, func.count())
-            .select_from(Comment)
-            .join(found, literal(True))
-            .where(_in_scope(scope), Comment.status.in_(WITH_DECISIONS))
-            .group_by(found.c.kind, found.c.reports)
-        )
-    else:
+    filed, so an undone decision's reports count. The same (kind, reports) may come in several rows: their sum
+    is the count. On PostgreSQL the whole UTC days come from `insight_counts` (kind 'k')."""
+    if not _postgres(session):
         stmt = (
             select(Decision.kind, Decision.reports, func.count())
             .join(Comment, Decision.comment_id == Comment.id)
             .where(_in_scope(scope), Comment.status.in_(WITH_DECISIONS))
             .group_by(Decision.kind, Decision.reports)
         )
+        return [(str(kind), list(reports or []), int(n)) for kind, reports, n in session.execute(stmt)]
+    days, ends = _parts(scope)
+    out = [row for part in ends for row in _decisions_scanned(session, part)]
+    if days is not None:
+        ic = InsightCount
+        kept = (
+            select(ic.decision, ic.reports, func.sum(ic.n))
+            .where(*_kept_rows("k", scope.channel_ids, *days))
+            .group_by(ic.decision, ic.reports)
+            .having(func.sum(ic.n) != 0)
+        )
+        out += [(str(kind), list(json.loads(r) if r else []), int(n)) for kind, r, n in session.execute(kept)]
+    return out
+
+
+def _decisions_scanned(session: Session, scope: Scope) -> list[tuple[str, list[str], int]]:
+    """`decisions_by_kind` read from the scope's comments (PostgreSQL)."""
+    # Each comment of the period looks its decisions up by index (LATERAL): a plain join would read every
+    # decision ever recorded to find the period's.
+    found = (
+        select(Decision.kind, Decision.reports)
+        .where(Decision.comment_id == Comment.id)
+        .correlate(Comment)
+        .lateral("found")
+    )
+    stmt = (
+        select(found.c.kind, found.c.reports, func.count())
+        .select_from(Comment)
+        .join(found, literal(True))
+        .where(_in_scope(scope), Comment.status.in_(WITH_DECISIONS))
+        .group_by(found.c.kind, found.c.reports)
+    )
     return [(str(kind), list(reports or []), int(n)) for kind, reports, n in session.execute(stmt)]
 
 
@@ -243,15 +404,9 @@ def _clean(value: Any) -> float:
 def decision_delays(session: Session, scope: Scope, fractions: Sequence[float]) -> tuple[int, list[float]]:
     """How many of the scope's comments a person decided, and the delays from arrival to the first person's
     decision at each fraction (nearest rank: the value at rank ceil(p * n)); no delays when none was decided."""
-    seconds = _delays(session, scope)
     if _postgres(session):
-        # percentile_disc is the nearest rank; one pass over the delays for the count and every fraction.
-        columns = [func.count(seconds.c.seconds)] + [
-            func.percentile_disc(p).within_group(seconds.c.seconds) for p in fractions
-        ]
-        row = session.execute(select(*columns).select_from(seconds)).one()
-        n = int(row[0] or 0)
-        return n, [_clean(v) for v in row[1:]] if n else []
+        return _delays_postgres(session, scope, fractions)
+    seconds = _delays(session, scope)
     n = int(session.scalar(select(func.count(seconds.c.seconds))) or 0)
     if not n:
         return 0, []
@@ -262,6 +417,41 @@ def decision_delays(session: Session, scope: Scope, fractions: Sequence[float]) 
         value = session.scalar(ordered.limit(1).offset(rank))
         out.append(_clean(value))
     return n, out
+
+
+def _delays_postgres(session: Session, scope: Scope, fractions: Sequence[float]) -> tuple[int, list[float]]:
+    """`decision_delays` on PostgreSQL: the delays of the whole UTC days from `insight_counts` (kind 'd': each
+    delay with how many comments share it) and those of the ends read from the comments, merged in one sorted
+    pass. The value at each fraction is the first whose running count reaches ceil(p * n), as percentile_disc
+    picks it (in float8, as it computes the rank)."""
+    days, ends = _parts(scope)
+    parts: list[Any] = []
+    for part in ends:
+        scanned = _delays(session, part)
+        parts.append(select(scanned.c.seconds, literal(1).label("n")).where(scanned.c.seconds.is_not(None)))
+    if days is not None:
+        ic = InsightCount
+        parts.append(
+            select(ic.seconds.label("seconds"), ic.n.label("n")).where(*_kept_rows("d", scope.channel_ids, *days))
+        )
+    merged = union_all(*parts).subquery() if len(parts) > 1 else parts[0].subquery()
+    grouped = (
+        select(merged.c.seconds, func.sum(merged.c.n).label("n"))
+        .group_by(merged.c.seconds)
+        .having(func.sum(merged.c.n) != 0)
+        .subquery()
+    )
+    running = select(
+        grouped.c.seconds,
+        func.sum(grouped.c.n).over(order_by=grouped.c.seconds).label("upto"),
+        func.sum(grouped.c.n).over().label("total"),
+    ).subquery()
+    as_float = Float(precision=53)
+    rank = [func.ceil(cast(literal(float(p)), as_float) * cast(running.c.total, as_float)) for p in fractions]
+    columns = [func.max(running.c.total)] + [func.min(running.c.seconds).filter(running.c.upto >= r) for r in rank]
+    row = session.execute(select(*columns)).one()
+    n = int(row[0] or 0)
+    return n, [_clean(v) for v in row[1:]] if n else []
 
 
 def _waiting() -> ColumnElement[bool]:

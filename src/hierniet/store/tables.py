@@ -26,6 +26,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
     text,
 )
 from sqlalchemy.dialects.postgresql import JSONB
@@ -259,6 +260,50 @@ class CommentCount(Base):
     # The comment's labels as JSON text (a list, as in comments.labels).
     labels: Mapped[str] = mapped_column(Text)
     n: Mapped[int] = mapped_column(Integer)
+
+
+class InsightCount(Base):
+    """The comments of each channel counted by what the insight figures group them by (0021), kept by PostgreSQL
+    triggers on `comments` and `decisions` as `comment_counts` is: kind 'h' per UTC hour of posting (`n`, and
+    `acting`: with a severity above none); 'b' per UTC day, platform, language and status; 'o' per UTC day,
+    labels, status, a person's step and the recommended step; 'k' the decisions on the comments of a UTC day by
+    kind and reports; 'd' the decided comments of a UTC day by their delay to the first person's decision
+    (`seconds`, with how many share it). The triggers only append (+k or -k per statement and group); the sum
+    over a group's rows is the count; the worker folds them now and then (repo_insight.compact). SQLite has the
+    table but no triggers: its figures are read from the comments."""
+
+    __tablename__ = "insight_counts"
+    __table_args__ = (
+        Index("ix_insight_counts_kind_channel_at", "kind", "channel_id", "at"),
+        # The rows the triggers appended since the last fold: what the next fold reads.
+        Index(
+            "ix_insight_counts_appended",
+            "kind",
+            "channel_id",
+            "at",
+            postgresql_where=text("NOT folded"),
+            sqlite_where=text("NOT folded"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer(), "sqlite"), primary_key=True)
+    # No foreign key, as in comment_counts: a key would make every counted statement look the channel up again.
+    channel_id: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(1))
+    at: Mapped[datetime] = mapped_column()  # the UTC hour ('h') or day ('b', 'o')
+    platform: Mapped[str | None] = mapped_column(String(20))
+    language: Mapped[str | None] = mapped_column(String(8))
+    status: Mapped[str | None] = mapped_column(String(16))
+    labels: Mapped[str | None] = mapped_column(Text)  # JSON text of the list, as comments.labels::text
+    decided_step: Mapped[str | None] = mapped_column(String(16))
+    step: Mapped[str | None] = mapped_column(String(16))
+    decision: Mapped[str | None] = mapped_column(String(16))  # 'k': a decision's kind
+    reports: Mapped[str | None] = mapped_column(Text)  # 'k': its reports as JSON text
+    seconds: Mapped[float | None] = mapped_column(Float)  # 'd': from arrival to the first person's decision
+    n: Mapped[int] = mapped_column(Integer)
+    acting: Mapped[int] = mapped_column(Integer)
+    # True on the rows a fold wrote (and the migration's first count); the triggers' rows are False.
+    folded: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class Verdict(Base):
