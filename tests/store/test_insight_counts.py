@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections import Counter
 from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import delete, func, select
@@ -22,13 +23,15 @@ from hierniet.store.tables import Comment, InsightCount
 from .dbfixtures import Desk, FakeTriage, at, item
 
 
-def _normal(counts: Counts) -> tuple[Counter[object], Counter[object], Counter[object], Counter[object]]:
-    """The groupings as sums per key (rows of the kept counts and of the scans may split a key differently)."""
+def _normal(counts: Counts, zone: str) -> tuple[Counter[object], Counter[object], Counter[object], Counter[object]]:
+    """The groupings as sums per key (rows of the kept counts and of the scans may split a key differently), the
+    hours per day of `zone`, as the service folds them."""
     hours: Counter[object] = Counter()
     acting: Counter[object] = Counter()
     for hour, n, a in counts.hourly:
-        hours[hour] += n
-        acting[hour] += a
+        day = hour.astimezone(ZoneInfo(zone)).date()
+        hours[day] += n
+        acting[day] += a
     breakdown: Counter[object] = Counter()
     for ch, platform, language, status, n in counts.breakdown:
         breakdown[(ch, platform, language, status)] += n
@@ -41,9 +44,12 @@ def _normal(counts: Counts) -> tuple[Counter[object], Counter[object], Counter[o
 def _scopes(desk: Desk) -> list[Scope]:
     both = (desk.channel_id, desk.other_channel_id)
     utc = datetime(2026, 2, 27, 23, tzinfo=UTC)  # 28 February to 9 March in Brussels: whole days and two ends
+    brussels = "Europe/Brussels"
     return [
-        Scope(both, utc, datetime(2026, 3, 9, 23, tzinfo=UTC)),
-        Scope((desk.channel_id,), utc, datetime(2026, 3, 9, 23, tzinfo=UTC)),
+        Scope(both, utc, datetime(2026, 3, 9, 23, tzinfo=UTC), brussels),
+        Scope((desk.channel_id,), utc, datetime(2026, 3, 9, 23, tzinfo=UTC), brussels),
+        # 29 March 2026 has 23 hours in Brussels (summer time from 02:00): the days around it fold right.
+        Scope(both, datetime(2026, 3, 27, 23, tzinfo=UTC), datetime(2026, 3, 30, 22, tzinfo=UTC), brussels),
         Scope(both, datetime(2026, 3, 2, tzinfo=UTC), datetime(2026, 3, 4, tzinfo=UTC)),  # whole days only
         Scope(both, datetime(2026, 3, 2, 9, tzinfo=UTC), datetime(2026, 3, 3, 12, tzinfo=UTC)),  # no whole day
         Scope(both, datetime(2025, 12, 31, 23, tzinfo=UTC), datetime(2026, 12, 31, 23, tzinfo=UTC)),  # a year
@@ -53,8 +59,8 @@ def _scopes(desk: Desk) -> list[Scope]:
 def _same(desk: Desk) -> None:
     with desk.store.session() as s:
         for scope in _scopes(desk):
-            kept = _normal(repo_insight.counts(s, scope))
-            scanned = _normal(repo_insight._scanned(s, scope))
+            kept = _normal(repo_insight.counts(s, scope), scope.zone)
+            scanned = _normal(repo_insight._scanned(s, scope), scope.zone)
             assert kept == scanned, scope
             assert sum(kept[0].values()) > 0, scope  # each scope holds comments: the comparison says something
             kinds, kinds_scanned = Counter[object](), Counter[object]()
@@ -64,6 +70,21 @@ def _same(desk: Desk) -> None:
                 kinds_scanned[(kind, tuple(reports))] += n
             assert +kinds == +kinds_scanned, scope
             assert repo_insight.decision_delays(s, scope, FRACTIONS) == _delays_scanned(s, scope), scope
+        # The backlog (its total from comment_counts, the young ones from the index) against a count by hand.
+        waiting = s.execute(
+            select(Comment.channel_id, Comment.received_at).where(Comment.status.in_(("open", "escalated")))
+        ).all()
+        edges = insight.BACKLOG_EDGES
+        later = [datetime.now(UTC) + timedelta(days=d) for d in (0, 3, 30)]  # young, a few days, all in the last
+        for now in (datetime(2026, 3, 5, 12, tzinfo=UTC), *later):
+            for ids in ((desk.channel_id, desk.other_channel_id), (desk.channel_id,)):
+                mine = [at_ for ch, at_ in waiting if ch in ids]
+                expected = [0] * (len(edges) + 1)
+                for at_ in mine:
+                    age = (now - at_).total_seconds()
+                    expected[next((i for i, edge in enumerate(edges) if age < edge), len(edges))] += 1
+                got = repo_insight.backlog(s, ids, now, edges)
+                assert got == (expected, min(mine) if mine else None), (now, ids)
 
 
 #: Fractions whose nearest rank rounds up, down and lands on the last value.
@@ -97,6 +118,10 @@ def test_kept_counts_match_the_comments_through_every_change(desk: Desk, fake_tr
         # Spread over the days and hours, two at Brussels' midnight (23:xx UTC) to test the period's ends.
         record["posted_at"] = at(1 + n, hour=23 if n % 4 == 0 else 9 + n).isoformat()
     items.append(item("o1", "insult: other", channel_id=desk.other_channel_id, day=3))
+    for n, hour in enumerate((0, 1, 22, 23)):  # around the change to summer time, 29 March 2026 at 01:00 UTC
+        dst = item(f"dst{n}", "insult: dst", channel_id=desk.channel_id)
+        dst["posted_at"] = at(28 + n // 2, hour=hour).isoformat()
+        items.append(dst)
     created = {c.external_id: c.comment_id for c in ingest(desk.store, fake_triage, items, actor=admin).created}
     assert _rows(desk) > 0
     _same(desk)
