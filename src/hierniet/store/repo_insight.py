@@ -364,7 +364,27 @@ def _decisions_scanned(session: Session, scope: Scope) -> list[tuple[str, list[s
 
 
 def automatic_reports(session: Session, scope: Scope) -> list[tuple[list[str], int]]:
-    """(reports, comments) for the comments whose latest recommendation the policy applied on its own."""
+    """(reports, comments) for the comments whose latest recommendation the policy applied on its own. The same
+    reports may come in several rows: their sum is the count. On PostgreSQL the whole UTC days come from
+    `insight_counts` (kind 'a')."""
+    if not _postgres(session):
+        return _automatic_scanned(session, scope)
+    days, ends = _parts(scope)
+    out = [row for part in ends for row in _automatic_scanned(session, part)]
+    if days is not None:
+        ic = InsightCount
+        kept = (
+            select(ic.reports, func.sum(ic.n))
+            .where(*_kept_rows("a", scope.channel_ids, *days))
+            .group_by(ic.reports)
+            .having(func.sum(ic.n) != 0)
+        )
+        out += [(list(json.loads(r) if r else []), int(n)) for r, n in session.execute(kept)]
+    return out
+
+
+def _automatic_scanned(session: Session, scope: Scope) -> list[tuple[list[str], int]]:
+    """`automatic_reports` read from the scope's comments and their latest recommendations."""
     latest = (
         select(func.max(Recommendation.id))
         .where(Recommendation.comment_id == Comment.id)

@@ -267,7 +267,8 @@ class InsightCount(Base):
     triggers on `comments` and `decisions` as `comment_counts` is: kind 'h' per UTC hour of posting (`n`, and
     `acting`: with a severity above none); 'b' per UTC day, platform, language and status; 'o' per UTC day,
     labels, status, a person's step and the recommended step; 'k' the decisions on the comments of a UTC day by
-    kind and reports; 'd' the decided comments of a UTC day by their delay to the first person's decision
+    kind and reports; 'a' the comments the policy handled alone by their latest recommendation's reports; 'd'
+    the decided comments of a UTC day by their delay to the first person's decision
     (`seconds`, with how many share it). The triggers only append (+k or -k per statement and group); the sum
     over a group's rows is the count; the worker folds them now and then (repo_insight.compact). SQLite has the
     table but no triggers: its figures are read from the comments."""
@@ -298,7 +299,7 @@ class InsightCount(Base):
     decided_step: Mapped[str | None] = mapped_column(String(16))
     step: Mapped[str | None] = mapped_column(String(16))
     decision: Mapped[str | None] = mapped_column(String(16))  # 'k': a decision's kind
-    reports: Mapped[str | None] = mapped_column(Text)  # 'k': its reports as JSON text
+    reports: Mapped[str | None] = mapped_column(Text)  # 'k', 'a': the reports as JSON text
     seconds: Mapped[float | None] = mapped_column(Float)  # 'd': from arrival to the first person's decision
     n: Mapped[int] = mapped_column(Integer)
     acting: Mapped[int] = mapped_column(Integer)

@@ -79,7 +79,28 @@ def _decided_rows(source: str) -> str:
         "SELECT c.channel_id, date_trunc('day', c.posted_at, 'UTC') AS day, "
         f"extract(epoch FROM {_first('c')} - c.received_at)::float8 AS seconds, c.sign "
         f"FROM {source} WHERE c.status = 'decided') AS delayed WHERE seconds IS NOT NULL "
-        "GROUP BY 1, 3, 6 HAVING sum(sign) <> 0"
+        "GROUP BY 1, 3, 6 HAVING sum(sign) <> 0 "
+        f"UNION ALL {_automatic(source)}"
+    )
+
+
+def _latest(alias: str, but: str = "") -> str:
+    """The latest recommendation of the comment `alias` as a LATERAL table `r` (none when it has none), leaving
+    out the recommendations of `but` (a table of new ones) when given."""
+    other = f" AND r.id NOT IN (SELECT id FROM {but})" if but else ""
+    return (
+        "JOIN LATERAL (SELECT r.auto, r.reports FROM recommendations r "
+        f"WHERE r.comment_id = {alias}.id{other} ORDER BY r.id DESC LIMIT 1) AS r ON true"
+    )
+
+
+def _automatic(source: str, but: str = "") -> str:
+    """The kind 'a' of `source` (comment rows with `sign`): the comments the policy handled alone (status auto)
+    whose latest recommendation it applied on its own (auto), by that recommendation's reports."""
+    return (
+        f"SELECT c.channel_id, 'a', date_trunc('day', c.posted_at, 'UTC'), NULL, r.reports::text, NULL::float8, "
+        f"sum(c.sign), 0 FROM {source} {_latest('c', but)} WHERE c.status = 'auto' AND r.auto "
+        "GROUP BY 1, 3, 5 HAVING sum(c.sign) <> 0"
     )
 
 
@@ -156,6 +177,28 @@ END
 $$
 """
 
+#: A recommendation added (ingestion, re-triage): a comment the policy handled alone is counted under its new
+#: latest recommendation instead of the one before. The comments are locked first, as for decisions.
+_RECOMMENDATIONS_FUNCTION = f"""
+CREATE OR REPLACE FUNCTION hierniet_insight_recommendations() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM 1 FROM comments WHERE id IN (SELECT comment_id FROM new_rows) ORDER BY id FOR UPDATE;
+  INSERT INTO insight_counts ({_DEC_COLUMNS})
+  SELECT channel_id, 'a', day, NULL, reports, NULL::float8, sum(sign), 0 FROM (
+    SELECT c.channel_id, date_trunc('day', c.posted_at, 'UTC') AS day, r.reports::text AS reports, -1 AS sign
+    FROM comments c {_latest("c", "new_rows")}
+    WHERE c.id IN (SELECT comment_id FROM new_rows) AND c.status = 'auto' AND r.auto
+    UNION ALL
+    SELECT c.channel_id, date_trunc('day', c.posted_at, 'UTC'), r.reports::text, 1
+    FROM comments c {_latest("c")}
+    WHERE c.id IN (SELECT comment_id FROM new_rows) AND c.status = 'auto' AND r.auto
+  ) AS moved
+  GROUP BY 1, 3, 5 HAVING sum(sign) <> 0;
+  RETURN NULL;
+END
+$$
+"""
+
 _TRIGGERS = (
     "CREATE TRIGGER insight_counts_insert AFTER INSERT ON comments REFERENCING NEW TABLE AS new_rows "
     "FOR EACH STATEMENT EXECUTE FUNCTION hierniet_insight_counts()",
@@ -166,6 +209,9 @@ _TRIGGERS = (
     # Decisions are append-only (0001, 0008: only a redaction of their words may change a row): inserts only.
     "CREATE TRIGGER insight_counts_decisions AFTER INSERT ON decisions REFERENCING NEW TABLE AS new_rows "
     "FOR EACH STATEMENT EXECUTE FUNCTION hierniet_insight_decisions()",
+    # Recommendations are only appended (a redaction rewrites their reasons, which no count reads): inserts only.
+    "CREATE TRIGGER insight_counts_recommendations AFTER INSERT ON recommendations REFERENCING NEW TABLE AS "
+    "new_rows FOR EACH STATEMENT EXECUTE FUNCTION hierniet_insight_recommendations()",
 )
 
 
@@ -204,6 +250,7 @@ def upgrade() -> None:
     if op.get_bind().dialect.name == "postgresql":
         op.execute(_FUNCTION)
         op.execute(_DECISIONS_FUNCTION)
+        op.execute(_RECOMMENDATIONS_FUNCTION)
         for trigger in _TRIGGERS:
             op.execute(trigger)
         for statement in count_all().split("; "):
@@ -216,8 +263,10 @@ def downgrade() -> None:
         for name in ("insight_counts_insert", "insight_counts_update", "insight_counts_delete"):
             op.execute(f"DROP TRIGGER IF EXISTS {name} ON comments")
         op.execute("DROP TRIGGER IF EXISTS insight_counts_decisions ON decisions")
+        op.execute("DROP TRIGGER IF EXISTS insight_counts_recommendations ON recommendations")
         op.execute("DROP FUNCTION IF EXISTS hierniet_insight_counts()")
         op.execute("DROP FUNCTION IF EXISTS hierniet_insight_decisions()")
+        op.execute("DROP FUNCTION IF EXISTS hierniet_insight_recommendations()")
     op.execute("DROP INDEX IF EXISTS ix_insight_counts_appended")
     op.drop_index("ix_insight_counts_kind_channel_at", table_name="insight_counts")
     op.drop_table("insight_counts")
