@@ -4,7 +4,12 @@ organisation's channels and one period, never the comments themselves (but for a
 Same rules as hierniet.store.repo: no commits here. The period is half-open, [start, end), in UTC; the service
 (hierniet.services.insight) turns the desk's days (Europe/Brussels) into it. Days are grouped by the UTC hour
 here and folded into the desk's days by the service: every offset of the desk's time zone is a whole number of
-hours, and neither backend needs a time-zone database that way (SQLite has none).
+hours, and SQLite needs no time-zone database that way (it has none).
+
+On PostgreSQL a period's whole UTC days are read from the insight counts that triggers keep (`insight_counts`,
+migration 0021: per channel and UTC day, the comments per hour), their hours summed per day of the desk's zone
+by PostgreSQL; only the period's two ends, less than a day each, are read from the comments. Every figure is
+a sum, so the two add up exactly.
 """
 
 from __future__ import annotations
@@ -173,8 +178,8 @@ def _kept(session: Session, channel_ids: Sequence[int], first: datetime, last: d
     """The three groupings of the comments posted in [first, last) (whole UTC days) from `insight_counts`: the
     hours of kind 'h' summed per day of `zone` (a year is 365 rows, not 8,760: the service folds what it reads
     into the desk's days anyway), the days of 'b' and 'o' summed over the period, each grouped by what the
-    figures need only. The appended rows not yet folded are summed with the rest; a group whose rows cancel out (every
-    comment of it changed or gone) is left out."""
+    figures need only. The appended rows not yet folded are summed with the rest; a group whose rows cancel
+    out (every comment of it changed or gone) is left out."""
     ic = InsightCount
     # The day in a subquery: the same bound zone in the select list and in GROUP BY would be two expressions.
     by_day = (
@@ -507,9 +512,9 @@ def backlog(
         for i, edge in enumerate(edges)
     ]
     bucket = case(*whens, else_=len(edges)).label("bucket")
-    counts = [0] * (len(edges) + 1)
     if _postgres(session) and edges:
         return _backlog_postgres(session, channel_ids, now, edges, bucket)
+    counts = [0] * (len(edges) + 1)
     stmt = (
         select(bucket, func.count(), func.min(Comment.received_at))
         .where(Comment.channel_id.in_(list(channel_ids)), _waiting())
