@@ -181,12 +181,18 @@ def _kept(session: Session, channel_ids: Sequence[int], first: datetime, last: d
     figures need only. The appended rows not yet folded are summed with the rest; a group whose rows cancel
     out (every comment of it changed or gone) is left out."""
     ic = InsightCount
-    # The day in a subquery: the same bound zone in the select list and in GROUP BY would be two expressions.
-    by_day = (
-        select(func.date_trunc("day", ic.at, zone).label("day"), ic.n, ic.acting)
+    # Summed per hour first, so the zone's day is worked out once an hour, not once a row (a row per channel
+    # and hour, and more until folded); the day in a subquery of its own: the same bound zone in the select list
+    # and in GROUP BY would be two expressions to PostgreSQL.
+    per_hour = (
+        select(ic.at.label("at"), func.sum(ic.n).label("n"), func.sum(ic.acting).label("acting"))
         .where(*_kept_rows("h", channel_ids, first, last))
+        .group_by(ic.at)
         .subquery()
     )
+    by_day = select(
+        func.date_trunc("day", per_hour.c.at, zone).label("day"), per_hour.c.n, per_hour.c.acting
+    ).subquery()
     hours = (
         select(by_day.c.day, func.sum(by_day.c.n), func.sum(by_day.c.acting))
         .group_by(by_day.c.day)
