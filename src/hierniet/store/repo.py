@@ -1086,7 +1086,9 @@ def set_action_status(session: Session, action_ids: Sequence[int], status: str) 
 # --- users and tokens ----------------------------------------------------------------------------------
 
 
-def add_user(session: Session, *, name: str, role: str, organisation_id: int | None, email: str | None = None) -> User:
+def add_user(
+    session: Session, *, name: str, role: str, organisation_id: int | None, email: str | None = None
+) -> User:
     row = User(name=name, role=role, organisation_id=organisation_id, email=email, active=True, created_at=utcnow())
     session.add(row)
     session.flush()

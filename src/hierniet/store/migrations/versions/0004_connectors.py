@@ -54,7 +54,9 @@ def upgrade() -> None:
         sa.Column("failures", sa.Integer(), nullable=False),
         sa.Column("last_error", sa.Text(), nullable=True),
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
-        sa.ForeignKeyConstraint(["channel_id"], ["channels.id"], name=op.f("fk_connector_cursors_channel_id_channels")),
+        sa.ForeignKeyConstraint(
+            ["channel_id"], ["channels.id"], name=op.f("fk_connector_cursors_channel_id_channels")
+        ),
         sa.PrimaryKeyConstraint("channel_id", name=op.f("pk_connector_cursors")),
     )
     op.create_table(

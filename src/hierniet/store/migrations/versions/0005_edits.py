@@ -43,7 +43,9 @@ def _append_only() -> None:
 def upgrade() -> None:
     with op.batch_alter_table("comments") as batch:
         batch.add_column(sa.Column("edited_at", sa.DateTime(timezone=True), nullable=True))
-        batch.add_column(sa.Column("edited_after_decision", sa.Boolean(), nullable=False, server_default=sa.false()))
+        batch.add_column(
+            sa.Column("edited_after_decision", sa.Boolean(), nullable=False, server_default=sa.false())
+        )
         batch.add_column(sa.Column("removed_at", sa.DateTime(timezone=True), nullable=True))
     op.create_table(
         _TABLE,
