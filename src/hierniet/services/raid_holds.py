@@ -117,7 +117,7 @@ class Released:
     """What lifting holds did to the comments they held."""
 
     released: list[int] = field(default_factory=list)  # outbox rows: holds cancelled unsent, or releases queued
-    kept: dict[int, str] = field(default_factory=dict)  # comment -> why it stays as it is
+    kept: dict[int, str] = field(default_factory=dict)  # comment -> why it stays as it is (a person's decision)
     comments: list[int] = field(default_factory=list)  # the comments released
 
 
@@ -139,8 +139,7 @@ def release(tx: Session, holds: Sequence[t.RaidHold], user_id: int | None, now: 
             out.kept[r.comment_id] = "a person decided on it while it was held: their decision stands"
             continue
         if held is None or held.status in (ActionStatus.CANCELLED, ActionStatus.FAILED):
-            out.kept[r.comment_id] = "the platform never held it: nothing to release"
-            continue
+            continue  # the platform never held it: nothing to release
         if held.status in (ActionStatus.QUEUED, ActionStatus.MANUAL) and held.sent_at is None:
             cancel.append(held.id)
             out.comments.append(r.comment_id)
