@@ -132,10 +132,13 @@ def test_a_hold_on_the_raided_video_holds_each_new_comment_and_its_undo_releases
         assert youtube.status["y0"] == "published"  # the hold is on new comments, not on those before it
         words = text_of(client.get(f"/desk/raids/{raid_id}").text)
         assert "Holds on new comments" in words and "2 comments held" in words
-
-        # A moderator reads one held comment and keeps it hidden: their decision, which the lift must not undo.
         with desk.store.session() as s:
             by_id = {c.external_id: c.id for c in s.query(Comment).filter(Comment.external_id.in_(["n1", "n2"]))}
+        # The held comment's page says what holds it, and whose move it was.
+        words = text_of(client.get(f"/desk/comments/{by_id['n1']}").text)
+        assert f"hold for review: done · a move on raid #{raid_id}" in words, words
+
+        # A moderator reads one held comment and keeps it hidden: their decision, which the lift must not undo.
         decisions.record_decision(
             desk.store, desk.actors["moderator"], by_id["n2"], DecisionIn(step="hide", reason="onbeleefd", reply="")
         )
