@@ -63,7 +63,10 @@ def hold_new(tx: Session, actor: Actor, new: Sequence[NewComment], now: datetime
             picked.append((n, hold))
     if not picked:
         return {}
-    ids = repo.insert_rows(
+    # Bulk inserts, the new ids read back by comment (a batch held at once: an ordered RETURNING goes row by row
+    # on SQLite). The comments are new in this transaction, so the only calls of theirs without a
+    # recommendation or a decision are the hold's.
+    repo.insert_many(
         tx,
         t.QueuedAction,
         [
@@ -84,8 +87,11 @@ def hold_new(tx: Session, actor: Actor, new: Sequence[NewComment], now: datetime
             for n, hold in picked
         ],
     )
-    repo_raids.add_held(
+    by_comment = repo_raids.machine_calls(tx, [n.comment_id for n, _ in picked], set(HOLD_EACH.values()))
+    ids = [by_comment[n.comment_id] for n, _ in picked]
+    repo.insert_many(
         tx,
+        t.RaidHeldComment,
         [
             {"hold_id": hold.id, "comment_id": n.comment_id, "queued_action_id": queued, "held_at": now}
             for (n, hold), queued in zip(picked, ids, strict=True)

@@ -17,6 +17,7 @@ from hierniet.store.tables import (
     Channel,
     Comment,
     Decision,
+    QueuedAction,
     Raid,
     RaidAction,
     RaidComment,
@@ -358,9 +359,22 @@ def holds_of_raid(session: Session, raid_id: int) -> list[tuple[RaidHold, Channe
     return [(h, c) for h, c in session.execute(stmt)]
 
 
-def add_held(session: Session, rows: Sequence[Mapping[str, Any]]) -> None:
-    session.add_all([RaidHeldComment(**row) for row in rows])
-    session.flush()
+def machine_calls(session: Session, comment_ids: Sequence[int], actions: set[str]) -> dict[int, int]:
+    """comment -> the id of its latest outbox call among `actions` that neither a recommendation nor a decision
+    made (a raid hold's)."""
+    if not comment_ids:
+        return {}
+    stmt = (
+        select(QueuedAction.comment_id, func.max(QueuedAction.id))
+        .where(
+            QueuedAction.comment_id.in_(comment_ids),
+            QueuedAction.action.in_(actions),
+            QueuedAction.recommendation_id.is_(None),
+            QueuedAction.decision_id.is_(None),
+        )
+        .group_by(QueuedAction.comment_id)
+    )
+    return {int(c): int(i) for c, i in session.execute(stmt)}
 
 
 def held_comments(session: Session, hold_ids: Sequence[int]) -> list[RaidHeldComment]:
