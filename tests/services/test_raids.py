@@ -9,6 +9,7 @@ runs in tests/web/test_desk_raids.py, test_api_raids.py, tests/browser and tests
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -676,3 +677,32 @@ def test_on_mastodon_the_hold_sets_the_quote_policy_and_leaves_replies_as_a_to_d
         ]
         (release,) = [a for a in lifted if a is not None and a.action == "release_hold"]
         assert release.payload["platform_ref"] == "quote_approval_policy=public"
+
+
+def test_the_hold_acts_only_on_new_comments_of_held_posts_on_platforms_that_hold_each_one(
+    desk: Desk, fake_triage: FakeTriage
+) -> None:
+    """raid_holds.hold_new, the piece ingestion calls: nothing without an active hold of mode `each`, nothing on
+    a platform that does not hold comments one by one, nothing without a post; and a lift skips a call the
+    platform refused (nothing was held there)."""
+    from hierniet.services import raid_holds
+    from hierniet.services.auth import CLI_ACTOR
+
+    yt, raid_id, old = _youtube_raid(desk, fake_triage)
+    new = raid_holds.NewComment(old[0], yt, desk.organisation_id, "youtube", "vid1")
+    with desk.store.transaction() as tx:
+        assert raid_holds.hold_new(tx, CLI_ACTOR, [new], START) == {}  # no hold yet
+    move = raids.hold_post(desk.store, desk.actors["lead"], raid_id)
+    (a, b) = _ingest(
+        desk, fake_triage, _on(yt, _items(desk, [("UCa", "hallo"), ("UCb", "dag")], post="vid1", prefix="h"))
+    )
+    with desk.store.transaction() as tx:
+        assert raid_holds.hold_new(tx, CLI_ACTOR, [replace(new, platform="facebook")], START) == {}
+        assert raid_holds.hold_new(tx, CLI_ACTOR, [replace(new, post=None)], START) == {}
+        assert raid_holds.hold_new(tx, CLI_ACTOR, [replace(new, post="vid2")], START) == {}
+        for row in tx.scalars(select(QueuedAction).where(QueuedAction.comment_id.in_([a, b]))):
+            row.status, row.sent_at = ("failed", START) if row.comment_id == a else ("done", START)
+    undone = raids.undo_move(desk.store, desk.actors["lead"], raid_id, move.action_id, window=WINDOW)
+    rows = _held_rows(desk, [a, b])
+    assert [x[:2] for x in rows[a]] == [("hold_for_review", "failed")] and undone.kept == {}
+    assert [x[:2] for x in rows[b]] == [("hold_for_review", "done"), ("unhide", "queued")]
