@@ -19,7 +19,7 @@ from hierniet.domain import CharterStep, Comment, Label, Reason, ReportTo, Verdi
 from hierniet.policy import Policy, parse_platform, recommend, render_reply
 from hierniet.policy.schema import HIDING_STEPS
 from hierniet.services import audit, convert, evidence
-from hierniet.services.actions import ActionStatus, action_rows, platform_calls, report_label
+from hierniet.services.actions import POST_CALLS, ActionStatus, action_rows, platform_calls, report_label
 from hierniet.services.auth import Actor, Permission, require
 from hierniet.services.errors import Conflict, InvalidInput, NotFound, no_comment
 from hierniet.services.history import load_histories, since_for
@@ -293,7 +293,8 @@ def _queue_calls(
     `unhide` names the platform's hide call when the new step does not hide: a comment that call already
     hid is shown again.
     """
-    existing = repo.actions_for_comment(tx, comment.id)
+    # A raid's hold on the comment's post rides on its outbox rows but is no call of any decision on it.
+    existing = [a for a in repo.actions_for_comment(tx, comment.id) if a.action not in POST_CALLS]
     # A to-do for a person ("manual") is live like a queued call: not queued twice, cancelled when unwanted.
     live = [a for a in existing if a.status in (ActionStatus.QUEUED, ActionStatus.DONE, ActionStatus.MANUAL)]
     have = {a.action for a in live}
@@ -599,11 +600,7 @@ def _retriage_loaded(
         }
         status = comment.status
         decided = status == CommentStatus.DECIDED
-        held = (
-            decided
-            or status == CommentStatus.REMOVED
-            or (status == CommentStatus.ESCALATED and not was_alert)
-        )
+        held = decided or status == CommentStatus.REMOVED or (status == CommentStatus.ESCALATED and not was_alert)
         revision = edited.get(comment.id)
         more_severe = int(verdict.severity) > previous["severity"]
         if revision is not None and decided:

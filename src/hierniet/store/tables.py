@@ -762,6 +762,41 @@ class RaidAction(Base):
     undone_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
 
+class RaidHold(Base):
+    """A raid's hold on new comments on its post, per channel (0022): made by the "hold" move, lifted by its undo.
+
+    `mode` says who holds: `each` (YouTube: no API holds a video's comments, so ingestion puts every new comment
+    stored on the post in heldForReview through the outbox, hierniet.services.raid_holds), `platform` (one call
+    through the outbox: Bluesky's threadgate, Mastodon's quote policy) or `by_hand` (a to-do for a person).
+    While `lifted_at` is NULL the hold is active.
+    """
+
+    __tablename__ = "raid_holds"
+    __table_args__ = (Index("ix_raid_holds_channel_post", "channel_id", "post"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    raid_id: Mapped[int] = mapped_column(ForeignKey("raids.id"), index=True)
+    action_id: Mapped[int] = mapped_column(ForeignKey("raid_actions.id"), index=True)
+    channel_id: Mapped[int] = mapped_column(ForeignKey("channels.id"))
+    post: Mapped[str] = mapped_column(String(200))
+    mode: Mapped[str] = mapped_column(String(16))
+    started_at: Mapped[datetime] = mapped_column(default=utcnow)
+    lifted_at: Mapped[datetime | None] = mapped_column()
+    lifted_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+
+class RaidHeldComment(Base):
+    """A new comment a hold of mode `each` held on the platform, with the outbox call that holds it (so lifting
+    the hold releases exactly the comments the hold put there)."""
+
+    __tablename__ = "raid_held_comments"
+
+    hold_id: Mapped[int] = mapped_column(ForeignKey("raid_holds.id"), primary_key=True)
+    comment_id: Mapped[int] = mapped_column(ForeignKey("comments.id"), primary_key=True, index=True)
+    queued_action_id: Mapped[int] = mapped_column(ForeignKey("queued_actions.id"))
+    held_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
 class RaidDetectorState(Base):
     """The raid detector's whole state for one organisation (its JSON-able `state()`), and the last comment
     fed to it: a restarted worker rebuilds the detector from it and reads only newer comments."""
