@@ -103,3 +103,36 @@ def test_ngram_weights_survive_the_file_and_are_needed(tmp_path: Path) -> None:
     np.savez(tmp_path / "weights.npz", **arrays)
     with pytest.raises(ModelError, match="n-gram"):
         load_model(tmp_path)
+
+
+def test_a_repost_reads_as_its_original(reader: CrisisReader) -> None:
+    """A retweeted offer or request is that offer or request: the marker changes nothing the reader says of it
+    (the card collapses the two and counts the offer once)."""
+    originals = [
+        "Onze jeugdbeweging heeft 15 veldbedden vrij in het lokaal in Bree, kom gerust",
+        "Nous prêtons une remorque et deux brouettes à Tilff, passez au garage",
+        "Spare sleeping bags and hot tea at the scout hut in Bree, just turn up",
+        "Wir suchen dringend jemanden mit Traktor in Eynatten, der Hof steht unter Wasser",
+    ]
+    reposts = [f"RT @helper_{i}: {text}" for i, text in enumerate(originals)]
+    first, again = reader.read(originals), reader.read(reposts)
+    assert [r.kind for r in again] == [r.kind for r in first]
+    assert [r.kind_scores for r in again] == [r.kind_scores for r in first]
+    assert [r.kind for r in first] == ["offer", "offer", "offer", "request"]
+
+
+def test_a_question_asking_for_help_is_a_request_and_says_so(reader: CrisisReader) -> None:
+    posts = [
+        "Weet iemand waar ze in Bree nog zandzakken uitdelen?",
+        "Quelqu'un sait jusqu'où l'eau est montée à Tilff ? Mes parents y habitent et ne répondent pas.",
+        "Can anyone get a message to the care home in Spa?",
+        "Waarom kan niemand ons vertellen wanneer de stroom terugkomt?",
+    ]
+    readings = reader.read(posts)
+    assert [r.kind for r in readings[:3]] == ["request"] * 3
+    for reading in readings[:3]:
+        # the rule's question is there only when it decided (the model alone below the request threshold)
+        decided = reading.kind_scores["request"] < reader.model.request_threshold
+        assert (reading.help_question is not None) == decided
+        assert reading.as_dict()["help_question"] == reading.help_question
+    assert readings[3].help_question is None and readings[3].kind != "request"

@@ -65,7 +65,8 @@ class CrisisTrainConfig:
     cache_dir: Path | None = None
     frozen: tuple[Path, ...] = ()  # frozen Belgian sets, each reported on apart (never fitted or tuned on)
     seed: int = 15
-    own_weight: float = 10.0
+    #: 5 since the own examples doubled (228 -> 421): their share of the fit stays what it was at 10.
+    own_weight: float = 5.0
     crisislex_per_event: int = 150
     tune_share: int = 5  # every 5th row (by stable hash of its id) is held back to choose the thresholds
     c: float = 1.0
