@@ -1,11 +1,8 @@
 """A raid's hold on new comments on its post (issue 14): where it is held, and the comments it held.
 
 Revision ID: 0022
-Revises: 0020
+Revises: 0021
 Create Date: 2026-12-07
-
-Numbered 0022 because another branch of this session adds 0021; once both are merged this one follows 0021
-(set `down_revision` to "0021" then: neither touches the other's tables).
 
 - `raid_holds`: one row per channel a "hold" move held, with its mode (`each`: every new comment held on its
   own, YouTube; `platform`: one platform call, Bluesky and Mastodon; `by_hand`: a to-do) and when it was lifted.
@@ -21,7 +18,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0022"
-down_revision: str | None = "0020"
+down_revision: str | None = "0021"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
