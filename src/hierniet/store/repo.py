@@ -78,6 +78,13 @@ class Store:
         # (re-entrant, so a unit of work that opens another in the same thread does not wait on itself).
         # Other processes (a CLI import beside the server) still meet SQLite's busy timeout.
         self._writer = threading.RLock() if engine.dialect.name == "sqlite" else None
+        # Bumped by every change to a channel made through this store: what this process keeps of its channels
+        # (the webhooks' ChannelCache) is read again after one.
+        self.channels_generation = 0
+
+    def channels_changed(self) -> None:
+        """Say that a channel changed (connected, disconnected, edited): kept copies of channels are stale."""
+        self.channels_generation += 1
 
     @contextmanager
     def session(self) -> Iterator[Session]:
@@ -1086,9 +1093,7 @@ def set_action_status(session: Session, action_ids: Sequence[int], status: str) 
 # --- users and tokens ----------------------------------------------------------------------------------
 
 
-def add_user(
-    session: Session, *, name: str, role: str, organisation_id: int | None, email: str | None = None
-) -> User:
+def add_user(session: Session, *, name: str, role: str, organisation_id: int | None, email: str | None = None) -> User:
     row = User(name=name, role=role, organisation_id=organisation_id, email=email, active=True, created_at=utcnow())
     session.add(row)
     session.flush()
