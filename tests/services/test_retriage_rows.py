@@ -8,7 +8,7 @@ import dataclasses
 import json
 import os
 from collections.abc import Sequence
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +19,7 @@ from hierniet.services import retriage as service
 from hierniet.services.decisions import DecisionIn, escalate, record_decision
 from hierniet.services.ingest import ingest
 from hierniet.store import tables as t
-from store.dbfixtures import Desk, FakeTriage, item
+from store.dbfixtures import Desk, FakeTriage, at, item
 
 GOLDEN = Path(__file__).parent / "fixtures" / "retriage_rows.json"
 NOW = datetime(2026, 4, 1, 9, tzinfo=UTC)
@@ -142,16 +142,19 @@ def test_bulk_writes_leave_the_rows_the_comment_at_a_time_writes_left(desk: Desk
             f"{_TEXTS[i % len(_TEXTS)]} ({i})",
             channel_id=desk.channel_id if i % 3 else desk.other_channel_id,
             author=f"a{i % 5}",  # authors with a history: their earlier comments count
-            day=1 + i % 9,
+            # One author's comments never share a moment: entries of a history at the same time come back in
+            # no fixed order on PostgreSQL, and the recommendation's reason lists them in that order.
+            posted_at=at(1 + i % 9, i % 24).isoformat(),
         )
         for i in range(48)
     ]
     created = ingest(desk.store, FakeTriage(), items, actor=desk.actors["root"], now=NOW).created
     ids = {c.external_id: c.comment_id for c in created}
     # A person's decisions stand, an escalation waits for its lead, whatever the new model says.
-    for name, step in (("c01", "hide"), ("c02", "none"), ("c04", "refer"), ("c05", "hide")):
-        record_decision(desk.store, desk.actors["lead"], ids[name], DecisionIn(step=step, reason="checked"), now=NOW)
-    escalate(desk.store, desk.actors["lead"], ids["c07"], "look", now=NOW)
+    for minute, (name, step) in enumerate((("c01", "hide"), ("c02", "none"), ("c04", "refer"), ("c05", "hide"))):
+        when = NOW - timedelta(minutes=10 - minute)
+        record_decision(desk.store, desk.actors["lead"], ids[name], DecisionIn(step=step, reason="checked"), now=when)
+    escalate(desk.store, desk.actors["lead"], ids["c07"], "look", now=NOW - timedelta(minutes=1))
 
     f = service.RetriageFilter(everything=True)
     run_id = service.start_run(desk.store, desk.actors["admin"], f, engine="local", batch_size=7, now=NOW)
@@ -165,7 +168,13 @@ def test_bulk_writes_leave_the_rows_the_comment_at_a_time_writes_left(desk: Desk
     assert result.finished and result.retriaged == 48 and result.held >= 5
     # Then some authors edit their comments on the platform (the same write path, through ingestion).
     edits = [
-        item(name, text_, channel_id=desk.channel_id, author=f"a{int(name[1:]) % 5}", day=1 + int(name[1:]) % 9)
+        item(
+            name,
+            text_,
+            channel_id=desk.channel_id,
+            author=f"a{int(name[1:]) % 5}",
+            posted_at=at(1 + int(name[1:]) % 9, int(name[1:]) % 24).isoformat(),
+        )
         for name, text_ in (("c01", "threat: nu echt"), ("c02", "Gewoon een vraag."), ("c08", "hate: toch wel"))
     ]
     ingest(desk.store, FakeTriage(), edits, actor=desk.actors["root"], now=NOW)
