@@ -100,6 +100,8 @@ def main() -> None:
             f"p95 {p95:.1f} ms, p99 {p99:.1f} ms"
         )
         print(f"    stream entries {depth} (calls sent {total}); {load()}")
+        if set(statuses) - {200}:
+            print("    the server's log ends with:\n" + (workdir / "serve.log").read_text()[-3000:])
     finally:
         rig.close()
         shutil.rmtree(workdir, ignore_errors=True)

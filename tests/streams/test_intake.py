@@ -21,7 +21,7 @@ from hierniet.store.tables import WebhookEvent
 from hierniet.streams.redis_queue import RedisStreamQueue
 from hierniet.web.app import create_app
 from store.dbfixtures import Desk, FakeTriage
-from streams.test_streams import connected, counts, loop
+from streams.test_streams import connected, counts, loop, webhook_event
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")
@@ -235,3 +235,26 @@ def test_a_channel_created_through_the_store_is_found_at_once(
         # Every kept channel is read again after a change through this store, the unknown ones included.
         assert cache.cached(desk.channel_id + 1000) is None
         assert post(client, desk.channel_id, ("c1", "dag")).status_code == 404  # not connected: never was
+
+
+def test_a_burst_of_appends_shares_a_few_connections(with_redis: Settings) -> None:
+    # More calls at once than redis-py's default pool allows ("Too many connections" answered them 503).
+    import asyncio
+
+    queue = stream(with_redis)
+    appender = queue.appender()
+    assert appender is not None
+    events = [webhook_event(7, (f"c{i}", "dag")) for i in range(400)]
+
+    async def burst() -> list[str]:
+        try:
+            return await asyncio.gather(*(appender.add(e) for e in events))
+        finally:
+            await appender.aclose()
+
+    try:
+        ids = asyncio.run(burst())
+        assert len(set(ids)) == 400 and queue.depth() == 400
+    finally:
+        queue.client.delete(with_redis.stream_key)
+        queue.close()

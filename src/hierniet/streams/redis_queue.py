@@ -27,6 +27,8 @@ _CRASHES_ALLOWED = 2
 #: A timeout on every call: a Redis that hangs must fail the request (503, the platform retries), not hold a
 #: web worker forever. Reads block for at most a few seconds, well inside it.
 _TIMEOUTS: dict[str, Any] = {"socket_timeout": 30, "socket_connect_timeout": 5}
+#: Connections a web process's event loop appends to the stream over (AsyncStreamAppend).
+_ASYNC_CONNECTIONS = 16
 #: Trim at most this often (seconds): XTRIM walks the stream's radix tree, cheap but not free.
 _TRIM_EVERY_S = 5.0
 
@@ -256,7 +258,13 @@ class AsyncStreamAppend:
 
         loop = asyncio.get_running_loop()
         if self._client is None or self._loop is not loop:
-            self._client = redis.asyncio.Redis.from_url(self.url, **_TIMEOUTS)
+            # A bounded pool that waits for a free connection: a burst of hundreds of calls at once shares a few
+            # connections (an XADD takes well under a millisecond) instead of failing with "Too many
+            # connections" past redis-py's default pool size, or opening one socket per call.
+            pool = redis.asyncio.BlockingConnectionPool.from_url(
+                self.url, max_connections=_ASYNC_CONNECTIONS, timeout=_TIMEOUTS["socket_timeout"], **_TIMEOUTS
+            )
+            self._client = redis.asyncio.Redis(connection_pool=pool)
             self._loop = loop
         return self._client
 
@@ -266,7 +274,7 @@ class AsyncStreamAppend:
     async def aclose(self) -> None:
         client, self._client = self._client, None
         if client is not None:
-            await client.aclose()
+            await client.aclose(close_connection_pool=True)
 
 
 def _text(value: Any) -> str:
