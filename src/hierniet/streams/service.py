@@ -22,6 +22,7 @@ from typing import Any, Protocol
 
 import anyio.to_thread
 
+from hierniet import metrics
 from hierniet.connectors import base
 from hierniet.services import connections
 from hierniet.services.auth import Actor, Role
@@ -330,6 +331,8 @@ class IngestLoop:
             deliveries = self.queue.read(self.consumer, self.batch, self.block_s)
         if not deliveries:
             return 0
+        started = time.perf_counter()
+        dead_before, failed_before = self.report.dead, self.report.failed
         with _Heartbeat(self.queue, self.consumer, [d.entry_id for d in deliveries]):
             outcome = process(self.store, self.settings, self.triage, deliveries)
         answered: list[str] = []
@@ -347,6 +350,13 @@ class IngestLoop:
         self.report.batches += 1
         self.report.done += len(outcome.done)
         self.report.failed += len(outcome.failed)
+        # For the worker's /metrics (hierniet worker --metrics-port): batch latency and outcomes.
+        metrics.observe_batch(
+            time.perf_counter() - started,
+            done=len(outcome.done),
+            failed=self.report.failed - failed_before,
+            dead=self.report.dead - dead_before,
+        )
         return len(deliveries)
 
 
