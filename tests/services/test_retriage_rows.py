@@ -135,6 +135,16 @@ def _dump(desk: Desk) -> dict[str, Any]:
     return dump
 
 
+def _one_row_a_line(dump: dict[str, Any]) -> str:
+    tables = [
+        f' "{name}": [\n'
+        + ",\n".join("  " + json.dumps(r, sort_keys=True, ensure_ascii=False) for r in dump[name])
+        + "\n ]"
+        for name in sorted(dump)
+    ]
+    return "{\n" + ",\n".join(tables) + "\n}\n"
+
+
 def test_bulk_writes_leave_the_rows_the_comment_at_a_time_writes_left(desk: Desk) -> None:
     items = [
         item(
@@ -182,7 +192,7 @@ def test_bulk_writes_leave_the_rows_the_comment_at_a_time_writes_left(desk: Desk
     dump = _dump(desk)
     if os.environ.get("HIERNIET_REGENERATE_RETRIAGE_ROWS"):
         GOLDEN.parent.mkdir(exist_ok=True)
-        GOLDEN.write_text(json.dumps(dump, indent=1, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8")
+        GOLDEN.write_text(_one_row_a_line(dump), encoding="utf-8")
     expected = json.loads(GOLDEN.read_text(encoding="utf-8"))
     got = json.loads(json.dumps(dump, sort_keys=True, ensure_ascii=False))
     for table in expected:
