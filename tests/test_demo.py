@@ -229,6 +229,11 @@ def test_serve_options() -> None:
     for host, port in (("", 8000), ("127.0.0.1", 0), ("127.0.0.1", 70000)):
         with pytest.raises(ValueError, match=r"host|port"):
             uvicorn_options(host, port)
+    assert uvicorn_options("127.0.0.1", 8123, workers=2)["workers"] == 2  # issue 16: one per core
+    with pytest.raises(ValueError, match="--workers 0"):
+        uvicorn_options("127.0.0.1", 8123, workers=0)
+    with pytest.raises(ValueError, match="--reload"):
+        uvicorn_options("127.0.0.1", 8123, workers=2, reload=True)
 
 
 def test_serve_refuses_a_bad_port() -> None:

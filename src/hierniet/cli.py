@@ -1040,7 +1040,13 @@ def demo(
 
 
 def uvicorn_options(
-    host: str, port: int, *, reload: bool = False, log_level: str = "info", log_format: str = "text"
+    host: str,
+    port: int,
+    *,
+    reload: bool = False,
+    log_level: str = "info",
+    log_format: str = "text",
+    workers: int = 1,
 ) -> dict[str, Any]:
     """The arguments of uvicorn.run for `hierniet serve`: the app factory on the configured database, and
     one JSON object per log line where HIERNIET_LOG_FORMAT is json (hierniet.logs).
@@ -1051,6 +1057,10 @@ def uvicorn_options(
         raise ValueError("the host is empty: give an address to listen on, e.g. --host 127.0.0.1")
     if not 0 < port < 65536:
         raise ValueError(f"port {port} is out of range: use 1 to 65535, e.g. --port 8000")
+    if workers < 1:
+        raise ValueError(f"--workers {workers}: give 1 or more web processes")
+    if workers > 1 and reload:
+        raise ValueError("--reload restarts one process: leave out --workers (or give --workers 1) with it")
     options: dict[str, Any] = {
         "app": "hierniet.web.app:create_app",
         "factory": True,
@@ -1064,6 +1074,10 @@ def uvicorn_options(
     log_config = uvicorn_log_config(log_format, log_level)
     if log_config is not None:
         options["log_config"] = log_config
+    if workers > 1:
+        # Several processes on one port, each with its own app (and its own kept webhook channels): the desk's
+        # sessions are shared only with HIERNIET_SECRET_KEY set (docs/operations.md).
+        options["workers"] = workers
     if reload:
         # Watch hierniet's own sources, not the folder it was started in (which may hold the database).
         options["reload_dirs"] = [str(Path(__file__).resolve().parent)]
@@ -1128,6 +1142,9 @@ def serve(
     log_level: Annotated[
         str, typer.Option(help="uvicorn's log level: critical, error, warning, info, debug.")
     ] = "info",
+    workers: Annotated[
+        int, typer.Option(help="Web processes on this port (one per core takes the most webhook calls).")
+    ] = 1,
 ) -> None:
     """Run the desk (pages under /desk/, the REST API under /api/v1/, OpenAPI at /openapi.json) with uvicorn on
     HIERNIET_DATABASE_URL."""
@@ -1136,7 +1153,9 @@ def serve(
     from hierniet.settings import get_settings
 
     try:
-        options = uvicorn_options(host, port, reload=reload, log_level=log_level, log_format=get_settings().log_format)
+        options = uvicorn_options(
+            host, port, reload=reload, log_level=log_level, log_format=get_settings().log_format, workers=workers
+        )
     except ValueError as exc:
         err.print(f"[red]error:[/red] {exc}")
         raise typer.Exit(2) from None

@@ -15,10 +15,12 @@ The process's registry is made on first use (`process_metrics()`), never at impo
 
 from __future__ import annotations
 
+import hmac
 import logging
 import threading
 from collections.abc import Callable, Iterator
 from functools import cache
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
@@ -35,6 +37,8 @@ log = logging.getLogger("hierniet.metrics")
 
 #: The text format's media type (Prometheus 0.0.4).
 CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
+#: An ingest batch (read, triage, store, acknowledge) takes 50 ms to tens of seconds on a busy machine.
+BATCH_BUCKETS = (0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0)
 #: Batch triage takes 10 ms (one comment) to a few seconds (a large import batch on a busy machine).
 TRIAGE_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
 
@@ -51,12 +55,30 @@ class Metrics:
             registry=self.registry,
         )
         self.triaged = Counter("hierniet_triaged_comments", "Comments triaged by this process.", registry=self.registry)
+        self.ingest_batch_seconds = Histogram(
+            "hierniet_ingest_batch_seconds",
+            "Seconds one batch of stream entries took from read to acknowledgement, in this ingest consumer.",
+            buckets=BATCH_BUCKETS,
+            registry=self.registry,
+        )
+        self.ingest_entries = Counter(
+            "hierniet_ingest_entries",
+            "Stream entries this ingest consumer handled, by outcome (done, failed, dead).",
+            labelnames=["outcome"],
+            registry=self.registry,
+        )
         self._gauges: dict[str, tuple[str, Callable[[], float]]] = {}
         self._lock = threading.Lock()
 
     def observe_triage(self, seconds: float, comments: int) -> None:
         self.triage_seconds.observe(seconds)
         self.triaged.inc(comments)
+
+    def observe_batch(self, seconds: float, *, done: int, failed: int, dead: int) -> None:
+        self.ingest_batch_seconds.observe(seconds)
+        for outcome, n in (("done", done), ("failed", failed), ("dead", dead)):
+            if n:
+                self.ingest_entries.labels(outcome).inc(n)
 
     def register_gauge(self, name: str, help: str, fn: Callable[[], float]) -> None:
         """A gauge read by calling `fn` at each scrape (a failing `fn` leaves its gauge out of that scrape)."""
@@ -137,3 +159,50 @@ def register_gauge(name: str, help: str, fn: Callable[[], float]) -> None:
 
 def observe_triage(seconds: float, comments: int) -> None:
     process_metrics().observe_triage(seconds, comments)
+
+
+def observe_batch(seconds: float, *, done: int, failed: int, dead: int) -> None:
+    process_metrics().observe_batch(seconds, done=done, failed=failed, dead=dead)
+
+
+def check_token(expected: str, authorization: str | None) -> bool:
+    """`Authorization: Bearer <token>` carries the metrics token (compared in constant time)."""
+    scheme, _, given = (authorization or "").partition(" ")
+    return (
+        bool(expected) and scheme.lower() == "bearer" and hmac.compare_digest(given.strip().encode(), expected.encode())
+    )
+
+
+def serve(host: str, port: int, token: str, store: Store | None) -> ThreadingHTTPServer:
+    """GET /metrics of a worker process (`hierniet worker --metrics-port`) on a thread of its own, behind the
+    metrics token as the web's /metrics. The caller stops it with `shutdown()`."""
+    if not token:
+        raise ValueError(
+            "a metrics port needs HIERNIET_METRICS_TOKEN: the queue's depth per organisation tells who is under "
+            "attack, which is not for everyone to read (set it, and give Prometheus the same bearer token)"
+        )
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            if self.path.split("?", 1)[0] != "/metrics":
+                self._answer(404, b"not found\n", "text/plain; charset=utf-8")
+            elif not check_token(token, self.headers.get("Authorization")):
+                self._answer(401, b"give the metrics token: Authorization: Bearer <token>\n", "text/plain")
+            else:
+                self._answer(200, process_metrics().render(store), CONTENT_TYPE)
+
+        def _answer(self, status: int, body: bytes, media_type: str) -> None:
+            self.send_response(status)
+            self.send_header("Content-Type", media_type)
+            self.send_header("Content-Length", str(len(body)))
+            self.send_header("Cache-Control", "no-store")
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, format: str, *args: Any) -> None:
+            log.debug("metrics: " + format, *args)
+
+    server = ThreadingHTTPServer((host, port), Handler)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, name="hn-metrics", daemon=True).start()
+    return server

@@ -100,6 +100,10 @@ class Settings(BaseSettings):
     max_body_bytes: int = 1_000_000
     #: Largest request body of the JSON API under /api/v1 (bytes): room for HIERNIET_API_MAX_BATCH comments.
     api_max_body_bytes: int = 16_000_000
+    #: Seconds a web process keeps a channel it opened for webhooks (its row and decrypted connector) before
+    #: reading it again: a change made in another process (the CLI, another web process) is seen within this
+    #: time; one made through this process at once. 0 reads the channel on every call.
+    webhook_channel_ttl_s: float = Field(default=5.0, ge=0)
     #: How long a webhook event is remembered by the replay guard (seconds).
     webhook_replay_window_s: int = 7 * 24 * 3600
     #: Where people reach this desk from outside (e.g. `https://desk.example.org`): alerts link to the comment

@@ -33,7 +33,7 @@ from hierniet.connectors.base import (
     outcome_for_error,
     parse_time,
 )
-from hierniet.connectors.mastodon import MastodonConnector, html_to_text
+from hierniet.connectors.mastodon import MastodonConnector, current_quote_policy, html_to_text, quote_policy
 from hierniet.services.connections import connect_channel, poll_channel
 from hierniet.services.ingest import CommentIn
 from hierniet.settings import Settings
@@ -579,3 +579,64 @@ def test_a_crisis_follows_its_hashtag_through_the_mastodon_channel(
         desk.store, desk.actors["root"], reader, settings=settings, http=http, stream_channel_ids=[channel_id]
     )
     assert got[opened.id].added == 1
+
+
+def test_a_raid_hold_turns_quotes_off_and_its_lift_puts_back_the_policy_it_replaced(
+    server: MastodonServer, http: httpx.Client
+) -> None:
+    """Issue 14: holding new comments on a raided Mastodon post sets its quote policy to nobody
+    (PUT /api/v1/statuses/:id/interaction_policy); lifting the hold puts back the policy it replaced, unless
+    someone changed it since."""
+    post = server.as_user(
+        "org_token",
+        "POST",
+        "/api/v1/statuses",
+        data={"status": "Het stadhuis gaat dicht.", "quote_approval_policy": "followers"},
+    )
+    troll = server.post("troll_token", "@stadgent weg ermee", reply_to=post["id"])
+    conn = connector(http, server.url)
+
+    def policy() -> str | None:
+        return current_quote_policy(server.as_user("org_token", "GET", f"/api/v1/statuses/{post['id']}"))
+
+    def call(name: str, ref: str | None = None, thread: str | None = post["id"]) -> OutboxAction:
+        payload = {"post": thread, **({"platform_ref": ref} if ref else {})}
+        return OutboxAction(
+            id=11, action=name, comment_external_id=troll["id"], thread_external_id=thread, payload=payload
+        )
+
+    held = conn.apply(call("hold_new_comments"))
+    assert held.kind is OutcomeKind.DONE and held.platform_ref == "quote_approval_policy=followers", held
+    assert policy() == "nobody" and "replies cannot be limited" in held.detail
+    # Held twice (a retry): nothing changes, and the second hold would put back nothing but "nobody".
+    assert conn.apply(call("hold_new_comments")).platform_ref == "quote_approval_policy=nobody"
+    lifted = conn.apply(call("release_hold", held.platform_ref))
+    assert lifted.kind is OutcomeKind.DONE and policy() == "followers", lifted
+    # Someone changes the policy by hand while the post is held: the lift leaves their choice alone.
+    again = conn.apply(call("hold_new_comments"))
+    server.as_user(
+        "org_token",
+        "PUT",
+        f"/api/v1/statuses/{post['id']}/interaction_policy",
+        json={"quote_approval_policy": "public"},
+    )
+    kept = conn.apply(call("release_hold", again.platform_ref))
+    assert kept.kind is OutcomeKind.DONE and "changed since" in kept.detail and policy() == "public"
+    # A lift that does not know the earlier policy says what to do by hand instead of guessing.
+    assert conn.apply(call("release_hold")).kind is OutcomeKind.FAILED
+    # A post of someone else's (the raid is under the troll's own thread) is not the organisation's to change.
+    other = conn.apply(call("hold_new_comments", thread=troll["id"]))
+    assert other.kind is OutcomeKind.FAILED and "not the organisation's own" in other.detail
+    assert conn.apply(call("hold_new_comments", thread=None)).kind is OutcomeKind.FAILED
+
+
+def test_the_quote_policy_is_read_from_mastodons_quote_approval() -> None:
+    """The documented QuoteApproval entity (Mastodon 4.5): who may quote, as the policy the API sets back."""
+    assert quote_policy({"automatic": ["public"], "manual": [], "current_user": "automatic"}) == "public"
+    assert quote_policy({"automatic": ["followers"], "manual": []}) == "followers"
+    assert quote_policy({"automatic": [], "manual": [], "current_user": "denied"}) == "nobody"
+    # Manual review or a policy Mastodon does not support cannot be put back by the API: "unknown".
+    assert quote_policy({"automatic": [], "manual": ["public"]}) == "unknown"
+    assert quote_policy({"automatic": ["unsupported_policy"], "manual": []}) == "unknown"
+    assert current_quote_policy({"quote_approval": {"automatic": ["public"], "manual": []}}) == "public"
+    assert current_quote_policy({"id": "1"}) is None  # a server from before quote posts

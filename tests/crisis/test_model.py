@@ -16,6 +16,7 @@ from hierniet.crisis.classify import CrisisReader, ModelError, load_model
 
 SHARED_DATA = Path(os.environ.get("HIERNIET_SHARED_DATA", Path(__file__).resolve().parents[3] / "shared" / "data"))
 FROZEN = Path(__file__).resolve().parent / "data" / "frozen_be2.jsonl"
+FROZEN3 = Path(__file__).resolve().parent / "data" / "frozen_be3.jsonl"
 QUESTIONS = Path(__file__).resolve().parent / "data" / "question_offers.jsonl"
 #: Every 4th row of the validation split, in file order (a fixed sample of its three genres: 640 rows, 101
 #: requests; the whole split takes a minute). The file is sorted by genre, so its first rows would be SMS alone.
@@ -46,7 +47,8 @@ def test_shipped_model_finds_requests_in_a_fixed_validation_sample(reader: Crisi
     rows = rows[::SAMPLE_STEP]
     readings = reader.read([r["message"] for r in rows], ["en"] * len(rows))
     precision, recall, f1 = _f1([r.kind == "request" for r in readings], [r["request"] == "1" for r in rows])
-    # The embedding-only model scored F1 0.661 on this sample; the shipped one 0.712 (0.722 on the whole split).
+    # The embedding-only model scored F1 0.661 on this sample; the n-gram model 0.712 (0.722 on the whole split);
+    # the second round's (more own examples, help questions) 0.714 (0.711 on the whole split).
     assert f1 >= 0.70, (precision, recall, f1)
 
 
@@ -62,6 +64,19 @@ def test_shipped_model_reads_offers_and_requests_of_the_frozen_belgian_set(reade
     fp = sum(len(set(g.needs) - set(r["needs"])) for r, g in zip(records, readings, strict=True))
     fn = sum(len(set(r["needs"]) - set(g.needs)) for r, g in zip(records, readings, strict=True))
     assert 2 * tp / (2 * tp + fp + fn) >= 0.65  # needs micro F1 (model and word lists): 0.71 in the card
+
+
+def test_shipped_model_on_the_third_frozen_set_written_before_the_second_round(reader: CrisisReader) -> None:
+    """frozen_be3: 124 Belgian crisis posts (nl fr en de, 31 each) written before the second round of tuning and
+    never looked at while tuning; the floors sit under the figures measured once at the end (request F1 0.871,
+    offer recall 0.750 at precision 0.90; before the second round 0.812 and 0.528)."""
+    records = [json.loads(line) for line in FROZEN3.read_text("utf-8").splitlines() if line.strip()]
+    assert {r["lang"] for r in records} == {"nl", "fr", "en", "de"} and len(records) == 124
+    kinds = [r.kind for r in reader.read([r["text"] for r in records], [r["lang"] for r in records])]
+    _, offer_recall, _ = _f1([k == "offer" for k in kinds], [r["kind"] == "offer" for r in records])
+    _, _, request_f1 = _f1([k == "request" for k in kinds], [r["kind"] == "request" for r in records])
+    assert request_f1 >= 0.85
+    assert offer_recall >= 0.72
 
 
 def test_offers_put_as_questions_are_offers_and_questions_about_having_stay_requests(reader: CrisisReader) -> None:
@@ -103,3 +118,36 @@ def test_ngram_weights_survive_the_file_and_are_needed(tmp_path: Path) -> None:
     np.savez(tmp_path / "weights.npz", **arrays)
     with pytest.raises(ModelError, match="n-gram"):
         load_model(tmp_path)
+
+
+def test_a_repost_reads_as_its_original(reader: CrisisReader) -> None:
+    """A retweeted offer or request is that offer or request: the marker changes nothing the reader says of it
+    (the card collapses the two and counts the offer once)."""
+    originals = [
+        "Onze jeugdbeweging heeft 15 veldbedden vrij in het lokaal in Bree, kom gerust",
+        "Nous prêtons une remorque et deux brouettes à Tilff, passez au garage",
+        "Spare sleeping bags and hot tea at the scout hut in Bree, just turn up",
+        "Wir suchen dringend jemanden mit Traktor in Eynatten, der Hof steht unter Wasser",
+    ]
+    reposts = [f"RT @helper_{i}: {text}" for i, text in enumerate(originals)]
+    first, again = reader.read(originals), reader.read(reposts)
+    assert [r.kind for r in again] == [r.kind for r in first]
+    assert [r.kind_scores for r in again] == [r.kind_scores for r in first]
+    assert [r.kind for r in first] == ["offer", "offer", "offer", "request"]
+
+
+def test_a_question_asking_for_help_is_a_request_and_says_so(reader: CrisisReader) -> None:
+    posts = [
+        "Weet iemand waar ze in Bree nog zandzakken uitdelen?",
+        "Quelqu'un sait jusqu'où l'eau est montée à Tilff ? Mes parents y habitent et ne répondent pas.",
+        "Can anyone get a message to the care home in Spa?",
+        "Waarom kan niemand ons vertellen wanneer de stroom terugkomt?",
+    ]
+    readings = reader.read(posts)
+    assert [r.kind for r in readings[:3]] == ["request"] * 3
+    for reading in readings[:3]:
+        # the rule's question is there only when it decided (the model alone below the request threshold)
+        decided = reading.kind_scores["request"] < reader.model.request_threshold
+        assert (reading.help_question is not None) == decided
+        assert reading.as_dict()["help_question"] == reading.help_question
+    assert readings[3].help_question is None and readings[3].kind != "request"

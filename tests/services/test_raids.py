@@ -9,6 +9,7 @@ runs in tests/web/test_desk_raids.py, test_api_raids.py, tests/browser and tests
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -459,9 +460,7 @@ def test_a_name_too_short_for_a_comment_is_refused_with_how_to_fix_it() -> None:
         parse_policy("extends: default\nname: x\nversion: 1\norganisation:\n  people: [Al]\n")
 
 
-def test_accounts_new_to_the_platform_are_stored_and_read_by_the_detector(
-    desk: Desk, fake_triage: FakeTriage
-) -> None:
+def test_accounts_new_to_the_platform_are_stored_and_read_by_the_detector(desk: Desk, fake_triage: FakeTriage) -> None:
     """A connector (Mastodon, X) or an importer says when each account was made: the store keeps it, and the
     real detector names a burst of accounts made two days before as new accounts."""
     from hierniet.store.tables import Author
@@ -506,3 +505,204 @@ def test_a_listed_name_counts_as_a_whole_word_only() -> None:
     assert raids.targets_in("Sofie, ga weg!", ["Sofie"]) == ("sofie",)
     assert raids.targets_in("De Sofiestraat ligt weer open", ["Sofie"]) == ()
     assert raids.targets_in("@schepen_vr en Sofie Peeters", ["Sofie Peeters"]) == ("schepen_vr", "sofie peeters")
+
+
+# --- holding new comments on a post (YouTube: each one; Mastodon: the quote policy) -----------------------------
+
+
+def _channel(desk: Desk, platform: str, external_id: str) -> int:
+    from hierniet.store import repo
+
+    with desk.store.transaction() as tx:
+        return repo.add_channel(
+            tx,
+            organisation_id=desk.organisation_id,
+            platform=platform,
+            external_id=external_id,
+            name=f"{platform}-gent",
+            policy_yaml=None,
+            credentials_ref=None,
+        ).id
+
+
+def _on(channel: int, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [{**row, "channel_id": channel} for row in rows]
+
+
+def _youtube_raid(desk: Desk, fake_triage: FakeTriage) -> tuple[int, int, list[int]]:
+    yt = _channel(desk, "youtube", "UCgent")
+    items = _on(yt, _items(desk, [(f"UCtroll{i}", "insult: idioot") for i in range(5)], post="vid1", prefix="y"))
+    ids = _ingest(desk, fake_triage, items)
+    (raid_id,) = _run(desk).new
+    return yt, raid_id, ids
+
+
+def _held_rows(desk: Desk, comment_ids: list[int]) -> dict[int, list[tuple[str, str, dict[str, Any]]]]:
+    with desk.store.session() as s:
+        rows = s.scalars(select(QueuedAction).where(QueuedAction.comment_id.in_(comment_ids)).order_by(QueuedAction.id))
+        out: dict[int, list[tuple[str, str, dict[str, Any]]]] = {c: [] for c in comment_ids}
+        for a in rows:
+            out[a.comment_id].append((a.action, a.status, dict(a.payload or {})))
+        return out
+
+
+def test_on_youtube_each_new_comment_on_the_held_post_is_held_for_review(desk: Desk, fake_triage: FakeTriage) -> None:
+    yt, raid_id, old = _youtube_raid(desk, fake_triage)
+    lead = desk.actors["lead"]
+    result = raids.hold_post(desk.store, lead, raid_id)
+    # No call and no to-do at the move: the hold acts on each comment as it is stored.
+    assert result.holding == [yt] and result.to_do == [] and result.queued == []
+    with pytest.raises(Conflict, match="held already"):
+        raids.hold_post(desk.store, lead, raid_id)
+    detail = raids.raid_detail(desk.store, lead, raid_id)
+    assert "hold" not in detail.offers
+    assert [(h.platform, h.mode, h.lifted_at) for h in detail.holds] == [("youtube", "each", None)]
+
+    new = _ingest(
+        desk,
+        fake_triage,
+        _on(
+            yt,
+            _items(desk, [("UCnew1", "insult: weg"), ("UCnew2", "ik vind dit een goed plan")], post="vid1", prefix="n"),
+        ),
+    )
+    elsewhere = _ingest(desk, fake_triage, _on(yt, _items(desk, [("UCfan", "mooi")], post="vid2", prefix="e")))
+    # Spam is hidden by its own automatic step (hold_for_review on YouTube): the hold does not hold it twice.
+    spam = _ingest(
+        desk, fake_triage, _on(yt, _items(desk, [("UCspam", "spam: gratis iphone")], post="vid1", prefix="s"))
+    )
+    rows = _held_rows(desk, old + new + elsewhere + spam)
+    for comment_id in new:
+        ((action, status, payload),) = rows[comment_id]
+        assert (action, status, payload) == ("hold_for_review", "queued", payload) and payload["raid"] == raid_id
+    assert all(rows[c] == [] for c in old + elsewhere)  # the comments before the hold, and another video's
+    assert [("raid_hold" in p) for a, _st, p in rows[spam[0]] if a == "hold_for_review"] == [False]
+    (entry,) = _audit(desk, "raid.held")
+    assert entry.subject_id == str(raid_id) and entry.detail["comments"] == new
+    assert entry.actor == desk.actors["admin"].name  # whoever sent the comments in: the machine's action
+    assert raids.raid_detail(desk.store, lead, raid_id).holds[0].held == new
+
+
+def test_lifting_the_hold_releases_what_it_held_but_a_persons_decision_stands(
+    desk: Desk, fake_triage: FakeTriage
+) -> None:
+    yt, raid_id, _old = _youtube_raid(desk, fake_triage)
+    lead, moderator = desk.actors["lead"], desk.actors["moderator"]
+    move = raids.hold_post(desk.store, lead, raid_id)
+    texts = [(f"UCnew{i}", "insult: weg ermee") for i in range(4)]
+    sent, waiting, hidden, shown = _ingest(desk, fake_triage, _on(yt, _items(desk, texts, post="vid1", prefix="n")))
+    with desk.store.transaction() as tx:  # the worker held three of them on YouTube; one still waits
+        for row in tx.scalars(select(QueuedAction).where(QueuedAction.comment_id.in_([sent, hidden, shown]))):
+            row.status, row.sent_at = "done", START
+    # A moderator reviews two held comments: one stays hidden, one is shown again (their decision, not the hold's).
+    decisions.record_decision(desk.store, moderator, hidden, DecisionIn(step="hide", reason="beledigend", reply=""))
+    decisions.record_decision(desk.store, moderator, shown, DecisionIn(step="none", reason="valt mee", reply=""))
+    assert [(a, st) for a, st, _p in _held_rows(desk, [hidden])[hidden]] == [("hold_for_review", "done")]
+    assert [(a, st) for a, st, _p in _held_rows(desk, [shown])[shown]] == [
+        ("hold_for_review", "done"),
+        ("unhide", "queued"),
+    ]
+
+    undone = raids.undo_move(desk.store, lead, raid_id, move.action_id, window=WINDOW)
+    assert sorted(undone.kept) == [hidden, shown] and undone.to_do == []
+    rows = _held_rows(desk, [sent, waiting, hidden, shown])
+    # Held on YouTube: released (published again), as the taking back of that very call.
+    (_hold, release) = rows[sent]
+    assert release[:2] == ("unhide", "queued") and release[2]["reverses"] is not None
+    # Never sent: cancelled, nothing to release.
+    assert [(a, st) for a, st, _p in rows[waiting]] == [("hold_for_review", "cancelled")]
+    # Decided by a person meanwhile: nothing added by the lift.
+    assert [(a, st) for a, st, _p in rows[hidden]] == [("hold_for_review", "done")]
+    assert len(rows[shown]) == 2
+    assert raids.raid_detail(desk.store, lead, raid_id).holds[0].lifted_at is not None
+    # Lifted: a comment stored after it is not held, and the post can be held again.
+    (later,) = _ingest(desk, fake_triage, _on(yt, _items(desk, [("UClate", "insult: nog")], post="vid1", prefix="l")))
+    assert _held_rows(desk, [later])[later] == []
+    assert "hold" in raids.raid_detail(desk.store, lead, raid_id).offers
+
+
+def test_a_later_hide_of_a_released_comment_holds_it_again(desk: Desk, fake_triage: FakeTriage) -> None:
+    yt, raid_id, _old = _youtube_raid(desk, fake_triage)
+    lead = desk.actors["lead"]
+    move = raids.hold_post(desk.store, lead, raid_id)
+    (comment,) = _ingest(desk, fake_triage, _on(yt, _items(desk, [("UCx", "insult: weg")], post="vid1", prefix="n")))
+    with desk.store.transaction() as tx:
+        for row in tx.scalars(select(QueuedAction).where(QueuedAction.comment_id == comment)):
+            row.status, row.sent_at = "done", START
+    raids.undo_move(desk.store, lead, raid_id, move.action_id, window=WINDOW)
+    with desk.store.transaction() as tx:
+        for row in tx.scalars(select(QueuedAction).where(QueuedAction.action == "unhide")):
+            row.status, row.sent_at = "done", START
+    decisions.record_decision(desk.store, lead, comment, DecisionIn(step="hide", reason="toch verbergen", reply=""))
+    assert [(a, st) for a, st, _p in _held_rows(desk, [comment])[comment]][-1] == ("hold_for_review", "queued")
+
+
+def test_a_decision_on_the_first_comment_leaves_the_posts_hold_alone(desk: Desk, fake_triage: FakeTriage) -> None:
+    """The hold's call rides on the raid's first comment: hiding that comment (hide every abusive comment) must
+    neither cancel the hold nor its lift."""
+    ids = _brigade(desk, fake_triage)
+    (raid_id,) = _run(desk).new
+    lead = desk.actors["lead"]
+    hold = raids.hold_post(desk.store, lead, raid_id)
+    raids.hide_all(desk.store, lead, raid_id)
+    with desk.store.session() as s:
+        row = s.get(QueuedAction, hold.to_do[0])
+        assert row is not None and (row.comment_id, row.status) == (ids[0], "manual")
+
+
+def test_on_mastodon_the_hold_sets_the_quote_policy_and_leaves_replies_as_a_to_do(
+    desk: Desk, fake_triage: FakeTriage
+) -> None:
+    masto = _channel(desk, "mastodon", "stadgent")
+    items = _on(masto, _items(desk, [(f"10{i}", "insult: idioot") for i in range(5)], post="1100", prefix="m"))
+    _ingest(desk, fake_triage, items)
+    (raid_id,) = _run(desk).new
+    lead = desk.actors["lead"]
+    result = raids.hold_post(desk.store, lead, raid_id)
+    assert len(result.queued) == 1 and len(result.to_do) == 1 and result.holding == []
+    with desk.store.transaction() as tx:
+        quotes, replies = tx.get(QueuedAction, result.queued[0]), tx.get(QueuedAction, result.to_do[0])
+        assert quotes is not None and replies is not None
+        assert (quotes.action, quotes.status) == ("hold_new_comments", "queued")
+        assert (replies.action, replies.status) == ("hold_replies", "manual")
+        assert "cannot limit replies" in replies.payload["how"]
+        # As the worker records it once Mastodon took it: the policy it replaced.
+        quotes.status, quotes.platform_ref = "done", "quote_approval_policy=public"
+    undone = raids.undo_move(desk.store, lead, raid_id, result.action_id, window=WINDOW)
+    with desk.store.session() as s:
+        lifted = [s.get(QueuedAction, i) for i in undone.undone]
+        assert sorted((a.action, a.status) for a in lifted if a is not None) == [
+            ("hold_replies", "cancelled"),
+            ("release_hold", "queued"),
+        ]
+        (release,) = [a for a in lifted if a is not None and a.action == "release_hold"]
+        assert release.payload["platform_ref"] == "quote_approval_policy=public"
+
+
+def test_the_hold_acts_only_on_new_comments_of_held_posts_on_platforms_that_hold_each_one(
+    desk: Desk, fake_triage: FakeTriage
+) -> None:
+    """raid_holds.hold_new, the piece ingestion calls: nothing without an active hold of mode `each`, nothing on
+    a platform that does not hold comments one by one, nothing without a post; and a lift skips a call the
+    platform refused (nothing was held there)."""
+    from hierniet.services import raid_holds
+    from hierniet.services.auth import CLI_ACTOR
+
+    yt, raid_id, old = _youtube_raid(desk, fake_triage)
+    new = raid_holds.NewComment(old[0], yt, desk.organisation_id, "youtube", "vid1")
+    with desk.store.transaction() as tx:
+        assert raid_holds.hold_new(tx, CLI_ACTOR, [new], START) == {}  # no hold yet
+    move = raids.hold_post(desk.store, desk.actors["lead"], raid_id)
+    (a, b) = _ingest(
+        desk, fake_triage, _on(yt, _items(desk, [("UCa", "hallo"), ("UCb", "dag")], post="vid1", prefix="h"))
+    )
+    with desk.store.transaction() as tx:
+        assert raid_holds.hold_new(tx, CLI_ACTOR, [replace(new, platform="facebook")], START) == {}
+        assert raid_holds.hold_new(tx, CLI_ACTOR, [replace(new, post=None)], START) == {}
+        assert raid_holds.hold_new(tx, CLI_ACTOR, [replace(new, post="vid2")], START) == {}
+        for row in tx.scalars(select(QueuedAction).where(QueuedAction.comment_id.in_([a, b]))):
+            row.status, row.sent_at = ("failed", START) if row.comment_id == a else ("done", START)
+    undone = raids.undo_move(desk.store, desk.actors["lead"], raid_id, move.action_id, window=WINDOW)
+    rows = _held_rows(desk, [a, b])
+    assert [x[:2] for x in rows[a]] == [("hold_for_review", "failed")] and undone.kept == {}
+    assert [x[:2] for x in rows[b]] == [("hold_for_review", "done"), ("unhide", "queued")]

@@ -64,7 +64,14 @@ def test_moves_over_the_api(api: Api) -> None:
     refused = api.post(f"/raids/{storm_id}/hide", json={}, as_="lead")
     assert refused.status_code == 409 and "answer it, do not hide it" in refused.text
     held = api.post(f"/raids/{raid_id}/hold", json={}, as_="lead").json()
-    assert len(held["to_do"]) == 1
+    assert len(held["to_do"]) == 1 and held["holding"] == []
+    # A post is held once; the raid lists its hold per channel (Facebook: a to-do, ticked off by hand).
+    assert api.post(f"/raids/{raid_id}/hold", json={}, as_="lead").status_code == 409
+    shown = api.get(f"/raids/{raid_id}", as_="lead").json()
+    assert [(h["platform"], h["mode"], h["lifted_at"], h["held"]) for h in shown["holds"]] == [
+        ("facebook", "by_hand", None, [])
+    ]
+    assert "hold" not in shown["offers"]
     pack = api.post(f"/raids/{raid_id}/evidence-pack?purpose=police&language=nl", as_="lead")
     assert pack.status_code == 200 and pack.content[:2] == b"PK" and pack.headers["X-Evidence-Manifest-SHA256"]
     undone = api.post(f"/raids/{raid_id}/moves/{hidden.json()['move_id']}/undo", json={}, as_="lead")

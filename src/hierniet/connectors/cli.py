@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import os
 import signal
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Annotated, Any
 
 import typer
@@ -193,6 +195,16 @@ def worker(
         bool,
         typer.Option(help="Look for raids every HIERNIET_RAID_DETECT_INTERVAL_S seconds (docs/raids.md)."),
     ] = True,
+    metrics_port: Annotated[
+        int | None,
+        typer.Option(
+            min=1,
+            max=65535,
+            help="Serve Prometheus /metrics on this port (behind HIERNIET_METRICS_TOKEN): stream lag, batch "
+            "latency, outbox calls by platform and state. With --concurrency N, consumer i serves PORT+i.",
+        ),
+    ] = None,
+    metrics_host: Annotated[str, typer.Option(help="Address the metrics port listens on.")] = "127.0.0.1",
 ) -> None:
     """Carry queued actions out on the platforms (rate-limited, retried with backoff, exactly once), poll the
     channels of polled platforms, and (with HIERNIET_REDIS_URL) triage the comments queued in the Redis stream.
@@ -218,8 +230,15 @@ def worker(
     if dead_letters:
         _show_dead_letters(queue)
         return
+    serving = (metrics_host, metrics_port) if metrics_port is not None and not once else None
+    if serving is not None and not settings.metrics_token:
+        # Said before a model loads or a batch is read, not after.
+        raise _fail(
+            "--metrics-port needs HIERNIET_METRICS_TOKEN: the queue's depth per organisation tells who is under "
+            "attack, which is not for everyone to read (set it, and give Prometheus the same bearer token)"
+        )
     if role == "ingest":
-        _ingest_role(settings, queue, concurrency, once)
+        _ingest_role(settings, queue, concurrency, once, serving)
         return
     options = WorkerOptions(
         batch=batch,
@@ -257,7 +276,7 @@ def worker(
     except AlertSettingsError as exc:
         err.print(f"[red]error:[/red] {exc}")
         raise typer.Exit(2) from None
-    with _cli_store() as store:
+    with _cli_store() as store, _metrics(serving, store, queue):
         runner = Worker(store, settings, options, triage=triage, queue=queue)
         signal.signal(signal.SIGTERM, lambda *_: runner.stop.set())
         ingesting: Any = None
@@ -325,7 +344,37 @@ def _show_dead_letters(queue: Any) -> None:
     )
 
 
-def _ingest_role(settings: Any, queue: Any, concurrency: int, once: bool) -> None:
+@contextmanager
+def _metrics(serving: tuple[str, int] | None, store: Any, queue: Any) -> Iterator[None]:
+    """This process's /metrics on `serving` (host, port) while the block runs; nothing when None."""
+    if serving is None:
+        yield
+        return
+    from hierniet import metrics
+    from hierniet.settings import get_settings
+
+    settings = get_settings()
+    token = settings.metrics_token.get_secret_value() if settings.metrics_token else ""
+    if queue is not None:
+        # The same gauge as the web's /metrics: what an operator watches to add ingest workers.
+        metrics.register_gauge(
+            "hierniet_ingest_stream_depth",
+            "Comments in the Redis ingest stream not yet stored (waiting for a worker or being triaged).",
+            lambda: float(queue.depth()),
+        )
+    try:
+        server = metrics.serve(serving[0], serving[1], token, store)
+    except (ValueError, OSError) as exc:
+        raise _fail(f"--metrics-port {serving[1]}: {exc}") from None
+    err.print(f"metrics on http://{serving[0]}:{serving[1]}/metrics")
+    try:
+        yield
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def _ingest_role(settings: Any, queue: Any, concurrency: int, once: bool, serving: tuple[str, int] | None) -> None:
     """`--role ingest`: consumers of the Redis stream in this process (1) or in N child processes."""
     import threading
 
@@ -340,15 +389,17 @@ def _ingest_role(settings: Any, queue: Any, concurrency: int, once: bool) -> Non
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     signal.signal(signal.SIGINT, lambda *_: stop.set())
     if concurrency > 1 and not once:
+        # This process serves the stream's depth and the store's figures; consumer i its batches on PORT+i.
+        with _cli_store() as store, _metrics(serving, store, queue):
+            failed = workers.run_processes(concurrency, settings.ingest_batch_size, stop, metrics=serving)
         queue.close()
-        failed = workers.run_processes(concurrency, settings.ingest_batch_size, stop)
         if failed:
             raise _fail(f"{failed} of {concurrency} ingest processes stopped with an error: see the log above")
         return
     from hierniet.triage.pipeline import load_triage
 
     model = load_triage(settings.model_dir)
-    with _cli_store() as store:
+    with _cli_store() as store, _metrics(serving, store, queue):
         try:
             if once:
                 from hierniet.streams.service import IngestLoop

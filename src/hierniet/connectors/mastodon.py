@@ -15,7 +15,16 @@ Documented contract followed (docs.joinmastodon.org, API v1):
 * `POST /api/v1/accounts/:id/block`, `POST /api/v1/accounts/:id/mute` (idempotent);
 * `POST /api/v1/reports` with `account_id`, `status_ids[]`, `comment`, `category`, `forward` (forwarded to
   the author's own server when it is remote);
-* rate limits: 429 with `X-RateLimit-Reset` (an ISO 8601 time) and sometimes `Retry-After`.
+* rate limits: 429 with `X-RateLimit-Reset` (an ISO 8601 time) and sometimes `Retry-After`;
+* holding new comments on a raided post (issue 14): `PUT /api/v1/statuses/:id/interaction_policy` with
+  `quote_approval_policy` = public | followers | nobody ("Edit a status' interaction policies", added in 4.5.0,
+  `mastodon` API version 7; docs.joinmastodon.org/methods/statuses/, OAuth `write:statuses`), answered with the
+  Status. The status's current policy is read from `GET /api/v1/statuses/:id`, its `quote_approval` (the
+  QuoteApproval entity, 4.5.0: `automatic` and `manual` lists of public, followers or unsupported_policy; both
+  empty: nobody may quote). The hold sets it to nobody and keeps the policy it replaced (`platform_ref`); the
+  hold's lift puts that one back, unless someone changed it meanwhile. Changing the policy does not undo quotes
+  made before. Replies cannot be limited through the API: that part of a hold stays a to-do for a person
+  (hierniet.services.raids.HOLD_REPLIES_HOW).
 
 An account cannot hide or delete others' replies on Mastodon: the policy blocks, mutes and reports.
 
@@ -137,7 +146,9 @@ _RELATIONS: dict[str, tuple[str, bool, str]] = {
 class MastodonConnector(Connector):
     platform: ClassVar[Platform] = Platform.MASTODON
     receives: ClassVar[frozenset[str]] = frozenset({"poll"})
-    actions: ClassVar[frozenset[str]] = frozenset({"reply", "block", "mute", "unblock", "unmute", "report"})
+    actions: ClassVar[frozenset[str]] = frozenset(
+        {"reply", "block", "mute", "unblock", "unmute", "report", "hold_new_comments", "release_hold"}
+    )
     idempotent_actions: ClassVar[frozenset[str]] = frozenset({"block", "mute", "unblock", "unmute"})
     sends_idempotency_keys: ClassVar[bool] = True
     required_credentials: ClassVar[tuple[str, ...]] = ("access_token",)
@@ -393,7 +404,78 @@ class MastodonConnector(Connector):
             return ActionOutcome.done(f"{_RELATIONS[name][2]} on Mastodon")
         if name == "report":
             return self._report(action)
+        if name == "hold_new_comments":
+            return self._hold_quotes(action)
+        if name == "release_hold":
+            return self._release_quotes(action)
         return self.unsupported(action)
+
+    def _own_post(self, action: OutboxAction) -> tuple[str, dict[str, Any]] | ActionOutcome:
+        """The raided post (the organisation's own status the comments reply to) as Mastodon has it."""
+        post = action.thread_external_id or str(action.payload.get("post") or "")
+        if not post:
+            return ActionOutcome.failed(
+                "this raid's comments do not reply to one of the organisation's own posts on Mastodon: there is no "
+                "post of its own to change"
+            )
+        status = json_object(self._call("GET", f"/api/v1/statuses/{post}", what="reading the post"), "reading the post")
+        if str((status.get("account") or {}).get("id") or "") != self.account_id():
+            return ActionOutcome.failed("the raided post is not the organisation's own: only its author may change it")
+        return post, status
+
+    def _hold_quotes(self, action: OutboxAction) -> ActionOutcome:
+        """Nobody may quote the raided post any more; the policy it had is kept to put back."""
+        found = self._own_post(action)
+        if isinstance(found, ActionOutcome):
+            return found
+        post, status = found
+        previous = current_quote_policy(status)
+        if previous is None:
+            return ActionOutcome.done(
+                "this Mastodon server has no quote posts (they came with Mastodon 4.5): there are no quotes to hold; "
+                "replies cannot be limited by API",
+                platform_ref=f"{QUOTE_REF}{NO_QUOTES}",
+            )
+        if previous == "nobody":
+            return ActionOutcome.done("nobody could quote the post already", platform_ref=f"{QUOTE_REF}nobody")
+        self._set_quote_policy(post, "nobody")
+        return ActionOutcome.done(
+            "nobody may quote the post on Mastodon now (replies cannot be limited by API)",
+            platform_ref=f"{QUOTE_REF}{previous}",
+        )
+
+    def _release_quotes(self, action: OutboxAction) -> ActionOutcome:
+        """Put back the quote policy the hold replaced, unless someone changed the post's policy since."""
+        ref = str(action.payload.get("platform_ref") or "")
+        previous = ref.removeprefix(QUOTE_REF) if ref.startswith(QUOTE_REF) else ""
+        if previous in (NO_QUOTES, "nobody"):
+            return ActionOutcome.done("the post's quote policy stays as it was before the hold")
+        if previous not in QUOTE_POLICIES:
+            return ActionOutcome.failed(
+                "the post's quote policy before the hold is not known (or not one the API sets): choose who may "
+                "quote it again in the post's settings on Mastodon"
+            )
+        found = self._own_post(action)
+        if isinstance(found, ActionOutcome):
+            return found
+        post, status = found
+        if current_quote_policy(status) != "nobody":
+            return ActionOutcome.done("the post's quote policy was changed since the hold: it stays as it is now")
+        self._set_quote_policy(post, previous)
+        return ActionOutcome.done(f"the post may be quoted again on Mastodon ({previous})")
+
+    def _set_quote_policy(self, post: str, policy: str) -> None:
+        answer = json_object(
+            self._call(
+                "PUT",
+                f"/api/v1/statuses/{post}/interaction_policy",
+                what="set who may quote the post",
+                json={"quote_approval_policy": policy},
+            ),
+            "set who may quote the post",
+        )
+        if current_quote_policy(answer) != policy:
+            raise MalformedPayload(f"the Mastodon server answered without the quote policy {policy} set")
 
     def _reply(self, action: OutboxAction) -> ActionOutcome:
         text = str(action.payload.get("text") or "").strip()
@@ -485,6 +567,37 @@ def _events(lines: Iterator[str]) -> Iterator[tuple[str, str]]:
             event = value
         elif field == "data":
             data.append(value)
+
+
+#: A hold's `platform_ref`: the quote policy it replaced (or NO_QUOTES on a server without quote posts).
+QUOTE_REF, NO_QUOTES = "quote_approval_policy=", "none"
+#: The policies `PUT /api/v1/statuses/:id/interaction_policy` sets.
+QUOTE_POLICIES: tuple[str, ...] = ("public", "followers", "nobody")
+
+
+def quote_policy(approval: dict[str, Any]) -> str:
+    """The `quote_approval_policy` a status's QuoteApproval says (public, followers or nobody); "unknown" for a
+    policy the API cannot set (manual review, or one Mastodon does not support)."""
+    automatic = [str(v) for v in approval.get("automatic") or []]
+    manual = [str(v) for v in approval.get("manual") or []]
+    if manual or "unsupported_policy" in automatic:
+        return "unknown"
+    if "public" in automatic:
+        return "public"
+    if "followers" in automatic:
+        return "followers"
+    return "nobody" if not automatic else "unknown"
+
+
+def current_quote_policy(status: dict[str, Any]) -> str | None:
+    """Who may quote a status, from its documented `quote_approval` (QuoteApproval); a plain
+    `quote_approval_policy` string is read too, as the mastodon-mock test server answers it. None: the server
+    has no quote posts (before 4.5)."""
+    approval = status.get("quote_approval")
+    if isinstance(approval, dict):
+        return quote_policy(approval)
+    flat = status.get("quote_approval_policy")
+    return flat if isinstance(flat, str) and flat in QUOTE_POLICIES else None
 
 
 def _explained(exc: PermanentError) -> ConnectorError:

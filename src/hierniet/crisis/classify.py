@@ -27,6 +27,7 @@ from typing import Any, Literal
 
 import numpy as np
 
+from hierniet.crisis.normalize import unprefixed
 from hierniet.crisis.places import find_places
 from hierniet.crisis.words import NEEDS, NeedWords, OfferQuestion, need_words
 
@@ -166,17 +167,23 @@ class CrisisModel:
         probabilities: np.ndarray,
         offer_cues: Sequence[bool] | None = None,
         offer_questions: Sequence[bool] | None = None,
+        help_questions: Sequence[bool] | None = None,
     ) -> list[Kind]:
         """`offer_questions`: per post, whether it is an offer put as a question (NeedWords.offer_question): an
-        offer whatever the scores, since the words of its question are a request's ("Iemand opvang nodig?")."""
+        offer whatever the scores, since the words of its question are a request's ("Iemand opvang nodig?").
+
+        `help_questions`: per post, whether a question of it asks for help (NeedWords.help_question): a request
+        where the model would read information or chatter ("Weet iemand waar we water kunnen krijgen?"); an offer
+        the model reads stays an offer (a question can close an offer: "..., wie wil er mee?")."""
         out: list[Kind] = []
         for i, row in enumerate(probabilities):
             cue = offer_cues is not None and offer_cues[i]
             asked = offer_questions is not None and offer_questions[i]
+            helps = help_questions is not None and help_questions[i]
             threshold = min(self.offer_threshold, self.offer_cue_threshold) if cue else self.offer_threshold
             if asked or row[1] >= threshold:
                 out.append("offer")
-            elif row[0] >= self.request_threshold:
+            elif row[0] >= self.request_threshold or helps:
                 out.append("request")
             else:
                 out.append("info" if row[2] >= row[3] else "other")
@@ -331,12 +338,16 @@ class Reading:
     #: Why the post is an offer though the model may read a request: its question about someone else's need
     #: and the sentence saying what the poster has (None when the rule did not decide).
     offer_question: OfferQuestion | None = None
+    #: The question asking for help that makes the post a request though the model read news or chatter (None
+    #: when the rule did not decide).
+    help_question: str | None = None
 
     def as_dict(self) -> dict[str, object]:
         return {
             "language": self.language,
             "kind": self.kind,
             "offer_question": None if self.offer_question is None else self.offer_question.as_dict(),
+            "help_question": self.help_question,
             "needs": self.needs,
             "places": self.places,
             "when": self.when,
@@ -364,13 +375,19 @@ class CrisisReader:
 
         if not texts:
             return []
-        embeddings = np.asarray(self.embedder.encode(list(texts)), np.float32)
-        cues = cue_matrix(self.words, texts)
-        grams = self.model.ngram_matrix(texts)
-        kind_p = self.model.kind_probabilities(embeddings, cues, texts, grams=grams)
-        need_p = self.model.need_probabilities(embeddings, texts, grams=grams)
-        asked = [self.words.offer_question(t) for t in texts]
-        kinds = self.model.kinds(kind_p, [bool(c) for c in cues[:, 0]], [a is not None for a in asked])
+        # The model and the rules read the post without its repost markers ("RT @x: ..."): a repost says what
+        # its original says. Places, contact and language are read on the post as written.
+        bodies = [unprefixed(t) for t in texts]
+        embeddings = np.asarray(self.embedder.encode(bodies), np.float32)
+        cues = cue_matrix(self.words, bodies)
+        grams = self.model.ngram_matrix(bodies)
+        kind_p = self.model.kind_probabilities(embeddings, cues, bodies, grams=grams)
+        need_p = self.model.need_probabilities(embeddings, bodies, grams=grams)
+        asked = [self.words.offer_question(t) for t in bodies]
+        helps = [self.words.help_question(t) for t in bodies]
+        kinds = self.model.kinds(
+            kind_p, [bool(c) for c in cues[:, 0]], [a is not None for a in asked], [h is not None for h in helps]
+        )
         languages = detect_languages(list(texts), list(hints) if hints is not None else None)
         out = []
         for i, text in enumerate(texts):
@@ -390,6 +407,9 @@ class CrisisReader:
                     how_many=find_how_many(text),
                     contact=contact,
                     offer_question=asked[i],
+                    help_question=helps[i]
+                    if kinds[i] == "request" and kind_p[i][0] < self.model.request_threshold
+                    else None,
                 )
             )
         return out

@@ -71,6 +71,18 @@ def fold(text: str) -> str:
     return folded
 
 
+def unprefixed(text: str) -> str:
+    """The post without its repost markers (``RT @x: Wij hebben plaats...`` -> ``Wij hebben plaats...``).
+
+    What the reader reads: a repost says what the original says (an offer retweeted is that offer, counted once
+    when its card collapses), while the marker itself is what tweets of news and chatter carry most in the
+    training data, so left in it pulls a retweeted offer or request towards information. A post that is only a
+    marker stays as written.
+    """
+    stripped = _PREFIX.sub("", text, count=1)
+    return stripped if stripped.strip() else text
+
+
 def canonical(text: str) -> str:
     """The key a post is collapsed on: words only, one way of writing each phone number and street word."""
     text = _PREFIX.sub("", text)

@@ -37,6 +37,8 @@ _WORD = re.compile(r"[^\W_]+")
 _SENTENCE = re.compile(r"([^.!?\n]+)([.!?]+|\n|$)")
 #: The lists of an offer put as a question, in the order the rule reads them (see OfferQuestionWords).
 QUESTION_LISTS = ("need", "speaker", "has", "lacks")
+#: The lists of a question asking for help (see HelpQuestions).
+HELP_LISTS = ("asks", "unless")
 
 
 class WordListError(ValueError):
@@ -95,6 +97,35 @@ def sentences(text: str) -> list[tuple[str, str, bool]]:
 
 
 @dataclass(frozen=True, slots=True)
+class HelpQuestions:
+    """Questions that ask for help ("Wie kan ons komen halen?", "Quelqu'un sait où trouver de l'eau ?", "Can
+    anyone tow my car?", "Kann uns jemand abholen?"): a request, though the model may read news or chatter in
+    posts whose need is put indirectly. `asks`: the openings of such a question, in all four languages; `unless`:
+    words that make the question rhetorical, about the news ("waarom", "pourquoi", "why", "warum") or about
+    giving something away ("wie kan ze gebruiken?", "où puis-je les déposer ?").
+
+    Left to the model and the offer-question rule, as an offer's shapes: a post with a sentence saying what the
+    poster has ("Ik heb een aanhangwagen, wie kan hem gebruiken?"; the offer-question lists `has` and `lacks`),
+    and a question about someone else's need ("Wie heeft er een lift nodig?"; `need` without `speaker`).
+    """
+
+    asks: re.Pattern[str]
+    unless: re.Pattern[str]
+
+    def find(self, parts: Sequence[tuple[str, str, bool]], offers: Sequence[OfferQuestionWords]) -> str | None:
+        for _, folded, _ in parts:
+            if any(w.has.search(folded) and not w.lacks.search(folded) for w in offers):
+                return None
+        for question, folded, asked in parts:
+            if not asked or not self.asks.search(folded) or self.unless.search(folded):
+                continue
+            if any(w.need.search(folded) and not w.speaker.search(folded) for w in offers):
+                return None
+            return question.strip()
+        return None
+
+
+@dataclass(frozen=True, slots=True)
 class NeedWords:
     #: need -> compiled pattern of all its entries (in every language: posts mix them, and a word of one
     #: language is rarely another word in the next).
@@ -106,6 +137,14 @@ class NeedWords:
     request: re.Pattern[str] | None = None
     #: Per language, how an offer is put as a question ("Iemand opvang nodig? Wij hebben plaats.").
     offer_questions: tuple[OfferQuestionWords, ...] = ()
+    #: Questions that ask for help, all languages together (their openings are phrases no language shares).
+    help_questions: HelpQuestions | None = None
+
+    def help_question(self, text: str) -> str | None:
+        """The question that makes `text` ask for help (a request whatever the model says of news or chatter)."""
+        if "?" not in text or self.help_questions is None:
+            return None
+        return self.help_questions.find(sentences(text), self.offer_questions)
 
     def offer_question(self, text: str) -> OfferQuestion | None:
         """The question and the sentence that make `text` an offer put as a question, or None."""
@@ -157,11 +196,11 @@ def parse(data: Any, source: str) -> dict[str, list[str]]:
     "offer_questions.need" ... the lists of an offer put as a question), or a WordListError saying what to fix."""
     if not isinstance(data, dict) or not isinstance(data.get("needs"), dict):
         raise WordListError(f"{source}: expected a mapping with a 'needs' mapping at the top")
-    unknown = set(data) - {"needs", "kinds", "offer_questions"}
+    unknown = set(data) - {"needs", "kinds", "offer_questions", "help_questions"}
     if unknown:
         raise WordListError(
-            f"{source}: unknown section {', '.join(sorted(map(str, unknown)))}; the sections are needs, kinds and "
-            "offer_questions"
+            f"{source}: unknown section {', '.join(sorted(map(str, unknown)))}; the sections are needs, kinds, "
+            "offer_questions and help_questions"
         )
     out: dict[str, list[str]] = {}
     for need, entries in data["needs"].items():
@@ -183,6 +222,15 @@ def parse(data: Any, source: str) -> dict[str, list[str]]:
             )
         for name in QUESTION_LISTS:
             out[f"offer_questions.{name}"] = _entries(questions[name], f"offer_questions.{name}", source)
+    helps = data.get("help_questions")
+    if helps is not None:
+        if not isinstance(helps, dict) or set(helps) != set(HELP_LISTS):
+            raise WordListError(
+                f"{source}: 'help_questions' must hold exactly the lists {', '.join(HELP_LISTS)} "
+                f"(it has {', '.join(map(str, helps)) if isinstance(helps, dict) else 'no mapping'})"
+            )
+        for name in HELP_LISTS:
+            out[f"help_questions.{name}"] = _entries(helps[name], f"help_questions.{name}", source)
     return out
 
 
@@ -192,10 +240,13 @@ def _compile(entries: Sequence[str]) -> re.Pattern[str]:
 
 def build(lists: dict[str, dict[str, list[str]]]) -> NeedWords:
     merged: dict[str, list[str]] = {need: [] for need in (*NEEDS, "offer", "request")}
+    helps: dict[str, list[str]] = {name: [] for name in HELP_LISTS}
     questions: list[OfferQuestionWords] = []
     for language, per_language in lists.items():
         for need, entries in per_language.items():
-            if not need.startswith("offer_questions."):
+            if need.startswith("help_questions."):
+                helps[need.split(".", 1)[1]].extend(entries)
+            elif not need.startswith("offer_questions."):
                 merged[need].extend(_entry_pattern(e) for e in entries)
         if "offer_questions.need" in per_language:
             lists_of = {name: _compile(per_language[f"offer_questions.{name}"]) for name in QUESTION_LISTS}
@@ -206,6 +257,9 @@ def build(lists: dict[str, dict[str, list[str]]]) -> NeedWords:
         re.compile("|".join(offer)) if offer else None,
         re.compile("|".join(request)) if request else None,
         tuple(questions),
+        HelpQuestions(_compile(helps["asks"]), _compile(helps["unless"]))
+        if helps["asks"] and helps["unless"]
+        else None,
     )
 
 

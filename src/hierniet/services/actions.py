@@ -26,6 +26,11 @@ class ActionStatus:
     MANUAL = "manual"
 
 
+#: Calls about a whole post that ride on one of its comments' outbox rows (a raid's hold on new comments and its
+#: lift, hierniet.services.raids): a decision on that comment neither wants nor cancels them.
+POST_CALLS: frozenset[str] = frozenset({"hold_new_comments", "release_hold", "hold_replies", "release_replies"})
+
+
 def api_actions(platform: str | None) -> frozenset[str] | None:
     """The calls the platform's connector can make; None when the platform has no connector (imports, other)."""
     if not platform:

@@ -192,6 +192,7 @@ def create_channel(
             org_policy = organisation.policy_yaml
     except IntegrityError:
         raise Conflict(f"channel {where.value}/{external_id} exists already") from None
+    store.channels_changed()  # its id may be kept as unknown by the webhooks' ChannelCache
     return convert.channel_view(row, org_policy)
 
 
@@ -401,7 +402,9 @@ def update_channel(
         )
         tx.refresh(row)
         organisation = repo.get_organisation(tx, row.organisation_id)
-        return convert.channel_view(row, organisation.policy_yaml if organisation else None)
+        view = convert.channel_view(row, organisation.policy_yaml if organisation else None)
+    store.channels_changed()
+    return view
 
 
 def update_user(

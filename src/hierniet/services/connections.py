@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import threading
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -157,6 +159,7 @@ def connect_channel(
             detail={"secrets": sorted(merged), "config": sorted(new_config)},
         )
         channel_id = channel.id
+    store.channels_changed()
     return _view_of(store, channel_id)
 
 
@@ -189,6 +192,7 @@ def disconnect_channel(store: repo.Store, actor: Actor, channel_id: int) -> Conn
             organisation_id=channel.organisation_id,
             detail={},
         )
+    store.channels_changed()
     return _view_of(store, channel_id)
 
 
@@ -318,24 +322,41 @@ class CheckedWebhook:
     keys: list[str]  # the replay guard's keys, remembered once it is stored
 
 
-def check_webhook(
-    store: repo.Store,
-    settings: Settings,
-    platform: str,
-    channel_id: int,
-    request: base.WebhookRequest,
-    *,
-    http: httpx.Client | None = None,
-) -> WebhookAnswer | CheckedWebhook:
-    """The checks of a webhook call, nothing stored: the final answer (refused, handshake, replayed), or what
-    it carries. A worker calls it again on the queued call (the same bytes pass the same checks)."""
+@dataclass(frozen=True, slots=True)
+class WebhookChannel:
+    """What the checks of a webhook call need of its channel: the row and its opened connector, or why the
+    address takes no webhook (read and opened once, then reused from a `ChannelCache`)."""
+
+    channel: Channel | None
+    connector: base.Connector | None
+    refused: str | None  # the reason for the server log when no webhook is received at this address
+
+
+def open_webhook_channel(
+    store: repo.Store, settings: Settings, channel_id: int, http: httpx.Client, *, platform: str | None = None
+) -> WebhookChannel:
+    """Read the channel and open its connector (decrypting its credentials): the part of the checks that reads
+    the database. An unknown, inactive or unconnected channel comes back with the reason it takes no webhook."""
     with store.session() as s:
         channel = repo.get_channel(s, channel_id)
-    if channel is None or channel.platform != platform or not channel.active:
-        return _no_webhook(platform, channel_id, "no active channel of that platform with that id")
-    client = http or base.http_client()
+    if channel is None or not channel.active or (platform is not None and channel.platform != platform):
+        return WebhookChannel(channel, None, "no active channel of that platform with that id")
     try:
-        connector = open_connector(store, settings, channel, client)
+        connector = open_connector(store, settings, channel, http)
+    except (base.NotSupported, base.ConfigError, creds.CredentialsError) as exc:
+        return WebhookChannel(channel, None, str(exc))
+    return WebhookChannel(channel, connector, None)
+
+
+def check_opened(
+    opened: WebhookChannel, platform: str, channel_id: int, request: base.WebhookRequest
+) -> WebhookAnswer | CheckedWebhook:
+    """The checks of a webhook call on its opened channel, without the replay guard: CPU only (the signature on
+    the raw bytes, then the payload parsed), no database and no network."""
+    channel, connector = opened.channel, opened.connector
+    if channel is None or connector is None or channel.platform != platform or not channel.active:
+        return _no_webhook(platform, channel_id, opened.refused or "no active channel of that platform with that id")
+    try:
         result = connector.parse_webhook(request)
     except base.BadSignature as exc:
         return WebhookAnswer(401 if exc.missing else 403, {"error": str(exc)})
@@ -349,17 +370,103 @@ def check_webhook(
         # A polled platform, or our side not set up: answered as if there were no channel (the platforms
         # retry every non-2xx anyway, so a 503 bought nothing but telling strangers the channel exists).
         return _no_webhook(platform, channel_id, str(exc))
-    finally:
-        if http is None:
-            client.close()
     if result.response is not None:
         return WebhookAnswer(result.response.status, result.response.body, result.response.media_type)
+    return CheckedWebhook(channel, result, replay_keys(request, result))
 
-    keys = replay_keys(request, result)
+
+class ChannelCache:
+    """Opened webhook channels of this process, each kept `ttl_s` seconds, so that a webhook call reads no
+    database: at hundreds of calls a second, the channel's row and the replay guard were two reads a call and
+    most of its time.
+
+    A change to a channel made through this process's store (`Store.channels_changed`: connect, disconnect,
+    edit) drops every entry at once; a change made by another process (the CLI, another web process) is seen
+    within `ttl_s`. A call accepted meanwhile with the old settings is checked again by the ingest worker on the
+    channel as it is then (hierniet.streams.service), so it is never stored under a secret or a channel that no
+    longer holds: it goes to the dead letters. Unknown ids are remembered too (a scan of ids costs no read per
+    id), at most `max_entries` channels in all.
+    """
+
+    def __init__(
+        self,
+        store: repo.Store,
+        settings: Settings,
+        http: Callable[[], httpx.Client],
+        *,
+        ttl_s: float,
+        max_entries: int = 4096,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.store, self.settings, self.http = store, settings, http
+        self.ttl_s = ttl_s
+        self.max_entries = max_entries
+        self.clock = clock
+        self._entries: dict[int, tuple[float, int, WebhookChannel]] = {}
+        self._lock = threading.Lock()
+
+    def cached(self, channel_id: int) -> WebhookChannel | None:
+        """The channel if it is kept and still fresh; None when it must be read (`load`)."""
+        found = self._entries.get(channel_id)
+        if found is None:
+            return None
+        expires, generation, opened = found
+        if expires <= self.clock() or generation != self.store.channels_generation:
+            return None
+        return opened
+
+    def load(self, channel_id: int) -> WebhookChannel:
+        """Read and open the channel (the database), and keep it."""
+        generation = self.store.channels_generation
+        opened = open_webhook_channel(self.store, self.settings, channel_id, self.http())
+        now = self.clock()
+        with self._lock:
+            if len(self._entries) >= self.max_entries:
+                # Expired ones first; if that frees nothing, the oldest half (dicts keep insertion order).
+                self._entries = {k: v for k, v in self._entries.items() if v[0] > now}
+                if len(self._entries) >= self.max_entries:
+                    keep = list(self._entries.items())[self.max_entries // 2 :]
+                    self._entries = dict(keep)
+            self._entries.pop(channel_id, None)
+            self._entries[channel_id] = (now + self.ttl_s, generation, opened)
+        return opened
+
+    def get(self, channel_id: int) -> WebhookChannel:
+        return self.cached(channel_id) or self.load(channel_id)
+
+
+def check_webhook(
+    store: repo.Store,
+    settings: Settings,
+    platform: str,
+    channel_id: int,
+    request: base.WebhookRequest,
+    *,
+    http: httpx.Client | None = None,
+    channels: ChannelCache | None = None,
+    replay_guard: bool = True,
+) -> WebhookAnswer | CheckedWebhook:
+    """The checks of a webhook call, nothing stored: the final answer (refused, handshake, replayed), or what
+    it carries. A worker calls it again on the queued call (the same bytes pass the same checks).
+
+    `channels`: opened channels to reuse (else the channel is read now). `replay_guard`: False leaves the replay
+    guard's read to whoever stores the call (the ingest worker, with Redis), so the check reads no database."""
+    if channels is not None:
+        opened = channels.get(channel_id)
+    else:
+        client = http or base.http_client()
+        try:
+            opened = open_webhook_channel(store, settings, channel_id, client, platform=platform)
+        finally:
+            if http is None:
+                client.close()
+    checked = check_opened(opened, platform, channel_id, request)
+    if isinstance(checked, WebhookAnswer) or not replay_guard:
+        return checked
     with store.session() as s:
-        if crepo.seen_events(s, channel_id, keys) == set(keys):
+        if crepo.seen_events(s, channel_id, checked.keys) == set(checked.keys):
             return WebhookAnswer(200, {"replayed": True})
-    return CheckedWebhook(channel, result, keys)
+    return checked
 
 
 def finish_webhook(store: repo.Store, checked: CheckedWebhook, when: datetime) -> bool:
@@ -526,9 +633,7 @@ def poll_channel(
             created = len(result.created)
     if keep is not None and not keep():
         log.warning("channel %s: the polling lease ran out before the cursor was stored", channel.id)
-        return PollReport(
-            channel.id, channel.platform, read=len(comments), created=created, error="polling lease lost"
-        )
+        return PollReport(channel.id, channel.platform, read=len(comments), created=created, error="polling lease lost")
     with store.transaction() as tx:
         crepo.save_cursor(
             tx, channel.id, cursor=new_cursor, polled_at=when, not_before=None, failures=0, last_error=None

@@ -14,12 +14,13 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
-from hierniet.domain import CharterStep, Comment, Label, Reason, ReportTo, Verdict
+from hierniet.domain import CharterStep, Comment, Label, Reason, Recommendation, ReportTo, Verdict
 from hierniet.policy import Policy, parse_platform, recommend, render_reply
 from hierniet.policy.schema import HIDING_STEPS
 from hierniet.services import audit, convert, evidence
-from hierniet.services.actions import ActionStatus, action_rows, platform_calls, report_label
+from hierniet.services.actions import POST_CALLS, ActionStatus, action_rows, platform_calls, report_label
 from hierniet.services.auth import Actor, Permission, require
 from hierniet.services.errors import Conflict, InvalidInput, NotFound, no_comment
 from hierniet.services.history import load_histories, since_for
@@ -293,27 +294,8 @@ def _queue_calls(
     `unhide` names the platform's hide call when the new step does not hide: a comment that call already
     hid is shown again.
     """
-    existing = repo.actions_for_comment(tx, comment.id)
-    # A to-do for a person ("manual") is live like a queued call: not queued twice, cancelled when unwanted.
-    live = [a for a in existing if a.status in (ActionStatus.QUEUED, ActionStatus.DONE, ActionStatus.MANUAL)]
-    have = {a.action for a in live}
-    backs = _reversals(existing, live)
-    pending = (ActionStatus.QUEUED, ActionStatus.MANUAL)
-    # A call an undo takes back (unhide, unblock, ...) stays whatever a later decision wants: the author is
-    # unblocked even when the next step is a mere reply. Only a decision that wants the call again changes it.
-    cancel = [a.id for a in live if a.status in pending and a.action not in calls and a.id not in backs]
-    for call, taken_back in _taken_back(live, backs).items():
-        if call not in calls:
-            continue
-        unsent = [b.id for b in taken_back if b.status in pending and b.sent_at is None]
-        cancel += unsent  # never sent: the call still stands, nothing to make again
-        if len(unsent) < len(taken_back):
-            have.discard(call)  # taken back on the platform: make it again
+    cancel, wanted = _plan_calls(repo.actions_for_comment(tx, comment.id), calls, reply, unhide)
     repo.set_action_status(tx, cancel, ActionStatus.CANCELLED)
-    wanted = [c for c in calls if c not in have or (c == "reply" and _reply_changed(live, reply))]
-    if unhide is not None and any(a.status == ActionStatus.DONE and a.action == unhide for a in live):
-        # The comment was hidden by an earlier step that no longer stands: show it again.
-        wanted.append("unhide")
     repo.insert_many(
         tx,
         t.QueuedAction,
@@ -329,6 +311,34 @@ def _queue_calls(
             platform=channel.platform,
         ),
     )
+
+
+def _plan_calls(
+    existing: Sequence[t.QueuedAction], calls: Sequence[str], reply: str, unhide: str | None
+) -> tuple[list[int], list[str]]:
+    """`_queue_calls`' choice on one comment's calls so far: the ids to cancel and the calls to queue."""
+    # A raid's hold on the comment's post rides on its outbox rows but is no call of any decision on it.
+    existing = [a for a in existing if a.action not in POST_CALLS]
+    # A to-do for a person ("manual") is live like a queued call: not queued twice, cancelled when unwanted.
+    live = [a for a in existing if a.status in (ActionStatus.QUEUED, ActionStatus.DONE, ActionStatus.MANUAL)]
+    have = {a.action for a in live}
+    backs = _reversals(existing, live)
+    pending = (ActionStatus.QUEUED, ActionStatus.MANUAL)
+    # A call an undo takes back (unhide, unblock, ...) stays whatever a later decision wants: the author is
+    # unblocked even when the next step is a mere reply. Only a decision that wants the call again changes it.
+    cancel = [a.id for a in live if a.status in pending and a.action not in calls and a.id not in backs]
+    for call, taken_back in _taken_back(live, backs).items():
+        if call not in calls:
+            continue
+        unsent = [b.id for b in taken_back if b.status in pending and b.sent_at is None]
+        cancel += unsent  # never sent: the call still stands, nothing to make again
+        if len(unsent) < len(taken_back):
+            have.discard(call)  # taken back on the platform: make it again
+    wanted = [c for c in calls if c not in have or (c == "reply" and _reply_changed(live, reply))]
+    if unhide is not None and any(a.status == ActionStatus.DONE and a.action == unhide for a in live):
+        # The comment was hidden by an earlier step that no longer stands: show it again.
+        wanted.append("unhide")
+    return cancel, wanted
 
 
 def _reversals(existing: Sequence[t.QueuedAction], live: Sequence[t.QueuedAction]) -> dict[int, str]:
@@ -553,17 +563,23 @@ def _retriage_loaded(
 
     `revisions` names the comments whose text an edit just replaced (with the revision keeping the old one):
     their audit line says so, and a decided one may return to the queue (see `apply_edits`).
+
+    Written in bulk: one statement per table for the whole batch (versions read, verdicts, their labels,
+    recommendations, the calls queued and cancelled, the projections, the audit lines), not six or more per
+    comment, which made a re-triage of a large archive take hours. The rows are those the comment-at-a-time
+    writes made (tests/services/test_retriage_rows.py).
     """
+    if not loaded:
+        return []
     edited = revisions or {}
     keys = {(x.channel.organisation_id, x.author.id) for x in loaded if x.author is not None}
     window = max((x.policy.escalation.window_days for x in loaded), default=1)
     histories = load_histories(tx, keys, since_for(now, window))
-    out: list[Retriaged] = []
+    latest = repo.latest_versions(tx, [x.comment.id for x in loaded])
+
+    plans: list[_Rewrite] = []
     for x, verdict in zip(loaded, verdicts, strict=True):
         comment = x.comment
-        # Read before the projection is rewritten below (the session updates the loaded row in place).
-        previous: dict[str, Any] = {"labels": list(comment.labels), "severity": comment.severity, "step": comment.step}
-        was_alert = comment.alert_lead
         own = str(comment.id)
         history = (
             [
@@ -583,13 +599,29 @@ def _retriage_loaded(
             now=now,
             author_in_belgium=x.author.in_belgium if x.author else None,
         )
-        latest = repo.latest_verdict(tx, comment.id)
-        version = (latest.version if latest else 0) + 1
-        (verdict_id,) = repo.insert_rows(tx, t.Verdict, [verdict_row(comment.id, version, verdict, now)])
-        repo.insert_many(tx, t.VerdictLabel, label_rows(verdict_id, verdict))
-        (rec_id,) = repo.insert_rows(tx, t.Recommendation, [recommendation_row(comment.id, verdict_id, rec, now)])
+        version = latest.get(comment.id, 0) + 1
+        latest[comment.id] = version  # a comment twice in one batch gets two versions, as one at a time did
+        plans.append(_Rewrite(x, verdict, rec, version))
+
+    vids = repo.insert_and_read_verdicts(tx, [verdict_row(p.x.comment.id, p.version, p.verdict, now) for p in plans])
+    for p, vid in zip(plans, vids, strict=True):
+        p.verdict_id = vid
+    repo.insert_many(tx, t.VerdictLabel, [row for p in plans for row in label_rows(p.verdict_id, p.verdict)])
+    repo.insert_many(
+        tx, t.Recommendation, [recommendation_row(p.x.comment.id, p.verdict_id, p.rec, now) for p in plans]
+    )
+    rec_ids = repo.recommendation_ids(tx, [p.verdict_id for p in plans])
+
+    states: list[tuple[int, dict[str, Any]]] = []
+    audits: list[dict[str, Any]] = []
+    queue: list[tuple[_Rewrite, Sequence[str]]] = []
+    out: list[Retriaged] = []
+    for p in plans:
+        x, verdict, rec, comment = p.x, p.verdict, p.rec, p.x.comment
+        previous: dict[str, Any] = {"labels": list(comment.labels), "severity": comment.severity, "step": comment.step}
+        was_alert = comment.alert_lead
         state: dict[str, Any] = {
-            "verdict_version": version,
+            "verdict_version": p.version,
             "language": verdict.language.value,
             "severity": int(verdict.severity),
             "labels": [label.value for label in verdict.labels],
@@ -599,11 +631,7 @@ def _retriage_loaded(
         }
         status = comment.status
         decided = status == CommentStatus.DECIDED
-        held = (
-            decided
-            or status == CommentStatus.REMOVED
-            or (status == CommentStatus.ESCALATED and not was_alert)
-        )
+        held = decided or status == CommentStatus.REMOVED or (status == CommentStatus.ESCALATED and not was_alert)
         revision = edited.get(comment.id)
         more_severe = int(verdict.severity) > previous["severity"]
         if revision is not None and decided:
@@ -617,10 +645,9 @@ def _retriage_loaded(
             new_status = status_for(rec)
             status = state["status"] = new_status.value
             # Calls an earlier automatic step queued and this recommendation no longer wants are cancelled.
-            calls = rec.actions if new_status is CommentStatus.AUTO else []
-            _queue_calls(tx, comment, x.channel, calls, rec.reply, now, recommendation_id=rec_id)
-        repo.set_comment_state(tx, comment.id, **state)
-        detail: dict[str, Any] = {"version": version, "model": verdict.model_version, "step": rec.step.value}
+            queue.append((p, rec.actions if new_status is CommentStatus.AUTO else []))
+        states.append((comment.id, state))
+        detail: dict[str, Any] = {"version": p.version, "model": verdict.model_version, "step": rec.step.value}
         if revision is not None:
             detail.update(
                 revision=revision.id,
@@ -631,19 +658,21 @@ def _retriage_loaded(
                 decided_step=comment.decided_step,
                 back_in_queue=decided and more_severe,
             )
-        audit.record(
-            tx,
-            actor,
-            action="comment.edited_on_platform" if revision is not None else "comment.retriaged",
-            subject_type="comment",
-            subject_id=comment.id,
-            organisation_id=x.channel.organisation_id,
-            detail=detail,
+        audits.append(
+            {
+                "user_id": actor.user_id,
+                "actor": actor.name,
+                "action": "comment.edited_on_platform" if revision is not None else "comment.retriaged",
+                "subject_type": "comment",
+                "subject_id": comment.id,
+                "organisation_id": x.channel.organisation_id,
+                "detail": detail,
+            }
         )
         out.append(
             Retriaged(
                 comment_id=comment.id,
-                version=version,
+                version=p.version,
                 status=status,
                 step=rec.step.value,
                 labels=state["labels"],
@@ -652,7 +681,52 @@ def _retriage_loaded(
                 held=held and not (decided and revision is not None and more_severe),
             )
         )
+
+    # The calls: each comment's existing ones read at once, then one cancel and one insert for the batch. The
+    # report label is the comment's labels before this rewrite, as the comment-at-a-time path read them.
+    existing = repo.actions_for_comments(tx, [p.x.comment.id for p, _ in queue])
+    cancel: list[int] = []
+    new_calls: list[dict[str, Any]] = []
+    for p, calls in queue:
+        comment, channel = p.x.comment, p.x.channel
+        dropped, wanted = _plan_calls(existing[comment.id], calls, p.rec.reply, None)
+        cancel += dropped
+        new_calls += action_rows(
+            comment_id=comment.id,
+            channel_id=channel.id,
+            calls=wanted,
+            reply=p.rec.reply,
+            now=now,
+            recommendation_id=rec_ids[p.verdict_id],
+            label=report_label(comment.labels),
+            platform=channel.platform,
+        )
+    repo.set_action_status(tx, cancel, ActionStatus.CANCELLED)
+    repo.insert_many(tx, t.QueuedAction, new_calls)
+    repo.set_comment_states(tx, states)
+    _show_states(tx, plans, states)
+    repo.append_audits(tx, audits)
     return out
+
+
+@dataclass(slots=True)
+class _Rewrite:
+    """One comment's new reading in a bulk rewrite, and the verdict row written for it."""
+
+    x: _Loaded
+    verdict: Verdict
+    rec: Recommendation
+    version: int
+    verdict_id: int = 0
+
+
+def _show_states(tx: Session, plans: Sequence[_Rewrite], states: Sequence[tuple[int, dict[str, Any]]]) -> None:
+    """The loaded rows of the session show their new state, as an ORM update would have left them (an edit's
+    caller reads them on), without being marked changed (they are written already)."""
+    for p, (_, state) in zip(plans, states, strict=True):
+        if p.x.comment in tx:
+            for name, value in state.items():
+                set_committed_value(p.x.comment, name, value)
 
 
 __all__ = [

@@ -46,7 +46,7 @@ from hierniet.bounds import Id, check_language_hint, check_text, check_when, par
 from hierniet.domain import Comment as TriageComment
 from hierniet.domain import HistoryEntry, Platform, Recommendation, Verdict
 from hierniet.policy import Policy, parse_platform, recommend
-from hierniet.services import alerts, audit, decisions, privacy
+from hierniet.services import alerts, audit, decisions, privacy, raid_holds
 from hierniet.services.actions import action_rows
 from hierniet.services.auth import Actor, Permission, require
 from hierniet.services.convert import is_web_url
@@ -722,6 +722,23 @@ def _create(
                 platform=i.channel.platform,
             )
     repo.insert_many(tx, QueuedAction, actions)
+    # A raid's hold on a post (YouTube: each comment held on its own) holds the new comments stored under it.
+    raid_holds.hold_new(
+        tx,
+        actor,
+        [
+            raid_holds.NewComment(
+                comment_id=cid,
+                channel_id=i.channel.id,
+                organisation_id=i.organisation.id,
+                platform=i.channel.platform,
+                post=i.data.thread,
+                auto_calls=tuple(_r(i).actions) if _r(i).auto else (),
+            )
+            for i, cid in zip(items, comment_ids, strict=True)
+        ],
+        received,
+    )
     # Alerts to the lead are only queued here (a row for the few comments that call for one); the worker
     # delivers them, so a slow mail server never slows ingestion.
     repo_alerts.add_alerts(

@@ -140,6 +140,11 @@ def zone_of(name: str) -> tzinfo:
         return UTC
 
 
+def zone_key(zone: tzinfo) -> str:
+    """The IANA name of a zone of `zone_of` (UTC when it fell back to UTC), as the database knows it."""
+    return zone.key if isinstance(zone, ZoneInfo) else "UTC"
+
+
 def default_period(now: datetime | None = None, zone_name: str = DEFAULT_ZONE) -> tuple[date, date]:
     today = (now or utcnow()).astimezone(zone_of(zone_name)).date()
     return today - timedelta(days=DEFAULT_DAYS - 1), today
@@ -243,7 +248,7 @@ def insight(
                     + ", ".join(str(c.id) for c in channels)
                 )
             channels = [c for c in channels if c.id in set(channel_ids)]
-        scope = repo_insight.Scope(tuple(c.id for c in channels) or (-1,), lo, hi)
+        scope = repo_insight.Scope(tuple(c.id for c in channels) or (-1,), lo, hi, zone_key(zone))
 
         counts = repo_insight.counts(s, scope)
         per_day: dict[date, list[int]] = {start + timedelta(days=i): [0, 0] for i in range((end - start).days + 1)}

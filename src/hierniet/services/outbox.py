@@ -58,7 +58,7 @@ from hierniet.services.auth import Actor, Role
 from hierniet.services.ingest import Classifier
 from hierniet.settings import Settings
 from hierniet.store import connector_repo as crepo
-from hierniet.store import repo
+from hierniet.store import repo, repo_insight
 from hierniet.store.tables import Channel, utcnow
 
 log = logging.getLogger("hierniet.worker")
@@ -264,13 +264,16 @@ class Worker:
             return None
 
     def _fold_counts(self) -> None:
-        """Fold the queue counts' appended rows (store.repo.compact_comment_counts), once a minute by one worker of
-        all: GET /api/v1/counts then sums a few thousand rows however much was ingested."""
+        """Fold the queue counts' and the insight counts' appended rows (store.repo.compact_comment_counts,
+        store.repo_insight.compact), once a minute by one worker of all: GET /api/v1/counts then sums a few
+        thousand rows however much was ingested, and the dashboard a few rows per channel and day."""
         try:
             if not take_turn(self.shared.leases, "fold_counts", COUNTS_FOLD_INTERVAL_S):
                 return
             with self.store.transaction() as tx:
                 repo.compact_comment_counts(tx)
+            with self.store.transaction() as tx:
+                repo_insight.compact(tx)
         except Exception:  # the counts stay right, only slower to sum; tried again next minute
             log.exception("folding the queue counts failed")
 

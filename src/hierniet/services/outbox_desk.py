@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 from urllib.parse import quote
 
 from sqlalchemy.orm import Session
@@ -93,6 +94,8 @@ class OutboxItem:
     done_at: datetime | None
     #: The comment on the platform, where a person does a manual call; None when no address is known.
     platform_url: str | None
+    #: The raid whose move made the call (a hold on new comments and its lift), for the desk to link to.
+    raid: int | None = None
 
     @property
     def by_hand(self) -> bool:
@@ -150,7 +153,13 @@ def _item(row: repo_team.OutboxRow) -> OutboxItem:
         platform_url=comment_url(
             channel.platform, comment.external_id, comment.thread_external_id, post.url if post else None
         ),
+        raid=_raid_of(action.payload),
     )
+
+
+def _raid_of(payload: Any) -> int | None:
+    raid = payload.get("raid") if isinstance(payload, dict) else None
+    return raid if isinstance(raid, int) and not isinstance(raid, bool) else None
 
 
 def outbox(store: repo.Store, actor: Actor, *, status: str = "", limit: int = 50, offset: int = 0) -> Page[OutboxItem]:

@@ -25,7 +25,7 @@ from typing import Any
 
 from hierniet.domain import Label, Reason
 from hierniet.raids.types import Raid, RaidDetector, RaidEvent, RaidKind
-from hierniet.services import alerts, audit, decisions, evidence, undo
+from hierniet.services import alerts, audit, decisions, evidence, raid_holds, undo
 from hierniet.services.actions import ActionStatus, api_actions
 from hierniet.services.auth import Actor, Permission, require
 from hierniet.services.errors import Conflict, InvalidInput, NotFound, ServiceError
@@ -50,23 +50,38 @@ HIDE, HOLD, BLOCK_CORE, EVIDENCE, DISMISS = "hide", "hold", "block_core", "evide
 ACTIONS: tuple[str, ...] = (HIDE, HOLD, BLOCK_CORE, EVIDENCE, DISMISS)
 #: The ones a criticism storm offers: it is answered, not hidden.
 STORM_ACTIONS: tuple[str, ...] = (DISMISS,)
-#: The outbox's to-dos for holding new comments on a post and for lifting that hold again.
+#: The outbox's calls for holding new comments on a post and for lifting that hold again: sent by the worker
+#: where the connector can (Bluesky's threadgate, Mastodon's quote policy), else to-dos for a person.
 HOLD_CALL, RELEASE_CALL = "hold_new_comments", "release_hold"
-#: What a person does on each platform to hold new comments on one post. Bluesky's connector does it itself
-#: (the thread's threadgate); elsewhere no API does it for one post (YouTube's heldForReview acts on comments
-#: already there, Mastodon's quote and reply limits on new posts), so the outbox keeps it as a to-do in these
-#: words.
+#: Mastodon's replies cannot be limited by its API: a to-do beside the quote policy the connector sets.
+HOLD_REPLIES_CALL, RELEASE_REPLIES_CALL = "hold_replies", "release_replies"
+#: The call that lifts what each hold call made.
+RELEASES: Mapping[str, str] = {HOLD_CALL: RELEASE_CALL, HOLD_REPLIES_CALL: RELEASE_REPLIES_CALL}
+#: How each platform's hold is made, and what is left to a person there (the outbox's to-dos carry these words).
+#: YouTube has no API that holds a video's comments, but holds single ones (heldForReview): while the hold is
+#: active each new comment stored on the post is held through the outbox (hierniet.services.raid_holds).
+#: Bluesky's connector gates the thread (threadgate); Mastodon's sets the post's quote policy to nobody
+#: (Mastodon 4.5), but no API limits replies there. Elsewhere no API does it for one post: a to-do.
 HOLD_HOW: Mapping[str, str] = {
-    "youtube": "In YouTube Studio, open the video's comment settings and choose 'Hold all comments for review'.",
-    "bluesky": "Edit the post's interaction settings (threadgate): allow replies only from people you follow or "
-    "mention.",
-    "mastodon": "Edit the post's quote and reply settings: limit who may quote and reply to followers.",
+    "youtube": "Nothing to do by hand: every new comment on the video is held for review (heldForReview) as soon "
+    "as hierniet reads it, until the hold is lifted. To hold comments even before that, also choose 'Hold all "
+    "comments for review' in the video's comment settings in YouTube Studio.",
+    "bluesky": "Nothing to do by hand: the post's interaction settings (threadgate) let only people you follow or "
+    "mention reply.",
+    "mastodon": "Quotes are turned off through the API (the post's quote policy set to nobody). Mastodon cannot "
+    "limit replies to a post: block or mute the accounts that keep replying (Block the core), or delete the post "
+    "and post it again for followers only.",
     "facebook": "Limit who can comment on the post (Meta Business Suite: post settings) or turn its comments off.",
     "instagram": "Limit or turn off comments on the post in the Instagram app (post menu).",
     "x": "Change who can reply to the post to accounts you follow or mention.",
     "tiktok": "Turn comments off or filter all comments for review on the video in TikTok Studio.",
     "linkedin": "Close comments on the post (post menu: 'Who can comment on this post?').",
 }
+#: Mastodon's to-do for replies, which its API cannot limit.
+HOLD_REPLIES_HOW = (
+    "Mastodon cannot limit replies to a post through its API: block or mute the accounts that keep replying, or "
+    "delete the post and post it again for followers only."
+)
 HOLD_HOW_OTHER = "Turn comments off or hold them for review on the post, in the platform's own tools."
 #: Mentions: the people a comment addresses (@handle), as the detector's targets want them (lower case, no @).
 _MENTION = re.compile(r"(?<![\w@])@([A-Za-z0-9_][A-Za-z0-9_.]{1,49})")
@@ -399,6 +414,18 @@ class ActionView:
 
 
 @dataclass(frozen=True, slots=True)
+class HoldView:
+    """A hold on new comments on one channel: how it is made, since when, and the comments it held one by one."""
+
+    channel: str
+    platform: str
+    mode: str  # raid_holds.EACH, PLATFORM or BY_HAND
+    started_at: datetime
+    lifted_at: datetime | None
+    held: list[int]  # the comments it held (mode each)
+
+
+@dataclass(frozen=True, slots=True)
 class RaidDetail:
     raid: RaidSummary
     members: list[MemberView]
@@ -408,6 +435,7 @@ class RaidDetail:
     timeline: list[tuple[datetime, int, int]]
     actions: list[ActionView]
     offers: list[str]  # the moves this person may make on it now
+    holds: list[HoldView] = field(default_factory=list)
 
 
 def require_raids(actor: Actor) -> None:
@@ -473,15 +501,15 @@ def _load(s: Any, actor: Actor, raid_id: int) -> t.Raid:
     return row
 
 
-def offers(actor: Actor, row: t.Raid) -> list[str]:
+def offers(actor: Actor, row: t.Raid, *, holding: bool = False) -> list[str]:
     """The moves a person may make on a raid as it stands: none once dismissed; a storm offers only dismiss;
-    blocking the core takes a lead's right to block."""
+    a post already held is not held twice; blocking the core takes a lead's right to block."""
     if not actor.can(Permission.MANAGE_RAIDS) or row.status == repo_raids.DISMISSED:
         return []
     if row.kind != RaidKind.RAID.value:
         return list(STORM_ACTIONS)
     out = [HIDE]
-    if row.post:
+    if row.post and not holding:
         out.append(HOLD)
     if actor.can(Permission.DECIDE_SEVERE):
         out.append(BLOCK_CORE)
@@ -559,6 +587,21 @@ def raid_detail(store: repo.Store, actor: Actor, raid_id: int, *, undo_window: t
             )
             for a in repo_raids.actions_of(s, raid_id)
         ]
+        hold_rows = repo_raids.holds_of_raid(s, raid_id)
+        held: dict[int, list[int]] = {}
+        for h in repo_raids.held_comments(s, [h.id for h, _ in hold_rows]):
+            held.setdefault(h.hold_id, []).append(h.comment_id)
+        holds = [
+            HoldView(
+                channel=ch.name or ch.external_id,
+                platform=ch.platform,
+                mode=h.mode,
+                started_at=h.started_at,
+                lifted_at=h.lifted_at,
+                held=held.get(h.id, []),
+            )
+            for h, ch in hold_rows
+        ]
         summary = _summary(s, row, [a.external_id for _, a in members])
         return RaidDetail(
             raid=summary,
@@ -581,7 +624,8 @@ def raid_detail(store: repo.Store, actor: Actor, raid_id: int, *, undo_window: t
             clusters=clusters,
             timeline=timeline(comments),
             actions=actions,
-            offers=offers(actor, row),
+            offers=offers(actor, row, holding=any(h.lifted_at is None for h in holds)),
+            holds=holds,
         )
 
 
@@ -631,6 +675,8 @@ class MoveResult:
     queued: list[int] = field(default_factory=list)  # outbox rows the worker sends to the platform
     failed: dict[int, str] = field(default_factory=dict)  # comment -> why the desk refused it
     pack: evidence.EvidencePack | None = None
+    # A hold: the channels where each new comment on the post is held as it comes in (YouTube).
+    holding: list[int] = field(default_factory=list)
 
 
 def _open_for(store: repo.Store, actor: Actor, raid_id: int, action: str) -> t.Raid:
@@ -649,17 +695,21 @@ def _record_move(
     store: repo.Store, actor: Actor, row: t.Raid, action: str, detail: dict[str, Any], now: datetime
 ) -> int:
     with store.transaction() as tx:
-        move = repo_raids.add_action(tx, raid_id=row.id, action=action, user_id=actor.user_id, at=now, detail=detail)
-        audit.record(
-            tx,
-            actor,
-            action=_AUDIT[action],
-            subject_type="raid",
-            subject_id=row.id,
-            organisation_id=row.organisation_id,
-            detail={k: v for k, v in detail.items() if k != "decisions"} | {"move": move.id},
-        )
-        return move.id
+        return _record_move_in(tx, actor, row, action, detail, now)
+
+
+def _record_move_in(tx: Any, actor: Actor, row: t.Raid, action: str, detail: dict[str, Any], now: datetime) -> int:
+    move = repo_raids.add_action(tx, raid_id=row.id, action=action, user_id=actor.user_id, at=now, detail=detail)
+    audit.record(
+        tx,
+        actor,
+        action=_AUDIT[action],
+        subject_type="raid",
+        subject_id=row.id,
+        organisation_id=row.organisation_id,
+        detail={k: v for k, v in detail.items() if k != "decisions"} | {"move": move.id},
+    )
+    return move.id
 
 
 #: The audit action of each move (written out, so the audit page's words are found for each).
@@ -742,9 +792,30 @@ def hold_how(platform: str) -> str:
     return HOLD_HOW.get(platform, HOLD_HOW_OTHER)
 
 
+def _outbox_row(
+    comment: t.Comment, channel: t.Channel, call: str, payload: dict[str, Any], status: str, now: datetime
+) -> dict[str, Any]:
+    return {
+        "comment_id": comment.id,
+        "channel_id": channel.id,
+        "decision_id": None,
+        "recommendation_id": None,
+        "action": call,
+        "payload": payload,
+        "status": status,
+        "attempts": 0,
+        "last_error": None,
+        "not_before": now,
+        "created_at": now,
+        "updated_at": now,
+    }
+
+
 def hold_post(store: repo.Store, actor: Actor, raid_id: int, *, now: datetime | None = None) -> MoveResult:
-    """Hold new comments on the raid's post: one outbox call per channel the raid came through, sent by the
-    worker where the connector can (Bluesky's threadgate), else a to-do saying what to do there ("manual")."""
+    """Hold new comments on the raid's post, on each channel the raid came through: on YouTube every new comment
+    stored on the post is held for review as it comes in (hierniet.services.raid_holds); on Bluesky and Mastodon
+    one outbox call the worker sends (Bluesky's threadgate; Mastodon's quote policy, with a to-do for replies,
+    which no API limits); elsewhere a to-do saying what to do there ("manual")."""
     require_raids(actor)
     now = now or utcnow()
     row = _open_for(store, actor, raid_id, HOLD)
@@ -752,42 +823,70 @@ def hold_post(store: repo.Store, actor: Actor, raid_id: int, *, now: datetime | 
         raise Conflict(f"raid {raid_id} targets a person across posts: there is no one post to hold")
     with store.session() as s:
         rows = repo_raids.comments_of(s, raid_id)
+        held = any(h.lifted_at is None for h, _ch in repo_raids.holds_of_raid(s, raid_id))
+    if held:
+        raise Conflict(f"new comments on the post of raid {raid_id} are held already: undo that hold to lift it")
     first: dict[int, tuple[t.Comment, t.Channel]] = {}
     for _rc, c, ch in rows:
         if c.thread_external_id == row.post:
             first.setdefault(ch.id, (c, ch))
     made: list[int] = []
     by_hand: list[int] = []
+    holding: list[int] = []
     with store.transaction() as tx:
+        modes: dict[int, str] = {}
         for comment, channel in first.values():
+            payload = {"post": row.post, "raid": raid_id, "how": hold_how(channel.platform)}
             can = api_actions(channel.platform) or frozenset()
-            ids = repo.insert_rows(
-                tx,
-                t.QueuedAction,
-                [
-                    {
-                        "comment_id": comment.id,
-                        "channel_id": channel.id,
-                        "decision_id": None,
-                        "recommendation_id": None,
-                        "action": HOLD_CALL,
-                        "payload": {"post": row.post, "raid": raid_id, "how": hold_how(channel.platform)},
-                        "status": ActionStatus.QUEUED if HOLD_CALL in can else ActionStatus.MANUAL,
-                        "attempts": 0,
-                        "last_error": None,
-                        "not_before": now,
-                        "created_at": now,
-                        "updated_at": now,
-                    }
-                ],
-            )
-            made += ids
-            if HOLD_CALL not in can:
+            if channel.platform in raid_holds.HOLD_EACH:
+                modes[channel.id] = raid_holds.EACH
+                holding.append(channel.id)
+                continue
+            if HOLD_CALL in can:
+                modes[channel.id] = raid_holds.PLATFORM
+                made += repo.insert_rows(
+                    tx, t.QueuedAction, [_outbox_row(comment, channel, HOLD_CALL, payload, ActionStatus.QUEUED, now)]
+                )
+            else:
+                modes[channel.id] = raid_holds.BY_HAND
+                ids = repo.insert_rows(
+                    tx, t.QueuedAction, [_outbox_row(comment, channel, HOLD_CALL, payload, ActionStatus.MANUAL, now)]
+                )
+                made += ids
                 by_hand += ids
-    detail = {"outbox": made, "post": row.post, "platforms": sorted({ch.platform for _, ch in first.values()})}
-    move = _record_move(store, actor, row, HOLD, detail, now)
+            if channel.platform == "mastodon":
+                # What the quote policy leaves open: replies, which no Mastodon API limits.
+                todo = {**payload, "how": HOLD_REPLIES_HOW}
+                ids = repo.insert_rows(
+                    tx,
+                    t.QueuedAction,
+                    [_outbox_row(comment, channel, HOLD_REPLIES_CALL, todo, ActionStatus.MANUAL, now)],
+                )
+                made += ids
+                by_hand += ids
+        detail = {
+            "outbox": made,
+            "post": row.post,
+            "platforms": sorted({ch.platform for _, ch in first.values()}),
+            "holding": holding,
+        }
+        move = _record_move_in(tx, actor, row, HOLD, detail, now)
+        repo_raids.add_holds(
+            tx,
+            [
+                {
+                    "raid_id": raid_id,
+                    "action_id": move,
+                    "channel_id": channel.id,
+                    "post": row.post,
+                    "mode": modes[channel.id],
+                    "started_at": now,
+                }
+                for _c, channel in first.values()
+            ],
+        )
     sent = [i for i in made if i not in by_hand]
-    return MoveResult(move, HOLD, [c.id for c, _ in first.values()], [], to_do=by_hand, queued=sent)
+    return MoveResult(move, HOLD, [c.id for c, _ in first.values()], [], to_do=by_hand, queued=sent, holding=holding)
 
 
 def evidence_pack(
@@ -887,32 +986,10 @@ def undo_move(
             undone.append(comment_id)
     with store.transaction() as tx:
         if move.action == HOLD:
-            for queued in tx.query(t.QueuedAction).filter(t.QueuedAction.id.in_(move.detail.get("outbox") or [])):
-                if queued.status in (ActionStatus.QUEUED, ActionStatus.MANUAL) and queued.sent_at is None:
-                    repo.set_action_status(tx, [queued.id], ActionStatus.CANCELLED)
-                    undone.append(queued.id)
-                elif queued.status == ActionStatus.DONE:
-                    channel = tx.get(t.Channel, queued.channel_id)
-                    can = api_actions(channel.platform if channel else None) or frozenset()
-                    ids = repo.insert_rows(
-                        tx,
-                        t.QueuedAction,
-                        [
-                            {
-                                "comment_id": queued.comment_id,
-                                "channel_id": queued.channel_id,
-                                "action": RELEASE_CALL,
-                                "payload": {**(queued.payload or {}), "how": "Lift the hold on new comments."},
-                                "status": ActionStatus.QUEUED if RELEASE_CALL in can else ActionStatus.MANUAL,
-                                "attempts": 0,
-                                "not_before": now,
-                                "created_at": now,
-                                "updated_at": now,
-                            }
-                        ],
-                    )
-                    # Lifted by the worker where the connector can (taken back), else a to-do for a person.
-                    (undone if RELEASE_CALL in can else to_do).extend(ids)
+            lifted = _lift_hold(tx, actor, move, now)
+            undone += lifted.released
+            to_do += lifted.to_do
+            kept.update(lifted.kept)
         if move.action == DISMISS:
             previous = str(move.detail.get("previous") or repo_raids.OPEN)
             repo_raids.set_status(tx, raid_id, previous, now)
@@ -927,6 +1004,55 @@ def undo_move(
             detail={"move": action_id, "kind": move.action, "undone": undone, "kept": sorted(kept), "to_do": to_do},
         )
     return UndoMoveResult(action_id, undone, kept, to_do)
+
+
+@dataclass(slots=True)
+class _Lifted:
+    released: list[int] = field(default_factory=list)
+    to_do: list[int] = field(default_factory=list)
+    kept: dict[int, str] = field(default_factory=dict)
+
+
+def _lift_hold(tx: Any, actor: Actor, move: t.RaidAction, now: datetime) -> _Lifted:
+    """Take a hold back: its outbox calls not carried out yet are cancelled; one carried out is lifted (by the
+    worker where the connector can, else as a to-do); the comments held one by one (YouTube) are released,
+    except those a person decided on since (raid_holds.release)."""
+    out = _Lifted()
+    for queued in tx.query(t.QueuedAction).filter(t.QueuedAction.id.in_(move.detail.get("outbox") or [])):
+        if queued.status in (ActionStatus.QUEUED, ActionStatus.MANUAL) and queued.sent_at is None:
+            repo.set_action_status(tx, [queued.id], ActionStatus.CANCELLED)
+            out.released.append(queued.id)
+        elif queued.status == ActionStatus.DONE:
+            channel = tx.get(t.Channel, queued.channel_id)
+            can = api_actions(channel.platform if channel else None) or frozenset()
+            call = RELEASES.get(queued.action, RELEASE_CALL)
+            payload = {**(queued.payload or {}), "how": "Lift the hold on new comments.", "reverses": queued.id}
+            if queued.platform_ref:
+                # What the hold changed, for its lift to put back (Mastodon: the quote policy it replaced).
+                payload["platform_ref"] = queued.platform_ref
+            ids = repo.insert_rows(
+                tx,
+                t.QueuedAction,
+                [
+                    {
+                        "comment_id": queued.comment_id,
+                        "channel_id": queued.channel_id,
+                        "action": call,
+                        "payload": payload,
+                        "status": ActionStatus.QUEUED if call in can else ActionStatus.MANUAL,
+                        "attempts": 0,
+                        "not_before": now,
+                        "created_at": now,
+                        "updated_at": now,
+                    }
+                ],
+            )
+            # Lifted by the worker where the connector can (taken back), else a to-do for a person.
+            (out.released if call in can else out.to_do).extend(ids)
+    released = raid_holds.release(tx, repo_raids.holds_of_move(tx, move.id), actor.user_id, now)
+    out.released += released.released
+    out.kept.update(released.kept)
+    return out
 
 
 def organisation_of(store: repo.Store, slug_or_id: str) -> int:

@@ -22,6 +22,7 @@ from sqlalchemy import (
     MetaData,
     Select,
     and_,
+    bindparam,
     case,
     exists,
     func,
@@ -78,6 +79,13 @@ class Store:
         # (re-entrant, so a unit of work that opens another in the same thread does not wait on itself).
         # Other processes (a CLI import beside the server) still meet SQLite's busy timeout.
         self._writer = threading.RLock() if engine.dialect.name == "sqlite" else None
+        # Bumped by every change to a channel made through this store: what this process keeps of its channels
+        # (the webhooks' ChannelCache) is read again after one.
+        self.channels_generation = 0
+
+    def channels_changed(self) -> None:
+        """Say that a channel changed (connected, disconnected, edited): kept copies of channels are stale."""
+        self.channels_generation += 1
 
     @contextmanager
     def session(self) -> Iterator[Session]:
@@ -419,6 +427,52 @@ def ids_by_comment(session: Session, model: type[Any], comment_ids: Sequence[int
     return found
 
 
+def latest_versions(session: Session, comment_ids: Sequence[int]) -> dict[int, int]:
+    """The latest verdict version per comment id (comments without a verdict left out)."""
+    found: dict[int, int] = {}
+    for chunk in _chunks(sorted(set(comment_ids))):
+        stmt = (
+            select(Verdict.comment_id, func.max(Verdict.version))
+            .where(Verdict.comment_id.in_(chunk))
+            .group_by(Verdict.comment_id)
+        )
+        found.update({int(cid): int(version) for cid, version in session.execute(stmt)})
+    return found
+
+
+def verdict_ids(session: Session, keys: Sequence[tuple[int, int]]) -> dict[tuple[int, int], int]:
+    """Verdict row ids by (comment id, version): what a bulk insert wrote, read back by its key."""
+    wanted = set(keys)
+    found: dict[tuple[int, int], int] = {}
+    for chunk in _chunks(sorted({cid for cid, _ in wanted})):
+        stmt = select(Verdict.id, Verdict.comment_id, Verdict.version).where(Verdict.comment_id.in_(chunk))
+        for row_id, cid, version in session.execute(stmt):
+            if (cid, version) in wanted:
+                found[(int(cid), int(version))] = int(row_id)
+    return found
+
+
+def insert_and_read_verdicts(session: Session, rows: Sequence[Mapping[str, Any]]) -> list[int]:
+    """Insert verdict rows in one executemany; their ids in the order of `rows`, read back by (comment, version)
+    (an ordered RETURNING goes row by row on SQLite)."""
+    insert_many(session, Verdict, rows)
+    ids = verdict_ids(session, [(int(r["comment_id"]), int(r["version"])) for r in rows])
+    return [ids[(int(r["comment_id"]), int(r["version"]))] for r in rows]
+
+
+def recommendation_ids(session: Session, verdict_ids: Sequence[int]) -> dict[int, int]:
+    """The newest recommendation row id per verdict id."""
+    found: dict[int, int] = {}
+    for chunk in _chunks(sorted(set(verdict_ids))):
+        stmt = (
+            select(Recommendation.verdict_id, func.max(Recommendation.id))
+            .where(Recommendation.verdict_id.in_(chunk))
+            .group_by(Recommendation.verdict_id)
+        )
+        found.update({int(vid): int(rid) for vid, rid in session.execute(stmt)})
+    return found
+
+
 def get_comment(session: Session, comment_id: int) -> tuple[Comment, Channel, Author | None] | None:
     stmt = (
         select(Comment, Channel, Author)
@@ -430,9 +484,9 @@ def get_comment(session: Session, comment_id: int) -> tuple[Comment, Channel, Au
     return (row[0], row[1], row[2]) if row else None
 
 
-def set_comment_state(session: Session, comment_id: int, **state: Any) -> None:
-    """Rewrite the comment's projection (status, step, labels, ...); the history tables keep the past."""
-    allowed = {
+#: The fields of a comment's projection that its state may set.
+_STATE_FIELDS = frozenset(
+    {
         "status",
         "verdict_version",
         "language",
@@ -444,10 +498,29 @@ def set_comment_state(session: Session, comment_id: int, **state: Any) -> None:
         "decided_step",
         "edited_after_decision",
     }
-    unknown = set(state) - allowed
+)
+
+
+def set_comment_state(session: Session, comment_id: int, **state: Any) -> None:
+    """Rewrite the comment's projection (status, step, labels, ...); the history tables keep the past."""
+    unknown = set(state) - _STATE_FIELDS
     if unknown:
         raise ValueError(f"not part of a comment's state: {', '.join(sorted(unknown))}")
     session.execute(update(Comment).where(Comment.id == comment_id).values(**state))
+
+
+def set_comment_states(session: Session, states: Sequence[tuple[int, Mapping[str, Any]]]) -> None:
+    """`set_comment_state` for many comments: one executemany per set of fields (a batch has two or three)."""
+    by_fields: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+    for comment_id, state in states:
+        unknown = set(state) - _STATE_FIELDS
+        if unknown:
+            raise ValueError(f"not part of a comment's state: {', '.join(sorted(unknown))}")
+        by_fields.setdefault(tuple(sorted(state)), []).append({"_comment_id": comment_id, **state})
+    table: Any = Comment.__table__  # the Core table: Comment's mapper would make this an ORM bulk update
+    for rows in by_fields.values():
+        # The SET clause comes from the parameters' keys, each bound with its column's type (JSON for labels).
+        session.execute(update(table).where(table.c.id == bindparam("_comment_id")), rows)
 
 
 @dataclass(frozen=True, slots=True)
@@ -1066,6 +1139,16 @@ def actions_for_comment(session: Session, comment_id: int) -> list[QueuedAction]
     return list(session.scalars(stmt))
 
 
+def actions_for_comments(session: Session, comment_ids: Sequence[int]) -> dict[int, list[QueuedAction]]:
+    """`actions_for_comment` for many comments in one read: each comment's calls, oldest first."""
+    found: dict[int, list[QueuedAction]] = {cid: [] for cid in comment_ids}
+    for chunk in _chunks(sorted(set(comment_ids))):
+        stmt = select(QueuedAction).where(QueuedAction.comment_id.in_(chunk)).order_by(QueuedAction.id)
+        for action in session.scalars(stmt):
+            found[action.comment_id].append(action)
+    return found
+
+
 def cancel_actions(session: Session, action_ids: Sequence[int], reason: str, *, now: datetime) -> None:
     """Cancel queued actions (or to-dos for a person) before they are carried out, saying why."""
     if action_ids:
@@ -1086,9 +1169,7 @@ def set_action_status(session: Session, action_ids: Sequence[int], status: str) 
 # --- users and tokens ----------------------------------------------------------------------------------
 
 
-def add_user(
-    session: Session, *, name: str, role: str, organisation_id: int | None, email: str | None = None
-) -> User:
+def add_user(session: Session, *, name: str, role: str, organisation_id: int | None, email: str | None = None) -> User:
     row = User(name=name, role=role, organisation_id=organisation_id, email=email, active=True, created_at=utcnow())
     session.add(row)
     session.flush()
@@ -1144,6 +1225,27 @@ def revoke_token(session: Session, token_id: int) -> None:
 
 
 # --- audit log -----------------------------------------------------------------------------------------
+
+
+def append_audits(session: Session, entries: Sequence[Mapping[str, Any]]) -> None:
+    """Many audit entries in one executemany (keys as `append_audit`'s arguments; `at` defaults to now)."""
+    insert_many(
+        session,
+        AuditEntry,
+        [
+            {
+                "at": e.get("at") or utcnow(),
+                "user_id": e["user_id"],
+                "actor": e["actor"],
+                "action": e["action"],
+                "subject_type": e["subject_type"],
+                "subject_id": str(e["subject_id"]) if e.get("subject_id") is not None else None,
+                "organisation_id": e.get("organisation_id"),
+                "detail": dict(e.get("detail") or {}),
+            }
+            for e in entries
+        ],
+    )
 
 
 def append_audit(

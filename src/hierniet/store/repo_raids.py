@@ -17,10 +17,13 @@ from hierniet.store.tables import (
     Channel,
     Comment,
     Decision,
+    QueuedAction,
     Raid,
     RaidAction,
     RaidComment,
     RaidDetectorState,
+    RaidHeldComment,
+    RaidHold,
     RaidMember,
 )
 
@@ -305,3 +308,94 @@ def mark_undone(session: Session, action_id: int, user_id: int | None, now: date
         .values(undone_at=now, undone_by=user_id)
     )
     return int(getattr(result, "rowcount", 0) or 0) == 1
+
+
+# --- holds on new comments (0022) -----------------------------------------------------------------------------
+
+
+def add_holds(session: Session, rows: Sequence[Mapping[str, Any]]) -> list[RaidHold]:
+    holds = [RaidHold(**row) for row in rows]
+    session.add_all(holds)
+    session.flush()
+    return holds
+
+
+def active_holds(
+    session: Session, channel_posts: Iterable[tuple[int, str]], mode: str
+) -> dict[tuple[int, str], RaidHold]:
+    """The active holds of `mode` on these (channel, post) pairs; the earliest when several raids hold one post."""
+    wanted = set(channel_posts)
+    if not wanted:
+        return {}
+    stmt = (
+        select(RaidHold)
+        .where(
+            RaidHold.lifted_at.is_(None),
+            RaidHold.mode == mode,
+            RaidHold.channel_id.in_({c for c, _ in wanted}),
+            RaidHold.post.in_({p for _, p in wanted}),
+        )
+        .order_by(RaidHold.id)
+    )
+    found: dict[tuple[int, str], RaidHold] = {}
+    for hold in session.scalars(stmt):
+        key = (hold.channel_id, hold.post)
+        if key in wanted:
+            found.setdefault(key, hold)
+    return found
+
+
+def holds_of_move(session: Session, action_id: int) -> list[RaidHold]:
+    return list(session.scalars(select(RaidHold).where(RaidHold.action_id == action_id).order_by(RaidHold.id)))
+
+
+def holds_of_raid(session: Session, raid_id: int) -> list[tuple[RaidHold, Channel]]:
+    stmt = (
+        select(RaidHold, Channel)
+        .join(Channel, Channel.id == RaidHold.channel_id)
+        .where(RaidHold.raid_id == raid_id)
+        .order_by(RaidHold.id)
+    )
+    return [(h, c) for h, c in session.execute(stmt)]
+
+
+def machine_calls(session: Session, comment_ids: Sequence[int], actions: set[str]) -> dict[int, int]:
+    """comment -> the id of its latest outbox call among `actions` that neither a recommendation nor a decision
+    made (a raid hold's)."""
+    if not comment_ids:
+        return {}
+    stmt = (
+        select(QueuedAction.comment_id, func.max(QueuedAction.id))
+        .where(
+            QueuedAction.comment_id.in_(comment_ids),
+            QueuedAction.action.in_(actions),
+            QueuedAction.recommendation_id.is_(None),
+            QueuedAction.decision_id.is_(None),
+        )
+        .group_by(QueuedAction.comment_id)
+    )
+    return {int(c): int(i) for c, i in session.execute(stmt)}
+
+
+def held_comments(session: Session, hold_ids: Sequence[int]) -> list[RaidHeldComment]:
+    if not hold_ids:
+        return []
+    stmt = select(RaidHeldComment).where(RaidHeldComment.hold_id.in_(hold_ids)).order_by(RaidHeldComment.comment_id)
+    return list(session.scalars(stmt))
+
+
+def decided_since(session: Session, held: Mapping[int, datetime]) -> set[int]:
+    """The comments (of comment -> held at) on which a person recorded a decision since they were held."""
+    if not held:
+        return set()
+    stmt = select(Decision.comment_id, Decision.created_at).where(Decision.comment_id.in_(list(held)))
+    return {c for c, at in session.execute(stmt) if c is not None and _aware(at) >= _aware(held[c])}
+
+
+def lift_holds(session: Session, hold_ids: Sequence[int], user_id: int | None, now: datetime) -> None:
+    if hold_ids:
+        session.execute(
+            update(RaidHold)
+            .where(RaidHold.id.in_(hold_ids), RaidHold.lifted_at.is_(None))
+            .values(lifted_at=now, lifted_by=user_id)
+        )

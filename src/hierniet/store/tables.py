@@ -26,6 +26,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
     text,
 )
 from sqlalchemy.dialects.postgresql import JSONB
@@ -259,6 +260,51 @@ class CommentCount(Base):
     # The comment's labels as JSON text (a list, as in comments.labels).
     labels: Mapped[str] = mapped_column(Text)
     n: Mapped[int] = mapped_column(Integer)
+
+
+class InsightCount(Base):
+    """The comments of each channel counted by what the insight figures group them by (0021), kept by PostgreSQL
+    triggers on `comments` and `decisions` as `comment_counts` is: kind 'h' per UTC hour of posting (`n`, and
+    `acting`: with a severity above none); 'b' per UTC day, platform, language and status; 'o' per UTC day,
+    labels, status, a person's step and the recommended step; 'k' the decisions on the comments of a UTC day by
+    kind and reports; 'a' the comments the policy handled alone by their latest recommendation's reports; 'd'
+    the decided comments of a UTC day by their delay to the first person's decision
+    (`seconds`, with how many share it). The triggers only append (+k or -k per statement and group); the sum
+    over a group's rows is the count; the worker folds them now and then (repo_insight.compact). SQLite has the
+    table but no triggers: its figures are read from the comments."""
+
+    __tablename__ = "insight_counts"
+    __table_args__ = (
+        Index("ix_insight_counts_kind_channel_at", "kind", "channel_id", "at"),
+        # The rows the triggers appended since the last fold: what the next fold reads.
+        Index(
+            "ix_insight_counts_appended",
+            "kind",
+            "channel_id",
+            "at",
+            postgresql_where=text("NOT folded"),
+            sqlite_where=text("NOT folded"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer(), "sqlite"), primary_key=True)
+    # No foreign key, as in comment_counts: a key would make every counted statement look the channel up again.
+    channel_id: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(1))
+    at: Mapped[datetime] = mapped_column()  # the UTC hour ('h') or day ('b', 'o')
+    platform: Mapped[str | None] = mapped_column(String(20))
+    language: Mapped[str | None] = mapped_column(String(8))
+    status: Mapped[str | None] = mapped_column(String(16))
+    labels: Mapped[str | None] = mapped_column(Text)  # JSON text of the list, as comments.labels::text
+    decided_step: Mapped[str | None] = mapped_column(String(16))
+    step: Mapped[str | None] = mapped_column(String(16))
+    decision: Mapped[str | None] = mapped_column(String(16))  # 'k': a decision's kind
+    reports: Mapped[str | None] = mapped_column(Text)  # 'k', 'a': the reports as JSON text
+    seconds: Mapped[float | None] = mapped_column(Float)  # 'd': from arrival to the first person's decision
+    n: Mapped[int] = mapped_column(Integer)
+    acting: Mapped[int] = mapped_column(Integer)
+    # True on the rows a fold wrote (and the migration's first count); the triggers' rows are False.
+    folded: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class Verdict(Base):
@@ -714,6 +760,41 @@ class RaidAction(Base):
     detail: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
     undone_at: Mapped[datetime | None] = mapped_column()
     undone_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+
+class RaidHold(Base):
+    """A raid's hold on new comments on its post, per channel (0022): made by the "hold" move, lifted by its undo.
+
+    `mode` says who holds: `each` (YouTube: no API holds a video's comments, so ingestion puts every new comment
+    stored on the post in heldForReview through the outbox, hierniet.services.raid_holds), `platform` (one call
+    through the outbox: Bluesky's threadgate, Mastodon's quote policy) or `by_hand` (a to-do for a person).
+    While `lifted_at` is NULL the hold is active.
+    """
+
+    __tablename__ = "raid_holds"
+    __table_args__ = (Index("ix_raid_holds_channel_post", "channel_id", "post"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    raid_id: Mapped[int] = mapped_column(ForeignKey("raids.id"), index=True)
+    action_id: Mapped[int] = mapped_column(ForeignKey("raid_actions.id"), index=True)
+    channel_id: Mapped[int] = mapped_column(ForeignKey("channels.id"))
+    post: Mapped[str] = mapped_column(String(200))
+    mode: Mapped[str] = mapped_column(String(16))
+    started_at: Mapped[datetime] = mapped_column(default=utcnow)
+    lifted_at: Mapped[datetime | None] = mapped_column()
+    lifted_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+
+class RaidHeldComment(Base):
+    """A new comment a hold of mode `each` held on the platform, with the outbox call that holds it (so lifting
+    the hold releases exactly the comments the hold put there)."""
+
+    __tablename__ = "raid_held_comments"
+
+    hold_id: Mapped[int] = mapped_column(ForeignKey("raid_holds.id"), primary_key=True)
+    comment_id: Mapped[int] = mapped_column(ForeignKey("comments.id"), primary_key=True, index=True)
+    queued_action_id: Mapped[int] = mapped_column(ForeignKey("queued_actions.id"))
+    held_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class RaidDetectorState(Base):

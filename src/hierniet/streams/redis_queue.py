@@ -24,6 +24,11 @@ log = logging.getLogger("hierniet.streams")
 GROUP = "triage"
 #: Deliveries beyond max_failures an entry may have (workers killed while holding it) before it is set aside.
 _CRASHES_ALLOWED = 2
+#: A timeout on every call: a Redis that hangs must fail the request (503, the platform retries), not hold a
+#: web worker forever. Reads block for at most a few seconds, well inside it.
+_TIMEOUTS: dict[str, Any] = {"socket_timeout": 30, "socket_connect_timeout": 5}
+#: Connections a web process's event loop appends to the stream over (AsyncStreamAppend).
+_ASYNC_CONNECTIONS = 16
 #: Trim at most this often (seconds): XTRIM walks the stream's radix tree, cheap but not free.
 _TRIM_EVERY_S = 5.0
 
@@ -51,13 +56,13 @@ class RedisStreamQueue(IngestQueue):
         # Made by the first consumer call, not here: a web process only appends (XADD makes the stream), and
         # the group, made from the stream's start, still reads what was appended before it existed.
         self._group_ready = False
+        self.url: str | None = None  # the address, when made by from_url
 
     @classmethod
     def from_url(cls, url: str, key: str = "hierniet:ingest", **kwargs: Any) -> RedisStreamQueue:
-        # A timeout on every call: a Redis that hangs must fail the request (503, the platform retries), not
-        # hold a web worker forever. Reads block for at most a few seconds, well inside it.
-        client = redis.Redis.from_url(url, socket_timeout=30, socket_connect_timeout=5)
-        return cls(client, key, **kwargs)
+        queue = cls(redis.Redis.from_url(url, **_TIMEOUTS), key, **kwargs)
+        queue.url = url
+        return queue
 
     def _ensure_group(self) -> None:
         if self._group_ready:
@@ -73,6 +78,11 @@ class RedisStreamQueue(IngestQueue):
     def add(self, event: RawEvent) -> str:
         entry_id = self.client.xadd(self.key, {"event": event.encode()})
         return _text(entry_id)
+
+    def appender(self) -> AsyncStreamAppend | None:
+        """The same stream for a web process's event loop (redis.asyncio): append without a worker thread.
+        None for a queue made from a client rather than an address."""
+        return AsyncStreamAppend(self.url, self.key) if self.url else None
 
     def read(self, consumer: str, count: int, block_s: float) -> list[Delivery]:
         self._ensure_group()
@@ -229,6 +239,42 @@ class RedisStreamQueue(IngestQueue):
 
     def close(self) -> None:
         self.client.close()
+
+
+class AsyncStreamAppend:
+    """XADD from an event loop. Its connections belong to the loop that made them: one client per running
+    loop (a web process has one; tests start a loop per client)."""
+
+    def __init__(self, url: str, key: str) -> None:
+        self.url = url
+        self.key = key
+        self._client: Any = None
+        self._loop: Any = None
+
+    def _for_loop(self) -> Any:
+        import asyncio
+
+        import redis.asyncio
+
+        loop = asyncio.get_running_loop()
+        if self._client is None or self._loop is not loop:
+            # A bounded pool that waits for a free connection: a burst of hundreds of calls at once shares a few
+            # connections (an XADD takes well under a millisecond) instead of failing with "Too many
+            # connections" past redis-py's default pool size, or opening one socket per call.
+            pool = redis.asyncio.BlockingConnectionPool.from_url(
+                self.url, max_connections=_ASYNC_CONNECTIONS, timeout=_TIMEOUTS["socket_timeout"], **_TIMEOUTS
+            )
+            self._client = redis.asyncio.Redis(connection_pool=pool)
+            self._loop = loop
+        return self._client
+
+    async def add(self, event: RawEvent) -> str:
+        return _text(await self._for_loop().xadd(self.key, {"event": event.encode()}))
+
+    async def aclose(self) -> None:
+        client, self._client = self._client, None
+        if client is not None:
+            await client.aclose(close_connection_pool=True)
 
 
 def _text(value: Any) -> str:

@@ -18,8 +18,11 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
+import anyio.to_thread
+
+from hierniet import metrics
 from hierniet.connectors import base
 from hierniet.services import connections
 from hierniet.services.auth import Actor, Role
@@ -328,6 +331,8 @@ class IngestLoop:
             deliveries = self.queue.read(self.consumer, self.batch, self.block_s)
         if not deliveries:
             return 0
+        started = time.perf_counter()
+        dead_before, failed_before = self.report.dead, self.report.failed
         with _Heartbeat(self.queue, self.consumer, [d.entry_id for d in deliveries]):
             outcome = process(self.store, self.settings, self.triage, deliveries)
         answered: list[str] = []
@@ -345,6 +350,13 @@ class IngestLoop:
         self.report.batches += 1
         self.report.done += len(outcome.done)
         self.report.failed += len(outcome.failed)
+        # For the worker's /metrics (hierniet worker --metrics-port): batch latency and outcomes.
+        metrics.observe_batch(
+            time.perf_counter() - started,
+            done=len(outcome.done),
+            failed=self.report.failed - failed_before,
+            dead=self.report.dead - dead_before,
+        )
         return len(deliveries)
 
 
@@ -480,30 +492,84 @@ def receive(
     *,
     now: datetime | None = None,
     http: Any = None,
+    channels: connections.ChannelCache | None = None,
 ) -> WebhookAnswer:
-    """One webhook call: checked here, then queued (Redis: answered at once) or stored (in-process)."""
+    """One webhook call: checked here, then queued (Redis: answered at once) or stored (in-process).
+
+    Queued, the call reads no database when `channels` holds its channel: the replay guard is the ingest
+    worker's (`process` drops a call stored before), and a redelivery is answered `queued` like the first."""
     when = now or utcnow()
-    checked = connections.check_webhook(store, settings, platform, channel_id, request, http=http)
+    queued = not isinstance(sink, InProcessIngest)
+    checked = connections.check_webhook(
+        store, settings, platform, channel_id, request, http=http, channels=channels, replay_guard=not queued
+    )
     if isinstance(checked, WebhookAnswer):
         return checked
-    result = checked.result
     event = RawEvent(WEBHOOK, platform, channel_id, when, request=request)
     if isinstance(sink, InProcessIngest):
         return sink.submit(event)
-    if not result.comments and not result.removed:
-        # Nothing to queue (only events the connector ignores): remembered now, as before.
-        connections.finish_webhook(store, checked, when)
-        return WebhookAnswer(200, EntryOutcome(ignored=len(result.ignored)).body())
+    if not _to_queue(checked):
+        return _remember_ignored(store, checked, when)
     try:
         sink.add(event)
     except Exception as exc:  # Redis is down: the platform retries on 5xx, nothing is lost
-        log.warning("could not queue a webhook call: %s", exc)
-        return WebhookAnswer(503, {"error": f"could not queue the comments now ({type(exc).__name__}); retry"})
+        return _not_queued(exc)
+    return _queued(checked)
+
+
+class AsyncAppend(Protocol):
+    """Appends an event to the ingest stream without blocking the web process's event loop."""
+
+    async def add(self, event: RawEvent) -> str: ...
+
+
+async def receive_queued(
+    store: repo.Store,
+    channels: connections.ChannelCache,
+    stream: AsyncAppend,
+    platform: str,
+    channel_id: int,
+    request: base.WebhookRequest,
+    *,
+    now: datetime | None = None,
+) -> WebhookAnswer:
+    """`receive` with Redis, in the event loop: the signature checked on the raw bytes (CPU only), the raw call
+    appended to the stream, the answer. A worker thread is used only to read a channel not kept yet, or to
+    remember a call that carries nothing to queue: at hundreds of calls a second, the hand-over to the thread
+    pool cost more than the check."""
+    when = now or utcnow()
+    opened = channels.cached(channel_id)
+    if opened is None:
+        opened = await anyio.to_thread.run_sync(channels.load, channel_id)
+    checked = connections.check_opened(opened, platform, channel_id, request)
+    if isinstance(checked, WebhookAnswer):
+        return checked
+    if not _to_queue(checked):
+        return await anyio.to_thread.run_sync(_remember_ignored, store, checked, when)
+    try:
+        await stream.add(RawEvent(WEBHOOK, platform, channel_id, when, request=request))
+    except Exception as exc:  # Redis is down: the platform retries on 5xx, nothing is lost
+        return _not_queued(exc)
+    return _queued(checked)
+
+
+def _to_queue(checked: CheckedWebhook) -> bool:
+    return bool(checked.result.comments or checked.result.removed)
+
+
+def _remember_ignored(store: repo.Store, checked: CheckedWebhook, when: datetime) -> WebhookAnswer:
+    # Nothing to queue (only events the connector ignores): remembered now, as before.
+    connections.finish_webhook(store, checked, when)
+    return WebhookAnswer(200, EntryOutcome(ignored=len(checked.result.ignored)).body())
+
+
+def _not_queued(exc: Exception) -> WebhookAnswer:
+    log.warning("could not queue a webhook call: %s", exc)
+    return WebhookAnswer(503, {"error": f"could not queue the comments now ({type(exc).__name__}); retry"})
+
+
+def _queued(checked: CheckedWebhook) -> WebhookAnswer:
+    result = checked.result
     return WebhookAnswer(
-        200,
-        {
-            "queued": len(result.comments),
-            "removed": len(result.removed),
-            "ignored": len(result.ignored),
-        },
+        200, {"queued": len(result.comments), "removed": len(result.removed), "ignored": len(result.ignored)}
     )

@@ -73,8 +73,9 @@ def run_consumer(
             log.warning("could not remove the consumer %s from the group", loop.consumer, exc_info=True)
 
 
-def _child(batch: int) -> None:
-    """A consumer process of `--concurrency N`: its own settings, store, queue and model."""
+def _child(batch: int, metrics_at: tuple[str, int] | None = None) -> None:
+    """A consumer process of `--concurrency N`: its own settings, store, queue and model (and, with
+    `metrics_at`, its own /metrics: its batches' latency and outcomes)."""
     from hierniet.store.db import make_engine
     from hierniet.triage.pipeline import load_triage
 
@@ -85,24 +86,37 @@ def _child(batch: int) -> None:
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     signal.signal(signal.SIGINT, lambda *_: stop.set())
     model = load_triage(settings.model_dir)
+    server = None
+    if metrics_at is not None:
+        from hierniet import metrics
+
+        token = settings.metrics_token.get_secret_value() if settings.metrics_token else ""
+        server = metrics.serve(metrics_at[0], metrics_at[1], token, None)
     try:
         report = run_consumer(store, settings, queue, lambda: model, batch=batch, stop=stop)
         log.info(
             "ingest consumer %s stopped: %d entries stored, %d failed", consumer_name(), report.done, report.failed
         )
     finally:
+        if server is not None:
+            server.shutdown()
+            server.server_close()
         queue.close()
         store.dispose()
 
 
-def run_processes(concurrency: int, batch: int, stop: threading.Event) -> int:
-    """N consumer processes; returns once all have stopped (after `stop`): the count that exited non-zero."""
+def run_processes(
+    concurrency: int, batch: int, stop: threading.Event, *, metrics: tuple[str, int] | None = None
+) -> int:
+    """N consumer processes; returns once all have stopped (after `stop`): the count that exited non-zero.
+    `metrics` (host, port): consumer i (1 to N) serves its /metrics on port + i."""
     # spawn, not fork: each child loads its own model and opens its own connections, and a fork of a process
     # with threads (the parent's signal handling, a pool) can deadlock.
     context = multiprocessing.get_context("spawn")
     children: list[Any] = []
-    for _ in range(concurrency):
-        child = context.Process(target=_child, args=(batch,), name="hn-ingest", daemon=False)
+    for i in range(1, concurrency + 1):
+        at = (metrics[0], metrics[1] + i) if metrics is not None else None
+        child = context.Process(target=_child, args=(batch, at), name="hn-ingest", daemon=False)
         child.start()
         children.append(child)
     while not stop.wait(1.0):

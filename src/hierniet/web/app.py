@@ -36,6 +36,7 @@ from hierniet.web.desk.signatories import signatories_router as desk_signatories
 from hierniet.web.desk.team import team_router as desk_team_router
 from hierniet.web.desk.wellbeing import wellbeing_router as desk_wellbeing_router
 from hierniet.web.errors import install_error_handlers
+from hierniet.web.hooks import WebhookFastPath
 from hierniet.web.hooks import router as hooks_router
 from hierniet.web.ops import ops_router
 from hierniet.web.site.routes import site_router
@@ -86,6 +87,7 @@ def create_app(
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         yield
+        await _app.state.ingest.aclose()
         # Webhook calls still queued in this process are stored before it ends (their senders wait for them).
         await run_in_threadpool(_app.state.ingest.close)
         if own_store:
@@ -139,6 +141,8 @@ def create_app(
     app.include_router(ops_router)  # /healthz, /readyz, /metrics (issue 16)
     # Outermost: a HEAD runs as the GET it stands for, through every other middleware (issue 12).
     app.add_middleware(HeadAsGet)
+    # Outside even that: the platforms' webhook calls skip the routing and middleware of the pages (issue 16).
+    app.add_middleware(WebhookFastPath, max_body_size=settings.webhook_max_bytes)
     app.include_router(desk_people_router)  # the desk's pages for people and organisations (issue 12)
     app.include_router(desk_insight_router)  # the insight dashboard and the transparency report (issue 13)
     app.include_router(desk_raids_router)  # raids and criticism storms, and the one-move actions (issue 14)

@@ -57,6 +57,9 @@ class WebhookSink:
         self._lock = threading.Lock()
         self._sink: Any = None
         self._http: Any = None
+        self._channels: Any = None
+        self._appender: Any = None
+        self._appender_made = False
 
     def http(self) -> Any:
         """One client for every call's checks (they open the channel's connector, which takes one, but do not
@@ -68,6 +71,35 @@ class WebhookSink:
 
                     self._http = http_client()
         return self._http
+
+    def channels(self) -> Any:
+        """The channels opened for webhooks, kept HIERNIET_WEBHOOK_CHANNEL_TTL_S (a ChannelCache)."""
+        if self._channels is None:
+            with self._lock:
+                if self._channels is None:
+                    from hierniet.services.connections import ChannelCache
+
+                    self._channels = ChannelCache(
+                        self._store, self._settings, self.http, ttl_s=self._settings.webhook_channel_ttl_s
+                    )
+        return self._channels
+
+    def appender(self) -> Any:
+        """The Redis stream for the event loop (an AsyncStreamAppend), or None without Redis."""
+        if not self._appender_made:
+            sink = self.get()
+            with self._lock:
+                if not self._appender_made:
+                    make = getattr(sink, "appender", None)
+                    self._appender = make() if make is not None else None
+                    self._appender_made = True
+        return self._appender
+
+    async def aclose(self) -> None:
+        """Drop the event loop's Redis connection (before `close`, in the loop that used it)."""
+        appender, self._appender, self._appender_made = self._appender, None, False
+        if appender is not None:
+            await appender.aclose()
 
     def get(self) -> Any:
         if self._sink is None:

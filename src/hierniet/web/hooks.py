@@ -16,10 +16,13 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
+from starlette.middleware.body_limit import RequestBodyLimitMiddleware
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from hierniet.connectors.base import WebhookRequest
 from hierniet.services.connections import NO_WEBHOOK_MESSAGE, NO_WEBHOOK_STATUS, WebhookAnswer
-from hierniet.streams.service import receive
+from hierniet.streams.service import receive, receive_queued
+from hierniet.web.deps import WebhookSink
 
 router = APIRouter(prefix="/hooks", include_in_schema=False)
 
@@ -71,9 +74,17 @@ async def webhook(platform: str, channel_id: str, request: Request) -> Response:
         body=body,
         query=dict(request.query_params),
     )
-    # Checked here (signature, handshake, replay guard), then queued: the triage runs in a worker (with Redis)
-    # or in this process's consumer thread, which stores calls from many requests in one batch.
-    ingest = request.app.state.ingest
+    ingest: WebhookSink = request.app.state.ingest
+    stream = ingest.appender()
+    if stream is not None:
+        # With Redis: the signature checked on the raw bytes and the call appended to the stream, in the event
+        # loop; the replay guard and the triage are the ingest worker's.
+        answer = await receive_queued(
+            request.app.state.store, ingest.channels(), stream, platform, int(channel_id), incoming
+        )
+        return _response(answer)
+    # In-process: checked here (signature, handshake, replay guard), then queued to this process's consumer
+    # thread, which stores calls from many requests in one batch; answered once stored.
     answer = await run_in_threadpool(
         receive,
         request.app.state.store,
@@ -83,5 +94,41 @@ async def webhook(platform: str, channel_id: str, request: Request) -> Response:
         int(channel_id),
         incoming,
         http=ingest.http(),
+        channels=ingest.channels(),
     )
     return _response(answer)
+
+
+class WebhookFastPath:
+    """ASGI middleware, the outermost of the app's own: a GET or POST to /hooks/{platform}/{channel_id} goes
+    straight to `webhook`, with the webhooks' body limit, past the routing of every other page and the
+    middleware that only they need (the desk's sessions and headers).
+
+    At hundreds of calls a second those cost more than the webhook itself: matching the path against the
+    desk's, the API's and the site's routes one by one, and reading the session cookie a webhook never has.
+    Everything else (other paths, HEAD, a path with more parts) goes through the app as before, and the
+    route stays registered, so /hooks/... answers the same either way.
+    """
+
+    def __init__(self, app: ASGIApp, max_body_size: int) -> None:
+        self.app = app
+        # Starlette's own limiter, as include_router(max_body_size=...) puts around the route: it counts the bytes
+        # as they arrive, chunked or not, and raises the app-wide limit to the webhooks' own.
+        self.hook = RequestBodyLimitMiddleware(self._hook, max_body_size=max_body_size)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["method"] in _FAST_METHODS and scope["path"].startswith(_PREFIX):
+            parts = scope["path"][len(_PREFIX) :].split("/")
+            if len(parts) == 2 and all(parts):
+                await self.hook(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
+
+    async def _hook(self, scope: Scope, receive: Receive, send: Send) -> None:
+        platform, channel_id = scope["path"][len(_PREFIX) :].split("/")
+        response = await webhook(platform, channel_id, Request(scope, receive))
+        await response(scope, receive, send)
+
+
+_PREFIX = "/hooks/"
+_FAST_METHODS = frozenset({"GET", "POST"})

@@ -72,12 +72,25 @@ class MovePublic(_Public):
     undoable: bool
 
 
+class HoldPublic(_Public):
+    channel: str
+    platform: str
+    mode: str = Field(
+        description="each: every new comment on the post is held for review as it comes in (YouTube); platform: "
+        "one call through the outbox (Bluesky's threadgate, Mastodon's quote policy); by_hand: a to-do."
+    )
+    started_at: datetime
+    lifted_at: datetime | None = Field(description="When the hold was lifted (its move undone); null while it holds.")
+    held: list[int] = Field(description="The comments it held one by one (mode each).")
+
+
 class RaidDetailPublic(RaidPublic):
     member_details: list[MemberPublic]
     comment_list: list[RaidCommentPublic]
     clusters: list[ClusterPublic]
     moves: list[MovePublic]
     offers: list[str] = Field(description="The moves the caller may make on it now.")
+    holds: list[HoldPublic] = Field(default_factory=list, description="Its holds on new comments, per channel.")
 
 
 class MoveResultPublic(_Public):
@@ -88,6 +101,10 @@ class MoveResultPublic(_Public):
     to_do: list[int] = Field(description="Outbox to-dos a person carries out on the platform.")
     queued: list[int] = Field(default_factory=list, description="Outbox calls the worker sends to the platform.")
     failed: dict[int, str]
+    holding: list[int] = Field(
+        default_factory=list,
+        description="A hold: the channels where each new comment on the post is held for review as it comes in.",
+    )
 
 
 class UndoResultPublic(_Public):
@@ -131,6 +148,7 @@ def _moved(result: service.MoveResult) -> MoveResultPublic:
         to_do=result.to_do,
         queued=result.queued,
         failed=result.failed,
+        holding=result.holding,
     )
 
 
@@ -157,6 +175,7 @@ def get_raid(raid_id: Id, store: StoreDep, settings: SettingsDep, actor: ActorDe
         "clusters": d.clusters,
         "moves": d.actions,
         "offers": d.offers,
+        "holds": d.holds,
     }
 
 

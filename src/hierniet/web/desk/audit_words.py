@@ -70,6 +70,7 @@ ACTIONS: dict[str, str] = {
     "rotation.set": N_("severe rotation changed"),
     "raid.hide": N_("raid: every abusive comment hidden"),
     "raid.hold": N_("raid: new comments on the post held"),
+    "raid.held": N_("raid: new comments held for review as they came in"),
     "raid.block_core": N_("raid: its core blocked"),
     "raid.evidence": N_("raid: evidence pack made"),
     "raid.dismiss": N_("raid dismissed: not a raid"),
@@ -189,6 +190,9 @@ KEYS: dict[str, str] = {
     "platforms": N_("platforms"),
     "left_out": N_("left out of the pack"),
     "previous": N_("before"),
+    # A hold on new comments (hierniet.services.raid_holds).
+    "hold": N_("hold"),
+    "holding": N_("channels where each new comment is held"),
 }
 
 #: Which words table shows the values of a detail.

@@ -34,14 +34,25 @@ MOVES: dict[str, str] = {
 }
 #: What each platform's hold is, said on the page beside the button (services.raids.HOLD_HOW in English).
 HOLD_HOW: dict[str, str] = {
-    "youtube": N_("YouTube: in YouTube Studio, hold all comments on the video for review."),
+    "youtube": N_(
+        "YouTube: every new comment on the video is held for review as soon as it is read, until the hold is lifted."
+    ),
     "bluesky": N_("Bluesky: limit who may reply to the post (threadgate) to people you follow or mention."),
-    "mastodon": N_("Mastodon: limit who may quote and reply to the post to followers."),
-    "facebook": N_("Facebook: limit who can comment on the post, or turn its comments off."),
-    "instagram": N_("Instagram: limit or turn off comments on the post."),
-    "x": N_("X: let only accounts you follow or mention reply to the post."),
-    "tiktok": N_("TikTok: turn comments off or filter them all for review on the video."),
-    "linkedin": N_("LinkedIn: close comments on the post."),
+    "mastodon": N_(
+        "Mastodon: nobody may quote the post any more; replies cannot be limited there, so block or mute who "
+        "keeps replying (a to-do)."
+    ),
+    "facebook": N_("Facebook (a to-do): limit who can comment on the post, or turn its comments off."),
+    "instagram": N_("Instagram (a to-do): limit or turn off comments on the post."),
+    "x": N_("X (a to-do): let only accounts you follow or mention reply to the post."),
+    "tiktok": N_("TikTok (a to-do): turn comments off or filter them all for review on the video."),
+    "linkedin": N_("LinkedIn (a to-do): close comments on the post."),
+}
+#: How a hold is made on a channel (HoldView.mode), as its line on the page says it.
+HOLD_MODES: dict[str, str] = {
+    "each": N_("each new comment held for review as it comes in"),
+    "platform": N_("set on the platform through the outbox"),
+    "by_hand": N_("a to-do in the outbox"),
 }
 KINDS: dict[str, str] = {"raid": N_("Raid"), "criticism_storm": N_("Criticism storm")}
 STATUSES: dict[str, str] = {"open": N_("open"), "closed": N_("closed (quiet)"), "dismissed": N_("dismissed")}
@@ -87,6 +98,7 @@ def raid_page(ctx: SignedIn, raid_id: Id) -> Response:
         statuses=STATUSES,
         roles=ROLES,
         hold_how=[HOLD_HOW[p] for p in platforms if p in HOLD_HOW],
+        hold_modes=HOLD_MODES,
         purposes=evidence_text.PURPOSES,
     )
 
@@ -128,6 +140,14 @@ def hold(ctx: SignedIn, raid_id: Id) -> Response:
     result = _move(ctx, lambda: raids.hold_post(ctx.store, ctx.actor, raid_id))
     if result is None:
         return _back(raid_id)
+    if result.holding:
+        ctx.flash(
+            ctx.t(
+                "Every new comment on the post will be held for review as it comes in, until you undo the hold "
+                "(%(count)s channels).",
+                count=len(result.holding),
+            )
+        )
     if result.queued:
         ctx.flash(
             ctx.t(

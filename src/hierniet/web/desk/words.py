@@ -162,6 +162,9 @@ CALLS: dict[str, str] = {
     # A raid's hold on new comments on its post, and lifting it again (hierniet.services.raids): to-dos.
     "hold_new_comments": N_("hold new comments on the post"),
     "release_hold": N_("lift the hold on new comments"),
+    # Mastodon's replies, which no API limits: a to-do beside the quote policy the connector sets.
+    "hold_replies": N_("limit replies to the post (by hand)"),
+    "release_replies": N_("allow replies to the post again (by hand)"),
 }
 
 #: Who an evidence pack is for (hierniet.services.evidence_text.PURPOSES).
