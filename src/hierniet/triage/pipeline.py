@@ -247,15 +247,15 @@ class Triage:
         # the comment's hint all but decided ("Schönen Tag noch. M u s e l s = K r e b s."), is read in the language
         # whose own lexicons know most of its words; on a tie it keeps what the detector said (or, for "other",
         # the closest of ours).
-        unsure = [
+        unsure_clauses = [
             (n, key)
             for n, d in enumerate(by_reading)
             for key, (lang, conf) in d.items()
             if _unplaced(lang, conf) or conf < _CLAUSE_UNSURE
         ]
-        if unsure:
-            closest = closest_languages([readings[n].text[a:b] for n, (a, b) in unsure])
-            for (n, key), near in zip(unsure, closest, strict=True):
+        if unsure_clauses:
+            closest = closest_languages([readings[n].text[a:b] for n, (a, b) in unsure_clauses])
+            for (n, key), near in zip(unsure_clauses, closest, strict=True):
                 detected, confidence = by_reading[n][key]
                 fallback = near if detected is Language.OTHER else detected
                 by_reading[n][key] = (self._best_known(readings[n].text[key[0] : key[1]], fallback), confidence)
@@ -264,7 +264,7 @@ class Triage:
     def _best_known(self, text: str, fallback: Language) -> Language:
         """The language whose own lexicons know most words of a short unsure clause (`fallback` on a tie)."""
         nt = normalize(text)
-        known = {}
+        known: dict[Language, int] = {}
         for language in (Language(code) for code in LANGUAGES):
             # Exact words only: this only weighs languages, and fuzzy matching is most of a match's cost.
             hits = self.indexes[language.value].match(nt, fuzzy=False)
