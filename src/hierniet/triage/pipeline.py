@@ -251,7 +251,7 @@ class Triage:
             (n, key)
             for n, d in enumerate(by_reading)
             for key, (lang, conf) in d.items()
-            if _unplaced(lang, conf) or conf < _CLAUSE_UNSURE
+            if _unplaced(lang, conf) or 0.0 < conf < _CLAUSE_UNSURE  # 0: no letters to read ("#12", emoji)
         ]
         if unsure_clauses:
             closest = closest_languages([readings[n].text[a:b] for n, (a, b) in unsure_clauses])
