@@ -240,6 +240,7 @@ def test_a_channel_created_through_the_store_is_found_at_once(
 def test_a_burst_of_appends_shares_a_few_connections(with_redis: Settings) -> None:
     # More calls at once than redis-py's default pool allows ("Too many connections" answered them 503).
     import asyncio
+    import concurrent.futures
 
     queue = stream(with_redis)
     appender = queue.appender()
@@ -253,7 +254,10 @@ def test_a_burst_of_appends_shares_a_few_connections(with_redis: Settings) -> No
             await appender.aclose()
 
     try:
-        ids = asyncio.run(burst())
+        # In a thread of its own: the session's browser (Playwright's sync API) keeps an event loop running in
+        # the main thread, where asyncio.run() refuses to start another.
+        with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+            ids = pool.submit(asyncio.run, burst()).result()
         assert len(set(ids)) == 400 and queue.depth() == 400
     finally:
         queue.client.delete(with_redis.stream_key)
