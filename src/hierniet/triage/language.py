@@ -34,6 +34,7 @@ import numpy as np
 import numpy.typing as npt
 
 from hierniet.domain import Language
+from hierniet.triage.matcher import is_common_in
 
 __all__ = ["closest_languages", "detect_language", "detect_languages"]
 
@@ -543,13 +544,6 @@ def closest_languages(texts: Sequence[str]) -> list[Language]:
         logits = [math.log(float(probabilities[i][g]) + _FLOOR) + weight * cues[g] for g in range(_OTHER)]
         # The words themselves vote first: in "Womenare disgusting" the n-grams lean Dutch, but "disgusting" is an
         # English word and no Dutch one; the n-grams break a tie.
-        known = [sum(_common_in(token, _GROUPS[g].value) for token in item.tokens) for g in range(_OTHER)]
+        known = [sum(is_common_in(token, _GROUPS[g].value) for token in item.tokens) for g in range(_OTHER)]
         out.append(_GROUPS[max(range(_OTHER), key=lambda g: (known[g], logits[g]))])
     return out
-
-
-@lru_cache(maxsize=65536)
-def _common_in(word: str, language: str) -> bool:
-    from wordfreq import zipf_frequency  # lazy: wordfreq loads its tables on first use
-
-    return bool(zipf_frequency(word, language) >= 2.5)

@@ -362,12 +362,14 @@ def _condemned_claim(norms: list[str], nt: NormalizedText, negators: set[int]) -
     for i, norm in enumerate(norms):
         sentence = nt.tokens[i].sentence
         rest = [j for j in range(i + 1, min(len(norms), i + 25)) if nt.tokens[j].sentence == sentence]
-        before = [j for j in range(max(0, i - 5), i) if nt.tokens[j].sentence == sentence]
+        said, thought = norm in v.saying, norm in v.opinion
+        # Only a verb of saying or of opinion opens a claim: the words before it are looked at for those alone.
+        before = [j for j in range(max(0, i - 5), i) if nt.tokens[j].sentence == sentence] if said or thought else []
         # "It's wrong to say immigrants are criminals", "C'est faux de dire que ...": condemned before it is said.
-        if norm in v.saying and any(norms[j] in v.condemning for j in before):
+        if said and any(norms[j] in v.condemning for j in before):
             return True
         if (
-            (norm in v.saying or norm in v.opinion)
+            (said or thought)
             and any(p in negators for p in before[-4:])
             and not any(norms[j] in v.contrast for j in rest)
             and not _next_sentence_opens_with(norms, nt, sentence, v.contrast)

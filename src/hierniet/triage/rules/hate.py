@@ -519,7 +519,7 @@ def group_mention(ctx: Context, result: RuleResult) -> None:
 
 
 def _pointed_back(ctx: Context, ident: Hit, pred: Hit) -> bool:
-    """ "I have met many Muslims and every single one of them was a liar", "... et ils étaient tous menteurs": a
+    """ "I have met many Muslims and every single one of them was a parasite", "... et ils étaient tous des rats": a
     pronoun between the group and the words, close to the words, refers back to the group in the same sentence."""
     if pred.first <= ident.last:
         return False
@@ -536,7 +536,7 @@ def _speaker_is(ctx: Context, ident: Hit) -> bool:
     "flikker ben ik". Only copulas, articles, words of pride or scorn and commas stand between the first person
     and the group's name: "Ik heb veel moslims ontmoet" or "I have met many Muslims" says nothing of the speaker."""
     v = vocab()
-    between_ok = v.copulas | v.articles | v.pride | v.pejoratives | {","}
+    between_ok = v.copulas | v.articles | v.pride | v.pejoratives  # commas are no tokens: nothing stands there
     sentence = ctx.sentence(ident.first)
     for p in ctx.first_person:
         if ctx.sentence(p) != sentence:
