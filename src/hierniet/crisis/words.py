@@ -213,25 +213,23 @@ def parse(data: Any, source: str) -> dict[str, list[str]]:
     for kind in ("offer", "request"):
         if kind in kinds:
             out[kind] = _entries(kinds[kind], f"kinds.{kind}", source)
-    questions = data.get("offer_questions")
-    if questions is not None:
-        if not isinstance(questions, dict) or set(questions) != set(QUESTION_LISTS):
-            raise WordListError(
-                f"{source}: 'offer_questions' must hold exactly the lists {', '.join(QUESTION_LISTS)} "
-                f"(it has {', '.join(map(str, questions)) if isinstance(questions, dict) else 'no mapping'})"
-            )
-        for name in QUESTION_LISTS:
-            out[f"offer_questions.{name}"] = _entries(questions[name], f"offer_questions.{name}", source)
-    helps = data.get("help_questions")
-    if helps is not None:
-        if not isinstance(helps, dict) or set(helps) != set(HELP_LISTS):
-            raise WordListError(
-                f"{source}: 'help_questions' must hold exactly the lists {', '.join(HELP_LISTS)} "
-                f"(it has {', '.join(map(str, helps)) if isinstance(helps, dict) else 'no mapping'})"
-            )
-        for name in HELP_LISTS:
-            out[f"help_questions.{name}"] = _entries(helps[name], f"help_questions.{name}", source)
+    out.update(_named_lists(data, "offer_questions", QUESTION_LISTS, source))
+    out.update(_named_lists(data, "help_questions", HELP_LISTS, source))
     return out
+
+
+def _named_lists(data: dict[str, Any], key: str, names: Sequence[str], source: str) -> dict[str, list[str]]:
+    """An optional section made of exactly the named word lists ("offer_questions", "help_questions"), each as
+    "<key>.<name>"."""
+    section = data.get(key)
+    if section is None:
+        return {}
+    if not isinstance(section, dict) or set(section) != set(names):
+        raise WordListError(
+            f"{source}: '{key}' must hold exactly the lists {', '.join(names)} "
+            f"(it has {', '.join(map(str, section)) if isinstance(section, dict) else 'no mapping'})"
+        )
+    return {f"{key}.{name}": _entries(section[name], f"{key}.{name}", source) for name in names}
 
 
 def _compile(entries: Sequence[str]) -> re.Pattern[str]:
